@@ -1,0 +1,42 @@
+"""Shared helpers: check a snippet on real files and get (code, line, col) back."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from trainlint.engine import check_file
+from trainlint.load import Limits
+from trainlint.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def write_tree(root: Path, files: dict[str, str]) -> None:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8", "surrogateescape"))
+
+
+def check_snippet(tmp_path: Path, text: str, files: dict[str, str] | None = None, name: str = "config.yaml",
+                  **limits: int):
+    """Write the config (and any files beside it) to disk and run the real pipeline on it."""
+    write_tree(tmp_path, files or {})
+    (tmp_path / ".git").mkdir(exist_ok=True)  # the repository boundary for preset and dataset paths
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    settings = Settings(limits=Limits(**limits)) if limits else Settings()
+    return check_file(path, name, settings).diagnostics
+
+
+def codes(diagnostics) -> list[str]:
+    return [d.code for d in diagnostics]
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "trainlint", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+

@@ -1,0 +1,35 @@
+"""Every registered rule: its failing example fires it, its passing example does not.
+
+The examples are the ones its documentation shows, run through the real pipeline on
+real files, so documentation and behaviour cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from trainlint.rules import iter_rules
+
+from helpers import check_snippet, codes
+
+RULES = list(iter_rules())
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_failing_example_fires(rule, tmp_path):
+    found = codes(check_snippet(tmp_path, rule.fails, rule.files, **rule.example_limits))
+    assert rule.code in found
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_passing_example_is_quiet(rule, tmp_path):
+    found = check_snippet(tmp_path, rule.passes, rule.files, **rule.example_limits)
+    assert rule.code not in codes(found), found
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_rule_is_documented(rule):
+    assert rule.code[:2] == "TL" and rule.code[2:].isdigit() and len(rule.code) == 5
+    assert rule.name and rule.name == rule.name.lower() and " " not in rule.name
+    assert len(rule.rationale()) > 60, "a rationale paragraph"
+    assert rule.fails != rule.passes

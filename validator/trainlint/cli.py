@@ -1,0 +1,207 @@
+"""The `trainlint` command: argument parsing and exit codes, nothing else.
+
+Exit codes: 0 nothing at or above the failing severity, 1 findings (or, for
+`fix --diff`, changes to make), 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 by default; keep that, with our prefix
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"trainlint: error: {message}\n")
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip().upper() for c in text.split(",") if c.strip()]
+
+
+def _selection(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--select", type=_codes, help="rule codes or prefixes to run (default: all, TL)")
+    p.add_argument("--extend-select", type=_codes, default=[], help="add codes or prefixes to the selection")
+    p.add_argument("--ignore", type=_codes, default=[], help="rule codes or prefixes to skip")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="trainlint", description="Check image-model fine-tuning configs against their presets.")
+    parser.add_argument("--version", action="version", version=f"trainlint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="check configs (files, folders, globs)")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    _selection(check)
+    check.add_argument("--format", "--output-format", dest="format", default="text", help="text or json")
+    check.add_argument("--fail-on", default="warning", help="lowest severity that fails: error, warning or info")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes first, then report what is left")
+
+    fix = sub.add_parser("fix", help="apply safe fixes (classification tag, YAML 1.1-safe numbers)")
+    fix.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    _selection(fix)
+    fix.add_argument("--diff", action="store_true", help="print the diff instead of writing; exit 1 if any")
+
+    show = sub.add_parser("show", help="the effective config: each value, its source and its ratio to the preset")
+    show.add_argument("config", metavar="CONFIG")
+
+    rule = sub.add_parser("rule", help="explain a rule")
+    rule.add_argument("code", metavar="CODE")
+    sub.add_parser("rules", help="list the rules")
+
+    presets = sub.add_parser("presets", help="list the built-in presets, or show one with its sources")
+    presets.add_argument("name", nargs="?", metavar="NAME")
+
+    schema = sub.add_parser("schema", help="print the JSON Schema")
+    schema.add_argument("--schema-version", type=int, default=1, dest="version")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        build_parser().print_help()
+        return EXIT_ERROR
+    handler: Callable[[argparse.Namespace, TextIO], int] = globals()[f"cmd_{args.command}"]
+    from .engine import UsageError
+
+    try:
+        return handler(args, sys.stdout)
+    except UsageError as exc:
+        print(f"trainlint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - one place turns surprises into exit 2, never a bare traceback
+        if os.environ.get("TRAINLINT_DEBUG"):
+            raise
+        print(f"trainlint: internal error: {type(exc).__name__}: {exc} (set TRAINLINT_DEBUG=1 for details)",
+              file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _settings(args: argparse.Namespace):  # noqa: ANN202 - Settings imported lazily
+    from .diagnostics import Severity
+    from .engine import UsageError
+    from .settings import Settings
+
+    for code in [*(args.select or []), *args.extend_select, *args.ignore]:
+        if not any(r.startswith(code) for r in _all_codes()):
+            raise UsageError(f"no rule code starts with {code!r} (see `trainlint rules`)")
+    try:
+        fail_on = Severity.parse(getattr(args, "fail_on", "warning"))
+    except ValueError as exc:
+        raise UsageError(f"--fail-on: {exc}") from None
+    return Settings(select=tuple(args.select or ("TL",)), extend_select=tuple(args.extend_select),
+                    ignore=tuple(args.ignore), fail_on=fail_on)
+
+
+def _all_codes() -> list[str]:
+    from .rules import iter_rules
+
+    return [r.code for r in iter_rules()]
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    from .api import check_paths
+    from .engine import UsageError
+    from .reporters import FORMATS, renderer
+
+    if args.format not in FORMATS:
+        raise UsageError(f"unknown format {args.format!r} (choose from: {', '.join(FORMATS)})")
+    settings = _settings(args)
+    if args.fix:
+        _fix_paths(args.paths, settings, write=True, out=None)
+    results = check_paths(args.paths, settings)
+    renderer(args.format)(results, out)
+    failing = any(d.severity >= settings.fail_on for r in results for d in r.diagnostics)
+    return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
+def _fix_paths(paths: list[str], settings, write: bool, out: TextIO | None) -> tuple[int, int]:  # noqa: ANN001
+    from .discovery import discover
+    from .engine import looks_like_config
+    from .fix import FixError, fix_file
+    from .load import read_head
+
+    changed = errors = 0
+    for target in discover(paths):
+        try:
+            if not target.explicit and not looks_like_config(read_head(target.path, settings.limits)[:65536]):
+                continue
+            outcome = fix_file(target.path, target.display, settings, write=write)
+        except (FixError, OSError) as exc:
+            errors += 1
+            print(f"{target.display}: not fixed: {exc}", file=sys.stderr)
+            continue
+        if outcome.changed:
+            changed += 1
+            if out is not None:
+                out.write(outcome.diff() if not write else f"fixed {target.display}\n")
+    return changed, errors
+
+
+def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
+    settings = _settings(args)
+    changed, errors = _fix_paths(args.paths, settings, write=not args.diff, out=out)
+    verb = "would fix" if args.diff else "fixed"
+    print(f"{verb} {changed} file{'' if changed == 1 else 's'}" + (f", {errors} not fixed" if errors else ""),
+          file=sys.stderr if args.diff else out)
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if args.diff and changed else EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
+    from .show import render_effective
+
+    return render_effective(Path(args.config), out)
+
+
+def cmd_rule(args: argparse.Namespace, out: TextIO) -> int:
+    from .docs import rule_markdown
+    from .engine import UsageError
+    from .rules import get
+
+    rule = get(args.code)
+    if rule is None:
+        raise UsageError(f"unknown rule {args.code!r} (see `trainlint rules`)")
+    out.write(rule_markdown(rule, heading="#"))
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
+    from .rules import iter_rules
+
+    for r in iter_rules():
+        out.write(f"{r.code}  {r.name:<28} {str(r.severity):<8} {'fix' if r.fixable else '   '}  {r.summary()}\n")
+    return EXIT_OK
+
+
+def cmd_presets(args: argparse.Namespace, out: TextIO) -> int:
+    from .show import render_preset, render_presets
+
+    return render_preset(args.name, out) if args.name else render_presets(out)
+
+
+def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
+    from .engine import UsageError
+    from .resources import SUPPORTED_SCHEMA_VERSIONS, schema_path
+
+    if args.version not in SUPPORTED_SCHEMA_VERSIONS:
+        raise UsageError(f"schema version {args.version} is not supported (supported: "
+                         f"{', '.join(map(str, SUPPORTED_SCHEMA_VERSIONS))})")
+    out.write(schema_path(args.version).read_text(encoding="utf-8"))
+    return EXIT_OK

@@ -1,0 +1,96 @@
+"""The records that flow from the checks to the reporters and the fixer.
+
+Checks never print: they return `Finding`s located by a path in the config, and the
+engine resolves each path to a line and column once, from the positions the loader
+kept (cfn-lint's habit). Reporters only ever see `Diagnostic`s.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `fail-on` is a simple comparison."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.name.lower() for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected one of: {names})") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the source text: 0-based line/column plus character offsets."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace text[start:end] of the decoded file by `text` (ruff's edit records)."""
+
+    start: int
+    end: int
+    text: str
+
+
+ConfigPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a check returns: where (a config path, or an explicit span) and what.
+
+    `on_key` points at the mapping key rather than its value (unknown keys, duplicates).
+    `severity` overrides the rule's default where a rule escalates (TL303 on Custom).
+    """
+
+    code: str
+    message: str
+    path: ConfigPath = ()
+    on_key: bool = False
+    span: Span | None = None
+    hint: str | None = None
+    fix: tuple[Edit, ...] = ()
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A finding placed in a file, with 1-based line and column, ready to render."""
+
+    file: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    hint: str | None = None
+    fix: tuple[Edit, ...] = field(default=(), compare=False)
+
+    @property
+    def fixable(self) -> bool:
+        return bool(self.fix)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.col, self.code)

@@ -1,0 +1,120 @@
+"""The effective config: the preset's values overlaid by the config's own.
+
+Steps are resolved from the image count, which comes from the dataset folder when it
+exists (images counted there) and from `dataset.images` otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .presets import TRAINING_KEYS, Preset
+
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
+
+
+@dataclass(frozen=True)
+class Dataset:
+    declared: int | None = None
+    path: Path | None = None
+    exists: bool = False
+    found: int | None = None
+    uncaptioned: tuple[str, ...] = ()
+    truncated: bool = False
+
+    @property
+    def images(self) -> int | None:
+        return self.found if self.exists and not self.truncated else self.declared
+
+
+def scan_dataset(raw: Any, base_dir: Path, max_files: int) -> Dataset:
+    """Count images and find those without a sidecar caption; never follows symlinked folders."""
+    if not isinstance(raw, dict):
+        return Dataset()
+    declared = raw.get("images")
+    declared = declared if isinstance(declared, int) and not isinstance(declared, bool) and declared > 0 else None
+    rel = raw.get("path")
+    if not isinstance(rel, str) or not rel:
+        return Dataset(declared=declared)
+    path = base_dir / rel
+    if not path.is_dir():
+        return Dataset(declared=declared, path=path)
+    images: list[str] = []
+    texts: set[str] = set()
+    seen = 0
+    try:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                seen += 1
+                if seen > max_files:
+                    return Dataset(declared=declared, path=path, exists=True, truncated=True)
+                stem, suffix = os.path.splitext(entry.name)
+                suffix = suffix.lower()
+                if suffix in IMAGE_SUFFIXES:
+                    images.append(entry.name)
+                elif suffix == ".txt":
+                    texts.add(stem)
+    except OSError:
+        return Dataset(declared=declared, path=path)
+    uncaptioned = tuple(sorted(n for n in images if os.path.splitext(n)[0] not in texts))
+    return Dataset(declared, path, True, len(images), uncaptioned)
+
+
+def _number(value: Any) -> float | None:
+    """A usable number from the config, or None for anything the schema layer reports."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or isinstance(value, str):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+@dataclass(frozen=True)
+class Effective:
+    preset: Preset
+    dataset: Dataset
+    values: dict[str, float | None]
+    preset_values: dict[str, float | None]
+    overrides: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def images(self) -> int | None:
+        return self.dataset.images
+
+    def ratio(self, key: str) -> float | None:
+        value, base = self.values.get(key), self.preset_values.get(key)
+        if value is None or not base:
+            return None
+        return value / base
+
+    def per_image(self, steps: float | None) -> float | None:
+        return steps / self.images if steps is not None and self.images else None
+
+    def deviations(self) -> list[str] | None:
+        """Keys whose effective value differs from the preset; None when that cannot be told."""
+        out = []
+        for key in TRAINING_KEYS:
+            if key not in self.overrides and not (key == "steps" and "steps_per_image" in self.overrides):
+                continue
+            value, base = self.values.get(key), self.preset_values.get(key)
+            if value is None or base is None:
+                return None
+            if not math.isclose(value, base, rel_tol=1e-9, abs_tol=1e-12):
+                out.append(key)
+        return out
+
+
+def build(config: dict[str, Any], preset: Preset, dataset: Dataset) -> Effective:
+    training = config.get("training")
+    training = training if isinstance(training, dict) else {}
+    overrides = {k: n for k, v in training.items() if (n := _number(v)) is not None}
+    preset_values = preset.at(dataset.images)
+    values = dict(preset_values)
+    for key in TRAINING_KEYS:
+        if key in overrides:
+            values[key] = overrides[key]
+    if "steps" not in overrides and "steps_per_image" in overrides:
+        values["steps"] = overrides["steps_per_image"] * dataset.images if dataset.images else None
+    return Effective(preset, dataset, values, preset_values, overrides)

@@ -1,0 +1,129 @@
+"""One config through the pipeline: load -> schema -> preset -> effective -> rules.
+
+The result is a list of `Diagnostic`s with positions resolved here, once, from the
+spans the loader kept. Nothing in this module prints.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import effective as effective_mod
+from . import presets as presets_mod
+from . import schema_layer
+from .diagnostics import Diagnostic, Finding, Span
+from .load import Document, load_bytes, load_text, read_head
+from .rules import Context, Rule, iter_rules
+from .settings import Settings
+
+_MARKER = re.compile(
+    rb"^(?:\{\s*)?[\"']?schema_version[\"']?\s*:|#\s*yaml-language-server:\s*\$schema=\S*trainlint",
+    re.MULTILINE,
+)
+
+
+@dataclass
+class FileResult:
+    file: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    document: Document | None = None
+    skipped: bool = False  # not a trainlint config (found while searching a folder)
+
+
+def looks_like_config(raw: bytes) -> bool:
+    """A top-level `schema_version` key, or a modeline naming a trainlint schema."""
+    return _MARKER.search(raw) is not None
+
+
+def repo_root(start: Path) -> Path:
+    """The enclosing git work tree, else the folder itself: the bound for preset and dataset paths."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def check_file(path: Path, display: str, settings: Settings, explicit: bool = True) -> FileResult:
+    try:
+        raw = read_head(path, settings.limits)
+    except OSError as exc:
+        raise UsageError(f"{display}: cannot read: {exc.strerror or exc}") from None
+    if not explicit and not looks_like_config(raw[:65536]):
+        return FileResult(display, skipped=True)
+    doc = load_bytes(raw, display, settings.limits)
+    return FileResult(display, run(doc, path.parent, settings), doc)
+
+
+def check_text(text: str, file: str = "<string>", settings: Settings = Settings(), base_dir: Path | None = None) -> FileResult:
+    doc = load_text(text, file, settings.limits)
+    return FileResult(file, run(doc, base_dir or Path.cwd(), settings), doc)
+
+
+class UsageError(Exception):
+    """Bad invocation or unreadable input: exit code 2."""
+
+
+def run(doc: Document, base_dir: Path, settings: Settings) -> list[Diagnostic]:
+    findings = list(doc.findings)
+    if doc.ok:
+        schema_findings = schema_layer.check(doc)
+        findings.extend(schema_findings)
+        if not any(f.code == "TL100" for f in schema_findings):
+            findings.extend(_semantic(doc, base_dir, settings, {f.path for f in schema_findings}))
+    return _place(doc, findings, settings)
+
+
+def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: set[tuple]) -> list[Finding]:
+    config = doc.data
+    ref = config.get("preset")
+    if not isinstance(ref, str) or ("preset",) in schema_paths:
+        return []
+    root = settings.root or repo_root(base_dir)
+    try:
+        preset = presets_mod.resolve(ref, base_dir, root)
+    except presets_mod.PresetError as exc:
+        return [Finding(exc.code, str(exc), ("preset",))]
+    findings: list[Finding] = []
+    dataset = effective_mod.scan_dataset(config.get("dataset"), base_dir, settings.limits.max_dataset_files)
+    if dataset.truncated:
+        findings.append(Finding("TL094", f"dataset folder has more than {settings.limits.max_dataset_files:,} "
+                                "entries; images not counted", ("dataset", "path")))
+    training = config.get("training")
+    clean = {k: v for k, v in training.items() if ("training", k) not in schema_paths} if isinstance(training, dict) else {}
+    eff = effective_mod.build({**config, "training": clean}, preset, dataset)
+    for rule in iter_rules():
+        if rule.stage != "rules" or not settings.enabled(rule.code):
+            continue
+        ctx = Context(doc, config, presets_mod.catalog(), eff, {**rule.thresholds, **settings.thresholds.get(rule.code, {})})
+        findings.extend(rule().check(ctx))
+    return findings
+
+
+def _place(doc: Document, findings: list[Finding], settings: Settings) -> list[Diagnostic]:
+    out = []
+    for f in findings:
+        if not settings.enabled(f.code):
+            continue
+        rule: type[Rule] = Rule.registry[f.code]
+        span = f.span or _locate(doc, f)
+        severity = settings.severity_of(f.code, f.severity or rule.severity)
+        out.append(Diagnostic(doc.file, span.line + 1, span.col + 1, span.end_line + 1, span.end_col + 1,
+                              f.code, rule.name, severity, f.message, f.hint, f.fix))
+    out.sort(key=Diagnostic.sort_key)
+    return out
+
+
+def _locate(doc: Document, f: Finding) -> Span:
+    """The key or value at the finding's path, or the nearest enclosing one that exists."""
+    path = f.path
+    while path and path not in doc.spans:
+        path = path[:-1]
+    if path not in doc.spans:
+        return Span(0, 0, 0, 0)
+    key, value = doc.spans[path]
+    if key is not None and (f.on_key or path != f.path):
+        return key
+    return value

@@ -1,0 +1,395 @@
+"""Read a config file into plain data while keeping where every key and value stood.
+
+The fast path is libyaml's composer (PyYAML's C parser) with YAML 1.2 core-schema
+resolution, so `1e-4` is a float and `no` is a string, as ruamel.yaml reads them.
+We build the data ourselves from the composed nodes instead of letting a constructor
+do it: that is where aliases are counted before anything is expanded, duplicate keys
+are caught at both lines, and any tag outside the core schema is refused, so no
+Python object is ever created from a file.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .diagnostics import ConfigPath, Edit, Finding, Span
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits; each has its own rule code when hit (TL091-TL094)."""
+
+    max_file_bytes: int = 1_048_576
+    max_nodes: int = 10_000
+    max_depth: int = 64
+    max_dataset_files: int = 20_000
+
+
+@dataclass
+class Document:
+    """A loaded config: data, positions by config path, and what loading found."""
+
+    file: str
+    text: str = ""
+    data: Any = None
+    # path -> (span of the key, span of the value); the root has no key
+    spans: dict[ConfigPath, tuple[Span | None, Span]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    # paths whose values the loader already reported, so the schema layer stays quiet there
+    reported: set[ConfigPath] = field(default_factory=set)
+    encoding: str = "utf-8"
+    bom: bool = False
+    newline: str = "\n"
+
+    @property
+    def ok(self) -> bool:
+        """True when there is data to check (a mapping), even if some values were refused."""
+        return isinstance(self.data, dict)
+
+
+# --- YAML 1.2 core schema resolution on the C parser ---------------------------------
+
+_CORE = "tag:yaml.org,2002:"
+_RESOLVERS: list[tuple[str, str, str]] = [
+    ("null", r"^(?:~|null|Null|NULL|)$", "~nN"),
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+.0123456789",
+    ),
+]
+
+
+class _Loader(yaml.CSafeLoader):
+    """libyaml parser + composer; only the implicit resolvers are replaced (YAML 1.2)."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+for _name, _regex, _first in _RESOLVERS:
+    _Loader.add_implicit_resolver(_CORE + _name, re.compile(_regex), list(_first) + ([""] if _name == "null" else []))
+
+_ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
+_YAML11 = yaml.resolver.Resolver()
+_YAML11_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def _span(node: Node) -> Span:
+    s, e = node.start_mark, node.end_mark
+    return Span(s.line, s.column, e.line, e.column, s.index, e.index)
+
+
+class _Limit(Exception):
+    def __init__(self, code: str, message: str, node: Node) -> None:
+        super().__init__(message)
+        self.code, self.message, self.node = code, message, node
+
+
+def _measure(root: Node, limits: Limits) -> None:
+    """Count the nodes the data would have once aliases are expanded, without expanding.
+
+    Sizes are memoised per node, so a billion-laughs file costs one visit per distinct
+    node; a node met again while still being measured is a recursive alias.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if depth > limits.max_depth:
+            raise _Limit("TL093", f"nesting deeper than {limits.max_depth} levels", node)
+        if key in active:
+            raise _Limit("TL092", "recursive alias: a node contains itself", node)
+        total = 1
+        if isinstance(node, (MappingNode, SequenceNode)):
+            active.add(key)
+            children = (c for pair in node.value for c in pair) if isinstance(node, MappingNode) else iter(node.value)
+            for child in children:
+                total += size(child, depth + 1)
+                if total > limits.max_nodes:
+                    raise _Limit("TL092", f"more than {limits.max_nodes:,} values once aliases are expanded", node)
+            active.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root, 0)
+
+
+class _Builder:
+    """Turns composed nodes into plain data and records spans and loader findings."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+
+    def report(self, code: str, message: str, node: Node, path: ConfigPath, **extra: Any) -> None:
+        self.doc.findings.append(Finding(code, message, span=_span(node), **extra))
+        self.doc.reported.add(path)
+
+    def build(self, node: Node, path: ConfigPath) -> Any:
+        if node.tag not in _ALLOWED_TAGS:
+            self.report("TL003", f"tag {node.tag!r} is not allowed: trainlint configs hold plain data only", node, path)
+            return _Refused(node.tag)
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, path)
+        if isinstance(node, SequenceNode):
+            return [self.child(item, path + (i,), None) for i, item in enumerate(node.value)]
+        return self.mapping(node, path)
+
+    def child(self, node: Node, path: ConfigPath, key: Node | None) -> Any:
+        self.doc.spans[path] = (_span(key) if key is not None else None, _span(node))
+        return self.build(node, path)
+
+    def mapping(self, node: MappingNode, path: ConfigPath) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first_seen: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if not (isinstance(key_node, ScalarNode) and key_node.tag == _CORE + "str"):
+                shown = key_node.value if isinstance(key_node, ScalarNode) else type(key_node).__name__[:-4].lower()
+                self.report("TL004", f"key {shown!r} is not a string: keys are names like `steps`", key_node, path)
+                continue
+            key = key_node.value
+            if key in first_seen:
+                earlier = first_seen[key]
+                self.report(
+                    "TL002", f"duplicate key {key!r} (first at line {earlier.start_mark.line + 1}); "
+                    "PyYAML-based trainers silently keep the last one", key_node, path + (key,), on_key=True,
+                )
+                self.doc.findings.append(Finding(
+                    "TL002", f"key {key!r} is defined again at line {key_node.start_mark.line + 1}",
+                    span=_span(earlier),
+                ))
+            first_seen[key] = key_node
+            out[key] = self.child(value_node, path + (key,), key_node)
+        return out
+
+    def scalar(self, node: ScalarNode, path: ConfigPath) -> Any:
+        tag, text = node.tag[len(_CORE):], node.value
+        try:
+            value = _construct(tag, text)
+        except ValueError as exc:
+            self.report("TL008", f"{text[:40]!r} is not a usable number: {exc}", node, path)
+            return _Refused(text)
+        if isinstance(value, float) and not math.isfinite(value):
+            self.report("TL008", f"{text[:40]!r} is not a finite number", node, path)
+            return _Refused(text)
+        if not node.style and text:
+            self.check_yaml11(node, value, path)
+        return value
+
+    def check_yaml11(self, node: ScalarNode, value: Any, path: ConfigPath) -> None:
+        """Flag plain scalars that YAML 1.1 readers (PyYAML, most trainers) read otherwise."""
+        tag11 = _YAML11.resolve(ScalarNode, node.value, (True, False))
+        if tag11 == _CORE + "str" and isinstance(value, str):
+            return
+        try:
+            value11 = _YAML11_CONSTRUCTOR.construct_object(ScalarNode(tag11, node.value))
+        except Exception:  # noqa: BLE001 - an odd 1.1 spelling is itself the finding
+            value11 = node.value
+        if type(value11) is type(value) and value11 == value:
+            return
+        fix = _yaml11_fix(node, value)
+        self.doc.findings.append(Finding(
+            "TL010",
+            f"`{node.value}` is {_describe(value)} here (YAML 1.2) but YAML 1.1 readers such as PyYAML "
+            f"read {_describe(value11)}",
+            span=_span(node),
+            hint=f"write it as {fix[0].text}" if fix else "quote it or spell it so both YAML versions agree",
+            fix=fix,
+        ))
+
+
+class _Refused(str):
+    """Stands for a value the loader refused; rules and the schema layer skip it."""
+
+
+def _construct(tag: str, text: str) -> Any:
+    if tag == "str":
+        return text
+    if tag == "null":
+        if text not in ("", "~", "null", "Null", "NULL"):
+            raise ValueError("not a null")
+        return None
+    if tag == "bool":
+        if text not in ("true", "True", "TRUE", "false", "False", "FALSE"):
+            raise ValueError("not a boolean")
+        return text.lower() == "true"
+    if tag == "int":
+        if text.startswith(("0o", "0x")):
+            return int(text[2:], 8 if text[1] == "o" else 16)
+        if len(text) > 400:
+            raise ValueError(f"an integer of {len(text):,} digits")
+        return int(text)
+    if text.lstrip("+-").lower() in (".inf", ".nan"):
+        return float(text.lower().replace(".", ""))
+    if len(text) > 400:
+        raise ValueError(f"a number of {len(text):,} characters")
+    return float(text)
+
+
+_EXPONENT = re.compile(r"^([-+]?)([0-9]*)(?:\.([0-9]*))?([eE])([-+]?)([0-9]+)$")
+
+
+def _yaml11_fix(node: ScalarNode, value: Any) -> tuple[Edit, ...]:
+    """A spelling both YAML versions read the same way, as close to the author's as possible."""
+    text = node.value
+    match = _EXPONENT.match(text)
+    if isinstance(value, float) and match:
+        sign, whole, frac, e, esign, digits = match.groups()
+        text = f"{sign}{whole or '0'}.{frac or '0'}{e}{esign or '+'}{digits}"
+    elif isinstance(value, (int, float)):
+        text = repr(value)
+    elif isinstance(value, str):
+        text = f'"{value}"'
+    else:
+        return ()
+    return (Edit(node.start_mark.index, node.end_mark.index, text),)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if value is None:
+        return "null"
+    return f"the {type(value).__name__} {value!r}"
+
+
+# --- entry points ---------------------------------------------------------------------
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def decode(raw: bytes, doc: Document) -> str | None:
+    """Decode bytes as YAML allows (UTF-8, or UTF-16/32 with a BOM); report otherwise."""
+    encoding, bom_len = "utf-8", 0
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            encoding, bom_len, doc.bom = name, len(bom), True
+            break
+    doc.encoding = encoding
+    try:
+        text = raw[bom_len:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        where = bom_len + exc.start
+        line = raw.count(b"\n", 0, where)
+        col = where - (raw.rfind(b"\n", 0, where) + 1)
+        doc.findings.append(Finding(
+            "TL007", f"not valid {encoding.upper()} text (byte 0x{raw[where]:02x} at offset {where}); "
+            "is this a binary file?", span=Span(line, col, line, col + 1),
+        ))
+        return None
+    if "\x00" in text:
+        where = text.index("\x00")
+        line = text.count("\n", 0, where)
+        col = where - (text.rfind("\n", 0, where) + 1)
+        doc.findings.append(Finding("TL007", "the file holds NUL bytes: is this a binary file?",
+                                    span=Span(line, col, line, col + 1)))
+        return None
+    first_break = re.search(r"\r\n|\r|\n", text)
+    doc.newline = first_break.group() if first_break else "\n"
+    return text
+
+
+def load_text(text: str, file: str = "<string>", limits: Limits = Limits()) -> Document:
+    doc = Document(file=file, text=text)
+    _parse(doc, limits)
+    return doc
+
+
+def read_head(path: Path, limits: Limits) -> bytes:
+    """Read at most one byte past the size limit, so a huge file is never read whole."""
+    with open(path, "rb") as handle:
+        return handle.read(limits.max_file_bytes + 1)
+
+
+def load_bytes(raw: bytes, file: str, limits: Limits = Limits()) -> Document:
+    """Decode and parse; every problem becomes a finding, never an exception."""
+    doc = Document(file=file)
+    if len(raw) > limits.max_file_bytes:
+        doc.findings.append(Finding(
+            "TL091", f"file is larger than {limits.max_file_bytes:,} bytes; a training config is a few hundred",
+            hint="raise `max-file-bytes` in the trainlint configuration if this really is a config",
+        ))
+        return doc
+    text = decode(raw, doc)
+    if text is not None:
+        doc.text = text
+        _parse(doc, limits)
+    return doc
+
+
+def load_file(path: Path, file: str, limits: Limits = Limits()) -> Document:
+    try:
+        raw = read_head(path, limits)
+    except OSError as exc:
+        doc = Document(file=file)
+        doc.findings.append(Finding("TL201", f"cannot read {file}: {exc.strerror or exc}"))
+        return doc
+    return load_bytes(raw, file, limits)
+
+
+def _parse(doc: Document, limits: Limits) -> None:
+    try:
+        nodes = list(_compose_all(doc.text))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or str(exc)
+        if "nesting depth" in (exc.context or "") + problem:
+            code, problem = "TL093", "nesting too deep for a training config"
+        else:
+            code = "TL001"
+        span = Span(mark.line, mark.column, mark.line, mark.column + 1, mark.index, mark.index) if mark else None
+        doc.findings.append(Finding(code, f"YAML syntax error: {problem}" if code == "TL001" else problem, span=span))
+        return
+    except yaml.YAMLError as exc:
+        doc.findings.append(Finding("TL001", f"YAML error: {exc}"))
+        return
+    if not nodes:
+        doc.findings.append(Finding("TL006", "the file holds no YAML document (empty, or only comments)"))
+        return
+    if len(nodes) > 1:
+        doc.findings.append(Finding(
+            "TL005", f"{len(nodes)} YAML documents in one file; a config is a single document",
+            span=_span(nodes[1]),
+        ))
+    root = nodes[0]
+    try:
+        _measure(root, limits)
+    except _Limit as exc:
+        doc.findings.append(Finding(exc.code, exc.message, span=_span(exc.node)))
+        return
+    doc.spans[()] = (None, _span(root))
+    data = _Builder(doc).build(root, ())
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        doc.findings.append(Finding("TL006", f"the document is {kind}, not a mapping of config keys", span=_span(root)))
+        return
+    doc.data = data
+
+
+def _compose_all(text: str) -> Any:
+    loader = _Loader(text)
+    try:
+        while loader.check_node():
+            yield loader.get_node()
+    finally:
+        loader.dispose()

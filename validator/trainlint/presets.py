@@ -1,0 +1,194 @@
+"""The preset catalog (data in `schema/presets.yaml`) and repository preset files.
+
+A preset value may depend on the dataset size; `ValueSpec.at(images)` evaluates the
+declarative forms of the catalog (fixed value, per image, base plus per image, bands
+by image count), so no preset number lives in code.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .resources import data_dir
+
+TRAINING_KEYS = ("steps", "learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio")
+
+
+@dataclass(frozen=True)
+class ValueSpec:
+    value: float | None = None
+    per_image: float | None = None
+    base: float = 0
+    bands: tuple[tuple[int | None, float], ...] = ()
+    source: str | None = None
+
+    @classmethod
+    def parse(cls, raw: Any, source: str | None = None) -> ValueSpec:
+        if not isinstance(raw, dict):
+            return cls(value=float(raw), source=source)
+        bands = tuple((b.get("max"), float(b["value"])) for b in raw.get("by_images", ()))
+        return cls(
+            value=None if raw.get("value") is None else float(raw["value"]),
+            per_image=raw.get("per_image"),
+            base=raw.get("base", 0),
+            bands=bands,
+            source=raw.get("source", source),
+        )
+
+    @property
+    def depends_on_images(self) -> bool:
+        return self.per_image is not None or bool(self.bands)
+
+    def at(self, images: int | None) -> float | None:
+        """The value for a dataset of `images` images (None when it needs a count we lack)."""
+        if self.value is not None:
+            return self.value
+        if images is None:
+            return None
+        if self.per_image is not None:
+            return self.base + self.per_image * images
+        for limit, value in self.bands:
+            if limit is None or images <= limit:
+                return value
+        return None
+
+    def describe(self) -> str:
+        if self.value is not None:
+            return f"{self.value:g}"
+        if self.per_image is not None:
+            return f"{self.base:g} + {self.per_image:g} per image" if self.base else f"{self.per_image:g} per image"
+        parts, low = [], 1
+        for limit, value in self.bands:
+            parts.append(f"{value:g} for {low}-{limit} images" if limit else f"{value:g} for {low}+ images")
+            low = (limit or 0) + 1
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    version: int
+    base_model: str
+    training_type: str
+    values: dict[str, ValueSpec]
+    note: str | None = None
+    origin: str = "built-in"
+
+    @property
+    def ref(self) -> str:
+        return f"{self.name}@{self.version}" if self.origin == "built-in" else self.name
+
+    def at(self, images: int | None) -> dict[str, float | None]:
+        return {key: spec.at(images) for key, spec in self.values.items()}
+
+
+@dataclass
+class Catalog:
+    sources: dict[str, dict[str, Any]]
+    base_models: dict[str, dict[str, Any]]
+    training_types: dict[str, dict[str, Any]]
+    presets: dict[str, dict[int, Preset]] = field(default_factory=dict)
+
+    def get(self, ref: str) -> Preset | None:
+        """`sdxl/style` is the newest version, `sdxl/style@1` a pinned one."""
+        name, _, version = ref.partition("@")
+        versions = self.presets.get(name)
+        if not versions:
+            return None
+        if not version:
+            return versions[max(versions)]
+        return versions.get(int(version)) if version.isdigit() else None
+
+    def refs(self) -> list[str]:
+        """Every name a config may write: plain names first, then pinned ones."""
+        plain = list(self.presets)
+        pinned = [f"{n}@{v}" for n, versions in self.presets.items() for v in sorted(versions)]
+        return plain + pinned
+
+    def is_community(self, source: str | None) -> bool:
+        return bool(source and self.sources.get(source, {}).get("community"))
+
+
+@functools.cache
+def catalog() -> Catalog:
+    with open(data_dir() / "presets.yaml", encoding="utf-8") as handle:
+        raw = yaml.load(handle, Loader=yaml.CSafeLoader)
+    cat = Catalog(raw["sources"], raw["base_models"], raw["training_types"])
+    blocks = raw.get("blocks", {})
+    for name, versions in raw["presets"].items():
+        for version, entry in versions.items():
+            values: dict[str, ValueSpec] = {}
+            for block in entry.get("use", ()):
+                values.update({k: ValueSpec.parse(v) for k, v in blocks[block].items()})
+            values.update({k: ValueSpec.parse(v) for k, v in entry.get("values", {}).items()})
+            cat.presets.setdefault(name, {})[int(version)] = Preset(
+                name, int(version), entry["base_model"], entry["training_type"], values, entry.get("note"),
+            )
+    return cat
+
+
+# --- repository preset files ----------------------------------------------------------
+
+class PresetError(Exception):
+    """A preset that cannot be resolved; `code` is the rule that reports it."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+MAX_EXTENDS_DEPTH = 32
+
+
+def is_file_ref(ref: str) -> bool:
+    return ref.endswith((".yaml", ".yml"))
+
+
+def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Path, ...] = ()) -> Preset:
+    """Resolve a built-in name or a repository preset file (following `extends`).
+
+    `root` bounds where preset files may live: a reference that climbs out of the
+    repository is refused, as are cycles and chains deeper than MAX_EXTENDS_DEPTH.
+    """
+    if not is_file_ref(ref):
+        preset = catalog().get(ref)
+        if preset is None:
+            raise PresetError("TL201", f"unknown preset {ref!r}")
+        return preset
+    path = (base_dir / ref).resolve()
+    if root is not None and not path.is_relative_to(root.resolve()):
+        raise PresetError("TL201", f"preset file {ref!r} is outside the repository ({root})")
+    if path in _chain:
+        cycle = " -> ".join(p.name for p in (*_chain, path))
+        raise PresetError("TL202", f"preset files extend each other in a cycle: {cycle}")
+    if len(_chain) >= MAX_EXTENDS_DEPTH:
+        raise PresetError("TL202", f"preset `extends` chain deeper than {MAX_EXTENDS_DEPTH} files")
+    if not path.is_file():
+        code = "TL203" if _chain else "TL201"
+        raise PresetError(code, f"preset file {ref!r} not found" + (f" (extended by {_chain[-1].name})" if _chain else ""))
+    from .load import load_file  # local: load imports nothing from here, keep it that way
+
+    doc = load_file(path, str(path))
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("extends"), str):
+        raise PresetError("TL206", f"preset file {ref!r} is not a preset: it needs `extends: <preset>` and a `training` mapping")
+    parent = resolve(data["extends"], path.parent, root, (*_chain, path))
+    values = dict(parent.values)
+    training = data.get("training") or {}
+    if not isinstance(training, dict):
+        raise PresetError("TL206", f"preset file {ref!r}: `training` must be a mapping")
+    for key, value in training.items():
+        target = "steps" if key == "steps_per_image" else key
+        if target not in TRAINING_KEYS or isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise PresetError("TL206", f"preset file {ref!r}: `training.{key}` is not a known numeric key")
+        values[target] = ValueSpec(per_image=value, source=str(path.name)) if key == "steps_per_image" else ValueSpec(value=float(value), source=path.name)
+    return Preset(
+        name=ref, version=int(data.get("version", 1)) if str(data.get("version", 1)).isdigit() else 1,
+        base_model=parent.base_model, training_type=parent.training_type, values=values,
+        note=data.get("description") if isinstance(data.get("description"), str) else None, origin=str(path),
+    )

@@ -1,0 +1,21 @@
+"""Reporters render results; the table below is also the list of `--format` choices."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import TextIO
+
+from ..engine import FileResult
+
+Renderer = Callable[[list[FileResult], TextIO], None]
+
+# format name -> module in this package that defines `render`
+FORMATS: dict[str, str] = {
+    "text": "text",
+    "json": "json_",
+}
+
+
+def renderer(name: str) -> Renderer:
+    return importlib.import_module(f".{FORMATS[name]}", __name__).render

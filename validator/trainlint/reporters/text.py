@@ -1,0 +1,53 @@
+"""The default, ruff-style report: `file:line:col: CODE [severity] message`, then a hint."""
+
+from __future__ import annotations
+
+import os
+from typing import TextIO
+
+from ..diagnostics import Severity
+from ..engine import FileResult
+
+_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def _use_colour(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def render(results: list[FileResult], stream: TextIO) -> None:
+    colour = _use_colour(stream)
+
+    def paint(code: str, text: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if colour else text
+
+    for result in results:
+        for d in result.diagnostics:
+            where = paint("1", f"{d.file}:{d.line}:{d.col}:")
+            head = f"{where} {paint('1;' + _COLOURS[d.severity], d.code)} [{d.severity}] {d.message}"
+            stream.write(head + "\n")
+            if d.hint:
+                stream.write(f"  hint: {d.hint}" + (" (fixable with `trainlint fix`)" if d.fixable else "") + "\n")
+    stream.write(summary(results) + "\n")
+
+
+def summary(results: list[FileResult]) -> str:
+    checked = [r for r in results if not r.skipped]
+    diags = [d for r in checked for d in r.diagnostics]
+    files = f"{len(checked)} file" + ("" if len(checked) == 1 else "s")
+    if not diags:
+        return f"no problems in {files}"
+    counts = []
+    for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
+        n = sum(1 for d in diags if d.severity == severity)
+        if n:
+            counts.append(f"{n} {severity}" + ("" if n == 1 or severity == Severity.INFO else "s"))
+    text = f"{len(diags)} problem{'' if len(diags) == 1 else 's'} ({', '.join(counts)}) in {files}"
+    fixable = sum(1 for d in diags if d.fixable)
+    if fixable:
+        text += f"; {fixable} fixable with `trainlint fix`"
+    return text

@@ -1,0 +1,34 @@
+"""Where the shipped data (schema, preset catalog) lives.
+
+In the wheel the repository's `schema/` folder is packaged as `trainlint/_data`; in a
+source checkout (editable install, tests) it is read from the repository itself, so
+there is one copy of the data, never two.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+SUPPORTED_SCHEMA_VERSIONS = (1,)
+
+
+@functools.cache
+def data_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_data", here.parent.parent / "schema"):
+        if (candidate / "presets.yaml").is_file():
+            return candidate
+    raise FileNotFoundError("trainlint's schema and preset data are missing from this installation")
+
+
+def schema_path(version: int = 1) -> Path:
+    return data_dir() / f"v{version}" / "config.schema.json"
+
+
+@functools.cache
+def schema(version: int = 1) -> dict[str, Any]:
+    with open(schema_path(version), encoding="utf-8") as handle:
+        return json.load(handle)

@@ -1,0 +1,97 @@
+"""What a rule is: code, name, severity, thresholds (data), examples and a docstring.
+
+The docstring is the rule's rationale and becomes its documentation (`trainlint rule
+CODE`, docs/rules.md, SARIF help); `fails` and `passes` are configs that the test
+suite runs through the real pipeline, so a rule's examples can never go stale.
+
+Rules of the `loader` and `schema` stages have no `check`: the loader and the schema
+layer emit their codes. They are rules all the same, so selection, severities,
+suppressions and documentation treat every finding alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from ..diagnostics import ConfigPath, Finding, Severity
+from ..effective import Effective
+from ..load import Document
+from ..presets import Catalog
+
+Stage = Literal["loader", "schema", "preset", "rules"]
+
+
+@dataclass
+class Context:
+    """Everything a semantic rule may look at for one config."""
+
+    doc: Document
+    config: dict[str, Any]
+    catalog: Catalog
+    effective: Effective | None
+    thresholds: dict[str, Any]
+
+    def where(self, key: str) -> ConfigPath:
+        """Point at `training.<key>` when the config sets it, else at the `preset` that supplied it."""
+        if key == "steps" and "steps" not in self.training and "steps_per_image" in self.training:
+            key = "steps_per_image"
+        return ("training", key) if key in self.training else ("preset",)
+
+    @property
+    def training(self) -> dict[str, Any]:
+        training = self.config.get("training")
+        return training if isinstance(training, dict) else {}
+
+    @property
+    def is_custom(self) -> bool:
+        return self.config.get("classification") == "Custom"
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    stage: ClassVar[Stage] = "rules"
+    fixable: ClassVar[bool] = False
+    thresholds: ClassVar[dict[str, Any]] = {}
+    # examples: config texts; `files` are created beside them (dataset folders)
+    fails: ClassVar[str]
+    passes: ClassVar[str]
+    files: ClassVar[dict[str, str]] = {}
+    example_limits: ClassVar[dict[str, int]] = {}
+
+    registry: ClassVar[dict[str, type[Rule]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" in cls.__dict__:
+            if cls.code in Rule.registry:
+                raise RuntimeError(f"rule code {cls.code} registered twice")
+            Rule.registry[cls.code] = cls
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        return ()
+
+    @classmethod
+    def rationale(cls) -> str:
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.rationale().split("\n\n", 1)[0].replace("\n", " ")
+
+
+def finding(rule: type[Rule], message: str, path: ConfigPath = (), **extra: Any) -> Finding:
+    return Finding(rule.code, message, path, **extra)
+
+
+def fmt_ratio(ratio: float) -> str:
+    return f"{ratio:.3g}x"
+
+
+def iter_rules() -> Iterator[type[Rule]]:
+    return iter(sorted(Rule.registry.values(), key=lambda r: r.code))

@@ -1,0 +1,114 @@
+"""The dataset: the guide asks for good images and captions before any tuning."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..diagnostics import Finding, Severity
+from .base import Context, Rule, finding
+from .syntax import _VALID
+
+_WITH_PATH = _VALID.replace("  images: 24", "  path: ./data")
+_CAPTIONED = {f"data/{i:02}.png": "" for i in range(12)} | {f"data/{i:02}.txt": "a watercolor landscape" for i in range(12)}
+
+
+class DatasetPathMissing(Rule):
+    """`dataset.path` does not exist, is not a folder, or holds no images (jpg, jpeg, png, webp).
+
+    Without images there is no image count, and every steps check depends on it.
+    When `dataset.images` is also given (the images live on the training machine),
+    the declared count is used and this is only informational.
+    """
+
+    code, name = "TL301", "dataset-path-missing"
+    severity = Severity.ERROR
+    fails = _VALID.replace("  images: 24", "  path: ./nowhere")
+    passes = _WITH_PATH.replace("  path: ./data", "  path: ./data\n  images: 12")
+    files = _CAPTIONED
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        dataset = ctx.effective.dataset if ctx.effective else None
+        if dataset is None or dataset.path is None:
+            return
+        where = ("dataset", "path")
+        soft = {"severity": Severity.INFO} if dataset.declared else {}
+        if not dataset.exists:
+            yield finding(self, f"dataset folder {str(ctx.config['dataset']['path'])!r} not found", where,
+                          hint="fix the path (it is relative to this file), or declare `dataset.images`", **soft)
+        elif dataset.found == 0:
+            yield finding(self, "dataset folder holds no images (jpg, jpeg, png, webp)", where, **soft)
+
+
+class ImageCountMismatch(Rule):
+    """`dataset.images` disagrees with the number of images found in `dataset.path`.
+
+    Steps scale with the image count (175 per image on SD 1.5), so a stale count
+    silently changes the training length. The images found win.
+    """
+
+    code, name = "TL302", "image-count-mismatch"
+    severity = Severity.WARNING
+    fails = _WITH_PATH.replace("  path: ./data", "  path: ./data\n  images: 20")
+    passes = _WITH_PATH.replace("  path: ./data", "  path: ./data\n  images: 12")
+    files = _CAPTIONED
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        dataset = ctx.effective.dataset if ctx.effective else None
+        if dataset and dataset.exists and dataset.found and dataset.declared and dataset.found != dataset.declared:
+            yield finding(self, f"dataset.images says {dataset.declared} but {dataset.found} images are in "
+                          f"{ctx.config['dataset']['path']!r}; the {dataset.found} found are used",
+                          ("dataset", "images"), hint=f"set images: {dataset.found}")
+
+
+class MissingCaptions(Rule):
+    """Images in the dataset folder without a sidecar caption (`image.png` + `image.txt`).
+
+    Scenario's guide: "It is recommended to improve your captions and your dataset
+    while still using the Scenario training presets before adjusting advanced
+    training settings." The text encoder learns from captions. This is an error on
+    a Custom config: fix the dataset before tuning parameters.
+    """
+
+    code, name = "TL303", "missing-captions"
+    severity = Severity.WARNING
+    fails = _WITH_PATH.replace("./data", "./raw")
+    passes = _WITH_PATH
+    files = _CAPTIONED | {f"raw/{i:02}.png": "" for i in range(12)} | {f"raw/{i:02}.txt": "x" for i in range(10)}
+    thresholds = {"listed": 3}
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        dataset = ctx.effective.dataset if ctx.effective else None
+        if not dataset or not dataset.uncaptioned:
+            return
+        names = ", ".join(dataset.uncaptioned[: ctx.thresholds["listed"]])
+        more = len(dataset.uncaptioned) - ctx.thresholds["listed"]
+        extra = {"severity": Severity.ERROR} if ctx.is_custom else {}
+        yield finding(self, f"{len(dataset.uncaptioned)} of {dataset.found} images have no caption: {names}"
+                      + (f" and {more} more" if more > 0 else ""), ("dataset", "path"),
+                      hint="add a .txt caption beside each image" + (
+                          "; the guide says to fix captions before tuning a Custom config" if ctx.is_custom else ""),
+                      **extra)
+
+
+class DatasetSizeUnusual(Rule):
+    """The image count is outside the usual range for the training type.
+
+    Scenario's dataset guides suggest 10-30 images for a style and 5-15 for a
+    character, subject or object. More is not wrong, but more images usually want
+    fewer steps per image (see TL404).
+    """
+
+    code, name = "TL304", "dataset-size-unusual"
+    severity = Severity.INFO
+    fails = _VALID.replace("images: 24", "images: 3")
+    passes = _VALID
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        if not ctx.effective or not ctx.effective.images:
+            return
+        kind = ctx.effective.preset.training_type
+        usual = ctx.catalog.training_types.get(kind, {}).get("dataset_images")
+        images = ctx.effective.images
+        if usual and not usual["min"] <= images <= usual["max"]:
+            yield finding(self, f"{images} images is outside the usual {usual['min']}-{usual['max']} for {kind} training",
+                          ("dataset",), on_key=True)

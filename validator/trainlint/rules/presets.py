@@ -1,0 +1,166 @@
+"""Preset resolution and the classification tag."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..diagnostics import Edit, Finding, Severity
+from .base import Context, Rule, finding
+from .syntax import _VALID
+
+_HOUSE = "extends: sdxl/style@1\ndescription: our house style, a little slower\ntraining:\n  learning_rate_unet: 8.0e-5\n"
+
+
+class PresetRule(Rule):
+    stage = "preset"
+    severity = Severity.ERROR
+    passes = _VALID
+
+
+class UnknownPreset(PresetRule):
+    """`preset` names no built-in preset, or a preset file that does not exist.
+
+    Every check compares the config with its preset; without one there is nothing
+    to compare with. Preset files must live inside the repository.
+    """
+
+    code, name = "TL201", "unknown-preset"
+    fails = _VALID.replace("preset: sdxl/style", "preset: ./presets/missing.yaml").replace("classification: sdxl/style", "classification: Custom")
+
+
+class PresetCycle(PresetRule):
+    """Repository preset files `extends` each other in a loop, or the chain is too deep (32 files).
+
+    A preset's values come from its parents; a loop has no values at all.
+    """
+
+    code, name = "TL202", "preset-cycle"
+    fails = _VALID.replace("preset: sdxl/style", "preset: ./presets/a.yaml").replace("classification: sdxl/style", "classification: Custom")
+    passes = _VALID.replace("preset: sdxl/style", "preset: ./presets/house.yaml").replace("classification: sdxl/style", "classification: ./presets/house.yaml")
+    files = {"presets/a.yaml": "extends: ./b.yaml\n", "presets/b.yaml": "extends: ./a.yaml\n", "presets/house.yaml": _HOUSE}
+
+
+class PresetParentMissing(PresetRule):
+    """A repository preset file `extends` a preset that does not exist."""
+
+    code, name = "TL203", "preset-parent-missing"
+    fails = PresetCycle.fails.replace("a.yaml", "child.yaml")
+    passes = PresetCycle.passes
+    files = {"presets/child.yaml": "extends: ./gone.yaml\n", "presets/house.yaml": _HOUSE}
+
+
+class InvalidPresetFile(PresetRule):
+    """A repository preset file is not a preset: it needs `extends` and numeric `training` values.
+
+    Preset files hold only what differs from the preset they extend, using the same
+    keys as a config's `training` block.
+    """
+
+    code, name = "TL206", "invalid-preset-file"
+    fails = PresetCycle.fails.replace("a.yaml", "odd.yaml")
+    passes = PresetCycle.passes
+    files = {"presets/odd.yaml": "extends: sdxl/style\ntraining:\n  learning_rate_unet: fast\n", "presets/house.yaml": _HOUSE}
+
+
+class BaseModelMismatch(Rule):
+    """`base_model` differs from the base model of the preset.
+
+    Preset values are tuned per base model: SDXL's 350 steps per image are not SD
+    1.5's 175, and Flux's learning rates depend on the image count. A config that
+    names one model and a preset for another trains with the wrong defaults.
+    """
+
+    code, name = "TL204", "base-model-mismatch"
+    severity = Severity.ERROR
+    fails = _VALID.replace("base_model: sdxl", "base_model: sd-1.5")
+    passes = _VALID
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        preset = ctx.effective.preset if ctx.effective else None
+        model = ctx.config.get("base_model")
+        if preset and isinstance(model, str) and model != preset.base_model:
+            yield finding(self, f"base_model is {model} but preset {preset.ref} is for {preset.base_model}",
+                          ("base_model",), hint=f"use a {model} preset, or set base_model: {preset.base_model}")
+
+
+class TrainingTypeMismatch(Rule):
+    """`training_type` differs from the preset's training type.
+
+    The text encoder ratio is the main difference between presets of one model:
+    low for styles, high for subjects. Characters may use a Subject preset, as
+    Scenario advises ("keep the Subject preset"); the catalog lists such pairs.
+    """
+
+    code, name = "TL207", "training-type-mismatch"
+    severity = Severity.WARNING
+    fails = _VALID.replace("training_type: style", "training_type: subject")
+    passes = _VALID.replace("training_type: style", "training_type: character").replace("sdxl/style", "sdxl/subject")
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        preset = ctx.effective.preset if ctx.effective else None
+        kind = ctx.config.get("training_type")
+        if not preset or not isinstance(kind, str) or kind == preset.training_type:
+            return
+        compatible = ctx.catalog.training_types.get(kind, {}).get("compatible_presets", ())
+        if preset.training_type not in compatible:
+            yield finding(self, f"training_type is {kind} but preset {preset.ref} is a {preset.training_type} preset",
+                          ("training_type",), hint=f"use the {preset.base_model}/{kind} preset")
+
+
+class ClassificationOutdated(Rule):
+    """`classification` does not say what the config is: Custom when any effective value differs from the preset, the preset's name when none does.
+
+    Scenario's guide: "Models with adjusted training parameters will automatically
+    be classified as Custom." Reviewers rely on the tag to see at a glance which
+    configs left the tested presets. `trainlint fix` sets it (and adds it after
+    `preset` when it is missing).
+    """
+
+    code, name = "TL205", "classification-outdated"
+    severity = Severity.WARNING
+    fixable = True
+    fails = _VALID + "training:\n  learning_rate_unet: 2.0e-4\n"
+    passes = _VALID.replace("classification: sdxl/style", "classification: Custom") + "training:\n  learning_rate_unet: 2.0e-4\n"
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        if ctx.effective is None or not isinstance(ctx.config.get("preset"), str):
+            return
+        deviations = ctx.effective.deviations()
+        if deviations is None:
+            return
+        expected = "Custom" if deviations else ctx.config["preset"]
+        current = ctx.config.get("classification")
+        if current == expected:
+            return
+        if deviations:
+            why = f"deviates from preset {ctx.effective.preset.ref} in {', '.join(deviations)}"
+        else:
+            why = f"matches preset {ctx.effective.preset.ref} in every value"
+        if current is None:
+            message, path = f"config {why} but has no classification", ("preset",)
+        else:
+            message, path = f"config {why} but is classified {current}", ("classification",)
+        yield finding(self, message, path, on_key=current is None, hint=f"set classification: {expected}",
+                      fix=classification_edit(ctx, expected))
+
+
+def classification_edit(ctx: Context, expected: str) -> tuple[Edit, ...]:
+    """Replace the classification value in place, or insert the key right after `preset`."""
+    doc, text = ctx.doc, ctx.doc.text
+    if ("classification",) in doc.spans and isinstance(ctx.config.get("classification"), str):
+        span = doc.spans[("classification",)][1]
+        old = text[span.start:span.end]
+        quote = old[0] if old[:1] in ("'", '"') else ""
+        return (Edit(span.start, span.end, f"{quote}{expected}{quote}"),)
+    if ("preset",) not in doc.spans:
+        return ()
+    key, value = doc.spans[("preset",)]
+    root = doc.spans[()][1]
+    if text[root.start:root.start + 1] == "{":  # flow-style root mapping
+        return (Edit(value.end, value.end, f", classification: {expected}"),)
+    line_end = text.find(doc.newline, value.end)
+    indent = " " * (key.col if key else 0)
+    if line_end == -1:
+        return (Edit(len(text), len(text), f"{doc.newline}{indent}classification: {expected}"),)
+    at = line_end + len(doc.newline)
+    return (Edit(at, at, f"{indent}classification: {expected}{doc.newline}"),)

@@ -1,0 +1,81 @@
+"""Codes the schema layer emits: every JSON Schema failure is a finding with a code."""
+
+from __future__ import annotations
+
+from ..diagnostics import Severity
+from .syntax import _VALID
+from .base import Rule
+
+
+class SchemaRule(Rule):
+    stage = "schema"
+    severity = Severity.ERROR
+    passes = _VALID
+
+
+class UnsupportedSchemaVersion(SchemaRule):
+    """`schema_version` names a version this trainlint does not know.
+
+    Each schema version has its own JSON Schema with a stable `$id`; validating a
+    config against the wrong one would report nonsense. The message names the
+    supported versions.
+    """
+
+    code, name = "TL100", "unsupported-schema-version"
+    fails = _VALID.replace("schema_version: 1", "schema_version: 7")
+
+
+class UnknownKey(SchemaRule):
+    """A key the schema does not define, usually a typo.
+
+    Most trainers silently drop unknown keys, so a misspelt `learning_rate_unte`
+    trains with the default and nobody notices. The message suggests the closest
+    valid key.
+    """
+
+    code, name = "TL101", "unknown-key"
+    fails = _VALID.replace("classification: sdxl/style", "classification: Custom") + "training:\n  learning_rate_unte: 2.0e-4\n"
+
+
+class WrongType(SchemaRule):
+    """A value of the wrong type: a quoted number, a list where a number belongs, a date.
+
+    `"1e-4"` in quotes is a string to every YAML reader; a trainer either crashes on
+    it or, worse, coerces it silently.
+    """
+
+    code, name = "TL102", "wrong-type"
+    fails = _VALID + "training:\n  steps: \"8400\"\n"
+
+
+class OutOfRange(SchemaRule):
+    """A value outside what a trainer accepts (hard bounds), such as a ratio above 1 or 0 steps.
+
+    These are not style advice: a trainer rejects them or does something undefined.
+    The advisory ranges are separate rules (TL402, TL407).
+    """
+
+    code, name = "TL103", "out-of-range"
+    fails = _VALID + "training:\n  text_encoder_ratio: 1.5\n"
+
+
+class InvalidValue(SchemaRule):
+    """A value that is not one of the allowed names (base model, training type, preset).
+
+    The message suggests the closest valid name, so `sdxl/styel` points to
+    `sdxl/style`.
+    """
+
+    code, name = "TL104", "invalid-value"
+    fails = _VALID.replace("base_model: sdxl", "base_model: sdxl-1.0")
+
+
+class MissingKey(SchemaRule):
+    """A required key is missing (`schema_version`, `base_model`, `training_type`, `preset`, `dataset`).
+
+    Without them trainlint cannot tell which preset the config starts from, nor
+    check the values against it.
+    """
+
+    code, name = "TL105", "missing-key"
+    fails = _VALID.replace("training_type: style\n", "")

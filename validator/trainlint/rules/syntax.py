@@ -1,0 +1,179 @@
+"""Codes the loader emits: reading, parsing and the safety limits."""
+
+from __future__ import annotations
+
+from ..diagnostics import Severity
+from .base import Rule
+
+_VALID = """\
+schema_version: 1
+base_model: sdxl
+training_type: style
+preset: sdxl/style
+classification: sdxl/style
+dataset:
+  images: 24
+"""
+
+
+class LoaderRule(Rule):
+    stage = "loader"
+    severity = Severity.ERROR
+    passes = _VALID
+
+
+class YamlSyntax(LoaderRule):
+    """The file is not valid YAML.
+
+    A training script would stop on this file before training starts, or worse, read
+    part of it. The position is where the parser gave up; the mistake is often on
+    the line before (an unclosed quote or bracket, a tab used for indentation).
+    """
+
+    code, name = "TL001", "yaml-syntax"
+    fails = "schema_version: 1\npreset: [sdxl/style\n"
+
+
+class DuplicateKey(LoaderRule):
+    """A key appears twice in the same mapping.
+
+    PyYAML, which most training scripts use, silently keeps the last value, while
+    YAML 1.2 parsers such as ruamel.yaml refuse the file: the same config means
+    different things to different tools. Both lines are reported.
+    """
+
+    code, name = "TL002", "duplicate-key"
+    fails = _VALID + "training:\n  steps: 8400\n  steps: 9000\n"
+
+
+class DisallowedTag(LoaderRule):
+    """A value carries a YAML tag outside the core schema (`!!python/object`, `!!binary`, `!custom`).
+
+    A config is plain data. Language-specific tags are how YAML files run code in
+    unsafe loaders; trainlint never constructs them and reports them instead.
+    """
+
+    code, name = "TL003", "disallowed-tag"
+    fails = _VALID.replace("schema_version: 1", "schema_version: !!python/object/apply:os.system [echo]")
+
+
+class NonStringKey(LoaderRule):
+    """A mapping key is not a plain name (`1:`, `null:`, `? [a, b]`).
+
+    Config keys are names. A number or a list as a key is almost always a typo or a
+    stray indentation, and JSON Schema tools cannot even represent it.
+    """
+
+    code, name = "TL004", "non-string-key"
+    fails = _VALID + "1: one\n"
+
+
+class MultipleDocuments(LoaderRule):
+    """The file holds more than one YAML document (`---` separators).
+
+    A config is one document; tools disagree on which document they read (most read
+    the first, some refuse). Only the first document is checked.
+    """
+
+    code, name = "TL005", "multiple-documents"
+    fails = _VALID + "---\nschema_version: 1\n"
+
+
+class NotAConfig(LoaderRule):
+    """The file is empty or its top level is not a mapping of config keys.
+
+    Reported for files named explicitly on the command line; when searching folders,
+    trainlint only picks up files that look like its configs (a top-level
+    `schema_version` key or a trainlint schema modeline), so other YAML is left alone.
+    """
+
+    code, name = "TL006", "not-a-config"
+    fails = "- schema_version: 1\n- preset: sdxl/style\n"
+
+
+class Encoding(LoaderRule):
+    """The file is not text YAML can read: invalid UTF-8, NUL bytes, or a binary file.
+
+    YAML files are UTF-8 (or UTF-16/32 with a byte-order mark). A binary renamed
+    `.yaml` or a file saved in a legacy code page would be misread by other tools.
+    """
+
+    code, name = "TL007", "encoding"
+    fails = "schema_version: 1\nname: caf\udce9\n"
+
+
+class BadNumber(LoaderRule):
+    """A number that no trainer can use: `.nan`, `.inf`, `1e309`, or hundreds of digits.
+
+    These parse as YAML numbers but are not finite training values; JSON cannot even
+    represent them, so schema validators disagree on them.
+    """
+
+    code, name = "TL008", "bad-number"
+    fails = _VALID + "training:\n  learning_rate_unet: .nan\n"
+
+
+class Yaml11Ambiguity(LoaderRule):
+    """A plain value that YAML 1.1 readers (PyYAML, used by most training scripts) read differently.
+
+    trainlint reads YAML 1.2, where `1e-4` is a float and `no` is a string. PyYAML
+    follows YAML 1.1: it reads `1e-4` as the string "1e-4" (a learning rate that
+    then breaks or is silently ignored), `yes/no/on/off` as booleans and `012` as
+    octal. The fix spells the value so both versions agree (`1.0e-4`, `"no"`).
+    """
+
+    code, name = "TL010", "yaml11-ambiguity"
+    severity = Severity.WARNING
+    fixable = True
+    fails = _VALID.replace("classification: sdxl/style", "classification: Custom") + "training:\n  learning_rate_unet: 1e-4\n"
+    passes = _VALID.replace("classification: sdxl/style", "classification: Custom") + "training:\n  learning_rate_unet: 1.0e-4\n"
+
+
+class FileTooLarge(LoaderRule):
+    """The file is larger than the configured limit (`max-file-bytes`, 1 MiB by default).
+
+    A training config is a few hundred bytes. Refusing huge files up front keeps a
+    crafted file in a pull request from stalling every CI run.
+    """
+
+    code, name = "TL091", "file-too-large"
+    fails = _VALID + "name: " + "x" * 200 + "\n"
+    example_limits = {"max_file_bytes": 200}
+
+
+class AliasExpansion(LoaderRule):
+    """Aliases expand to more values than the limit (`max-nodes`, 10,000), or an alias refers to itself.
+
+    A few hundred bytes of anchors and aliases can stand for billions of values
+    ("billion laughs"); anything that walks the data would hang. trainlint counts
+    the expanded size on the parsed nodes before building any data.
+    """
+
+    code, name = "TL092", "alias-expansion"
+    fails = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+
+
+class NestingDepth(LoaderRule):
+    """The data nests deeper than the limit (`max-depth`, 64 levels).
+
+    A config nests two levels deep. Deep nesting is a sign of a crafted file and
+    costs stack and time in every tool that reads it.
+    """
+
+    code, name = "TL093", "nesting-depth"
+    fails = "a: " + "[" * 70 + "]" * 70 + "\n"
+
+
+class DatasetScanLimit(LoaderRule):
+    """The dataset folder holds more entries than the limit (`max-dataset-files`, 20,000).
+
+    Counting images means listing the folder; a folder far larger than any training
+    set is not counted, and the declared `dataset.images` is used instead.
+    """
+
+    code, name = "TL094", "dataset-scan-limit"
+    severity = Severity.WARNING
+    fails = _VALID.replace("  images: 24", "  path: ./data\n  images: 3")
+    passes = _VALID.replace("  images: 24", "  path: ./small\n  images: 2")
+    files = {f"{folder}/{i}.{ext}": "" for folder, n in (("data", 3), ("small", 2)) for i in range(n) for ext in ("png", "txt")}
+    example_limits = {"max_dataset_files": 5}

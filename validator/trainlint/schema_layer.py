@@ -1,0 +1,123 @@
+"""The schema layer: JSON Schema errors become findings with codes, like any rule.
+
+The same schema file drives the editor (yaml-language-server) and this layer, so the
+two never disagree about what is valid. Messages are ours, not the validator's: they
+name the key, show the bad value briefly and suggest the closest valid name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from typing import TYPE_CHECKING, Any
+
+from .diagnostics import ConfigPath, Finding
+from .load import Document
+from .resources import SUPPORTED_SCHEMA_VERSIONS, schema
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+_RANGE = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems"}
+_TYPE_NAMES = {"integer": "a whole number", "number": "a number", "string": "a string", "object": "a mapping",
+               "array": "a list", "boolean": "true or false", "null": "null"}
+
+
+@functools.cache
+def _validator(version: int) -> Any:
+    from jsonschema import Draft202012Validator  # heavy: imported on first use only
+
+    return Draft202012Validator(schema(version))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _suggest(word: Any, choices: list[str]) -> str:
+    if not isinstance(word, str):
+        return ""
+    match = difflib.get_close_matches(word, [c for c in choices if isinstance(c, str)], n=1, cutoff=0.6)
+    return f"did you mean `{match[0]}`?" if match else ""
+
+
+def _enums(error: ValidationError) -> list[Any]:
+    """Every enum/const value an error (or its anyOf branches) would have accepted."""
+    found: list[Any] = []
+    if error.validator == "enum":
+        found.extend(error.validator_value)
+    elif error.validator == "const":
+        found.append(error.validator_value)
+    for sub in error.context or ():
+        found.extend(v for v in _enums(sub) if v not in found)
+    return found
+
+
+def _name(path: ConfigPath) -> str:
+    return ".".join(str(p) for p in path) or "the config"
+
+
+def _map(error: ValidationError) -> list[Finding]:
+    path: ConfigPath = tuple(error.absolute_path)
+    kind, value, instance = error.validator, error.validator_value, error.instance
+    if kind == "additionalProperties":
+        known = list(error.schema.get("properties", {}))
+        out = []
+        for key in instance:
+            if key in known:
+                continue
+            hint = _suggest(key, known)
+            allowed = ", ".join(f"`{k}`" for k in known)
+            out.append(Finding("TL101", f"unknown key `{key}` in {_name(path)}" + (f"; {hint}" if hint else ""),
+                               path + (key,), on_key=True, hint=f"allowed here: {allowed}"))
+        return out
+    if kind == "required":
+        missing = [k for k in value if k not in instance]
+        return [Finding("TL105", f"{_name(path)} is missing the required key `{k}`", path, on_key=True) for k in missing]
+    if kind == "type":
+        wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in ([value] if isinstance(value, str) else value))
+        hint = None
+        if isinstance(instance, str) and wanted.endswith("number"):
+            hint = "remove the quotes so YAML reads a number"
+        return [Finding("TL102", f"`{_name(path)}` must be {wanted}, not {_show(instance)}", path, hint=hint)]
+    if kind in _RANGE:
+        words = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "greater than",
+                 "exclusiveMaximum": "less than", "minLength": "at least this many characters:",
+                 "maxLength": "at most this many characters:", "minItems": "at least this many items:",
+                 "maxItems": "at most this many items:"}
+        return [Finding("TL103", f"`{_name(path)}` is {_show(instance)}; it must be {words[kind]} {value}", path)]
+    choices = _enums(error)
+    if kind in ("anyOf", "oneOf") and error.context and all(sub.validator == "required" for sub in error.context):
+        needed = " or ".join(f"`{sub.validator_value[0]}`" for sub in error.context)
+        return [Finding("TL105", f"{_name(path)} needs {needed}", path, on_key=True)]
+    if choices or kind == "pattern":
+        hint = _suggest(instance, [str(c) for c in choices])
+        shown = ", ".join(str(c) for c in choices[:8]) + (", ..." if len(choices) > 8 else "")
+        message = f"`{_name(path)}` cannot be {_show(instance)}" + (f"; {hint}" if hint else "")
+        return [Finding("TL104", message, path, hint=f"valid values: {shown}" if choices else None)]
+    if kind in ("anyOf", "oneOf") and error.context:
+        return _map(min(error.context, key=lambda e: len(list(e.absolute_path))))
+    return [Finding("TL106", f"`{_name(path)}`: {error.message}", path)]
+
+
+def check(doc: Document) -> list[Finding]:
+    """Validate the document's data; findings at paths the loader already reported are dropped."""
+    data = doc.data
+    version = data.get("schema_version", 1)
+    if version not in SUPPORTED_SCHEMA_VERSIONS or isinstance(version, bool):
+        supported = ", ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
+        return [Finding("TL100", f"schema_version {_show(version)} is not supported; this trainlint supports: {supported}",
+                        ("schema_version",), hint="upgrade trainlint, or set schema_version to a supported version")]
+    findings: list[Finding] = []
+    for error in _validator(version).iter_errors(data):
+        findings.extend(f for f in _map(error) if not _already_reported(doc, f.path))
+    return findings
+
+
+def _already_reported(doc: Document, path: ConfigPath) -> bool:
+    return any(path[:n] in doc.reported for n in range(len(path), 0, -1))

@@ -1,0 +1,40 @@
+"""What a run is asked to do: rule selection, severities, thresholds and limits.
+
+Selection follows ruff: `select` and `ignore` take codes or prefixes (`TL4`), and the
+most specific match wins, so `select=["TL4"], ignore=["TL40"]` with
+`extend_select=["TL401"]` runs TL401 alone among the TL4xx rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Severity
+from .load import Limits
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ("TL",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity = Severity.WARNING
+    severity: dict[str, Severity] = field(default_factory=dict)
+    thresholds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    limits: Limits = Limits()
+    # preset files and dataset folders must stay under this folder (None: the config's repository)
+    root: Path | None = None
+
+    def enabled(self, code: str) -> bool:
+        best_len, best = -1, False
+        for prefixes, verdict in ((self.select + self.extend_select, True), (self.ignore, False)):
+            for prefix in prefixes:
+                prefix = prefix.upper()
+                if code.startswith(prefix) and len(prefix) >= best_len:
+                    best_len, best = len(prefix), verdict
+        return best
+
+    def severity_of(self, code: str, default: Severity) -> Severity:
+        return self.severity.get(code, default)

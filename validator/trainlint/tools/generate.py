@@ -1,0 +1,57 @@
+"""Regenerate the artefacts derived from data: schema enums and docs/rules.md.
+
+`python -m trainlint.tools.generate` writes them; `--check` only reports drift
+(the test suite runs it, so a stale artefact fails CI).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ..docs import rules_markdown
+from ..presets import catalog
+from ..resources import data_dir
+
+
+def build_schema(schema: dict) -> dict:
+    """The schema with its catalog-derived enums filled in from the preset catalog."""
+    cat = catalog()
+    defs = schema["$defs"]
+    defs["base_model"]["enum"] = list(cat.base_models)
+    defs["base_model"]["markdownEnumDescriptions"] = [m["title"] for m in cat.base_models.values()]
+    defs["training_type"]["enum"] = list(cat.training_types)
+    defs["training_type"]["markdownEnumDescriptions"] = [
+        f"**{t['title']}**: {t['description']}" for t in cat.training_types.values()]
+    defs["preset"]["anyOf"][0]["enum"] = cat.refs()
+    return schema
+
+
+def targets() -> dict[Path, str]:
+    repo = data_dir().parent
+    schema_file = data_dir() / "v1" / "config.schema.json"
+    schema = build_schema(json.loads(schema_file.read_text(encoding="utf-8")))
+    return {
+        schema_file: json.dumps(schema, indent=2, ensure_ascii=False) + "\n",
+        repo / "docs" / "rules.md": rules_markdown(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    check = "--check" in (argv if argv is not None else sys.argv[1:])
+    stale = []
+    for path, content in targets().items():
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current != content:
+            stale.append(path)
+            if not check:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(content, encoding="utf-8")
+    for path in stale:
+        print(f"{'stale' if check else 'wrote'}: {path}")
+    return 1 if check and stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
