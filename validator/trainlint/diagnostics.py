@@ -54,6 +54,17 @@ class Edit:
 ConfigPath = tuple[str | int, ...]
 
 
+def fmt_number(value: float) -> str:
+    """Numbers as people write them in configs: 8,400 steps, 1e-4 learning rates, 0.15 ratios."""
+    if abs(value) >= 1 and float(value).is_integer():
+        return f"{int(value):,}"
+    if value and abs(value) < 0.01:
+        mantissa, exponent = f"{value:.2e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        return f"{mantissa}e{int(exponent)}"
+    return f"{value:.3g}"
+
+
 @dataclass(frozen=True)
 class Finding:
     """What a check returns: where (a config path, or an explicit span) and what.

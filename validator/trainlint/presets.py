@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .diagnostics import fmt_number
 from .resources import data_dir
 
 TRAINING_KEYS = ("steps", "learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio")
@@ -58,13 +59,14 @@ class ValueSpec:
         return None
 
     def describe(self) -> str:
+        n = fmt_number
         if self.value is not None:
-            return f"{self.value:g}"
+            return n(self.value)
         if self.per_image is not None:
-            return f"{self.base:g} + {self.per_image:g} per image" if self.base else f"{self.per_image:g} per image"
+            return f"{n(self.base)} + {n(self.per_image)} per image" if self.base else f"{n(self.per_image)} per image"
         parts, low = [], 1
         for limit, value in self.bands:
-            parts.append(f"{value:g} for {low}-{limit} images" if limit else f"{value:g} for {low}+ images")
+            parts.append(f"{n(value)} for {low}-{limit} images" if limit else f"{n(value)} for {low}+ images")
             low = (limit or 0) + 1
         return "; ".join(parts)
 

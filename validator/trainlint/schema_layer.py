@@ -42,7 +42,11 @@ def _show(value: Any) -> str:
 def _suggest(word: Any, choices: list[str]) -> str:
     if not isinstance(word, str):
         return ""
-    match = difflib.get_close_matches(word, [c for c in choices if isinstance(c, str)], n=1, cutoff=0.6)
+    choices = [c for c in choices if isinstance(c, str)]
+    lowered = word.lower()
+    # a valid name that the word starts with (`sdxl-1.0` -> `sdxl`) beats any edit distance
+    prefixed = [c for c in choices if lowered.startswith(c.lower())]
+    match = [max(prefixed, key=len)] if prefixed else difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"did you mean `{match[0]}`?" if match else ""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
+from .diagnostics import fmt_number
 from .engine import UsageError, check_file, repo_root
 from .effective import build, scan_dataset
 from .presets import TRAINING_KEYS, PresetError, catalog, resolve
@@ -12,11 +13,7 @@ from .settings import Settings
 
 
 def _num(value: float | None) -> str:
-    if value is None:
-        return "-"
-    if value >= 1 and float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:.3g}"
+    return "-" if value is None else fmt_number(value)
 
 
 def _table(rows: list[list[str]], out: TextIO) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..diagnostics import Finding, Severity
+from ..diagnostics import fmt_number as _n
 from .base import Context, Rule, finding, fmt_ratio
 from .syntax import _VALID
 
@@ -19,13 +20,6 @@ _LABELS = {
     "learning_rate_text_encoder": "text encoder learning rate",
     "text_encoder_ratio": "text encoder ratio",
 }
-
-
-def _n(value: float) -> str:
-    """Numbers as people write them in configs: 8,400 steps, 1e-4 learning rates."""
-    if value >= 1 and float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:.3g}"
 
 
 class LearningRateAndStepsSameDirection(Rule):
