@@ -1,0 +1,54 @@
+"""The effective config: overlay, image count, deviations from the preset."""
+
+from __future__ import annotations
+
+from trainlint.effective import Dataset, build, scan_dataset
+from trainlint.presets import catalog
+
+
+def _eff(training: dict, images: int = 24, preset: str = "sdxl/style"):
+    return build({"training": training}, catalog().get(preset), Dataset(declared=images))
+
+
+def test_preset_values_fill_what_the_config_leaves_out():
+    eff = _eff({"learning_rate_unet": 2e-4})
+    assert eff.values["steps"] == 8400 and eff.values["learning_rate_unet"] == 2e-4
+    assert eff.ratio("learning_rate_unet") == 2 and eff.ratio("steps") == 1
+    assert eff.deviations() == ["learning_rate_unet"]
+
+
+def test_steps_per_image_becomes_steps():
+    eff = _eff({"steps_per_image": 300}, images=10)
+    assert eff.values["steps"] == 3000 and eff.deviations() == ["steps"]
+
+
+def test_values_equal_to_the_preset_are_not_deviations():
+    assert _eff({"steps": 8400, "learning_rate_unet": 1.0e-4, "text_encoder_ratio": 0.15}).deviations() == []
+
+
+def test_deviation_unknown_without_image_count():
+    eff = build({"training": {"steps": 5000}}, catalog().get("sdxl/style"), Dataset())
+    assert eff.deviations() is None
+
+
+def test_non_numbers_are_ignored():
+    eff = _eff({"steps": "8400", "learning_rate_unet": True})
+    assert eff.overrides == {}
+
+
+def test_dataset_scan_counts_images_and_missing_captions(tmp_path):
+    data = tmp_path / "d"
+    data.mkdir()
+    for name in ("a.png", "b.JPG", "c.webp", "d.jpeg", "notes.md", "a.txt", "b.txt"):
+        (data / name).write_text("")
+    scan = scan_dataset({"path": "d", "images": 3}, tmp_path, 100)
+    assert scan.exists and scan.found == 4 and scan.images == 4
+    assert scan.uncaptioned == ("c.webp", "d.jpeg")
+
+
+def test_dataset_scan_falls_back_to_declared(tmp_path):
+    scan = scan_dataset({"path": "missing", "images": 7}, tmp_path, 100)
+    assert not scan.exists and scan.images == 7
+    (tmp_path / "x.png").write_text("")
+    truncated = scan_dataset({"path": ".", "images": 7}, tmp_path, 0)
+    assert truncated.truncated and truncated.images == 7
