@@ -7,6 +7,9 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -28,6 +31,21 @@ def build_schema(schema: dict) -> dict:
     return schema
 
 
+EXAMPLES = "examples/lora-configs"
+_BLOCK = re.compile(r"(<!-- example-output:start -->\n).*?(<!-- example-output:end -->)", re.S)
+
+
+def readme_with_example_output(repo: Path) -> str:
+    """The README with its example block replaced by what the real CLI prints for the examples."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    run = subprocess.run([sys.executable, "-m", "trainlint", "check", EXAMPLES], cwd=repo, env=env,
+                         capture_output=True, text=True, check=False)
+    block = f"```console\n$ trainlint check {EXAMPLES}\n{run.stdout}```\n"
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    return _BLOCK.sub(lambda m: m.group(1) + block + m.group(2), readme)
+
+
 def targets() -> dict[Path, str]:
     repo = data_dir().parent
     schema_file = data_dir() / "v1" / "config.schema.json"
@@ -35,6 +53,7 @@ def targets() -> dict[Path, str]:
     return {
         schema_file: json.dumps(schema, indent=2, ensure_ascii=False) + "\n",
         repo / "docs" / "rules.md": rules_markdown(),
+        repo / "README.md": readme_with_example_output(repo),
     }
 
 
