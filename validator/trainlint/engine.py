@@ -38,12 +38,14 @@ def looks_like_config(raw: bytes) -> bool:
 
 
 def repo_root(start: Path) -> Path:
-    """The enclosing git work tree, else the folder itself: the bound for preset and dataset paths."""
+    """The bound for preset and dataset paths: the enclosing git work tree, else the
+    working folder when the config is below it, else the config's own folder."""
     start = start.resolve()
     for folder in (start, *start.parents):
         if (folder / ".git").exists():
             return folder
-    return start
+    cwd = Path.cwd().resolve()
+    return cwd if start.is_relative_to(cwd) else start
 
 
 def check_file(path: Path, display: str, settings: Settings, explicit: bool = True) -> FileResult:

@@ -1,0 +1,191 @@
+"""The `trainlint` command end to end, as a subprocess on real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from helpers import REPO, run_cli
+
+ENV = {**os.environ, "NO_COLOR": "1"}
+ENV.pop("GITHUB_ACTIONS", None)
+
+GOOD = """\
+schema_version: 1
+name: ok
+base_model: sdxl
+training_type: style
+preset: sdxl/style
+classification: sdxl/style
+dataset:
+  images: 24
+"""
+
+
+@pytest.fixture
+def repo(tmp_path):
+    (tmp_path / ".git").mkdir()
+    return tmp_path
+
+
+def cli(*args, cwd):
+    return run_cli(*args, cwd=cwd, env=ENV)
+
+
+def test_clean_config_exits_0_with_summary(repo):
+    (repo / "good.yaml").write_text(GOOD)
+    run = cli("check", "good.yaml", cwd=repo)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "no problems in 1 file\n"
+
+
+def test_findings_are_ruff_style_and_exit_1(repo):
+    (repo / "c.yaml").write_text(GOOD.replace("classification: sdxl/style", "classification: Custom")
+                                 + "training:\n  steps: 12600\n  learning_rate_unet: 2.0e-4\n")
+    run = cli("check", "c.yaml", cwd=repo)
+    assert run.returncode == 1
+    lines = run.stdout.splitlines()
+    assert lines[0] == ("c.yaml:10:3: TL401 [warning] learning rate and steps both raised from preset sdxl/style@1 "
+                        "(lr 2x, steps 1.5x): overtraining risk; when you raise the learning rate, lower the steps")
+    assert lines[1] == "  hint: keep steps at 8,400 (350 per image) or lower them to about 4,200 with this learning rate"
+    assert lines[-1] == "1 problem (1 warning) in 1 file"
+
+
+def test_summary_counts_severities_and_fixable(repo):
+    (repo / "a.yaml").write_text(GOOD + "training:\n  learning_rate_unet: 2e-4\n  text_encoder_ratio: 2\n")
+    (repo / "b.yaml").write_text(GOOD)
+    run = cli("check", ".", cwd=repo)
+    assert run.stdout.splitlines()[-1] == "3 problems (1 error, 2 warnings) in 2 files; 2 fixable with `trainlint fix`"
+
+
+def test_fail_on_and_exit_zero(repo):
+    (repo / "info.yaml").write_text(GOOD.replace("images: 24", "images: 60"))  # TL404 is info
+    assert cli("check", "info.yaml", cwd=repo).returncode == 0
+    assert cli("check", "--fail-on", "info", "info.yaml", cwd=repo).returncode == 1
+    (repo / "bad.yaml").write_text(GOOD.replace("sdxl/style\n", "sdxl/nope\n", 1))
+    assert cli("check", "--exit-zero", "bad.yaml", cwd=repo).returncode == 0
+    assert cli("check", "--fail-on", "error", "bad.yaml", cwd=repo).returncode == 1
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["--select", "TL4"], {"TL401"}),
+    (["--ignore", "TL4"], {"TL205", "TL010"}),
+    (["--select", "TL0,TL401"], {"TL010", "TL401"}),
+    (["--select", "TL4", "--ignore", "TL40", "--extend-select", "TL401"], {"TL401"}),
+])
+def test_select_and_ignore_take_prefixes(repo, args, expected):
+    (repo / "c.yaml").write_text(GOOD + "training:\n  steps: 12600\n  learning_rate_unet: 2e-4\n")
+    run = cli("check", "--format", "json", *args, "c.yaml", cwd=repo)
+    assert {d["code"] for d in json.loads(run.stdout)["diagnostics"]} == expected
+
+
+@pytest.mark.parametrize("args,message", [
+    (["check", "missing.yaml"], "missing.yaml: no such file or folder"),
+    (["check", "--select", "XX1", "."], "no rule code starts with 'XX1'"),
+    (["check", "--fail-on", "fatal", "."], "--fail-on: unknown severity"),
+    (["check", "--format", "xml", "."], "unknown format 'xml'"),
+    (["check", "--no-such-flag"], "unrecognized arguments"),
+    (["check", "nomatch/*.yaml"], "no files match"),
+    (["rule", "TL999"], "unknown rule 'TL999'"),
+    (["presets", "sdxl/nope"], "unknown preset"),
+    (["schema", "--schema-version", "9"], "schema version 9 is not supported"),
+])
+def test_usage_errors_exit_2_without_traceback(repo, args, message):
+    run = cli(*args, cwd=repo)
+    assert run.returncode == 2
+    assert message in run.stderr and "Traceback" not in run.stderr
+
+
+def test_unreadable_file_is_a_usage_error(repo):
+    if os.geteuid() == 0:
+        target = repo / "dir.yaml"
+        target.mkdir()  # reading a folder fails even for root
+    else:
+        target = repo / "secret.yaml"
+        target.write_text(GOOD)
+        target.chmod(0)
+    (repo / "list.txt").write_text("")
+    run = cli("check", str(target), cwd=repo)
+    assert run.returncode in (0, 2)  # a folder named *.yaml is searched, not read
+    if os.geteuid() != 0:
+        assert run.returncode == 2 and "cannot read" in run.stderr
+
+
+def test_folders_are_searched_and_other_yaml_left_alone(repo):
+    (repo / "configs" / "deep").mkdir(parents=True)
+    (repo / "configs" / "deep" / "a.yml").write_text(GOOD)
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / ".github" / "workflows" / "ci.yml").write_text("on: push\njobs: {}\n")
+    (repo / "docker-compose.yaml").write_text("services: {}\n")
+    run = cli("check", ".", cwd=repo)
+    assert run.returncode == 0 and run.stdout == "no problems in 1 file\n"
+
+
+def test_explicit_non_config_gets_one_clear_diagnostic(repo):
+    (repo / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n")
+    run = cli("check", "compose.yaml", cwd=repo)
+    assert run.returncode == 1
+    assert run.stdout.count("TL006") == 1 and "TL101" not in run.stdout
+
+
+def test_globs(repo):
+    for name in ("a.yaml", "b.yaml", "c.txt"):
+        (repo / name).write_text(GOOD)
+    run = cli("check", "*.yaml", cwd=repo)
+    assert run.stdout == "no problems in 2 files\n"
+
+
+def test_rule_and_rules_explain_from_the_registry(repo):
+    listing = cli("rules", cwd=repo).stdout.splitlines()
+    assert any(line.startswith("TL401  lr-steps-same-direction") for line in listing)
+    explained = cli("rule", "tl401", cwd=repo).stdout
+    assert explained.startswith("# TL401 lr-steps-same-direction")
+    assert "When increasing the learning rate, decrease the" in explained and "Fails:" in explained
+
+
+def test_presets_list_and_show_with_sources(repo):
+    listing = cli("presets", cwd=repo).stdout
+    assert "sdxl/style" in listing and "350 per image" in listing
+    shown = cli("presets", "flux.1/style", cwd=repo).stdout
+    assert "500 + 50 per image" in shown and "source (community)" in shown and "help.scenario.com" in shown
+
+
+def test_schema_prints_the_shipped_schema(repo):
+    schema = json.loads(cli("schema", cwd=repo).stdout)
+    assert schema["$id"].endswith("/v1/config.schema.json")
+
+
+def test_show_explains_what_makes_a_config_custom(repo):
+    (repo / "c.yaml").write_text(GOOD + "training:\n  learning_rate_unet: 2.0e-4\n")
+    out = cli("show", "c.yaml", cwd=repo).stdout
+    assert "Custom (deviates in learning_rate_unet); tagged sdxl/style" in out
+    row = next(line for line in out.splitlines() if line.startswith("learning_rate_unet"))
+    assert row.split() == ["learning_rate_unet", "2e-4", "override", "1e-4", "2x"]
+    steps = next(line for line in out.splitlines() if line.startswith("steps "))
+    assert steps.split() == ["steps", "8,400", "preset", "8,400", "1x"]
+
+
+def test_examples_repo_verdicts():
+    """The shipped examples: configs/ are clean, broken/ are not (the README shows the output)."""
+    work = REPO / "examples" / "lora-configs"
+    assert cli("check", "configs", cwd=work).returncode == 0
+    run = cli("check", "broken", cwd=work)
+    assert run.returncode == 1
+    for code in ("TL205", "TL303", "TL010", "TL401", "TL402", "TL408", "TL101", "TL102", "TL103", "TL104"):
+        assert f" {code} " in run.stdout
+
+
+def test_no_color_unless_a_terminal(repo):
+    (repo / "c.yaml").write_text(GOOD.replace("images: 24", "images: 60"))
+    assert "\033[" not in cli("check", "c.yaml", cwd=repo).stdout
+    forced = run_cli("check", "c.yaml", cwd=repo, env={**ENV, "NO_COLOR": "", "FORCE_COLOR": "1"})
+    assert "\033[" in forced.stdout
+
+
+def test_check_copies_of_examples_from_outside_the_repo(tmp_path):
+    shutil.copytree(REPO / "examples" / "lora-configs", tmp_path / "repo")
+    run = cli("check", "repo", cwd=tmp_path)
+    assert run.returncode == 1 and "repo/broken/typos.yaml:" in run.stdout
