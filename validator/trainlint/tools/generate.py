@@ -19,16 +19,10 @@ from ..resources import data_dir
 
 
 def build_schema(schema: dict) -> dict:
-    """The schema with its catalog-derived enums filled in from the preset catalog."""
-    cat = catalog()
-    defs = schema["$defs"]
-    defs["base_model"]["enum"] = list(cat.base_models)
-    defs["base_model"]["markdownEnumDescriptions"] = [m["title"] for m in cat.base_models.values()]
-    defs["training_type"]["enum"] = list(cat.training_types)
-    defs["training_type"]["markdownEnumDescriptions"] = [
-        f"**{t['title']}**: {t['description']}" for t in cat.training_types.values()]
-    defs["preset"]["anyOf"][0]["enum"] = cat.refs()
-    return schema
+    """The schema with its catalog-derived parts (enums, per-preset defaults, snippets) regenerated."""
+    from .schema_docs import fill
+
+    return fill(schema, catalog())
 
 
 EXAMPLES = "examples/lora-configs"
