@@ -34,6 +34,16 @@ def _selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ignore", type=_codes, default=[], help="rule codes or prefixes to skip")
 
 
+def _jobs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                   help="processes to use (default 0: one per core; a few files are checked in-process)")
+
+
+def _only_configs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--only-configs", action="store_true",
+                   help="skip named files that are not trainlint configs, as in folders (for pre-commit hooks)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="trainlint", description="Check image-model fine-tuning configs against their presets.")
     parser.add_argument("--version", action="version", version=f"trainlint {__version__}")
@@ -46,11 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", default="warning", help="lowest severity that fails: error, warning or info")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     check.add_argument("--fix", action="store_true", help="apply safe fixes first, then report what is left")
+    _only_configs(check)
+    _jobs(check)
 
     fix = sub.add_parser("fix", help="apply safe fixes (classification tag, YAML 1.1-safe numbers)")
     fix.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     _selection(fix)
     fix.add_argument("--diff", action="store_true", help="print the diff instead of writing; exit 1 if any")
+    _only_configs(fix)
+    _jobs(fix)
 
     show = sub.add_parser("show", help="the effective config: each value, its source and its ratio to the preset")
     show.add_argument("config", metavar="CONFIG")
@@ -123,39 +137,31 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"unknown format {args.format!r} (choose from: {', '.join(FORMATS)})")
     settings = _settings(args)
     if args.fix:
-        _fix_paths(args.paths, settings, write=True, out=None)
-    results = check_paths(args.paths, settings)
+        _fix_paths(args, settings, write=True, out=None)
+    results = check_paths(args.paths, settings, jobs=args.jobs, only_configs=args.only_configs)
     renderer(args.format)(results, out)
     failing = any(d.severity >= settings.fail_on for r in results for d in r.diagnostics)
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
 
 
-def _fix_paths(paths: list[str], settings, write: bool, out: TextIO | None) -> tuple[int, int]:  # noqa: ANN001
-    from .discovery import discover
-    from .engine import looks_like_config
-    from .fix import FixError, fix_file
-    from .load import read_head
+def _fix_paths(args: argparse.Namespace, settings, write: bool, out: TextIO | None) -> tuple[int, int]:  # noqa: ANN001
+    from .api import fix_paths
 
     changed = errors = 0
-    for target in discover(paths):
-        try:
-            if not target.explicit and not looks_like_config(read_head(target.path, settings.limits)[:65536]):
-                continue
-            outcome = fix_file(target.path, target.display, settings, write=write)
-        except (FixError, OSError) as exc:
+    for report in fix_paths(args.paths, settings, write=write, jobs=args.jobs, only_configs=args.only_configs):
+        if report.error is not None:
             errors += 1
-            print(f"{target.display}: not fixed: {exc}", file=sys.stderr)
-            continue
-        if outcome.changed:
+            print(f"{report.display}: not fixed: {report.error}", file=sys.stderr)
+        elif report.changed:
             changed += 1
             if out is not None:
-                out.write(outcome.diff() if not write else f"fixed {target.display}\n")
+                out.write(report.diff if not write else f"fixed {report.display}\n")
     return changed, errors
 
 
 def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
     settings = _settings(args)
-    changed, errors = _fix_paths(args.paths, settings, write=not args.diff, out=out)
+    changed, errors = _fix_paths(args, settings, write=not args.diff, out=out)
     verb = "would fix" if args.diff else "fixed"
     print(f"{verb} {changed} file{'' if changed == 1 else 's'}" + (f", {errors} not fixed" if errors else ""),
           file=sys.stderr if args.diff else out)

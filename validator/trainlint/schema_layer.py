@@ -3,12 +3,20 @@
 The same schema file drives the editor (yaml-language-server) and this layer, so the
 two never disagree about what is valid. Messages are ours, not the validator's: they
 name the key, show the bad value briefly and suggest the closest valid name.
+
+Two engines, one verdict: jsonschema-rs (compiled once, kept across files) answers
+"is this config valid?" in microseconds, and most configs in a repository are. Only a
+config it rejects goes through jsonschema, whose errors carry what our messages are
+made of (the failing keyword, its value, the sub-schema, the anyOf branches). So the
+findings are exactly jsonschema's, the common case never pays for them, and the slow
+engine is not even imported while every file passes. If jsonschema-rs is missing or
+cannot take a value (the loader's refused values), jsonschema decides alone.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import ConfigPath, Finding
@@ -30,6 +38,27 @@ def _validator(version: int) -> Any:
     return Draft202012Validator(schema(version))
 
 
+@functools.cache
+def _fast_validator(version: int) -> Callable[[Any], bool] | None:
+    """jsonschema-rs's `is_valid` for this schema version, or None where it is not installed."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    return jsonschema_rs.Draft202012Validator(schema(version)).is_valid
+
+
+def passes(data: Any, version: int) -> bool | None:
+    """The fast engine's verdict: True valid, False invalid, None when it cannot tell."""
+    is_valid = _fast_validator(version)
+    if is_valid is None:
+        return None
+    try:
+        return is_valid(data)
+    except ValueError:  # a value it cannot convert, e.g. a str subclass standing for a refused value
+        return None
+
+
 def _show(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
@@ -46,7 +75,12 @@ def _suggest(word: Any, choices: list[str]) -> str:
     lowered = word.lower()
     # a valid name that the word starts with (`sdxl-1.0` -> `sdxl`) beats any edit distance
     prefixed = [c for c in choices if lowered.startswith(c.lower())]
-    match = [max(prefixed, key=len)] if prefixed else difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if prefixed:
+        match = [max(prefixed, key=len)]
+    else:
+        import difflib  # only failing configs get here
+
+        match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"did you mean `{match[0]}`?" if match else ""
 
 
@@ -109,14 +143,19 @@ def _map(error: ValidationError) -> list[Finding]:
     return [Finding("TL106", f"`{_name(path)}`: {error.message}", path)]
 
 
-def check(doc: Document) -> list[Finding]:
-    """Validate the document's data; findings at paths the loader already reported are dropped."""
+def check(doc: Document, fast: bool = True) -> list[Finding]:
+    """Validate the document's data; findings at paths the loader already reported are dropped.
+
+    `fast=False` skips the jsonschema-rs pre-check (the tests compare both ways).
+    """
     data = doc.data
     version = data.get("schema_version", 1)
     if version not in SUPPORTED_SCHEMA_VERSIONS or isinstance(version, bool):
         supported = ", ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
         return [Finding("TL100", f"schema_version {_show(version)} is not supported; this trainlint supports: {supported}",
                         ("schema_version",), hint="upgrade trainlint, or set schema_version to a supported version")]
+    if fast and passes(data, version):
+        return []
     findings: list[Finding] = []
     for error in _validator(version).iter_errors(data):
         findings.extend(f for f in _map(error) if not _already_reported(doc, f.path))
