@@ -6,6 +6,8 @@ spans the loader kept. Nothing in this module prints.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,13 +41,22 @@ def looks_like_config(raw: bytes) -> bool:
 
 def repo_root(start: Path) -> Path:
     """The bound for preset and dataset paths: the enclosing git work tree, else the
-    working folder when the config is below it, else the config's own folder."""
+    working folder when the config is below it, else the config's own folder.
+
+    Memoised per folder and working folder: every config of a folder asks, and the
+    walk up costs a resolve and a stat per level.
+    """
+    return _repo_root(start, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _repo_root(start: Path, cwd: str) -> Path:
     start = start.resolve()
     for folder in (start, *start.parents):
         if (folder / ".git").exists():
             return folder
-    cwd = Path.cwd().resolve()
-    return cwd if start.is_relative_to(cwd) else start
+    here = Path(cwd).resolve()
+    return here if start.is_relative_to(here) else start
 
 
 def check_file(path: Path, display: str, settings: Settings, explicit: bool = True) -> FileResult:

@@ -82,6 +82,7 @@ for _name, _regex, _first in _RESOLVERS:
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 _YAML11 = yaml.resolver.Resolver()
 _YAML11_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_YAML11_FIRST = frozenset(ch for ch in _YAML11.yaml_implicit_resolvers if ch)
 
 
 def _span(node: Node) -> Span:
@@ -190,6 +191,8 @@ class _Builder:
 
     def check_yaml11(self, node: ScalarNode, value: Any, path: ConfigPath) -> None:
         """Flag plain scalars that YAML 1.1 readers (PyYAML, most trainers) read otherwise."""
+        if isinstance(value, str) and node.value[0] not in _YAML11_FIRST:
+            return  # a string to both: no 1.1 resolver starts with this character (most names)
         tag11 = _YAML11.resolve(ScalarNode, node.value, (True, False))
         if tag11 == _CORE + "str" and isinstance(value, str):
             return

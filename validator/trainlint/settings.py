@@ -28,6 +28,13 @@ class Settings:
     root: Path | None = None
 
     def enabled(self, code: str) -> bool:
+        """Whether findings of this code are reported; memoised, as every rule of every file asks."""
+        memo: dict[str, bool] = self.__dict__.setdefault("_enabled_memo", {})  # not a field: eq, repr ignore it
+        if code not in memo:
+            memo[code] = self._decide(code)
+        return memo[code]
+
+    def _decide(self, code: str) -> bool:
         best_len, best = -1, False
         for prefixes, verdict in ((self.select + self.extend_select, True), (self.ignore, False)):
             for prefix in prefixes:
