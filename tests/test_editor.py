@@ -1,0 +1,193 @@
+"""The editor experience, proven with the real yaml-language-server over LSP stdio.
+
+One server for the module, configured as an editor would be: the schema store off
+(no network), and `yaml.schemas` binding the SchemaStore entry's file patterns
+(`*.trainlint.yaml`) to our schema file. Documents bound by a modeline and documents
+bound by those settings get the same completion, hover and diagnostics.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from trainlint import schema_layer
+from trainlint.load import load_file
+from trainlint.presets import catalog
+
+from editor.lsp import LanguageServer, node
+from helpers import REPO
+
+pytestmark = pytest.mark.skipif(node() is None, reason="Node.js is not installed: the editor tests start yaml-language-server")
+
+SCHEMA = REPO / "schema" / "v1" / "config.schema.json"
+CATALOG_ENTRY = json.loads((REPO / "schema" / "catalog.json").read_text(encoding="utf-8"))["schemas"][0]
+TRAINING_KEYS = {"steps", "steps_per_image", "learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio"}
+
+HEAD = "schema_version: 1\nbase_model: sdxl\ntraining_type: style\npreset: sdxl/style\ndataset:\n  images: 12\n"
+INVALID = HEAD + 'training:\n  learning_rate_unte: 1.0e-4\n  steps: "5600"\n  text_encoder_ratio: 1.5\n'
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("workspace")
+
+
+@pytest.fixture(scope="module")
+def server(workspace):
+    settings = {
+        "schemas": {SCHEMA.as_uri(): CATALOG_ENTRY["fileMatch"]},
+        "schemaStore": {"enable": False},
+        "kubernetesCRDStore": {"enable": False},
+        "validate": True, "hover": True, "completion": True,
+    }
+    ls = LanguageServer(workspace, settings)
+    yield ls
+    ls.shutdown()
+
+
+_NUMBERS = itertools.count(1)  # a document URI is never reused: the server keeps what it opened
+
+
+class Bound:
+    """Makes documents bound to the schema one way or the other, each at a new URI."""
+
+    def __init__(self, workspace: Path, how: str) -> None:
+        self.workspace, self.how = workspace, how
+
+    def uri_and_text(self, body: str) -> tuple[str, str, int]:
+        """(uri, text, line offset of `body` in the text)."""
+        n = next(_NUMBERS)
+        if self.how == "modeline":
+            # relative, resolved from the file's folder, as `trainlint init --schema PATH` writes it
+            rel = Path(os.path.relpath(SCHEMA, self.workspace)).as_posix()
+            return (self.workspace / f"doc-{n}.yaml").as_uri(), f"# yaml-language-server: $schema={rel}\n{body}", 1
+        return (self.workspace / f"doc-{n}.trainlint.yaml").as_uri(), body, 0
+
+    def open(self, server: LanguageServer, body: str) -> tuple[str, int]:
+        uri, text, offset = self.uri_and_text(body)
+        server.open(uri, text)
+        return uri, offset
+
+
+@pytest.fixture(params=["modeline", "settings"])
+def bound(request, workspace) -> Bound:
+    return Bound(workspace, request.param)
+
+
+def labels(items: list[dict]) -> set[str]:
+    return {item["label"] for item in items}
+
+
+def test_top_level_completion_offers_the_schema_keys(server, bound):
+    uri, at = bound.open(server, "schema_version: 1\n\n")
+    offered = labels(server.completion(uri, at + 1, 0))
+    assert set(json.loads(SCHEMA.read_text())["properties"]) - {"schema_version"} <= offered
+    assert not TRAINING_KEYS & offered
+
+
+def test_completion_inside_training_offers_the_training_keys(server, bound):
+    uri, at = bound.open(server, HEAD + "training:\n  \n")
+    offered = labels(server.completion(uri, at + 7, 2))
+    assert TRAINING_KEYS <= offered
+    assert "base_model" not in offered
+
+
+def test_completion_after_preset_offers_the_catalog_names(server, bound):
+    uri, at = bound.open(server, "schema_version: 1\npreset: \n")
+    items = server.completion(uri, at + 1, len("preset: "))
+    assert set(catalog().refs()) <= labels(items)
+    sdxl_style = next(i for i in items if i["label"] == "sdxl/style")
+    assert "350 per image" in json.dumps(sdxl_style.get("documentation")), "enum descriptions reach the editor"
+
+
+def test_completion_after_base_model_offers_the_catalog_models(server, bound):
+    uri, at = bound.open(server, "schema_version: 1\nbase_model: \n")
+    assert set(catalog().base_models) <= labels(server.completion(uri, at + 1, len("base_model: ")))
+
+
+def test_snippet_for_a_new_config_fills_every_required_key(server, bound):
+    uri, at = bound.open(server, "\n")
+    snippet = next(i for i in server.completion(uri, at, 0) if i["label"] == "New trainlint config")
+    text = snippet.get("insertText") or snippet["textEdit"]["newText"]
+    for key in json.loads(SCHEMA.read_text())["required"]:
+        assert f"{key}:" in text
+
+
+def test_hover_on_text_encoder_ratio_shows_the_advice_and_the_defaults(server, bound):
+    uri, at = bound.open(server, HEAD + "training:\n  text_encoder_ratio: 0.2\n")
+    shown = server.hover(uri, at + 7, 5)
+    assert "Styles are lower" in shown and "Subjects are higher" in shown
+    assert "| `*/style` | 0.15 |" in shown, "the generated per-preset defaults"
+
+
+def test_diagnostics_for_unknown_key_wrong_type_and_out_of_range(server, workspace, bound):
+    uri, text, at = bound.uri_and_text(INVALID)
+    found = {(d["range"]["start"]["line"] - at, d["message"]) for d in server.diagnostics(uri, text)}
+    assert found == {
+        (7, "Property learning_rate_unte is not allowed."),
+        (8, 'Incorrect type. Expected "integer".'),
+        (9, "Value is above the maximum of 1."),
+    }
+
+
+def _examples() -> list[Path]:
+    base = REPO / "examples" / "lora-configs"
+    return sorted([*base.glob("configs/*.yaml"), *base.glob("broken/*.yaml")])
+
+
+CORPUS = REPO / "tests" / "corpus"
+AGREEMENT = [*_examples(), *sorted(CORPUS.glob("invalid/*.yaml")), *sorted(CORPUS.glob("valid/*.yaml"))]
+
+
+def _schema_layer_flags(path: Path) -> bool:
+    doc = load_file(path, str(path))
+    assert doc.ok and not [f for f in doc.findings if f.code != "TL010"], "the corpus leaves the loader nothing to refuse"
+    return bool(schema_layer.check(doc))
+
+
+@pytest.fixture(scope="module")
+def lsp_verdicts(server) -> dict[Path, list[dict]]:
+    """What the language server says about each file of the examples and the corpus, opened by its real path."""
+    paths = [*AGREEMENT, *sorted(CORPUS.glob("edge/*.yaml"))]
+    found = server.diagnostics_of({p.as_uri(): p.read_text(encoding="utf-8") for p in paths})
+    return {p: found[p.as_uri()] for p in paths}
+
+
+def test_the_valid_examples_get_no_diagnostics(lsp_verdicts):
+    valid = [p for p in _examples() if p.parent.name == "configs"]
+    assert valid and {p.name: lsp_verdicts[p] for p in valid} == {p.name: [] for p in valid}
+
+
+@pytest.mark.parametrize("path", AGREEMENT, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_language_server_and_schema_layer_agree(lsp_verdicts, path):
+    flagged_by_editor = bool(lsp_verdicts[path])
+    assert flagged_by_editor == _schema_layer_flags(path), lsp_verdicts[path]
+    if path.parent.name == "invalid":
+        assert flagged_by_editor, "every file of the invalid corpus is invalid"
+    if path.parent.name in ("valid", "configs"):
+        assert not flagged_by_editor
+
+
+def expectations(path: Path) -> dict[str, str]:
+    """The `# expect: language-server=… check-jsonschema=… trainlint=…` line of an edge-case file."""
+    line = next(l for l in path.read_text(encoding="utf-8").splitlines() if l.startswith("# expect: "))
+    return dict(part.split("=", 1) for part in line.removeprefix("# expect: ").split())
+
+
+EDGE = sorted(CORPUS.glob("edge/*.yaml"))
+
+
+@pytest.mark.parametrize("path", EDGE, ids=lambda p: p.name)
+def test_edge_cases_where_the_loader_decides(lsp_verdicts, path):
+    """Values the loader refuses or reads differently; the README's "Editor support" explains each."""
+    expect = expectations(path)
+    assert ("invalid" if lsp_verdicts[path] else "valid") == expect["language-server"], lsp_verdicts[path]
+    doc = load_file(path, str(path))
+    codes = sorted({f.code for f in doc.findings} | {f.code for f in schema_layer.check(doc)})
+    assert ",".join(codes) == expect["trainlint"]
+
