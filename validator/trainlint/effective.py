@@ -25,14 +25,20 @@ class Dataset:
     found: int | None = None
     uncaptioned: tuple[str, ...] = ()
     truncated: bool = False
+    outside: bool = False  # the folder lies outside the repository: not listed at all
 
     @property
     def images(self) -> int | None:
         return self.found if self.exists and not self.truncated else self.declared
 
 
-def scan_dataset(raw: Any, base_dir: Path, max_files: int) -> Dataset:
-    """Count images and find those without a sidecar caption; never follows symlinked folders."""
+def scan_dataset(raw: Any, base_dir: Path, max_files: int, root: Path | None = None) -> Dataset:
+    """Count images and find those without a sidecar caption; never follows symlinked folders.
+
+    With a `root`, a folder that resolves outside it (`../../etc`, `/home`, a symlink
+    out of the repository) is not listed: a config from a pull request must not make
+    CI reveal what lies beyond the repository, not even file names or counts.
+    """
     if not isinstance(raw, dict):
         return Dataset()
     declared = raw.get("images")
@@ -41,6 +47,13 @@ def scan_dataset(raw: Any, base_dir: Path, max_files: int) -> Dataset:
     if not isinstance(rel, str) or not rel:
         return Dataset(declared=declared)
     path = base_dir / rel
+    if root is not None:
+        try:
+            inside = path.resolve().is_relative_to(root.resolve())
+        except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+            return Dataset(declared=declared, path=path)
+        if not inside:
+            return Dataset(declared=declared, path=path, outside=True)
     if not path.is_dir():
         return Dataset(declared=declared, path=path)
     images: list[str] = []

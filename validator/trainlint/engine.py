@@ -60,6 +60,8 @@ def _repo_root(start: Path, cwd: str) -> Path:
 
 
 def check_file(path: Path, display: str, settings: Settings, explicit: bool = True) -> FileResult:
+    if not explicit and not _inside(path, settings.root or repo_root(path.parent)):
+        return FileResult(display, skipped=True)  # found by a search, but a symlink out of the repository
     try:
         raw = read_head(path, settings.limits)
     except OSError as exc:
@@ -68,6 +70,13 @@ def check_file(path: Path, display: str, settings: Settings, explicit: bool = Tr
         return FileResult(display, skipped=True)
     doc = load_bytes(raw, display, settings.limits)
     return FileResult(display, run(doc, path.parent, settings), doc)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a symlink loop: nothing to read there
+        return False
 
 
 def check_text(text: str, file: str = "<string>", settings: Settings = Settings(), base_dir: Path | None = None) -> FileResult:
@@ -100,7 +109,7 @@ def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: s
     except presets_mod.PresetError as exc:
         return [Finding(exc.code, str(exc), ("preset",))]
     findings: list[Finding] = []
-    dataset = effective_mod.scan_dataset(config.get("dataset"), base_dir, settings.limits.max_dataset_files)
+    dataset = effective_mod.scan_dataset(config.get("dataset"), base_dir, settings.limits.max_dataset_files, root)
     if dataset.truncated:
         findings.append(Finding("TL094", f"dataset folder has more than {settings.limits.max_dataset_files:,} "
                                 "entries; images not counted", ("dataset", "path")))

@@ -10,8 +10,11 @@ Python object is ever created from a file.
 
 from __future__ import annotations
 
+import errno
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -229,10 +232,10 @@ def _construct(tag: str, text: str) -> Any:
             raise ValueError("not a boolean")
         return text.lower() == "true"
     if tag == "int":
+        if len(text) > 400:  # also octal and hex: Python could parse them, but not print them
+            raise ValueError(f"an integer of {len(text):,} digits")
         if text.startswith(("0o", "0x")):
             return int(text[2:], 8 if text[1] == "o" else 16)
-        if len(text) > 400:
-            raise ValueError(f"an integer of {len(text):,} digits")
         return int(text)
     if text.lstrip("+-").lower() in (".inf", ".nan"):
         return float(text.lower().replace(".", ""))
@@ -293,21 +296,17 @@ def decode(raw: bytes, doc: Document) -> str | None:
         text = raw[bom_len:].decode(encoding)
     except UnicodeDecodeError as exc:
         where = bom_len + exc.start
-        line = raw.count(b"\n", 0, where)
-        col = where - (raw.rfind(b"\n", 0, where) + 1)
+        before = exc.object[:exc.start].decode(encoding)  # the valid part: columns count characters
         doc.findings.append(Finding(
             "TL007", f"not valid {encoding.upper()} text (byte 0x{raw[where]:02x} at offset {where}); "
-            "is this a binary file?", span=Span(line, col, line, col + 1),
+            "is this a binary file?", span=_offset_span(before, len(before)),
         ))
         return None
     if "\x00" in text:
-        where = text.index("\x00")
-        line = text.count("\n", 0, where)
-        col = where - (text.rfind("\n", 0, where) + 1)
         doc.findings.append(Finding("TL007", "the file holds NUL bytes: is this a binary file?",
-                                    span=Span(line, col, line, col + 1)))
+                                    span=_offset_span(text, text.index("\x00"))))
         return None
-    first_break = re.search(r"\r\n|\r|\n", text)
+    first_break = _BREAK.search(text)
     doc.newline = first_break.group() if first_break else "\n"
     return text
 
@@ -319,8 +318,18 @@ def load_text(text: str, file: str = "<string>", limits: Limits = Limits()) -> D
 
 
 def read_head(path: Path, limits: Limits) -> bytes:
-    """Read at most one byte past the size limit, so a huge file is never read whole."""
-    with open(path, "rb") as handle:
+    """Read at most one byte past the size limit, so a huge file is never read whole.
+
+    Only regular files are read: opening a FIFO would wait forever for a writer and a
+    device (`/dev/zero`, `/dev/stdin`, a symlink to either) never ends, so the file is
+    opened without blocking and refused with an OSError unless it is a regular file.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else "a device or socket"
+            raise OSError(errno.EINVAL, f"not a regular file ({kind})", str(path))
         return handle.read(limits.max_file_bytes + 1)
 
 
@@ -363,6 +372,10 @@ def _parse(doc: Document, limits: Limits) -> None:
         span = Span(mark.line, mark.column, mark.line, mark.column + 1, mark.index, mark.index) if mark else None
         doc.findings.append(Finding(code, f"YAML syntax error: {problem}" if code == "TL001" else problem, span=span))
         return
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids; its position is an offset
+        doc.findings.append(Finding("TL001", f"YAML syntax error: {exc.reason} (character {exc.character!r})",
+                                    span=_offset_span(doc.text, exc.position)))
+        return
     except yaml.YAMLError as exc:
         doc.findings.append(Finding("TL001", f"YAML error: {exc}"))
         return
@@ -387,6 +400,17 @@ def _parse(doc: Document, limits: Limits) -> None:
         doc.findings.append(Finding("TL006", f"the document is {kind}, not a mapping of config keys", span=_span(root)))
         return
     doc.data = data
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _offset_span(text: str, where: int) -> Span:
+    """Line and column of a character offset; CRLF, lone CR and LF all end a line, as in YAML."""
+    line, start = 0, 0
+    for match in _BREAK.finditer(text, 0, where):
+        line, start = line + 1, match.end()
+    return Span(line, where - start, line, where - start + 1, where, where + 1)
 
 
 def _compose_all(text: str) -> Any:

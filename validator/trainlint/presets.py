@@ -162,7 +162,10 @@ def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Pa
         if preset is None:
             raise PresetError("TL201", f"unknown preset {ref!r}")
         return preset
-    path = (base_dir / ref).resolve()
+    try:
+        path = (base_dir / ref).resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        raise PresetError("TL201", f"preset file {ref!r} is a symlink loop") from None
     if root is not None and not path.is_relative_to(root.resolve()):
         raise PresetError("TL201", f"preset file {ref!r} is outside the repository ({root})")
     if path in _chain:

@@ -35,7 +35,7 @@ def render_effective(path: Path, out: TextIO) -> int:
         preset = resolve(config["preset"], path.parent, repo_root(path.parent))
     except PresetError as exc:
         raise UsageError(f"{path}: {exc}") from None
-    dataset = scan_dataset(config.get("dataset"), path.parent, settings.limits.max_dataset_files)
+    dataset = scan_dataset(config.get("dataset"), path.parent, settings.limits.max_dataset_files, repo_root(path.parent))
     eff = build(config, preset, dataset)
     where = f"counted in {config['dataset']['path']}" if dataset.exists and not dataset.truncated else "declared"
     deviations = eff.deviations()

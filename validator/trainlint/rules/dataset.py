@@ -28,7 +28,7 @@ class DatasetPathMissing(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         dataset = ctx.effective.dataset if ctx.effective else None
-        if dataset is None or dataset.path is None:
+        if dataset is None or dataset.path is None or dataset.outside:  # TL305 says why it was not looked at
             return
         where = ("dataset", "path")
         soft = {"severity": Severity.INFO} if dataset.declared else {}
@@ -37,6 +37,32 @@ class DatasetPathMissing(Rule):
                           hint="fix the path (it is relative to this file), or declare `dataset.images`", **soft)
         elif dataset.found == 0:
             yield finding(self, "dataset folder holds no images (jpg, jpeg, png, webp)", where, **soft)
+
+
+class DatasetOutsideRepository(Rule):
+    """`dataset.path` leads out of the repository (`../..`, an absolute path, a symlink out).
+
+    A config arrives in pull requests, and CI checks it with the runner's file system
+    at hand; listing a folder outside the repository would reveal file names and
+    counts from that machine. The folder is not looked at, and the declared
+    `dataset.images` is used instead. Keep datasets inside the repository, or declare
+    the count: with `dataset.images` given (the images live on the training
+    machine) this is only informational.
+    """
+
+    code, name = "TL305", "dataset-outside-repository"
+    severity = Severity.ERROR
+    fails = _VALID.replace("  images: 24", "  path: ../../data")
+    passes = _WITH_PATH.replace("  path: ./data", "  path: ./data\n  images: 12")
+    files = _CAPTIONED
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        dataset = ctx.effective.dataset if ctx.effective else None
+        if dataset and dataset.outside:
+            yield finding(self, f"dataset folder {str(ctx.config['dataset']['path'])!r} is outside the repository; "
+                          "it was not read", ("dataset", "path"),
+                          hint="move the images into the repository, or declare `dataset.images`",
+                          **({"severity": Severity.INFO} if dataset.declared else {}))
 
 
 class ImageCountMismatch(Rule):
