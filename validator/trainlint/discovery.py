@@ -34,8 +34,12 @@ def _walk(root: Path) -> Iterator[Path]:
                 yield Path(folder) / name
 
 
-def discover(args: list[str]) -> list[Target]:
-    """Expand the command line into files, in a stable order, each once."""
+def discover(args: list[str], only_configs: bool = False) -> list[Target]:
+    """Expand the command line into files, in a stable order, each once.
+
+    `only_configs` treats named files like found ones (skipped unless they look like
+    configs): pre-commit names every staged YAML file, workflows included.
+    """
     seen: set[Path] = set()
     out: list[Target] = []
 
@@ -62,7 +66,7 @@ def discover(args: list[str]) -> list[Target]:
             for found in _walk(path):
                 add(found, False)
         elif path.exists() or path.is_symlink():
-            add(path, True)
+            add(path, not only_configs)
         else:
             raise UsageError(f"{arg}: no such file or folder")
     return out

@@ -21,9 +21,12 @@ from .rules import Context, Rule, iter_rules
 from .settings import Settings
 
 _MARKER = re.compile(
-    rb"^(?:\{\s*)?[\"']?schema_version[\"']?\s*:|#\s*yaml-language-server:\s*\$schema=\S*trainlint",
+    rb"^(?:---[ \t]+)?(?:\{\s*)?[\"']?schema_version[\"']?\s*:|#\s*yaml-language-server:\s*\$schema=\S*trainlint",
     re.MULTILINE,
 )
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+              (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+NOT_A_CONFIG = "not a trainlint config: no top-level `schema_version` key and no trainlint `$schema` modeline"
 
 
 @dataclass
@@ -35,8 +38,26 @@ class FileResult:
 
 
 def looks_like_config(raw: bytes) -> bool:
-    """A top-level `schema_version` key, or a modeline naming a trainlint schema."""
+    """A top-level `schema_version` key, or a modeline naming a trainlint schema.
+
+    Decided on the bytes, before parsing, so searching a repository full of other
+    YAML stays cheap; UTF-16/32 files (with a BOM) are decoded first.
+    """
+    for bom, encoding in _WIDE_BOMS:
+        if raw.startswith(bom):
+            raw = raw[len(bom):].decode(encoding, "replace").encode("utf-8")
+            break
     return _MARKER.search(raw) is not None
+
+
+def is_config(raw: bytes, doc: Document) -> bool:
+    """The marker in the text, or a parsed top-level mapping that has `schema_version` (flow style)."""
+    return looks_like_config(raw[:65536]) or (doc.ok and "schema_version" in doc.data)
+
+
+def not_a_config() -> Finding:
+    return Finding("TL006", NOT_A_CONFIG, span=Span(0, 0, 0, 0),
+                   hint="add `schema_version: 1` at the top if this is a config; other YAML needs no trainlint")
 
 
 def repo_root(start: Path) -> Path:
@@ -69,6 +90,8 @@ def check_file(path: Path, display: str, settings: Settings, explicit: bool = Tr
     if not explicit and not looks_like_config(raw[:65536]):
         return FileResult(display, skipped=True)
     doc = load_bytes(raw, display, settings.limits)
+    if doc.text and not is_config(raw, doc):  # named explicitly: one clear finding, not a pile of schema errors
+        return FileResult(display, _place(doc, [not_a_config()], settings), doc)
     return FileResult(display, run(doc, path.parent, settings), doc)
 
 

@@ -1,33 +1,49 @@
 """The fixer: apply the edits that findings carry, re-check until stable, write safely.
 
-Edits are splices into the original text (from the end backwards), so every byte a
-fix is not about stays as it was: comments, quotes, key order, indentation, line
-endings, the BOM and a missing final newline. Before anything is written, the old
-and new texts are both read back with ruamel.yaml and must hold the same data apart
-from the fixed keys: the rewriter never loses data, even if a splice were wrong.
+Edits are splices into the original text (from the end backwards, pre-commit's
+`yaml_rewrite` approach), so every byte a fix is not about stays as it was:
+comments, blank lines, quotes, key order, indentation, flow style, anchors,
+document markers, line endings, the BOM and a missing final newline. A round-trip
+dumper (ruamel.yaml's) re-emits the whole document and normalises some of these,
+so it is not used to write. Instead, before anything is written, the old and new
+texts are both read back with ruamel.yaml, a second and independent YAML 1.2
+parser, and must hold the same data apart from the fixed keys: the rewriter never
+loses data, even if a splice were wrong.
+
+Writing goes to an anonymous (or, where the system has none, a dot-named)
+temporary file beside the target, which then atomically replaces it, so a crash
+leaves either the old or the new file, never half of one.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import difflib
+import json
 import os
+import re
 import stat
-import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Edit
-from .engine import FileResult, check_text, run
-from .load import Document, load_bytes, read_head
+from .diagnostics import Edit, Span
+from .engine import NOT_A_CONFIG, FileResult, check_text, is_config, run
+from .load import Document, load_bytes, load_text, read_head
 from .settings import Settings
 
 MAX_PASSES = 5
-# codes whose presence means the data is not trustworthy enough to rewrite
+# loader codes that mean the text is not trustworthy enough to rewrite (syntax, duplicates, tags, limits)
 _UNSAFE = ("TL00", "TL09")
 _BOM = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
         "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}
+_EOL = re.compile(r"\r\n|\r|\n")
+_ALIAS = re.compile(r"[ \t]*:[ \t]*(\*[^\s,\[\]{}]+)")
+_PROPERTIES = re.compile(r"(?:[&!][^\s,\[\]{}]*[ \t]+)+")
+_FLOW_ENTRY_END = re.compile(r"[ \t]*,[ \t]*(?:#.*)?")
+TMP_SUFFIX = ".trainlint-tmp"
 
 
 class FixError(Exception):
@@ -52,6 +68,92 @@ class FixOutcome:
         ))
 
 
+# --- building edits ---------------------------------------------------------------------
+
+def scalar_text(value: str, like: str = "", flow: bool = False) -> str:
+    """`value` spelled so that YAML 1.2 and YAML 1.1 readers both read back that exact string.
+
+    The spelling follows `like` (the scalar it replaces or sits beside): single
+    quotes stay single, double stay double, plain stays plain where plain is safe.
+    """
+    if like[:1] == "'":
+        return "'" + value.replace("'", "''") + "'"
+    if like[:1] != '"' and value and _plain_is_safe(value, flow):
+        return value
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def _plain_is_safe(value: str, flow: bool) -> bool:
+    text = "{k: %s}" % value if flow else f"k: {value}\n"
+    doc = load_text(text)
+    return doc.data == {"k": value} and not doc.findings
+
+
+def _value_end(text: str, key: Span, value: Span) -> tuple[int, int] | None:
+    """Where the value written after `key` stands: for an alias (`*name`) that is the alias, not its anchor."""
+    if value.start >= key.end:
+        return value.start, value.end
+    match = _ALIAS.match(text, key.end)
+    return (match.start(1), match.end(1)) if match else None
+
+
+def _line_break(text: str) -> str:
+    match = _EOL.search(text)
+    return match.group() if match else "\n"
+
+
+def set_top_level_key(doc: Document, key: str, value: str, after: str) -> tuple[Edit, ...]:
+    """Edits that make top-level `key` the string `value`: its scalar replaced in place, or, when
+    the key is missing, a new line right after the entry `after` in the same style.
+
+    Empty when there is no safe place (the caller then has no fix to offer).
+    """
+    text, spans = doc.text, doc.spans
+    if () not in spans or not isinstance(doc.data, dict):
+        return ()
+    root = spans[()][1]
+    flow = text[root.start:root.start + 1] == "{"
+    if (key,) in spans:
+        key_span, value_span = spans[(key,)]
+        if key_span is None or isinstance(doc.data.get(key), (dict, list)):
+            return ()
+        where = _value_end(text, key_span, value_span)
+        if where is None:
+            return ()
+        start, end = where
+        properties = _PROPERTIES.match(text, start, end)  # an anchor or tag stays with the key
+        start = properties.end() if properties else start
+        old = text[start:end]
+        if old[:1] in ("|", ">"):  # a block scalar: keep the line break it ends with
+            kept = old[len(old.rstrip("\r\n")):]
+            return (Edit(start, end, scalar_text(value, flow=flow) + kept),)
+        if start == end:  # `key:` with nothing after it (null)
+            return (Edit(start, end, (" " if text[start - 1:start] == ":" else "") + scalar_text(value, flow=flow)),)
+        return (Edit(start, end, scalar_text(value, old, flow)),)
+    if (after,) not in spans or spans[(after,)][0] is None:
+        return ()
+    after_key, after_value = spans[(after,)]
+    where = _value_end(text, after_key, after_value)  # type: ignore[arg-type]
+    if where is None:
+        return ()
+    like = text[where[0]:where[0] + 1]  # quote the new value as the one it follows
+    entry = f"{key}: {scalar_text(value, like, flow)}"
+    indent = " " * after_key.col
+    end = where[1]
+    line_break = _EOL.search(text, end)
+    if flow:
+        rest = text[end:line_break.start()] if line_break else ""
+        if line_break and _FLOW_ENTRY_END.fullmatch(rest):  # one entry per line: add a line like it
+            return (Edit(line_break.end(), line_break.end(), f"{indent}{entry},{line_break.group()}"),)
+        return (Edit(end, end, f", {entry}"),)
+    if end and text[end - 1] in "\r\n":  # the value was a block scalar, which ends after its line break
+        newline = _EOL.search(text, end - 2 if text[end - 2:end] == "\r\n" else end - 1)
+        return (Edit(end, end, f"{indent}{entry}{newline.group() if newline else chr(10)}"),)
+    if line_break is None:  # the last line, without a final newline: keep it without one
+        return (Edit(len(text), len(text), f"{_line_break(text)}{indent}{entry}"),)
+    return (Edit(line_break.end(), line_break.end(), f"{indent}{entry}{line_break.group()}"),)
+
+
 def apply_edits(text: str, edits: list[Edit]) -> str:
     """Splice edits in from the end backwards; an edit overlapping one already applied waits for the next pass."""
     last_start = len(text) + 1
@@ -63,12 +165,15 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     return text
 
 
+# --- fixing -----------------------------------------------------------------------------
+
 def fix_document(doc: Document, base_dir: Path, settings: Settings) -> FixOutcome:
-    """Fix until no fixable finding is left (at most MAX_PASSES passes)."""
+    """Fix until no fixable finding is left (at most MAX_PASSES passes), then verify."""
     old = text = doc.text
     diagnostics = run(doc, base_dir, settings)
     for _ in range(MAX_PASSES):
-        if any(d.code.startswith(_UNSAFE) for d in diagnostics):
+        # the loader's own findings, whatever the selection: a duplicate key is never rewritten around
+        if any(f.code.startswith(_UNSAFE) for f in doc.findings):
             break
         edits = [e for d in diagnostics for e in d.fix]
         if not edits:
@@ -76,14 +181,15 @@ def fix_document(doc: Document, base_dir: Path, settings: Settings) -> FixOutcom
         text = apply_edits(text, edits)
         doc = _reload(doc, text, settings)
         diagnostics = run(doc, base_dir, settings)
+    else:
+        if any(d.fix for d in diagnostics):
+            raise FixError(f"the fixes did not settle after {MAX_PASSES} passes; file left unchanged")
     if text != old:
         verify_same_data(old, text)
     return FixOutcome(doc.file, old, text, FileResult(doc.file, diagnostics, doc))
 
 
 def _reload(doc: Document, text: str, settings: Settings) -> Document:
-    from .load import load_text
-
     new = load_text(text, doc.file, settings.limits)
     new.encoding, new.bom, new.newline = doc.encoding, doc.bom, doc.newline
     return new
@@ -96,8 +202,8 @@ def fix_text(text: str, file: str = "<string>", settings: Settings = Settings(),
     return fix_document(doc, base_dir or Path.cwd(), settings).new
 
 
-# ruamel.yaml reads both texts: a second, independent parser as the safety net
 def verify_same_data(old: str, new: str, fixed_keys: tuple[str, ...] = ("classification",)) -> None:
+    """ruamel.yaml reads both texts: a second, independent parser as the safety net."""
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=True)
@@ -107,6 +213,9 @@ def verify_same_data(old: str, new: str, fixed_keys: tuple[str, ...] = ("classif
         raise FixError(f"the fixed text could not be verified ({type(exc).__name__}); file left unchanged") from None
     if _strip(before, fixed_keys) != _strip(after, fixed_keys):
         raise FixError("the fix would change data beyond the fixed keys; file left unchanged")
+    for key in fixed_keys:
+        if isinstance(after, dict) and key in after and not isinstance(after[key], str):
+            raise FixError(f"the fix would make `{key}` a {type(after[key]).__name__}; file left unchanged")
 
 
 def _strip(data: Any, keys: tuple[str, ...]) -> Any:
@@ -118,44 +227,168 @@ def encode(doc: Document, text: str) -> bytes:
 
 
 def fix_file(path: Path, display: str, settings: Settings, write: bool = True) -> FixOutcome:
+    """Fix one file on disk; FixError (file untouched) for anything that is not safe to rewrite."""
     try:
         raw = read_head(path, settings.limits)
     except OSError as exc:
         raise FixError(f"cannot read: {exc.strerror or exc}") from None
     doc = load_bytes(raw, display, settings.limits)
+    if doc.text and not is_config(raw, doc):
+        raise FixError(NOT_A_CONFIG)
     outcome = fix_document(doc, path.parent, settings)
     if outcome.changed and write:
         safe_write(path, raw, encode(doc, outcome.new))
     return outcome
 
 
-def safe_write(path: Path, original: bytes, new: bytes) -> None:
-    """Write beside the target, then replace it atomically; through symlinks; never over a changed file."""
-    target = path.resolve()
+# --- writing ----------------------------------------------------------------------------
+
+def safe_write(path: Path, original: bytes, new: bytes) -> bool:
+    """Replace the file (through symlinks) with `new`, atomically, keeping its mode and owner.
+
+    Refuses, leaving the file as it is, when it is read-only, hard-linked (replacing
+    would separate the links), or no longer holds `original` (someone changed it
+    since it was read). Returns False when it already holds `new`: another run made
+    the same fix first, which is not an error.
+    """
     try:
+        target = path.resolve(strict=True)
         st = os.stat(target)
+    except (OSError, RuntimeError) as exc:
+        raise FixError(f"cannot write: {getattr(exc, 'strerror', None) or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise FixError("not a regular file; not changed")
+    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
+        raise FixError("the file is read-only; not changed")
+    if st.st_nlink > 1:
+        raise FixError(f"the file has {st.st_nlink} hard links and replacing it would separate them; not changed")
+    folder = target.parent
+    sweep_stale_temps(folder)
+    try:
+        with _temp_file(folder, target.name, new, st) as commit, _folder_lock(folder):
+            current = _read(target)
+            if current == new:
+                return False
+            if current != original:
+                raise FixError("the file changed on disk while it was being fixed; not overwritten")
+            commit(target)
     except OSError as exc:
         raise FixError(f"cannot write: {exc.strerror or exc}") from None
-    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        raise FixError("the file is read-only; not changed")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".trainlint-tmp", dir=target.parent)
+    _fsync_folder(folder)
+    return True
+
+
+def _read(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _temp_name(folder: Path, name: str) -> Path:
+    return folder / f".{name}.{os.getpid()}.{os.urandom(4).hex()}{TMP_SUFFIX}"
+
+
+@contextlib.contextmanager
+def _temp_file(folder: Path, name: str, data: bytes, st: os.stat_result) -> Iterator[Any]:
+    """Write `data` to a file beside the target with its owner and mode; yield `commit(target)`.
+
+    Where the system allows it (Linux, O_TMPFILE) the file has no name until the
+    commit, so a crash before it leaves nothing behind; elsewhere it is a dot file
+    named after the target and this process, removed on any failure and swept by
+    the next run if the process was killed.
+    """
+    fd, named = _open_anonymous(folder), None
+    if fd is None:
+        named = _temp_name(folder, name)
+        fd = os.open(named, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(new)
+        with os.fdopen(fd, "wb", closefd=False) as handle:
+            handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        with contextlib.suppress(OSError):  # only root may give a file away; ours is the same owner anyway
+            os.fchown(fd, st.st_uid, st.st_gid)
+        os.fchmod(fd, stat.S_IMODE(st.st_mode))  # after chown, which may clear set-id bits
+        os.fsync(fd)
+
+        def commit(target: Path) -> None:
+            nonlocal named
+            if named is None:
+                named = _temp_name(folder, name)
+                # a dir_fd makes this linkat(AT_SYMLINK_FOLLOW): plain link() would not follow /proc's link
+                folder_fd = os.open(folder, os.O_RDONLY)
+                try:
+                    os.link(f"/proc/self/fd/{fd}", named.name, dst_dir_fd=folder_fd, follow_symlinks=True)
+                finally:
+                    os.close(folder_fd)
+            os.replace(named, target)
+            named = None
+
+        yield commit
+    finally:
+        os.close(fd)
+        if named is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(named)
+
+
+def _open_anonymous(folder: Path) -> int | None:
+    if not hasattr(os, "O_TMPFILE") or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        return os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o600)
+    except OSError:  # the file system has no anonymous files (some network and FUSE mounts)
+        return None
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """Serialise the compare-and-replace of concurrent trainlint runs in one folder (advisory, POSIX)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: the content comparison alone guards the write
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable; not every system can fsync a folder."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
         try:
-            os.chown(tmp, st.st_uid, st.st_gid)
-        except OSError:
-            pass  # not permitted for a non-root user: the file is ours anyway
-        with open(target, "rb") as current:
-            if current.read() != original:
-                raise FixError("the file changed on disk while it was being fixed; not overwritten")
-        os.replace(tmp, target)
-    except BaseException:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def sweep_stale_temps(folder: Path) -> list[Path]:
+    """Remove temporary files that runs killed mid-write left here (their process is gone)."""
+    removed = []
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(".") and n.endswith(TMP_SUFFIX)]
+    except OSError:
+        return removed
+    for name in names:
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+            pid = int(name[:-len(TMP_SUFFIX)].rsplit(".", 2)[-2])
+        except (ValueError, IndexError):
+            continue
+        if pid != os.getpid() and not _alive(pid):
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
+                removed.append(folder / name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but belongs to someone else
+        return True
+    return True

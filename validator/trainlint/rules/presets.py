@@ -146,21 +146,6 @@ class ClassificationOutdated(Rule):
 
 def classification_edit(ctx: Context, expected: str) -> tuple[Edit, ...]:
     """Replace the classification value in place, or insert the key right after `preset`."""
-    doc, text = ctx.doc, ctx.doc.text
-    if ("classification",) in doc.spans and isinstance(ctx.config.get("classification"), str):
-        span = doc.spans[("classification",)][1]
-        old = text[span.start:span.end]
-        quote = old[0] if old[:1] in ("'", '"') else ""
-        return (Edit(span.start, span.end, f"{quote}{expected}{quote}"),)
-    if ("preset",) not in doc.spans:
-        return ()
-    key, value = doc.spans[("preset",)]
-    root = doc.spans[()][1]
-    if text[root.start:root.start + 1] == "{":  # flow-style root mapping
-        return (Edit(value.end, value.end, f", classification: {expected}"),)
-    line_end = text.find(doc.newline, value.end)
-    indent = " " * (key.col if key else 0)
-    if line_end == -1:
-        return (Edit(len(text), len(text), f"{doc.newline}{indent}classification: {expected}"),)
-    at = line_end + len(doc.newline)
-    return (Edit(at, at, f"{indent}classification: {expected}{doc.newline}"),)
+    from ..fix import set_top_level_key  # the fixer owns text surgery; imported when a fix is offered
+
+    return set_top_level_key(ctx.doc, "classification", expected, after="preset")
