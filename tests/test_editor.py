@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from trainlint import schema_layer
+from trainlint.init import render, write
 from trainlint.load import load_file
 from trainlint.presets import catalog
 
@@ -191,3 +192,16 @@ def test_edge_cases_where_the_loader_decides(lsp_verdicts, path):
     codes = sorted({f.code for f in doc.findings} | {f.code for f in schema_layer.check(doc)})
     assert ",".join(codes) == expect["trainlint"]
 
+
+
+@pytest.mark.parametrize("preset", ["sdxl/style", "flux.1/character"])
+def test_a_config_from_init_is_bound_and_clean_in_the_editor(server, workspace, preset):
+    """`trainlint init --schema PATH` writes a modeline the server resolves from the file's own folder."""
+    target = workspace / "init" / preset.replace("/", "-") / "new.yaml"  # not a *.trainlint.yaml name: the modeline binds it
+    config = render(target, preset, schema_ref=str(SCHEMA))
+    write(config)
+    text = target.read_text(encoding="utf-8")
+    assert server.diagnostics(target.as_uri(), text) == []
+    broken = text.replace("# training:", "training:").replace("#   text_encoder_ratio", "  text_encoder_ratio: 7 #")
+    assert {d["message"] for d in server.diagnostics(target.as_uri() + "?broken", broken)} == {
+        "Value is above the maximum of 1."}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..init import yaml_number
 from ..presets import Catalog, Preset, ValueSpec
 
 # What the generator appends to a hand-written description; everything from the marker on is replaced.
@@ -119,18 +120,12 @@ def snippets(cat: Catalog) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         "description": "All advanced parameters; the numbers are placeholders, keep only the keys you change.",
         "body": {
             "steps_per_image": f"^${{1:{per_image:g}}}",
-            "learning_rate_unet": f"^${{2:{_yaml_float(first.values['learning_rate_unet'].at(10))}}}",
-            "learning_rate_text_encoder": f"^${{3:{_yaml_float(first.values['learning_rate_text_encoder'].at(10))}}}",
+            "learning_rate_unet": f"^${{2:{yaml_number(first.values['learning_rate_unet'].at(10) or 0)}}}",
+            "learning_rate_text_encoder": f"^${{3:{yaml_number(first.values['learning_rate_text_encoder'].at(10) or 0)}}}",
             "text_encoder_ratio": f"^${{4:{first.values['text_encoder_ratio'].at(10):g}}}",
         },
     }]
     return config, training
-
-
-def _yaml_float(value: float | None) -> str:
-    """`1.0e-4`: the spelling YAML 1.1 and 1.2 readers agree on (never `1e-4`)."""
-    mantissa, exponent = f"{value or 0:.1e}".split("e")
-    return f"{mantissa}e{int(exponent)}"
 
 
 def fill(schema: dict[str, Any], cat: Catalog) -> dict[str, Any]:
