@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
+from .config import Resolver
 from .discovery import Target, discover
 from .engine import FileResult, check_file
 from .settings import Settings
@@ -71,7 +72,25 @@ def check_target(item: tuple[Target, Settings]) -> FileResult:
     target, settings = item
     result = check_file(target.path, target.display, settings, target.explicit)
     result.document = None
+    result.fail_on = settings.fail_on
     return result
+
+
+def with_settings(paths: Iterable[str], settings: Settings | None = None, only_configs: bool = False,
+                  resolver: Resolver | None = None) -> list[tuple[Target, Settings]]:
+    """Discovered files paired with the settings each is checked with.
+
+    Given `settings`, every file uses them. Otherwise each file gets the closest
+    configuration file above it (see config.py), and the files its `exclude` /
+    `include` globs leave out are dropped; `resolver` carries command-line overrides
+    and collects plugin errors.
+    """
+    targets = discover(list(paths), only_configs)
+    if settings is not None:
+        return [(t, settings) for t in targets]
+    resolver = resolver or Resolver()
+    return [(t, resolver.settings_for(t.path)) for t in targets
+            if not resolver.config_for(t.path).excludes(t.path, t.explicit)]
 
 
 def warm_up() -> None:
@@ -84,15 +103,16 @@ def warm_up() -> None:
         schema_layer.passes({}, version)
 
 
-def check_paths(paths: Iterable[str], settings: Settings = Settings(), jobs: int | None = None,
-                only_configs: bool = False) -> list[FileResult]:
+def check_paths(paths: Iterable[str], settings: Settings | None = None, jobs: int | None = None,
+                only_configs: bool = False, resolver: Resolver | None = None) -> list[FileResult]:
     """Check files, folders (recursively) and globs; raises engine.UsageError for a bad path.
 
-    `jobs`: processes to use (None or 0: one per core; 1: in this process). Results
-    carry diagnostics but not the loaded documents.
+    Without `settings`, each file is checked with its closest configuration file
+    (`config.ConfigError`, a UsageError, for a bad one). `jobs`: processes to use (None
+    or 0: one per core; 1: in this process). Results carry diagnostics but not the
+    loaded documents.
     """
-    targets = discover(list(paths), only_configs)
-    return map_in_order(check_target, [(t, settings) for t in targets], jobs, warm_up)
+    return map_in_order(check_target, with_settings(paths, settings, only_configs, resolver), jobs, warm_up)
 
 
 @dataclass(frozen=True)
@@ -121,8 +141,8 @@ def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
     return FixReport(target.display, outcome.changed, outcome.diff() if outcome.changed and not write else "")
 
 
-def fix_paths(paths: Iterable[str], settings: Settings = Settings(), write: bool = True,
-              jobs: int | None = None, only_configs: bool = False) -> list[FixReport]:
-    """Fix files, folders and globs (see `check_paths` for `jobs`), one report per file in order."""
-    targets = discover(list(paths), only_configs)
-    return map_in_order(fix_target, [(t, settings, write) for t in targets], jobs, warm_up)
+def fix_paths(paths: Iterable[str], settings: Settings | None = None, write: bool = True,
+              jobs: int | None = None, only_configs: bool = False, resolver: Resolver | None = None) -> list[FixReport]:
+    """Fix files, folders and globs (see `check_paths` for `settings` and `jobs`), one report per file in order."""
+    items = [(t, s, write) for t, s in with_settings(paths, settings, only_configs, resolver)]
+    return map_in_order(fix_target, items, jobs, warm_up)

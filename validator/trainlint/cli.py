@@ -34,6 +34,13 @@ def _selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ignore", type=_codes, default=[], help="rule codes or prefixes to skip")
 
 
+def _configuration(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--config", type=Path, metavar="FILE",
+                       help="use this configuration file for every file (default: the closest one to each file)")
+    group.add_argument("--isolated", action="store_true", help="ignore all configuration files")
+
+
 def _jobs(p: argparse.ArgumentParser) -> None:
     p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                    help="processes to use (default 0: one per core; a few files are checked in-process)")
@@ -52,8 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check configs (files, folders, globs)")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     _selection(check)
-    check.add_argument("--format", "--output-format", dest="format", default="text", help="text or json")
-    check.add_argument("--fail-on", default="warning", help="lowest severity that fails: error, warning or info")
+    _configuration(check)
+    check.add_argument("--format", "--output-format", dest="format", metavar="FORMAT",
+                       help="text (default), concise, json, sarif, github (default when GITHUB_ACTIONS=true) or junit")
+    check.add_argument("-o", "--output", type=Path, metavar="FILE",
+                       help="write the report to FILE; the terminal keeps the summary")
+    check.add_argument("--fail-on", help="lowest severity that fails: error, warning (default) or info")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     check.add_argument("--fix", action="store_true", help="apply safe fixes first, then report what is left")
     _only_configs(check)
@@ -62,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     fix = sub.add_parser("fix", help="apply safe fixes (classification tag, YAML 1.1-safe numbers)")
     fix.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     _selection(fix)
+    _configuration(fix)
     fix.add_argument("--diff", action="store_true", help="print the diff instead of writing; exit 1 if any")
     _only_configs(fix)
     _jobs(fix)
@@ -71,13 +83,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     rule = sub.add_parser("rule", help="explain a rule")
     rule.add_argument("code", metavar="CODE")
-    sub.add_parser("rules", help="list the rules")
+    _configuration(rule)
+    _configuration(sub.add_parser("rules", help="list the rules (with the plugins the configuration allows)"))
 
     presets = sub.add_parser("presets", help="list the built-in presets, or show one with its sources")
     presets.add_argument("name", nargs="?", metavar="NAME")
 
     schema = sub.add_parser("schema", help="print the JSON Schema")
     schema.add_argument("--schema-version", type=int, default=1, dest="version")
+
+    init = sub.add_parser("init", help="write a new config from a preset, bound to the schema for editors")
+    init.add_argument("path", nargs="?", metavar="PATH", help="file or folder (default: config.trainlint.yaml)")
+    init.add_argument("--preset", metavar="P", help="built-in preset (default: sdxl/style); written pinned")
+    init.add_argument("--schema", dest="schema_ref", metavar="URL|PATH",
+                      help="schema for the modeline: the published URL (default) or a local file, written relative")
+    init.add_argument("--name", help="the config's name (default: from the file name)")
+    init.add_argument("--dataset", default="./data", metavar="DIR", help="dataset folder, relative to the config")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
     return parser
 
 
@@ -106,20 +128,34 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def _settings(args: argparse.Namespace):  # noqa: ANN202 - Settings imported lazily
+def _resolver(args: argparse.Namespace):  # noqa: ANN202 - config imported lazily
+    """Configuration discovery with the command line's overrides on top; plugins load as configs are found."""
+    from .config import Overrides, Resolver
     from .diagnostics import Severity
     from .engine import UsageError
-    from .settings import Settings
+    from .plugins import CODE_PATTERN
 
-    for code in [*(args.select or []), *args.extend_select, *args.ignore]:
-        if not any(r.startswith(code) for r in _all_codes()):
+    for code in [*(getattr(args, "select", None) or []), *getattr(args, "extend_select", []), *getattr(args, "ignore", [])]:
+        plugin_code = CODE_PATTERN.match(code.ljust(5, "0"))  # TL9xx belong to plugins, known once they load
+        if not plugin_code and not any(r.startswith(code) for r in _all_codes()):
             raise UsageError(f"no rule code starts with {code!r} (see `trainlint rules`)")
-    try:
-        fail_on = Severity.parse(getattr(args, "fail_on", "warning"))
-    except ValueError as exc:
-        raise UsageError(f"--fail-on: {exc}") from None
-    return Settings(select=tuple(args.select or ("TL",)), extend_select=tuple(args.extend_select),
-                    ignore=tuple(args.ignore), fail_on=fail_on)
+    fail_on = None
+    if getattr(args, "fail_on", None) is not None:
+        try:
+            fail_on = Severity.parse(args.fail_on)
+        except ValueError as exc:
+            raise UsageError(f"--fail-on: {exc}") from None
+    select = getattr(args, "select", None)
+    overrides = Overrides(select=tuple(select) if select else None, extend_select=tuple(getattr(args, "extend_select", [])),
+                          ignore=tuple(getattr(args, "ignore", [])), fail_on=fail_on)
+    return Resolver(args.config, args.isolated, overrides)
+
+
+def _plugin_errors(resolver) -> int:  # noqa: ANN001
+    """Report plugins that could not be used (the run went on without them): exit 2 after the report."""
+    for error in resolver.plugin_errors:
+        print(f"trainlint: error: {error}", file=sys.stderr)
+    return EXIT_ERROR if resolver.plugin_errors else EXIT_OK
 
 
 def _all_codes() -> list[str]:
@@ -128,27 +164,47 @@ def _all_codes() -> list[str]:
     return [r.code for r in iter_rules()]
 
 
+def _format(args: argparse.Namespace) -> str:
+    from .engine import UsageError
+    from .reporters import FORMATS
+
+    name = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    if name not in FORMATS:
+        raise UsageError(f"unknown format {name!r} (choose from: {', '.join(FORMATS)})")
+    return name
+
+
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from .api import check_paths
     from .engine import UsageError
-    from .reporters import FORMATS, renderer
+    from .reporters import renderer
+    from .reporters.text import summary
 
-    if args.format not in FORMATS:
-        raise UsageError(f"unknown format {args.format!r} (choose from: {', '.join(FORMATS)})")
-    settings = _settings(args)
+    name = _format(args)
+    resolver = _resolver(args)
     if args.fix:
-        _fix_paths(args, settings, write=True, out=None)
-    results = check_paths(args.paths, settings, jobs=args.jobs, only_configs=args.only_configs)
-    renderer(args.format)(results, out)
-    failing = any(d.severity >= settings.fail_on for r in results for d in r.diagnostics)
+        _fix_paths(args, resolver, write=True, out=None)
+    results = check_paths(args.paths, jobs=args.jobs, only_configs=args.only_configs, resolver=resolver)
+    if args.output is None:
+        renderer(name)(results, out)
+    else:
+        try:
+            with open(args.output, "w", encoding="utf-8", newline="\n") as report:
+                renderer(name)(results, report)
+        except OSError as exc:
+            raise UsageError(f"--output {args.output}: cannot write: {exc.strerror or exc}") from None
+        out.write(f"{summary(results)}; {name} report written to {args.output}\n")
+    if _plugin_errors(resolver):
+        return EXIT_ERROR
+    failing = any(d.severity >= r.fail_on for r in results for d in r.diagnostics)
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
 
 
-def _fix_paths(args: argparse.Namespace, settings, write: bool, out: TextIO | None) -> tuple[int, int]:  # noqa: ANN001
+def _fix_paths(args: argparse.Namespace, resolver, write: bool, out: TextIO | None) -> tuple[int, int]:  # noqa: ANN001
     from .api import fix_paths
 
     changed = errors = 0
-    for report in fix_paths(args.paths, settings, write=write, jobs=args.jobs, only_configs=args.only_configs):
+    for report in fix_paths(args.paths, write=write, jobs=args.jobs, only_configs=args.only_configs, resolver=resolver):
         if report.error is not None:
             errors += 1
             print(f"{report.display}: not fixed: {report.error}", file=sys.stderr)
@@ -160,12 +216,12 @@ def _fix_paths(args: argparse.Namespace, settings, write: bool, out: TextIO | No
 
 
 def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
-    settings = _settings(args)
-    changed, errors = _fix_paths(args, settings, write=not args.diff, out=out)
+    resolver = _resolver(args)
+    changed, errors = _fix_paths(args, resolver, write=not args.diff, out=out)
     verb = "would fix" if args.diff else "fixed"
     print(f"{verb} {changed} file{'' if changed == 1 else 's'}" + (f", {errors} not fixed" if errors else ""),
           file=sys.stderr if args.diff else out)
-    if errors:
+    if errors or _plugin_errors(resolver):
         return EXIT_ERROR
     return EXIT_FINDINGS if args.diff and changed else EXIT_OK
 
@@ -181,19 +237,27 @@ def cmd_rule(args: argparse.Namespace, out: TextIO) -> int:
     from .engine import UsageError
     from .rules import get
 
+    resolver = _resolver(args)
+    resolver.config_for(Path.cwd() / "-")  # loads the plugins the configuration here allows
     rule = get(args.code)
     if rule is None:
+        _plugin_errors(resolver)
         raise UsageError(f"unknown rule {args.code!r} (see `trainlint rules`)")
     out.write(rule_markdown(rule, heading="#"))
     return EXIT_OK
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
+    from .plugins import owner
     from .rules import iter_rules
 
+    resolver = _resolver(args)
+    allowed = resolver.settings_for(Path.cwd() / "-").plugins
     for r in iter_rules():
+        if owner(r.code) not in (None, *allowed):
+            continue
         out.write(f"{r.code}  {r.name:<28} {str(r.severity):<8} {'fix' if r.fixable else '   '}  {r.summary()}\n")
-    return EXIT_OK
+    return _plugin_errors(resolver)
 
 
 def cmd_presets(args: argparse.Namespace, out: TextIO) -> int:
@@ -210,4 +274,16 @@ def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"schema version {args.version} is not supported (supported: "
                          f"{', '.join(map(str, SUPPORTED_SCHEMA_VERSIONS))})")
     out.write(schema_path(args.version).read_text(encoding="utf-8"))
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
+    from .engine import UsageError
+    from .init import InitError, run
+
+    try:
+        _, message = run(args.path, args.preset, args.schema_ref, args.name, args.dataset, args.force)
+    except InitError as exc:
+        raise UsageError(str(exc)) from None
+    out.write(message)
     return EXIT_OK

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import effective as effective_mod
+from . import plugins as plugins_mod
 from . import presets as presets_mod
-from . import schema_layer
-from .diagnostics import Diagnostic, Finding, Span
+from . import schema_layer, suppressions
+from .diagnostics import Diagnostic, Finding, Severity, Span
 from .load import Document, load_bytes, load_text, read_head
 from .rules import Context, Rule, iter_rules
 from .settings import Settings
@@ -35,6 +36,7 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     document: Document | None = None
     skipped: bool = False  # not a trainlint config (found while searching a folder)
+    fail_on: Severity = Severity.WARNING  # the failing severity of the settings the file was checked with
 
 
 def looks_like_config(raw: bytes) -> bool:
@@ -104,7 +106,7 @@ def _inside(path: Path, root: Path) -> bool:
 
 def check_text(text: str, file: str = "<string>", settings: Settings = Settings(), base_dir: Path | None = None) -> FileResult:
     doc = load_text(text, file, settings.limits)
-    return FileResult(file, run(doc, base_dir or Path.cwd(), settings), doc)
+    return FileResult(file, run(doc, base_dir or Path.cwd(), settings), doc, fail_on=settings.fail_on)
 
 
 class UsageError(Exception):
@@ -112,6 +114,7 @@ class UsageError(Exception):
 
 
 def run(doc: Document, base_dir: Path, settings: Settings) -> list[Diagnostic]:
+    plugins_mod.load(settings.plugins)  # no-op once loaded; worker processes load them here
     findings = list(doc.findings)
     if doc.ok:
         schema_findings = schema_layer.check(doc)
@@ -128,7 +131,7 @@ def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: s
         return []
     root = settings.root or repo_root(base_dir)
     try:
-        preset = presets_mod.resolve(ref, base_dir, root)
+        preset = presets_mod.resolve(ref, _preset_dir(ref, base_dir, settings), root)
     except presets_mod.PresetError as exc:
         return [Finding(exc.code, str(exc), ("preset",))]
     findings: list[Finding] = []
@@ -143,22 +146,36 @@ def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: s
         if rule.stage != "rules" or not settings.enabled(rule.code):
             continue
         ctx = Context(doc, config, presets_mod.catalog(), eff, {**rule.thresholds, **settings.thresholds.get(rule.code, {})})
-        findings.extend(rule().check(ctx))
+        findings.extend(plugins_mod.run_rule(rule, ctx))
     return findings
 
 
+def _preset_dir(ref: str, base_dir: Path, settings: Settings) -> Path:
+    """Where a preset file reference resolves: beside the config, else the first `preset-paths` folder holding it."""
+    if not presets_mod.is_file_ref(ref) or (base_dir / ref).is_file():
+        return base_dir
+    return next((folder for folder in settings.preset_dirs if (folder / ref).is_file()), base_dir)
+
+
 def _place(doc: Document, findings: list[Finding], settings: Settings) -> list[Diagnostic]:
-    out = []
-    for f in findings:
-        if not settings.enabled(f.code):
-            continue
-        rule: type[Rule] = Rule.registry[f.code]
-        span = f.span or _locate(doc, f)
-        severity = settings.severity_of(f.code, f.severity or rule.severity)
-        out.append(Diagnostic(doc.file, span.line + 1, span.col + 1, span.end_line + 1, span.end_col + 1,
-                              f.code, rule.name, severity, f.message, f.hint, f.fix))
+    """Findings become diagnostics; then the file's suppression comments drop theirs (and report idle ones)."""
+    placed = [_diagnostic(doc, f, settings) for f in findings if settings.enabled(f.code)]
+    kept, unused = suppressions.apply(doc, placed, settings.enabled, _is_rule_prefix)
+    out = kept + [_diagnostic(doc, f, settings) for f in unused if settings.enabled(f.code)]
     out.sort(key=Diagnostic.sort_key)
     return out
+
+
+def _diagnostic(doc: Document, f: Finding, settings: Settings) -> Diagnostic:
+    rule: type[Rule] = Rule.registry[f.code]
+    span = f.span or _locate(doc, f)
+    severity = settings.severity_of(f.code, f.severity or rule.severity)
+    return Diagnostic(doc.file, span.line + 1, span.col + 1, span.end_line + 1, span.end_col + 1,
+                      f.code, rule.name, severity, f.message, f.hint, f.fix)
+
+
+def _is_rule_prefix(code: str) -> bool:
+    return any(known.startswith(code) for known in Rule.registry)
 
 
 def _locate(doc: Document, f: Finding) -> Span:

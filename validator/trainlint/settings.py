@@ -26,6 +26,14 @@ class Settings:
     limits: Limits = Limits()
     # preset files and dataset folders must stay under this folder (None: the config's repository)
     root: Path | None = None
+    # codes that `per-file-ignores` switch off for this one file: they win over any select
+    file_ignore: tuple[str, ...] = ()
+    # plugins (entry-point names) whose rules may run; rules of other plugins stay off
+    plugins: tuple[str, ...] = ()
+    # folders searched for a repository preset file the config names but does not hold beside it
+    preset_dirs: tuple[Path, ...] = ()
+    # the configuration file these settings came from, for messages (None: defaults / command line)
+    config_file: Path | None = None
 
     def enabled(self, code: str) -> bool:
         """Whether findings of this code are reported; memoised, as every rule of every file asks."""
@@ -35,6 +43,10 @@ class Settings:
         return memo[code]
 
     def _decide(self, code: str) -> bool:
+        from .plugins import owner
+
+        if code.startswith(self.file_ignore) or owner(code) not in (None, *self.plugins):
+            return False
         best_len, best = -1, False
         for prefixes, verdict in ((self.select + self.extend_select, True), (self.ignore, False)):
             for prefix in prefixes:
@@ -44,4 +56,6 @@ class Settings:
         return best
 
     def severity_of(self, code: str, default: Severity) -> Severity:
-        return self.severity.get(code, default)
+        """The override for the code or its most specific prefix (`TL3 = "error"`), else the default."""
+        matches = [prefix for prefix in self.severity if code.startswith(prefix)]
+        return self.severity[max(matches, key=len)] if matches else default

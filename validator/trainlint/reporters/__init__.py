@@ -13,7 +13,11 @@ Renderer = Callable[[list[FileResult], TextIO], None]
 # format name -> module in this package that defines `render`
 FORMATS: dict[str, str] = {
     "text": "text",
+    "concise": "concise",
     "json": "json_",
+    "sarif": "sarif",
+    "github": "github",
+    "junit": "junit",
 }
 
 

@@ -19,7 +19,8 @@ def _use_colour(stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def render(results: list[FileResult], stream: TextIO) -> None:
+def render(results: list[FileResult], stream: TextIO, hints: bool = True) -> None:
+    """Each finding on its line, its hint below it (unless `hints` is off: the concise format), then the summary."""
     colour = _use_colour(stream)
 
     def paint(code: str, text: str) -> str:
@@ -30,7 +31,7 @@ def render(results: list[FileResult], stream: TextIO) -> None:
             where = paint("1", f"{d.file}:{d.line}:{d.col}:")
             head = f"{where} {paint('1;' + _COLOURS[d.severity], d.code)} [{d.severity}] {d.message}"
             stream.write(head + "\n")
-            if d.hint:
+            if d.hint and hints:
                 stream.write(f"  hint: {d.hint}" + (" (fixable with `trainlint fix`)" if d.fixable else "") + "\n")
     stream.write(summary(results) + "\n")
 

@@ -1,0 +1,308 @@
+"""Project configuration: `[tool.trainlint]` in pyproject.toml, or trainlint.toml / .trainlint.toml.
+
+Discovery follows ruff: for each checked file, the closest configuration file in its
+folder or the folders above it wins, alone (no merging of several files). In one folder
+`.trainlint.toml` comes before `trainlint.toml`, which comes before `pyproject.toml`; a
+pyproject.toml without a `[tool.trainlint]` table is not a configuration. `--config FILE`
+uses one file for every checked file; `--isolated` uses none. Paths and globs in a
+configuration (per-file-ignores, include, exclude, preset-paths) are relative to the folder
+that holds it. Command-line options apply on top: `--select` replaces the configured
+selection, `--extend-select` and `--ignore` add to it, `--fail-on` replaces it.
+
+Every key and value is checked here, before anything runs: an unknown key or a bad value is
+a `ConfigError` naming the file, the line and the key (exit code 2), never a silent default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import fnmatch
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .diagnostics import Severity
+from .engine import UsageError
+from .load import Limits
+from .settings import Settings
+
+NAMES = (".trainlint.toml", "trainlint.toml", "pyproject.toml")
+LIMIT_KEYS = {f.name.replace("_", "-"): f.name for f in dataclasses.fields(Limits)}
+
+
+class ConfigError(UsageError):
+    """A configuration file that cannot be used as written: exit code 2."""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the command line says on top of the configuration files."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity | None = None
+
+    def apply(self, settings: Settings) -> Settings:
+        return dataclasses.replace(
+            settings,
+            select=self.select if self.select is not None else settings.select,
+            extend_select=settings.extend_select + self.extend_select,
+            ignore=settings.ignore + self.ignore,
+            fail_on=self.fail_on if self.fail_on is not None else settings.fail_on,
+        )
+
+
+@dataclass(frozen=True)
+class Config:
+    """One configuration file, parsed and checked; `settings_for` specialises it to a file."""
+
+    file: Path | None
+    base: Path
+    settings: Settings = Settings()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def settings_for(self, path: Path) -> Settings:
+        rel = _relative(path, self.base)
+        codes = tuple(c for pattern, listed in self.per_file_ignores if _matches(rel, pattern) for c in listed)
+        return dataclasses.replace(self.settings, file_ignore=codes) if codes else self.settings
+
+    def excludes(self, path: Path, explicit: bool) -> bool:
+        """Exclude globs skip any file, named or found; include globs only narrow what folder searches find."""
+        rel = _relative(path, self.base)
+        if any(_matches(rel, pattern) for pattern in self.exclude):
+            return True
+        return not explicit and bool(self.include) and not any(_matches(rel, p) for p in self.include)
+
+
+def _relative(path: Path, base: Path) -> str:
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(base).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def _matches(rel: str, pattern: str) -> bool:
+    """Globs as in .gitignore: without `/` a pattern matches a file or folder name at any depth;
+    with one it is anchored at the configuration's folder, `**` spans folders, and a pattern
+    that matches a folder matches everything below it."""
+    pattern = pattern.strip("/")
+    if "/" not in pattern:
+        return any(fnmatch.fnmatchcase(part, pattern) for part in rel.split("/"))
+    regex = ""
+    for part in pattern.split("/"):
+        regex += "(?:[^/]+/)*" if part == "**" else re.escape(part).replace(r"\*", "[^/]*").replace(r"\?", "[^/]") + "/"
+    regex = regex + ".*" if pattern.endswith("**") else regex[:-1] + "(?:/.*)?"
+    return re.fullmatch(regex, rel) is not None
+
+
+class Resolver:
+    """Finds and caches the configuration for each checked file (one lookup per folder)."""
+
+    def __init__(self, config_file: Path | None = None, isolated: bool = False, overrides: Overrides = Overrides()) -> None:
+        self.overrides = overrides
+        self.plugin_errors: list[str] = []
+        self._by_folder: dict[Path, Config] = {}
+        self._by_file: dict[Path, Config] = {}
+        self._fixed: Config | None = None
+        if isolated:
+            self._fixed = Config(None, Path.cwd().resolve())
+        elif config_file is not None:
+            if not config_file.is_file():
+                raise ConfigError(f"{config_file}: no such configuration file")
+            self._fixed = self._load(config_file.resolve(), required=True)
+
+    def config_for(self, path: Path) -> Config:
+        if self._fixed is not None:
+            return self._fixed
+        folder = path.resolve().parent
+        if folder not in self._by_folder:
+            self._by_folder[folder] = self._discover(folder)
+        return self._by_folder[folder]
+
+    def settings_for(self, path: Path) -> Settings:
+        return self.overrides.apply(self.config_for(path).settings_for(path))
+
+    def _discover(self, folder: Path) -> Config:
+        walked = []
+        for candidate in (folder, *folder.parents):
+            if candidate in self._by_folder:
+                found = self._by_folder[candidate]
+                break
+            walked.append(candidate)
+            found = next((c for c in (self._load(candidate / n) for n in NAMES if (candidate / n).is_file()) if c), None)
+            if found:
+                break
+        else:
+            found = Config(None, Path.cwd().resolve())
+        for candidate in walked:
+            self._by_folder[candidate] = found
+        return found
+
+    def _load(self, path: Path, required: bool = False) -> Config | None:
+        if path not in self._by_file:
+            table = read_table(path, required)
+            if table is None:
+                return None
+            self._by_file[path] = parse(table, path, self.plugin_errors.extend)
+        return self._by_file[path]
+
+
+def read_table(path: Path, required: bool = False) -> dict[str, Any] | None:
+    """The trainlint table of a file: `[tool.trainlint]` in a pyproject.toml, the whole file otherwise."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    if path.name != "pyproject.toml":
+        return data
+    table = data.get("tool", {}).get("trainlint") if isinstance(data.get("tool"), dict) else None
+    if table is None and required:
+        raise ConfigError(f"{path}: no [tool.trainlint] table")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: `tool.trainlint` must be a table")
+    return table
+
+
+def parse(table: dict[str, Any], path: Path, report_plugin_errors: Callable[[list[str]], None] = lambda _: None) -> Config:
+    """Check every key and value of a configuration table and build its Config."""
+    reader = _Reader(path)
+    unknown = set(table) - set(_KEYS)
+    if unknown:
+        key = sorted(unknown)[0]
+        close = difflib.get_close_matches(key, list(_KEYS), n=1)
+        reader.fail(key, f"unknown key `{key}`" + (f"; did you mean `{close[0]}`?" if close else "")
+                    + f" (known keys: {', '.join(_KEYS)})")
+    plugins = tuple(reader.strings(table, "plugins"))
+    if plugins:
+        from .plugins import load
+
+        report_plugin_errors([f"{path}: {error}" for error in load(plugins)])
+    base = path.parent.resolve()
+    kwargs: dict[str, Any] = {"plugins": plugins, "config_file": path}
+    for key in ("select", "extend-select", "ignore"):
+        if key in table:
+            kwargs[key.replace("-", "_")] = tuple(reader.codes(table, key))
+    if "fail-on" in table:
+        kwargs["fail_on"] = reader.severity(table["fail-on"], "fail-on")
+    severity = reader.table(table, "severity")
+    kwargs["severity"] = {reader.code(code, f"severity.{code}"): reader.severity(value, f"severity.{code}")
+                          for code, value in severity.items()}
+    kwargs["thresholds"] = reader.thresholds(reader.table(table, "thresholds"))
+    limits = {LIMIT_KEYS[k]: reader.positive_int(table, k) for k in LIMIT_KEYS if k in table}
+    if limits:
+        kwargs["limits"] = Limits(**limits)
+    kwargs["preset_dirs"] = tuple(reader.folder(base, p, "preset-paths") for p in reader.strings(table, "preset-paths"))
+    per_file = tuple((pattern, tuple(reader.codes({pattern: codes}, pattern, f"per-file-ignores.{pattern!r}")))
+                     for pattern, codes in reader.table(table, "per-file-ignores").items())
+    return Config(path, base, Settings(**kwargs), per_file, tuple(reader.strings(table, "include")),
+                  tuple(reader.strings(table, "exclude")))
+
+
+_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity", "fail-on", "thresholds",
+         "include", "exclude", "preset-paths", "plugins", *LIMIT_KEYS)
+
+
+@dataclass
+class _Reader:
+    """Type checks with messages that name the file, the line of the key and the key."""
+
+    path: Path
+    _lines: list[str] = field(default_factory=list)
+
+    def fail(self, key: str, message: str) -> None:
+        if not self._lines:
+            self._lines = self.path.read_text(encoding="utf-8").splitlines()
+        start = next((n for n, text in enumerate(self._lines) if re.match(r"\s*\[+\s*tool\.trainlint\b", text)), 0)
+        name = re.escape(key.split(".")[0].strip("'\""))
+        line = next((n for n, text in enumerate(self._lines[start:], start + 1)
+                     if re.match(rf"\s*(\[[\w.\"' -]*)?[\"']?{name}[\"']?\s*[=\].]", text)), None)
+        raise ConfigError(f"{self.path}" + (f":{line}" if line else "") + f": {message}")
+
+    def strings(self, table: dict[str, Any], key: str) -> list[str]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(key, f"`{key}` must be a list of strings, like [\"a\", \"b\"]")
+        return value
+
+    def table(self, table: dict[str, Any], key: str) -> dict[str, Any]:
+        value = table.get(key, {})
+        if not isinstance(value, dict):
+            self.fail(key, f"`{key}` must be a table ([tool.trainlint.{key}] or {key} = {{...}})")
+        return value
+
+    def code(self, code: str, key: str) -> str:
+        from .rules import Rule
+
+        upper = code.strip().upper()
+        if not upper or not any(known.startswith(upper) for known in Rule.registry):
+            self.fail(key, f"`{key}`: no rule code starts with {code!r} (see `trainlint rules`)")
+        return upper
+
+    def codes(self, table: dict[str, Any], key: str, shown: str | None = None) -> list[str]:
+        return [self.code(c, shown or key) for c in self.strings(table, key)]
+
+    def severity(self, value: Any, key: str) -> Severity:
+        try:
+            return Severity.parse(value) if isinstance(value, str) else Severity.parse(repr(value))
+        except ValueError as exc:
+            self.fail(key, f"`{key}`: {exc}")
+            raise  # unreachable: fail raises
+
+    def positive_int(self, table: dict[str, Any], key: str) -> int:
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.fail(key, f"`{key}` must be a whole number of at least 1, not {value!r}")
+        return value
+
+    def folder(self, base: Path, value: str, key: str) -> Path:
+        folder = (base / value).resolve()
+        if not folder.is_dir():
+            self.fail(key, f"`{key}`: {value!r} is not a folder (relative to {base})")
+        return folder
+
+    def thresholds(self, table: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        from .rules import get
+
+        out = {}
+        for code, values in table.items():
+            rule = get(code)
+            if rule is None or not rule.thresholds:
+                self.fail("thresholds", f"`thresholds.{code}`: {code!r} is not a rule with thresholds")
+            if not isinstance(values, dict):
+                self.fail("thresholds", f"`thresholds.{code}` must be a table")
+            for name, value in values.items():
+                default = rule.thresholds.get(name)
+                if default is None:
+                    self.fail(name, f"`thresholds.{code}.{name}`: unknown threshold "
+                              f"(known: {', '.join(rule.thresholds)})")
+                if not _same_kind(default, value):
+                    self.fail(name, f"`thresholds.{code}.{name}` must be like {default!r}, not {value!r}")
+            out[rule.code] = dict(values)
+        return out
+
+
+def _same_kind(default: Any, value: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return type(default) is type(value)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float))
+    if isinstance(default, (list, tuple)):  # a list of names may grow; a numeric [low, high] pair may not
+        if default and all(isinstance(d, str) for d in default):
+            return isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return isinstance(value, list) and len(value) == len(default) and all(
+            _same_kind(d, v) for d, v in zip(default, value))
+    if isinstance(default, dict):
+        return isinstance(value, dict) and set(value) <= set(default) and all(
+            _same_kind(default[k], v) for k, v in value.items())
+    return type(default) is type(value)

@@ -1,0 +1,12 @@
+"""One line per finding (`file:line:col: CODE [severity] message`), no hints: for grep and editors' quickfix."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from ..engine import FileResult
+from . import text
+
+
+def render(results: list[FileResult], stream: TextIO) -> None:
+    text.render(results, stream, hints=False)

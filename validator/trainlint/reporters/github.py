@@ -1,0 +1,36 @@
+"""GitHub Actions workflow commands: each finding becomes an annotation on the pull request's diff.
+
+`::error file=F,line=L,col=C,endLine=…,endColumn=…,title=CODE name::message`; info findings are
+`::notice`. Chosen automatically when `GITHUB_ACTIONS=true` and no `--format` is given. Values
+are escaped as the runner expects (`%`, CR and LF everywhere; `:` and `,` in properties too), so a
+message can never end an annotation early or inject another command.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from ..diagnostics import Severity
+from ..engine import FileResult
+from .text import summary
+
+_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(results: list[FileResult], stream: TextIO) -> None:
+    for result in results:
+        for d in result.diagnostics:
+            props = {"file": d.file, "line": d.line, "col": d.col, "endLine": d.end_line, "endColumn": d.end_col,
+                     "title": f"{d.code} {d.name}"}
+            message = d.message + (f"\nhint: {d.hint}" if d.hint else "")
+            stream.write(f"::{_COMMANDS[d.severity]} " + ",".join(f"{k}={_property(str(v))}" for k, v in props.items())
+                         + f"::{_data(message)}\n")
+    stream.write(summary(results) + "\n")

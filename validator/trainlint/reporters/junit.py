@@ -1,0 +1,44 @@
+"""JUnit XML, the test-report format GitLab (`artifacts:reports:junit`) and Jenkins read.
+
+One test suite per checked file; each finding is a failed test case named after its code
+and position, so the merge request widget lists them one by one. A clean file is one
+passing test case, so the report also shows what was checked.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import TextIO
+
+from ..engine import FileResult
+
+# characters XML 1.0 cannot hold, even escaped (control characters, lone surrogates)
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _clean(text: str) -> str:
+    """Messages quote the config; a control character there must not make the whole report unreadable."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def render(results: list[FileResult], stream: TextIO) -> None:
+    checked = [r for r in results if not r.skipped]
+    total = sum(max(1, len(r.diagnostics)) for r in checked)
+    failures = sum(len(r.diagnostics) for r in checked)
+    root = ET.Element("testsuites", name="trainlint", tests=str(total), failures=str(failures), errors="0")
+    for result in checked:
+        suite = ET.SubElement(root, "testsuite", name=_clean(result.file), tests=str(max(1, len(result.diagnostics))),
+                              failures=str(len(result.diagnostics)), errors="0", skipped="0")
+        if not result.diagnostics:
+            ET.SubElement(suite, "testcase", name="no problems", classname=_clean(result.file), file=_clean(result.file))
+        for d in result.diagnostics:
+            case = ET.SubElement(suite, "testcase", name=f"{d.code} {d.name} at {d.line}:{d.col}",
+                                 classname=_clean(result.file), file=_clean(d.file), line=str(d.line))
+            failure = ET.SubElement(case, "failure", message=_clean(d.message), type=str(d.severity))
+            failure.text = _clean(f"{d.file}:{d.line}:{d.col}: {d.code} [{d.severity}] {d.message}" + (
+                f"\nhint: {d.hint}" if d.hint else ""))
+    ET.indent(root)
+    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    stream.write(ET.tostring(root, encoding="unicode"))
+    stream.write("\n")

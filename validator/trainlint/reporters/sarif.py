@@ -1,0 +1,91 @@
+"""SARIF 2.1.0, the format GitHub code scanning uploads (`github/codeql-action/upload-sarif`).
+
+One run; the driver lists every rule with its metadata, and its help text is the same
+registry-generated Markdown as `trainlint rule CODE` and docs/rules.md. Results point at
+the file with a relative URI (GitHub resolves it against the repository root), a region
+in Unicode code points (the columns trainlint counts), and, for fixable findings, the
+replacements `trainlint fix` would make. The tests validate this output against the official
+OASIS schema.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from .. import __version__
+from ..diagnostics import Diagnostic, Severity
+from ..engine import FileResult
+
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def uri(file: str) -> str:
+    """A relative path stays relative (forward slashes, percent-encoded); an absolute one becomes file://."""
+    path = Path(file)
+    return path.as_uri() if path.is_absolute() else quote(path.as_posix())
+
+
+def rule_descriptors() -> list[dict[str, Any]]:
+    from ..docs import rule_markdown
+    from ..plugins import owner
+    from ..rules import iter_rules
+
+    out = []
+    for rule in iter_rules():
+        descriptor: dict[str, Any] = {
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary()},
+            "fullDescription": {"text": rule.rationale()},
+            "help": {"text": rule.rationale(), "markdown": rule_markdown(rule, heading="#")},
+            "defaultConfiguration": {"level": _LEVELS[rule.severity]},
+            "properties": {"tags": [rule.stage], "fixable": rule.fixable},
+        }
+        if owner(rule.code):
+            descriptor["properties"]["plugin"] = owner(rule.code)
+        out.append(descriptor)
+    return out
+
+
+def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
+    location = {"artifactLocation": {"uri": uri(d.file)}}
+    region = {"startLine": d.line, "startColumn": d.col, "endLine": max(d.end_line, d.line),
+              "endColumn": max(d.end_col, 1)}
+    result: dict[str, Any] = {
+        "ruleId": d.code,
+        "level": _LEVELS[d.severity],
+        "message": {"text": d.message + (f"\nhint: {d.hint}" if d.hint else "")},
+        "locations": [{"physicalLocation": {**location, "region": region}}],
+    }
+    if d.code in index:
+        result["ruleIndex"] = index[d.code]
+    if d.fix:
+        result["fixes"] = [{
+            "description": {"text": d.hint or f"apply the {d.code} fix"},
+            "artifactChanges": [{**location, "replacements": [
+                {"deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
+                 "insertedContent": {"text": e.text}} for e in d.fix]}],
+        }]
+    return result
+
+
+def render(results: list[FileResult], stream: TextIO) -> None:
+    rules = rule_descriptors()
+    index = {r["id"]: i for i, r in enumerate(rules)}
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "trainlint", "version": __version__, "semanticVersion": __version__,
+                                "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": [_result(d, index) for r in results for d in r.diagnostics],
+            "invocations": [{"executionSuccessful": True}],
+        }],
+    }
+    json.dump(log, stream, indent=2)
+    stream.write("\n")
