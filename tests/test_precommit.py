@@ -1,0 +1,198 @@
+"""The hooks, driven by the real `pre-commit` and real `git` in a temporary config repository.
+
+The hook repository is a snapshot of this checkout (working tree included) committed
+to a temporary git repository, which `.pre-commit-config.yaml` names by path and
+commit, exactly as a config repository names ours. pre-commit installs it into its
+own environment once per module (that install may use the package index); every
+commit after that runs with the index and any HTTP proxy made unreachable, so the
+hooks themselves need no network.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from trainlint.cli import build_parser
+
+from helpers import REPO, write_tree
+
+SNAPSHOT = ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "validator", "schema", "hooks"]
+HEAD = "schema_version: 1\nbase_model: sdxl\ntraining_type: style\n"
+GOOD = HEAD + "preset: sdxl/style\nclassification: sdxl/style\ndataset:\n  images: 24\n"
+UNTAGGED = GOOD + "training:\n  steps: 9000  # a little longer\n"
+BROKEN = GOOD + "training:\n  learning_rate_unte: 1.0e-4\n"
+OTHER_YAML = {
+    ".github/workflows/ci.yml": "name: CI\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+                                "    steps:\n      - uses: actions/checkout@v4\n",
+    "docker-compose.yml": "services:\n  trainer:\n    image: kohya:latest\n    volumes: [./data:/data]\n",
+    "presets/house.yaml": "extends: sdxl/style@1\ntraining:\n  learning_rate_unet: 8.0e-5\n",
+}
+OFFLINE = {"PIP_NO_INDEX": "1", "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
+           "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "NO_PROXY": "", "no_proxy": ""}
+
+
+def git_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+    return {**env, "PRE_COMMIT_HOME": str(home), "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.org", "GIT_COMMITTER_NAME": "A",
+            "GIT_COMMITTER_EMAIL": "a@example.org", "NO_COLOR": "1"}
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=600)
+
+
+def init_repo(path: Path, env: dict[str, str]) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    run(["git", "init", "-q", "-b", "main"], path, env)
+
+
+def commit(repo: Path, env: dict[str, str], *files: str) -> subprocess.CompletedProcess:
+    run(["git", "add", "--", *files] if files else ["git", "add", "-A"], repo, env)
+    return run(["git", "commit", "-q", "-m", "change"], repo, env)
+
+
+@pytest.fixture(scope="module")
+def hook_source(tmp_path_factory) -> tuple[Path, str, dict[str, str]]:
+    """This checkout as a hook repository: (path, commit, environment with a module-wide PRE_COMMIT_HOME)."""
+    root = tmp_path_factory.mktemp("hooks-repo")
+    env = git_env(root.parent / "pre-commit-home")
+    source = root / "trainlint"
+    for name in SNAPSHOT:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            source.mkdir(exist_ok=True)
+            shutil.copy2(REPO / name, source / name)
+    init_repo(source, env)
+    assert commit(source, env).returncode == 0
+    sha = run(["git", "rev-parse", "HEAD"], source, env).stdout.strip()
+    # install the hook environment once, with the package index available
+    warm = root / "warm-up"
+    init_repo(warm, env)
+    (warm / ".pre-commit-config.yaml").write_text(_config(source, sha))
+    installed = run([sys.executable, "-m", "pre_commit", "install-hooks"], warm, env)
+    assert installed.returncode == 0, installed.stdout
+    return source, sha, {**env, **OFFLINE}
+
+
+def _config(source: Path, sha: str) -> str:
+    return (f"repos:\n  - repo: {source}\n    rev: {sha}\n    hooks:\n"
+            "      - id: trainlint-fix\n      - id: trainlint\n")
+
+
+@pytest.fixture
+def config_repo(tmp_path, hook_source) -> tuple[Path, dict[str, str]]:
+    """A config repository that uses our hooks, with other YAML already committed."""
+    source, sha, env = hook_source
+    repo = tmp_path / "lora-configs"
+    init_repo(repo, env)
+    (repo / ".pre-commit-config.yaml").write_text(_config(source, sha))
+    write_tree(repo, OTHER_YAML)
+    (repo / ".git" / "info").mkdir(exist_ok=True)
+    installed = run([sys.executable, "-m", "pre_commit", "install"], repo, env)
+    assert installed.returncode == 0, installed.stdout
+    result = commit(repo, env)
+    assert result.returncode == 0, result.stdout
+    return repo, env
+
+
+def test_a_broken_config_fails_the_commit_with_its_diagnostics(config_repo):
+    repo, env = config_repo
+    write_tree(repo, {"configs/typo.yaml": BROKEN})
+    result = commit(repo, env)
+    assert result.returncode != 0
+    assert "configs/typo.yaml:9:3: TL101 [error] unknown key `learning_rate_unte` in training" in result.stdout
+    assert "- hook id: trainlint\n" in result.stdout
+    for other in OTHER_YAML:
+        assert other not in result.stdout
+    assert run(["git", "log", "--oneline"], repo, env).stdout.count("\n") == 1  # nothing was committed
+
+
+def test_an_untagged_custom_config_is_tagged_the_commit_stops_and_the_next_one_passes(config_repo):
+    repo, env = config_repo
+    write_tree(repo, {"configs/style.yaml": UNTAGGED})
+    first = commit(repo, env)
+    assert first.returncode != 0
+    assert "files were modified by this hook" in first.stdout
+    assert "fixed configs/style.yaml" in first.stdout
+    assert (repo / "configs/style.yaml").read_text() == UNTAGGED.replace("classification: sdxl/style",
+                                                                          "classification: Custom")
+    second = commit(repo, env)
+    assert second.returncode == 0, second.stdout
+    assert run(["git", "show", "HEAD:configs/style.yaml"], repo, env).stdout.startswith(HEAD)
+    for other, text in OTHER_YAML.items():
+        assert (repo / other).read_text() == text
+
+
+def test_commits_of_other_yaml_pass_and_leave_it_alone(config_repo):
+    repo, env = config_repo
+    changed = {name: text + "# edited\n" for name, text in OTHER_YAML.items()}
+    write_tree(repo, changed)
+    result = commit(repo, env)
+    assert result.returncode == 0, result.stdout
+    for name, text in changed.items():
+        assert (repo / name).read_text() == text
+
+
+def test_the_hook_manifest_is_valid_for_pre_commit_and_our_command_line():
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", ".pre-commit-hooks.yaml"],
+                            cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    assert set(hooks) == {"trainlint", "trainlint-fix"}
+    for hook in hooks.values():
+        command, *args = hook["entry"].split()
+        assert command == "trainlint" and hook["language"] == "python"
+        assert "--only-configs" in args and hook["require_serial"] is True
+        build_parser().parse_args([*args, "a.yaml"])  # exits 2 on an unknown flag
+
+
+# --- the plain git hook, for repositories without the pre-commit framework ----------------
+
+@pytest.fixture
+def plain_repo(tmp_path) -> tuple[Path, dict[str, str]]:
+    env = git_env(tmp_path / "unused")
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    repo = tmp_path / "plain"
+    init_repo(repo, env)
+    shutil.copy2(REPO / "hooks" / "pre-commit", repo / ".git" / "hooks" / "pre-commit")
+    write_tree(repo, OTHER_YAML)
+    assert commit(repo, env).returncode == 0
+    return repo, env
+
+
+def test_plain_hook_stops_a_broken_config_and_passes_other_yaml(plain_repo):
+    repo, env = plain_repo
+    write_tree(repo, {"configs/typo.yaml": BROKEN, "docker-compose.yml": OTHER_YAML["docker-compose.yml"] + "#\n"})
+    result = commit(repo, env)
+    assert result.returncode != 0
+    assert "configs/typo.yaml:9:3: TL101" in result.stdout and "docker-compose" not in result.stdout
+    (repo / "configs/typo.yaml").write_text(GOOD)
+    assert commit(repo, env).returncode == 0
+
+
+def test_plain_hook_fixes_when_asked_and_stops_so_the_fix_is_reviewed(plain_repo):
+    repo, env = plain_repo
+    env = {**env, "TRAINLINT_FIX": "1"}
+    write_tree(repo, {"configs/style.yaml": UNTAGGED})
+    first = commit(repo, env)
+    assert first.returncode != 0 and "trainlint fixed files" in first.stdout
+    assert "classification: Custom" in (repo / "configs/style.yaml").read_text()
+    assert commit(repo, env).returncode == 0
+
+
+def test_plain_hook_without_trainlint_says_so(plain_repo):
+    repo, env = plain_repo
+    env = {**env, "TRAINLINT": "trainlint-not-installed"}
+    write_tree(repo, {"configs/style.yaml": GOOD})
+    result = commit(repo, env)
+    assert result.returncode != 0 and "'trainlint-not-installed' not found" in result.stdout
