@@ -55,8 +55,12 @@ def init_repo(path: Path, env: dict[str, str]) -> None:
     run(["git", "init", "-q", "-b", "main"], path, env)
 
 
-def commit(repo: Path, env: dict[str, str], *files: str) -> subprocess.CompletedProcess:
-    run(["git", "add", "--", *files] if files else ["git", "add", "-A"], repo, env)
+def commit(repo: Path, env: dict[str, str], files: dict[str, str] | None = None, **extra_env: str
+           ) -> subprocess.CompletedProcess:
+    """Write `files` (if any), stage everything and commit, with `extra_env` on top of `env`."""
+    write_tree(repo, files or {})
+    env = {**env, **extra_env}
+    run(["git", "add", "-A"], repo, env)
     return run(["git", "commit", "-q", "-m", "change"], repo, env)
 
 
@@ -96,19 +100,16 @@ def config_repo(tmp_path, hook_source) -> tuple[Path, dict[str, str]]:
     repo = tmp_path / "lora-configs"
     init_repo(repo, env)
     (repo / ".pre-commit-config.yaml").write_text(_config(source, sha))
-    write_tree(repo, OTHER_YAML)
-    (repo / ".git" / "info").mkdir(exist_ok=True)
     installed = run([sys.executable, "-m", "pre_commit", "install"], repo, env)
     assert installed.returncode == 0, installed.stdout
-    result = commit(repo, env)
+    result = commit(repo, env, OTHER_YAML)
     assert result.returncode == 0, result.stdout
     return repo, env
 
 
 def test_a_broken_config_fails_the_commit_with_its_diagnostics(config_repo):
     repo, env = config_repo
-    write_tree(repo, {"configs/typo.yaml": BROKEN})
-    result = commit(repo, env)
+    result = commit(repo, env, {"configs/typo.yaml": BROKEN})
     assert result.returncode != 0
     assert "configs/typo.yaml:9:3: TL101 [error] unknown key `learning_rate_unte` in training" in result.stdout
     assert "- hook id: trainlint\n" in result.stdout
@@ -119,8 +120,7 @@ def test_a_broken_config_fails_the_commit_with_its_diagnostics(config_repo):
 
 def test_an_untagged_custom_config_is_tagged_the_commit_stops_and_the_next_one_passes(config_repo):
     repo, env = config_repo
-    write_tree(repo, {"configs/style.yaml": UNTAGGED})
-    first = commit(repo, env)
+    first = commit(repo, env, {"configs/style.yaml": UNTAGGED})
     assert first.returncode != 0
     assert "files were modified by this hook" in first.stdout
     assert "fixed configs/style.yaml" in first.stdout
@@ -136,8 +136,7 @@ def test_an_untagged_custom_config_is_tagged_the_commit_stops_and_the_next_one_p
 def test_commits_of_other_yaml_pass_and_leave_it_alone(config_repo):
     repo, env = config_repo
     changed = {name: text + "# edited\n" for name, text in OTHER_YAML.items()}
-    write_tree(repo, changed)
-    result = commit(repo, env)
+    result = commit(repo, env, changed)
     assert result.returncode == 0, result.stdout
     for name, text in changed.items():
         assert (repo / name).read_text() == text
@@ -165,34 +164,28 @@ def plain_repo(tmp_path) -> tuple[Path, dict[str, str]]:
     repo = tmp_path / "plain"
     init_repo(repo, env)
     shutil.copy2(REPO / "hooks" / "pre-commit", repo / ".git" / "hooks" / "pre-commit")
-    write_tree(repo, OTHER_YAML)
-    assert commit(repo, env).returncode == 0
+    assert commit(repo, env, OTHER_YAML).returncode == 0
     return repo, env
 
 
 def test_plain_hook_stops_a_broken_config_and_passes_other_yaml(plain_repo):
     repo, env = plain_repo
-    write_tree(repo, {"configs/typo.yaml": BROKEN, "docker-compose.yml": OTHER_YAML["docker-compose.yml"] + "#\n"})
-    result = commit(repo, env)
+    compose = OTHER_YAML["docker-compose.yml"] + "# edited\n"
+    result = commit(repo, env, {"configs/typo.yaml": BROKEN, "docker-compose.yml": compose})
     assert result.returncode != 0
     assert "configs/typo.yaml:9:3: TL101" in result.stdout and "docker-compose" not in result.stdout
-    (repo / "configs/typo.yaml").write_text(GOOD)
-    assert commit(repo, env).returncode == 0
+    assert commit(repo, env, {"configs/typo.yaml": GOOD}).returncode == 0
 
 
 def test_plain_hook_fixes_when_asked_and_stops_so_the_fix_is_reviewed(plain_repo):
     repo, env = plain_repo
-    env = {**env, "TRAINLINT_FIX": "1"}
-    write_tree(repo, {"configs/style.yaml": UNTAGGED})
-    first = commit(repo, env)
+    first = commit(repo, env, {"configs/style.yaml": UNTAGGED}, TRAINLINT_FIX="1")
     assert first.returncode != 0 and "trainlint fixed files" in first.stdout
     assert "classification: Custom" in (repo / "configs/style.yaml").read_text()
-    assert commit(repo, env).returncode == 0
+    assert commit(repo, env, TRAINLINT_FIX="1").returncode == 0
 
 
 def test_plain_hook_without_trainlint_says_so(plain_repo):
     repo, env = plain_repo
-    env = {**env, "TRAINLINT": "trainlint-not-installed"}
-    write_tree(repo, {"configs/style.yaml": GOOD})
-    result = commit(repo, env)
+    result = commit(repo, env, {"configs/style.yaml": GOOD}, TRAINLINT="trainlint-not-installed")
     assert result.returncode != 0 and "'trainlint-not-installed' not found" in result.stdout

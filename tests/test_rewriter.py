@@ -20,7 +20,6 @@ from trainlint.cli import main
 from trainlint.engine import check_text
 from trainlint.fix import fix_text
 
-from helpers import write_tree
 
 HEAD = "schema_version: 1\nbase_model: sdxl\ntraining_type: style\n"
 # (before, after): the config as written, and exactly what `fix` must make of it
@@ -138,10 +137,15 @@ NEWLINES = {
 }
 
 
-def fix_on_disk(tmp_path: Path, raw: bytes, *args: str) -> tuple[int, Path]:
-    (tmp_path / ".git").mkdir(exist_ok=True)
+def write_config(tmp_path: Path, raw: bytes) -> Path:
+    (tmp_path / ".git").mkdir(exist_ok=True)  # the repository boundary
     path = tmp_path / "config.yaml"
     path.write_bytes(raw)
+    return path
+
+
+def fix_on_disk(tmp_path: Path, raw: bytes, *args: str) -> tuple[int, Path]:
+    path = write_config(tmp_path, raw)
     return main(["fix", *args, str(path)]), path
 
 
@@ -185,8 +189,7 @@ def test_diff_prints_the_change_writes_nothing_and_exits_1(tmp_path, capsys):
 
 def test_check_fix_fixes_then_reports_what_is_left(tmp_path, capsys):
     before = HEAD + "preset: sdxl/style\ndataset:\n  images: 24\ntraining:\n  steps: 9000\n  text_encoder_ratio: 1.5\n"
-    code, path = fix_on_disk(tmp_path, b"")
-    path.write_text(before)
+    path = write_config(tmp_path, before.encode())
     code = main(["check", "--fix", str(path)])
     out = capsys.readouterr().out
     assert code == 1
