@@ -31,7 +31,10 @@ def _show(example: str) -> str:
 
 
 def rules_markdown() -> str:
-    rules = list(iter_rules())
+    """docs/rules.md: the built-in rules (plugins document theirs, `trainlint rule` shows them)."""
+    from .plugins import owner
+
+    rules = [r for r in iter_rules() if owner(r.code) is None]
     head = [
         "# trainlint rules",
         "",

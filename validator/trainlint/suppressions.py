@@ -91,7 +91,7 @@ def apply(doc: Document, diagnostics: list[Diagnostic], enabled: Callable[[str],
 
 def _unused(s: Suppression, i: int, used: set[tuple[int, int]], enabled: Callable[[str], bool],
             known: Callable[[str], bool]) -> Iterator[Finding]:
-    where = "in this file" if s.line is None else f"on line {s.line}"
+    where = "in this file" if s.line is None else f"on line {s.line}" if s.line else "below it"
     if not s.codes:
         yield Finding(CODE, "suppression names no rule code", span=s.span,
                       hint="name the codes it is for: `# trainlint: disable=TL401`", fix=(s.removal,))
@@ -126,12 +126,12 @@ def _lines(text: str) -> Iterator[tuple[int, str, int]]:
         offset += len(raw)
 
 
-def _next_content(lines: list[tuple[int, str, int]], index: int) -> int | None:
+def _next_content(lines: list[tuple[int, str, int]], index: int) -> int:
     for later in range(index + 1, len(lines)):
         stripped = lines[later][1].strip()
         if stripped and not stripped.startswith("#"):
             return later + 1
-    return None
+    return 0  # nothing below it: a line no finding is on, so the suppression is reported unused
 
 
 def _value_stretches(doc: Document) -> list[tuple[int, int]]:
