@@ -107,6 +107,9 @@ class LanguageServer:
             self._responses.setdefault(message["id"], queue.Queue()).put(message)
         elif "id" in message:
             self._send({"id": message["id"], "result": self._answer(message["method"], message.get("params"))})
+            if message["method"] == "workspace/configuration" and any(
+                    item.get("section") == "yaml" for item in message["params"]["items"]):
+                self._configured.set()  # only once the answer is on its way: documents opened later see the settings
         elif message.get("method") == "textDocument/publishDiagnostics":
             params = message["params"]
             self._diagnostics_queue(params["uri"]).put(params["diagnostics"])
@@ -114,10 +117,7 @@ class LanguageServer:
     def _answer(self, method: str, params: Any) -> Any:
         """The server's requests to the editor: settings, registrations, progress tokens."""
         if method == "workspace/configuration":
-            answer = [self.settings if item.get("section") == "yaml" else {} for item in params["items"]]
-            if any(item.get("section") == "yaml" for item in params["items"]):
-                self._configured.set()
-            return answer
+            return [self.settings if item.get("section") == "yaml" else {} for item in params["items"]]
         return None
 
     def _diagnostics_queue(self, uri: str) -> queue.Queue[list[dict[str, Any]]]:
