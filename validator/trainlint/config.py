@@ -37,6 +37,14 @@ class ConfigError(UsageError):
     """A configuration file that cannot be used as written: exit code 2."""
 
 
+def shown(path: Path) -> str:
+    """A configuration file as messages name it: relative to the working folder when below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 @dataclass(frozen=True)
 class Overrides:
     """What the command line says on top of the configuration files."""
@@ -161,16 +169,16 @@ def read_table(path: Path, required: bool = False) -> dict[str, Any] | None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise ConfigError(f"{shown(path)}: cannot read: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(f"{shown(path)}: not valid TOML: {exc}") from None
     if path.name != "pyproject.toml":
         return data
     table = data.get("tool", {}).get("trainlint") if isinstance(data.get("tool"), dict) else None
     if table is None and required:
-        raise ConfigError(f"{path}: no [tool.trainlint] table")
+        raise ConfigError(f"{shown(path)}: no [tool.trainlint] table")
     if table is not None and not isinstance(table, dict):
-        raise ConfigError(f"{path}: `tool.trainlint` must be a table")
+        raise ConfigError(f"{shown(path)}: `tool.trainlint` must be a table")
     return table
 
 
@@ -187,7 +195,7 @@ def parse(table: dict[str, Any], path: Path, report_plugin_errors: Callable[[lis
     if plugins:
         from .plugins import load
 
-        report_plugin_errors([f"{path}: {error}" for error in load(plugins)])
+        report_plugin_errors([f"{shown(path)}: {error}" for error in load(plugins)])
     base = path.parent.resolve()
     kwargs: dict[str, Any] = {"plugins": plugins, "config_file": path}
     for key in ("select", "extend-select", "ignore"):
@@ -227,7 +235,7 @@ class _Reader:
         name = re.escape(key.split(".")[0].strip("'\""))
         line = next((n for n, text in enumerate(self._lines[start:], start + 1)
                      if re.match(rf"\s*(\[[\w.\"' -]*)?[\"']?{name}[\"']?\s*[=\].]", text)), None)
-        raise ConfigError(f"{self.path}" + (f":{line}" if line else "") + f": {message}")
+        raise ConfigError(shown(self.path) + (f":{line}" if line else "") + f": {message}")
 
     def strings(self, table: dict[str, Any], key: str) -> list[str]:
         value = table.get(key, [])
