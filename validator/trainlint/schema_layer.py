@@ -154,6 +154,7 @@ def check(doc: Document, fast: bool = True) -> list[Finding]:
         supported = ", ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
         return [Finding("TL100", f"schema_version {_show(version)} is not supported; this trainlint supports: {supported}",
                         ("schema_version",), hint="upgrade trainlint, or set schema_version to a supported version")]
+    version = int(version)  # `1.0` is the schema's const 1 too (JSON Schema compares numbers by value)
     if fast and passes(data, version):
         return []
     findings: list[Finding] = []
