@@ -12,7 +12,7 @@ from trainlint.api import check_paths
 from trainlint.config import ConfigError, Overrides, Resolver, _matches
 from trainlint.diagnostics import Severity
 
-from helpers import run_cli, write_tree
+from helpers import REPO, run_cli, write_tree
 
 ENV = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "FORCE_COLOR")}
 
@@ -209,3 +209,18 @@ def test_python_api_resolves_configuration_per_file(repo):
 ])
 def test_globs(rel, pattern, expected):
     assert _matches(rel, pattern) is expected
+
+
+def test_the_readme_python_api_example_runs(repo, monkeypatch, capsys):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("\n## Python API\n"):]
+    code = section[section.index("```python\n") + len("```python\n"):section.index("\n```\n")]
+    write_tree(repo, {"configs/a.yaml": CONFIG, "configs/trainlint.toml": 'ignore = ["TL010"]\n'})
+    monkeypatch.chdir(repo)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) == 1 and " TL401 lr-steps-same-direction warning " in printed[0]  # TL010 ignored by the config
+    assert [d.code for d in namespace["result"].diagnostics] == ["TL401", "TL010"]  # check_text: default settings
+    assert namespace["failing"] is True
+    assert "learning_rate_unet: 2.0e-4" in namespace["new_text"]

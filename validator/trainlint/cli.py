@@ -241,7 +241,12 @@ def cmd_rule(args: argparse.Namespace, out: TextIO) -> int:
     resolver.config_for(Path.cwd() / "-")  # loads the plugins the configuration here allows
     rule = get(args.code)
     if rule is None:
+        from .plugins import CODE_PATTERN, installed
+
         _plugin_errors(resolver)
+        if CODE_PATTERN.match(args.code.upper()):
+            raise UsageError(f"{args.code.upper()} is in the plugin range and no allowed plugin defines it; allow its "
+                             f"plugin with `plugins = [...]` in the configuration (installed: {', '.join(installed()) or 'none'})")
         raise UsageError(f"unknown rule {args.code!r} (see `trainlint rules`)")
     out.write(rule_markdown(rule, heading="#"))
     return EXIT_OK
