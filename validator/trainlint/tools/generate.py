@@ -35,6 +35,8 @@ def readme_with_example_output(repo: Path) -> str:
     env.pop("GITHUB_ACTIONS", None)
     run = subprocess.run([sys.executable, "-m", "trainlint", "check", EXAMPLES], cwd=repo, env=env,
                          capture_output=True, text=True, check=False)
+    if run.returncode not in (0, 1) or not run.stdout:
+        raise SystemExit(f"trainlint check {EXAMPLES} failed (exit {run.returncode}):\n{run.stderr}")
     block = f"```console\n$ trainlint check {EXAMPLES}\n{run.stdout}```\n"
     readme = (repo / "README.md").read_text(encoding="utf-8")
     return _BLOCK.sub(lambda m: m.group(1) + block + m.group(2), readme)
