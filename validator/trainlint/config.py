@@ -21,8 +21,8 @@ import fnmatch
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import Path
+from typing import Any, NoReturn
 
 from .diagnostics import Severity
 from .engine import UsageError
@@ -228,7 +228,7 @@ class _Reader:
     path: Path
     _lines: list[str] = field(default_factory=list)
 
-    def fail(self, key: str, message: str) -> None:
+    def fail(self, key: str, message: str) -> NoReturn:
         if not self._lines:
             self._lines = self.path.read_text(encoding="utf-8").splitlines()
         start = next((n for n, text in enumerate(self._lines) if re.match(r"\s*\[+\s*tool\.trainlint\b", text)), 0)
@@ -265,7 +265,6 @@ class _Reader:
             return Severity.parse(value) if isinstance(value, str) else Severity.parse(repr(value))
         except ValueError as exc:
             self.fail(key, f"`{key}`: {exc}")
-            raise  # unreachable: fail raises
 
     def positive_int(self, table: dict[str, Any], key: str) -> int:
         value = table[key]
