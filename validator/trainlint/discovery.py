@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import UsageError
+from .paths import real_path
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"})
@@ -40,11 +41,11 @@ def discover(args: list[str], only_configs: bool = False) -> list[Target]:
     `only_configs` treats named files like found ones (skipped unless they look like
     configs): pre-commit names every staged YAML file, workflows included.
     """
-    seen: set[Path] = set()
+    seen: set[str] = set()
     out: list[Target] = []
 
     def add(path: Path, explicit: bool) -> None:
-        key = path.resolve()
+        key = real_path(path)
         if key not in seen:
             seen.add(key)
             out.append(Target(path, os.path.normpath(str(path)), explicit))

@@ -18,6 +18,7 @@ from . import presets as presets_mod
 from . import schema_layer, suppressions
 from .diagnostics import Diagnostic, Finding, Severity, Span
 from .load import Document, load_bytes, load_text, read_head
+from .paths import is_inside
 from .rules import Context, Rule, iter_rules
 from .settings import Settings
 
@@ -99,7 +100,7 @@ def check_file(path: Path, display: str, settings: Settings, explicit: bool = Tr
 
 def _inside(path: Path, root: Path) -> bool:
     try:
-        return path.resolve().is_relative_to(root.resolve())
+        return is_inside(path, root)
     except (OSError, RuntimeError):  # a symlink loop: nothing to read there
         return False
 

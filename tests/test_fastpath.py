@@ -1,0 +1,137 @@
+"""The fast path reads and judges exactly what the slow, thorough path does.
+
+Speed must never change a verdict: the libyaml-based loader reads the same data as
+ruamel.yaml's round-trip loader (the one the fixer rewrites with), and jsonschema-rs's
+verdict is jsonschema's, on every config of the benchmark corpus, the test corpus and
+the examples, and on generated values near the schema's edges.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import REPO
+from trainlint import schema_layer
+from trainlint.engine import check_file
+from trainlint.load import load_bytes
+from trainlint.settings import Settings
+
+sys.path.insert(0, str(REPO / "bench"))
+from corpus import generate  # noqa: E402
+
+
+def _typed(value: Any) -> Any:
+    """Plain data with every scalar tagged by its type, so 1, 1.0 and True never compare equal."""
+    if isinstance(value, dict):
+        return {str(k): _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    for kind in (bool, int, float, str):  # bool before int: True is an int too
+        if isinstance(value, kind):
+            plain = kind(value)
+            return (kind.__name__, "nan" if isinstance(plain, float) and math.isnan(plain) else plain)
+    return (type(value).__name__, value)
+
+
+def _round_trip(text: str) -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="rt").load(text)
+
+
+@pytest.fixture(scope="module")
+def configs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The benchmark's generated configs (a sample), the test corpus, the examples."""
+    generated = generate(tmp_path_factory.mktemp("bench") / "corpus", 400).files
+    shipped = [p for folder in (REPO / "tests" / "corpus", REPO / "examples")
+               for p in sorted(folder.rglob("*.y*ml"))]
+    return generated + shipped
+
+
+def _clean(doc) -> bool:  # noqa: ANN001
+    """Loaded without a finding about the reading itself (TL010, a YAML 1.1 note, is about other readers)."""
+    return doc.ok and not any(f.code.startswith(("TL00", "TL09")) and f.code != "TL010" for f in doc.findings)
+
+
+def _has_merge_key(data: Any) -> bool:
+    if isinstance(data, dict):
+        return "<<" in data or any(_has_merge_key(v) for v in data.values())
+    return isinstance(data, list) and any(_has_merge_key(v) for v in data)
+
+
+def test_fast_and_round_trip_loaders_read_the_same_data(configs: list[Path]) -> None:
+    compared = 0
+    for path in configs:
+        raw = path.read_bytes()
+        doc = load_bytes(raw, str(path))
+        if not _clean(doc):
+            continue
+        if _has_merge_key(doc.data):
+            # YAML 1.2 has no merge key: trainlint reads `<<` as a key and reports it (TL101),
+            # where ruamel.yaml merges as YAML 1.1 did; the difference is shown, never silent
+            assert "TL101" in [d.code for d in check_file(path, str(path), Settings()).diagnostics]
+            continue
+        assert _typed(doc.data) == _typed(_round_trip(doc.text)), path
+        compared += 1
+    assert compared >= 350  # the broken configs aside, every config was compared
+
+
+def test_syntax_errors_fail_on_both_loaders(configs: list[Path]) -> None:
+    broken = [p for p in configs if any(f.code == "TL001" for f in load_bytes(p.read_bytes(), str(p)).findings)]
+    assert broken, "the corpus holds syntax errors"
+    for path in broken:
+        with pytest.raises(Exception):  # noqa: B017, PT011 - ruamel's own error classes
+            _round_trip(path.read_text(encoding="utf-8"))
+
+
+def _engines_agree(data: Any) -> None:
+    fast = schema_layer.passes(data, 1)
+    slow = not any(True for _ in schema_layer._validator(1).iter_errors(data))
+    if fast is not None:
+        assert fast == slow, data
+
+
+def test_schema_engines_agree_on_every_config(configs: list[Path]) -> None:
+    verdicts = set()
+    for path in configs:
+        doc = load_bytes(path.read_bytes(), str(path))
+        if not doc.ok:
+            continue
+        _engines_agree(doc.data)
+        verdicts.add(schema_layer.passes(doc.data, 1))
+        assert schema_layer.check(doc, fast=True) == schema_layer.check(doc, fast=False), path
+    assert {True, False} <= verdicts  # both verdicts were exercised
+
+
+def test_refused_values_fall_back_to_jsonschema(tmp_path: Path) -> None:
+    """A value the loader refused (a str subclass) is one jsonschema-rs cannot take: jsonschema decides."""
+    doc = load_bytes(b"schema_version: 1\nbase_model: !!binary aGVsbG8=\ntraining_type: style\n"
+                     b"preset: sdxl/style\ndataset: {images: 3}\n", "refused.yaml")
+    assert schema_layer.passes(doc.data, 1) is None
+    assert schema_layer.check(doc, fast=True) == schema_layer.check(doc, fast=False)
+
+
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 200_000), st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["sdxl", "sd-1.5", "flux.1", "style", "subject", "Custom", "sdxl/style@1",
+                     "./presets/p.yaml", "p .yaml", "", "x" * 201, "1e-4"]),
+)
+_values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+                       max_leaves=6)
+_KEYS = ("schema_version", "name", "base_model", "training_type", "preset", "classification", "dataset", "training")
+_INNER = ("path", "images", "steps", "steps_per_image", "learning_rate_unet", "learning_rate_text_encoder",
+          "text_encoder_ratio", "typo")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(_KEYS), _values | st.dictionaries(st.sampled_from(_INNER), _values, max_size=4),
+                       max_size=8))
+def test_schema_engines_agree_on_generated_values(data: dict[str, Any]) -> None:
+    _engines_agree(data)

@@ -1,0 +1,37 @@
+"""Real paths at the cost of one resolve per folder, not one per file.
+
+Discovery de-duplicates files by their real path and the engine keeps searches inside
+the repository by it; `Path.resolve()` walks and `lstat`s every component of every
+file, which for a repository of thousands of configs costs more than parsing them.
+Here a folder is resolved once (memoised), and a file costs a single `lstat` to see
+whether it is itself a symlink. The memo assumes folders are not moved or re-linked
+while a run is under way.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+
+@functools.lru_cache(maxsize=8192)
+def _real_folder(folder: str, cwd: str) -> str:  # cwd: a relative folder means another place in another cwd
+    return str(Path(cwd, folder).resolve())
+
+
+def real_path(path: Path | str) -> str:
+    """`str(Path(path).resolve())`, with the folder part memoised; raises as `resolve` does (symlink loops)."""
+    text = os.fspath(path)
+    folder, name = os.path.split(text)
+    if name in ("", ".", "..") or os.path.islink(text):
+        return str(Path(text).resolve())
+    cwd = "" if os.path.isabs(folder) else os.getcwd()
+    return os.path.join(_real_folder(folder or ".", cwd), name)
+
+
+def is_inside(path: Path | str, root: Path | str) -> bool:
+    """Whether the real path of `path` is `root`'s real path or below it."""
+    base = real_path(root)
+    real = real_path(path)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
