@@ -7,7 +7,9 @@ The Python API (imported lazily, so `import trainlint` stays cheap):
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # `typing` costs milliseconds at start-up; type checkers see through this
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "check_paths", "check_text", "fix_text"]

@@ -9,11 +9,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import TextIO
 
 from . import __version__
+
+TYPE_CHECKING = False  # `--version` and `--help` load neither typing nor pathlib (start-up is a hook's cost)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+    from typing import TextIO
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -22,6 +25,12 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse exits 2 by default; keep that, with our prefix
         self.print_usage(sys.stderr)
         self.exit(EXIT_ERROR, f"trainlint: error: {message}\n")
+
+
+def _path(text: str) -> Path:
+    from pathlib import Path
+
+    return Path(text)
 
 
 def _codes(text: str) -> list[str]:
@@ -36,7 +45,7 @@ def _selection(p: argparse.ArgumentParser) -> None:
 
 def _configuration(p: argparse.ArgumentParser) -> None:
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--config", type=Path, metavar="FILE",
+    group.add_argument("--config", type=_path, metavar="FILE",
                        help="use this configuration file for every file (default: the closest one to each file)")
     group.add_argument("--isolated", action="store_true", help="ignore all configuration files")
 
@@ -62,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     _configuration(check)
     check.add_argument("--format", "--output-format", dest="format", metavar="FORMAT",
                        help="text (default), concise, json, sarif, github (default when GITHUB_ACTIONS=true) or junit")
-    check.add_argument("-o", "--output", type=Path, metavar="FILE",
+    check.add_argument("-o", "--output", type=_path, metavar="FILE",
                        help="write the report to FILE; the terminal keeps the summary")
     check.add_argument("--fail-on", help="lowest severity that fails: error, warning (default) or info")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
@@ -227,12 +236,16 @@ def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
+    from pathlib import Path
+
     from .show import render_effective
 
     return render_effective(Path(args.config), out)
 
 
 def cmd_rule(args: argparse.Namespace, out: TextIO) -> int:
+    from pathlib import Path
+
     from .docs import rule_markdown
     from .engine import UsageError
     from .rules import get
@@ -253,6 +266,8 @@ def cmd_rule(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
+    from pathlib import Path
+
     from .plugins import owner
     from .rules import iter_rules
 
