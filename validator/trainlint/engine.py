@@ -54,8 +54,12 @@ def looks_like_config(raw: bytes) -> bool:
 
 
 def is_config(raw: bytes, doc: Document) -> bool:
-    """The marker in the text, or a parsed top-level mapping that has `schema_version` (flow style)."""
-    return looks_like_config(raw[:65536]) or (doc.ok and "schema_version" in doc.data)
+    """The marker in the text, or a top-level `schema_version` the byte test cannot see (flow style).
+
+    Asked only of files that loaded as a mapping: a file that did not load keeps the
+    loader's own finding (syntax, limits), which says more than "not a config".
+    """
+    return looks_like_config(raw[:65536]) or "schema_version" in doc.data
 
 
 def not_a_config() -> Finding:
@@ -93,7 +97,7 @@ def check_file(path: Path, display: str, settings: Settings, explicit: bool = Tr
     if not explicit and not looks_like_config(raw[:65536]):
         return FileResult(display, skipped=True)
     doc = load_bytes(raw, display, settings.limits)
-    if doc.text and not is_config(raw, doc):  # named explicitly: one clear finding, not a pile of schema errors
+    if doc.ok and not is_config(raw, doc):  # named explicitly: one clear finding, not a pile of schema errors
         return FileResult(display, _place(doc, [not_a_config()], settings), doc)
     return FileResult(display, run(doc, path.parent, settings), doc)
 

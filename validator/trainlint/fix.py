@@ -233,7 +233,7 @@ def fix_file(path: Path, display: str, settings: Settings, write: bool = True) -
     except OSError as exc:
         raise FixError(f"cannot read: {exc.strerror or exc}") from None
     doc = load_bytes(raw, display, settings.limits)
-    if doc.text and not is_config(raw, doc):
+    if doc.ok and not is_config(raw, doc):
         raise FixError(NOT_A_CONFIG)
     outcome = fix_document(doc, path.parent, settings)
     if outcome.changed and write:
