@@ -135,3 +135,48 @@ _INNER = ("path", "images", "steps", "steps_per_image", "learning_rate_unet", "l
                        max_size=8))
 def test_schema_engines_agree_on_generated_values(data: dict[str, Any]) -> None:
     _engines_agree(data)
+
+
+_PROBE = """
+import sys
+from trainlint.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(" ".join(sorted({m.split(".")[0] for m in sys.modules})))
+"""
+
+
+def _modules_after(*args: str, cwd: Path) -> set[str]:
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", _PROBE, *args], cwd=cwd, capture_output=True, text=True,
+                         check=False, timeout=120).stdout
+    return set(out.splitlines()[-1].split())
+
+
+@pytest.fixture(scope="module")
+def small_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    corpus = generate(tmp_path_factory.mktemp("imports") / "repo", 20)
+    valid = next(p for p in corpus.files if schema_layer.passes(load_bytes(p.read_bytes(), str(p)).data, 1)
+                 and not any(d.fixable for d in check_file(p, p.name, Settings()).diagnostics))
+    valid.rename(corpus.root / "valid.yaml")
+    return corpus.root
+
+
+def test_version_loads_nothing_heavy(small_repo: Path) -> None:
+    loaded = _modules_after("--version", cwd=small_repo)
+    assert not loaded & {"yaml", "jsonschema", "jsonschema_rs", "ruamel", "pathlib", "typing", "multiprocessing"}
+
+
+def test_checking_a_valid_config_never_loads_the_slow_engines(small_repo: Path) -> None:
+    loaded = _modules_after("check", "valid.yaml", "--exit-zero", cwd=small_repo)
+    assert {"yaml", "jsonschema_rs"} <= loaded  # it did check the file
+    assert not loaded & {"jsonschema", "ruamel", "multiprocessing", "concurrent"}
+
+
+def test_fix_with_nothing_to_fix_never_loads_the_round_trip_loader(small_repo: Path) -> None:
+    loaded = _modules_after("fix", "valid.yaml", cwd=small_repo)
+    assert "yaml" in loaded
+    assert not loaded & {"ruamel", "jsonschema"}
