@@ -55,7 +55,7 @@ def test_an_installed_plugin_stays_off_until_the_configuration_allows_it(repo):
     assert (run.returncode, run.stdout) == (0, "no problems in 1 file\n")
     assert "TL901" not in cli(repo, "rules").stdout
     explain = cli(repo, "rule", "TL901")
-    assert explain.returncode == 2 and "TL901 is in the plugin range and no allowed plugin defines it" in explain.stderr
+    assert explain.returncode == 2 and "unknown rule 'TL901': the plugin range, and no allowed plugin defines it" in explain.stderr
 
 
 def test_the_sample_rule_fires_from_the_command_line(repo):

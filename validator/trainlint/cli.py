@@ -258,7 +258,7 @@ def cmd_rule(args: argparse.Namespace, out: TextIO) -> int:
 
         _plugin_errors(resolver)
         if CODE_PATTERN.match(args.code.upper()):
-            raise UsageError(f"{args.code.upper()} is in the plugin range and no allowed plugin defines it; allow its "
+            raise UsageError(f"unknown rule {args.code!r}: the plugin range, and no allowed plugin defines it; allow its "
                              f"plugin with `plugins = [...]` in the configuration (installed: {', '.join(installed()) or 'none'})")
         raise UsageError(f"unknown rule {args.code!r} (see `trainlint rules`)")
     out.write(rule_markdown(rule, heading="#"))
