@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import TextIO
 
+    from .config import Resolver
+
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -137,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def _resolver(args: argparse.Namespace):  # noqa: ANN202 - config imported lazily
+def _resolver(args: argparse.Namespace) -> Resolver:
     """Configuration discovery with the command line's overrides on top; plugins load as configs are found."""
     from .config import Overrides, Resolver
     from .diagnostics import Severity
@@ -160,7 +162,7 @@ def _resolver(args: argparse.Namespace):  # noqa: ANN202 - config imported lazil
     return Resolver(args.config, args.isolated, overrides)
 
 
-def _plugin_errors(resolver) -> int:  # noqa: ANN001
+def _plugin_errors(resolver: Resolver) -> int:
     """Report plugins that could not be used (the run went on without them): exit 2 after the report."""
     for error in resolver.plugin_errors:
         print(f"trainlint: error: {error}", file=sys.stderr)
@@ -209,7 +211,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
 
 
-def _fix_paths(args: argparse.Namespace, resolver, write: bool, out: TextIO | None) -> tuple[int, int]:  # noqa: ANN001
+def _fix_paths(args: argparse.Namespace, resolver: Resolver, write: bool, out: TextIO | None) -> tuple[int, int]:
     from .api import fix_paths
 
     changed = errors = 0
