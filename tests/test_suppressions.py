@@ -102,3 +102,13 @@ def test_fix_keeps_line_endings(tmp_path, newline):
     text = (body(b="  # trainlint: disable=TL010") + "# trainlint: disable=TL401\n").replace("\n", newline)
     fixed = fix_text(text, base_dir=tmp_path)
     assert fixed == body(b="  # trainlint: disable=TL010").replace("\n", newline)
+
+
+def test_only_suppressions_of_rules_that_ran_can_be_unused(tmp_path):
+    broken_yaml = body(a="  # trainlint: disable=TL401", b="  # trainlint: disable=TL010") + "  bad: [unclosed\n"
+    assert [code for code, _, _ in found(tmp_path, broken_yaml)] == ["TL001"]  # no rule after the loader ran
+    no_preset = body(a="  # trainlint: disable=TL401", b="  # trainlint: disable=TL010").replace(
+        "preset: sdxl/style", "preset: nowhere.yaml")
+    assert [code for code, _, _ in found(tmp_path, no_preset)] == ["TL201"]  # TL010 was used; TL401 never ran
+    unused_loader_code = no_preset.replace("disable=TL401", "disable=TL002")
+    assert [code for code, _, _ in found(tmp_path, unused_loader_code)] == ["TL201", "TL020"]

@@ -121,24 +121,29 @@ class UsageError(Exception):
 def run(doc: Document, base_dir: Path, settings: Settings) -> list[Diagnostic]:
     plugins_mod.load(settings.plugins)  # no-op once loaded; worker processes load them here
     findings = list(doc.findings)
-    if doc.ok:
+    stages: set[str] = set()  # which stages ran: a suppression is unused only if its rule had its chance
+    if doc.ok:  # else the text did not even load (YAML error, not a mapping): nothing had its chance
+        stages.update(("loader", "schema"))
         schema_findings = schema_layer.check(doc)
         findings.extend(schema_findings)
         if not any(f.code == "TL100" for f in schema_findings):
-            findings.extend(_semantic(doc, base_dir, settings, {f.path for f in schema_findings}))
-    return _place(doc, findings, settings)
+            semantic, complete = _semantic(doc, base_dir, settings, {f.path for f in schema_findings})
+            findings.extend(semantic)
+            stages.update(("preset", "rules") if complete else ())
+    return _place(doc, findings, settings, frozenset(stages))
 
 
-def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: set[tuple]) -> list[Finding]:
+def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: set[tuple]) -> tuple[list[Finding], bool]:
+    """The preset and rule findings, and whether the rules ran (not when the preset is unusable)."""
     config = doc.data
     ref = config.get("preset")
     if not isinstance(ref, str) or ("preset",) in schema_paths:
-        return []
+        return [], False
     root = settings.root or repo_root(base_dir)
     try:
         preset = presets_mod.resolve(ref, _preset_dir(ref, base_dir, settings), root)
     except presets_mod.PresetError as exc:
-        return [Finding(exc.code, str(exc), ("preset",))]
+        return [Finding(exc.code, str(exc), ("preset",))], False
     findings: list[Finding] = []
     dataset = effective_mod.scan_dataset(config.get("dataset"), base_dir, settings.limits.max_dataset_files, root)
     if dataset.truncated:
@@ -152,7 +157,7 @@ def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: s
             continue
         ctx = Context(doc, config, presets_mod.catalog(), eff, {**rule.thresholds, **settings.thresholds.get(rule.code, {})})
         findings.extend(plugins_mod.run_rule(rule, ctx))
-    return findings
+    return findings, True
 
 
 def _preset_dir(ref: str, base_dir: Path, settings: Settings) -> Path:
@@ -162,10 +167,18 @@ def _preset_dir(ref: str, base_dir: Path, settings: Settings) -> Path:
     return next((folder for folder in settings.preset_dirs if (folder / ref).is_file()), base_dir)
 
 
-def _place(doc: Document, findings: list[Finding], settings: Settings) -> list[Diagnostic]:
-    """Findings become diagnostics; then the file's suppression comments drop theirs (and report idle ones)."""
+_ALL_STAGES = frozenset(("loader", "schema", "preset", "rules"))
+
+
+def _place(doc: Document, findings: list[Finding], settings: Settings, stages: frozenset[str] = _ALL_STAGES) -> list[Diagnostic]:
+    """Findings become diagnostics; then the file's suppression comments drop theirs and report idle ones,
+    but only for rules whose stage ran: a YAML error must not make every suppression look stale."""
     placed = [_diagnostic(doc, f, settings) for f in findings if settings.enabled(f.code)]
-    kept, unused = suppressions.apply(doc, placed, settings.enabled, _is_rule_prefix)
+
+    def judged(code: str) -> bool:
+        return settings.enabled(code) and all(r.stage in stages for c, r in Rule.registry.items() if c.startswith(code))
+
+    kept, unused = suppressions.apply(doc, placed, judged, _is_rule_prefix)
     out = kept + [_diagnostic(doc, f, settings) for f in unused if settings.enabled(f.code)]
     out.sort(key=Diagnostic.sort_key)
     return out
