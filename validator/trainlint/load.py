@@ -325,12 +325,26 @@ def read_head(path: Path, limits: Limits) -> bytes:
     opened without blocking and refused with an OSError unless it is a regular file.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    with open(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            mode = info.st_mode
             kind = "a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else "a device or socket"
             raise OSError(errno.EINVAL, f"not a regular file ({kind})", str(path))
-        return handle.read(limits.max_file_bytes + 1)
+        # sized by the file, not the limit: a buffer of the limit (1 MiB) per file costs more than the parse;
+        # the size is only a hint, a file that grows meanwhile is read on up to the limit
+        want, parts, got = limits.max_file_bytes + 1, [], 0
+        chunk = min(info.st_size + 1, want)
+        while got < want:
+            part = os.read(fd, min(chunk, want - got))
+            if not part:
+                break
+            parts.append(part)
+            got += len(part)
+            chunk = 1 << 16
+        return b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def load_bytes(raw: bytes, file: str, limits: Limits = Limits()) -> Document:
