@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import fnmatch
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from typing import Any, NoReturn
 from .diagnostics import Severity
 from .engine import UsageError
 from .load import Limits
+from .paths import real_path
 from .settings import Settings
 
 NAMES = (".trainlint.toml", "trainlint.toml", "pyproject.toml")
@@ -76,12 +78,16 @@ class Config:
     exclude: tuple[str, ...] = ()
 
     def settings_for(self, path: Path) -> Settings:
+        if not self.per_file_ignores:
+            return self.settings  # the same object for every file: its memoised rule selection is reused
         rel = _relative(path, self.base)
         codes = tuple(c for pattern, listed in self.per_file_ignores if _matches(rel, pattern) for c in listed)
         return dataclasses.replace(self.settings, file_ignore=codes) if codes else self.settings
 
     def excludes(self, path: Path, explicit: bool) -> bool:
         """Exclude globs skip any file, named or found; include globs only narrow what folder searches find."""
+        if not self.exclude and (explicit or not self.include):
+            return False
         rel = _relative(path, self.base)
         if any(_matches(rel, pattern) for pattern in self.exclude):
             return True
@@ -89,7 +95,7 @@ class Config:
 
 
 def _relative(path: Path, base: Path) -> str:
-    resolved = path.resolve()
+    resolved = Path(real_path(path))
     try:
         return resolved.relative_to(base).as_posix()
     except ValueError:
@@ -118,6 +124,8 @@ class Resolver:
         self.plugin_errors: list[str] = []
         self._by_folder: dict[Path, Config] = {}
         self._by_file: dict[Path, Config] = {}
+        self._by_real_folder: dict[str, Config] = {}
+        self._applied: dict[int, tuple[Settings, Settings]] = {}
         self._fixed: Config | None = None
         if isolated:
             self._fixed = Config(None, Path.cwd().resolve())
@@ -129,13 +137,22 @@ class Resolver:
     def config_for(self, path: Path) -> Config:
         if self._fixed is not None:
             return self._fixed
-        folder = path.resolve().parent
-        if folder not in self._by_folder:
-            self._by_folder[folder] = self._discover(folder)
-        return self._by_folder[folder]
+        real = os.path.dirname(real_path(path))
+        config = self._by_real_folder.get(real)
+        if config is None:
+            folder = Path(real)
+            if folder not in self._by_folder:
+                self._by_folder[folder] = self._discover(folder)
+            config = self._by_real_folder[real] = self._by_folder[folder]
+        return config
 
     def settings_for(self, path: Path) -> Settings:
-        return self.overrides.apply(self.config_for(path).settings_for(path))
+        """The file's settings; one object per configuration, so what it memoises serves every file."""
+        base = self.config_for(path).settings_for(path)
+        held = self._applied.get(id(base))
+        if held is None or held[0] is not base:  # holding `base` keeps its id from being reused
+            held = self._applied[id(base)] = (base, self.overrides.apply(base))
+        return held[1]
 
     def _discover(self, folder: Path) -> Config:
         walked = []
