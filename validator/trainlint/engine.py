@@ -152,11 +152,12 @@ def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: s
     training = config.get("training")
     clean = {k: v for k, v in training.items() if ("training", k) not in schema_paths} if isinstance(training, dict) else {}
     eff = effective_mod.build({**config, "training": clean}, preset, dataset)
+    catalog, overrides = presets_mod.catalog(), settings.thresholds
     for rule in iter_rules():
         if rule.stage != "rules" or not settings.enabled(rule.code):
             continue
-        ctx = Context(doc, config, presets_mod.catalog(), eff, {**rule.thresholds, **settings.thresholds.get(rule.code, {})})
-        findings.extend(plugins_mod.run_rule(rule, ctx))
+        thresholds = {**rule.thresholds, **overrides[rule.code]} if rule.code in overrides else dict(rule.thresholds)
+        findings.extend(plugins_mod.run_rule(rule, Context(doc, config, catalog, eff, thresholds)))
     return findings, True
 
 
