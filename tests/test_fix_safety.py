@@ -188,3 +188,39 @@ def test_a_config_that_does_not_load_cleanly_is_never_rewritten(config, broken, 
     config.write_text(broken)
     main(["fix", str(config)])
     assert config.read_text() == broken
+
+
+def test_where_there_are_no_anonymous_files_a_failed_replace_leaves_nothing(config, monkeypatch):
+    # the portable path (macOS, some network file systems): a named dot file, removed on failure
+    import trainlint.fix as fix_mod
+
+    monkeypatch.setattr(fix_mod, "_open_anonymous", lambda folder: None)
+
+    def refuse(src, dst):
+        assert Path(src).name.startswith(".style.yaml.") and Path(src).exists()
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(FixError, match="cannot write: Permission denied"):
+        safe_write(config, UNTAGGED.encode(), FIXED.encode())
+    assert config.read_text() == UNTAGGED and not temps(config.parent)
+
+
+def test_utf16_configs_are_found_in_folders_and_fixed_in_their_encoding(tmp_path, capsys):
+    (tmp_path / ".git").mkdir()
+    path = tmp_path / "wide.yaml"
+    path.write_bytes(b"\xff\xfe" + UNTAGGED.encode("utf-16-le"))
+    assert main(["fix", str(tmp_path)]) == 0
+    assert path.read_bytes() == b"\xff\xfe" + FIXED.encode("utf-16-le")
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("- schema_version: 1\n- preset: sdxl/style\n", "the document is a list"),
+    ("# only a comment\n", "holds no YAML document"),
+])
+def test_fix_refuses_a_named_file_without_a_config_mapping(tmp_path, text, reason, capsys):
+    path = tmp_path / "odd.yaml"
+    path.write_text(text)
+    assert main(["fix", str(path)]) == 2
+    assert f"not fixed: not a trainlint config: {reason}" in capsys.readouterr().err
+    assert path.read_text() == text
