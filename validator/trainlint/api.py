@@ -127,12 +127,14 @@ class FixReport:
 
 def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
     """Fix one discovered file (write it, or compute its diff); files found in folders must look like configs."""
-    from .engine import looks_like_config
+    from .engine import looks_like_config, outside_repository
     from .fix import FixError, fix_file
     from .load import read_head
 
     target, settings, write = item
     try:
+        if not target.explicit and outside_repository(target.path, settings):
+            return FixReport(target.display)
         if not target.explicit and not looks_like_config(read_head(target.path, settings.limits)[:65536]):
             return FixReport(target.display)
         outcome = fix_file(target.path, target.display, settings, write=write)

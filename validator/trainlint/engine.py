@@ -88,8 +88,8 @@ def _repo_root(start: Path, cwd: str) -> Path:
 
 
 def check_file(path: Path, display: str, settings: Settings, explicit: bool = True) -> FileResult:
-    if not explicit and not _inside(path, settings.root or repo_root(path.parent)):
-        return FileResult(display, skipped=True)  # found by a search, but a symlink out of the repository
+    if not explicit and outside_repository(path, settings):
+        return FileResult(display, skipped=True)
     try:
         raw = read_head(path, settings.limits)
     except OSError as exc:
@@ -100,6 +100,11 @@ def check_file(path: Path, display: str, settings: Settings, explicit: bool = Tr
     if doc.ok and not is_config(raw, doc):  # named explicitly: one clear finding, not a pile of schema errors
         return FileResult(display, _place(doc, [not_a_config()], settings), doc)
     return FileResult(display, run(doc, path.parent, settings), doc)
+
+
+def outside_repository(path: Path, settings: Settings) -> bool:
+    """A file found by a folder search that is a symlink out of the repository (or a loop): neither read nor fixed."""
+    return not _inside(path, settings.root or repo_root(path.parent))
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -10,6 +10,7 @@ Python object is ever created from a file.
 
 from __future__ import annotations
 
+import datetime
 import errno
 import math
 import os
@@ -205,7 +206,9 @@ class _Builder:
             value11 = node.value
         if type(value11) is type(value) and value11 == value:
             return
-        fix = _yaml11_fix(node, value)
+        # a date is left to the author: YAML 1.2 tools disagree on it too (ruamel.yaml reads a date), so
+        # quoting it would change the data for some of them, and the fixer never changes data
+        fix = () if isinstance(value11, datetime.date) else _yaml11_fix(node, value)
         self.doc.findings.append(Finding(
             "TL010",
             f"`{node.value}` is {_describe(value)} here (YAML 1.2) but YAML 1.1 readers such as PyYAML "
@@ -234,9 +237,10 @@ def _construct(tag: str, text: str) -> Any:
     if tag == "int":
         if len(text) > 400:  # also octal and hex: Python could parse them, but not print them
             raise ValueError(f"an integer of {len(text):,} digits")
-        if text.startswith(("0o", "0x")):
-            return int(text[2:], 8 if text[1] == "o" else 16)
-        return int(text)
+        number = int(text[2:], 8 if text[1] == "o" else 16) if text.startswith(("0o", "0x")) else int(text)
+        if number.bit_length() > 1000:  # every later step may turn it into a float: it must fit one
+            raise ValueError("too large for a float")
+        return number
     if text.lstrip("+-").lower() in (".inf", ".nan"):
         return float(text.lower().replace(".", ""))
     if len(text) > 400:

@@ -1,0 +1,370 @@
+"""The hostile corpus: every input of the safety contract, generated at run time.
+
+Each case writes a small repository (a folder with `.git`) and returns the config to
+check; the folder's parent stands for "outside the repository". The case says which
+rule codes the run must report and whether the finding has a real position, so the
+tests assert what happens, not only that nothing crashed. Large inputs (50 MB, 10 MB
+lines, 100,000 dataset files) are made here, never stored in the repository.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from trainlint.rules.syntax import _VALID as VALID  # the valid config of the rule examples
+
+PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00\x1f\xf3\xffa"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile input and what trainlint must say about it."""
+
+    name: str
+    build: Callable[[Path], Path]  # writes the repository, returns the config to check
+    codes: tuple[str, ...]  # every one of these must be reported by `check`
+    line: int | None = None  # 1-based line of the first expected code; None: any (file-level)
+    exit: int = 1  # `check` exit code
+    # `fix` exit code: 0 nothing it may fix, 2 a file it refuses (unreadable); None: either, for files that
+    # are no config at all (empty, a list, a scalar), where refusing and doing nothing are both right
+    fix_exit: int | None = 0
+    big: bool = False  # takes a noticeable fraction of a second to build (50 MB, 100,000 files)
+    text: bytes | None = None  # the config's bytes, for cases that are nothing more
+
+
+CASES: list[Case] = []
+
+
+def case(name: str, *codes: str, line: int | None = None, exit: int = 1, fix_exit: int | None = 0,
+         big: bool = False) -> Callable[[Callable[[Path], Path]], Callable[[Path], Path]]:
+    """Register a builder as a hostile case."""
+    def register(build: Callable[[Path], Path]) -> Callable[[Path], Path]:
+        CASES.append(Case(name, build, codes, line, exit, fix_exit, big))
+        return build
+    return register
+
+
+def repo(root: Path) -> Path:
+    (root / ".git").mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def write(root: Path, content: bytes | str, name: str = "config.yaml") -> Path:
+    path = repo(root) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+def text_case(name: str, content: bytes | str, *codes: str, line: int | None = None, exit: int = 1,
+              fix_exit: int | None = 0, big: bool = False) -> None:
+    """A case that is only a config's bytes."""
+    raw = content.encode("utf-8") if isinstance(content, str) else content
+    case(name, *codes, line=line, exit=exit, fix_exit=fix_exit, big=big)(lambda root: write(root, raw))
+    CASES[-1] = dataclasses.replace(CASES[-1], text=raw)
+
+
+def with_training(body: str) -> str:
+    return VALID + "training:\n" + body
+
+
+# --- aliases and merge keys -------------------------------------------------------------
+
+def laughs(levels: int = 9, width: int = 9) -> str:
+    lines = [f"l0: &l0 [{', '.join(['lol'] * width)}]"]
+    for i in range(1, levels):
+        lines.append(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * width)}]")
+    return VALID + "\n".join(lines) + "\n"
+
+
+text_case("billion-laughs-9x9", laughs(), "TL092")
+text_case("alias-bomb-wide", VALID + "wide: &w [" + ", ".join(["x"] * 2000) + "]\n"
+          + "many: [" + ", ".join(["*w"] * 2000) + "]\n", "TL092", line=9)
+text_case("alias-bomb-mappings", VALID + "m0: &m0 {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8, i: 9}\n"
+          + "".join(f"m{i}: &m{i} {{{', '.join(f'k{j}: *m{i - 1}' for j in range(9))}}}\n" for i in range(1, 9)),
+          "TL092")
+text_case("recursive-alias-seq", VALID + "loop: &loop [a, *loop]\n", "TL092", line=8)
+text_case("recursive-alias-map", VALID + "loop: &loop {self: *loop}\n", "TL092", line=8)
+text_case("recursive-alias-root", "--- &root\nschema_version: 1\nagain: *root\n", "TL092", line=1)
+text_case("merge-key-huge", laughs().replace("l8: &l8", "l8: &l8").replace(
+    "training_type: style\n", "training_type: style\n") + "training:\n  <<: *l8\n", "TL092")
+text_case("merge-key-cyclic", VALID + "training: &t\n  steps: 100\n  <<: *t\n", "TL092", line=8)
+text_case("merge-key-plain", VALID.replace("dataset:", "base: &base {steps: 100}\ndataset:")
+          + "training:\n  <<: *base\n", "TL101")
+text_case("undefined-alias", VALID + "training: *nowhere\n", "TL001", line=8)
+
+# --- size, nesting, bytes, encodings, line endings ------------------------------------
+
+text_case("nesting-flow-10000", VALID + "deep: " + "[" * 10_000 + "]" * 10_000 + "\n", "TL093", line=8)
+text_case("nesting-flow-map-10000", VALID + "deep: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n", "TL093", line=8)
+text_case("nesting-block-seq-10000", VALID + "deep:\n" + "- " * 10_000 + "x\n", "TL093", line=9)
+text_case("nesting-block-map-1000", VALID + "deep:\n" + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(1000))
+          + " " * 1001 + "x\n", "TL093", line=1007)  # where libyaml stops: 1,000 levels
+
+
+@case("nesting-block-map-10000", "TL091", big=True)
+def _block_10000(root: Path) -> Path:
+    # 10,000 levels of indented keys: 50 MB of indentation, refused by size before parsing
+    path = write(root, VALID + "deep:\n")
+    with open(path, "a", encoding="utf-8") as handle:
+        for i in range(10_000):
+            handle.write(" " * (i + 1) + "k:\n")
+    return path
+
+
+@case("file-50mb", "TL091", big=True)
+def _file_50mb(root: Path) -> Path:
+    path = write(root, VALID)
+    with open(path, "ab") as handle:
+        chunk = b"# " + b"x" * 1021 + b"\n"
+        for _ in range(50 * 1024):
+            handle.write(chunk)
+    return path
+
+
+text_case("line-10mb", VALID + "name: " + "x" * 10_000_000 + "\n", "TL091", big=True)
+text_case("file-nul-bytes", b"\x00" * 4096, "TL007", line=1)
+text_case("nul-inside", VALID.encode() + b"name: a\x00b\n", "TL007", line=8)
+text_case("png-renamed", PNG_HEADER + bytes(range(256)) * 8, "TL007", line=1)
+text_case("invalid-utf8", VALID.replace("style\n", "st\xffle\n", 1).encode("latin-1"), "TL007", line=3)
+text_case("truncated-utf8", VALID.encode() + b"name: caf\xc3", "TL007", line=8)
+text_case("utf16-bom-valid", "\ufeff".encode("utf-16-le")[:0] + b"\xff\xfe" + VALID.encode("utf-16-le"), exit=0)
+text_case("utf16-bom-broken", b"\xfe\xff" + (VALID + "training:\n  steps: 0\n").encode("utf-16-be"), "TL103", line=9)
+text_case("utf16-odd-length", b"\xff\xfe" + VALID.encode("utf-16-le") + b"\x00", "TL007")
+text_case("utf16-no-bom", VALID.encode("utf-16-le"), "TL007", line=1)
+text_case("utf32-bom", b"\xff\xfe\x00\x00" + VALID.encode("utf-32-le"), exit=0)
+text_case("utf8-bom", b"\xef\xbb\xbf" + VALID.encode(), exit=0)
+text_case("utf8-bom-twice", b"\xef\xbb\xbf\xef\xbb\xbf" + VALID.encode(), exit=0)  # U+FEFF: YAML ignores it
+text_case("crlf", VALID.replace("\n", "\r\n") + "training:\r\n  steps: 0\r\n", "TL103", line=9)
+text_case("lone-cr", VALID.replace("\n", "\r") + "training:\r  steps: 0\r", "TL103", line=9)
+text_case("mixed-line-endings", VALID.replace("\n", "\r\n", 3) + "training:\r  steps: 0\n", "TL103", line=9)
+text_case("tab-indentation", VALID + "training:\n\tsteps: 100\n", "TL001", line=9)
+text_case("tab-after-indentation", VALID + "training:\n  \tsteps: 100\n", "TL001", line=9)
+text_case("control-characters", VALID + "name: \x1b[31mred\x07\n", "TL001", line=8)
+text_case("lone-surrogate-escape", VALID + 'name: "\\ud800"\n', "TL001", line=8)
+
+# --- keys, documents, roots ------------------------------------------------------------
+
+text_case("duplicate-top-level", VALID + "preset: sdxl/subject\n", "TL002", line=4)
+text_case("duplicate-nested", with_training("  steps: 100\n  steps: 200\n"), "TL002", line=9)
+text_case("duplicate-flow-map", VALID + "training: {steps: 100, steps: 200}\n", "TL002", line=8)
+text_case("duplicate-by-quoting", with_training('  steps: 100\n  "steps": 200\n'), "TL002", line=9)
+text_case("duplicate-by-escape", with_training('  steps: 100\n  "st\\x65ps": 200\n'), "TL002", line=9)
+text_case("key-int", VALID + "1: one\n", "TL004", line=8)
+text_case("key-null", VALID + "null: nothing\n", "TL004", line=8)
+text_case("key-empty-null", VALID + "? \n: empty\n", "TL004", line=8)
+text_case("key-missing", VALID + ": empty\n", "TL001", line=8)
+text_case("key-complex", VALID + "? [a, b]\n: list key\n", "TL004", line=8)
+text_case("key-map", VALID + "? {a: 1}\n: map key\n", "TL004", line=8)
+text_case("key-bool", VALID + "true: yes\n", "TL004", line=8)
+text_case("multiple-documents", VALID + "---\n" + VALID, "TL005", line=9)
+text_case("many-documents", (VALID + "---\n") * 2000, "TL005", line=9)
+text_case("empty-file", b"", "TL006", fix_exit=None)
+text_case("whitespace-only", b"\n\n   \n\n", "TL006", fix_exit=None)
+text_case("tab-only-line", VALID + "\t\n", "TL001", line=8)
+text_case("comments-only", "# just a comment\n# and another\n", "TL006", fix_exit=None)
+text_case("document-markers-only", "---\n...\n", "TL006", fix_exit=None)
+text_case("root-list", "- " + VALID.replace("\n", "\n  ").rstrip() + "\n", "TL006", line=1, fix_exit=None)
+text_case("root-scalar", "just a string\n", "TL006", line=1, fix_exit=None)
+text_case("root-number", "42\n", "TL006", line=1, fix_exit=None)
+text_case("root-null", "~\n", "TL006", line=1, fix_exit=None)
+text_case("yaml-directive-1.1", "%YAML 1.1\n---\n" + VALID, exit=0)
+text_case("unknown-directive", "%EVIL rm -rf /\n---\n" + VALID, "TL001", line=1)
+
+# --- tags ------------------------------------------------------------------------------
+
+PWNED = "trainlint-was-pwned"
+text_case("python-object-apply", VALID + f"name: !!python/object/apply:os.system [touch {PWNED}]\n", "TL003", line=8)
+text_case("python-object-apply-root", f"!!python/object/apply:os.system [touch {PWNED}]\n", "TL003", "TL006", line=1,
+          fix_exit=None)
+text_case("python-object-new", VALID + "x: !!python/object/new:subprocess.Popen [[touch, " + PWNED + "]]\n",
+          "TL003", line=8)
+text_case("python-name", VALID + "x: !!python/name:os.system\n", "TL003", line=8)
+text_case("python-module", VALID + "x: !!python/module:os\n", "TL003", line=8)
+text_case("tag-on-key", VALID + f"!!python/object/apply:os.system [touch {PWNED}]: 1\n", "TL004", line=8)
+text_case("binary-tag", VALID + "x: !!binary aGVsbG8=\n", "TL003", line=8)
+text_case("set-tag", VALID + "x: !!set {a, b}\n", "TL003", line=8)
+text_case("timestamp-tag", VALID + "x: !!timestamp 2024-01-01\n", "TL003", line=8)
+text_case("local-tag", VALID + "x: !custom value\n", "TL003", line=8)
+text_case("verbatim-tag", VALID + "x: !<tag:evil.example,2024:run> value\n", "TL003", line=8)
+text_case("tag-directive", "%TAG !e! tag:evil.example,2024:\n---\n" + VALID + "x: !e!run value\n", "TL003", line=10)
+text_case("tag-on-mapping", VALID + "training: !!omap\n  steps: 100\n", "TL003", line=8)
+
+# --- numbers ---------------------------------------------------------------------------
+
+# every one sits at `training.<key>` on line 9 of the config: (case, training line(s), code)
+NUMBERS = [
+    ("number-as-string", '  steps: "8400"', "TL102"),
+    ("float-as-string", "  learning_rate_unet: '1.0e-4'", "TL102"),
+    ("nan", "  learning_rate_unet: .nan", "TL008"),
+    ("inf", "  steps: .inf", "TL008"),
+    ("negative-inf", "  learning_rate_unet: -.inf", "TL008"),
+    ("minus-zero", "  steps: -0", "TL103"),
+    ("minus-zero-float", "  learning_rate_unet: -0.0", "TL103"),
+    ("overflow-float", "  learning_rate_unet: 1e309", "TL008"),
+    ("underflow-float", "  learning_rate_unet: 1.0e-400", "TL103"),
+    ("int-1000-digits", "  steps: " + "9" * 1000, "TL008"),
+    ("int-300-digits", "  steps: " + "9" * 300, "TL103"),
+    ("hex-10000-digits", "  steps: 0x" + "f" * 10_000, "TL008"),
+    ("octal-10000-digits", "  steps: 0o" + "7" * 10_000, "TL008"),
+    ("float-1000-digits", "  learning_rate_unet: 0." + "0" * 996 + "1", "TL008"),
+    ("learning-rate-zero", "  learning_rate_unet: 0", "TL103"),
+    ("learning-rate-negative", "  learning_rate_unet: -1.0e-4", "TL103"),
+    ("steps-zero", "  steps: 0", "TL103"),
+    ("steps-negative", "  steps: -100", "TL103"),
+    ("steps-date", '  steps: "2024-01-01"', "TL102"),
+    ("learning-rate-date", '  learning_rate_unet: "2024-01-01 10:00:00"', "TL102"),
+    ("steps-date-plain", "  steps: 2024-01-01", "TL102"),
+    ("learning-rate-datetime-plain", "  learning_rate_unet: 2024-01-01 10:00:00", "TL102"),
+    ("int-310-digits", "  steps: " + "9" * 310, "TL008"),
+    ("steps-bool", "  steps: true", "TL102"),
+    ("steps-list", "  steps: [1, 2]", "TL102"),
+    ("steps-per-image-300-digits", "  steps_per_image: " + "9" * 300, "TL103"),
+]
+for _name, _line, _code in NUMBERS:
+    text_case(_name, with_training(_line + "\n"), _code, line=9)
+text_case("images-300-digits", VALID.replace("images: 24", "images: " + "9" * 300), "TL103", line=7)
+text_case("schema-version-huge", VALID.replace("schema_version: 1", "schema_version: " + "9" * 399), "TL1",
+          line=1)
+
+# --- paths out of the repository, symlinks, big folders --------------------------------
+
+
+def preset_ref(ref: str) -> str:
+    return VALID.replace("preset: sdxl/style", f"preset: {ref}").replace("classification: sdxl/style",
+                                                                           "classification: Custom")
+
+
+def dataset_ref(path: str, images: bool = True) -> str:
+    """A config whose dataset is `path`; with `images`, also a declared count (TL301/TL305 are then info)."""
+    return VALID.replace("  images: 24", f"  path: {path}" + ("\n  images: 24" if images else ""))
+
+
+@case("preset-climbs-out", "TL201", line=4)
+def _preset_out(root: Path) -> Path:
+    (root.parent / "outside.yaml").write_text("extends: sdxl/style\n")
+    return write(root, preset_ref("../../outside.yaml"), "configs/config.yaml")
+
+
+text_case("preset-etc-passwd", preset_ref("../../../../../../etc/passwd"), "TL104", line=4)
+text_case("preset-etc-yaml", preset_ref("../../../../../../etc/passwd.yaml"), "TL201", line=4)
+text_case("preset-absolute", preset_ref("/etc/passwd.yaml"), "TL201", line=4)
+
+
+@case("preset-symlink-out", "TL201", line=4)
+def _preset_symlink(root: Path) -> Path:
+    (root.parent / "outside.yaml").write_text("extends: sdxl/style\n")
+    repo(root)
+    (root / "presets").mkdir()
+    os.symlink(root.parent / "outside.yaml", root / "presets" / "p.yaml")
+    return write(root, preset_ref("./presets/p.yaml"))
+
+
+@case("preset-extends-itself", "TL202", line=4)
+def _preset_self(root: Path) -> Path:
+    write(root, "extends: ./self.yaml\n", "self.yaml")
+    return write(root, preset_ref("./self.yaml"))
+
+
+@case("preset-chain-1000", "TL202", line=4)
+def _preset_chain(root: Path) -> Path:
+    for i in range(1000):
+        write(root, f"extends: ./p{i + 1}.yaml\n" if i < 999 else "extends: sdxl/style\n", f"p{i}.yaml")
+    return write(root, preset_ref("./p0.yaml"))
+
+
+@case("preset-alias-bomb", "TL206", line=4)
+def _preset_bomb(root: Path) -> Path:
+    write(root, laughs().replace(VALID, "extends: sdxl/style\n"), "bomb.yaml")
+    return write(root, preset_ref("./bomb.yaml"))
+
+
+@case("preset-is-binary", "TL206", line=4)
+def _preset_binary(root: Path) -> Path:
+    write(root, PNG_HEADER, "image.yaml")
+    return write(root, preset_ref("./image.yaml"))
+
+
+@case("preset-symlink-loop", "TL201", line=4)
+def _preset_loop(root: Path) -> Path:
+    repo(root)
+    os.symlink(root / "b.yaml", root / "a.yaml")
+    os.symlink(root / "a.yaml", root / "b.yaml")
+    return write(root, preset_ref("./a.yaml"))
+
+
+@case("preset-is-fifo", "TL201", line=4)
+def _preset_fifo(root: Path) -> Path:
+    repo(root)
+    os.mkfifo(root / "fifo.yaml")
+    return write(root, preset_ref("./fifo.yaml"))
+
+
+@case("dataset-climbs-out", "TL305", line=7)
+def _dataset_out(root: Path) -> Path:
+    (root.parent / "secret").mkdir(exist_ok=True)
+    (root.parent / "secret" / "a.png").write_bytes(b"")
+    return write(root, dataset_ref("../secret", images=False))
+
+
+text_case("dataset-etc", dataset_ref("../../../../../../../../etc"), "TL305", line=7, exit=0)
+text_case("dataset-absolute", dataset_ref("/etc", images=False), "TL305", line=7)
+
+
+@case("dataset-symlink-out", "TL305", line=7, exit=0)
+def _dataset_symlink(root: Path) -> Path:
+    (root.parent / "secret").mkdir(exist_ok=True)
+    repo(root)
+    os.symlink(root.parent / "secret", root / "data")
+    return write(root, dataset_ref("./data"))
+
+
+@case("dataset-symlink-loops", "TL303", line=7)
+def _dataset_loops(root: Path) -> Path:
+    data = repo(root) / "data"
+    data.mkdir()
+    (data / "a.png").write_bytes(b"")
+    os.symlink(data / "loop.png", data / "loop.png")
+    os.symlink(data / "x", data / "y")
+    os.symlink(data / "y", data / "x")
+    os.symlink(data, data / "self")
+    return write(root, dataset_ref("./data"))
+
+
+@case("dataset-path-loop", "TL301", line=7, exit=0)
+def _dataset_path_loop(root: Path) -> Path:
+    repo(root)
+    os.symlink(root / "data", root / "data")
+    return write(root, dataset_ref("./data"))
+
+
+@case("dataset-100000-files", "TL094", line=7, big=True)
+def _dataset_big(root: Path) -> Path:
+    data = repo(root) / "data"
+    data.mkdir()
+    for i in range(100_000):
+        os.close(os.open(data / f"{i}.png", os.O_CREAT | os.O_WRONLY, 0o644))
+    return write(root, dataset_ref("./data"))
+
+
+@case("config-is-fifo", exit=2, fix_exit=2)
+def _config_fifo(root: Path) -> Path:
+    repo(root)
+    os.mkfifo(root / "config.yaml")
+    return root / "config.yaml"
+
+
+@case("config-is-device", exit=2, fix_exit=2)
+def _config_device(root: Path) -> Path:
+    repo(root)
+    os.symlink("/dev/zero", root / "config.yaml")
+    return root / "config.yaml"
+
+
+def seeds() -> list[bytes]:
+    """The bytes of every small text case, to seed the fuzzer."""
+    return [c.text for c in CASES if c.text is not None and not c.big]
