@@ -216,7 +216,7 @@ def test_utf16_configs_are_found_in_folders_and_fixed_in_their_encoding(tmp_path
 
 @pytest.mark.parametrize(("text", "reason"), [
     ("- schema_version: 1\n- preset: sdxl/style\n", "the document is a list"),
-    ("# only a comment\n", "holds no YAML document"),
+    ("# only a comment\n", "the file holds no YAML document"),
 ])
 def test_fix_refuses_a_named_file_without_a_config_mapping(tmp_path, text, reason, capsys):
     path = tmp_path / "odd.yaml"
