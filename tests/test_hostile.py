@@ -135,6 +135,7 @@ def test_hostile_input(c: Case, base: Path) -> None:
         first = c.codes[0]
         assert c.line in {line for code, line in found if code.startswith(first)}, \
             f"{c.name}: {first} not at line {c.line}\n{checked.stdout}"
+    assert c.says in checked.stdout, f"{c.name}: {c.says!r} not in\n{checked.stdout}"
     if c.exit == 2:  # unreadable: one line naming the file, on stderr
         assert re.search(rf"{re.escape(display)}: cannot read: \S", checked.stderr), checked.stderr
     if fixed.returncode == 2:  # refused: one line naming the file and the reason

@@ -34,16 +34,17 @@ class Case:
     fix_exit: int | None = 0
     big: bool = False  # takes a noticeable fraction of a second to build (50 MB, 100,000 files)
     text: bytes | None = None  # the config's bytes, for cases that are nothing more
+    says: str = ""  # text the report must contain, where the code alone would not show the point
 
 
 CASES: list[Case] = []
 
 
 def case(name: str, *codes: str, line: int | None = None, exit: int = 1, fix_exit: int | None = 0,
-         big: bool = False) -> Callable[[Callable[[Path], Path]], Callable[[Path], Path]]:
+         big: bool = False, says: str = "") -> Callable[[Callable[[Path], Path]], Callable[[Path], Path]]:
     """Register a builder as a hostile case."""
     def register(build: Callable[[Path], Path]) -> Callable[[Path], Path]:
-        CASES.append(Case(name, build, codes, line, exit, fix_exit, big))
+        CASES.append(Case(name, build, codes, line, exit, fix_exit, big, says=says))
         return build
     return register
 
@@ -61,10 +62,10 @@ def write(root: Path, content: bytes | str, name: str = "config.yaml") -> Path:
 
 
 def text_case(name: str, content: bytes | str, *codes: str, line: int | None = None, exit: int = 1,
-              fix_exit: int | None = 0, big: bool = False) -> None:
+              fix_exit: int | None = 0, big: bool = False, says: str = "") -> None:
     """A case that is only a config's bytes."""
     raw = content.encode("utf-8") if isinstance(content, str) else content
-    case(name, *codes, line=line, exit=exit, fix_exit=fix_exit, big=big)(lambda root: write(root, raw))
+    case(name, *codes, line=line, exit=exit, fix_exit=fix_exit, big=big, says=says)(lambda root: write(root, raw))
     CASES[-1] = dataclasses.replace(CASES[-1], text=raw)
 
 
@@ -94,7 +95,7 @@ text_case("merge-key-huge", laughs().replace("l8: &l8", "l8: &l8").replace(
     "training_type: style\n", "training_type: style\n") + "training:\n  <<: *l8\n", "TL092")
 text_case("merge-key-cyclic", VALID + "training: &t\n  steps: 100\n  <<: *t\n", "TL092", line=8)
 text_case("merge-key-plain", VALID.replace("dataset:", "base: &base {steps: 100}\ndataset:")
-          + "training:\n  <<: *base\n", "TL101")
+          + "training:\n  <<: *base\n", "TL101", says="unknown key `<<` in training")
 text_case("undefined-alias", VALID + "training: *nowhere\n", "TL001", line=8)
 
 # --- size, nesting, bytes, encodings, line endings ------------------------------------
@@ -162,7 +163,7 @@ text_case("key-complex", VALID + "? [a, b]\n: list key\n", "TL004", line=8)
 text_case("key-map", VALID + "? {a: 1}\n: map key\n", "TL004", line=8)
 text_case("key-bool", VALID + "true: yes\n", "TL004", line=8)
 text_case("multiple-documents", VALID + "---\n" + VALID, "TL005", line=9)
-text_case("many-documents", (VALID + "---\n") * 2000, "TL005", line=9)
+text_case("many-documents", (VALID + "---\n") * 2000, "TL005", line=9, says="2001 YAML documents")
 text_case("empty-file", b"", "TL006", fix_exit=None)
 text_case("whitespace-only", b"\n\n   \n\n", "TL006", fix_exit=None)
 text_case("tab-only-line", VALID + "\t\n", "TL001", line=8)
@@ -270,7 +271,7 @@ def _preset_self(root: Path) -> Path:
     return write(root, preset_ref("./self.yaml"))
 
 
-@case("preset-chain-1000", "TL202", line=4)
+@case("preset-chain-1000", "TL202", line=4, says="deeper than 32")
 def _preset_chain(root: Path) -> Path:
     for i in range(1000):
         write(root, f"extends: ./p{i + 1}.yaml\n" if i < 999 else "extends: sdxl/style\n", f"p{i}.yaml")
@@ -289,7 +290,7 @@ def _preset_binary(root: Path) -> Path:
     return write(root, preset_ref("./image.yaml"))
 
 
-@case("preset-symlink-loop", "TL201", line=4)
+@case("preset-symlink-loop", "TL201", line=4, says="symlink loop")
 def _preset_loop(root: Path) -> Path:
     repo(root)
     os.symlink(root / "b.yaml", root / "a.yaml")
@@ -323,7 +324,7 @@ def _dataset_symlink(root: Path) -> Path:
     return write(root, dataset_ref("./data"))
 
 
-@case("dataset-symlink-loops", "TL303", line=7)
+@case("dataset-symlink-loops", "TL303", line=7, says="1 of 1 images")  # a.png; the links are no images
 def _dataset_loops(root: Path) -> Path:
     data = repo(root) / "data"
     data.mkdir()

@@ -67,7 +67,7 @@ def scan_dataset(raw: Any, base_dir: Path, max_files: int, root: Path | None = N
                     return Dataset(declared=declared, path=path, exists=True, truncated=True)
                 stem, suffix = os.path.splitext(entry.name)
                 suffix = suffix.lower()
-                if suffix in IMAGE_SUFFIXES:
+                if suffix in IMAGE_SUFFIXES and _is_file(entry):  # not a folder, a dangling link or a loop
                     images.append(entry.name)
                 elif suffix == ".txt":
                     texts.add(stem)
@@ -75,6 +75,14 @@ def scan_dataset(raw: Any, base_dir: Path, max_files: int, root: Path | None = N
         return Dataset(declared=declared, path=path)
     uncaptioned = tuple(sorted(n for n in images if os.path.splitext(n)[0] not in texts))
     return Dataset(declared, path, True, len(images), uncaptioned)
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    """A regular file, or a symlink to one; costs no system call for plain files (the type comes with the listing)."""
+    try:
+        return entry.is_file()
+    except OSError:  # a symlink loop or an unreadable link: not an image anyone can train on
+        return False
 
 
 def _number(value: Any) -> float | None:
