@@ -116,6 +116,25 @@ CASES: dict[str, tuple[str, str]] = {
         "name: &tag sdxl/style\n" + HEAD + "preset: sdxl/style\nclassification: Custom\ndataset:\n  images: 24\n"
         "training:\n  steps: 9000\n",
     ),
+    "null-with-comment": (
+        HEAD + "preset: sdxl/style\nclassification: # later\ndataset:\n  images: 24\ntraining:\n  steps: 9000\n",
+        HEAD + "preset: sdxl/style\nclassification: Custom # later\ndataset:\n  images: 24\ntraining:\n  steps: 9000\n",
+    ),
+    "block-scalars": (
+        HEAD + "preset: >-\n  sdxl/style\nclassification: |-\n  sdxl/style\ndataset:\n  images: 24\n"
+        "training:\n  steps: 9000\n",
+        HEAD + "preset: >-\n  sdxl/style\nclassification: Custom\ndataset:\n  images: 24\n"
+        "training:\n  steps: 9000\n",
+    ),
+    "missing-after-block-scalar-preset": (
+        HEAD + "preset: >-\n  sdxl/style\ndataset:\n  images: 24\ntraining:\n  steps: 9000\n",
+        HEAD + "preset: >-\n  sdxl/style\nclassification: Custom\ndataset:\n  images: 24\ntraining:\n  steps: 9000\n",
+    ),
+    "missing-after-alias-preset": (
+        "name: &p sdxl/style\n" + HEAD + "preset: *p\ndataset:\n  images: 24\ntraining:\n  steps: 9000\n",
+        "name: &p sdxl/style\n" + HEAD + "preset: *p\nclassification: Custom\ndataset:\n  images: 24\n"
+        "training:\n  steps: 9000\n",
+    ),
     "anchored-and-tagged": (
         HEAD + "preset: !!str sdxl/style\nclassification: &tag !!str sdxl/style\ndataset:\n  images: 24\n"
         "training:\n  steps: 9000\n",

@@ -104,7 +104,7 @@ def _line_break(text: str) -> str:
 
 def set_top_level_key(doc: Document, key: str, value: str, after: str) -> tuple[Edit, ...]:
     """Edits that make top-level `key` the string `value`: its scalar replaced in place, or, when
-    the key is missing, a new line right after the entry `after` in the same style.
+    the key is missing, a new entry right after the entry `after`, in the same style.
 
     Empty when there is no safe place (the caller then has no fix to offer).
     """
@@ -114,31 +114,38 @@ def set_top_level_key(doc: Document, key: str, value: str, after: str) -> tuple[
     root = spans[()][1]
     flow = text[root.start:root.start + 1] == "{"
     if (key,) in spans:
+        if isinstance(doc.data.get(key), (dict, list)):
+            return ()
         key_span, value_span = spans[(key,)]
-        if key_span is None or isinstance(doc.data.get(key), (dict, list)):
-            return ()
-        where = _value_end(text, key_span, value_span)
-        if where is None:
-            return ()
-        start, end = where
-        properties = _PROPERTIES.match(text, start, end)  # an anchor or tag stays with the key
-        start = properties.end() if properties else start
-        old = text[start:end]
-        if old[:1] in ("|", ">"):  # a block scalar: keep the line break it ends with
-            kept = old[len(old.rstrip("\r\n")):]
-            return (Edit(start, end, scalar_text(value, flow=flow) + kept),)
-        if start == end:  # `key:` with nothing after it (null)
-            return (Edit(start, end, (" " if text[start - 1:start] == ":" else "") + scalar_text(value, flow=flow)),)
-        return (Edit(start, end, scalar_text(value, old, flow)),)
-    if (after,) not in spans or spans[(after,)][0] is None:
+        return _replace_scalar(text, key_span, value_span, value, flow)  # type: ignore[arg-type]
+    if (after,) in spans:
+        after_key, after_value = spans[(after,)]
+        return _insert_after(text, after_key, after_value, key, value, flow)  # type: ignore[arg-type]
+    return ()
+
+
+def _replace_scalar(text: str, key: Span, value_span: Span, value: str, flow: bool) -> tuple[Edit, ...]:
+    where = _value_end(text, key, value_span)
+    if where is None:
         return ()
-    after_key, after_value = spans[(after,)]
-    where = _value_end(text, after_key, after_value)  # type: ignore[arg-type]
+    start, end = where
+    properties = _PROPERTIES.match(text, start, end)  # an anchor or tag stays where it is
+    start = properties.end() if properties else start
+    old = text[start:end]
+    if old[:1] in ("|", ">"):  # a block scalar: keep the line break it ends with
+        return (Edit(start, end, scalar_text(value, flow=flow) + old[len(old.rstrip("\r\n")):]),)
+    if start == end:  # `key:` with nothing after it (null)
+        return (Edit(start, end, (" " if text[start - 1:start] == ":" else "") + scalar_text(value, flow=flow)),)
+    return (Edit(start, end, scalar_text(value, old, flow)),)
+
+
+def _insert_after(text: str, key: Span, value_span: Span, new_key: str, value: str, flow: bool) -> tuple[Edit, ...]:
+    where = _value_end(text, key, value_span)
     if where is None:
         return ()
     like = text[where[0]:where[0] + 1]  # quote the new value as the one it follows
-    entry = f"{key}: {scalar_text(value, like, flow)}"
-    indent = " " * after_key.col
+    entry = f"{new_key}: {scalar_text(value, like, flow)}"
+    indent = " " * key.col
     end = where[1]
     line_break = _EOL.search(text, end)
     if flow:
@@ -147,8 +154,8 @@ def set_top_level_key(doc: Document, key: str, value: str, after: str) -> tuple[
             return (Edit(line_break.end(), line_break.end(), f"{indent}{entry},{line_break.group()}"),)
         return (Edit(end, end, f", {entry}"),)
     if end and text[end - 1] in "\r\n":  # the value was a block scalar, which ends after its line break
-        newline = _EOL.search(text, end - 2 if text[end - 2:end] == "\r\n" else end - 1)
-        return (Edit(end, end, f"{indent}{entry}{newline.group() if newline else chr(10)}"),)
+        newline = "\r\n" if text.endswith("\r\n", 0, end) else text[end - 1]
+        return (Edit(end, end, f"{indent}{entry}{newline}"),)
     if line_break is None:  # the last line, without a final newline: keep it without one
         return (Edit(len(text), len(text), f"{_line_break(text)}{indent}{entry}"),)
     return (Edit(line_break.end(), line_break.end(), f"{indent}{entry}{line_break.group()}"),)
