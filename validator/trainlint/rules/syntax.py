@@ -80,11 +80,13 @@ class MultipleDocuments(LoaderRule):
 
 
 class NotAConfig(LoaderRule):
-    """The file is empty or its top level is not a mapping of config keys.
+    """The file is not a trainlint config: empty, not a mapping, or a mapping without the marker.
 
-    Reported for files named explicitly on the command line; when searching folders,
-    trainlint only picks up files that look like its configs (a top-level
-    `schema_version` key or a trainlint schema modeline), so other YAML is left alone.
+    A trainlint config has a top-level `schema_version` key or a trainlint schema
+    modeline. When searching folders, trainlint only picks up such files, so other
+    YAML is left alone; a file named explicitly on the command line that has neither
+    (a GitHub workflow, a compose file) gets this one finding rather than a schema
+    error for every key it does not share with a config.
     """
 
     code, name = "TL006", "not-a-config"
