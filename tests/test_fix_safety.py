@@ -15,6 +15,7 @@ import signal
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,30 @@ def test_fix_refuses_a_named_file_without_a_config_mapping(tmp_path, text, reaso
     assert main(["fix", str(path)]) == 2
     assert f"not fixed: not a trainlint config: {reason}" in capsys.readouterr().err
     assert path.read_text() == text
+
+
+def _waiting_for_lock(folder: Path, pid: int) -> bool:
+    """Whether `pid` is blocked on a flock of `folder` (Linux lists waiters in /proc/locks with `->`)."""
+    inode = folder.stat().st_ino
+    lines = Path("/proc/locks").read_text().splitlines()
+    return any("->" in line and f" {pid} " in line and f":{inode} " in line for line in lines)
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux's /proc/locks to see a waiting lock")
+def test_the_compare_and_replace_waits_for_a_run_holding_the_folder(config):
+    import fcntl
+
+    folder_fd = os.open(config.parent, os.O_RDONLY)
+    fcntl.flock(folder_fd, fcntl.LOCK_EX)  # as a concurrent run does while it replaces a file here
+    try:
+        child = subprocess.Popen([sys.executable, "-m", "trainlint", "fix", str(config)], env=ENV,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        while not _waiting_for_lock(config.parent, child.pid):
+            assert child.poll() is None, child.communicate()  # it finished without waiting: no lock
+            time.sleep(0.01)
+        config.write_text(UNTAGGED + "# written by the run holding the lock\n")
+    finally:
+        os.close(folder_fd)
+    _, err = child.communicate(timeout=120)
+    assert child.returncode == 2 and "changed on disk" in err
+    assert config.read_text() == UNTAGGED + "# written by the run holding the lock\n"
