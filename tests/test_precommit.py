@@ -171,10 +171,10 @@ def plain_repo(tmp_path) -> tuple[Path, dict[str, str]]:
 def test_plain_hook_stops_a_broken_config_and_passes_other_yaml(plain_repo):
     repo, env = plain_repo
     compose = OTHER_YAML["docker-compose.yml"] + "# edited\n"
-    result = commit(repo, env, {"configs/typo.yaml": BROKEN, "docker-compose.yml": compose})
+    result = commit(repo, env, {"configs/my typo.yaml": BROKEN, "docker-compose.yml": compose})
     assert result.returncode != 0
-    assert "configs/typo.yaml:9:3: TL101" in result.stdout and "docker-compose" not in result.stdout
-    assert commit(repo, env, {"configs/typo.yaml": GOOD}).returncode == 0
+    assert "configs/my typo.yaml:9:3: TL101" in result.stdout and "docker-compose" not in result.stdout
+    assert commit(repo, env, {"configs/my typo.yaml": GOOD}).returncode == 0
 
 
 def test_plain_hook_fixes_when_asked_and_stops_so_the_fix_is_reviewed(plain_repo):
