@@ -183,3 +183,9 @@ def test_a_plugin_rule_that_fails_becomes_an_error_finding(repo, body, message):
     assert [(d["file"], d["code"], d["severity"]) for d in found] == [("c.yaml", "TL950", "error"),
                                                                        ("d.yaml", "TL950", "error")]
     assert message in found[0]["message"]
+
+
+def test_a_failed_plugin_is_reported_to_every_caller_but_tried_once():
+    first, again = plugins.load(["not-installed-here"]), plugins.load(["not-installed-here"])
+    assert first == again and len(first) == 1 and "not installed" in str(first[0])
+    assert plugins._TRIED["not-installed-here"] is first[0]

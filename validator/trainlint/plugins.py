@@ -61,13 +61,14 @@ def installed() -> list[str]:
 
 
 def load(names: Iterable[str]) -> list[PluginError]:
-    """Import the named plugins that were not tried yet; return the errors of those that failed now."""
+    """Import the named plugins (each is tried once per process); the errors of those that cannot be used."""
     errors = []
     for name in names:
         if name not in _TRIED:
             _TRIED[name] = _load_one(name)
-            if _TRIED[name] is not None:
-                errors.append(_TRIED[name])
+        error = _TRIED[name]
+        if error is not None:
+            errors.append(error)
     return errors
 
 
