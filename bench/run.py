@@ -5,11 +5,11 @@
     python bench/run.py --scale 20000        # also 20,000 configs: linear growth, peak memory
 
 Every command runs as a fresh process (start-up counts: that is what a pre-commit hook
-pays), all of them once per round and interleaved, so a machine that slows down for a
+pays) with bytecode caches, as after `pip install`, all of them once per round and interleaved, so a machine that slows down for a
 while slows every command alike. Reported: the median wall time over the rounds, its
 ratio to check-jsonschema and to the floor (bench/floor.py: PyYAML's C loader plus
 jsonschema-rs, nothing else), files per second, and the peak memory of the whole
-process tree (a worker pool counts in full), sampled in a separate run so sampling
+process tree (a worker pool counts in full, shared pages once), sampled in a separate run so sampling
 never slows a timed one. The targets of the performance issue are checked at the end.
 """
 
@@ -33,6 +33,8 @@ sys.path.insert(0, str(HERE))
 from corpus import Corpus, generate  # noqa: E402
 
 BIN = Path(sys.executable).parent
+# as after `pip install`, every tool runs from bytecode caches (an environment may switch them off)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 @dataclass
@@ -84,7 +86,7 @@ def fix_commands(corpus: Corpus) -> list[Command]:
     if fixed.exists():
         shutil.rmtree(fixed)
     shutil.copytree(corpus.root, fixed)
-    subprocess.run([_tool("trainlint"), "fix", "configs"], cwd=fixed, capture_output=True, check=False)
+    subprocess.run([_tool("trainlint"), "fix", "configs"], cwd=fixed, capture_output=True, check=False, env=ENV)
     tl, n = _tool("trainlint"), len(corpus.files)
     return [Command("trainlint fix (nothing to fix)", [tl, "fix", "configs"], fixed, n),
             Command("trainlint check (same files)", [tl, "check", "configs", "--exit-zero"], fixed, n)]
@@ -115,26 +117,24 @@ def _cores() -> int:
 
 def time_once(cmd: Command) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd.argv, cwd=cmd.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(cmd.argv, cwd=cmd.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=ENV)
     return time.perf_counter() - start
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc."""
+def _tree_memory_kb(root: int) -> int:
+    """Memory of a process and all its descendants, from /proc.
+
+    Proportional set size (PSS) where the kernel reports it: pages a forked worker
+    shares with its parent count once in the sum, not once per process as RSS would.
+    """
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/statm", encoding="ascii") as handle:
-                pages = int(handle.read().split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                    parents[int(entry)] = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
     tree, frontier = {root}, [root]
     while frontier:
         pid = frontier.pop()
@@ -142,23 +142,38 @@ def _tree_rss_kb(root: int) -> int:
             if parent == pid and child not in tree:
                 tree.add(child)
                 frontier.append(child)
-    return sum(rss.get(pid, 0) for pid in tree)
+    return sum(_memory_kb(pid) for pid in tree)
+
+
+def _memory_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def peak_memory(cmd: Command) -> float:
-    """Peak RSS of the whole process tree in MB, sampled every few milliseconds (Linux only)."""
+    """Peak memory of the whole process tree in MB, sampled every few milliseconds (Linux only)."""
     if not Path("/proc/self/statm").exists():
         return float("nan")
-    proc = subprocess.Popen(cmd.argv, cwd=cmd.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd.argv, cwd=cmd.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     peak = 0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             proc.returncode = os.waitstatus_to_exitcode(status)
             break
-        peak = max(peak, _tree_rss_kb(proc.pid))
+        peak = max(peak, _tree_memory_kb(proc.pid))
         time.sleep(0.005)
-    # the process's own high-water mark catches a peak between two samples
+    # the main process's own high-water mark (RSS) catches a peak between two samples
     return max(peak, usage.ru_maxrss) / 1024
 
 

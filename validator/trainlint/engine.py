@@ -94,10 +94,11 @@ def check_file(path: Path, display: str, settings: Settings, explicit: bool = Tr
         raw = read_head(path, settings.limits)
     except OSError as exc:
         raise UsageError(f"{display}: cannot read: {exc.strerror or exc}") from None
-    if not explicit and not looks_like_config(raw[:65536]):
+    marked = looks_like_config(raw[:65536])
+    if not explicit and not marked:
         return FileResult(display, skipped=True)
     doc = load_bytes(raw, display, settings.limits)
-    if doc.ok and not is_config(raw, doc):  # named explicitly: one clear finding, not a pile of schema errors
+    if doc.ok and not (marked or is_config(raw, doc)):  # named explicitly: one clear finding, not a pile of schema errors
         return FileResult(display, _place(doc, [not_a_config()], settings), doc)
     return FileResult(display, run(doc, path.parent, settings), doc)
 
@@ -157,12 +158,13 @@ def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: s
     training = config.get("training")
     clean = {k: v for k, v in training.items() if ("training", k) not in schema_paths} if isinstance(training, dict) else {}
     eff = effective_mod.build({**config, "training": clean}, preset, dataset)
-    catalog, overrides = presets_mod.catalog(), settings.thresholds
+    overrides = settings.thresholds
+    ctx = Context(doc, config, presets_mod.catalog(), eff, {})  # one per file; each rule gets its thresholds
     for rule in iter_rules():
         if rule.stage != "rules" or not settings.enabled(rule.code):
             continue
-        thresholds = {**rule.thresholds, **overrides[rule.code]} if rule.code in overrides else dict(rule.thresholds)
-        findings.extend(plugins_mod.run_rule(rule, Context(doc, config, catalog, eff, thresholds)))
+        ctx.thresholds = {**rule.thresholds, **overrides[rule.code]} if rule.code in overrides else dict(rule.thresholds)
+        findings.extend(plugins_mod.run_rule(rule, ctx))
     return findings, True
 
 

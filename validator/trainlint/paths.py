@@ -32,6 +32,10 @@ def real_path(path: Path | str) -> str:
 
 def is_inside(path: Path | str, root: Path | str) -> bool:
     """Whether the real path of `path` is `root`'s real path or below it."""
-    base = real_path(root)
-    real = real_path(path)
-    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+    real, prefix = real_path(path), _prefix(os.fspath(root), "" if os.path.isabs(root) else os.getcwd())
+    return real == prefix[:-1] or real.startswith(prefix) or prefix == os.sep
+
+
+@functools.lru_cache(maxsize=1024)
+def _prefix(root: str, cwd: str) -> str:  # every file of a repository asks about the same root
+    return real_path(os.path.join(cwd, root)).rstrip(os.sep) + os.sep

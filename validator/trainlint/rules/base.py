@@ -94,4 +94,4 @@ def fmt_ratio(ratio: float) -> str:
 
 
 def iter_rules() -> Iterator[type[Rule]]:
-    return iter(sorted(Rule.registry.values(), key=lambda r: r.code))
+    return iter([rule for _, rule in sorted(Rule.registry.items())])  # codes are unique: no key function needed
