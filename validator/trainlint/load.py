@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import errno
+import functools
 import math
 import os
 import re
@@ -197,13 +198,9 @@ class _Builder:
         """Flag plain scalars that YAML 1.1 readers (PyYAML, most trainers) read otherwise."""
         if isinstance(value, str) and node.value[0] not in _YAML11_FIRST:
             return  # a string to both: no 1.1 resolver starts with this character (most names)
-        tag11 = _YAML11.resolve(ScalarNode, node.value, (True, False))
-        if tag11 == _CORE + "str" and isinstance(value, str):
+        string11, value11 = _yaml11_reading(node.value)
+        if string11 and isinstance(value, str):
             return
-        try:
-            value11 = _YAML11_CONSTRUCTOR.construct_object(ScalarNode(tag11, node.value))
-        except Exception:  # noqa: BLE001 - an odd 1.1 spelling is itself the finding
-            value11 = node.value
         if type(value11) is type(value) and value11 == value:
             return
         # a date is left to the author: YAML 1.2 tools disagree on it too (ruamel.yaml reads a date), so
@@ -217,6 +214,24 @@ class _Builder:
             hint=f"write it as {fix[0].text}" if fix else "quote it or spell it so both YAML versions agree",
             fix=fix,
         ))
+
+
+@functools.lru_cache(maxsize=4096)
+def _yaml11_reading(text: str) -> tuple[bool, Any]:
+    """Whether YAML 1.1 reads a plain scalar as a string, and the value it reads.
+
+    Memoised: the same numbers (`1`, `8400`, `1.0e-4`) recur in every config, and
+    PyYAML's resolver and constructor are pure Python. The values are immutable scalars.
+    """
+    tag11 = _YAML11.resolve(ScalarNode, text, (True, False))
+    if tag11 == _CORE + "str":
+        return True, text
+    try:
+        return False, _YAML11_CONSTRUCTOR.construct_object(ScalarNode(tag11, text))
+    except Exception:  # noqa: BLE001 - an odd 1.1 spelling is itself the finding
+        return False, text
+    finally:
+        _YAML11_CONSTRUCTOR.constructed_objects.clear()  # it would keep every node it ever built
 
 
 class _Refused(str):
