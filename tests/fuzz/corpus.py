@@ -143,6 +143,7 @@ text_case("utf8-bom-twice", b"\xef\xbb\xbf\xef\xbb\xbf" + VALID.encode(), exit=0
 text_case("crlf", VALID.replace("\n", "\r\n") + "training:\r\n  steps: 0\r\n", "TL103", line=9)
 text_case("lone-cr", VALID.replace("\n", "\r") + "training:\r  steps: 0\r", "TL103", line=9)
 text_case("mixed-line-endings", VALID.replace("\n", "\r\n", 3) + "training:\r  steps: 0\n", "TL103", line=9)
+text_case("unicode-line-separators", "\u2028\u2029" + VALID + "1: one\n", "TL004", line=8)  # YAML 1.1 breaks, not 1.2
 text_case("tab-indentation", VALID + "training:\n\tsteps: 100\n", "TL001", line=9)
 text_case("tab-after-indentation", VALID + "training:\n  \tsteps: 100\n", "TL001", line=9)
 text_case("control-characters", VALID + "name: \x1b[31mred\x07\n", "TL001", line=8)

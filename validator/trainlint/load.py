@@ -10,6 +10,8 @@ Python object is ever created from a file.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import datetime
 import errno
 import functools
@@ -393,6 +395,31 @@ def load_file(path: Path, file: str, limits: Limits = Limits()) -> Document:
 
 
 def _parse(doc: Document, limits: Limits) -> None:
+    _compose_and_build(doc, limits)
+    if any(ch in doc.text for ch in _YAML11_BREAKS):
+        _relocate(doc)
+
+
+# libyaml follows YAML 1.1, where NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR also end a line;
+# YAML 1.2 and every editor end lines at CR and LF only, so positions are re-derived from offsets
+_YAML11_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _relocate(doc: Document) -> None:
+    starts = [0] + [m.end() for m in _BREAK.finditer(doc.text)]
+
+    def place(span: Span | None) -> Span | None:
+        if span is None:
+            return None
+        line, end_line = bisect.bisect_right(starts, span.start) - 1, bisect.bisect_right(starts, span.end) - 1
+        return span._replace(line=line, col=span.start - starts[line], end_line=end_line,
+                             end_col=span.end - starts[end_line])
+
+    doc.spans = {path: (place(key), place(value)) for path, (key, value) in doc.spans.items()}
+    doc.findings = [dataclasses.replace(f, span=place(f.span)) if f.span else f for f in doc.findings]
+
+
+def _compose_and_build(doc: Document, limits: Limits) -> None:
     try:
         nodes = list(_compose_all(doc.text))
     except yaml.MarkedYAMLError as exc:
