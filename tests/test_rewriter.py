@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 
 from trainlint.cli import main
 from trainlint.engine import check_text
-from trainlint.fix import fix_text
+from trainlint.fix import fix_text, scalar_text
 
 
 HEAD = "schema_version: 1\nbase_model: sdxl\ntraining_type: style\n"
@@ -224,6 +224,24 @@ def test_a_fix_that_would_change_other_data_is_refused_and_the_file_kept(tmp_pat
     assert code == 2
     assert "not fixed: the fix would change data beyond the fixed keys" in capsys.readouterr().err
     assert path.read_text() == before
+
+
+
+@pytest.mark.parametrize(("value", "like", "flow", "spelled"), [
+    ("Custom", "", False, "Custom"),
+    ("../presets/house-style.yaml", "", False, "../presets/house-style.yaml"),
+    ("yes", "", False, '"yes"'),  # a boolean to YAML 1.1 readers
+    ("1.0", "", False, '"1.0"'),  # a number
+    ("a: b", "", False, '"a: b"'),
+    ("a,b", "", True, '"a,b"'),  # ends a flow entry
+    ("a,b", "", False, "a,b"),
+    ("it's", "'x'", False, "'it''s'"),
+    ('say "hi"', '"x"', False, '"say \\"hi\\""'),
+])
+def test_new_values_read_back_as_the_same_string(value, like, flow, spelled):
+    assert scalar_text(value, like, flow) == spelled
+    text = "{k: %s}" % spelled if flow else f"k: {spelled}\n"
+    assert YAML(typ="safe", pure=True).load(text) == {"k": value}
 
 
 # --- property: any formatting, any values --------------------------------------------------
