@@ -120,15 +120,16 @@ def test_a_broken_config_fails_the_commit_with_its_diagnostics(config_repo):
 
 def test_an_untagged_custom_config_is_tagged_the_commit_stops_and_the_next_one_passes(config_repo):
     repo, env = config_repo
-    first = commit(repo, env, {"configs/style.yaml": UNTAGGED})
+    tagged = UNTAGGED.replace("classification: sdxl/style", "classification: Custom")
+    first = commit(repo, env, {"configs/style.yaml": UNTAGGED, "more/other.yaml": UNTAGGED})
     assert first.returncode != 0
     assert "files were modified by this hook" in first.stdout
-    assert "fixed configs/style.yaml" in first.stdout
-    assert (repo / "configs/style.yaml").read_text() == UNTAGGED.replace("classification: sdxl/style",
-                                                                          "classification: Custom")
+    assert "fixed configs/style.yaml" in first.stdout and "fixed more/other.yaml" in first.stdout
+    assert first.stdout.count("fixed 2 files") == 1  # the whole file list in one process
+    assert (repo / "configs/style.yaml").read_text() == tagged == (repo / "more/other.yaml").read_text()
     second = commit(repo, env)
     assert second.returncode == 0, second.stdout
-    assert run(["git", "show", "HEAD:configs/style.yaml"], repo, env).stdout.startswith(HEAD)
+    assert run(["git", "show", "HEAD:configs/style.yaml"], repo, env).stdout == tagged
     for other, text in OTHER_YAML.items():
         assert (repo / other).read_text() == text
 
