@@ -84,12 +84,13 @@ def scalar_text(value: str, like: str = "", flow: bool = False) -> str:
 
 
 def _plain_is_safe(value: str, flow: bool) -> bool:
+    """The loader itself decides: unquoted, it must read back as this string and YAML 1.1 must agree."""
     text = "{k: %s}" % value if flow else f"k: {value}\n"
     doc = load_text(text)
     return doc.data == {"k": value} and not doc.findings
 
 
-def _value_end(text: str, key: Span, value: Span) -> tuple[int, int] | None:
+def _written_value(text: str, key: Span, value: Span) -> tuple[int, int] | None:
     """Where the value written after `key` stands: for an alias (`*name`) that is the alias, not its anchor."""
     if value.start >= key.end:
         return value.start, value.end
@@ -125,7 +126,7 @@ def set_top_level_key(doc: Document, key: str, value: str, after: str) -> tuple[
 
 
 def _replace_scalar(text: str, key: Span, value_span: Span, value: str, flow: bool) -> tuple[Edit, ...]:
-    where = _value_end(text, key, value_span)
+    where = _written_value(text, key, value_span)
     if where is None:
         return ()
     start, end = where
@@ -140,7 +141,7 @@ def _replace_scalar(text: str, key: Span, value_span: Span, value: str, flow: bo
 
 
 def _insert_after(text: str, key: Span, value_span: Span, new_key: str, value: str, flow: bool) -> tuple[Edit, ...]:
-    where = _value_end(text, key, value_span)
+    where = _written_value(text, key, value_span)
     if where is None:
         return ()
     like = text[where[0]:where[0] + 1]  # quote the new value as the one it follows
