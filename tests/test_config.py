@@ -224,3 +224,16 @@ def test_the_readme_python_api_example_runs(repo, monkeypatch, capsys):
     assert [d.code for d in namespace["result"].diagnostics] == ["TL401", "TL010"]  # check_text: default settings
     assert namespace["failing"] is True
     assert "learning_rate_unet: 2.0e-4" in namespace["new_text"]
+
+
+def test_show_settings_tells_which_file_wins(repo):
+    write_tree(repo, {"a/c.yaml": CONFIG, "a/trainlint.toml": '[severity]\nTL401 = "error"\n[per-file-ignores]\n"c.yaml" = ["TL010"]\n',
+                      "b/c.yaml": CONFIG, "b/notes.yaml": "just: yaml\n"})
+    run = run_cli("check", "--show-settings", "--ignore", "TL304", ".", cwd=repo, env=ENV)
+    assert run.returncode == 0, run.stderr
+    shown = run.stdout.split("\n  max-dataset-files = 20000\n")
+    assert shown[0].startswith("a/c.yaml:\n  # configuration file: a/trainlint.toml\n"
+                               "  # per-file-ignores for this file: TL010\n  select = [\"TL\"]\n")
+    assert '  ignore = ["TL304"]\n' in shown[0] and '  severity = {"TL401": "error"}\n' in shown[0]
+    assert shown[1].startswith("b/c.yaml:\n  # configuration file: none (defaults)\n")
+    assert "notes.yaml" not in run.stdout  # not a config: a check would skip it too

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from .config import Resolver
+    from .discovery import Target
+    from .settings import Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -77,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write the report to FILE; the terminal keeps the summary")
     check.add_argument("--fail-on", help="lowest severity that fails: error, warning (default) or info")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument("--show-settings", action="store_true",
+                       help="print the configuration file and settings each file would be checked with, then exit")
     check.add_argument("--fix", action="store_true", help="apply safe fixes first, then report what is left")
     _only_configs(check)
     _jobs(check)
@@ -193,6 +197,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
     name = _format(args)
     resolver = _resolver(args)
+    if args.show_settings:
+        return _show_settings(args, resolver, out)
     if args.fix:
         _fix_paths(args, resolver, write=True, out=None)
     results = check_paths(args.paths, jobs=args.jobs, only_configs=args.only_configs, resolver=resolver)
@@ -209,6 +215,25 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_ERROR
     failing = any(d.severity >= r.fail_on for r in results for d in r.diagnostics)
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
+def _show_settings(args: argparse.Namespace, resolver: Resolver, out: TextIO) -> int:
+    """Which configuration file wins for each file, and what it resolves to (with the command line on top)."""
+    from .api import with_settings
+    from .config import describe
+    from .engine import looks_like_config
+    from .load import read_head
+
+    def considered(target: Target, settings: Settings) -> bool:  # as a check would: named, or looks like a config
+        try:
+            return target.explicit or looks_like_config(read_head(target.path, settings.limits)[:65536])
+        except OSError:
+            return True  # the check would report it: show what it would be checked with
+
+    for target, settings in with_settings(args.paths, None, args.only_configs, resolver):
+        if considered(target, settings):
+            out.write(f"{target.display}:\n" + "".join(f"  {line}\n" for line in describe(settings).splitlines()))
+    return _plugin_errors(resolver)
 
 
 def _fix_paths(args: argparse.Namespace, resolver: Resolver, write: bool, out: TextIO | None) -> tuple[int, int]:

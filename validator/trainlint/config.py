@@ -179,6 +179,26 @@ class Resolver:
         return self._by_file[path]
 
 
+def describe(settings: Settings) -> str:
+    """What `check --show-settings` prints for a file: where its settings come from, then `key = value`
+    lines (values in JSON) for the keys of a configuration file."""
+    import json
+
+    source = shown(settings.config_file) if settings.config_file else "none (defaults)"
+    values: dict[str, Any] = {
+        "select": list(settings.select), "extend-select": list(settings.extend_select), "ignore": list(settings.ignore),
+        "fail-on": str(settings.fail_on),
+        "severity": {code: str(level) for code, level in settings.severity.items()},
+        "thresholds": settings.thresholds, "preset-paths": [str(p) for p in settings.preset_dirs],
+        "plugins": list(settings.plugins),
+        **{key: getattr(settings.limits, name) for key, name in LIMIT_KEYS.items()},
+    }
+    head = f"# configuration file: {source}\n"
+    if settings.file_ignore:
+        head += f"# per-file-ignores for this file: {', '.join(settings.file_ignore)}\n"
+    return head + "".join(f"{k} = {json.dumps(v)}\n" for k, v in values.items())
+
+
 def read_table(path: Path, required: bool = False) -> dict[str, Any] | None:
     """The trainlint table of a file: `[tool.trainlint]` in a pyproject.toml, the whole file otherwise."""
     import tomllib
