@@ -4,13 +4,16 @@ For every hostile input of tests/fuzz/corpus.py, `trainlint check` and `trainlin
 fix` must: finish within 2 s of CPU time and 200 MB of memory, report the expected
 rule codes at `file:line:col:`, exit with the documented code, print no traceback,
 construct no object beyond plain data, run nothing, and leave the file's bytes as
-they were. CPU time and peak memory come from the kernel's accounting of each child
-(wait4), not from a wall clock, so a loaded CI machine cannot make them flaky; an
-address-space limit and a wall-clock time-out only guard against runaways.
+they were. CPU time comes from the kernel's accounting of each child (wait4) and peak memory
+from the child's own high-water mark (VmHWM, written at exit by a sitecustomize
+module these tests put on its path; the rusage peak would include the pytest process
+the child was forked from), never from a wall clock, so a loaded CI machine cannot make
+them flaky. An address-space limit and a wall-clock time-out only guard against runaways.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import resource
@@ -20,6 +23,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -31,6 +35,26 @@ CPU_SECONDS = 2.0
 PEAK_BYTES = 200 * 1024 * 1024
 ADDRESS_SPACE = 1024 * 1024 * 1024  # a runaway allocation dies here instead of swapping the machine
 HANG_GUARD = 60  # wall-clock seconds; only reached if something hangs
+
+
+# put on the children's PYTHONPATH: reports the process's own peak memory when it exits
+METER = """\
+import atexit, os
+
+def _report(path=os.environ.get("HOSTILE_TEST_METER")):
+    with open("/proc/self/status") as status, open(path, "w") as out:
+        out.write(next(line for line in status if line.startswith("VmHWM:")).split()[1])
+
+if os.environ.get("HOSTILE_TEST_METER") and os.path.exists("/proc/self/status"):
+    atexit.register(_report)
+"""
+
+
+@functools.cache
+def meter_dir() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="trainlint-meter-"))
+    (folder / "sitecustomize.py").write_text(METER)
+    return folder
 
 
 @dataclass
@@ -47,17 +71,24 @@ def _limit() -> None:  # runs in the child before exec
     resource.setrlimit(resource.RLIMIT_CPU, (10, 10))
 
 
-def start(args: list[str], cwd: Path) -> tuple[subprocess.Popen, tempfile.SpooledTemporaryFile, tempfile.SpooledTemporaryFile]:
+Started = tuple[subprocess.Popen, IO[bytes], IO[bytes], Path]
+
+
+def start(args: list[str], cwd: Path) -> Started:
+    """`python -m trainlint ARGS` in `cwd`, output to temporary files (no pipe to fill up)."""
     out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    fd, peak_file = tempfile.mkstemp(prefix="peak-", dir=meter_dir())
+    os.close(fd)
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONDONTWRITEBYTECODE": "1", "HOSTILE_TEST_METER": peak_file,
+           "PYTHONPATH": os.pathsep.join([str(meter_dir()), *filter(None, [os.environ.get("PYTHONPATH")])])}
     env.pop("TRAINLINT_DEBUG", None)
     proc = subprocess.Popen([sys.executable, "-m", "trainlint", *args], cwd=cwd, stdin=subprocess.DEVNULL,
                             stdout=out, stderr=err, env=env, preexec_fn=_limit)
-    return proc, out, err
+    return proc, out, err, Path(peak_file)
 
 
-def finish(proc: subprocess.Popen, out, err) -> Run:  # noqa: ANN001 - temporary files
-    """Reap the child ourselves with wait4, which hands back its own CPU time and peak memory."""
+def finish(proc: subprocess.Popen, out: IO[bytes], err: IO[bytes], peak_file: Path) -> Run:
+    """Reap the child ourselves with wait4, which hands back its own CPU time."""
     timer = threading.Timer(HANG_GUARD, proc.kill)
     timer.start()
     try:
@@ -65,10 +96,15 @@ def finish(proc: subprocess.Popen, out, err) -> Run:  # noqa: ANN001 - temporary
     finally:
         timer.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    out.seek(0)
-    err.seek(0)
-    return Run(proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-               usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)
+    with out, err:
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+    reported = peak_file.read_text()
+    peak_file.unlink()
+    # no report (no /proc, or killed): the rusage peak, an upper bound that includes the parent's
+    peak = int(reported) * 1024 if reported else usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    return Run(proc.returncode, stdout, stderr, usage.ru_utime + usage.ru_stime, peak)
 
 
 def snapshot(path: Path) -> tuple:
@@ -107,7 +143,7 @@ def assert_contract(c: Case, run: Run, display: str, command: str) -> None:
     where = f"{c.name}: trainlint {command}"
     assert "Traceback" not in run.stderr and "internal error" not in run.stderr, f"{where}\n{run.stderr}"
     assert run.cpu < CPU_SECONDS, f"{where} used {run.cpu:.2f} s of CPU"
-    assert run.peak < PEAK_BYTES, f"{where} peaked at {run.peak / 2**20:.0f} MB"
+    assert 1 << 20 < run.peak < PEAK_BYTES, f"{where} peaked at {run.peak / 2**20:.0f} MB"
     expected = (c.exit,) if command == "check" else (0, 2) if c.fix_exit is None else (c.fix_exit,)
     assert run.returncode in expected, f"{where} exited {run.returncode}\n{run.stdout}\n{run.stderr}"
 
