@@ -29,12 +29,14 @@ import pytest
 
 from fuzz.corpus import CASES, VALID, Case, dataset_ref
 from helpers import check_snippet, codes
+from trainlint.engine import _UNPRINTABLE, printable
 from trainlint.load import load_bytes
 
 CPU_SECONDS = 2.0
 PEAK_BYTES = 200 * 1024 * 1024
 ADDRESS_SPACE = 1024 * 1024 * 1024  # a runaway allocation dies here instead of swapping the machine
 HANG_GUARD = 60  # wall-clock seconds; only reached if something hangs
+SUMMARY = re.compile(r"^\d+ problems? \(")
 
 
 # put on the children's PYTHONPATH: reports the process's own peak memory when it exits
@@ -162,8 +164,13 @@ def test_hostile_input(c: Case, base: Path) -> None:
     assert snapshot(config) == before, f"{c.name}: the file changed"
     assert listing(repo, config.parent) == files_before, f"{c.name}: files appeared or vanished"
 
+    shown = printable(display)
+    for run in (checked, fixed):  # every line is ours: nothing from the input starts a line or escapes
+        assert not _UNPRINTABLE.search(run.stdout.replace("\n", "") + run.stderr.replace("\n", "")), run
+        for line in run.stdout.splitlines():
+            assert line.startswith((f"{shown}:", "  hint: ", "fixed ", "no problems ")) or SUMMARY.match(line), line
     found = {(m["code"], int(m["line"])) for m in re.finditer(
-        rf"^{re.escape(display)}:(?P<line>\d+):(?P<col>\d+): (?P<code>TL\d+) ", checked.stdout, re.MULTILINE)}
+        rf"^{re.escape(shown)}:(?P<line>\d+):(?P<col>\d+): (?P<code>TL\d+) ", checked.stdout, re.MULTILINE)}
     for code in c.codes:
         lines = sorted(line for found_code, line in found if found_code.startswith(code))
         assert lines, f"{c.name}: no {code} in\n{checked.stdout}{checked.stderr}"
@@ -173,9 +180,9 @@ def test_hostile_input(c: Case, base: Path) -> None:
             f"{c.name}: {first} not at line {c.line}\n{checked.stdout}"
     assert c.says in checked.stdout, f"{c.name}: {c.says!r} not in\n{checked.stdout}"
     if c.exit == 2:  # unreadable: one line naming the file, on stderr
-        assert re.search(rf"{re.escape(display)}: cannot read: \S", checked.stderr), checked.stderr
+        assert re.search(rf"{re.escape(shown)}: cannot read: \S", checked.stderr), checked.stderr
     if fixed.returncode == 2:  # refused: one line naming the file and the reason
-        assert re.search(rf"^{re.escape(display)}: not fixed: \S", fixed.stderr, re.MULTILINE), fixed.stderr
+        assert re.search(rf"^{re.escape(shown)}: not fixed: \S", fixed.stderr, re.MULTILINE), fixed.stderr
     else:
         assert "fixed 0 files" in fixed.stdout, fixed.stdout
 

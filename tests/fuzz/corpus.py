@@ -196,6 +196,16 @@ text_case("verbatim-tag", VALID + "x: !<tag:evil.example,2024:run> value\n", "TL
 text_case("tag-directive", "%TAG !e! tag:evil.example,2024:\n---\n" + VALID + "x: !e!run value\n", "TL003", line=10)
 text_case("tag-on-mapping", VALID + "training: !!omap\n  steps: 100\n", "TL003", line=8)
 
+# --- text that would forge log lines, colour a terminal or reorder what a reviewer reads ---------
+
+text_case("log-injection-key", VALID + '"x\\n::error file=a.yaml,line=1::forged": 1\n', "TL101", line=8,
+          says="unknown key `x\\n::error")
+text_case("log-injection-value", VALID.replace("base_model: sdxl", 'base_model: "sdxl\\n::add-mask::x\\e[2J"'),
+          "TL104", line=2, says="\\x1b[2J")
+text_case("bidi-override-key", VALID + '"\\u202eevil": 1\n', "TL101", line=8, says="\\u202e")
+case("log-injection-file-name", "TL006", line=1, fix_exit=None)(
+    lambda root: write(root, "just text\n", "con\n::error::forged\x1b.yaml"))
+
 # --- numbers ---------------------------------------------------------------------------
 
 # every one sits at `training.<key>` on line 9 of the config: (case, training line(s), code)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from trainlint.engine import FileResult, run
+from trainlint.engine import _UNPRINTABLE, FileResult, run
 from trainlint.fix import FixError, encode, fix_document
 from trainlint.load import Limits, load_bytes
 from trainlint.reporters import renderer
@@ -176,4 +176,7 @@ def _exercise(raw: bytes, repo: Path, limits: Limits, formats: tuple[str, ...]) 
             assert load_bytes(encode(doc, outcome.new), "fixed.yaml", ROOMY).ok
     result = FileResult("fuzz.yaml", diagnostics, doc)
     for name in formats:
-        renderer(name)([result], io.StringIO())
+        out = io.StringIO()
+        renderer(name)([result], out)
+        if name in ("text", "concise"):  # plain text: nothing from the input starts a line or escapes
+            assert not any(_UNPRINTABLE.search(line) for line in out.getvalue().split("\n")), out.getvalue()

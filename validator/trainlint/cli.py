@@ -238,16 +238,17 @@ def _show_settings(args: argparse.Namespace, resolver: Resolver, out: TextIO) ->
 
 def _fix_paths(args: argparse.Namespace, resolver: Resolver, write: bool, out: TextIO | None) -> tuple[int, int]:
     from .api import fix_paths
+    from .engine import printable
 
     changed = errors = 0
     for report in fix_paths(args.paths, write=write, jobs=args.jobs, only_configs=args.only_configs, resolver=resolver):
         if report.error is not None:
             errors += 1
-            print(f"{report.display}: not fixed: {report.error}", file=sys.stderr)
+            print(printable(f"{report.display}: not fixed: {report.error}"), file=sys.stderr)
         elif report.changed:
             changed += 1
             if out is not None:
-                out.write(report.diff if not write else f"fixed {report.display}\n")
+                out.write(report.diff if not write else f"fixed {printable(report.display)}\n")
     return changed, errors
 
 

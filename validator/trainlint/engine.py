@@ -93,7 +93,7 @@ def check_file(path: Path, display: str, settings: Settings, explicit: bool = Tr
     try:
         raw = read_head(path, settings.limits)
     except OSError as exc:
-        raise UsageError(f"{display}: cannot read: {exc.strerror or exc}") from None
+        raise UsageError(printable(f"{display}: cannot read: {exc.strerror or exc}")) from None
     marked = looks_like_config(raw[:65536])
     if not explicit and not marked:
         return FileResult(display, skipped=True)
@@ -198,6 +198,20 @@ def _diagnostic(doc: Document, f: Finding, settings: Settings) -> Diagnostic:
     severity = settings.severity_of(f.code, f.severity or rule.severity)
     return Diagnostic(doc.file, span.line + 1, span.col + 1, span.end_line + 1, span.end_col + 1,
                       f.code, rule.name, severity, f.message, f.hint, f.fix)
+
+
+# control characters (C0 but tab, DEL, C1), line and paragraph separators, bidirectional overrides
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str | None) -> str | None:
+    """Escape what a key, a value or a file name from a pull request could use against a reader
+    of plain-text output: a line break starts a forged line in a CI log (`::error::` is a GitHub
+    workflow command), escape sequences colour or hide text in a terminal, bidi controls reorder
+    what a reviewer sees. Structured formats (JSON, SARIF, GitHub, JUnit) escape in their own way."""
+    if not text or not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _is_rule_prefix(code: str) -> bool:

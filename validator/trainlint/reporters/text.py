@@ -6,7 +6,7 @@ import os
 from typing import TextIO
 
 from ..diagnostics import Severity
-from ..engine import FileResult
+from ..engine import FileResult, printable
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -28,11 +28,12 @@ def render(results: list[FileResult], stream: TextIO, hints: bool = True) -> Non
 
     for result in results:
         for d in result.diagnostics:
-            where = paint("1", f"{d.file}:{d.line}:{d.col}:")
-            head = f"{where} {paint('1;' + _COLOURS[d.severity], d.code)} [{d.severity}] {d.message}"
+            # what comes from the input is escaped: it must not start a line or send escape codes
+            where = paint("1", f"{printable(d.file)}:{d.line}:{d.col}:")
+            head = f"{where} {paint('1;' + _COLOURS[d.severity], d.code)} [{d.severity}] {printable(d.message)}"
             stream.write(head + "\n")
             if d.hint and hints:
-                stream.write(f"  hint: {d.hint}" + (" (fixable with `trainlint fix`)" if d.fixable else "") + "\n")
+                stream.write(f"  hint: {printable(d.hint)}" + (" (fixable with `trainlint fix`)" if d.fixable else "") + "\n")
     stream.write(summary(results) + "\n")
 
 
