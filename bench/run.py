@@ -93,18 +93,26 @@ def fix_commands(corpus: Corpus) -> list[Command]:
 
 
 def single_commands(corpus: Corpus, peers: bool) -> list[Command]:
-    """One valid config: what a pre-commit hook on one changed file pays."""
-    one = next(str(p.relative_to(corpus.root)) for p in corpus.files if "classification: Custom" not in p.read_text())
+    """One config: what a pre-commit hook on one changed file pays (a valid one, then a broken one)."""
+    from trainlint import schema_layer
+    from trainlint.load import load_bytes
+
+    def verdict(path: Path) -> bool | None:
+        doc = load_bytes(path.read_bytes(), path.name)
+        return schema_layer.passes(doc.data, 1) if doc.ok and not doc.findings else None
+
+    valid = next(p for p in corpus.files if verdict(p) is True)
+    broken = next(p for p in corpus.files if verdict(p) is False)
     schema, root = str(corpus.schema.relative_to(corpus.root)), corpus.root
-    out = [
-        Command("python -c pass", [sys.executable, "-c", "pass"], root, 1),
-        Command("trainlint --version", [_tool("trainlint"), "--version"], root, 1),
-        Command("trainlint check (1 file)", [_tool("trainlint"), "check", one], root, 1),
-        Command("floor (1 file)", [sys.executable, str(HERE / "floor.py"), schema, one], root, 1),
-    ]
-    if peers:
-        out += [Command("check-jsonschema (1 file)", [_tool("check-jsonschema"), "--schemafile", schema, one], root, 1),
-                Command("yamllint (1 file)", [_tool("yamllint"), "-f", "parsable", one], root, 1)]
+    out = [Command("python -c pass", [sys.executable, "-c", "pass"], root, 1),
+           Command("trainlint --version", [_tool("trainlint"), "--version"], root, 1)]
+    for label, path in (("1 file", valid), ("1 broken file", broken)):
+        one = str(path.relative_to(root))
+        out += [Command(f"trainlint check ({label})", [_tool("trainlint"), "check", one], root, 1),
+                Command(f"floor ({label})", [sys.executable, str(HERE / "floor.py"), schema, one], root, 1)]
+        if peers:
+            out += [Command(f"check-jsonschema ({label})", [_tool("check-jsonschema"), "--schemafile", schema, one], root, 1),
+                    Command(f"yamllint ({label})", [_tool("yamllint"), "-f", "parsable", one], root, 1)]
     return out
 
 
@@ -244,6 +252,8 @@ def targets(by_name: dict[str, Command], scale: int | None) -> list[tuple[str, b
         add("fix with nothing to fix vs check", g("trainlint fix (nothing to fix)").median / g("trainlint check (same files)").median, 1.2)
     if g("trainlint --version"):
         add("trainlint --version", g("trainlint --version").median, 0.060, "ms")
+        if g("python -c pass"):
+            out.append(("", True, f"(the interpreter alone, `python -c pass`: {g('python -c pass').median * 1000:.0f} ms)"))
     if scale and g(f"trainlint check ({scale:,})") and g("trainlint check"):
         big, small = g(f"trainlint check ({scale:,})"), g("trainlint check")
         add(f"{scale:,} configs vs {small.files:,} (linear: {scale / small.files:g}x)", big.median / small.median,
@@ -279,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = 0
     for text, met, figures in targets(by_name, args.scale):
         failed += not met
-        print(f"{'met ' if met else 'MISS'}  {text}: {figures}")
+        print(f"{'met ' if met else 'MISS'}  {text}: {figures}" if text else f"      {figures}")
     if not args.dir:
         shutil.rmtree(base, ignore_errors=True)
     return 1 if failed else 0
