@@ -16,7 +16,6 @@ a `ConfigError` naming the file, the line and the key (exit code 2), never a sil
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import fnmatch
 import os
 import re
@@ -224,6 +223,8 @@ def parse(table: dict[str, Any], path: Path, report_plugin_errors: Callable[[lis
     reader = _Reader(path)
     unknown = set(table) - set(_KEYS)
     if unknown:
+        import difflib  # only a mistyped configuration gets here: start-up does not pay for it
+
         key = sorted(unknown)[0]
         close = difflib.get_close_matches(key, list(_KEYS), n=1)
         reader.fail(key, f"unknown key `{key}`" + (f"; did you mean `{close[0]}`?" if close else "")
