@@ -9,11 +9,11 @@ lines, 100,000 dataset files) are made here, never stored in the repository.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from trainlint.rules.syntax import _VALID as VALID  # the valid config of the rule examples
 
@@ -40,11 +40,10 @@ class Case:
 CASES: list[Case] = []
 
 
-def case(name: str, *codes: str, line: int | None = None, exit: int = 1, fix_exit: int | None = 0,
-         big: bool = False, says: str = "") -> Callable[[Callable[[Path], Path]], Callable[[Path], Path]]:
-    """Register a builder as a hostile case."""
+def case(name: str, *codes: str, **expect: Any) -> Callable[[Callable[[Path], Path]], Callable[[Path], Path]]:
+    """Register a builder as a hostile case; `expect` sets the other fields of Case."""
     def register(build: Callable[[Path], Path]) -> Callable[[Path], Path]:
-        CASES.append(Case(name, build, codes, line, exit, fix_exit, big, says=says))
+        CASES.append(Case(name, build, codes, **expect))
         return build
     return register
 
@@ -61,12 +60,10 @@ def write(root: Path, content: bytes | str, name: str = "config.yaml") -> Path:
     return path
 
 
-def text_case(name: str, content: bytes | str, *codes: str, line: int | None = None, exit: int = 1,
-              fix_exit: int | None = 0, big: bool = False, says: str = "") -> None:
+def text_case(name: str, content: bytes | str, *codes: str, **expect: Any) -> None:
     """A case that is only a config's bytes."""
     raw = content.encode("utf-8") if isinstance(content, str) else content
-    case(name, *codes, line=line, exit=exit, fix_exit=fix_exit, big=big, says=says)(lambda root: write(root, raw))
-    CASES[-1] = dataclasses.replace(CASES[-1], text=raw)
+    case(name, *codes, text=raw, **expect)(lambda root: write(root, raw))
 
 
 def with_training(body: str) -> str:
