@@ -181,8 +181,9 @@ def peak_memory(cmd: Command) -> float:
             break
         peak = max(peak, _tree_memory_kb(proc.pid))
         time.sleep(0.005)
-    # the main process's own high-water mark (RSS) catches a peak between two samples
-    return max(peak, usage.ru_maxrss) / 1024
+    # too short to sample: the high-water mark of the process (it includes the forked parent's pages
+    # held until exec, so it overstates a tiny process)
+    return (peak or usage.ru_maxrss) / 1024
 
 
 def measure(cmds: list[Command], rounds: int, memory: bool) -> None:
