@@ -189,3 +189,15 @@ def test_check_copies_of_examples_from_outside_the_repo(tmp_path):
     shutil.copytree(REPO / "examples" / "lora-configs", tmp_path / "repo")
     run = cli("check", "repo", cwd=tmp_path)
     assert run.returncode == 1 and "repo/broken/typos.yaml:" in run.stdout
+
+
+def test_a_named_file_with_glob_characters_is_a_file(repo):
+    (repo / "run[1].yaml").write_text(GOOD)
+    run = cli("check", "run[1].yaml", cwd=repo)
+    assert run.returncode == 0 and run.stdout == "no problems in 1 file\n"
+
+
+def test_quote_hint_only_for_quoted_numbers(repo):
+    (repo / "q.yaml").write_text(GOOD + "training:\n  steps: \"8400\"\n  learning_rate_unet: fast\n")
+    out = cli("check", "q.yaml", cwd=repo).stdout
+    assert out.count("remove the quotes") == 1

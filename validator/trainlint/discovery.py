@@ -52,7 +52,7 @@ def discover(args: list[str], only_configs: bool = False) -> list[Target]:
 
     for arg in args:
         path = Path(arg)
-        if any(ch in arg for ch in "*?["):
+        if any(ch in arg for ch in "*?[") and not (path.exists() or path.is_symlink()):
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
                 raise UsageError(f"{arg}: no files match this pattern")

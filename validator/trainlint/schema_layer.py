@@ -119,6 +119,15 @@ def _suggest(word: Any, choices: list[str]) -> str:
     return f"did you mean `{match[0]}`?" if match else ""
 
 
+def _numeric(text: str) -> bool:
+    """A string that would be a number without its quotes (YAML 1.2 spelling)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return "_" not in text
+
+
 def _enums(error: ValidationError) -> list[Any]:
     """Every enum/const value an error (or its anyOf branches) would have accepted."""
     found: list[Any] = []
@@ -155,7 +164,7 @@ def _map(error: ValidationError) -> list[Finding]:
     if kind == "type":
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in ([value] if isinstance(value, str) else value))
         hint = None
-        if isinstance(instance, str) and wanted.endswith("number"):
+        if isinstance(instance, str) and wanted.endswith("number") and _numeric(instance):
             hint = "remove the quotes so YAML reads a number"
         return [Finding("TL102", f"`{_name(path)}` must be {wanted}, not {_show(instance)}", path, hint=hint)]
     if kind in _RANGE:
