@@ -64,12 +64,7 @@ def _only_configs(p: argparse.ArgumentParser) -> None:
                    help="skip named files that are not trainlint configs, as in folders (for pre-commit hooks)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="trainlint", description="Check image-model fine-tuning configs against their presets.")
-    parser.add_argument("--version", action="version", version=f"trainlint {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    check = sub.add_parser("check", help="check configs (files, folders, globs)")
+def _build_check(check: argparse.ArgumentParser) -> None:
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     _selection(check)
     _configuration(check)
@@ -85,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     _only_configs(check)
     _jobs(check)
 
-    fix = sub.add_parser("fix", help="apply safe fixes (classification tag, YAML 1.1-safe numbers)")
+
+def _build_fix(fix: argparse.ArgumentParser) -> None:
     fix.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     _selection(fix)
     _configuration(fix)
@@ -93,21 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     _only_configs(fix)
     _jobs(fix)
 
-    show = sub.add_parser("show", help="the effective config: each value, its source and its ratio to the preset")
-    show.add_argument("config", metavar="CONFIG")
 
-    rule = sub.add_parser("rule", help="explain a rule")
+def _build_rule(rule: argparse.ArgumentParser) -> None:
     rule.add_argument("code", metavar="CODE")
     _configuration(rule)
-    _configuration(sub.add_parser("rules", help="list the rules (with the plugins the configuration allows)"))
 
-    presets = sub.add_parser("presets", help="list the built-in presets, or show one with its sources")
-    presets.add_argument("name", nargs="?", metavar="NAME")
 
-    schema = sub.add_parser("schema", help="print the JSON Schema")
-    schema.add_argument("--schema-version", type=int, default=1, dest="version")
-
-    init = sub.add_parser("init", help="write a new config from a preset, bound to the schema for editors")
+def _build_init(init: argparse.ArgumentParser) -> None:
     init.add_argument("path", nargs="?", metavar="PATH", help="file or folder (default: config.trainlint.yaml)")
     init.add_argument("--preset", metavar="P", help="built-in preset (default: sdxl/style); written pinned")
     init.add_argument("--schema", dest="schema_ref", metavar="URL|PATH",
@@ -115,11 +103,40 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--name", help="the config's name (default: from the file name)")
     init.add_argument("--dataset", default="./data", metavar="DIR", help="dataset folder, relative to the config")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+
+# command -> (help, what adds its arguments); one table for the parser and the dispatch
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "check": ("check configs (files, folders, globs)", _build_check),
+    "fix": ("apply safe fixes (classification tag, YAML 1.1-safe numbers)", _build_fix),
+    "show": ("the effective config: each value, its source and its ratio to the preset",
+             lambda p: p.add_argument("config", metavar="CONFIG")),
+    "rule": ("explain a rule", _build_rule),
+    "rules": ("list the rules (with the plugins the configuration allows)", _configuration),
+    "presets": ("list the built-in presets, or show one with its sources",
+                lambda p: p.add_argument("name", nargs="?", metavar="NAME")),
+    "schema": ("print the JSON Schema",
+               lambda p: p.add_argument("--schema-version", type=int, default=1, dest="version")),
+    "init": ("write a new config from a preset, bound to the schema for editors", _build_init),
+}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `only`, the other commands get no arguments (argparse costs ~10 ms to build them all)."""
+    parser = _Parser(prog="trainlint", description="Check image-model fine-tuning configs against their presets.")
+    parser.add_argument("--version", action="version", version=f"trainlint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (summary, add_arguments) in COMMANDS.items():
+        command = sub.add_parser(name, help=summary)
+        if only in (None, name):
+            add_arguments(command)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    first = next((w for w in words if not w.startswith("-")), None)
+    args = build_parser(first if first in COMMANDS else None).parse_args(argv)
     if args.command is None:
         build_parser().print_help()
         return EXIT_ERROR
