@@ -30,7 +30,7 @@ class Context:
     doc: Document
     config: dict[str, Any]
     catalog: Catalog
-    effective: Effective | None
+    effective: Effective  # rules run only once the preset resolved
     thresholds: dict[str, Any]
 
     def where(self, key: str) -> ConfigPath:

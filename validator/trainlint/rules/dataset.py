@@ -27,8 +27,8 @@ class DatasetPathMissing(Rule):
     files = _CAPTIONED
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        dataset = ctx.effective.dataset if ctx.effective else None
-        if dataset is None or dataset.path is None or dataset.outside:  # TL305 says why it was not looked at
+        dataset = ctx.effective.dataset
+        if dataset.path is None or dataset.outside:  # TL305 says why it was not looked at
             return
         where = ("dataset", "path")
         soft = {"severity": Severity.INFO} if dataset.declared else {}
@@ -57,8 +57,8 @@ class DatasetOutsideRepository(Rule):
     files = _CAPTIONED
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        dataset = ctx.effective.dataset if ctx.effective else None
-        if dataset and dataset.outside:
+        dataset = ctx.effective.dataset
+        if dataset.outside:
             yield finding(self, f"dataset folder {str(ctx.config['dataset']['path'])!r} is outside the repository; "
                           "it was not read", ("dataset", "path"),
                           hint="move the images into the repository, or declare `dataset.images`",
@@ -79,8 +79,8 @@ class ImageCountMismatch(Rule):
     files = _CAPTIONED
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        dataset = ctx.effective.dataset if ctx.effective else None
-        if dataset and dataset.exists and dataset.found and dataset.declared and dataset.found != dataset.declared:
+        dataset = ctx.effective.dataset
+        if dataset.exists and dataset.found and dataset.declared and dataset.found != dataset.declared:
             yield finding(self, f"dataset.images says {dataset.declared} but {dataset.found} images are in "
                           f"{ctx.config['dataset']['path']!r}; the {dataset.found} found are used",
                           ("dataset", "images"), hint=f"set images: {dataset.found}")
@@ -103,8 +103,8 @@ class MissingCaptions(Rule):
     thresholds = {"listed": 3}
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        dataset = ctx.effective.dataset if ctx.effective else None
-        if not dataset or not dataset.uncaptioned:
+        dataset = ctx.effective.dataset
+        if not dataset.uncaptioned:
             return
         names = ", ".join(dataset.uncaptioned[: ctx.thresholds["listed"]])
         more = len(dataset.uncaptioned) - ctx.thresholds["listed"]
@@ -130,7 +130,7 @@ class DatasetSizeUnusual(Rule):
     passes = _VALID
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        if not ctx.effective or not ctx.effective.images:
+        if not ctx.effective.images:
             return
         kind = ctx.effective.preset.training_type
         usual = ctx.catalog.training_types.get(kind, {}).get("dataset_images")

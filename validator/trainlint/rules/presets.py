@@ -76,9 +76,9 @@ class BaseModelMismatch(Rule):
     passes = _VALID
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        preset = ctx.effective.preset if ctx.effective else None
+        preset = ctx.effective.preset
         model = ctx.config.get("base_model")
-        if preset and isinstance(model, str) and model != preset.base_model:
+        if isinstance(model, str) and model != preset.base_model:
             yield finding(self, f"base_model is {model} but preset {preset.ref} is for {preset.base_model}",
                           ("base_model",), hint=f"use a {model} preset, or set base_model: {preset.base_model}")
 
@@ -97,9 +97,9 @@ class TrainingTypeMismatch(Rule):
     passes = _VALID.replace("training_type: style", "training_type: character").replace("sdxl/style", "sdxl/subject")
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        preset = ctx.effective.preset if ctx.effective else None
+        preset = ctx.effective.preset
         kind = ctx.config.get("training_type")
-        if not preset or not isinstance(kind, str) or kind == preset.training_type:
+        if not isinstance(kind, str) or kind == preset.training_type:
             return
         compatible = ctx.catalog.training_types.get(kind, {}).get("compatible_presets", ())
         if preset.training_type not in compatible:
@@ -123,7 +123,7 @@ class ClassificationOutdated(Rule):
     passes = _VALID.replace("classification: sdxl/style", "classification: Custom") + "training:\n  learning_rate_unet: 2.0e-4\n"
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        if ctx.effective is None or not isinstance(ctx.config.get("preset"), str):
+        if not isinstance(ctx.config.get("preset"), str):
             return
         deviations = ctx.effective.deviations()
         if deviations is None:

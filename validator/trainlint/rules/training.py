@@ -39,8 +39,6 @@ class LearningRateAndStepsSameDirection(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         eff = ctx.effective
-        if not eff:
-            return
         lr, steps = eff.ratio("learning_rate_unet"), eff.ratio("steps")
         tol = ctx.thresholds["tolerance"]
         if lr is None or steps is None:
@@ -83,8 +81,8 @@ class TextEncoderRatioRange(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         eff = ctx.effective
-        ratio = eff.values.get("text_encoder_ratio") if eff else None
-        if eff is None or ratio is None:
+        ratio = eff.values.get("text_encoder_ratio")
+        if ratio is None:
             return
         kind = ctx.config.get("training_type") if isinstance(ctx.config.get("training_type"), str) else eff.preset.training_type
         usual = ctx.catalog.training_types.get(kind, {}).get("text_encoder_ratio")
@@ -115,7 +113,7 @@ class StepsPerImageFar(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         eff = ctx.effective
-        if not eff or not ({"steps", "steps_per_image"} & set(eff.overrides)):
+        if not ({"steps", "steps_per_image"} & set(eff.overrides)):
             return
         ratio = eff.ratio("steps")
         if ratio is None or ctx.thresholds["low"] <= ratio <= ctx.thresholds["high"]:
@@ -142,7 +140,7 @@ class LargeDatasetSteps(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         eff, t = ctx.effective, ctx.thresholds
-        if not eff or not eff.images or eff.images <= t["images"]:
+        if not eff.images or eff.images <= t["images"]:
             return
         per_image = eff.per_image(eff.values.get("steps"))
         if per_image is None or per_image <= t["high"]:
@@ -166,7 +164,7 @@ class StepsConflict(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         eff = ctx.effective
-        if not eff or not eff.images or not {"steps", "steps_per_image"} <= set(eff.overrides):
+        if not eff.images or not {"steps", "steps_per_image"} <= set(eff.overrides):
             return
         steps, per_image = eff.overrides["steps"], eff.overrides["steps_per_image"]
         if steps != per_image * eff.images:
@@ -191,8 +189,6 @@ class LargeAdjustment(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         eff, t = ctx.effective, ctx.thresholds
-        if not eff:
-            return
         for key in t["keys"]:
             ratio = eff.ratio(key) if key in eff.overrides else None
             if ratio is None or t["low"] <= ratio <= t["high"]:
@@ -227,8 +223,6 @@ class ExtremeValue(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         eff = ctx.effective
-        if not eff:
-            return
         for key, (low, high) in ctx.thresholds["ranges"].items():
             if key == "steps_per_image":
                 if not ({"steps", "steps_per_image"} & set(eff.overrides)):
@@ -261,8 +255,6 @@ class TextEncoderLrAboveUnet(Rule):
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         eff = ctx.effective
-        if not eff:
-            return
         te, unet = eff.values.get("learning_rate_text_encoder"), eff.values.get("learning_rate_unet")
         if te is not None and unet is not None and te > unet:
             yield finding(self, f"text encoder learning rate {_n(te)} is above the UNet's {_n(unet)}",
