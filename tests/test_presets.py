@@ -74,3 +74,13 @@ def test_preset_outside_the_repository_is_refused(tmp_path):
     with pytest.raises(PresetError) as err:
         resolve("../outside.yaml", repo, repo)
     assert err.value.code == "TL201" and "outside" in str(err.value)
+
+
+def test_preset_files_are_read_with_the_configured_limits(tmp_path):
+    from trainlint.load import Limits
+
+    (tmp_path / "p.yaml").write_text("extends: sdxl/style\ndescription: " + "x" * 300 + "\n")
+    assert resolve("p.yaml", tmp_path, tmp_path).base_model == "sdxl"
+    with pytest.raises(PresetError) as err:
+        resolve("p.yaml", tmp_path, tmp_path, limits=Limits(max_file_bytes=100))
+    assert err.value.code == "TL206" and "larger than 100 bytes" in str(err.value) and "(TL091)" in str(err.value)

@@ -147,7 +147,7 @@ def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: s
         return [], False
     root = settings.root or repo_root(base_dir)
     try:
-        preset = presets_mod.resolve(ref, _preset_dir(ref, base_dir, settings), root)
+        preset = presets_mod.resolve(ref, _preset_dir(ref, base_dir, settings), root, limits=settings.limits)
     except presets_mod.PresetError as exc:
         return [Finding(exc.code, str(exc), ("preset",))], False
     findings: list[Finding] = []

@@ -10,12 +10,15 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .diagnostics import fmt_number
 from .resources import data_dir
+
+if TYPE_CHECKING:
+    from .load import Limits
 
 TRAINING_KEYS = ("steps", "learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio")
 
@@ -151,7 +154,8 @@ def is_file_ref(ref: str) -> bool:
     return ref.endswith((".yaml", ".yml"))
 
 
-def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Path, ...] = ()) -> Preset:
+def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Path, ...] = (),
+            limits: Limits | None = None) -> Preset:
     """Resolve a built-in name or a repository preset file (following `extends`).
 
     `root` bounds where preset files may live: a reference that climbs out of the
@@ -176,13 +180,17 @@ def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Pa
     if not path.is_file():
         code = "TL203" if _chain else "TL201"
         raise PresetError(code, f"preset file {ref!r} not found" + (f" (extended by {_chain[-1].name})" if _chain else ""))
-    from .load import load_file  # local: load imports nothing from here, keep it that way
+    from .load import Limits, load_file  # local: load imports nothing from here, keep it that way
 
-    doc = load_file(path, str(path))
+    doc = load_file(path, str(path), limits or Limits())
     data = doc.data
+    if data is None and doc.findings:  # it did not load: say why (syntax, size, aliases...)
+        first = doc.findings[0]
+        line = f" line {first.span.line + 1}:" if first.span else ""
+        raise PresetError("TL206", f"preset file {ref!r} cannot be read:{line} {first.message} ({first.code})")
     if not isinstance(data, dict) or not isinstance(data.get("extends"), str):
         raise PresetError("TL206", f"preset file {ref!r} is not a preset: it needs `extends: <preset>` and a `training` mapping")
-    parent = resolve(data["extends"], path.parent, root, (*_chain, path))
+    parent = resolve(data["extends"], path.parent, root, (*_chain, path), limits)
     values = dict(parent.values)
     training = data.get("training") or {}
     if not isinstance(training, dict):
