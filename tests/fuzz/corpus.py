@@ -29,8 +29,8 @@ class Case:
     codes: tuple[str, ...]  # every one of these must be reported by `check`
     line: int | None = None  # 1-based line of the first expected code; None: any (file-level)
     exit: int = 1  # `check` exit code
-    # `fix` exit code: 0 nothing it may fix, 2 a file it refuses (unreadable); None: either, for files that
-    # are no config at all (empty, a list, a scalar), where refusing and doing nothing are both right
+    # `fix` exit code: 0 nothing it may fix, 2 a file it refuses (unreadable, or no config at all: empty,
+    # a list, a scalar, a mapping without the marker); None: either
     fix_exit: int | None = 0
     big: bool = False  # takes a noticeable fraction of a second to build (50 MB, 100,000 files)
     text: bytes | None = None  # the config's bytes, for cases that are nothing more
@@ -162,15 +162,15 @@ text_case("key-map", VALID + "? {a: 1}\n: map key\n", "TL004", line=8)
 text_case("key-bool", VALID + "true: yes\n", "TL004", line=8)
 text_case("multiple-documents", VALID + "---\n" + VALID, "TL005", line=9)
 text_case("many-documents", (VALID + "---\n") * 2000, "TL005", line=9, says="2001 YAML documents")
-text_case("empty-file", b"", "TL006", fix_exit=None)
-text_case("whitespace-only", b"\n\n   \n\n", "TL006", fix_exit=None)
+text_case("empty-file", b"", "TL006", fix_exit=2)
+text_case("whitespace-only", b"\n\n   \n\n", "TL006", fix_exit=2)
 text_case("tab-only-line", VALID + "\t\n", "TL001", line=8)
-text_case("comments-only", "# just a comment\n# and another\n", "TL006", fix_exit=None)
-text_case("document-markers-only", "---\n...\n", "TL006", fix_exit=None)
-text_case("root-list", "- " + VALID.replace("\n", "\n  ").rstrip() + "\n", "TL006", line=1, fix_exit=None)
-text_case("root-scalar", "just a string\n", "TL006", line=1, fix_exit=None)
-text_case("root-number", "42\n", "TL006", line=1, fix_exit=None)
-text_case("root-null", "~\n", "TL006", line=1, fix_exit=None)
+text_case("comments-only", "# just a comment\n# and another\n", "TL006", fix_exit=2)
+text_case("document-markers-only", "---\n...\n", "TL006", fix_exit=2)
+text_case("root-list", "- " + VALID.replace("\n", "\n  ").rstrip() + "\n", "TL006", line=1, fix_exit=2)
+text_case("root-scalar", "just a string\n", "TL006", line=1, fix_exit=2)
+text_case("root-number", "42\n", "TL006", line=1, fix_exit=2)
+text_case("root-null", "~\n", "TL006", line=1, fix_exit=2)
 text_case("yaml-directive-1.1", "%YAML 1.1\n---\n" + VALID, exit=0)
 text_case("unknown-directive", "%EVIL rm -rf /\n---\n" + VALID, "TL001", line=1)
 
@@ -179,7 +179,7 @@ text_case("unknown-directive", "%EVIL rm -rf /\n---\n" + VALID, "TL001", line=1)
 PWNED = "trainlint-was-pwned"
 text_case("python-object-apply", VALID + f"name: !!python/object/apply:os.system [touch {PWNED}]\n", "TL003", line=8)
 text_case("python-object-apply-root", f"!!python/object/apply:os.system [touch {PWNED}]\n", "TL003", "TL006", line=1,
-          fix_exit=None)
+          fix_exit=2)
 text_case("python-object-new", VALID + "x: !!python/object/new:subprocess.Popen [[touch, " + PWNED + "]]\n",
           "TL003", line=8)
 text_case("python-name", VALID + "x: !!python/name:os.system\n", "TL003", line=8)
@@ -200,7 +200,7 @@ text_case("log-injection-key", VALID + '"x\\n::error file=a.yaml,line=1::forged"
 text_case("log-injection-value", VALID.replace("base_model: sdxl", 'base_model: "sdxl\\n::add-mask::x\\e[2J"'),
           "TL104", line=2, says="\\x1b[2J")
 text_case("bidi-override-key", VALID + '"\\u202eevil": 1\n', "TL101", line=8, says="\\u202e")
-case("log-injection-file-name", "TL006", line=1, fix_exit=None)(
+case("log-injection-file-name", "TL006", line=1, fix_exit=2)(
     lambda root: write(root, "just text\n", "con\n::error::forged\x1b.yaml"))
 
 # --- numbers ---------------------------------------------------------------------------

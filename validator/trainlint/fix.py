@@ -244,7 +244,7 @@ def fix_file(path: Path, display: str, settings: Settings, write: bool = True) -
     if doc.ok and not is_config(raw, doc):
         raise FixError(NOT_A_CONFIG)
     no_mapping = next((f for f in doc.findings if f.code == "TL006"), None)
-    if no_mapping is not None and doc.text:  # only comments, or a list or a single value at the top
+    if no_mapping is not None:  # empty, only comments, or a list or a single value at the top
         raise FixError(f"not a trainlint config: {no_mapping.message}")
     outcome = fix_document(doc, path.parent, settings)
     if outcome.changed and write:
