@@ -127,17 +127,18 @@ class FixReport:
 
 def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
     """Fix one discovered file (write it, or compute its diff); files found in folders must look like configs."""
-    from .engine import looks_like_config, outside_repository
+    from .engine import read_candidate
     from .fix import FixError, fix_file
-    from .load import read_head
 
     target, settings, write = item
     try:
-        if not target.explicit and outside_repository(target.path, settings):
-            return FixReport(target.display)
-        if not target.explicit and not looks_like_config(read_head(target.path, settings.limits)[:65536]):
-            return FixReport(target.display)
-        outcome = fix_file(target.path, target.display, settings, write=write)
+        candidate = read_candidate(target.path, settings, target.explicit)
+    except OSError as exc:
+        return FixReport(target.display, error=f"cannot read: {exc.strerror or exc}")
+    if candidate is None:
+        return FixReport(target.display)
+    try:
+        outcome = fix_file(target.path, target.display, settings, write=write, raw=candidate[0])
     except (FixError, OSError) as exc:
         return FixReport(target.display, error=str(exc))
     return FixReport(target.display, outcome.changed, outcome.diff() if outcome.changed and not write else "")

@@ -238,12 +238,11 @@ def _show_settings(args: argparse.Namespace, resolver: Resolver, out: TextIO) ->
     """Which configuration file wins for each file, and what it resolves to (with the command line on top)."""
     from .api import with_settings
     from .config import describe
-    from .engine import looks_like_config
-    from .load import read_head
+    from .engine import read_candidate
 
-    def considered(target: Target, settings: Settings) -> bool:  # as a check would: named, or looks like a config
+    def considered(target: Target, settings: Settings) -> bool:  # as a check would decide
         try:
-            return target.explicit or looks_like_config(read_head(target.path, settings.limits)[:65536])
+            return read_candidate(target.path, settings, target.explicit) is not None
         except OSError:
             return True  # the check would report it: show what it would be checked with
 

@@ -87,16 +87,25 @@ def _repo_root(start: Path, cwd: str) -> Path:
     return here if start.is_relative_to(here) else start
 
 
-def check_file(path: Path, display: str, settings: Settings, explicit: bool = True) -> FileResult:
+def read_candidate(path: Path, settings: Settings, explicit: bool) -> tuple[bytes, bool] | None:
+    """The file's bytes and whether they carry the config marker; None for a file found by a
+    folder search that is not ours to read (a symlink out of the repository) or not a config.
+    One read serves the decision and the check or fix that follows. OSError propagates."""
     if not explicit and outside_repository(path, settings):
-        return FileResult(display, skipped=True)
+        return None
+    raw = read_head(path, settings.limits)
+    marked = looks_like_config(raw[:65536])
+    return (raw, marked) if explicit or marked else None
+
+
+def check_file(path: Path, display: str, settings: Settings, explicit: bool = True) -> FileResult:
     try:
-        raw = read_head(path, settings.limits)
+        candidate = read_candidate(path, settings, explicit)
     except OSError as exc:
         raise UsageError(printable(f"{display}: cannot read: {exc.strerror or exc}")) from None
-    marked = looks_like_config(raw[:65536])
-    if not explicit and not marked:
+    if candidate is None:
         return FileResult(display, skipped=True)
+    raw, marked = candidate
     doc = load_bytes(raw, display, settings.limits)
     if doc.ok and not (marked or is_config(raw, doc)):  # named explicitly: one clear finding, not a pile of schema errors
         return FileResult(display, _place(doc, [not_a_config()], settings), doc)

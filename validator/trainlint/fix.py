@@ -234,10 +234,13 @@ def encode(doc: Document, text: str) -> bytes:
     return (_BOM.get(doc.encoding, b"") if doc.bom else b"") + text.encode(doc.encoding)
 
 
-def fix_file(path: Path, display: str, settings: Settings, write: bool = True) -> FixOutcome:
-    """Fix one file on disk; FixError (file untouched) for anything that is not safe to rewrite."""
+def fix_file(path: Path, display: str, settings: Settings, write: bool = True, raw: bytes | None = None) -> FixOutcome:
+    """Fix one file on disk; FixError (file untouched) for anything that is not safe to rewrite.
+
+    `raw` is the file as the caller already read it: the write later refuses a file that
+    no longer holds exactly these bytes."""
     try:
-        raw = read_head(path, settings.limits)
+        raw = read_head(path, settings.limits) if raw is None else raw
     except OSError as exc:
         raise FixError(f"cannot read: {exc.strerror or exc}") from None
     doc = load_bytes(raw, display, settings.limits)
