@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..diagnostics import Finding, Severity
+from ..effective import Dataset
 from .base import Context, Rule, finding
 from .syntax import _VALID
 
 _WITH_PATH = _VALID.replace("  images: 24", "  path: ./data")
 _CAPTIONED = {f"data/{i:02}.png": "" for i in range(12)} | {f"data/{i:02}.txt": "a watercolor landscape" for i in range(12)}
+
+
+def _info_when_declared(dataset: Dataset) -> dict[str, Severity]:
+    """A folder that cannot be counted matters less when `dataset.images` says how many images there are."""
+    return {"severity": Severity.INFO} if dataset.declared else {}
 
 
 class DatasetPathMissing(Rule):
@@ -31,7 +37,7 @@ class DatasetPathMissing(Rule):
         if dataset.path is None or dataset.outside:  # TL305 says why it was not looked at
             return
         where = ("dataset", "path")
-        soft = {"severity": Severity.INFO} if dataset.declared else {}
+        soft = _info_when_declared(dataset)
         if not dataset.exists:
             yield finding(self, f"dataset folder {str(ctx.config['dataset']['path'])!r} not found", where,
                           hint="fix the path (it is relative to this file), or declare `dataset.images`", **soft)
@@ -62,7 +68,7 @@ class DatasetOutsideRepository(Rule):
             yield finding(self, f"dataset folder {str(ctx.config['dataset']['path'])!r} is outside the repository; "
                           "it was not read", ("dataset", "path"),
                           hint="move the images into the repository, or declare `dataset.images`",
-                          **({"severity": Severity.INFO} if dataset.declared else {}))
+                          **_info_when_declared(dataset))
 
 
 class ImageCountMismatch(Rule):
