@@ -154,19 +154,14 @@ def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: s
     ref = config.get("preset")
     if not isinstance(ref, str) or ("preset",) in schema_paths:
         return [], False
-    root = settings.root or repo_root(base_dir)
     try:
-        preset = presets_mod.resolve(ref, _preset_dir(ref, base_dir, settings), root, limits=settings.limits)
+        eff = effective_config(config, base_dir, settings, schema_paths)
     except presets_mod.PresetError as exc:
         return [Finding(exc.code, str(exc), ("preset",))], False
     findings: list[Finding] = []
-    dataset = effective_mod.scan_dataset(config.get("dataset"), base_dir, settings.limits.max_dataset_files, root)
-    if dataset.truncated:
+    if eff.dataset.truncated:
         findings.append(Finding("TL094", f"dataset folder has more than {settings.limits.max_dataset_files:,} "
                                 "entries; images not counted", ("dataset", "path")))
-    training = config.get("training")
-    clean = {k: v for k, v in training.items() if ("training", k) not in schema_paths} if isinstance(training, dict) else {}
-    eff = effective_mod.build({**config, "training": clean}, preset, dataset)
     overrides = settings.thresholds
     ctx = Context(doc, config, presets_mod.catalog(), eff, {})  # one per file; each rule gets its thresholds
     for rule in iter_rules():
@@ -175,6 +170,19 @@ def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: s
         ctx.thresholds = {**rule.thresholds, **overrides[rule.code]} if rule.code in overrides else dict(rule.thresholds)
         findings.extend(plugins_mod.run_rule(rule, ctx))
     return findings, True
+
+
+def effective_config(config: dict, base_dir: Path, settings: Settings,
+                     skip: set[tuple] | frozenset[tuple] = frozenset()) -> effective_mod.Effective:
+    """Resolve the preset, count the dataset, overlay the config's training values (but those at
+    `skip`, which the schema layer reported); PresetError when the preset cannot be used."""
+    ref = config["preset"]
+    root = settings.root or repo_root(base_dir)
+    preset = presets_mod.resolve(ref, _preset_dir(ref, base_dir, settings), root, limits=settings.limits)
+    dataset = effective_mod.scan_dataset(config.get("dataset"), base_dir, settings.limits.max_dataset_files, root)
+    training = config.get("training")
+    clean = {k: v for k, v in training.items() if ("training", k) not in skip} if isinstance(training, dict) else {}
+    return effective_mod.build({**config, "training": clean}, preset, dataset)
 
 
 def _preset_dir(ref: str, base_dir: Path, settings: Settings) -> Path:

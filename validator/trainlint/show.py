@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import TextIO
 
 from .diagnostics import fmt_number
-from .engine import UsageError, check_file, repo_root
-from .effective import build, scan_dataset
-from .presets import TRAINING_KEYS, PresetError, catalog, resolve
+from .engine import UsageError, effective_config
+from .load import load_file
+from .presets import TRAINING_KEYS, PresetError, catalog
 from .settings import Settings
 
 
@@ -26,17 +26,15 @@ def render_effective(path: Path, out: TextIO) -> int:
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     settings = Settings()
-    result = check_file(path, str(path), settings)
-    doc = result.document
-    if doc is None or not doc.ok or not isinstance(doc.data.get("preset"), str):
+    doc = load_file(path, str(path), settings.limits)
+    if not doc.ok or not isinstance(doc.data.get("preset"), str):
         raise UsageError(f"{path}: cannot show the effective config; run `trainlint check {path}` for the problems")
     config = doc.data
     try:
-        preset = resolve(config["preset"], path.parent, repo_root(path.parent))
+        eff = effective_config(config, path.parent, settings)
     except PresetError as exc:
         raise UsageError(f"{path}: {exc}") from None
-    dataset = scan_dataset(config.get("dataset"), path.parent, settings.limits.max_dataset_files, repo_root(path.parent))
-    eff = build(config, preset, dataset)
+    preset, dataset = eff.preset, eff.dataset
     where = f"counted in {config['dataset']['path']}" if dataset.exists and not dataset.truncated else "declared"
     deviations = eff.deviations()
     out.write(f"config          {path}\n")
