@@ -87,7 +87,7 @@ def render_preset(name: str, out: TextIO) -> int:
         if spec is None:
             continue
         source = cat.sources.get(spec.source or "", {})
-        label = " (community)" if source.get("community") else ""
+        label = " (community)" if cat.is_community(spec.source) else ""
         out.write(f"{key}: {spec.describe()}\n    source{label}: {source.get('title', spec.source)}\n")
         if source.get("url"):
             out.write(f"    {source['url']}\n")
