@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from trainlint import load
 from trainlint.load import Limits, load_text
 
 
@@ -66,6 +67,37 @@ def test_depth_limit_is_a_setting():
     text = "a: " + "[" * 10 + "]" * 10 + "\n"
     assert load_text(text).findings == []
     assert [f.code for f in load_text(text, limits=Limits(max_depth=5)).findings] == ["TL093"]
+
+
+_AT_THE_LIMITS = [
+    ("a: [" + ", ".join(["1"] * 12) + "]\nb: on\n", Limits(max_nodes=10)),  # too many values, no alias
+    ("a: [" + ", ".join(["1"] * 7) + "]\nb: on\n", Limits(max_nodes=10)),  # just inside
+    ("a: " + "[" * 8 + "]" * 8 + "\nb: on\n", Limits(max_depth=5)),  # too deep, no alias
+    ("? [[[[[[1]]]]]]\n: x\nb: on\n", Limits(max_depth=4)),  # a deep collection as a key
+    ("? [1, 2, 3, 4, 5, 6, 7, 8, 9]\n: x\nb: 1\n", Limits(max_nodes=10)),  # a big one
+    ("? [1]\n: x\nb: on\nb: 2\n", Limits()),  # a small one, with other findings around it
+    ("a:\n  b:\n    c: [1, 2]\n", Limits(max_nodes=9, max_depth=4)),  # exactly at both limits
+    ("a:\n  b:\n    c: [1, 2]\n", Limits(max_nodes=8)),
+    ("a:\n  b:\n    c: [1, 2]\n", Limits(max_depth=3)),
+]
+
+
+@pytest.mark.parametrize(("text", "limits"), _AT_THE_LIMITS)
+def test_a_file_without_aliases_is_measured_while_built_with_the_same_outcome(text, limits, monkeypatch):
+    """A file that may hold aliases is measured before it is built; one without is counted
+    while it is built. Both ways must give exactly the same document."""
+    fast = load_text(text, limits=limits)
+    monkeypatch.setattr(load, "_may_have_aliases", lambda text: True)
+    thorough = load_text(text, limits=limits)
+    assert (fast.findings, fast.data, fast.spans, fast.reported) == (
+        thorough.findings, thorough.data, thorough.spans, thorough.reported)
+
+
+def test_a_file_exactly_at_the_limits_loads():
+    text = "a:\n  b:\n    c: [1, 2]\n"  # 9 nodes (keys included), the list items 4 levels deep
+    assert load_text(text, limits=Limits(max_nodes=9, max_depth=4)).findings == []
+    assert [f.code for f in load_text(text, limits=Limits(max_nodes=8)).findings] == ["TL092"]
+    assert [f.code for f in load_text(text, limits=Limits(max_depth=3)).findings] == ["TL093"]
 
 
 def test_syntax_error_has_position():

@@ -89,8 +89,7 @@ def with_settings(paths: Iterable[str], settings: Settings | None = None, only_c
     if settings is not None:
         return [(t, settings) for t in targets]
     resolver = resolver or Resolver()
-    return [(t, resolver.settings_for(t.path)) for t in targets
-            if not resolver.config_for(t.path).excludes(t.path, t.explicit)]
+    return [(t, found) for t in targets if (found := resolver.lookup(t.path, t.explicit, t.real)) is not None]
 
 
 def warm_up() -> None:

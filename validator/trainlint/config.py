@@ -76,25 +76,25 @@ class Config:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
 
-    def settings_for(self, path: Path) -> Settings:
+    def settings_for(self, path: Path, real: str | None = None) -> Settings:
         if not self.per_file_ignores:
             return self.settings  # the same object for every file: its memoised rule selection is reused
-        rel = _relative(path, self.base)
+        rel = _relative(real or real_path(path), self.base)
         codes = tuple(c for pattern, listed in self.per_file_ignores if _matches(rel, pattern) for c in listed)
         return dataclasses.replace(self.settings, file_ignore=codes) if codes else self.settings
 
-    def excludes(self, path: Path, explicit: bool) -> bool:
+    def excludes(self, path: Path, explicit: bool, real: str | None = None) -> bool:
         """Exclude globs skip any file, named or found; include globs only narrow what folder searches find."""
         if not self.exclude and (explicit or not self.include):
             return False
-        rel = _relative(path, self.base)
+        rel = _relative(real or real_path(path), self.base)
         if any(_matches(rel, pattern) for pattern in self.exclude):
             return True
         return not explicit and bool(self.include) and not any(_matches(rel, p) for p in self.include)
 
 
-def _relative(path: Path, base: Path) -> str:
-    resolved = Path(real_path(path))
+def _relative(real: str, base: Path) -> str:
+    resolved = Path(real)
     try:
         return resolved.relative_to(base).as_posix()
     except ValueError:
@@ -133,21 +133,31 @@ class Resolver:
                 raise ConfigError(f"{config_file}: no such configuration file")
             self._fixed = self._load(config_file.resolve(), required=True)
 
-    def config_for(self, path: Path) -> Config:
+    def config_for(self, path: Path, real: str | None = None) -> Config:
+        """The configuration of a file; `real` is its real path when the caller knows it already."""
         if self._fixed is not None:
             return self._fixed
-        real = os.path.dirname(real_path(path))
-        config = self._by_real_folder.get(real)
+        real_folder = os.path.dirname(real or real_path(path))
+        config = self._by_real_folder.get(real_folder)
         if config is None:
-            folder = Path(real)
+            folder = Path(real_folder)
             if folder not in self._by_folder:
                 self._by_folder[folder] = self._discover(folder)
-            config = self._by_real_folder[real] = self._by_folder[folder]
+            config = self._by_real_folder[real_folder] = self._by_folder[folder]
         return config
 
-    def settings_for(self, path: Path) -> Settings:
+    def settings_for(self, path: Path, real: str | None = None) -> Settings:
         """The file's settings; one object per configuration, so what it memoises serves every file."""
-        base = self.config_for(path).settings_for(path)
+        real = real or real_path(path)
+        return self._applied_to(self.config_for(path, real).settings_for(path, real))
+
+    def lookup(self, path: Path, explicit: bool, real: str | None = None) -> Settings | None:
+        """The file's settings, or None when its configuration's globs leave it out."""
+        real = real or real_path(path)
+        config = self.config_for(path, real)
+        return None if config.excludes(path, explicit, real) else self._applied_to(config.settings_for(path, real))
+
+    def _applied_to(self, base: Settings) -> Settings:
         held = self._applied.get(id(base))
         if held is None or held[0] is not base:  # holding `base` keeps its id from being reused
             held = self._applied[id(base)] = (base, self.overrides.apply(base))

@@ -24,14 +24,35 @@ class Target:
     path: Path
     display: str
     explicit: bool
+    real: str  # the real path, worked out once here for de-duplication and reused to find the configuration
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith(YAML_SUFFIXES):
-                yield Path(folder) / name
+def _walk(folder: str, real: str) -> Iterator[tuple[Path, str]]:
+    """YAML files below `folder`, in sorted order (a folder's files, then its sub-folders), each
+    with its real path. `real` is the folder's own: below it, a name that is no symlink adds
+    itself to its folder's real path, so only symlinks cost a resolve. Symlinked folders are
+    not entered; unreadable folders are passed over, as `os.walk` does; depth costs no recursion."""
+    pending = [(folder, real)]
+    while pending:
+        folder, real = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue
+        below = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            link = entry.is_symlink()
+            if is_dir:
+                if not link and entry.name not in SKIP_DIRS and not entry.name.startswith("."):
+                    below.append((entry.path, os.path.join(real, entry.name)))
+            elif entry.name.endswith(YAML_SUFFIXES):
+                yield Path(entry.path), real_path(entry.path) if link else os.path.join(real, entry.name)
+        pending.extend(reversed(below))
 
 
 def discover(args: list[str], only_configs: bool = False) -> list[Target]:
@@ -43,11 +64,11 @@ def discover(args: list[str], only_configs: bool = False) -> list[Target]:
     seen: set[str] = set()
     out: list[Target] = []
 
-    def add(path: Path, explicit: bool) -> None:
-        key = real_path(path)
+    def add(path: Path, explicit: bool, key: str | None = None) -> None:
+        key = key or real_path(path)
         if key not in seen:
             seen.add(key)
-            out.append(Target(path, os.path.normpath(str(path)), explicit))
+            out.append(Target(path, os.path.normpath(str(path)), explicit, key))
 
     for arg in args:
         path = Path(arg)
@@ -60,13 +81,13 @@ def discover(args: list[str], only_configs: bool = False) -> list[Target]:
             for match in matches:
                 m = Path(match)
                 if m.is_dir():
-                    for found in _walk(m):
-                        add(found, False)
+                    for found, real in _walk(match, real_path(match)):
+                        add(found, False, real)
                 elif m.name.endswith(YAML_SUFFIXES):
                     add(m, False)
         elif path.is_dir():
-            for found in _walk(path):
-                add(found, False)
+            for found, real in _walk(arg, real_path(arg)):
+                add(found, False, real)
         elif path.exists() or path.is_symlink():
             add(path, not only_configs)
         else:

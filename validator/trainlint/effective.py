@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .paths import is_inside
 from .presets import TRAINING_KEYS, Preset
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
@@ -49,13 +50,11 @@ def scan_dataset(raw: Any, base_dir: Path, max_files: int, root: Path | None = N
     path = base_dir / rel
     if root is not None:
         try:
-            inside = path.resolve().is_relative_to(root.resolve())
+            inside = is_inside(path, root)
         except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
             return Dataset(declared=declared, path=path)
         if not inside:
             return Dataset(declared=declared, path=path, outside=True)
-    if not path.is_dir():
-        return Dataset(declared=declared, path=path)
     images: list[str] = []
     texts: set[str] = set()
     seen = 0
@@ -71,7 +70,7 @@ def scan_dataset(raw: Any, base_dir: Path, max_files: int, root: Path | None = N
                     images.append(entry.name)
                 elif suffix == ".txt":
                     texts.add(stem)
-    except OSError:
+    except OSError:  # missing, not a folder, unreadable: the count comes from `images`
         return Dataset(declared=declared, path=path)
     uncaptioned = tuple(sorted(n for n in images if os.path.splitext(n)[0] not in texts))
     return Dataset(declared, path, True, len(images), uncaptioned)

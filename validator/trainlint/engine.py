@@ -9,8 +9,11 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 from . import effective as effective_mod
 from . import plugins as plugins_mod
@@ -113,7 +116,14 @@ def check_file(path: Path, display: str, settings: Settings, explicit: bool = Tr
 
 
 def outside_repository(path: Path, settings: Settings) -> bool:
-    """A file found by a folder search that is a symlink out of the repository (or a loop): neither read nor fixed."""
+    """A file found by a folder search that is a symlink out of the repository (or a loop): neither read nor fixed.
+
+    A file that is no symlink lies in its own folder, and the repository root is that
+    real folder or one above it (see `repo_root`): only a symlink, or a root set from
+    outside, needs its real path worked out, so the common case costs one `lstat`.
+    """
+    if settings.root is None and not os.path.islink(path):
+        return False
     return not _inside(path, settings.root or repo_root(path.parent))
 
 
@@ -162,14 +172,26 @@ def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: s
     if eff.dataset.truncated:
         findings.append(Finding("TL094", f"dataset folder has more than {settings.limits.max_dataset_files:,} "
                                 "entries; images not counted", ("dataset", "path")))
-    overrides = settings.thresholds
     ctx = Context(doc, config, presets_mod.catalog(), eff, {})  # one per file; each rule gets its thresholds
-    for rule in iter_rules():
-        if rule.stage != "rules" or not settings.enabled(rule.code):
-            continue
-        ctx.thresholds = {**rule.thresholds, **overrides[rule.code]} if rule.code in overrides else dict(rule.thresholds)
+    for rule, thresholds in _rules_to_run(settings):
+        ctx.thresholds = thresholds
         findings.extend(plugins_mod.run_rule(rule, ctx))
     return findings, True
+
+
+def _rules_to_run(settings: Settings) -> list[tuple[type[Rule], Mapping[str, Any]]]:
+    """The enabled rules of the rules stage, in code order, each with its thresholds (the rule's
+    own under the configuration's), worked out once per settings object and set of registered
+    rules rather than once per file. Read-only: a rule cannot change what the next file sees."""
+    registered = tuple(Rule.registry)
+    memo = settings.__dict__.get("_rules_memo")  # not a field: eq and repr ignore it, as for `enabled`
+    if memo is None or memo[0] != registered:
+        overrides = settings.thresholds
+        memo = settings.__dict__["_rules_memo"] = (registered, [
+            (rule, MappingProxyType({**rule.thresholds, **overrides.get(rule.code, {})}))
+            for rule in iter_rules() if rule.stage == "rules" and settings.enabled(rule.code)
+        ])
+    return memo[1]
 
 
 def effective_config(config: dict, base_dir: Path, settings: Settings,

@@ -77,14 +77,27 @@ _RESOLVERS: list[tuple[str, str, str]] = [
 ]
 
 
-class _Loader(yaml.CSafeLoader):
-    """libyaml parser + composer; only the implicit resolvers are replaced (YAML 1.2)."""
-
-    yaml_implicit_resolvers: dict = {}
-
-
+# first character of a plain scalar -> the (tag, pattern) pairs it may match, in order
+_BY_FIRST: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 for _name, _regex, _first in _RESOLVERS:
-    _Loader.add_implicit_resolver(_CORE + _name, re.compile(_regex), list(_first) + ([""] if _name == "null" else []))
+    for _ch in [*_first, *([""] if _name == "null" else [])]:
+        _BY_FIRST.setdefault(_ch, []).append((_CORE + _name, re.compile(_regex)))
+_STR, _SEQ, _MAP = _CORE + "str", _CORE + "seq", _CORE + "map"
+
+
+class _Loader(yaml.CSafeLoader):
+    """libyaml parser + composer with YAML 1.2 core-schema resolution."""
+
+    def resolve(self, kind: type[Node], value: str | None, implicit: tuple[bool, bool]) -> str:
+        """What PyYAML's resolver does for our table (no path resolvers, no wildcard), minus its
+        generality: libyaml's composer calls this for every node of every file."""
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, pattern in _BY_FIRST.get(value[:1], ()):  # type: ignore[index]
+                    if pattern.match(value):  # type: ignore[arg-type]
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
 
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 _YAML11 = yaml.resolver.Resolver()
@@ -92,9 +105,9 @@ _YAML11_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _YAML11_FIRST = frozenset(ch for ch in _YAML11.yaml_implicit_resolvers if ch)
 
 
-def _span(node: Node) -> Span:
+def _span(node: Node, _new: Any = tuple.__new__) -> Span:
     s, e = node.start_mark, node.end_mark
-    return Span(s.line, s.column, e.line, e.column, s.index, e.index)
+    return _new(Span, (s.line, s.column, e.line, e.column, s.index, e.index))  # Span(...) without its Python-level __new__
 
 
 class _Limit(Exception):
@@ -135,17 +148,32 @@ def _measure(root: Node, limits: Limits) -> None:
     size(root, 0)
 
 
-class _Builder:
-    """Turns composed nodes into plain data and records spans and loader findings."""
+class _Unmeasured(Exception):
+    """The builder, counting on its own, reached a limit or a collection used as a key."""
 
-    def __init__(self, doc: Document) -> None:
+
+class _Builder:
+    """Turns composed nodes into plain data and records spans and loader findings.
+
+    Given `limits` (only for a document without aliases, where every node is visited
+    once), it counts nodes and depth itself and raises _Unmeasured at a limit, so the
+    usual file needs no separate measuring pass.
+    """
+
+    def __init__(self, doc: Document, limits: Limits | None = None) -> None:
         self.doc = doc
+        self.limits = limits
+        self.nodes = 0
 
     def report(self, code: str, message: str, node: Node, path: ConfigPath, **extra: Any) -> None:
         self.doc.findings.append(Finding(code, message, span=_span(node), **extra))
         self.doc.reported.add(path)
 
     def build(self, node: Node, path: ConfigPath) -> Any:
+        if self.limits is not None:
+            self.nodes += 1 + (len(node.value) if isinstance(node, MappingNode) else 0)  # a mapping's keys count too
+            if self.nodes > self.limits.max_nodes or len(path) > self.limits.max_depth:
+                raise _Unmeasured
         if node.tag not in _ALLOWED_TAGS:
             self.report("TL003", f"tag {node.tag!r} is not allowed: trainlint configs hold plain data only", node, path)
             return _Refused(node.tag)
@@ -164,6 +192,8 @@ class _Builder:
         first_seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not (isinstance(key_node, ScalarNode) and key_node.tag == _CORE + "str"):
+                if self.limits is not None and not isinstance(key_node, ScalarNode):
+                    raise _Unmeasured  # its nodes count too: measured the thorough way
                 shown = key_node.value if isinstance(key_node, ScalarNode) else type(key_node).__name__[:-4].lower()
                 self.report("TL004", f"key {shown!r} is not a string: keys are names like `steps`", key_node, path)
                 continue
@@ -449,17 +479,41 @@ def _compose_and_build(doc: Document, limits: Limits) -> None:
         ))
     root = nodes[0]
     try:
-        _measure(root, limits)
+        data = _build(doc, root, limits)
     except _Limit as exc:
+        doc.spans.clear()
         doc.findings.append(Finding(exc.code, exc.message, span=_span(exc.node)))
         return
-    doc.spans[()] = (None, _span(root))
-    data = _Builder(doc).build(root, ())
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
         doc.findings.append(Finding("TL006", f"the document is {kind}, not a mapping of config keys", span=_span(root)))
         return
     doc.data = data
+
+
+def _may_have_aliases(text: str) -> bool:
+    return "*" in text  # an alias is written `*name`
+
+
+def _build(doc: Document, root: Node, limits: Limits) -> Any:
+    """The data of the root node; _Limit when it is too big or too deep.
+
+    Aliases could make a few nodes expand into billions, so a document with any `*`
+    is measured before anything is built; one without is measured while it is built,
+    and measured the thorough way (exact finding and position) only if that trips.
+    """
+    if not _may_have_aliases(doc.text):
+        before = len(doc.findings)
+        doc.spans[()] = (None, _span(root))
+        try:
+            return _Builder(doc, limits).build(root, ())
+        except _Unmeasured:
+            del doc.findings[before:]
+            doc.spans.clear()
+            doc.reported.clear()
+    _measure(root, limits)
+    doc.spans[()] = (None, _span(root))
+    return _Builder(doc).build(root, ())
 
 
 _BREAK = re.compile(r"\r\n|\r|\n")

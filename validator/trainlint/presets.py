@@ -18,7 +18,7 @@ from .diagnostics import fmt_number
 from .resources import data_dir
 
 if TYPE_CHECKING:
-    from .load import Limits
+    from .load import Document, Limits
 
 TRAINING_KEYS = ("steps", "learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio")
 
@@ -180,9 +180,7 @@ def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Pa
     if not path.is_file():
         code = "TL203" if _chain else "TL201"
         raise PresetError(code, f"preset file {ref!r} not found" + (f" (extended by {_chain[-1].name})" if _chain else ""))
-    from .load import Limits, load_file  # local: load imports nothing from here, keep it that way
-
-    doc = load_file(path, str(path), limits or Limits())
+    doc = _load_preset_file(path, _stamp(path), limits)
     data = doc.data
     if data is None and doc.findings:  # it did not load: say why (syntax, size, aliases...)
         first = doc.findings[0]
@@ -205,3 +203,20 @@ def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Pa
         base_model=parent.base_model, training_type=parent.training_type, values=values,
         note=data.get("description") if isinstance(data.get("description"), str) else None, origin=str(path),
     )
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    try:
+        info = path.stat()
+    except OSError:  # gone meanwhile: loading it says so
+        return -1, -1, -1
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+@functools.lru_cache(maxsize=256)
+def _load_preset_file(path: Path, stamp: tuple[int, int, int], limits: Limits | None) -> Document:
+    """A preset file is read and parsed once while it stays the same (`stamp`), not once per config
+    that extends it; the loaded document is only read from, never changed."""
+    from .load import Limits, load_file  # local: load imports nothing from here, keep it that way
+
+    return load_file(path, str(path), limits or Limits())

@@ -35,6 +35,10 @@ class Settings:
     # the configuration file these settings came from, for messages (None: defaults / command line)
     config_file: Path | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Fields only: what is memoised on a settings object (`_`-names) is rebuilt where it is used."""
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
     def enabled(self, code: str) -> bool:
         """Whether findings of this code are reported; memoised, as every rule of every file asks."""
         memo: dict[str, bool] = self.__dict__.setdefault("_enabled_memo", {})  # not a field: eq, repr ignore it

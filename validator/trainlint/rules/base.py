@@ -11,7 +11,7 @@ suppressions and documentation treat every finding alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -31,7 +31,7 @@ class Context:
     config: dict[str, Any]
     catalog: Catalog
     effective: Effective  # rules run only once the preset resolved
-    thresholds: dict[str, Any]
+    thresholds: Mapping[str, Any]
 
     def where(self, key: str) -> ConfigPath:
         """Point at `training.<key>` when the config sets it, else at the `preset` that supplied it."""
