@@ -4,7 +4,6 @@ read the same way by an independent validator (check-jsonschema) as by trainlint
 from __future__ import annotations
 
 import copy
-import dataclasses
 import fnmatch
 import json
 import re
@@ -88,8 +87,7 @@ def test_training_keys_list_the_default_of_every_preset(key):
 def test_preset_defaults_follow_the_catalog_when_it_changes():
     cat = copy.deepcopy(catalog())
     style = cat.presets["sdxl/style"][1]
-    cat.presets["sdxl/style"][1] = dataclasses.replace(
-        style, values={**style.values, "text_encoder_ratio": ValueSpec(value=0.2)})
+    cat.presets["sdxl/style"][1] = style._replace(values={**style.values, "text_encoder_ratio": ValueSpec(value=0.2)})
     regenerated = fill(copy.deepcopy(SCHEMA), cat)
     shown = regenerated["properties"]["training"]["properties"]["text_encoder_ratio"]["markdownDescription"]
     assert "| `sdxl/style` | 0.2 |" in shown

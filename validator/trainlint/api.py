@@ -10,9 +10,8 @@ in-process: starting workers would cost more than it saves.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from .config import Resolver
 from .discovery import Target, discover
@@ -114,8 +113,7 @@ def check_paths(paths: Iterable[str], settings: Settings | None = None, jobs: in
     return map_in_order(check_target, with_settings(paths, settings, only_configs, resolver), jobs, warm_up)
 
 
-@dataclass(frozen=True)
-class FixReport:
+class FixReport(NamedTuple):
     """What fixing one file did, small enough to send back from a worker."""
 
     display: str

@@ -15,14 +15,12 @@ a `ConfigError` naming the file, the line and the key (exit code 2), never a sil
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 from .diagnostics import Severity
 from .engine import UsageError
@@ -31,7 +29,7 @@ from .paths import real_path
 from .settings import Settings
 
 NAMES = (".trainlint.toml", "trainlint.toml", "pyproject.toml")
-LIMIT_KEYS = {f.name.replace("_", "-"): f.name for f in dataclasses.fields(Limits)}
+LIMIT_KEYS = {name.replace("_", "-"): name for name in Limits._fields}
 
 
 class ConfigError(UsageError):
@@ -46,8 +44,7 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-@dataclass(frozen=True)
-class Overrides:
+class Overrides(NamedTuple):
     """What the command line says on top of the configuration files."""
 
     select: tuple[str, ...] | None = None
@@ -56,8 +53,7 @@ class Overrides:
     fail_on: Severity | None = None
 
     def apply(self, settings: Settings) -> Settings:
-        return dataclasses.replace(
-            settings,
+        return settings.replace(
             select=self.select if self.select is not None else settings.select,
             extend_select=settings.extend_select + self.extend_select,
             ignore=settings.ignore + self.ignore,
@@ -65,8 +61,7 @@ class Overrides:
         )
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """One configuration file, parsed and checked; `settings_for` specialises it to a file."""
 
     file: Path | None
@@ -81,7 +76,7 @@ class Config:
             return self.settings  # the same object for every file: its memoised rule selection is reused
         rel = _relative(real or real_path(path), self.base)
         codes = tuple(c for pattern, listed in self.per_file_ignores if _matches(rel, pattern) for c in listed)
-        return dataclasses.replace(self.settings, file_ignore=codes) if codes else self.settings
+        return self.settings.replace(file_ignore=codes) if codes else self.settings
 
     def excludes(self, path: Path, explicit: bool, real: str | None = None) -> bool:
         """Exclude globs skip any file, named or found; include globs only narrow what folder searches find."""
@@ -269,12 +264,12 @@ _KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity", "f
          "include", "exclude", "preset-paths", "plugins", *LIMIT_KEYS)
 
 
-@dataclass
 class _Reader:
     """Type checks with messages that name the file, the line of the key and the key."""
 
-    path: Path
-    _lines: list[str] = field(default_factory=list)
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lines: list[str] = []
 
     def fail(self, key: str, message: str) -> NoReturn:
         if not self._lines:

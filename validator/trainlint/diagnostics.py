@@ -1,5 +1,9 @@
 """The records that flow from the checks to the reporters and the fixer.
 
+Records are named tuples rather than dataclasses: they are immutable all the same,
+and a pre-commit hook pays for every class definition at start-up, where the
+`dataclasses` machinery (and the `inspect` it imports) costs more than checking a file.
+
 Checks never print: they return `Finding`s located by a path in the config, and the
 engine resolves each path to a line and column once, from the positions the loader
 kept (cfn-lint's habit). Reporters only ever see `Diagnostic`s.
@@ -8,7 +12,6 @@ kept (cfn-lint's habit). Reporters only ever see `Diagnostic`s.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 
@@ -34,8 +37,7 @@ class Severity(enum.IntEnum):
 class Span(NamedTuple):
     """A stretch of the source text: 0-based line/column plus character offsets.
 
-    A named tuple, not a dataclass: the loader makes two for every key and value of
-    every file, and a frozen dataclass costs four times as much to build.
+    The loader makes two for every key and value of every file.
     """
 
     line: int
@@ -46,8 +48,7 @@ class Span(NamedTuple):
     end: int = 0
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace text[start:end] of the decoded file by `text` (ruff's edit records)."""
 
     start: int
@@ -69,8 +70,7 @@ def fmt_number(value: float) -> str:
     return f"{value:.3g}"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """What a check returns: where (a config path, or an explicit span) and what.
 
     `on_key` points at the mapping key rather than its value (unknown keys, duplicates).
@@ -87,8 +87,7 @@ class Finding:
     severity: Severity | None = None
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """A finding placed in a file, with 1-based line and column, ready to render."""
 
     file: str
@@ -101,7 +100,7 @@ class Diagnostic:
     severity: Severity
     message: str
     hint: str | None = None
-    fix: tuple[Edit, ...] = field(default=(), compare=False)
+    fix: tuple[Edit, ...] = ()
 
     @property
     def fixable(self) -> bool:

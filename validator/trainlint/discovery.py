@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .engine import UsageError
 from .paths import real_path
@@ -19,8 +19,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"})
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     path: Path
     display: str
     explicit: bool

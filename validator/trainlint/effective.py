@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .paths import is_inside
 from .presets import TRAINING_KEYS, Preset
@@ -18,8 +17,7 @@ from .presets import TRAINING_KEYS, Preset
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
 
 
-@dataclass(frozen=True)
-class Dataset:
+class Dataset(NamedTuple):
     declared: int | None = None
     path: Path | None = None
     exists: bool = False
@@ -91,13 +89,12 @@ def _number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-@dataclass(frozen=True)
-class Effective:
+class Effective(NamedTuple):
     preset: Preset
     dataset: Dataset
     values: dict[str, float | None]
     preset_values: dict[str, float | None]
-    overrides: dict[str, float] = field(default_factory=dict)
+    overrides: dict[str, float]
 
     @property
     def images(self) -> int | None:

@@ -10,7 +10,6 @@ import functools
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -34,13 +33,21 @@ _WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-
 NOT_A_CONFIG = "not a trainlint config: no top-level `schema_version` key and no trainlint `$schema` modeline"
 
 
-@dataclass
 class FileResult:
-    file: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    document: Document | None = None
-    skipped: bool = False  # not a trainlint config (found while searching a folder)
-    fail_on: Severity = Severity.WARNING  # the failing severity of the settings the file was checked with
+    """What checking one file gave; sent back from worker processes, so it stays small (see api.check_target)."""
+
+    __slots__ = ("file", "diagnostics", "document", "skipped", "fail_on")
+
+    def __init__(self, file: str, diagnostics: list[Diagnostic] | None = None, document: Document | None = None,
+                 skipped: bool = False, fail_on: Severity = Severity.WARNING) -> None:
+        self.file = file
+        self.diagnostics = [] if diagnostics is None else diagnostics
+        self.document = document
+        self.skipped = skipped  # not a trainlint config (found while searching a folder)
+        self.fail_on = fail_on  # the failing severity of the settings the file was checked with
+
+    def __repr__(self) -> str:
+        return f"FileResult({self.file!r}, {self.diagnostics!r}, skipped={self.skipped})"
 
 
 def looks_like_config(raw: bytes) -> bool:

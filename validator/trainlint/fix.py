@@ -25,9 +25,8 @@ import os
 import re
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .diagnostics import Edit, Span
 from .engine import NOT_A_CONFIG, FileResult, check_text, is_config, run
@@ -50,8 +49,7 @@ class FixError(Exception):
     """A file that could not be fixed safely; it is left exactly as it was."""
 
 
-@dataclass
-class FixOutcome:
+class FixOutcome(NamedTuple):
     file: str
     old: str
     new: str

@@ -11,7 +11,6 @@ Python object is ever created from a file.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import datetime
 import errno
 import functools
@@ -19,9 +18,8 @@ import math
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -29,8 +27,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .diagnostics import ConfigPath, Edit, Finding, Span
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     """Safety limits; each has its own rule code when hit (TL091-TL094)."""
 
     max_file_bytes: int = 1_048_576
@@ -39,21 +36,23 @@ class Limits:
     max_dataset_files: int = 20_000
 
 
-@dataclass
 class Document:
     """A loaded config: data, positions by config path, and what loading found."""
 
-    file: str
-    text: str = ""
-    data: Any = None
-    # path -> (span of the key, span of the value); the root has no key
-    spans: dict[ConfigPath, tuple[Span | None, Span]] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-    # paths whose values the loader already reported, so the schema layer stays quiet there
-    reported: set[ConfigPath] = field(default_factory=set)
-    encoding: str = "utf-8"
-    bom: bool = False
-    newline: str = "\n"
+    __slots__ = ("file", "text", "data", "spans", "findings", "reported", "encoding", "bom", "newline")
+
+    def __init__(self, file: str, text: str = "") -> None:
+        self.file, self.text = file, text
+        self.data: Any = None
+        # path -> (span of the key, span of the value); the root has no key
+        self.spans: dict[ConfigPath, tuple[Span | None, Span]] = {}
+        self.findings: list[Finding] = []
+        # paths whose values the loader already reported, so the schema layer stays quiet there
+        self.reported: set[ConfigPath] = set()
+        self.encoding, self.bom, self.newline = "utf-8", False, "\n"
+
+    def __repr__(self) -> str:
+        return f"Document({self.file!r}, data={self.data!r}, findings={self.findings!r})"
 
     @property
     def ok(self) -> bool:
@@ -446,7 +445,7 @@ def _relocate(doc: Document) -> None:
                              end_col=span.end - starts[end_line])
 
     doc.spans = {path: (place(key), place(value)) for path, (key, value) in doc.spans.items()}
-    doc.findings = [dataclasses.replace(f, span=place(f.span)) if f.span else f for f in doc.findings]
+    doc.findings = [f._replace(span=place(f.span)) if f.span else f for f in doc.findings]
 
 
 def _compose_and_build(doc: Document, limits: Limits) -> None:

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .diagnostics import Finding, Severity
 
@@ -35,8 +34,7 @@ _OWNERS: dict[str, str] = {}
 _TRIED: dict[str, PluginError | None] = {}
 
 
-@dataclass(frozen=True)
-class PluginError:
+class PluginError(NamedTuple):
     """A plugin that could not be used; `str()` is the message shown to the user."""
 
     plugin: str

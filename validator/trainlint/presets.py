@@ -8,9 +8,8 @@ by image count), so no preset number lives in code.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
@@ -23,8 +22,7 @@ if TYPE_CHECKING:
 TRAINING_KEYS = ("steps", "learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio")
 
 
-@dataclass(frozen=True)
-class ValueSpec:
+class ValueSpec(NamedTuple):
     value: float | None = None
     per_image: float | None = None
     base: float = 0
@@ -74,8 +72,7 @@ class ValueSpec:
         return "; ".join(parts)
 
 
-@dataclass(frozen=True)
-class Preset:
+class Preset(NamedTuple):
     name: str
     version: int
     base_model: str
@@ -92,12 +89,11 @@ class Preset:
         return {key: spec.at(images) for key, spec in self.values.items()}
 
 
-@dataclass
-class Catalog:
+class Catalog(NamedTuple):
     sources: dict[str, dict[str, Any]]
     base_models: dict[str, dict[str, Any]]
     training_types: dict[str, dict[str, Any]]
-    presets: dict[str, dict[int, Preset]] = field(default_factory=dict)
+    presets: dict[str, dict[int, Preset]]
 
     def get(self, ref: str) -> Preset | None:
         """`sdxl/style` is the newest version, `sdxl/style@1` a pinned one."""
@@ -123,7 +119,7 @@ class Catalog:
 def catalog() -> Catalog:
     with open(data_dir() / "presets.yaml", encoding="utf-8") as handle:
         raw = yaml.load(handle, Loader=yaml.CSafeLoader)
-    cat = Catalog(raw["sources"], raw["base_models"], raw["training_types"])
+    cat = Catalog(raw["sources"], raw["base_models"], raw["training_types"], {})
     blocks = raw.get("blocks", {})
     for name, versions in raw["presets"].items():
         for version, entry in versions.items():

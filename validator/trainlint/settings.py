@@ -7,7 +7,6 @@ most specific match wins, so `select=["TL4"], ignore=["TL40"]` with
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,29 +14,64 @@ from .diagnostics import Severity
 from .load import Limits
 
 
-@dataclass(frozen=True)
 class Settings:
-    select: tuple[str, ...] = ("TL",)
-    extend_select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    fail_on: Severity = Severity.WARNING
-    severity: dict[str, Severity] = field(default_factory=dict)
-    thresholds: dict[str, dict[str, Any]] = field(default_factory=dict)
-    limits: Limits = Limits()
+    """Immutable once made; `replace` makes a changed copy. A plain class rather than a
+    dataclass (start-up cost, see diagnostics.py) that also holds the memos of `enabled`
+    and of the engine under `_`-names, which equality, repr and pickling leave out."""
+
+    select: tuple[str, ...]
+    extend_select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    fail_on: Severity
+    severity: dict[str, Severity]
+    thresholds: dict[str, dict[str, Any]]
+    limits: Limits
     # preset files and dataset folders must stay under this folder (None: the config's repository)
-    root: Path | None = None
+    root: Path | None
     # codes that `per-file-ignores` switch off for this one file: they win over any select
-    file_ignore: tuple[str, ...] = ()
+    file_ignore: tuple[str, ...]
     # plugins (entry-point names) whose rules may run; rules of other plugins stay off
-    plugins: tuple[str, ...] = ()
+    plugins: tuple[str, ...]
     # folders searched for a repository preset file the config names but does not hold beside it
-    preset_dirs: tuple[Path, ...] = ()
+    preset_dirs: tuple[Path, ...]
     # the configuration file these settings came from, for messages (None: defaults / command line)
-    config_file: Path | None = None
+    config_file: Path | None
+
+    def __init__(self, select: tuple[str, ...] = ("TL",), extend_select: tuple[str, ...] = (),
+                 ignore: tuple[str, ...] = (), fail_on: Severity = Severity.WARNING,
+                 severity: dict[str, Severity] | None = None, thresholds: dict[str, dict[str, Any]] | None = None,
+                 limits: Limits = Limits(), root: Path | None = None, file_ignore: tuple[str, ...] = (),
+                 plugins: tuple[str, ...] = (), preset_dirs: tuple[Path, ...] = (), config_file: Path | None = None) -> None:
+        self.__dict__.update(
+            select=select, extend_select=extend_select, ignore=ignore, fail_on=fail_on,
+            severity={} if severity is None else severity, thresholds={} if thresholds is None else thresholds,
+            limits=limits, root=root, file_ignore=file_ignore, plugins=plugins, preset_dirs=preset_dirs,
+            config_file=config_file,
+        )
+
+    def fields(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+    def replace(self, **changes: Any) -> Settings:
+        return Settings(**{**self.fields(), **changes})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Settings are immutable: use replace({name}=...)")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Settings) and self.fields() == other.fields()
+
+    __hash__ = None  # type: ignore[assignment]  # holds dicts
+
+    def __repr__(self) -> str:
+        return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in self.fields().items()) + ")"
 
     def __getstate__(self) -> dict[str, Any]:
-        """Fields only: what is memoised on a settings object (`_`-names) is rebuilt where it is used."""
-        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+        """Fields only: what is memoised on a settings object is rebuilt where it is used."""
+        return self.fields()
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
     def enabled(self, code: str) -> bool:
         """Whether findings of this code are reported; memoised, as every rule of every file asks."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .diagnostics import Diagnostic, Edit, Finding, Span
 from .load import Document
@@ -30,15 +30,13 @@ _CODES = re.compile(r"[A-Za-z]+[0-9]*(?:[ \t]*,[ \t]*[A-Za-z]+[0-9]*)*")
 _TOKEN = re.compile(r"[A-Za-z]+[0-9]*")
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):
     code: str
     start: int  # offsets of the code in the text, for the fix that removes it
     end: int
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     line: int | None  # 1-based line whose findings it suppresses; None: the whole file
     codes: tuple[Code, ...]
     span: Span  # the directive itself, where an unused one is reported

@@ -12,7 +12,6 @@ suppressions and documentation treat every finding alike.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from ..diagnostics import ConfigPath, Finding, Severity
@@ -23,15 +22,16 @@ from ..presets import Catalog
 Stage = Literal["loader", "schema", "preset", "rules"]
 
 
-@dataclass
 class Context:
     """Everything a semantic rule may look at for one config."""
 
-    doc: Document
-    config: dict[str, Any]
-    catalog: Catalog
-    effective: Effective  # rules run only once the preset resolved
-    thresholds: Mapping[str, Any]
+    __slots__ = ("doc", "config", "catalog", "effective", "thresholds")
+
+    def __init__(self, doc: Document, config: dict[str, Any], catalog: Catalog, effective: Effective,
+                 thresholds: Mapping[str, Any]) -> None:
+        self.doc, self.config, self.catalog = doc, config, catalog
+        self.effective = effective  # rules run only once the preset resolved
+        self.thresholds = thresholds  # the running rule's
 
     def where(self, key: str) -> ConfigPath:
         """Point at `training.<key>` when the config sets it, else at the `preset` that supplied it."""
