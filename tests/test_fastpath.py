@@ -9,6 +9,7 @@ the examples, and on generated values near the schema's edges.
 from __future__ import annotations
 
 import math
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 from helpers import REPO
 from trainlint import schema_layer
 from trainlint.engine import check_file
-from trainlint.load import load_bytes
+from trainlint.load import Document, load_bytes
 from trainlint.settings import Settings
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -99,15 +100,25 @@ def _engines_agree(data: Any) -> None:
 
 
 def test_schema_engines_agree_on_every_config(configs: list[Path]) -> None:
-    verdicts = set()
+    """Same verdict, and the same findings whether jsonschema-rs's errors or jsonschema's make them."""
+    verdicts, worded_by_rs = set(), 0
     for path in configs:
         doc = load_bytes(path.read_bytes(), str(path))
         if not doc.ok:
             continue
         _engines_agree(doc.data)
         verdicts.add(schema_layer.passes(doc.data, 1))
+        worded_by_rs += bool(schema_layer._rs_errors(doc.data, 1))
         assert schema_layer.check(doc, fast=True) == schema_layer.check(doc, fast=False), path
     assert {True, False} <= verdicts  # both verdicts were exercised
+    assert worded_by_rs > 50  # and the failing configs were worded from jsonschema-rs's errors, not handed on
+
+
+def test_each_missing_key_is_reported_once() -> None:
+    doc = load_bytes(b"schema_version: 1\nname: x\n", "c.yaml")
+    for fast in (True, False):
+        missing = [f.message.rsplit(" ", 1)[-1] for f in schema_layer.check(doc, fast=fast) if f.code == "TL105"]
+        assert missing == ["`base_model`", "`training_type`", "`preset`", "`dataset`"], fast  # the schema's order
 
 
 def _errors(data: Any, inline: bool) -> list[Any]:
@@ -153,6 +164,9 @@ _INNER = ("path", "images", "steps", "steps_per_image", "learning_rate_unet", "l
 def test_schema_engines_agree_on_generated_values(data: dict[str, Any]) -> None:
     _engines_agree(data)
     assert _errors(data, inline=True) == _errors(data, inline=False)
+    doc = Document("generated.yaml")
+    doc.data = data
+    assert schema_layer.check(doc, fast=True) == schema_layer.check(doc, fast=False)
 
 
 _PROBE = """
@@ -167,8 +181,6 @@ print(" ".join(sorted({m.split(".")[0] for m in sys.modules})))
 
 
 def _modules_after(*args: str, cwd: Path) -> set[str]:
-    import subprocess
-
     out = subprocess.run([sys.executable, "-c", _PROBE, *args], cwd=cwd, capture_output=True, text=True,
                          check=False, timeout=120).stdout
     return set(out.splitlines()[-1].split())
@@ -192,6 +204,16 @@ def test_checking_a_valid_config_never_loads_the_slow_engines(small_repo: Path) 
     loaded = _modules_after("check", "valid.yaml", "--exit-zero", cwd=small_repo)
     assert {"yaml", "jsonschema_rs"} <= loaded  # it did check the file
     assert not loaded & {"jsonschema", "ruamel", "multiprocessing", "concurrent"}
+
+
+def test_a_config_the_schema_rejects_is_worded_without_jsonschema(small_repo: Path) -> None:
+    (small_repo / "broken.yaml").write_text(
+        (small_repo / "valid.yaml").read_text().replace("schema_version: 1", "schema_version: 1\nbogus_key: 3"))
+    loaded = _modules_after("check", "broken.yaml", "--exit-zero", cwd=small_repo)
+    assert "jsonschema_rs" in loaded and "jsonschema" not in loaded
+    out = subprocess.run([sys.executable, "-m", "trainlint", "check", "broken.yaml"], cwd=small_repo,
+                         capture_output=True, text=True, check=False, timeout=120).stdout
+    assert "TL101" in out and "bogus_key" in out
 
 
 def test_fix_with_nothing_to_fix_never_loads_the_round_trip_loader(small_repo: Path) -> None:

@@ -6,7 +6,6 @@ Exit codes: 0 nothing at or above the failing severity, 1 findings (or, for
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
@@ -14,21 +13,16 @@ from . import __version__
 
 TYPE_CHECKING = False  # `--version` and `--help` load neither typing nor pathlib (start-up is a hook's cost)
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Callable
     from pathlib import Path
-    from typing import TextIO
+    from typing import NoReturn, TextIO
 
     from .config import Resolver
     from .discovery import Target
     from .settings import Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 by default; keep that, with our prefix
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_ERROR, f"trainlint: error: {message}\n")
 
 
 def _path(text: str) -> Path:
@@ -123,18 +117,46 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser; with `only`, the other commands get no arguments (argparse costs ~10 ms to build them all)."""
-    parser = _Parser(prog="trainlint", description="Check image-model fine-tuning configs against their presets.")
+    import argparse
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:  # argparse exits 2 by default; keep that, with our prefix
+            self.print_usage(sys.stderr)
+            self.exit(EXIT_ERROR, f"trainlint: error: {message}\n")
+
+    def formatter(prog: str) -> argparse.HelpFormatter:
+        # argparse's own, told the width: asking itself, it imports shutil (and with it bz2, lzma, zlib)
+        # for every argument added, as it checks each one by formatting it
+        return argparse.HelpFormatter(prog, width=_columns() - 2)
+
+    parser = Parser(prog="trainlint", description="Check image-model fine-tuning configs against their presets.",
+                    formatter_class=formatter)
     parser.add_argument("--version", action="version", version=f"trainlint {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name, (summary, add_arguments) in COMMANDS.items():
-        command = sub.add_parser(name, help=summary)
+        command = sub.add_parser(name, help=summary, formatter_class=formatter)
         if only in (None, name):
             add_arguments(command)
     return parser
 
 
+def _columns() -> int:
+    """The terminal's width as `shutil.get_terminal_size` finds it: $COLUMNS, the terminal, else 80."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
+    if words == ["--version"]:  # asked by every tool that pins or probes us: answered before argparse is even loaded
+        print(f"trainlint {__version__}")
+        return EXIT_OK
     first = next((w for w in words if not w.startswith("-")), None)
     args = build_parser(first if first in COMMANDS else None).parse_args(argv)
     if args.command is None:

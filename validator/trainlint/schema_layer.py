@@ -5,18 +5,20 @@ two never disagree about what is valid. Messages are ours, not the validator's: 
 name the key, show the bad value briefly and suggest the closest valid name.
 
 Two engines, one verdict: jsonschema-rs (compiled once, kept across files) answers
-"is this config valid?" in microseconds, and most configs in a repository are. Only a
-config it rejects goes through jsonschema, whose errors carry what our messages are
-made of (the failing keyword, its value, the sub-schema, the anyOf branches). So the
-findings are exactly jsonschema's, the common case never pays for them, and the slow
-engine is not even imported while every file passes. If jsonschema-rs is missing or
-cannot take a value (the loader's refused values), jsonschema decides alone.
+"is this config valid?" in microseconds, and most configs in a repository are. For a
+config it rejects, its errors are read through `_RsError`, which shows them as
+jsonschema shows its own (the failing keyword, its value, the sub-schema, the anyOf
+branches): the messages are made from those, so a failing config costs microseconds
+too and jsonschema, whose import alone costs a tenth of a second, is not loaded.
+jsonschema decides where jsonschema-rs is missing, cannot take a value (the loader's
+refused values) or reports a keyword `_map` has no words for; the tests hold both
+engines to the same findings on every config of the corpora and on generated values.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import ConfigPath, Finding
@@ -74,13 +76,18 @@ def _inline(node: Any, root: dict[str, Any], seen: tuple[str, ...], keywords: fr
 
 
 @functools.cache
-def _fast_validator(version: int) -> Callable[[Any], bool] | None:
-    """jsonschema-rs's `is_valid` for this schema version, or None where it is not installed."""
+def _fast_engine(version: int) -> Any:
+    """jsonschema-rs's validator for this schema version, or None where it is not installed."""
     try:
         import jsonschema_rs
     except ImportError:
         return None
-    return jsonschema_rs.Draft202012Validator(schema(version)).is_valid
+    return jsonschema_rs.Draft202012Validator(schema(version))
+
+
+def _fast_validator(version: int) -> Callable[[Any], bool] | None:
+    engine = _fast_engine(version)
+    return None if engine is None else engine.is_valid
 
 
 def passes(data: Any, version: int) -> bool | None:
@@ -199,12 +206,73 @@ def check(doc: Document, fast: bool = True) -> list[Finding]:
         return [Finding("TL100", f"schema_version {_show(version)} is not supported; this trainlint supports: {supported}",
                         ("schema_version",), hint="upgrade trainlint, or set schema_version to a supported version")]
     version = int(version)  # `1.0` is the schema's const 1 too (JSON Schema compares numbers by value)
-    if fast and passes(data, version):
+    verdict = passes(data, version) if fast else None
+    if verdict:
         return []
-    findings: list[Finding] = []
-    for error in _validator(version).iter_errors(data):
-        findings.extend(f for f in _map(error) if not _already_reported(doc, f.path))
+    errors = _rs_errors(data, version) if verdict is False else None
+    if errors is None:
+        errors = _one_per_keyword(_validator(version).iter_errors(data))
+    findings = [f for error in errors for f in _map(error) if not _already_reported(doc, f.path)]
+    findings.sort(key=_order)  # the engines list errors in their own orders; the findings come in one
     return findings
+
+
+def _order(finding: Finding) -> tuple[tuple[str, ...], str]:
+    return tuple(map(str, finding.path)), finding.code
+
+
+def _one_per_keyword(errors: Iterable[Any]) -> list[Any]:
+    """Both engines report `required` once per missing key, and `_map` names every missing key from
+    one error: one error per failing keyword and place, or each missing key is reported n times."""
+    out, seen = [], set()
+    for error in errors:
+        where = (*map(str, error.absolute_path), "\0", error.validator)
+        if where not in seen:
+            seen.add(where)
+            out.append(error)
+    return out
+
+
+# the keywords `_map` turns into findings of their own; for any other, jsonschema's message is shown
+_WORDED = {"additionalProperties", "required", "type", "enum", "const", "pattern", "anyOf", *_RANGE}
+
+
+class _RsError:
+    """A jsonschema-rs error with the attributes `_map` reads from a jsonschema error.
+
+    jsonschema-rs tells where the failing keyword is (its schema path, `$ref`s already
+    followed); the keyword's value and its sub-schema are looked up there in the schema
+    itself, so they are the very objects jsonschema would report.
+    """
+
+    __slots__ = ("absolute_path", "validator", "validator_value", "instance", "schema", "context")
+
+    def __init__(self, error: Any, root: dict[str, Any]) -> None:
+        where = list(error.schema_path)
+        self.schema: Any = root
+        for part in where[:-1]:
+            self.schema = self.schema[part]
+        self.validator = where[-1]
+        self.validator_value = self.schema[self.validator]
+        self.absolute_path = list(error.instance_path)
+        self.instance = error.instance
+        branches = getattr(error.kind, "context", None) or ()
+        self.context = [_RsError(sub, root) for branch in branches for sub in branch]
+
+
+def _rs_errors(data: Any, version: int) -> list[_RsError] | None:
+    """jsonschema-rs's errors, one per failing keyword (it reports `required` once per missing key);
+    None when one of them, or of their anyOf branches, is a keyword we have no words for."""
+    root = schema(version)
+    try:
+        errors = _one_per_keyword(_RsError(e, root) for e in _fast_engine(version).iter_errors(data))
+    except (ValueError, KeyError, IndexError, TypeError):  # a value or a location it could not give us
+        return None
+    return errors if all(_worded(error) for error in errors) else None
+
+
+def _worded(error: _RsError) -> bool:
+    return error.validator in _WORDED and all(_worded(sub) for sub in error.context)
 
 
 def _already_reported(doc: Document, path: ConfigPath) -> bool:
