@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from trainlint.effective import Dataset, build, scan_dataset
 from trainlint.presets import catalog
 
@@ -52,3 +54,16 @@ def test_dataset_scan_falls_back_to_declared(tmp_path):
     (tmp_path / "x.png").write_text("")
     truncated = scan_dataset({"path": ".", "images": 7}, tmp_path, 0)
     assert truncated.truncated and truncated.images == 7
+
+
+def test_dataset_scan_reads_suffixes_as_os_path_splitext_does(tmp_path):
+    names = ["a.PNG", "a.txt", "b.jpeg", "b.JPEG.txt", ".png", "..jpg", ".hidden.webp", ".hidden.txt",
+             "c.d.jpg", "c.d.txt", "e.png.txt", "f", "g.", "h.gif"]
+    for name in names:
+        (tmp_path / name).write_text("x")
+    (tmp_path / "folder.png").mkdir()
+    ds = scan_dataset({"path": "."}, tmp_path, 1000)
+    images = sorted(n for n in names if os.path.splitext(n)[1].lower() in (".jpg", ".jpeg", ".png", ".webp"))
+    stems = {os.path.splitext(n)[0] for n in names if os.path.splitext(n)[1].lower() == ".txt"}
+    assert ds.found == len(images) == 4
+    assert ds.uncaptioned == tuple(n for n in images if os.path.splitext(n)[0] not in stems) == ("b.jpeg",)

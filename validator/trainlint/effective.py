@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from .paths import is_inside
 from .presets import TRAINING_KEYS, Preset
 
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
+IMAGE_SUFFIXES = frozenset({"jpg", "jpeg", "png", "webp"})  # lower-cased, without the dot
 
 
 class Dataset(NamedTuple):
@@ -53,7 +53,7 @@ def scan_dataset(raw: Any, base_dir: Path, max_files: int, root: Path | None = N
             return Dataset(declared=declared, path=path)
         if not inside:
             return Dataset(declared=declared, path=path, outside=True)
-    images: list[str] = []
+    images: list[tuple[str, str]] = []  # (stem, name)
     texts: set[str] = set()
     seen = 0
     try:
@@ -62,15 +62,18 @@ def scan_dataset(raw: Any, base_dir: Path, max_files: int, root: Path | None = N
                 seen += 1
                 if seen > max_files:
                     return Dataset(declared=declared, path=path, exists=True, truncated=True)
-                stem, suffix = os.path.splitext(entry.name)
+                name = entry.name
+                stem, _, suffix = name.rpartition(".")
+                if not stem.strip("."):  # no suffix, as os.path.splitext sees it (`.png` is a hidden file)
+                    continue
                 suffix = suffix.lower()
                 if suffix in IMAGE_SUFFIXES and _is_file(entry):  # not a folder, a dangling link or a loop
-                    images.append(entry.name)
-                elif suffix == ".txt":
+                    images.append((stem, name))
+                elif suffix == "txt":
                     texts.add(stem)
     except OSError:  # missing, not a folder, unreadable: the count comes from `images`
         return Dataset(declared=declared, path=path)
-    uncaptioned = tuple(sorted(n for n in images if os.path.splitext(n)[0] not in texts))
+    uncaptioned = tuple(sorted(name for stem, name in images if stem not in texts))
     return Dataset(declared, path, True, len(images), uncaptioned)
 
 
