@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -36,8 +36,7 @@ class InitError(Exception):
     """A preset that does not exist or a file that would be overwritten."""
 
 
-@dataclass(frozen=True)
-class NewConfig:
+class NewConfig(NamedTuple):
     path: Path
     text: str
     preset: str

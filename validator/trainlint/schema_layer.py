@@ -113,7 +113,14 @@ def _show(value: Any) -> str:
 def _suggest(word: Any, choices: list[str]) -> str:
     if not isinstance(word, str):
         return ""
-    choices = [c for c in choices if isinstance(c, str)]
+    names = tuple(c for c in choices if isinstance(c, str))
+    return _closest(word, names) if len(word) <= 200 else _closest.__wrapped__(word, names)  # a long one is not kept
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest(word: str, choices: tuple[str, ...]) -> str:
+    """Memoised: a repository repeats its typos (a copied config, a renamed preset), and difflib's
+    ratio over every choice costs more than the rest of a failing config's check."""
     lowered = word.lower()
     # a valid name that the word starts with (`sdxl-1.0` -> `sdxl`) beats any edit distance
     prefixed = [c for c in choices if lowered.startswith(c.lower())]
