@@ -18,7 +18,7 @@ engines to the same findings on every config of the corpora and on generated val
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import ConfigPath, Finding
@@ -85,18 +85,13 @@ def _fast_engine(version: int) -> Any:
     return jsonschema_rs.Draft202012Validator(schema(version))
 
 
-def _fast_validator(version: int) -> Callable[[Any], bool] | None:
-    engine = _fast_engine(version)
-    return None if engine is None else engine.is_valid
-
-
 def passes(data: Any, version: int) -> bool | None:
     """The fast engine's verdict: True valid, False invalid, None when it cannot tell."""
-    is_valid = _fast_validator(version)
-    if is_valid is None:
+    engine = _fast_engine(version)
+    if engine is None:
         return None
     try:
-        return is_valid(data)
+        return engine.is_valid(data)
     except ValueError:  # a value it cannot convert, e.g. a str subclass standing for a refused value
         return None
 
@@ -240,7 +235,7 @@ def _one_per_keyword(errors: Iterable[Any]) -> list[Any]:
     return out
 
 
-# the keywords `_map` turns into findings of their own; for any other, jsonschema's message is shown
+# the keywords `_map` has words for; a config failing any other is handed to jsonschema, whose message TL106 shows
 _WORDED = {"additionalProperties", "required", "type", "enum", "const", "pattern", "anyOf", *_RANGE}
 
 
