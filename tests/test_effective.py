@@ -67,3 +67,35 @@ def test_dataset_scan_reads_suffixes_as_os_path_splitext_does(tmp_path):
     stems = {os.path.splitext(n)[0] for n in names if os.path.splitext(n)[1].lower() == ".txt"}
     assert ds.found == len(images) == 4
     assert ds.uncaptioned == tuple(n for n in images if os.path.splitext(n)[0] not in stems) == ("b.jpeg",)
+
+
+def _age(folder, seconds: int) -> None:
+    then = os.stat(folder).st_mtime_ns - seconds * 1_000_000_000
+    os.utime(folder, ns=(then, then))
+
+
+def test_a_settled_dataset_folder_is_listed_once_per_state(tmp_path):
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "a.png").write_text("")
+    _age(data, 3600)
+    assert scan_dataset({"path": "d"}, tmp_path, 100).found == 1
+    state = os.stat(data).st_mtime_ns
+    (data / "b.png").write_text("")  # a new entry, with the folder's state put back as it was:
+    os.utime(data, ns=(state, state))
+    assert scan_dataset({"path": "d"}, tmp_path, 100).found == 1  # the remembered listing answers
+    _age(data, 60)  # any other state lists the folder again
+    again = scan_dataset({"path": "d"}, tmp_path, 100)
+    assert again.found == 2 and again.uncaptioned == ("a.png", "b.png")
+    assert scan_dataset({"path": "d"}, tmp_path, 1).truncated  # the limit is part of what is remembered
+
+
+def test_a_dataset_folder_changed_just_now_is_listed_every_time(tmp_path):
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "a.png").write_text("")
+    assert scan_dataset({"path": "d"}, tmp_path, 100).found == 1
+    state = os.stat(data).st_mtime_ns
+    (data / "a.txt").write_text("")  # within the clock's granularity the mtime may not move at all
+    os.utime(data, ns=(state, state))
+    assert scan_dataset({"path": "d"}, tmp_path, 100).uncaptioned == ()

@@ -9,18 +9,19 @@ the examples, and on generated values near the schema's edges.
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from helpers import REPO
 from trainlint import schema_layer
-from trainlint.engine import check_file
+from trainlint.engine import check_file, looks_like_config
 from trainlint.load import Document, load_bytes
 from trainlint.settings import Settings
 
@@ -193,6 +194,33 @@ def small_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
                  and not any(d.fixable for d in check_file(p, p.name, Settings()).diagnostics))
     valid.rename(corpus.root / "valid.yaml")
     return corpus.root
+
+
+# the marker as one pattern searched over the whole text: what engine._has_marker answers faster
+_MARKER = re.compile(
+    rb"^(?:---[ \t]+)?(?:\{\s*)?[\"']?schema_version[\"']?\s*:|#\s*yaml-language-server:\s*\$schema=\S*trainlint",
+    re.MULTILINE,
+)
+_MARKER_PIECES = [b"schema_version", b":", b"yaml-language-server:", b" $schema=", b"trainlint", b"#", b"--- ",
+                  b"{", b"'", b'"', b" ", b"\n", b"\r", b"x"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_MARKER_PIECES), max_size=12))
+@example([b"x", b"\n", b"--- ", b"{", b"\n", b" ", b"'", b"schema_version", b"'", b":"])
+@example([b"x", b"{", b"\n", b"schema_version", b":"])
+@example([b"#", b"\n", b" ", b"yaml-language-server:", b" $schema=", b"trainlint"])
+@example([b"x", b"#", b"yaml-language-server:", b" $schema=", b"trainlint"])
+def test_the_marker_is_found_where_the_whole_pattern_finds_it(pieces: list[bytes]) -> None:
+    raw = b"".join(pieces)
+    assert looks_like_config(raw) == (_MARKER.search(raw) is not None)
+
+
+def test_the_marker_of_every_corpus_file_and_example(configs: list[Path]) -> None:
+    files = [*configs, *REPO.glob("examples/**/*.yaml"), *REPO.glob("tests/corpus/**/*.yaml")]
+    found = [looks_like_config(p.read_bytes()) for p in files]
+    assert found == [_MARKER.search(p.read_bytes()) is not None for p in files]
+    assert any(found) and not all(found)
 
 
 def test_version_loads_nothing_heavy(small_repo: Path) -> None:

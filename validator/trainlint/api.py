@@ -69,7 +69,7 @@ def check_target(item: tuple[Target, Settings]) -> FileResult:
     diagnostics. `engine.check_file` keeps it for callers that want it.
     """
     target, settings = item
-    result = check_file(target.path, target.display, settings, target.explicit)
+    result = check_file(target.path, target.display, settings, target.explicit, target.link)
     result.document = None
     result.fail_on = settings.fail_on
     return result
@@ -129,7 +129,7 @@ def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
 
     target, settings, write = item
     try:
-        candidate = read_candidate(target.path, settings, target.explicit)
+        candidate = read_candidate(target.path, settings, target.explicit, target.link)
     except OSError as exc:
         return FixReport(target.display, error=f"cannot read: {exc.strerror or exc}")
     if candidate is None:

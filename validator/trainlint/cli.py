@@ -264,7 +264,7 @@ def _show_settings(args: argparse.Namespace, resolver: Resolver, out: TextIO) ->
 
     def considered(target: Target, settings: Settings) -> bool:  # as a check would decide
         try:
-            return read_candidate(target.path, settings, target.explicit) is not None
+            return read_candidate(target.path, settings, target.explicit, target.link) is not None
         except OSError:
             return True  # the check would report it: show what it would be checked with
 

@@ -24,11 +24,12 @@ class Target(NamedTuple):
     display: str
     explicit: bool
     real: str  # the real path, worked out once here for de-duplication and reused to find the configuration
+    link: bool | None = None  # whether the file is a symlink, when the folder listing told (None: not known)
 
 
-def _walk(folder: str, real: str) -> Iterator[tuple[Path, str]]:
+def _walk(folder: str, real: str) -> Iterator[tuple[Path, str, bool]]:
     """YAML files below `folder`, in sorted order (a folder's files, then its sub-folders), each
-    with its real path. `real` is the folder's own: below it, a name that is no symlink adds
+    with its real path and whether it is a symlink. `real` is the folder's own: below it, a name that is no symlink adds
     itself to its folder's real path, so only symlinks cost a resolve. Symlinked folders are
     not entered; unreadable folders are passed over, as `os.walk` does; depth costs no recursion."""
     pending = [(folder, real)]
@@ -50,7 +51,7 @@ def _walk(folder: str, real: str) -> Iterator[tuple[Path, str]]:
                 if not link and entry.name not in SKIP_DIRS and not entry.name.startswith("."):
                     below.append((entry.path, os.path.join(real, entry.name)))
             elif entry.name.endswith(YAML_SUFFIXES):
-                yield Path(entry.path), real_path(entry.path) if link else os.path.join(real, entry.name)
+                yield Path(entry.path), real_path(entry.path) if link else os.path.join(real, entry.name), link
         pending.extend(reversed(below))
 
 
@@ -63,11 +64,11 @@ def discover(args: list[str], only_configs: bool = False) -> list[Target]:
     seen: set[str] = set()
     out: list[Target] = []
 
-    def add(path: Path, explicit: bool, key: str | None = None) -> None:
+    def add(path: Path, explicit: bool, key: str | None = None, link: bool | None = None) -> None:
         key = key or real_path(path)
         if key not in seen:
             seen.add(key)
-            out.append(Target(path, os.path.normpath(str(path)), explicit, key))
+            out.append(Target(path, os.path.normpath(str(path)), explicit, key, link))
 
     for arg in args:
         path = Path(arg)
@@ -80,13 +81,13 @@ def discover(args: list[str], only_configs: bool = False) -> list[Target]:
             for match in matches:
                 m = Path(match)
                 if m.is_dir():
-                    for found, real in _walk(match, real_path(match)):
-                        add(found, False, real)
+                    for found, real, link in _walk(match, real_path(match)):
+                        add(found, False, real, link)
                 elif m.name.endswith(YAML_SUFFIXES):
                     add(m, False)
         elif path.is_dir():
-            for found, real in _walk(arg, real_path(arg)):
-                add(found, False, real)
+            for found, real, link in _walk(arg, real_path(arg)):
+                add(found, False, real, link)
         elif path.exists() or path.is_symlink():
             add(path, not only_configs)
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -53,28 +54,57 @@ def scan_dataset(raw: Any, base_dir: Path, max_files: int, root: Path | None = N
             return Dataset(declared=declared, path=path)
         if not inside:
             return Dataset(declared=declared, path=path, outside=True)
+    try:
+        listing = _listing(path, max_files)
+    except OSError:  # missing, not a folder, unreadable: the count comes from `images`
+        return Dataset(declared=declared, path=path)
+    if listing is None:
+        return Dataset(declared=declared, path=path, exists=True, truncated=True)
+    found, uncaptioned = listing
+    return Dataset(declared, path, True, found, uncaptioned)
+
+
+# (device, inode, mtime, limit) of a dataset folder -> what its listing says; configs of a repository
+# share a handful of dataset folders, and adding, removing or renaming an entry changes the folder's mtime
+_LISTINGS: dict[tuple[int, int, int, int], tuple[int, tuple[str, ...]] | None] = {}
+_MAX_LISTINGS = 512
+# a folder changed this recently may change again within the clock's granularity without its mtime
+# moving (git calls this "racily clean"): such a listing is used once and not remembered
+_SETTLED_NS = 2_000_000_000
+
+
+def _listing(path: Path, max_files: int) -> tuple[int, tuple[str, ...]] | None:
+    """The folder's image count and uncaptioned images, None past `max_files` entries; OSError
+    when it cannot be listed. Memoised per folder state: one `stat` instead of one listing per config."""
+    stat = os.stat(path)
+    key = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, max_files)
+    if key in _LISTINGS:
+        return _LISTINGS[key]
     images: list[tuple[str, str]] = []  # (stem, name)
     texts: set[str] = set()
     seen = 0
-    try:
-        with os.scandir(path) as entries:
-            for entry in entries:
-                seen += 1
-                if seen > max_files:
-                    return Dataset(declared=declared, path=path, exists=True, truncated=True)
-                name = entry.name
-                stem, _, suffix = name.rpartition(".")
-                if not stem.strip("."):  # no suffix, as os.path.splitext sees it (`.png` is a hidden file)
-                    continue
-                suffix = suffix.lower()
-                if suffix in IMAGE_SUFFIXES and _is_file(entry):  # not a folder, a dangling link or a loop
-                    images.append((stem, name))
-                elif suffix == "txt":
-                    texts.add(stem)
-    except OSError:  # missing, not a folder, unreadable: the count comes from `images`
-        return Dataset(declared=declared, path=path)
-    uncaptioned = tuple(sorted(name for stem, name in images if stem not in texts))
-    return Dataset(declared, path, True, len(images), uncaptioned)
+    result: tuple[int, tuple[str, ...]] | None = None
+    with os.scandir(path) as entries:
+        for entry in entries:
+            seen += 1
+            if seen > max_files:
+                break
+            name = entry.name
+            stem, _, suffix = name.rpartition(".")
+            if not stem.strip("."):  # no suffix, as os.path.splitext sees it (`.png` is a hidden file)
+                continue
+            suffix = suffix.lower()
+            if suffix in IMAGE_SUFFIXES and _is_file(entry):  # not a folder, a dangling link or a loop
+                images.append((stem, name))
+            elif suffix == "txt":
+                texts.add(stem)
+        else:
+            result = len(images), tuple(sorted(name for stem, name in images if stem not in texts))
+    if time.time_ns() - stat.st_mtime_ns > _SETTLED_NS:
+        if len(_LISTINGS) >= _MAX_LISTINGS:
+            _LISTINGS.clear()
+        _LISTINGS[key] = result
+    return result
 
 
 def _is_file(entry: os.DirEntry) -> bool:

@@ -24,10 +24,11 @@ from .paths import is_inside
 from .rules import Context, Rule, iter_rules
 from .settings import Settings
 
-_MARKER = re.compile(
-    rb"^(?:---[ \t]+)?(?:\{\s*)?[\"']?schema_version[\"']?\s*:|#\s*yaml-language-server:\s*\$schema=\S*trainlint",
-    re.MULTILINE,
-)
+# the marker: a top-level `schema_version` key at a line start (also in a flow mapping or after `---`),
+# or a yaml-language-server modeline naming a trainlint schema; each pattern is tried only where a
+# match could start (see _has_marker), as searching the whole text tries it at every byte
+_TOP_KEY = re.compile(rb"(?:---[ \t]+)?(?:\{\s*)?[\"']?schema_version[\"']?\s*:")
+_MODELINE = re.compile(rb"#\s*yaml-language-server:\s*\$schema=\S*trainlint")
 _WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
               (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 NOT_A_CONFIG = "not a trainlint config: no top-level `schema_version` key and no trainlint `$schema` modeline"
@@ -60,7 +61,31 @@ def looks_like_config(raw: bytes) -> bool:
         if raw.startswith(bom):
             raw = raw[len(bom):].decode(encoding, "replace").encode("utf-8")
             break
-    return _MARKER.search(raw) is not None
+    return _has_marker(raw)
+
+
+def _has_marker(raw: bytes) -> bool:
+    """Whether `_TOP_KEY` matches at a line start or `_MODELINE` anywhere, found from the words
+    they contain rather than by trying every byte.
+
+    Between a match's start and its word stand only `---`, a `{`, white space (line breaks
+    too) and a quote: a key's match starts at the line of its word or at the line of the last
+    character before it that is not white space (the `{`); a modeline's, at that character (the `#`).
+    """
+    at = raw.find(b"schema_version")
+    while at >= 0:
+        word = at - 1 if at and raw[at - 1] in b"\"'" else at
+        last = len(raw[:word].rstrip())
+        if any(_TOP_KEY.match(raw, start) for start in {raw.rfind(b"\n", 0, word) + 1, raw.rfind(b"\n", 0, last) + 1}):
+            return True
+        at = raw.find(b"schema_version", at + 1)
+    at = raw.find(b"yaml-language-server")
+    while at >= 0:
+        last = len(raw[:at].rstrip()) - 1
+        if last >= 0 and _MODELINE.match(raw, last):
+            return True
+        at = raw.find(b"yaml-language-server", at + 1)
+    return False
 
 
 def is_config(raw: bytes, doc: Document) -> bool:
@@ -97,20 +122,22 @@ def _repo_root(start: Path, cwd: str) -> Path:
     return here if start.is_relative_to(here) else start
 
 
-def read_candidate(path: Path, settings: Settings, explicit: bool) -> tuple[bytes, bool] | None:
+def read_candidate(path: Path, settings: Settings, explicit: bool, link: bool | None = None) -> tuple[bytes, bool] | None:
     """The file's bytes and whether they carry the config marker; None for a file found by a
     folder search that is not ours to read (a symlink out of the repository) or not a config.
-    One read serves the decision and the check or fix that follows. OSError propagates."""
-    if not explicit and outside_repository(path, settings):
+    One read serves the decision and the check or fix that follows. OSError propagates.
+    `link`: whether the file is a symlink, when the folder listing already said."""
+    if not explicit and outside_repository(path, settings, link):
         return None
     raw = read_head(path, settings.limits)
     marked = looks_like_config(raw[:65536])
     return (raw, marked) if explicit or marked else None
 
 
-def check_file(path: Path, display: str, settings: Settings, explicit: bool = True) -> FileResult:
+def check_file(path: Path, display: str, settings: Settings, explicit: bool = True,
+               link: bool | None = None) -> FileResult:
     try:
-        candidate = read_candidate(path, settings, explicit)
+        candidate = read_candidate(path, settings, explicit, link)
     except OSError as exc:
         raise UsageError(printable(f"{display}: cannot read: {exc.strerror or exc}")) from None
     if candidate is None:
@@ -122,14 +149,15 @@ def check_file(path: Path, display: str, settings: Settings, explicit: bool = Tr
     return FileResult(display, run(doc, path.parent, settings), doc)
 
 
-def outside_repository(path: Path, settings: Settings) -> bool:
+def outside_repository(path: Path, settings: Settings, link: bool | None = None) -> bool:
     """A file found by a folder search that is a symlink out of the repository (or a loop): neither read nor fixed.
 
     A file that is no symlink lies in its own folder, and the repository root is that
     real folder or one above it (see `repo_root`): only a symlink, or a root set from
-    outside, needs its real path worked out, so the common case costs one `lstat`.
+    outside, needs its real path worked out, so the common case costs one `lstat`, or none
+    when the folder listing said whether it is a symlink (`link`).
     """
-    if settings.root is None and not os.path.islink(path):
+    if settings.root is None and not (os.path.islink(path) if link is None else link):
         return False
     return not _inside(path, settings.root or repo_root(path.parent))
 
