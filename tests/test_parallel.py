@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from helpers import REPO, run_cli
-from trainlint.api import MIN_FILES_PER_JOB, check_paths, fix_paths, map_in_order
+from trainlint.api import check_paths, fix_paths
+from trainlint.parallel import MIN_ITEMS_PER_JOB, map_in_order
 from trainlint.settings import Settings
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -22,7 +24,7 @@ def square_and_pid(x: int) -> tuple[int, int]:
 
 
 def test_results_come_back_in_input_order_from_worker_processes() -> None:
-    items = list(range(MIN_FILES_PER_JOB * 2 + 37))[::-1]
+    items = list(range(MIN_ITEMS_PER_JOB * 2 + 37))[::-1]
     results = map_in_order(square_and_pid, items, jobs=2)
     assert [r for r, _ in results] == [x * x for x in items]
     assert os.getpid() not in {pid for _, pid in results}  # computed by workers, not here
@@ -34,13 +36,71 @@ def test_few_items_stay_in_process() -> None:
 
 
 def test_one_job_stays_in_process() -> None:
-    results = map_in_order(square_and_pid, list(range(MIN_FILES_PER_JOB * 4)), jobs=1)
+    results = map_in_order(square_and_pid, list(range(MIN_ITEMS_PER_JOB * 4)), jobs=1)
     assert {pid for _, pid in results} == {os.getpid()}
+
+
+def fail_on_seven(x: int) -> int:
+    if x == 7:
+        raise ValueError(f"cannot take {x}")
+    return x
+
+
+def die_on_seven(x: int) -> int:
+    if x == 7:
+        os._exit(3)  # as if killed (out of memory): no result, no exception
+    return x
+
+
+def big(x: int) -> str:
+    return str(x) * 50_000  # far more than a pipe holds
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_an_exception_in_a_worker_is_raised_here() -> None:
+    with pytest.raises(ValueError, match="cannot take 7"):
+        map_in_order(fail_on_seven, list(range(MIN_ITEMS_PER_JOB * 4)), jobs=2)
+    assert _no_children_left()
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
+    with pytest.raises(RuntimeError, match="ended before its work was done"):
+        map_in_order(die_on_seven, list(range(MIN_ITEMS_PER_JOB * 4)), jobs=2)
+    assert _no_children_left()
+
+
+def test_results_larger_than_a_pipe_come_back_whole() -> None:
+    items = list(range(MIN_ITEMS_PER_JOB * 3))
+    assert map_in_order(big, items, jobs=3) == [big(x) for x in items]
+    assert _no_children_left()
+
+
+def test_many_items_in_bounded_chunks() -> None:
+    items = list(range(300_000))  # more chunks than the queue would hold at the usual chunk size
+    assert [r for r, _ in map_in_order(square_and_pid, items, jobs=2)] == [x * x for x in items]
+
+
+def test_workers_do_not_repeat_what_the_parent_has_not_flushed_yet(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from trainlint.parallel import map_in_order\n"
+        "sys.stdout.write('written once\\n')  # still in the buffer when the workers start\n"
+        f"print(sum(map_in_order(abs, list(range(500)), jobs=2)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out == f"written once\n{sum(range(500))}\n"
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate(tmp_path_factory.mktemp("parallel") / "repo", MIN_FILES_PER_JOB * 2 + 20).root
+    return generate(tmp_path_factory.mktemp("parallel") / "repo", MIN_ITEMS_PER_JOB * 2 + 20).root
 
 
 def test_check_paths_is_the_same_on_any_number_of_processes(corpus: Path) -> None:

@@ -1,64 +1,21 @@
 """Checking many paths: discovery, then one result per file, in a stable order.
 
-Files are independent, so many files are spread over a process pool (`jobs`, default:
-one process per core). The map is generic: a picklable per-file function over a list
-of items, in chunks, with results put back into input order, so the output of
-`--jobs 8` is byte for byte the output of `--jobs 1`. A handful of files is checked
-in-process: starting workers would cost more than it saves.
+Files are independent, so many files are spread over processes (`jobs`, default: one
+per core; see parallel.py), with results in input order: the output of `--jobs 8` is
+byte for byte the output of `--jobs 1`. A handful of files is checked in-process:
+starting workers would cost more than it saves.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple, TypeVar
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from .config import Resolver
 from .discovery import Target, discover
 from .engine import FileResult, check_file
+from .parallel import map_in_order
 from .settings import Settings
-
-T = TypeVar("T")
-R = TypeVar("R")
-
-# below this many files per worker, a pool costs more than it saves (a worker starts in ~10 ms,
-# a file takes well under a millisecond)
-MIN_FILES_PER_JOB = 48
-# chunks several per worker, so a slow chunk (big dataset folders) does not leave a core idle
-_CHUNKS_PER_JOB = 4
-_MAX_CHUNK = 256
-
-
-def default_jobs() -> int:
-    """The cores this process may run on (respects CPU affinity, e.g. in containers)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def map_in_order(func: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
-                 prepare: Callable[[], object] | None = None) -> list[R]:
-    """`[func(x) for x in items]`, on up to `jobs` processes when there are enough items.
-
-    `func` and the items must pickle; results come back in input order whatever the
-    number of processes. `prepare` runs once in this process before workers start
-    (compiling the schema, loading the catalog), so forked workers inherit its work.
-    """
-    jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
-    jobs = min(jobs, len(items) // MIN_FILES_PER_JOB)
-    if jobs <= 1:
-        return [func(item) for item in items]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    if prepare is not None:
-        prepare()
-    # fork shares what `prepare` built and starts in milliseconds; elsewhere the platform default
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    chunk = max(1, min(_MAX_CHUNK, -(-len(items) // (jobs * _CHUNKS_PER_JOB))))
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
-        return list(pool.map(func, items, chunksize=chunk))
 
 
 def check_target(item: tuple[Target, Settings]) -> FileResult:

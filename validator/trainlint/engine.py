@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -208,22 +208,23 @@ def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: s
         findings.append(Finding("TL094", f"dataset folder has more than {settings.limits.max_dataset_files:,} "
                                 "entries; images not counted", ("dataset", "path")))
     ctx = Context(doc, config, presets_mod.catalog(), eff, {})  # one per file; each rule gets its thresholds
-    for rule, thresholds in _rules_to_run(settings):
+    for check, thresholds in _rules_to_run(settings):
         ctx.thresholds = thresholds
-        findings.extend(plugins_mod.run_rule(rule, ctx))
+        findings.extend(check(ctx))
     return findings, True
 
 
-def _rules_to_run(settings: Settings) -> list[tuple[type[Rule], Mapping[str, Any]]]:
-    """The enabled rules of the rules stage, in code order, each with its thresholds (the rule's
-    own under the configuration's), worked out once per settings object and set of registered
-    rules rather than once per file. Read-only: a rule cannot change what the next file sees."""
+def _rules_to_run(settings: Settings) -> list[tuple[Callable[[Context], Iterable[Finding]], Mapping[str, Any]]]:
+    """The enabled rules of the rules stage, in code order, each as what to call (plugins.checker)
+    with its thresholds (the rule's own under the configuration's), worked out once per settings
+    object and set of registered rules rather than once per file. Read-only: a rule cannot change
+    what the next file sees."""
     registered = tuple(Rule.registry)
     memo = settings.__dict__.get("_rules_memo")  # not a field: eq and repr ignore it, as for `enabled`
     if memo is None or memo[0] != registered:
         overrides = settings.thresholds
         memo = settings.__dict__["_rules_memo"] = (registered, [
-            (rule, MappingProxyType({**rule.thresholds, **overrides.get(rule.code, {})}))
+            (plugins_mod.checker(rule), MappingProxyType({**rule.thresholds, **overrides.get(rule.code, {})}))
             for rule in iter_rules() if rule.stage == "rules" and settings.enabled(rule.code)
         ])
     return memo[1]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import difflib
+import functools
 import json
 import os
 import re
@@ -81,8 +82,10 @@ def scalar_text(value: str, like: str = "", flow: bool = False) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
+@functools.lru_cache(maxsize=1024)
 def _plain_is_safe(value: str, flow: bool) -> bool:
-    """The loader itself decides: unquoted, it must read back as this string and YAML 1.1 must agree."""
+    """The loader itself decides: unquoted, it must read back as this string and YAML 1.1 must agree.
+    Memoised: a repository's configs are tagged with the same few names, each parsed once."""
     text = "{k: %s}" % value if flow else f"k: {value}\n"
     doc = load_text(text)
     return doc.data == {"k": value} and not doc.findings
