@@ -34,7 +34,7 @@ def test_wheel_carries_schema_presets_and_the_console_script(installed):
         names = set(zf.namelist())
         entry_points = next(zf.read(n).decode() for n in names if n.endswith("entry_points.txt"))
     assert {"trainlint/_data/presets.yaml", "trainlint/_data/v1/config.schema.json", "trainlint/cli.py"} <= names
-    assert "trainlint = trainlint.cli:main" in entry_points
+    assert "trainlint = trainlint.cli:entry" in entry_points
 
 
 def test_installed_wheel_checks_the_examples_from_outside_the_source_tree(installed, tmp_path):

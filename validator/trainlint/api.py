@@ -9,6 +9,7 @@ starting workers would cost more than it saves.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import NamedTuple
 
 from .config import Resolver
@@ -26,7 +27,7 @@ def check_target(item: tuple[Target, Settings]) -> FileResult:
     diagnostics. `engine.check_file` keeps it for callers that want it.
     """
     target, settings = item
-    result = check_file(target.path, target.display, settings, target.explicit, target.link)
+    result = check_file(Path(target.path), target.display, settings, target.explicit, target.link)
     result.document = None
     result.fail_on = settings.fail_on
     return result
@@ -85,14 +86,15 @@ def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
     from .fix import FixError, fix_file
 
     target, settings, write = item
+    path = Path(target.path)
     try:
-        candidate = read_candidate(target.path, settings, target.explicit, target.link)
+        candidate = read_candidate(path, settings, target.explicit, target.link)
     except OSError as exc:
         return FixReport(target.display, error=f"cannot read: {exc.strerror or exc}")
     if candidate is None:
         return FixReport(target.display)
     try:
-        outcome = fix_file(target.path, target.display, settings, write=write, raw=candidate[0])
+        outcome = fix_file(path, target.display, settings, write=write, raw=candidate[0])
     except (FixError, OSError) as exc:
         return FixReport(target.display, error=str(exc))
     return FixReport(target.display, outcome.changed, outcome.diff() if outcome.changed and not write else "")

@@ -71,14 +71,14 @@ class Config(NamedTuple):
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
 
-    def settings_for(self, path: Path, real: str | None = None) -> Settings:
+    def settings_for(self, path: Path | str, real: str | None = None) -> Settings:
         if not self.per_file_ignores:
             return self.settings  # the same object for every file: its memoised rule selection is reused
         rel = _relative(real or real_path(path), self.base)
         codes = tuple(c for pattern, listed in self.per_file_ignores if _matches(rel, pattern) for c in listed)
         return self.settings.replace(file_ignore=codes) if codes else self.settings
 
-    def excludes(self, path: Path, explicit: bool, real: str | None = None) -> bool:
+    def excludes(self, path: Path | str, explicit: bool, real: str | None = None) -> bool:
         """Exclude globs skip any file, named or found; include globs only narrow what folder searches find."""
         if not self.exclude and (explicit or not self.include):
             return False
@@ -128,7 +128,7 @@ class Resolver:
                 raise ConfigError(f"{config_file}: no such configuration file")
             self._fixed = self._load(config_file.resolve(), required=True)
 
-    def config_for(self, path: Path, real: str | None = None) -> Config:
+    def config_for(self, path: Path | str, real: str | None = None) -> Config:
         """The configuration of a file; `real` is its real path when the caller knows it already."""
         if self._fixed is not None:
             return self._fixed
@@ -146,7 +146,7 @@ class Resolver:
         real = real or real_path(path)
         return self._applied_to(self.config_for(path, real).settings_for(path, real))
 
-    def lookup(self, path: Path, explicit: bool, real: str | None = None) -> Settings | None:
+    def lookup(self, path: Path | str, explicit: bool, real: str | None = None) -> Settings | None:
         """The file's settings, or None when its configuration's globs leave it out."""
         real = real or real_path(path)
         config = self.config_for(path, real)

@@ -20,14 +20,14 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "
 
 
 class Target(NamedTuple):
-    path: Path
+    path: str  # as found; the process that checks the file makes the Path (thousands of them cost ms here)
     display: str
     explicit: bool
     real: str  # the real path, worked out once here for de-duplication and reused to find the configuration
     link: bool | None = None  # whether the file is a symlink, when the folder listing told (None: not known)
 
 
-def _walk(folder: str, real: str) -> Iterator[tuple[Path, str, bool]]:
+def _walk(folder: str, real: str) -> Iterator[tuple[str, str, bool]]:
     """YAML files below `folder`, in sorted order (a folder's files, then its sub-folders), each
     with its real path and whether it is a symlink. `real` is the folder's own: below it, a name that is no symlink adds
     itself to its folder's real path, so only symlinks cost a resolve. Symlinked folders are
@@ -51,7 +51,7 @@ def _walk(folder: str, real: str) -> Iterator[tuple[Path, str, bool]]:
                 if not link and entry.name not in SKIP_DIRS and not entry.name.startswith("."):
                     below.append((entry.path, os.path.join(real, entry.name)))
             elif entry.name.endswith(YAML_SUFFIXES):
-                yield Path(entry.path), real_path(entry.path) if link else os.path.join(real, entry.name), link
+                yield entry.path, real_path(entry.path) if link else os.path.join(real, entry.name), link
         pending.extend(reversed(below))
 
 
@@ -64,11 +64,12 @@ def discover(args: list[str], only_configs: bool = False) -> list[Target]:
     seen: set[str] = set()
     out: list[Target] = []
 
-    def add(path: Path, explicit: bool, key: str | None = None, link: bool | None = None) -> None:
+    def add(path: str | Path, explicit: bool, key: str | None = None, link: bool | None = None) -> None:
         key = key or real_path(path)
         if key not in seen:
             seen.add(key)
-            out.append(Target(path, os.path.normpath(str(path)), explicit, key, link))
+            text = os.fspath(path)
+            out.append(Target(text, os.path.normpath(text), explicit, key, link))
 
     for arg in args:
         path = Path(arg)
