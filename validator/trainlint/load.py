@@ -169,46 +169,55 @@ class _Builder:
         self.doc.reported.add(path)
 
     def build(self, node: Node, path: ConfigPath) -> Any:
+        # the hot loop of every check: one call per node, spans made inline, strings returned early
         if self.limits is not None:
             self.nodes += 1 + (len(node.value) if isinstance(node, MappingNode) else 0)  # a mapping's keys count too
             if self.nodes > self.limits.max_nodes or len(path) > self.limits.max_depth:
                 raise _Unmeasured
-        if node.tag not in _ALLOWED_TAGS:
-            self.report("TL003", f"tag {node.tag!r} is not allowed: trainlint configs hold plain data only", node, path)
-            return _Refused(node.tag)
+        tag = node.tag
+        if tag not in _ALLOWED_TAGS:
+            self.report("TL003", f"tag {tag!r} is not allowed: trainlint configs hold plain data only", node, path)
+            return _Refused(tag)
         if isinstance(node, ScalarNode):
+            text = node.value
+            if tag == _STR and (node.style or text[:1] not in _YAML11_FIRST):
+                return text  # a string to YAML 1.1 readers too (most names): nothing to construct or check
             return self.scalar(node, path)
+        spans = self.doc.spans
         if isinstance(node, SequenceNode):
-            return [self.child(item, path + (i,), None) for i, item in enumerate(node.value)]
-        return self.mapping(node, path)
+            items = []
+            for index, item in enumerate(node.value):
+                at = (*path, index)
+                spans[at] = (None, _span(item))
+                items.append(self.build(item, at))
+            return items
+        return self.mapping(node, path, spans)
 
-    def child(self, node: Node, path: ConfigPath, key: Node | None) -> Any:
-        self.doc.spans[path] = (_span(key) if key is not None else None, _span(node))
-        return self.build(node, path)
-
-    def mapping(self, node: MappingNode, path: ConfigPath) -> dict[str, Any]:
+    def mapping(self, node: MappingNode, path: ConfigPath, spans: dict) -> dict[str, Any]:
         out: dict[str, Any] = {}
         first_seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            if not (isinstance(key_node, ScalarNode) and key_node.tag == _CORE + "str"):
+            if not (key_node.tag == _STR and isinstance(key_node, ScalarNode)):
                 if self.limits is not None and not isinstance(key_node, ScalarNode):
                     raise _Unmeasured  # its nodes count too: measured the thorough way
                 shown = key_node.value if isinstance(key_node, ScalarNode) else type(key_node).__name__[:-4].lower()
                 self.report("TL004", f"key {shown!r} is not a string: keys are names like `steps`", key_node, path)
                 continue
             key = key_node.value
+            at = (*path, key)
             if key in first_seen:
                 earlier = first_seen[key]
                 self.report(
                     "TL002", f"duplicate key {key!r} (first at line {earlier.start_mark.line + 1}); "
-                    "PyYAML-based trainers silently keep the last one", key_node, path + (key,), on_key=True,
+                    "PyYAML-based trainers silently keep the last one", key_node, at, on_key=True,
                 )
                 self.doc.findings.append(Finding(
                     "TL002", f"key {key!r} is defined again at line {key_node.start_mark.line + 1}",
                     span=_span(earlier),
                 ))
             first_seen[key] = key_node
-            out[key] = self.child(value_node, path + (key,), key_node)
+            spans[at] = (_span(key_node), _span(value_node))
+            out[key] = self.build(value_node, at)
         return out
 
     def scalar(self, node: ScalarNode, path: ConfigPath) -> Any:

@@ -25,8 +25,8 @@ R = TypeVar("R")
 # a file takes well under a millisecond)
 MIN_ITEMS_PER_JOB = 48
 # chunks several per worker, so a slow chunk (big dataset folders) does not leave a core idle
-_CHUNKS_PER_JOB = 4
-_MAX_CHUNK = 256
+_CHUNKS_PER_JOB = 16
+_MAX_CHUNK = 64
 # every chunk number is queued before the workers start: their 4-byte records must fit a pipe's buffer
 _MAX_CHUNKS = 1024
 _HEADER = 8  # bytes of a result message's length
