@@ -114,6 +114,17 @@ def test_unreadable_file_is_a_usage_error(repo):
         assert run.returncode == 2 and "cannot read" in run.stderr
 
 
+def test_findings_are_written_as_files_are_checked_and_a_report_file_never_half(repo):
+    (repo / "a.yaml").write_text(GOOD.replace("classification: sdxl/style", "classification: Custom"))
+    os.mkfifo(repo / "b.yaml")  # refused when reached (no writer would ever come), even for root
+    run = cli("check", "a.yaml", "b.yaml", cwd=repo)
+    assert run.returncode == 2 and "b.yaml: cannot read" in run.stderr
+    assert run.stdout.startswith("a.yaml:6:17: TL205")  # a.yaml's report came out before b.yaml was reached
+    run = cli("check", "a.yaml", "b.yaml", "--format", "json", "--output", "report.json", cwd=repo)
+    assert run.returncode == 2 and "cannot read" in run.stderr
+    assert not (repo / "report.json").exists()
+
+
 def test_folders_are_searched_and_other_yaml_left_alone(repo):
     (repo / "configs" / "deep").mkdir(parents=True)
     (repo / "configs" / "deep" / "a.yml").write_text(GOOD)

@@ -8,14 +8,14 @@ starting workers would cost more than it saves.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 from .config import Resolver
 from .discovery import Target, discover
 from .engine import FileResult, check_file
-from .parallel import map_in_order
+from .parallel import imap_in_order, map_in_order
 from .settings import Settings
 
 
@@ -68,7 +68,15 @@ def check_paths(paths: Iterable[str], settings: Settings | None = None, jobs: in
     or 0: one per core; 1: in this process). Results carry diagnostics but not the
     loaded documents.
     """
-    return map_in_order(check_target, with_settings(paths, settings, only_configs, resolver), jobs, warm_up)
+    return list(iter_check(paths, settings, jobs, only_configs, resolver))
+
+
+def iter_check(paths: Iterable[str], settings: Settings | None = None, jobs: int | None = None,
+               only_configs: bool = False, resolver: Resolver | None = None) -> Iterator[FileResult]:
+    """`check_paths`, each result handed out as soon as it is ready (in the same order), so a
+    report is written while later files are checked. Bad paths and configuration files
+    raise here, before the first result; a file that cannot be read raises when reached."""
+    return imap_in_order(check_target, with_settings(paths, settings, only_configs, resolver), jobs, warm_up)
 
 
 class FixReport(NamedTuple):

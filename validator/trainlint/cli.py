@@ -14,12 +14,13 @@ from . import __version__
 TYPE_CHECKING = False  # `--version` and `--help` load neither typing nor pathlib (start-up is a hook's cost)
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
     from typing import NoReturn, TextIO
 
     from .config import Resolver
     from .discovery import Target
+    from .engine import FileResult
     from .settings import Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -242,8 +243,14 @@ def _format(args: argparse.Namespace) -> str:
     return name
 
 
+def _kept(results: Iterable[FileResult], into: list[FileResult]) -> Iterator[FileResult]:
+    for result in results:
+        into.append(result)
+        yield result
+
+
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    from .api import check_paths
+    from .api import check_paths, iter_check
     from .engine import UsageError
     from .reporters import renderer
     from .reporters.text import summary
@@ -254,10 +261,12 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         return _show_settings(args, resolver, out)
     if args.fix:
         _fix_paths(args, resolver, write=True, out=None)
-    results = check_paths(args.paths, jobs=args.jobs, only_configs=args.only_configs, resolver=resolver)
-    if args.output is None:
-        renderer(name)(results, out)
-    else:
+    if args.output is None:  # written while later files are still being checked
+        results: list[FileResult] = []
+        renderer(name)(_kept(iter_check(args.paths, jobs=args.jobs, only_configs=args.only_configs,
+                                        resolver=resolver), results), out)
+    else:  # the report file is opened only once every file is checked: never a half-written report
+        results = check_paths(args.paths, jobs=args.jobs, only_configs=args.only_configs, resolver=resolver)
         try:
             with open(args.output, "w", encoding="utf-8", newline="\n") as report:
                 renderer(name)(results, report)

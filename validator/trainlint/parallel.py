@@ -48,10 +48,18 @@ def map_in_order(func: Callable[[T], R], items: Sequence[T], jobs: int | None = 
     loading the catalog), so forked workers inherit its work. An exception raised by
     `func` is raised here. Without fork, `func` and the items must pickle.
     """
+    return list(imap_in_order(func, items, jobs, prepare))
+
+
+def imap_in_order(func: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
+                  prepare: Callable[[], object] | None = None) -> Iterator[R]:
+    """`map_in_order`, each result handed out as soon as it and all before it are done, so
+    a report can be written while later files are still being checked."""
     jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
     jobs = min(jobs, len(items) // MIN_ITEMS_PER_JOB)
     if jobs <= 1:
-        return [func(item) for item in items]
+        yield from map(func, items)
+        return
     if prepare is not None:
         prepare()
     chunk = max(1, min(_MAX_CHUNK, -(-len(items) // (jobs * _CHUNKS_PER_JOB))), -(-len(items) // _MAX_CHUNKS))
@@ -59,8 +67,10 @@ def map_in_order(func: Callable[[T], R], items: Sequence[T], jobs: int | None = 
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(jobs) as pool:
-            return list(pool.map(func, items, chunksize=chunk))
-    return [result for part in _forked(func, items, jobs, chunk) for result in part]
+            yield from pool.map(func, items, chunksize=chunk)
+        return
+    for part in _forked(func, items, jobs, chunk):
+        yield from part
 
 
 def _forked(func: Callable[[T], R], items: Sequence[T], jobs: int, size: int) -> Iterator[list[R]]:
@@ -84,10 +94,13 @@ def _forked(func: Callable[[T], R], items: Sequence[T], jobs: int, size: int) ->
             result_read, result_write = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: never returns into the parent's code
-                os.close(result_read)
-                for fd in children:
-                    os.close(fd)
-                _work(func, items, bounds, tasks_read, result_write)
+                try:
+                    os.close(result_read)
+                    for fd in children:
+                        os.close(fd)
+                    _work(func, items, bounds, tasks_read, result_write)  # exits
+                finally:
+                    os._exit(1)
             os.close(result_write)
             children[result_read] = pid
         os.close(tasks_read)

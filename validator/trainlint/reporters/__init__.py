@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from ..engine import FileResult
 
-Renderer = Callable[[list[FileResult], TextIO], None]
+# a renderer reads the results once, in order; line-based formats write as they arrive
+Renderer = Callable[[Iterable[FileResult], TextIO], None]
 
 # format name -> module in this package that defines `render`
 FORMATS: dict[str, str] = {

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TextIO
 
 from ..engine import FileResult
 from . import text
 
 
-def render(results: list[FileResult], stream: TextIO) -> None:
+def render(results: Iterable[FileResult], stream: TextIO) -> None:
     text.render(results, stream, hints=False)

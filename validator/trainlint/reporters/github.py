@@ -8,6 +8,7 @@ message can never end an annotation early or inject another command.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TextIO
 
 from ..diagnostics import Severity
@@ -25,12 +26,14 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(results: list[FileResult], stream: TextIO) -> None:
+def render(results: Iterable[FileResult], stream: TextIO) -> None:
+    seen = []  # written as they arrive, counted at the end
     for result in results:
+        seen.append(result)
         for d in result.diagnostics:
             props = {"file": d.file, "line": d.line, "col": d.col, "endLine": d.end_line, "endColumn": d.end_col,
                      "title": f"{d.code} {d.name}"}
             message = d.message + (f"\nhint: {d.hint}" if d.hint else "")
             stream.write(f"::{_COMMANDS[d.severity]} " + ",".join(f"{k}={_property(str(v))}" for k, v in props.items())
                          + f"::{_data(message)}\n")
-    stream.write(summary(results) + "\n")
+    stream.write(summary(seen) + "\n")

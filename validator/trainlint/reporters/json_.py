@@ -7,12 +7,14 @@ message, hint, file, line, column, end_line, end_column, fixable}]}.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import TextIO
 
 from ..engine import FileResult
 
 
-def render(results: list[FileResult], stream: TextIO) -> None:
+def render(results: Iterable[FileResult], stream: TextIO) -> None:
+    results = list(results)
     diagnostics = [
         {
             "code": d.code, "name": d.name, "severity": str(d.severity), "message": d.message, "hint": d.hint,

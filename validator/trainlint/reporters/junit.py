@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from typing import TextIO
 
 from ..engine import FileResult
@@ -22,7 +23,7 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def render(results: list[FileResult], stream: TextIO) -> None:
+def render(results: Iterable[FileResult], stream: TextIO) -> None:
     checked = [r for r in results if not r.skipped]
     total = sum(max(1, len(r.diagnostics)) for r in checked)
     failures = sum(len(r.diagnostics) for r in checked)

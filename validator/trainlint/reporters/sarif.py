@@ -11,6 +11,7 @@ OASIS schema.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -73,7 +74,7 @@ def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def render(results: list[FileResult], stream: TextIO) -> None:
+def render(results: Iterable[FileResult], stream: TextIO) -> None:
     rules = rule_descriptors()
     index = {r["id"]: i for i, r in enumerate(rules)}
     log = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import TextIO
 
 from ..diagnostics import Severity
@@ -19,14 +20,16 @@ def _use_colour(stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def render(results: list[FileResult], stream: TextIO, hints: bool = True) -> None:
+def render(results: Iterable[FileResult], stream: TextIO, hints: bool = True) -> None:
     """Each finding on its line, its hint below it (unless `hints` is off: the concise format), then the summary."""
     colour = _use_colour(stream)
 
     def paint(code: str, text: str) -> str:
         return f"\033[{code}m{text}\033[0m" if colour else text
 
+    seen = []  # written as they arrive, counted at the end
     for result in results:
+        seen.append(result)
         for d in result.diagnostics:
             # what comes from the input is escaped: it must not start a line or send escape codes
             where = paint("1", f"{printable(d.file)}:{d.line}:{d.col}:")
@@ -34,7 +37,7 @@ def render(results: list[FileResult], stream: TextIO, hints: bool = True) -> Non
             stream.write(head + "\n")
             if d.hint and hints:
                 stream.write(f"  hint: {printable(d.hint)}" + (" (fixable with `trainlint fix`)" if d.fixable else "") + "\n")
-    stream.write(summary(results) + "\n")
+    stream.write(summary(seen) + "\n")
 
 
 def summary(results: list[FileResult]) -> str:
