@@ -234,6 +234,20 @@ def test_checking_a_valid_config_never_loads_the_slow_engines(small_repo: Path) 
     assert not loaded & {"jsonschema", "ruamel", "multiprocessing", "concurrent", "dataclasses", "inspect", "shutil"}
 
 
+def test_no_record_of_a_check_has_its_annotations_compiled_at_start_up(small_repo: Path) -> None:
+    # typing.NamedTuple compiles each string annotation (`from __future__ import annotations`) into
+    # a ForwardRef when the class is defined: milliseconds of every hook run for nothing
+    probe = ("import sys, typing; from trainlint.cli import main; main(['check', 'valid.yaml', '--exit-zero']); "
+             "records = [(m.__name__, n) for m in list(sys.modules.values()) if m and m.__name__.startswith('trainlint') "
+             "for n, c in vars(m).items() if isinstance(c, type) and issubclass(c, tuple) and c.__module__ == m.__name__ "
+             "and any(isinstance(t, typing.ForwardRef) for t in getattr(c, '__annotations__', {}).values())]; "
+             "print(len([m for m in sys.modules if m.startswith('trainlint')]), records)")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=small_repo, capture_output=True, text=True, check=True,
+                         timeout=120).stdout.splitlines()[-1]
+    loaded, records = out.split(" ", 1)
+    assert int(loaded) > 20 and records == "[]"
+
+
 def test_a_config_the_schema_rejects_is_worded_without_jsonschema(small_repo: Path) -> None:
     (small_repo / "broken.yaml").write_text(
         (small_repo / "valid.yaml").read_text().replace("schema_version: 1", "schema_version: 1\nbogus_key: 3"))

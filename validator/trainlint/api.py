@@ -6,8 +6,6 @@ byte for byte the output of `--jobs 1`. A handful of files is checked in-process
 starting workers would cost more than it saves.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple

@@ -13,8 +13,6 @@ Every key and value is checked here, before anything runs: an unknown key or a b
 a `ConfigError` naming the file, the line and the key (exit code 2), never a silent default.
 """
 
-from __future__ import annotations
-
 import fnmatch
 import os
 import re

@@ -3,13 +3,15 @@
 Records are named tuples rather than dataclasses: they are immutable all the same,
 and a pre-commit hook pays for every class definition at start-up, where the
 `dataclasses` machinery (and the `inspect` it imports) costs more than checking a file.
+For the same reason the modules that define records do without `from __future__ import
+annotations`: `typing.NamedTuple` compiles every string annotation into a `ForwardRef`
+when the class is defined, which cost a check some 10 ms before its first file (names
+defined later or only for type checkers are quoted by hand).
 
 Checks never print: they return `Finding`s located by a path in the config, and the
 engine resolves each path to a line and column once, from the positions the loader
 kept (cfn-lint's habit). Reporters only ever see `Diagnostic`s.
 """
-
-from __future__ import annotations
 
 import enum
 from typing import NamedTuple
@@ -23,7 +25,7 @@ class Severity(enum.IntEnum):
     ERROR = 3
 
     @classmethod
-    def parse(cls, text: str) -> Severity:
+    def parse(cls, text: str) -> "Severity":
         try:
             return cls[text.strip().upper()]
         except KeyError:

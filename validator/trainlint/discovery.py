@@ -5,8 +5,6 @@ folders or by globs are checked only when they look like trainlint configs, so a
 repository's workflows, compose files and preset files are left alone.
 """
 
-from __future__ import annotations
-
 import os
 from collections.abc import Iterator
 from pathlib import Path

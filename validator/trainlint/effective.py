@@ -4,8 +4,6 @@ Steps are resolved from the image count, which comes from the dataset folder whe
 exists (images counted there) and from `dataset.images` otherwise.
 """
 
-from __future__ import annotations
-
 import math
 import os
 import time

@@ -8,8 +8,6 @@ are caught at both lines, and any tag outside the core schema is refused, so no
 Python object is ever created from a file.
 """
 
-from __future__ import annotations
-
 import bisect
 import datetime
 import errno

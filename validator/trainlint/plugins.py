@@ -13,8 +13,6 @@ it; its rules stay off and the run goes on. A plugin rule that raises while chec
 becomes an error finding under its own code, so the other rules and files are unaffected.
 """
 
-from __future__ import annotations
-
 import functools
 import re
 from collections.abc import Callable, Iterable
@@ -32,7 +30,7 @@ RANGE_TEXT = "TL900-TL999"
 # code -> name of the plugin that registered it
 _OWNERS: dict[str, str] = {}
 # plugin name -> None when loaded, else the error it raised; each plugin is tried once per process
-_TRIED: dict[str, PluginError | None] = {}
+_TRIED: "dict[str, PluginError | None]" = {}
 
 
 class PluginError(NamedTuple):
@@ -96,7 +94,7 @@ def _load_one(name: str) -> PluginError | None:
     return None
 
 
-def _invalid(codes: list[str], base: type[Rule]) -> str | None:
+def _invalid(codes: list[str], base: "type[Rule]") -> str | None:
     """Why the rules a plugin registered cannot be used, or None: the metadata built-ins have."""
     for code in codes:
         rule = base.registry[code]
@@ -121,7 +119,7 @@ def _forget(codes: set[str]) -> None:
         Rule.registry.pop(code, None)
 
 
-def checker(rule: type[Rule]) -> Callable[[Context], Iterable[Finding]]:
+def checker(rule: "type[Rule]") -> "Callable[[Context], Iterable[Finding]]":
     """What the engine calls for each file: a built-in rule's own `check` (rules keep no state, so
     one instance serves every file), a plugin's through `run_rule`, which contains its failures."""
     if rule.code not in _OWNERS:
@@ -129,7 +127,7 @@ def checker(rule: type[Rule]) -> Callable[[Context], Iterable[Finding]]:
     return functools.partial(run_rule, rule)
 
 
-def run_rule(rule: type[Rule], ctx: Context) -> list[Finding]:
+def run_rule(rule: "type[Rule]", ctx: "Context") -> list[Finding]:
     """Run one rule; a plugin rule that raises or returns junk becomes one error finding under its code."""
     plugin = _OWNERS.get(rule.code)
     if plugin is None:
@@ -144,7 +142,7 @@ def run_rule(rule: type[Rule], ctx: Context) -> list[Finding]:
     return found
 
 
-def _failure(rule: type[Rule], plugin: str, what: str) -> Finding:
+def _failure(rule: "type[Rule]", plugin: str, what: str) -> Finding:
     return Finding(rule.code, f"rule {rule.code} of plugin {plugin!r} {what}; it did not check this file",
                    hint="report this to the plugin's authors, or remove the plugin from `plugins`",
                    severity=Severity.ERROR)

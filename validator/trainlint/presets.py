@@ -5,8 +5,6 @@ declarative forms of the catalog (fixed value, per image, base plus per image, b
 by image count), so no preset number lives in code.
 """
 
-from __future__ import annotations
-
 import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -30,7 +28,7 @@ class ValueSpec(NamedTuple):
     source: str | None = None
 
     @classmethod
-    def parse(cls, raw: Any, source: str | None = None) -> ValueSpec:
+    def parse(cls, raw: Any, source: str | None = None) -> "ValueSpec":
         if not isinstance(raw, dict):
             return cls(value=float(raw), source=source)
         bands = tuple((b.get("max"), float(b["value"])) for b in raw.get("by_images", ()))
@@ -151,7 +149,7 @@ def is_file_ref(ref: str) -> bool:
 
 
 def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Path, ...] = (),
-            limits: Limits | None = None) -> Preset:
+            limits: "Limits | None" = None) -> Preset:
     """Resolve a built-in name or a repository preset file (following `extends`).
 
     `root` bounds where preset files may live: a reference that climbs out of the
@@ -210,7 +208,7 @@ def _stamp(path: Path) -> tuple[int, int, int]:
 
 
 @functools.lru_cache(maxsize=256)
-def _load_preset_file(path: Path, stamp: tuple[int, int, int], limits: Limits | None) -> Document:
+def _load_preset_file(path: Path, stamp: tuple[int, int, int], limits: "Limits | None") -> "Document":
     """A preset file is read and parsed once while it stays the same (`stamp`), not once per config
     that extends it; the loaded document is only read from, never changed."""
     from .load import Limits, load_file  # local: load imports nothing from here, keep it that way

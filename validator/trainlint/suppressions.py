@@ -15,8 +15,6 @@ A `#` only starts a comment at the start of a line or after whitespace, and neve
 quoted or block value: the positions the loader kept tell which stretches are values.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
