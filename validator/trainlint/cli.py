@@ -117,7 +117,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The parser; with `only`, the other commands get no arguments (argparse costs ~10 ms to build them all)."""
+    """The parser; with `only`, that command alone (argparse costs ~10 ms to build them all), which parses
+    its command line as the whole parser would: the others matter only for help and unknown commands."""
     import argparse
 
     class Parser(argparse.ArgumentParser):
@@ -135,9 +136,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"trainlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name, (summary, add_arguments) in COMMANDS.items():
-        command = sub.add_parser(name, help=summary, formatter_class=formatter)
-        if only in (None, name):
-            add_arguments(command)
+        if only in (None, name):  # each parser costs a millisecond (gettext looks for translations)
+            add_arguments(sub.add_parser(name, help=summary, formatter_class=formatter))
     return parser
 
 
