@@ -30,6 +30,7 @@ _MAX_CHUNK = 64
 # every chunk number is queued before the workers start: their 4-byte records must fit a pipe's buffer
 _MAX_CHUNKS = 1024
 _HEADER = 8  # bytes of a result message's length
+_READ = 1 << 16  # a pipe's buffer: larger reads only allocate (and give back) more memory per call
 
 
 def default_jobs() -> int:
@@ -116,9 +117,9 @@ def _forked(func: Callable[[T], R], items: Sequence[T], jobs: int, size: int) ->
                 pass  # already closed once drained
             try:
                 os.kill(pid, 15)  # a child still at work when the parent gave up (an error, Ctrl-C)
-            except ProcessLookupError:
-                pass
-            os.waitpid(pid, 0)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass  # already reaped by someone else (an embedding program's SIGCHLD handler)
 
 
 def _work(func: Callable[[T], R], items: Sequence[T], bounds: list[tuple[int, int]], tasks: int, out: int) -> None:
@@ -163,7 +164,7 @@ def _collect(children: dict[int, int], chunks: int) -> Iterator[list]:
         if not open_pipes:
             raise RuntimeError("a worker process ended before its work was done (out of memory, or killed)")
         for fd, _ in poller.poll():
-            data = os.read(fd, 1 << 20)
+            data = os.read(fd, _READ)
             if not data:
                 poller.unregister(fd)
                 open_pipes -= 1
