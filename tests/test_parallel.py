@@ -120,6 +120,14 @@ def test_cli_output_is_byte_identical_across_jobs(corpus: Path) -> None:
     assert outputs["1"].stdout.count('"code"') > 50
 
 
+def test_workers_start_without_the_multiprocessing_machinery(corpus: Path) -> None:
+    probe = ("import sys; from trainlint.api import check_paths; from trainlint.settings import Settings; "
+             "results = check_paths(['configs'], Settings(), jobs=2); "
+             "print(len(results), sorted(m for m in sys.modules if m.split('.')[0] in ('multiprocessing', 'concurrent')))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=corpus, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [str(MIN_ITEMS_PER_JOB * 2 + 20), "[]"]
+
+
 def test_fix_diffs_are_identical_across_jobs(corpus: Path) -> None:
     folder = str(corpus / "configs")
     one = fix_paths([folder], Settings(), write=False, jobs=1)
