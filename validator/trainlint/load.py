@@ -179,7 +179,8 @@ class _Builder:
         if isinstance(node, ScalarNode):
             text = node.value
             if tag == _STR and (node.style or text[:1] not in _YAML11_FIRST):
-                return text  # a string to YAML 1.1 readers too (most names): nothing to construct or check
+                return text  # quoted, or no YAML 1.1 resolver starts with its first character (most names):
+                # a string to both versions, nothing to construct or check
             return self.scalar(node, path)
         spans = self.doc.spans
         if isinstance(node, SequenceNode):
@@ -233,9 +234,8 @@ class _Builder:
         return value
 
     def check_yaml11(self, node: ScalarNode, value: Any, path: ConfigPath) -> None:
-        """Flag plain scalars that YAML 1.1 readers (PyYAML, most trainers) read otherwise."""
-        if isinstance(value, str) and node.value[0] not in _YAML11_FIRST:
-            return  # a string to both: no 1.1 resolver starts with this character (most names)
+        """Flag plain scalars that YAML 1.1 readers (PyYAML, most trainers) read otherwise
+        (strings no 1.1 resolver could take never get here: see `build`)."""
         string11, value11 = _yaml11_reading(node.value)
         if string11 and isinstance(value, str):
             return
