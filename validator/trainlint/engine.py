@@ -70,22 +70,39 @@ def _has_marker(raw: bytes) -> bool:
 
     Between a match's start and its word stand only `---`, a `{`, white space (line breaks
     too) and a quote: a key's match starts at the line of its word or at the line of the last
-    character before it that is not white space (the `{`); a modeline's, at that character (the `#`).
+    character before it that is not white space (the `{`); a modeline's, at that character (the
+    `#`). Each stretch of text is walked once, so a file full of the words costs linear time.
     """
+    line = scanned = 0  # the start of the line holding `scanned`, the point the text is walked to
     at = raw.find(b"schema_version")
     while at >= 0:
         word = at - 1 if at and raw[at - 1] in b"\"'" else at
-        last = len(raw[:word].rstrip())
-        if any(_TOP_KEY.match(raw, start) for start in {raw.rfind(b"\n", 0, word) + 1, raw.rfind(b"\n", 0, last) + 1}):
+        last = _before_space(raw, word)  # just after the character a `{` would be
+        brace_line = _line_start(raw, scanned, last, line)
+        line, scanned = _line_start(raw, last, word, brace_line), word
+        if _TOP_KEY.match(raw, line) or (brace_line != line and _TOP_KEY.match(raw, brace_line)):
             return True
         at = raw.find(b"schema_version", at + 1)
     at = raw.find(b"yaml-language-server")
     while at >= 0:
-        last = len(raw[:at].rstrip()) - 1
+        last = _before_space(raw, at) - 1
         if last >= 0 and _MODELINE.match(raw, last):
             return True
         at = raw.find(b"yaml-language-server", at + 1)
     return False
+
+
+def _before_space(raw: bytes, end: int) -> int:
+    """The start of the run of white space that ends at `end`."""
+    while end and raw[end - 1] in b" \t\n\r\x0b\x0c":
+        end -= 1
+    return end
+
+
+def _line_start(raw: bytes, start: int, end: int, known: int) -> int:
+    """The start of the line holding `end`, `known` being that of the line holding `start`."""
+    found = raw.rfind(b"\n", start, end)
+    return known if found < 0 else found + 1
 
 
 def is_config(raw: bytes, doc: Document) -> bool:
