@@ -100,7 +100,7 @@ def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
     if candidate is None:
         return FixReport(target.display)
     try:
-        outcome = fix_file(path, target.display, settings, write=write, raw=candidate[0])
+        outcome = fix_file(path, target.display, settings, write=write, raw=candidate[0], marked=candidate[1])
     except (FixError, OSError) as exc:
         return FixReport(target.display, error=str(exc))
     return FixReport(target.display, outcome.changed, outcome.diff() if outcome.changed and not write else "")

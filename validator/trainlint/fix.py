@@ -235,17 +235,18 @@ def encode(doc: Document, text: str) -> bytes:
     return (_BOM.get(doc.encoding, b"") if doc.bom else b"") + text.encode(doc.encoding)
 
 
-def fix_file(path: Path, display: str, settings: Settings, write: bool = True, raw: bytes | None = None) -> FixOutcome:
+def fix_file(path: Path, display: str, settings: Settings, write: bool = True, raw: bytes | None = None,
+             marked: bool = False) -> FixOutcome:
     """Fix one file on disk; FixError (file untouched) for anything that is not safe to rewrite.
 
     `raw` is the file as the caller already read it: the write later refuses a file that
-    no longer holds exactly these bytes."""
+    no longer holds exactly these bytes; `marked`: the caller found the config marker in it."""
     try:
         raw = read_head(path, settings.limits) if raw is None else raw
     except OSError as exc:
         raise FixError(f"cannot read: {exc.strerror or exc}") from None
     doc = load_bytes(raw, display, settings.limits)
-    if doc.ok and not is_config(raw, doc):
+    if doc.ok and not (marked or is_config(raw, doc)):
         raise FixError(NOT_A_CONFIG)
     no_mapping = next((f for f in doc.findings if f.code == "TL006"), None)
     if no_mapping is not None:  # empty, only comments, or a list or a single value at the top
