@@ -27,9 +27,10 @@ class Target(NamedTuple):
 
 def _walk(folder: str, real: str) -> Iterator[tuple[str, str, bool]]:
     """YAML files below `folder`, in sorted order (a folder's files, then its sub-folders), each
-    with its real path and whether it is a symlink. `real` is the folder's own: below it, a name that is no symlink adds
-    itself to its folder's real path, so only symlinks cost a resolve. Symlinked folders are
-    not entered; unreadable folders are passed over, as `os.walk` does; depth costs no recursion."""
+    with its real path and whether it is a symlink. `real` is the folder's own: below it, a name
+    that is no symlink adds itself to its folder's real path, so only symlinks cost a resolve.
+    Symlinked folders are not entered; unreadable folders are passed over, as `os.walk` does;
+    depth costs no recursion."""
     pending = [(folder, real)]
     while pending:
         folder, real = pending.pop()

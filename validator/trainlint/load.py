@@ -178,9 +178,10 @@ class _Builder:
             return _Refused(tag)
         if isinstance(node, ScalarNode):
             text = node.value
+            # quoted, or no YAML 1.1 resolver starts with its first character (most names): a string
+            # to both versions, nothing to construct or check
             if tag == _STR and (node.style or text[:1] not in _YAML11_FIRST):
-                return text  # quoted, or no YAML 1.1 resolver starts with its first character (most names):
-                # a string to both versions, nothing to construct or check
+                return text
             return self.scalar(node, path)
         spans = self.doc.spans
         if isinstance(node, SequenceNode):

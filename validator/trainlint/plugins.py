@@ -121,17 +121,15 @@ def _forget(codes: set[str]) -> None:
 
 def checker(rule: "type[Rule]") -> "Callable[[Context], Iterable[Finding]]":
     """What the engine calls for each file: a built-in rule's own `check` (rules keep no state, so
-    one instance serves every file), a plugin's through `run_rule`, which contains its failures."""
-    if rule.code not in _OWNERS:
-        return rule().check
-    return functools.partial(run_rule, rule)
-
-
-def run_rule(rule: "type[Rule]", ctx: "Context") -> list[Finding]:
-    """Run one rule; a plugin rule that raises or returns junk becomes one error finding under its code."""
+    one instance serves every file), a plugin's through `_run_plugin_rule`, which contains its failures."""
     plugin = _OWNERS.get(rule.code)
     if plugin is None:
-        return list(rule().check(ctx))
+        return rule().check
+    return functools.partial(_run_plugin_rule, rule, plugin)
+
+
+def _run_plugin_rule(rule: "type[Rule]", plugin: str, ctx: "Context") -> list[Finding]:
+    """Run a plugin's rule; one that raises or returns junk becomes one error finding under its code."""
     try:
         found = list(rule().check(ctx))
     except Exception as exc:  # noqa: BLE001 - contained: the rest of the run must not depend on a plugin
