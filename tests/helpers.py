@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from trainlint.engine import check_file
-from trainlint.load import Limits
+from trainlint.document import Limits
 from trainlint.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

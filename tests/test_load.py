@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from trainlint import load
-from trainlint.load import Limits, load_text
+from trainlint.document import Limits
+from trainlint.load import load_text
 
 
 def test_yaml12_numbers_and_strings():

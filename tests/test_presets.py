@@ -77,7 +77,7 @@ def test_preset_outside_the_repository_is_refused(tmp_path):
 
 
 def test_preset_files_are_read_with_the_configured_limits(tmp_path):
-    from trainlint.load import Limits
+    from trainlint.document import Limits
 
     (tmp_path / "p.yaml").write_text("extends: sdxl/style\ndescription: " + "x" * 300 + "\n")
     assert resolve("p.yaml", tmp_path, tmp_path).base_model == "sdxl"

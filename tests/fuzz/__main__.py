@@ -21,7 +21,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, seed, settings
 
-from trainlint.load import Limits
+from trainlint.document import Limits
 from trainlint.reporters import FORMATS
 
 from .strategies import REGRESSIONS, REPO, TIGHT, exercise, inputs, make_repo

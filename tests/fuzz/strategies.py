@@ -27,7 +27,8 @@ from hypothesis import strategies as st
 
 from trainlint.engine import _UNPRINTABLE, FileResult, run
 from trainlint.fix import FixError, encode, fix_document
-from trainlint.load import Limits, load_bytes
+from trainlint.document import Limits
+from trainlint.load import load_bytes
 from trainlint.reporters import renderer
 from trainlint.rules import Rule, iter_rules
 from trainlint.settings import Settings

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple, NoReturn
 
 from .diagnostics import Severity
 from .engine import UsageError
-from .load import Limits
+from .document import Limits
 from .paths import real_path
 from .settings import Settings
 

@@ -31,7 +31,8 @@ from typing import Any, NamedTuple
 
 from .diagnostics import Edit, Span
 from .engine import NOT_A_CONFIG, FileResult, check_text, is_config, run
-from .load import Document, load_bytes, load_text, read_head
+from .document import Document
+from .load import load_bytes, load_text, read_head
 from .settings import Settings
 
 MAX_PASSES = 5

@@ -15,7 +15,7 @@ from .diagnostics import fmt_number
 from .resources import data_dir
 
 if TYPE_CHECKING:
-    from .load import Document, Limits
+    from .document import Document, Limits
 
 TRAINING_KEYS = ("steps", "learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio")
 
@@ -211,6 +211,7 @@ def _stamp(path: Path) -> tuple[int, int, int]:
 def _load_preset_file(path: Path, stamp: tuple[int, int, int], limits: "Limits | None") -> "Document":
     """A preset file is read and parsed once while it stays the same (`stamp`), not once per config
     that extends it; the loaded document is only read from, never changed."""
-    from .load import Limits, load_file  # local: load imports nothing from here, keep it that way
+    from .document import Limits
+    from .load import load_file  # local: load imports nothing from here, keep it that way
 
     return load_file(path, str(path), limits or Limits())

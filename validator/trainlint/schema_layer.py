@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import ConfigPath, Finding
-from .load import Document
+from .document import Document
 from .resources import SUPPORTED_SCHEMA_VERSIONS, schema
 
 if TYPE_CHECKING:

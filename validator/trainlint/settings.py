@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Severity
-from .load import Limits
+from .document import Limits
 
 
 class Settings:

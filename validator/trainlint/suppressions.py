@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from .diagnostics import Diagnostic, Edit, Finding, Span
-from .load import Document
+from .document import Document
 
 CODE = "TL020"
 _DIRECTIVE = re.compile(r"#[ \t]*trainlint[ \t]*:[ \t]*(disable-file|disable)\b[ \t]*(=?)[ \t]*")

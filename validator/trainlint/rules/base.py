@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Literal
 
 from ..diagnostics import ConfigPath, Finding, Severity
 from ..effective import Effective
-from ..load import Document
+from ..document import Document
 from ..presets import Catalog
 
 Stage = Literal["loader", "schema", "preset", "rules"]
