@@ -1,0 +1,177 @@
+"""The input-format seam: how a file becomes a positioned document, then trainlint's effective values.
+
+An input format is one small object with a name and three steps:
+
+1. `detect(raw, suffix)`: a cheap test on the bytes (and the file's suffix) whether the file is
+   this format's. A folder search asks every format of every candidate file, so this test reads
+   no more than it must and parses nothing it can avoid. A false positive costs a full read; a
+   false negative hides a config, so when the cheap test is unsure it may say yes and let `read`
+   and `adapt` decide (`adapt` then returns `NOT_MINE`).
+2. `read(raw, file, limits)`: the bytes as a `Document` (data plus the span of every key and
+   value, by config path), never raising on bad input: syntax errors and limits become findings
+   on the document, positioned.
+3. `adapt(doc, workspace, hints)`: the trainer's values as trainlint's effective values, each
+   with its provenance (`TrainerValue`), computed the way that trainer computes them. What the
+   file does not determine is `value=None` with the reason in `note`, never a guess.
+
+trainlint's own format implements the first two steps and keeps its preset-based effective config
+(effective.py); the trainer adapters implement all three.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, Literal, NamedTuple, Protocol
+
+from ..diagnostics import ConfigPath
+from ..document import Document, Limits
+
+# the names used everywhere: CLI (`--input-format`), configuration, JSON output, docs
+FORMAT_NAMES = ("trainlint", "kohya_ss", "sd-scripts", "ai-toolkit", "onetrainer", "simpletuner", "diffusers", "scenario")
+
+# trainlint's effective training keys, in the order `show` prints them
+VALUE_KEYS = ("steps", "steps_per_image", "learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio")
+
+Source = Literal["config", "trainer-default", "derived", "preset"]
+BaseModel = Literal["sd-1.5", "sdxl", "flux.1"]
+Method = Literal["lora", "full"]
+
+
+class TrainerValue(NamedTuple):
+    """One effective value and where it came from.
+
+    `value` is None when the file does not determine it (an image count that is not available, a
+    `$VAR` in a shell command, ...): `note` then says why, and rules that need it stay silent.
+    `key` is the trainer's own name for it (`max_train_steps`, `train.lr`, `--learning_rate`) and
+    `path` where that key stands in the document (None for a trainer default the file does not
+    set); findings about the value are placed there and worded with `key`.
+    `note` says how a derived value was computed ("max_train_epochs 10 x 32 batches per epoch"),
+    citing the trainer's formula.
+    """
+
+    value: float | None
+    source: Source
+    key: str | None = None
+    path: ConfigPath | None = None
+    note: str = ""
+
+
+# kinds of reading traps an adapter reports; each is worded and coded by one rule (rules/trainers.py)
+NUMBER_AS_STRING = "number-as-string"  # "1e-4", "" where the trainer wants a number: say what the trainer makes of it
+EPOCHS_OVERRIDE_STEPS = "epochs-override-steps"  # an epoch count silently replaces a step count
+TE_STOP_IGNORED = "te-stop-ignored"  # a text-encoder stop field the trainer ignores (kohya_ss LoRA tab)
+TE_STOP_UNIT = "te-stop-unit"  # a stop field in a unit other than it looks (kohya_ss DreamBooth %, OneTrainer STEP)
+TE_FRACTION_COARSE = "te-fraction-coarse"  # diffusers --train_text_encoder_frac with too few epochs to mean it
+ZERO_LEARNING_RATE = "zero-learning-rate"  # a learning rate of 0 and what it means in that trainer
+UNKNOWN_KEY = "unknown-key"  # a key the trainer does not read (with a did-you-mean)
+YAML11_READING = "yaml11-reading"  # a scalar the trainer's YAML loader reads otherwise than YAML 1.2
+UNSUPPORTED_MODEL = "unsupported-model"  # a model family trainlint has no advice for (SD3, Wan, ...)
+ADAPTIVE_OPTIMIZER = "adaptive-optimizer"  # Prodigy, D-Adaptation: the learning rate is a multiplier
+NOTE_KINDS = (NUMBER_AS_STRING, EPOCHS_OVERRIDE_STEPS, TE_STOP_IGNORED, TE_STOP_UNIT, TE_FRACTION_COARSE,
+              ZERO_LEARNING_RATE, UNKNOWN_KEY, YAML11_READING, UNSUPPORTED_MODEL, ADAPTIVE_OPTIMIZER)
+
+
+class Note(NamedTuple):
+    """A reading trap found while adapting: data for the rule of its `kind` to word and place.
+
+    `message` and `hint` use the trainer's key names and cite the trainer's behaviour; `path`
+    is where the finding goes (`on_key`: on the key rather than its value).
+    """
+
+    kind: str
+    path: ConfigPath
+    message: str
+    hint: str | None = None
+    on_key: bool = False
+
+
+class KeyInfo(NamedTuple):
+    """What a trainer does with one of its keys: knowledge modules (inputs/knowledge/) hold a table
+    of these per trainer, each citing the trainer's source file and line at the pinned commit."""
+
+    default: Any  # the trainer's own default; None when it has none (unset)
+    unit: str  # "optimizer steps", "epochs", "fraction of steps", "percent", "learning rate", "flag", ...
+    source: str  # "library/train_util.py:3952"
+
+
+class Hints(NamedTuple):
+    """What the user said about a file that no trainer stores: from a `# trainlint:` directive
+    in the file, else the configuration's per-glob mapping, else `--training-type` / `--preset`."""
+
+    training_type: str | None = None  # style | subject | character | object
+    preset: str | None = None  # a catalog reference such as sdxl/subject or sdxl/subject@1
+    source: str | None = None  # "directive", "configuration" or "command line": said in `show`
+
+
+class Adapted(NamedTuple):
+    """A trainer's config as trainlint's effective values, with provenance."""
+
+    input_format: str
+    base_model: BaseModel | None  # None when unknown or unsupported (then a Note of UNSUPPORTED_MODEL says which)
+    base_model_key: str | None  # the signal it came from: "sdxl", "model_type", "script train_dreambooth_lora_sdxl.py"
+    method: Method | None
+    images: int | None  # distinct training images (no repeats, no regularisation images); None when unknown
+    values: dict[str, TrainerValue]  # by VALUE_KEYS; a key the trainer has no notion of is absent
+    notes: tuple[Note, ...] = ()
+    training_type: str | None = None  # from Hints; trainers store none
+    preset: str | None = None  # from Hints
+    hints_source: str | None = None
+
+
+class Workspace(Protocol):
+    """What an adapter may look at beyond its own file, inside the repository only (the engine
+    enforces the bound: a path out of the repository, a symlink out of it, a missing or unreadable
+    file all answer None). Paths are relative to the config's folder or absolute, as the trainer
+    would resolve them."""
+
+    def read(self, path: str, format_name: str) -> Document | None:
+        """Another file the config points at (a dataset config, a concepts file), read by that format."""
+
+    def count_images(self, folder: str, recursive: bool = False, suffixes: frozenset[str] | None = None) -> int | None:
+        """Image files directly in `folder` (or below, when recursive); None when not countable."""
+
+    def subfolders(self, folder: str) -> list[str] | None:
+        """The names of the folders in `folder` (kohya's `N_name` layout); None when not listable."""
+
+
+class InputFormat(Protocol):
+    name: str  # one of FORMAT_NAMES
+    suffixes: tuple[str, ...]  # file suffixes a folder search offers it, lower case with the dot (".json")
+
+    def detect(self, raw: bytes, suffix: str) -> bool: ...
+
+    def read(self, raw: bytes, file: str, limits: Limits) -> Document: ...
+
+    def adapt(self, doc: Document, workspace: Workspace, hints: Hints) -> Adapted | None:
+        """None (`NOT_MINE`) when the document turns out not to be this format's after all."""
+
+
+NOT_MINE = None
+
+
+# `# trainlint: training_type=subject preset=sdxl/subject` in a YAML, TOML or shell comment
+_DIRECTIVE = re.compile(r"#[ \t]*trainlint[ \t]*:[ \t]*((?:(?:training_type|preset)[ \t]*=[ \t]*[^\s#]+[ \t]*)+)")
+_SETTING = re.compile(r"(training_type|preset)[ \t]*=[ \t]*([^\s#]+)")
+
+
+def directive_hints(text: str) -> Hints:
+    """The training type and preset a `# trainlint:` directive in the file sets (the first of each wins)."""
+    found: dict[str, str] = {}
+    for match in _DIRECTIVE.finditer(text):
+        for key, value in _SETTING.findall(match.group(1)):
+            found.setdefault(key, value)
+    if not found:
+        return Hints()
+    return Hints(found.get("training_type"), found.get("preset"), "directive")
+
+
+def number(value: Any) -> float | None:
+    """A usable number as a trainer's own reader would take it from JSON, TOML or YAML data:
+    ints and floats, not booleans; strings are not numbers here (adapters decide per trainer)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if value == value and value not in (float("inf"), float("-inf")) else None
+
+
+Reader = Callable[[bytes, str, Limits], Document]

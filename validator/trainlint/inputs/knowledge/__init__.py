@@ -1,0 +1,1 @@
+"""What each trainer does with its keys: defaults, units and sources, as data."""

@@ -1,0 +1,74 @@
+"""The files an adapter may look at beyond its own: inside the repository only."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from ..document import Document, Limits
+from ..paths import is_inside
+
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp"})
+
+
+class FolderWorkspace:
+    """`Workspace` over the file system: paths resolve against the config's folder and must stay
+    inside `root` (the repository), symlinks included; anything else answers None."""
+
+    def __init__(self, base_dir: Path, root: Path, limits: Limits,
+                 readers: dict[str, Callable[[bytes, str, Limits], Document]]) -> None:
+        self.base_dir, self.root, self.limits, self.readers = base_dir, root, limits, readers
+
+    def _inside(self, path: str) -> Path | None:
+        if not path or "\x00" in path:
+            return None
+        full = self.base_dir / os.path.expanduser(path) if not path.startswith("~") else Path(path)
+        try:
+            return full if is_inside(full, self.root) else None
+        except (OSError, RuntimeError, ValueError):
+            return None
+
+    def read(self, path: str, format_name: str) -> Document | None:
+        full, reader = self._inside(path), self.readers.get(format_name)
+        if full is None or reader is None:
+            return None
+        try:
+            with open(full, "rb") as handle:
+                raw = handle.read(self.limits.max_file_bytes + 1)
+        except (OSError, ValueError):
+            return None
+        return reader(raw, path, self.limits)
+
+    def count_images(self, folder: str, recursive: bool = False, suffixes: frozenset[str] | None = None) -> int | None:
+        full = self._inside(folder)
+        if full is None:
+            return None
+        wanted = suffixes or IMAGE_SUFFIXES
+        count = seen = 0
+        pending = [full]
+        try:
+            while pending:
+                with os.scandir(pending.pop()) as entries:
+                    for entry in entries:
+                        seen += 1
+                        if seen > self.limits.max_dataset_files:
+                            return None
+                        if entry.is_dir(follow_symlinks=False):
+                            if recursive:
+                                pending.append(Path(entry.path))
+                        elif os.path.splitext(entry.name)[1].lower() in wanted and entry.is_file():
+                            count += 1
+        except OSError:
+            return None
+        return count
+
+    def subfolders(self, folder: str) -> list[str] | None:
+        full = self._inside(folder)
+        if full is None:
+            return None
+        try:
+            with os.scandir(full) as entries:
+                return sorted(e.name for e in entries if e.is_dir(follow_symlinks=False))
+        except OSError:
+            return None
