@@ -95,7 +95,7 @@ def fix_commands(corpus: Corpus) -> list[Command]:
 def single_commands(corpus: Corpus, peers: bool) -> list[Command]:
     """One config: what a pre-commit hook on one changed file pays (a valid one, then a broken one)."""
     from trainlint import schema_layer
-    from trainlint.load import load_bytes
+    from trainlint.inputs.yaml_reader import load_bytes
 
     def verdict(path: Path) -> bool | None:
         doc = load_bytes(path.read_bytes(), path.name)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from trainlint.api import check_paths
-from trainlint.config import ConfigError, Overrides, Resolver, _matches
+from trainlint.settings_file import ConfigError, Overrides, Resolver, _matches
 from trainlint.diagnostics import Severity
 
 from helpers import REPO, run_cli, write_tree

@@ -17,8 +17,8 @@ import pytest
 
 from trainlint import schema_layer
 from trainlint.init import render, write
-from trainlint.load import load_file
-from trainlint.presets import catalog
+from trainlint.inputs.yaml_reader import load_file
+from trainlint.catalog import catalog
 
 from editor.lsp import LanguageServer, node
 from helpers import REPO

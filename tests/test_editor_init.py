@@ -11,8 +11,8 @@ import yaml
 
 from trainlint.engine import check_file
 from trainlint.init import render, yaml_number
-from trainlint.load import load_text
-from trainlint.presets import catalog
+from trainlint.inputs.yaml_reader import load_text
+from trainlint.catalog import catalog
 from trainlint.resources import schema
 from trainlint.settings import Settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from trainlint.effective import Dataset, build, scan_dataset
-from trainlint.presets import catalog
+from trainlint.catalog import catalog
 
 
 def _eff(training: dict, images: int = 24, preset: str = "sdxl/style"):

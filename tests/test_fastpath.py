@@ -23,7 +23,7 @@ from helpers import REPO
 from trainlint import schema_layer
 from trainlint.engine import check_file, looks_like_config
 from trainlint.document import Document
-from trainlint.load import load_bytes
+from trainlint.inputs.yaml_reader import load_bytes
 from trainlint.settings import Settings
 
 sys.path.insert(0, str(REPO / "bench"))

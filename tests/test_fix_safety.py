@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from trainlint.cli import main
-from trainlint.fix import FixError, TMP_SUFFIX, safe_write, sweep_stale_temps
+from trainlint.fixer import FixError, TMP_SUFFIX, safe_write, sweep_stale_temps
 
 UNTAGGED = (
     "schema_version: 1\nbase_model: sdxl\ntraining_type: style\npreset: sdxl/style  # tested\n"
@@ -193,7 +193,7 @@ def test_a_config_that_does_not_load_cleanly_is_never_rewritten(config, broken, 
 
 def test_where_there_are_no_anonymous_files_a_failed_replace_leaves_nothing(config, monkeypatch):
     # the portable path (macOS, some network file systems): a named dot file, removed on failure
-    import trainlint.fix as fix_mod
+    import trainlint.fixer as fix_mod
 
     monkeypatch.setattr(fix_mod, "_open_anonymous", lambda folder: None)
 

@@ -30,7 +30,7 @@ import pytest
 from fuzz.corpus import CASES, VALID, Case, dataset_ref
 from helpers import check_snippet, codes
 from trainlint.engine import _UNPRINTABLE, printable
-from trainlint.load import load_bytes
+from trainlint.inputs.yaml_reader import load_bytes
 
 CPU_SECONDS = 2.0
 PEAK_BYTES = 200 * 1024 * 1024

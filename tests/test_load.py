@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from trainlint import load
+from trainlint.inputs import yaml_reader as load
 from trainlint.document import Limits
-from trainlint.load import load_text
+from trainlint.inputs.yaml_reader import load_text
 
 
 def test_yaml12_numbers_and_strings():

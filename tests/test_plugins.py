@@ -18,7 +18,7 @@ import pytest
 from trainlint import plugins
 from trainlint.engine import check_file
 from trainlint.rules import Rule
-from trainlint.rules.syntax import _VALID as CONFIG  # a valid config without a `name`
+from trainlint.rules.reading import _VALID as CONFIG  # a valid config without a `name`
 from trainlint.settings import Settings
 
 from helpers import run_cli
@@ -126,7 +126,7 @@ def fake_plugin(site: Path, name: str, source: str) -> None:
 RULE = """
 from trainlint.diagnostics import Finding, Severity
 from trainlint.rules import Rule
-from trainlint.rules.syntax import _VALID as CONFIG  # a valid config without a `name`
+from trainlint.rules.reading import _VALID as CONFIG  # a valid config without a `name`
 
 class Probe(Rule):
     '''A probe rule used by the plugin tests, with a docstring long enough to document it.'''

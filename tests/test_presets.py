@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trainlint.presets import PresetError, catalog, resolve
+from trainlint.catalog import PresetError, catalog, resolve
 
 
 def test_every_value_cites_a_known_source():

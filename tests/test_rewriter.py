@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 
 from trainlint.cli import main
 from trainlint.engine import check_text
-from trainlint.fix import fix_text, scalar_text
+from trainlint.fixer import fix_text, scalar_text
 
 
 HEAD = "schema_version: 1\nbase_model: sdxl\ntraining_type: style\n"

@@ -6,7 +6,7 @@ import pytest
 
 from helpers import codes
 from trainlint.diagnostics import Severity
-from trainlint.presets import catalog
+from trainlint.catalog import catalog
 
 HEAD = """\
 schema_version: 1

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from trainlint import schema_layer
-from trainlint.load import load_file, load_text
-from trainlint.presets import ValueSpec, catalog
+from trainlint.inputs.yaml_reader import load_file, load_text
+from trainlint.catalog import ValueSpec, catalog
 from trainlint.resources import SUPPORTED_SCHEMA_VERSIONS, schema_path
 from trainlint.tools.generate import build_schema
 from trainlint.tools.schema_docs import default_rows, fill

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from trainlint.engine import check_file
-from trainlint.fix import fix_text
+from trainlint.fixer import fix_text
 from trainlint.settings import Settings
 
 from helpers import run_cli

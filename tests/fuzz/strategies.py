@@ -26,9 +26,9 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 from trainlint.engine import _UNPRINTABLE, FileResult, run
-from trainlint.fix import FixError, encode, fix_document
+from trainlint.fixer import FixError, encode, fix_document
 from trainlint.document import Limits
-from trainlint.load import load_bytes
+from trainlint.inputs.yaml_reader import load_bytes
 from trainlint.reporters import renderer
 from trainlint.rules import Rule, iter_rules
 from trainlint.settings import Settings

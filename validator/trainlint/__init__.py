@@ -21,7 +21,7 @@ def __getattr__(name: str) -> Any:
 
         return check_text
     if name == "fix_text":
-        from .fix import fix_text
+        from .fixer import fix_text
 
         return fix_text
     if name == "check_paths":

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from .config import Resolver
+from .settings_file import Resolver
 from .discovery import Target, discover
 from .engine import FileResult, check_file
 from .parallel import imap_in_order, map_in_order
@@ -49,7 +49,7 @@ def with_settings(paths: Iterable[str], settings: Settings | None = None, only_c
 
 def warm_up() -> None:
     """Compile the schema and load the preset catalog once, before workers fork."""
-    from . import presets, schema_layer
+    from . import catalog as presets, schema_layer
     from .resources import SUPPORTED_SCHEMA_VERSIONS
 
     presets.catalog()
@@ -89,7 +89,7 @@ class FixReport(NamedTuple):
 def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
     """Fix one discovered file (write it, or compute its diff); files found in folders must look like configs."""
     from .engine import read_candidate
-    from .fix import FixError, fix_file
+    from .fixer import FixError, fix_file
 
     target, settings, write = item
     path = Path(target.path)

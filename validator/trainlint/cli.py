@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import NoReturn, TextIO
 
-    from .config import Resolver
+    from .settings_file import Resolver
     from .discovery import Target
     from .engine import FileResult
     from .settings import Settings
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _resolver(args: argparse.Namespace) -> Resolver:
     """Configuration discovery with the command line's overrides on top; plugins load as configs are found."""
-    from .config import Overrides, Resolver
+    from .settings_file import Overrides, Resolver
     from .diagnostics import Severity
     from .engine import UsageError
     from .plugins import CODE_PATTERN
@@ -282,7 +282,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 def _show_settings(args: argparse.Namespace, resolver: Resolver, out: TextIO) -> int:
     """Which configuration file wins for each file, and what it resolves to (with the command line on top)."""
     from .api import with_settings
-    from .config import describe
+    from .settings_file import describe
     from .engine import read_candidate
 
     def considered(target: Target, settings: Settings) -> bool:  # as a check would decide

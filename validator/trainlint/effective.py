@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .paths import is_inside
-from .presets import TRAINING_KEYS, Preset
+from .catalog import TRAINING_KEYS, Preset
 
 IMAGE_SUFFIXES = frozenset({"jpg", "jpeg", "png", "webp"})  # lower-cased, without the dot
 

@@ -16,11 +16,11 @@ from typing import Any
 
 from . import effective as effective_mod
 from . import plugins as plugins_mod
-from . import presets as presets_mod
+from . import catalog as presets_mod
 from . import schema_layer, suppressions
 from .diagnostics import Diagnostic, Finding, Severity, Span
 from .document import Document
-from .load import load_bytes, load_text, read_head
+from .inputs.yaml_reader import load_bytes, load_text, read_head
 from .paths import is_inside
 from .rules import Context, Rule, iter_rules
 from .settings import Settings

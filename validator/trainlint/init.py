@@ -23,8 +23,8 @@ from typing import NamedTuple
 
 import yaml
 
-from .load import load_text
-from .presets import TRAINING_KEYS, Preset, ValueSpec, catalog
+from .inputs.yaml_reader import load_text
+from .catalog import TRAINING_KEYS, Preset, ValueSpec, catalog
 from .resources import schema
 
 DEFAULT_PRESET = "sdxl/style"

@@ -7,8 +7,8 @@ from typing import TextIO
 
 from .diagnostics import fmt_number
 from .engine import UsageError, effective_config
-from .load import load_file
-from .presets import TRAINING_KEYS, PresetError, catalog
+from .inputs.yaml_reader import load_file
+from .catalog import TRAINING_KEYS, PresetError, catalog
 from .settings import Settings
 
 

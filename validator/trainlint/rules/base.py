@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Literal
 from ..diagnostics import ConfigPath, Finding, Severity
 from ..effective import Effective
 from ..document import Document
-from ..presets import Catalog
+from ..catalog import Catalog
 
 Stage = Literal["loader", "schema", "preset", "rules"]
 

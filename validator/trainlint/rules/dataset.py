@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from ..diagnostics import Finding, Severity
 from ..effective import Dataset
 from .base import Context, Rule, finding
-from .syntax import _VALID
+from .reading import _VALID
 
 _WITH_PATH = _VALID.replace("  images: 24", "  path: ./data")
 _CAPTIONED = {f"data/{i:02}.png": "" for i in range(12)} | {f"data/{i:02}.txt": "a watercolor landscape" for i in range(12)}

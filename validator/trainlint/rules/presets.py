@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from ..diagnostics import Edit, Finding, Severity
 from .base import Context, Rule, finding
-from .syntax import _VALID
+from .reading import _VALID
 
 _HOUSE = "extends: sdxl/style@1\ndescription: our house style, a little slower\ntraining:\n  learning_rate_unet: 8.0e-5\n"
 
@@ -146,6 +146,6 @@ class ClassificationOutdated(Rule):
 
 def classification_edit(ctx: Context, expected: str) -> tuple[Edit, ...]:
     """Replace the classification value in place, or insert the key right after `preset`."""
-    from ..fix import set_top_level_key  # the fixer owns text surgery; imported when a fix is offered
+    from ..fixer import set_top_level_key  # the fixer owns text surgery; imported when a fix is offered
 
     return set_top_level_key(ctx.doc, "classification", expected, after="preset")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..diagnostics import Severity
-from .syntax import _VALID
+from .reading import _VALID
 from .base import Rule
 
 

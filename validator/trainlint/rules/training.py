@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from ..diagnostics import Finding, Severity
 from ..diagnostics import fmt_number as _n
 from .base import Context, Rule, finding, fmt_ratio
-from .syntax import _VALID
+from .reading import _VALID
 
 _CUSTOM = _VALID.replace("classification: sdxl/style", "classification: Custom")
 _LABELS = {

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from ..docs import rules_markdown
-from ..presets import catalog
+from ..catalog import catalog
 from ..resources import data_dir
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..init import yaml_number
-from ..presets import Catalog, Preset, ValueSpec
+from ..catalog import Catalog, Preset, ValueSpec
 
 # What the generator appends to a hand-written description; everything from the marker on is replaced.
 DEFAULTS_MARK = "\n\n**Preset defaults**"

@@ -212,6 +212,6 @@ def _load_preset_file(path: Path, stamp: tuple[int, int, int], limits: "Limits |
     """A preset file is read and parsed once while it stays the same (`stamp`), not once per config
     that extends it; the loaded document is only read from, never changed."""
     from .document import Limits
-    from .load import load_file  # local: load imports nothing from here, keep it that way
+    from .inputs.yaml_reader import load_file  # local: load imports nothing from here, keep it that way
 
     return load_file(path, str(path), limits or Limits())

@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 from .diagnostics import Edit, Span
 from .engine import NOT_A_CONFIG, FileResult, check_text, is_config, run
 from .document import Document
-from .load import load_bytes, load_text, read_head
+from .inputs.yaml_reader import load_bytes, load_text, read_head
 from .settings import Settings
 
 MAX_PASSES = 5

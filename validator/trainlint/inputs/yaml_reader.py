@@ -22,8 +22,8 @@ from typing import Any, NamedTuple
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import ConfigPath, Edit, Finding, Span
-from .document import Document, Limits
+from ..diagnostics import ConfigPath, Edit, Finding, Span
+from ..document import Document, Limits
 
 
 # --- YAML 1.2 core schema resolution on the C parser ---------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..diagnostics import Severity
 from .base import Rule
-from .syntax import _VALID
+from .reading import _VALID
 
 _HEAD = _VALID + "training:\n"
 
