@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from trainlint.engine import check_file
+from trainlint.api import check_file
 from trainlint.document import Limits
 from trainlint.settings import Settings
 

@@ -7,7 +7,6 @@ import os
 import shutil
 
 import pytest
-
 from helpers import REPO, run_cli
 
 ENV = {**os.environ, "NO_COLOR": "1"}

@@ -7,12 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
-
-from trainlint.api import check_paths
-from trainlint.settings_file import ConfigError, Overrides, Resolver, _matches
-from trainlint.diagnostics import Severity
-
 from helpers import REPO, run_cli, write_tree
+from trainlint.api import check_paths
+from trainlint.diagnostics import Severity
+from trainlint.settings_file import ConfigError, Overrides, Resolver, _matches
 
 ENV = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "FORCE_COLOR")}
 

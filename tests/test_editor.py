@@ -14,14 +14,12 @@ import os
 from pathlib import Path
 
 import pytest
-
-from trainlint import schema_layer
-from trainlint.init import render, write
-from trainlint.inputs.yaml_reader import load_file
-from trainlint.catalog import catalog
-
 from editor.lsp import LanguageServer, node
 from helpers import REPO
+from trainlint import schema_layer
+from trainlint.catalog import catalog
+from trainlint.init import render, write
+from trainlint.inputs.yaml_reader import load_file
 
 pytestmark = pytest.mark.skipif(node() is None, reason="Node.js is not installed: the editor tests start yaml-language-server")
 

@@ -8,15 +8,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from trainlint.engine import check_file
+from helpers import REPO, run_cli, write_tree
+from trainlint.api import check_file
+from trainlint.catalog import catalog
 from trainlint.init import render, yaml_number
 from trainlint.inputs.yaml_reader import load_text
-from trainlint.catalog import catalog
 from trainlint.resources import schema
 from trainlint.settings import Settings
-
-from helpers import REPO, run_cli, write_tree
 
 PRESETS = list(catalog().presets)
 

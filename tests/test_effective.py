@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from trainlint.effective import Dataset, build, scan_dataset
 from trainlint.catalog import catalog
+from trainlint.effective import Dataset, build, scan_dataset
 
 
 def _eff(training: dict, images: int = 24, preset: str = "sdxl/style"):

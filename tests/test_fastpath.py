@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import REPO
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-
-from helpers import REPO
 from trainlint import schema_layer
-from trainlint.engine import check_file, looks_like_config
+from trainlint.api import check_file
 from trainlint.document import Document
+from trainlint.inputs.trainlint import looks_like_config
 from trainlint.inputs.yaml_reader import load_bytes
 from trainlint.settings import Settings
 

@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from trainlint.cli import main
-from trainlint.fixer import FixError, TMP_SUFFIX, safe_write, sweep_stale_temps
+from trainlint.errors import FixError
+from trainlint.fixer import TMP_SUFFIX, safe_write, sweep_stale_temps
 
 UNTAGGED = (
     "schema_version: 1\nbase_model: sdxl\ntraining_type: style\npreset: sdxl/style  # tested\n"

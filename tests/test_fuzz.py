@@ -11,9 +11,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-
 from fuzz.strategies import REGRESSIONS, TIGHT, exercise, inputs, make_repo
+from hypothesis import HealthCheck, given, settings
 
 REPO_DIR = make_repo(Path(tempfile.mkdtemp(prefix="trainlint-fuzz-")) / "repo")
 

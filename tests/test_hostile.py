@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-
 from fuzz.corpus import CASES, VALID, Case, dataset_ref
 from helpers import check_snippet, codes
-from trainlint.engine import _UNPRINTABLE, printable
+from trainlint.text import _UNPRINTABLE
 from trainlint.inputs.yaml_reader import load_bytes
+from trainlint.text import printable
 
 CPU_SECONDS = 2.0
 PEAK_BYTES = 200 * 1024 * 1024

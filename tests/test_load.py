@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from trainlint.inputs import yaml_reader as load
 from trainlint.document import Limits
+from trainlint.inputs import yaml_reader as load
 from trainlint.inputs.yaml_reader import load_text
 
 

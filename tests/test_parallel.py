@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import REPO, run_cli
 from trainlint.api import check_paths, fix_paths
 from trainlint.parallel import MIN_ITEMS_PER_JOB, map_in_order
@@ -92,7 +91,7 @@ def test_workers_do_not_repeat_what_the_parent_has_not_flushed_yet(tmp_path: Pat
         "import sys\n"
         "from trainlint.parallel import map_in_order\n"
         "sys.stdout.write('written once\\n')  # still in the buffer when the workers start\n"
-        f"print(sum(map_in_order(abs, list(range(500)), jobs=2)))\n"
+        "print(sum(map_in_order(abs, list(range(500)), jobs=2)))\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out == f"written once\n{sum(range(500))}\n"

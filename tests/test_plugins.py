@@ -14,15 +14,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
+from helpers import run_cli
+from test_reporters import sarif_schema
 from trainlint import plugins
-from trainlint.engine import check_file
+from trainlint.api import check_file
 from trainlint.rules import Rule
 from trainlint.rules.reading import _VALID as CONFIG  # a valid config without a `name`
 from trainlint.settings import Settings
-
-from helpers import run_cli
-from test_reporters import sarif_schema
 
 ALLOW_SAMPLE = '[tool.trainlint]\nplugins = ["sample"]\n'
 

@@ -18,10 +18,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from trainlint.cli import build_parser
-
 from helpers import REPO, write_tree
+from trainlint.cli import build_parser
 
 SNAPSHOT = ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "validator", "schema", "hooks"]
 HEAD = "schema_version: 1\nbase_model: sdxl\ntraining_type: style\n"

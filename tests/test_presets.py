@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from trainlint.catalog import PresetError, catalog, resolve
+from trainlint.catalog import catalog, resolve
+from trainlint.errors import PresetError
 
 
 def test_every_value_cites_a_known_source():

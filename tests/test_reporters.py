@@ -11,12 +11,10 @@ from importlib.resources import files
 
 import jsonschema
 import pytest
-
+from helpers import REPO, run_cli
 from trainlint.docs import rule_markdown
 from trainlint.reporters import FORMATS
 from trainlint.rules import get
-
-from helpers import REPO, run_cli
 
 EXAMPLES = "examples/lora-configs"
 BROKEN = f"{EXAMPLES}/broken/typos.yaml"

@@ -13,13 +13,14 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
-
 from trainlint.cli import main
 from trainlint.engine import check_text
-from trainlint.fixer import fix_text, scalar_text
-
+from trainlint.fixer import fix_text
+from trainlint.inputs.yaml_edit import scalar_text
 
 HEAD = "schema_version: 1\nbase_model: sdxl\ntraining_type: style\n"
 # (before, after): the config as written, and exactly what `fix` must make of it

@@ -7,10 +7,8 @@ real files, so documentation and behaviour cannot drift apart.
 from __future__ import annotations
 
 import pytest
-
-from trainlint.rules import iter_rules
-
 from helpers import check_snippet, codes
+from trainlint.rules import iter_rules
 
 RULES = list(iter_rules())
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import codes
-from trainlint.diagnostics import Severity
 from trainlint.catalog import catalog
+from trainlint.diagnostics import Severity
 
 HEAD = """\
 schema_version: 1
@@ -68,7 +67,7 @@ def test_tl401_steps_from_preset_point_at_the_preset_line(snippet):
 
 def test_thresholds_are_data(tmp_path):
     from helpers import write_tree
-    from trainlint.engine import check_file
+    from trainlint.api import check_file
     from trainlint.settings import Settings
 
     write_tree(tmp_path, {".git/x": "", "c.yaml": config(classification="Custom", training="  learning_rate_unet: 1.5e-4\n")})

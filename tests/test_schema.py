@@ -14,15 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
+from helpers import REPO
 from trainlint import schema_layer
-from trainlint.inputs.yaml_reader import load_file, load_text
 from trainlint.catalog import ValueSpec, catalog
+from trainlint.inputs.yaml_reader import load_file, load_text
 from trainlint.resources import SUPPORTED_SCHEMA_VERSIONS, schema_path
 from trainlint.tools.generate import build_schema
 from trainlint.tools.schema_docs import default_rows, fill
-
-from helpers import REPO
 
 SCHEMA = json.loads(schema_path(1).read_text(encoding="utf-8"))
 CATALOG = json.loads((REPO / "schema" / "catalog.json").read_text(encoding="utf-8"))

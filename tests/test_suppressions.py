@@ -5,13 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
-
-from trainlint.engine import check_file
-from trainlint.fixer import fix_text
-from trainlint.settings import Settings
-
 from helpers import run_cli
 from test_config import CONFIG
+from trainlint.api import check_file
+from trainlint.fixer import fix_text
+from trainlint.settings import Settings
 
 HEAD = CONFIG[:CONFIG.index("  steps:")]  # the config up to `training:`
 # line 10: TL401 (steps and learning rate both raised); line 11: TL010 (`2e-4`)

@@ -20,7 +20,6 @@ import traceback
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, seed, settings
-
 from trainlint.document import Limits
 from trainlint.reporters import FORMATS
 

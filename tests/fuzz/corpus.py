@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trainlint.rules.reading import _VALID as VALID  # the valid config of the rule examples
+from trainlint.rules.reading import (
+    _VALID as VALID,  # the valid config of the rule examples
+)
 
 PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00\x1f\xf3\xffa"
 

@@ -24,16 +24,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from hypothesis import strategies as st
-
-from trainlint.engine import _UNPRINTABLE, FileResult, run
-from trainlint.fixer import FixError, encode, fix_document
 from trainlint.document import Limits
+from trainlint.engine import run
+from trainlint.text import _UNPRINTABLE
+from trainlint.errors import FixError
+from trainlint.fixer import encode, fix_document
 from trainlint.inputs.yaml_reader import load_bytes
 from trainlint.reporters import renderer
+from trainlint.results import FileResult
 from trainlint.rules import Rule, iter_rules
 from trainlint.settings import Settings
 
-from .corpus import PNG_HEADER, VALID, seeds as hostile_seeds
+from .corpus import PNG_HEADER, VALID
+from .corpus import seeds as hostile_seeds
 
 REPO = Path(__file__).resolve().parents[2]
 REGRESSIONS = REPO / "tests" / "regressions"

@@ -10,11 +10,32 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from .settings_file import Resolver
 from .discovery import Target, discover
-from .engine import FileResult, check_file
+from .engine import place, run
+from .errors import UsageError
+from .inputs.trainlint import is_config, not_a_config
+from .inputs.yaml_reader import load_bytes
 from .parallel import imap_in_order, map_in_order
+from .repository import read_candidate
+from .results import FileResult
 from .settings import Settings
+from .settings_file import Resolver
+from .text import printable
+
+
+def check_file(path: Path, display: str, settings: Settings, explicit: bool = True,
+               link: bool | None = None) -> FileResult:
+    try:
+        candidate = read_candidate(path, settings, explicit, link)
+    except OSError as exc:
+        raise UsageError(printable(f"{display}: cannot read: {exc.strerror or exc}")) from None
+    if candidate is None:
+        return FileResult(display, skipped=True)
+    raw, marked = candidate
+    doc = load_bytes(raw, display, settings.limits)
+    if doc.ok and not (marked or is_config(raw, doc)):  # named explicitly: one clear finding, not a pile of schema errors
+        return FileResult(display, place(doc, [not_a_config()], settings), doc)
+    return FileResult(display, run(doc, path.parent, settings), doc)
 
 
 def check_target(item: tuple[Target, Settings]) -> FileResult:
@@ -22,7 +43,7 @@ def check_target(item: tuple[Target, Settings]) -> FileResult:
 
     Keeping every document would make memory grow with the repository, and a
     document would have to be pickled back from a worker; reporters need only the
-    diagnostics. `engine.check_file` keeps it for callers that want it.
+    diagnostics. `check_file` keeps it for callers that want it.
     """
     target, settings = item
     result = check_file(Path(target.path), target.display, settings, target.explicit, target.link)
@@ -49,7 +70,8 @@ def with_settings(paths: Iterable[str], settings: Settings | None = None, only_c
 
 def warm_up() -> None:
     """Compile the schema and load the preset catalog once, before workers fork."""
-    from . import catalog as presets, schema_layer
+    from . import catalog as presets
+    from . import schema_layer
     from .resources import SUPPORTED_SCHEMA_VERSIONS
 
     presets.catalog()
@@ -59,7 +81,7 @@ def warm_up() -> None:
 
 def check_paths(paths: Iterable[str], settings: Settings | None = None, jobs: int | None = None,
                 only_configs: bool = False, resolver: Resolver | None = None) -> list[FileResult]:
-    """Check files, folders (recursively) and globs; raises engine.UsageError for a bad path.
+    """Check files, folders (recursively) and globs; raises errors.UsageError for a bad path.
 
     Without `settings`, each file is checked with its closest configuration file
     (`config.ConfigError`, a UsageError, for a bad one). `jobs`: processes to use (None
@@ -88,8 +110,9 @@ class FixReport(NamedTuple):
 
 def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
     """Fix one discovered file (write it, or compute its diff); files found in folders must look like configs."""
-    from .engine import read_candidate
-    from .fixer import FixError, fix_file
+    from .errors import FixError
+    from .fixer import fix_file
+    from .repository import read_candidate
 
     target, settings, write = item
     path = Path(target.path)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import yaml
 
 from .diagnostics import fmt_number
+from .errors import PresetError
 from .resources import data_dir
 
 if TYPE_CHECKING:
@@ -133,14 +134,6 @@ def catalog() -> Catalog:
 
 # --- repository preset files ----------------------------------------------------------
 
-class PresetError(Exception):
-    """A preset that cannot be resolved; `code` is the rule that reports it."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
 MAX_EXTENDS_DEPTH = 32
 
 
@@ -212,6 +205,8 @@ def _load_preset_file(path: Path, stamp: tuple[int, int, int], limits: "Limits |
     """A preset file is read and parsed once while it stays the same (`stamp`), not once per config
     that extends it; the loaded document is only read from, never changed."""
     from .document import Limits
-    from .inputs.yaml_reader import load_file  # local: load imports nothing from here, keep it that way
+    from .inputs.yaml_reader import (
+        load_file,  # local: load imports nothing from here, keep it that way
+    )
 
     return load_file(path, str(path), limits or Limits())

@@ -18,10 +18,10 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import NoReturn, TextIO
 
-    from .settings_file import Resolver
     from .discovery import Target
-    from .engine import FileResult
+    from .results import FileResult
     from .settings import Settings
+    from .settings_file import Resolver
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().print_help()
         return EXIT_ERROR
     handler: Callable[[argparse.Namespace, TextIO], int] = globals()[f"cmd_{args.command}"]
-    from .engine import UsageError
+    from .errors import UsageError
 
     try:
         return handler(args, sys.stdout)
@@ -199,10 +199,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _resolver(args: argparse.Namespace) -> Resolver:
     """Configuration discovery with the command line's overrides on top; plugins load as configs are found."""
-    from .settings_file import Overrides, Resolver
     from .diagnostics import Severity
-    from .engine import UsageError
+    from .errors import UsageError
     from .plugins import CODE_PATTERN
+    from .settings_file import Overrides, Resolver
 
     for code in [*(getattr(args, "select", None) or []), *getattr(args, "extend_select", []), *getattr(args, "ignore", [])]:
         plugin_code = CODE_PATTERN.match(code.ljust(5, "0"))  # TL9xx belong to plugins, known once they load
@@ -234,7 +234,7 @@ def _all_codes() -> list[str]:
 
 
 def _format(args: argparse.Namespace) -> str:
-    from .engine import UsageError
+    from .errors import UsageError
     from .reporters import FORMATS
 
     name = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
@@ -251,7 +251,7 @@ def _kept(results: Iterable[FileResult], into: list[FileResult]) -> Iterator[Fil
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     from .api import check_paths, iter_check
-    from .engine import UsageError
+    from .errors import UsageError
     from .reporters import renderer
     from .reporters.text import summary
 
@@ -282,8 +282,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 def _show_settings(args: argparse.Namespace, resolver: Resolver, out: TextIO) -> int:
     """Which configuration file wins for each file, and what it resolves to (with the command line on top)."""
     from .api import with_settings
+    from .repository import read_candidate
     from .settings_file import describe
-    from .engine import read_candidate
 
     def considered(target: Target, settings: Settings) -> bool:  # as a check would decide
         try:
@@ -299,7 +299,7 @@ def _show_settings(args: argparse.Namespace, resolver: Resolver, out: TextIO) ->
 
 def _fix_paths(args: argparse.Namespace, resolver: Resolver, write: bool, out: TextIO | None) -> tuple[int, int]:
     from .api import fix_paths
-    from .engine import printable
+    from .text import printable
 
     changed = errors = 0
     for report in fix_paths(args.paths, write=write, jobs=args.jobs, only_configs=args.only_configs, resolver=resolver):
@@ -336,7 +336,7 @@ def cmd_rule(args: argparse.Namespace, out: TextIO) -> int:
     from pathlib import Path
 
     from .docs import rule_markdown
-    from .engine import UsageError
+    from .errors import UsageError
     from .rules import get
 
     resolver = _resolver(args)
@@ -376,7 +376,7 @@ def cmd_presets(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
-    from .engine import UsageError
+    from .errors import UsageError
     from .resources import SUPPORTED_SCHEMA_VERSIONS, schema_path
 
     if args.version not in SUPPORTED_SCHEMA_VERSIONS:
@@ -387,8 +387,8 @@ def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
-    from .engine import UsageError
-    from .init import InitError, run
+    from .errors import InitError, UsageError
+    from .init import run
 
     try:
         _, message = run(args.path, args.preset, args.schema_ref, args.name, args.dataset, args.force)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from .engine import UsageError
+from .errors import UsageError
 from .paths import real_path
 
 YAML_SUFFIXES = (".yaml", ".yml")

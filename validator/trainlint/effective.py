@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .paths import is_inside
 from .catalog import TRAINING_KEYS, Preset
+from .paths import is_inside
 
 IMAGE_SUFFIXES = frozenset({"jpg", "jpeg", "png", "webp"})  # lower-cased, without the dot
 

@@ -6,194 +6,28 @@ spans the loader kept. Nothing in this module prints.
 
 from __future__ import annotations
 
-import functools
-import os
-import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from . import catalog as presets_mod
 from . import effective as effective_mod
 from . import plugins as plugins_mod
-from . import catalog as presets_mod
 from . import schema_layer, suppressions
-from .diagnostics import Diagnostic, Finding, Severity, Span
+from .diagnostics import Diagnostic, Finding, Span
 from .document import Document
-from .inputs.yaml_reader import load_bytes, load_text, read_head
-from .paths import is_inside
+from .errors import PresetError
+from .inputs.yaml_reader import load_text
+from .repository import repo_root
+from .results import FileResult
 from .rules import Context, Rule, iter_rules
 from .settings import Settings
-
-# the marker: a top-level `schema_version` key at a line start (also in a flow mapping or after `---`),
-# or a yaml-language-server modeline naming a trainlint schema; each pattern is tried only where a
-# match could start (see _has_marker), as searching the whole text tries it at every byte
-_TOP_KEY = re.compile(rb"(?:---[ \t]+)?(?:\{\s*)?[\"']?schema_version[\"']?\s*:")
-_MODELINE = re.compile(rb"#\s*yaml-language-server:\s*\$schema=\S*trainlint")
-_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-              (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-NOT_A_CONFIG = "not a trainlint config: no top-level `schema_version` key and no trainlint `$schema` modeline"
-
-
-class FileResult:
-    """What checking one file gave; sent back from worker processes, so it stays small (see api.check_target)."""
-
-    __slots__ = ("file", "diagnostics", "document", "skipped", "fail_on")
-
-    def __init__(self, file: str, diagnostics: list[Diagnostic] | None = None, document: Document | None = None,
-                 skipped: bool = False, fail_on: Severity = Severity.WARNING) -> None:
-        self.file = file
-        self.diagnostics = [] if diagnostics is None else diagnostics
-        self.document = document
-        self.skipped = skipped  # not a trainlint config (found while searching a folder)
-        self.fail_on = fail_on  # the failing severity of the settings the file was checked with
-
-    def __repr__(self) -> str:
-        return f"FileResult({self.file!r}, {self.diagnostics!r}, skipped={self.skipped})"
-
-
-def looks_like_config(raw: bytes) -> bool:
-    """A top-level `schema_version` key, or a modeline naming a trainlint schema.
-
-    Decided on the bytes, before parsing, so searching a repository full of other
-    YAML stays cheap; UTF-16/32 files (with a BOM) are decoded first.
-    """
-    for bom, encoding in _WIDE_BOMS:
-        if raw.startswith(bom):
-            raw = raw[len(bom):].decode(encoding, "replace").encode("utf-8")
-            break
-    return _has_marker(raw)
-
-
-def _has_marker(raw: bytes) -> bool:
-    """Whether `_TOP_KEY` matches at a line start or `_MODELINE` anywhere, found from the words
-    they contain rather than by trying every byte.
-
-    Between a match's start and its word stand only `---`, a `{`, white space (line breaks
-    too) and a quote: a key's match starts at the line of its word or at the line of the last
-    character before it that is not white space (the `{`); a modeline's, at that character (the
-    `#`). Each stretch of text is walked once, so a file full of the words costs linear time.
-    """
-    line = scanned = 0  # the start of the line holding `scanned`, the point the text is walked to
-    at = raw.find(b"schema_version")
-    while at >= 0:
-        word = at - 1 if at and raw[at - 1] in b"\"'" else at
-        last = _before_space(raw, word)  # just after the character a `{` would be
-        brace_line = _line_start(raw, scanned, last, line)
-        line, scanned = _line_start(raw, last, word, brace_line), word
-        if _TOP_KEY.match(raw, line) or (brace_line != line and _TOP_KEY.match(raw, brace_line)):
-            return True
-        at = raw.find(b"schema_version", at + 1)
-    at = raw.find(b"yaml-language-server")
-    while at >= 0:
-        last = _before_space(raw, at) - 1
-        if last >= 0 and _MODELINE.match(raw, last):
-            return True
-        at = raw.find(b"yaml-language-server", at + 1)
-    return False
-
-
-def _before_space(raw: bytes, end: int) -> int:
-    """The start of the run of white space that ends at `end`."""
-    while end and raw[end - 1] in b" \t\n\r\x0b\x0c":
-        end -= 1
-    return end
-
-
-def _line_start(raw: bytes, start: int, end: int, known: int) -> int:
-    """The start of the line holding `end`, `known` being that of the line holding `start`."""
-    found = raw.rfind(b"\n", start, end)
-    return known if found < 0 else found + 1
-
-
-def is_config(raw: bytes, doc: Document) -> bool:
-    """The marker in the text, or a top-level `schema_version` the byte test cannot see (flow style).
-
-    Asked only of files that loaded as a mapping: a file that did not load keeps the
-    loader's own finding (syntax, limits), which says more than "not a config".
-    """
-    return looks_like_config(raw[:65536]) or "schema_version" in doc.data
-
-
-def not_a_config() -> Finding:
-    return Finding("TL006", NOT_A_CONFIG, span=Span(0, 0, 0, 0),
-                   hint="add `schema_version: 1` at the top if this is a config; other YAML needs no trainlint")
-
-
-def repo_root(start: Path) -> Path:
-    """The bound for preset and dataset paths: the enclosing git work tree, else the
-    working folder when the config is below it, else the config's own folder.
-
-    Memoised per folder and working folder: every config of a folder asks, and the
-    walk up costs a resolve and a stat per level.
-    """
-    return _repo_root(start, os.getcwd())
-
-
-@functools.lru_cache(maxsize=4096)
-def _repo_root(start: Path, cwd: str) -> Path:
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    here = Path(cwd).resolve()
-    return here if start.is_relative_to(here) else start
-
-
-def read_candidate(path: Path, settings: Settings, explicit: bool, link: bool | None = None) -> tuple[bytes, bool] | None:
-    """The file's bytes and whether they carry the config marker; None for a file found by a
-    folder search that is not ours to read (a symlink out of the repository) or not a config.
-    One read serves the decision and the check or fix that follows. OSError propagates.
-    `link`: whether the file is a symlink, when the folder listing already said."""
-    if not explicit and outside_repository(path, settings, link):
-        return None
-    raw = read_head(path, settings.limits)
-    marked = looks_like_config(raw[:65536])
-    return (raw, marked) if explicit or marked else None
-
-
-def check_file(path: Path, display: str, settings: Settings, explicit: bool = True,
-               link: bool | None = None) -> FileResult:
-    try:
-        candidate = read_candidate(path, settings, explicit, link)
-    except OSError as exc:
-        raise UsageError(printable(f"{display}: cannot read: {exc.strerror or exc}")) from None
-    if candidate is None:
-        return FileResult(display, skipped=True)
-    raw, marked = candidate
-    doc = load_bytes(raw, display, settings.limits)
-    if doc.ok and not (marked or is_config(raw, doc)):  # named explicitly: one clear finding, not a pile of schema errors
-        return FileResult(display, _place(doc, [not_a_config()], settings), doc)
-    return FileResult(display, run(doc, path.parent, settings), doc)
-
-
-def outside_repository(path: Path, settings: Settings, link: bool | None = None) -> bool:
-    """A file found by a folder search that is a symlink out of the repository (or a loop): neither read nor fixed.
-
-    A file that is no symlink lies in its own folder, and the repository root is that
-    real folder or one above it (see `repo_root`): only a symlink, or a root set from
-    outside, needs its real path worked out, so the common case costs one `lstat`, or none
-    when the folder listing said whether it is a symlink (`link`).
-    """
-    if settings.root is None and not (os.path.islink(path) if link is None else link):
-        return False
-    return not _inside(path, settings.root or repo_root(path.parent))
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        return is_inside(path, root)
-    except (OSError, RuntimeError):  # a symlink loop: nothing to read there
-        return False
 
 
 def check_text(text: str, file: str = "<string>", settings: Settings = Settings(), base_dir: Path | None = None) -> FileResult:
     doc = load_text(text, file, settings.limits)
     return FileResult(file, run(doc, base_dir or Path.cwd(), settings), doc, fail_on=settings.fail_on)
-
-
-class UsageError(Exception):
-    """Bad invocation or unreadable input: exit code 2."""
 
 
 def run(doc: Document, base_dir: Path, settings: Settings) -> list[Diagnostic]:
@@ -208,7 +42,7 @@ def run(doc: Document, base_dir: Path, settings: Settings) -> list[Diagnostic]:
             semantic, complete = _semantic(doc, base_dir, settings, {f.path for f in schema_findings})
             findings.extend(semantic)
             stages.update(("preset", "rules") if complete else ())
-    return _place(doc, findings, settings, frozenset(stages))
+    return place(doc, findings, settings, frozenset(stages))
 
 
 def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: set[tuple]) -> tuple[list[Finding], bool]:
@@ -219,7 +53,7 @@ def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: s
         return [], False
     try:
         eff = effective_config(config, base_dir, settings, schema_paths)
-    except presets_mod.PresetError as exc:
+    except PresetError as exc:
         return [Finding(exc.code, str(exc), ("preset",))], False
     findings: list[Finding] = []
     if eff.dataset.truncated:
@@ -271,7 +105,7 @@ def _preset_dir(ref: str, base_dir: Path, settings: Settings) -> Path:
 _ALL_STAGES = frozenset(("loader", "schema", "preset", "rules"))
 
 
-def _place(doc: Document, findings: list[Finding], settings: Settings, stages: frozenset[str] = _ALL_STAGES) -> list[Diagnostic]:
+def place(doc: Document, findings: list[Finding], settings: Settings, stages: frozenset[str] = _ALL_STAGES) -> list[Diagnostic]:
     """Findings become diagnostics; then the file's suppression comments drop theirs and report idle ones,
     but only for rules whose stage ran: a YAML error must not make every suppression look stale."""
     placed = [_diagnostic(doc, f, settings) for f in findings if settings.enabled(f.code)]
@@ -291,20 +125,6 @@ def _diagnostic(doc: Document, f: Finding, settings: Settings) -> Diagnostic:
     severity = settings.severity_of(f.code, f.severity or rule.severity)
     return Diagnostic(doc.file, span.line + 1, span.col + 1, span.end_line + 1, span.end_col + 1,
                       f.code, rule.name, severity, f.message, f.hint, f.fix)
-
-
-# control characters (C0 but tab, DEL, C1), line and paragraph separators, bidirectional overrides
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str | None) -> str | None:
-    """Escape what a key, a value or a file name from a pull request could use against a reader
-    of plain-text output: a line break starts a forged line in a CI log (`::error::` is a GitHub
-    workflow command), escape sequences colour or hide text in a terminal, bidi controls reorder
-    what a reviewer sees. Structured formats (JSON, SARIF, GitHub, JUnit) escape in their own way."""
-    if not text or not _UNPRINTABLE.search(text):
-        return text
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _is_rule_prefix(code: str) -> bool:

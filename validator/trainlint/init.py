@@ -23,17 +23,14 @@ from typing import NamedTuple
 
 import yaml
 
-from .inputs.yaml_reader import load_text
 from .catalog import TRAINING_KEYS, Preset, ValueSpec, catalog
+from .errors import InitError
+from .inputs.yaml_reader import load_text
 from .resources import schema
 
 DEFAULT_PRESET = "sdxl/style"
 DEFAULT_FILE = "config.trainlint.yaml"
 SUFFIX = ".trainlint.yaml"  # the SchemaStore entry's fileMatch binds these names without a modeline
-
-
-class InitError(Exception):
-    """A preset that does not exist or a file that would be overwritten."""
 
 
 class NewConfig(NamedTuple):

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 
 from .diagnostics import Severity
-from .engine import UsageError
 from .document import Limits
+from .errors import UsageError
 from .paths import real_path
 from .settings import Settings
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
+from .catalog import TRAINING_KEYS, catalog
 from .diagnostics import fmt_number
-from .engine import UsageError, effective_config
+from .engine import effective_config
+from .errors import PresetError, UsageError
 from .inputs.yaml_reader import load_file
-from .catalog import TRAINING_KEYS, PresetError, catalog
 from .settings import Settings
 
 

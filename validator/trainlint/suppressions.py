@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from .diagnostics import Diagnostic, Edit, Finding, Span
 from .document import Document
+from .text import lines as text_lines
 
 CODE = "TL020"
 _DIRECTIVE = re.compile(r"#[ \t]*trainlint[ \t]*:[ \t]*(disable-file|disable)\b[ \t]*(=?)[ \t]*")
@@ -47,7 +48,7 @@ def parse(doc: Document) -> list[Suppression]:
     if _DIRECTIVE.search(text) is None:
         return []  # most files: one scan of the text instead of one per line
     values = _value_stretches(doc)
-    lines = list(_lines(text))
+    lines = [(start, body, start + len(body)) for start, body, _ in text_lines(text)]
     found: list[Suppression] = []
     for index, (start, body, end) in enumerate(lines):
         for match in _DIRECTIVE.finditer(body):
@@ -111,15 +112,6 @@ def _drop_code(codes: tuple[Code, ...], j: int) -> Edit:
     if j + 1 < len(codes):
         return Edit(codes[j].start, codes[j + 1].start, "")
     return Edit(codes[j - 1].end, codes[j].end, "")
-
-
-def _lines(text: str) -> Iterator[tuple[int, str, int]]:
-    """(offset of the line, the line without its break, offset where the break starts)."""
-    offset = 0
-    for raw in text.splitlines(keepends=True):
-        body = raw.rstrip("\r\n")
-        yield offset, body, offset + len(body)
-        offset += len(raw)
 
 
 def _next_content(lines: list[tuple[int, str, int]], index: int) -> int:

@@ -8,7 +8,6 @@ are caught at both lines, and any tag outside the core schema is refused, so no
 Python object is ever created from a file.
 """
 
-import bisect
 import datetime
 import errno
 import functools
@@ -17,14 +16,20 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics import ConfigPath, Edit, Finding, Span
 from ..document import Document, Limits
-
+from ..text import (
+    FOREIGN_BREAKS,
+    decode,
+    line_starts,
+    offset_span,
+    position,
+)
 
 # --- YAML 1.2 core schema resolution on the C parser ---------------------------------
 
@@ -301,42 +306,6 @@ def _describe(value: Any) -> str:
 
 # --- entry points ---------------------------------------------------------------------
 
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
-
-
-def decode(raw: bytes, doc: Document) -> str | None:
-    """Decode bytes as YAML allows (UTF-8, or UTF-16/32 with a BOM); report otherwise."""
-    encoding, bom_len = "utf-8", 0
-    for bom, name in _BOMS:
-        if raw.startswith(bom):
-            encoding, bom_len, doc.bom = name, len(bom), True
-            break
-    doc.encoding = encoding
-    try:
-        text = raw[bom_len:].decode(encoding)
-    except UnicodeDecodeError as exc:
-        where = bom_len + exc.start
-        before = exc.object[:exc.start].decode(encoding)  # the valid part: columns count characters
-        doc.findings.append(Finding(
-            "TL007", f"not valid {encoding.upper()} text (byte 0x{raw[where]:02x} at offset {where}); "
-            "is this a binary file?", span=_offset_span(before, len(before)),
-        ))
-        return None
-    if "\x00" in text:
-        doc.findings.append(Finding("TL007", "the file holds NUL bytes: is this a binary file?",
-                                    span=_offset_span(text, text.index("\x00"))))
-        return None
-    first_break = _BREAK.search(text)
-    doc.newline = first_break.group() if first_break else "\n"
-    return text
-
-
 def load_text(text: str, file: str = "<string>", limits: Limits = Limits()) -> Document:
     doc = Document(file=file, text=text)
     _parse(doc, limits)
@@ -401,24 +370,21 @@ def load_file(path: Path, file: str, limits: Limits = Limits()) -> Document:
 
 def _parse(doc: Document, limits: Limits) -> None:
     _compose_and_build(doc, limits)
-    if any(ch in doc.text for ch in _YAML11_BREAKS):
+    if any(ch in doc.text for ch in FOREIGN_BREAKS):  # libyaml breaks lines there too (YAML 1.1)
         _relocate(doc)
 
 
-# libyaml follows YAML 1.1, where NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR also end a line;
-# YAML 1.2 and every editor end lines at CR and LF only, so positions are re-derived from offsets
-_YAML11_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 def _relocate(doc: Document) -> None:
-    starts = [0] + [m.end() for m in _BREAK.finditer(doc.text)]
+    """Positions re-derived from offsets with YAML 1.2's line breaks (see text.py)."""
+    starts = line_starts(doc.text)
 
     def place(span: Span | None) -> Span | None:
         if span is None:
             return None
-        line, end_line = bisect.bisect_right(starts, span.start) - 1, bisect.bisect_right(starts, span.end) - 1
-        return span._replace(line=line, col=span.start - starts[line], end_line=end_line,
-                             end_col=span.end - starts[end_line])
+        (line, col), (end_line, end_col) = position(starts, span.start), position(starts, span.end)
+        return span._replace(line=line, col=col, end_line=end_line, end_col=end_col)
 
     doc.spans = {path: (place(key), place(value)) for path, (key, value) in doc.spans.items()}
     doc.findings = [f._replace(span=place(f.span)) if f.span else f for f in doc.findings]
@@ -439,7 +405,7 @@ def _compose_and_build(doc: Document, limits: Limits) -> None:
         return
     except yaml.reader.ReaderError as exc:  # a character YAML forbids; its position is an offset
         doc.findings.append(Finding("TL001", f"YAML syntax error: {exc.reason} (character {exc.character!r})",
-                                    span=_offset_span(doc.text, exc.position)))
+                                    span=offset_span(doc.text, exc.position)))
         return
     except yaml.YAMLError as exc:
         doc.findings.append(Finding("TL001", f"YAML error: {exc}"))
@@ -489,17 +455,6 @@ def _build(doc: Document, root: Node, limits: Limits) -> Any:
     _measure(root, limits)
     doc.spans[()] = (None, _span(root))
     return _Builder(doc).build(root, ())
-
-
-_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def _offset_span(text: str, where: int) -> Span:
-    """Line and column of a character offset; CRLF, lone CR and LF all end a line, as in YAML."""
-    line, start = 0, 0
-    for match in _BREAK.finditer(text, 0, where):
-        line, start = line + 1, match.end()
-    return Span(line, where - start, line, where - start + 1, where, where + 1)
 
 
 def _compose_all(text: str) -> Any:

@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
-from ..engine import FileResult
+from ..results import FileResult
 
 # a renderer reads the results once, in order; line-based formats write as they arrive
 Renderer = Callable[[Iterable[FileResult], TextIO], None]

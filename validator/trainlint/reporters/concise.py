@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..engine import FileResult
+from ..results import FileResult
 from . import text
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ..diagnostics import Severity
-from ..engine import FileResult
+from ..results import FileResult
 from .text import summary
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..engine import FileResult
+from ..results import FileResult
 
 
 def render(results: Iterable[FileResult], stream: TextIO) -> None:

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..engine import FileResult
+from ..results import FileResult
 
 # characters XML 1.0 cannot hold, even escaped (control characters, lone surrogates)
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ..diagnostics import Severity
-from ..engine import FileResult, printable
+from ..results import FileResult
+from ..text import printable
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 

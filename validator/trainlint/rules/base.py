@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, Literal
 
-from ..diagnostics import ConfigPath, Finding, Severity
-from ..effective import Effective
-from ..document import Document
 from ..catalog import Catalog
+from ..diagnostics import ConfigPath, Finding, Severity
+from ..document import Document
+from ..effective import Effective
 
 Stage = Literal["loader", "schema", "preset", "rules"]
 

@@ -146,6 +146,6 @@ class ClassificationOutdated(Rule):
 
 def classification_edit(ctx: Context, expected: str) -> tuple[Edit, ...]:
     """Replace the classification value in place, or insert the key right after `preset`."""
-    from ..fixer import set_top_level_key  # the fixer owns text surgery; imported when a fix is offered
+    from ..inputs.yaml_edit import set_top_level_key
 
     return set_top_level_key(ctx.doc, "classification", expected, after="preset")

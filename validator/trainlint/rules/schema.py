@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..diagnostics import Severity
-from .reading import _VALID
 from .base import Rule
+from .reading import _VALID
 
 
 class SchemaRule(Rule):

@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..docs import rules_markdown
 from ..catalog import catalog
+from ..docs import rules_markdown
 from ..resources import data_dir
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..init import yaml_number
 from ..catalog import Catalog, Preset, ValueSpec
+from ..init import yaml_number
 
 # What the generator appends to a hand-written description; everything from the marker on is replaced.
 DEFAULTS_MARK = "\n\n**Preset defaults**"

@@ -1,0 +1,91 @@
+"""trainlint's own format: YAML with a top-level `schema_version`, checked against schema v1 and a preset.
+
+Detection is on the bytes (the config marker), so a folder full of other YAML costs no parse;
+reading is the YAML reader's (yaml_reader.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..diagnostics import Finding, Span
+from ..document import Document
+from ..text import WIDE_BOMS
+
+NAME = "trainlint"
+SUFFIXES = (".yaml", ".yml")
+
+# the marker: a top-level `schema_version` key at a line start (also in a flow mapping or after `---`),
+# or a yaml-language-server modeline naming a trainlint schema; each pattern is tried only where a
+# match could start (see _has_marker), as searching the whole text tries it at every byte
+_TOP_KEY = re.compile(rb"(?:---[ \t]+)?(?:\{\s*)?[\"']?schema_version[\"']?\s*:")
+_MODELINE = re.compile(rb"#\s*yaml-language-server:\s*\$schema=\S*trainlint")
+NOT_A_CONFIG = "not a trainlint config: no top-level `schema_version` key and no trainlint `$schema` modeline"
+
+
+def looks_like_config(raw: bytes) -> bool:
+    """A top-level `schema_version` key, or a modeline naming a trainlint schema.
+
+    Decided on the bytes, before parsing, so searching a repository full of other
+    YAML stays cheap; UTF-16/32 files (with a BOM) are decoded first.
+    """
+    for bom, encoding in WIDE_BOMS:
+        if raw.startswith(bom):
+            raw = raw[len(bom):].decode(encoding, "replace").encode("utf-8")
+            break
+    return _has_marker(raw)
+
+
+def _has_marker(raw: bytes) -> bool:
+    """Whether `_TOP_KEY` matches at a line start or `_MODELINE` anywhere, found from the words
+    they contain rather than by trying every byte.
+
+    Between a match's start and its word stand only `---`, a `{`, white space (line breaks
+    too) and a quote: a key's match starts at the line of its word or at the line of the last
+    character before it that is not white space (the `{`); a modeline's, at that character (the
+    `#`). Each stretch of text is walked once, so a file full of the words costs linear time.
+    """
+    line = scanned = 0  # the start of the line holding `scanned`, the point the text is walked to
+    at = raw.find(b"schema_version")
+    while at >= 0:
+        word = at - 1 if at and raw[at - 1] in b"\"'" else at
+        last = _before_space(raw, word)  # just after the character a `{` would be
+        brace_line = _line_start(raw, scanned, last, line)
+        line, scanned = _line_start(raw, last, word, brace_line), word
+        if _TOP_KEY.match(raw, line) or (brace_line != line and _TOP_KEY.match(raw, brace_line)):
+            return True
+        at = raw.find(b"schema_version", at + 1)
+    at = raw.find(b"yaml-language-server")
+    while at >= 0:
+        last = _before_space(raw, at) - 1
+        if last >= 0 and _MODELINE.match(raw, last):
+            return True
+        at = raw.find(b"yaml-language-server", at + 1)
+    return False
+
+
+def _before_space(raw: bytes, end: int) -> int:
+    """The start of the run of white space that ends at `end`."""
+    while end and raw[end - 1] in b" \t\n\r\x0b\x0c":
+        end -= 1
+    return end
+
+
+def _line_start(raw: bytes, start: int, end: int, known: int) -> int:
+    """The start of the line holding `end`, `known` being that of the line holding `start`."""
+    found = raw.rfind(b"\n", start, end)
+    return known if found < 0 else found + 1
+
+
+def is_config(raw: bytes, doc: Document) -> bool:
+    """The marker in the text, or a top-level `schema_version` the byte test cannot see (flow style).
+
+    Asked only of files that loaded as a mapping: a file that did not load keeps the
+    loader's own finding (syntax, limits), which says more than "not a config".
+    """
+    return looks_like_config(raw[:65536]) or "schema_version" in doc.data
+
+
+def not_a_config() -> Finding:
+    return Finding("TL006", NOT_A_CONFIG, span=Span(0, 0, 0, 0),
+                   hint="add `schema_version: 1` at the top if this is a config; other YAML needs no trainlint")

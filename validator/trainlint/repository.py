@@ -1,0 +1,64 @@
+"""Which files are ours to read: the repository boundary, and symlinks that leave it."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from .inputs.trainlint import looks_like_config
+from .inputs.yaml_reader import read_head
+from .paths import is_inside
+from .settings import Settings
+
+
+def repo_root(start: Path) -> Path:
+    """The bound for preset and dataset paths: the enclosing git work tree, else the
+    working folder when the config is below it, else the config's own folder.
+
+    Memoised per folder and working folder: every config of a folder asks, and the
+    walk up costs a resolve and a stat per level.
+    """
+    return _repo_root(start, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _repo_root(start: Path, cwd: str) -> Path:
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    here = Path(cwd).resolve()
+    return here if start.is_relative_to(here) else start
+
+
+def read_candidate(path: Path, settings: Settings, explicit: bool, link: bool | None = None) -> tuple[bytes, bool] | None:
+    """The file's bytes and whether they carry the config marker; None for a file found by a
+    folder search that is not ours to read (a symlink out of the repository) or not a config.
+    One read serves the decision and the check or fix that follows. OSError propagates.
+    `link`: whether the file is a symlink, when the folder listing already said."""
+    if not explicit and outside_repository(path, settings, link):
+        return None
+    raw = read_head(path, settings.limits)
+    marked = looks_like_config(raw[:65536])
+    return (raw, marked) if explicit or marked else None
+
+
+def outside_repository(path: Path, settings: Settings, link: bool | None = None) -> bool:
+    """A file found by a folder search that is a symlink out of the repository (or a loop): neither read nor fixed.
+
+    A file that is no symlink lies in its own folder, and the repository root is that
+    real folder or one above it (see `repo_root`): only a symlink, or a root set from
+    outside, needs its real path worked out, so the common case costs one `lstat`, or none
+    when the folder listing said whether it is a symlink (`link`).
+    """
+    if settings.root is None and not (os.path.islink(path) if link is None else link):
+        return False
+    return not _inside(path, settings.root or repo_root(path.parent))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return is_inside(path, root)
+    except (OSError, RuntimeError):  # a symlink loop: nothing to read there
+        return False

@@ -1,0 +1,101 @@
+"""Text primitives every layer shares: byte-order marks, line breaks, offsets to line and column,
+and the escaping of text from a file before a person reads it.
+
+One notion of a line break for the whole program: CR LF, CR and LF end a line (YAML 1.2, JSON,
+TOML and every editor). NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029)
+do not, although Python's `str.splitlines` and YAML 1.1 (libyaml) break there too.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import re
+
+from .diagnostics import Finding, Span
+from .document import Document
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# breaks that libyaml and str.splitlines honour but YAML 1.2 and editors do not
+FOREIGN_BREAKS = ("\x85", "\u2028", "\u2029")
+
+# byte-order marks, longest first (UTF-32-LE starts with UTF-16-LE's)
+BOMS = ((codecs.BOM_UTF8, "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+WIDE_BOMS = tuple((bom, encoding) for bom, encoding in BOMS if encoding != "utf-8")
+BOM_OF = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
+          "utf-32-le": b"\xff\xfe\x00\x00", "utf-32-be": b"\x00\x00\xfe\xff"}
+
+
+def lines(text: str) -> list[tuple[int, str, int]]:
+    """(start offset, line without its break, end offset including the break) of every line."""
+    out, start = [], 0
+    for match in LINE_BREAK.finditer(text):
+        out.append((start, text[start:match.start()], match.end()))
+        start = match.end()
+    if start < len(text) or not out:
+        out.append((start, text[start:], len(text)))
+    return out
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset at which each line starts."""
+    return [0] + [m.end() for m in LINE_BREAK.finditer(text)]
+
+
+def position(starts: list[int], offset: int) -> tuple[int, int]:
+    """0-based (line, column) of an offset, given `line_starts` of the text."""
+    line = bisect.bisect_right(starts, offset) - 1
+    return line, offset - starts[line]
+
+
+def offset_span(text: str, where: int) -> Span:
+    """A one-character span at a character offset."""
+    line, col = position(line_starts(text[:where]), where)
+    return Span(line, col, line, col + 1, where, where + 1)
+
+
+def first_line_break(text: str) -> str:
+    match = LINE_BREAK.search(text)
+    return match.group() if match else "\n"
+
+
+# control characters (C0 but tab, DEL, C1), line and paragraph separators, bidirectional overrides
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str | None) -> str | None:
+    """Escape what a key, a value or a file name from a pull request could use against a reader
+    of plain-text output: a line break starts a forged line in a CI log (`::error::` is a GitHub
+    workflow command), escape sequences colour or hide text in a terminal, bidi controls reorder
+    what a reviewer sees. Structured formats (JSON, SARIF, GitHub, JUnit) escape in their own way."""
+    if not text or not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def decode(raw: bytes, doc: Document) -> str | None:
+    """Decode bytes as YAML allows (UTF-8, or UTF-16/32 with a BOM); report otherwise."""
+    encoding, bom_len = "utf-8", 0
+    for bom, name in BOMS:
+        if raw.startswith(bom):
+            encoding, bom_len, doc.bom = name, len(bom), True
+            break
+    doc.encoding = encoding
+    try:
+        text = raw[bom_len:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        where = bom_len + exc.start
+        before = exc.object[:exc.start].decode(encoding)  # the valid part: columns count characters
+        doc.findings.append(Finding(
+            "TL007", f"not valid {encoding.upper()} text (byte 0x{raw[where]:02x} at offset {where}); "
+            "is this a binary file?", span=offset_span(before, len(before)),
+        ))
+        return None
+    if "\x00" in text:
+        doc.findings.append(Finding("TL007", "the file holds NUL bytes: is this a binary file?",
+                                    span=offset_span(text, text.index("\x00"))))
+        return None
+    first_break = LINE_BREAK.search(text)
+    doc.newline = first_break.group() if first_break else "\n"
+    return text
