@@ -14,16 +14,12 @@ from . import __version__
 TYPE_CHECKING = False  # `--version` and `--help` load neither typing nor pathlib (start-up is a hook's cost)
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable
     from pathlib import Path
     from typing import NoReturn, TextIO
 
-    from .discovery import Target
-    from .results import FileResult
-    from .settings import Settings
-    from .settings_file import Resolver
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+from .commands import EXIT_ERROR, EXIT_OK
 
 
 def _path(text: str) -> Path:
@@ -177,8 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         build_parser().print_help()
         return EXIT_ERROR
-    handler: Callable[[argparse.Namespace, TextIO], int] = globals()[f"cmd_{args.command}"]
+    import importlib
+
     from .errors import UsageError
+
+    handler: Callable[[argparse.Namespace, TextIO], int] = importlib.import_module(f".commands.{args.command}", __package__).run
 
     try:
         return handler(args, sys.stdout)
@@ -195,204 +194,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"trainlint: internal error: {type(exc).__name__}: {exc} (set TRAINLINT_DEBUG=1 for details)",
               file=sys.stderr)
         return EXIT_ERROR
-
-
-def _resolver(args: argparse.Namespace) -> Resolver:
-    """Configuration discovery with the command line's overrides on top; plugins load as configs are found."""
-    from .diagnostics import Severity
-    from .errors import UsageError
-    from .plugins import CODE_PATTERN
-    from .settings_file import Overrides, Resolver
-
-    for code in [*(getattr(args, "select", None) or []), *getattr(args, "extend_select", []), *getattr(args, "ignore", [])]:
-        plugin_code = CODE_PATTERN.match(code.ljust(5, "0"))  # TL9xx belong to plugins, known once they load
-        if not plugin_code and not any(r.startswith(code) for r in _all_codes()):
-            raise UsageError(f"no rule code starts with {code!r} (see `trainlint rules`)")
-    fail_on = None
-    if getattr(args, "fail_on", None) is not None:
-        try:
-            fail_on = Severity.parse(args.fail_on)
-        except ValueError as exc:
-            raise UsageError(f"--fail-on: {exc}") from None
-    select = getattr(args, "select", None)
-    overrides = Overrides(select=tuple(select) if select else None, extend_select=tuple(getattr(args, "extend_select", [])),
-                          ignore=tuple(getattr(args, "ignore", [])), fail_on=fail_on)
-    return Resolver(args.config, args.isolated, overrides)
-
-
-def _plugin_errors(resolver: Resolver) -> int:
-    """Report plugins that could not be used (the run went on without them): exit 2 after the report."""
-    for error in resolver.plugin_errors:
-        print(f"trainlint: error: {error}", file=sys.stderr)
-    return EXIT_ERROR if resolver.plugin_errors else EXIT_OK
-
-
-def _all_codes() -> list[str]:
-    from .rules import iter_rules
-
-    return [r.code for r in iter_rules()]
-
-
-def _format(args: argparse.Namespace) -> str:
-    from .errors import UsageError
-    from .reporters import FORMATS
-
-    name = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    if name not in FORMATS:
-        raise UsageError(f"unknown format {name!r} (choose from: {', '.join(FORMATS)})")
-    return name
-
-
-def _kept(results: Iterable[FileResult], into: list[FileResult]) -> Iterator[FileResult]:
-    for result in results:
-        into.append(result)
-        yield result
-
-
-def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    from .api import check_paths, iter_check
-    from .errors import UsageError
-    from .reporters import renderer
-    from .reporters.text import summary
-
-    name = _format(args)
-    resolver = _resolver(args)
-    if args.show_settings:
-        return _show_settings(args, resolver, out)
-    if args.fix:
-        _fix_paths(args, resolver, write=True, out=None)
-    if args.output is None:  # written while later files are still being checked
-        results: list[FileResult] = []
-        renderer(name)(_kept(iter_check(args.paths, jobs=args.jobs, only_configs=args.only_configs,
-                                        resolver=resolver), results), out)
-    else:  # the report file is opened only once every file is checked: never a half-written report
-        results = check_paths(args.paths, jobs=args.jobs, only_configs=args.only_configs, resolver=resolver)
-        try:
-            with open(args.output, "w", encoding="utf-8", newline="\n") as report:
-                renderer(name)(results, report)
-        except OSError as exc:
-            raise UsageError(f"--output {args.output}: cannot write: {exc.strerror or exc}") from None
-        out.write(f"{summary(results)}; {name} report written to {args.output}\n")
-    if _plugin_errors(resolver):
-        return EXIT_ERROR
-    failing = any(d.severity >= r.fail_on for r in results for d in r.diagnostics)
-    return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
-
-
-def _show_settings(args: argparse.Namespace, resolver: Resolver, out: TextIO) -> int:
-    """Which configuration file wins for each file, and what it resolves to (with the command line on top)."""
-    from .api import with_settings
-    from .repository import read_candidate
-    from .settings_file import describe
-
-    def considered(target: Target, settings: Settings) -> bool:  # as a check would decide
-        try:
-            return read_candidate(_path(target.path), settings, target.explicit, target.link) is not None
-        except OSError:
-            return True  # the check would report it: show what it would be checked with
-
-    for target, settings in with_settings(args.paths, None, args.only_configs, resolver):
-        if considered(target, settings):
-            out.write(f"{target.display}:\n" + "".join(f"  {line}\n" for line in describe(settings).splitlines()))
-    return _plugin_errors(resolver)
-
-
-def _fix_paths(args: argparse.Namespace, resolver: Resolver, write: bool, out: TextIO | None) -> tuple[int, int]:
-    from .api import fix_paths
-    from .text import printable
-
-    changed = errors = 0
-    for report in fix_paths(args.paths, write=write, jobs=args.jobs, only_configs=args.only_configs, resolver=resolver):
-        if report.error is not None:
-            errors += 1
-            print(printable(f"{report.display}: not fixed: {report.error}"), file=sys.stderr)
-        elif report.changed:
-            changed += 1
-            if out is not None:
-                out.write(report.diff if not write else f"fixed {printable(report.display)}\n")
-    return changed, errors
-
-
-def cmd_fix(args: argparse.Namespace, out: TextIO) -> int:
-    resolver = _resolver(args)
-    changed, errors = _fix_paths(args, resolver, write=not args.diff, out=out)
-    verb = "would fix" if args.diff else "fixed"
-    print(f"{verb} {changed} file{'' if changed == 1 else 's'}" + (f", {errors} not fixed" if errors else ""),
-          file=sys.stderr if args.diff else out)
-    if errors or _plugin_errors(resolver):
-        return EXIT_ERROR
-    return EXIT_FINDINGS if args.diff and changed else EXIT_OK
-
-
-def cmd_show(args: argparse.Namespace, out: TextIO) -> int:
-    from pathlib import Path
-
-    from .show import render_effective
-
-    return render_effective(Path(args.config), out)
-
-
-def cmd_rule(args: argparse.Namespace, out: TextIO) -> int:
-    from pathlib import Path
-
-    from .docs import rule_markdown
-    from .errors import UsageError
-    from .rules import get
-
-    resolver = _resolver(args)
-    resolver.config_for(Path.cwd() / "-")  # loads the plugins the configuration here allows
-    rule = get(args.code)
-    if rule is None:
-        from .plugins import CODE_PATTERN, installed
-
-        _plugin_errors(resolver)
-        if CODE_PATTERN.match(args.code.upper()):
-            raise UsageError(f"unknown rule {args.code!r}: the plugin range, and no allowed plugin defines it; allow its "
-                             f"plugin with `plugins = [...]` in the configuration (installed: {', '.join(installed()) or 'none'})")
-        raise UsageError(f"unknown rule {args.code!r} (see `trainlint rules`)")
-    out.write(rule_markdown(rule, heading="#"))
-    return EXIT_OK
-
-
-def cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
-    from pathlib import Path
-
-    from .plugins import owner
-    from .rules import iter_rules
-
-    resolver = _resolver(args)
-    allowed = resolver.settings_for(Path.cwd() / "-").plugins
-    for r in iter_rules():
-        if owner(r.code) not in (None, *allowed):
-            continue
-        out.write(f"{r.code}  {r.name:<28} {str(r.severity):<8} {'fix' if r.fixable else '   '}  {r.summary()}\n")
-    return _plugin_errors(resolver)
-
-
-def cmd_presets(args: argparse.Namespace, out: TextIO) -> int:
-    from .show import render_preset, render_presets
-
-    return render_preset(args.name, out) if args.name else render_presets(out)
-
-
-def cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
-    from .errors import UsageError
-    from .resources import SUPPORTED_SCHEMA_VERSIONS, schema_path
-
-    if args.version not in SUPPORTED_SCHEMA_VERSIONS:
-        raise UsageError(f"schema version {args.version} is not supported (supported: "
-                         f"{', '.join(map(str, SUPPORTED_SCHEMA_VERSIONS))})")
-    out.write(schema_path(args.version).read_text(encoding="utf-8"))
-    return EXIT_OK
-
-
-def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
-    from .errors import InitError, UsageError
-    from .init import run
-
-    try:
-        _, message = run(args.path, args.preset, args.schema_ref, args.name, args.dataset, args.force)
-    except InitError as exc:
-        raise UsageError(str(exc)) from None
-    out.write(message)
-    return EXIT_OK

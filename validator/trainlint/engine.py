@@ -6,10 +6,7 @@ spans the loader kept. Nothing in this module prints.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any
 
 from . import catalog as presets_mod
 from . import effective as effective_mod
@@ -21,7 +18,8 @@ from .errors import PresetError
 from .inputs.yaml_reader import load_text
 from .repository import repo_root
 from .results import FileResult
-from .rules import Context, Rule, iter_rules
+from .rules import Context, Rule
+from .selection import Selection
 from .settings import Settings
 
 
@@ -60,26 +58,10 @@ def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: s
         findings.append(Finding("TL094", f"dataset folder has more than {settings.limits.max_dataset_files:,} "
                                 "entries; images not counted", ("dataset", "path")))
     ctx = Context(doc, config, presets_mod.catalog(), eff, {})  # one per file; each rule gets its thresholds
-    for check, thresholds in _rules_to_run(settings):
+    for check, thresholds in Selection.of(settings).checks():
         ctx.thresholds = thresholds
         findings.extend(check(ctx))
     return findings, True
-
-
-def _rules_to_run(settings: Settings) -> list[tuple[Callable[[Context], Iterable[Finding]], Mapping[str, Any]]]:
-    """The enabled rules of the rules stage, in code order, each as what to call (plugins.checker)
-    with its thresholds (the rule's own under the configuration's), worked out once per settings
-    object and set of registered rules rather than once per file. Read-only: a rule cannot change
-    what the next file sees."""
-    registered = tuple(Rule.registry)
-    memo = settings.__dict__.get("_rules_memo")  # not a field: eq and repr ignore it, as for `enabled`
-    if memo is None or memo[0] != registered:
-        overrides = settings.thresholds
-        memo = settings.__dict__["_rules_memo"] = (registered, [
-            (plugins_mod.checker(rule), MappingProxyType({**rule.thresholds, **overrides.get(rule.code, {})}))
-            for rule in iter_rules() if rule.stage == "rules" and settings.enabled(rule.code)
-        ])
-    return memo[1]
 
 
 def effective_config(config: dict, base_dir: Path, settings: Settings,
@@ -108,21 +90,22 @@ _ALL_STAGES = frozenset(("loader", "schema", "preset", "rules"))
 def place(doc: Document, findings: list[Finding], settings: Settings, stages: frozenset[str] = _ALL_STAGES) -> list[Diagnostic]:
     """Findings become diagnostics; then the file's suppression comments drop theirs and report idle ones,
     but only for rules whose stage ran: a YAML error must not make every suppression look stale."""
-    placed = [_diagnostic(doc, f, settings) for f in findings if settings.enabled(f.code)]
+    selection = Selection.of(settings)
+    placed = [_diagnostic(doc, f, selection) for f in findings if selection.enabled(f.code)]
 
     def judged(code: str) -> bool:
-        return settings.enabled(code) and all(r.stage in stages for c, r in Rule.registry.items() if c.startswith(code))
+        return selection.enabled(code) and all(r.stage in stages for c, r in Rule.registry.items() if c.startswith(code))
 
     kept, unused = suppressions.apply(doc, placed, judged, _is_rule_prefix)
-    out = kept + [_diagnostic(doc, f, settings) for f in unused if settings.enabled(f.code)]
+    out = kept + [_diagnostic(doc, f, selection) for f in unused if selection.enabled(f.code)]
     out.sort(key=Diagnostic.sort_key)
     return out
 
 
-def _diagnostic(doc: Document, f: Finding, settings: Settings) -> Diagnostic:
+def _diagnostic(doc: Document, f: Finding, selection: Selection) -> Diagnostic:
     rule: type[Rule] = Rule.registry[f.code]
     span = f.span or _locate(doc, f)
-    severity = settings.severity_of(f.code, f.severity or rule.severity)
+    severity = selection.severity_of(f.code, f.severity or rule.severity)
     return Diagnostic(doc.file, span.line + 1, span.col + 1, span.end_line + 1, span.end_col + 1,
                       f.code, rule.name, severity, f.message, f.hint, f.fix)
 

@@ -1,8 +1,6 @@
 """What a run is asked to do: rule selection, severities, thresholds and limits.
 
-Selection follows ruff: `select` and `ignore` take codes or prefixes (`TL4`), and the
-most specific match wins, so `select=["TL4"], ignore=["TL40"]` with
-`extend_select=["TL401"]` runs TL401 alone among the TL4xx rules.
+`select` and `ignore` take codes or prefixes (`TL4`); selection.py says how they combine.
 """
 
 from __future__ import annotations
@@ -15,9 +13,11 @@ from .document import Limits
 
 
 class Settings:
-    """Immutable once made; `replace` makes a changed copy. A plain class rather than a
-    dataclass (start-up cost, see diagnostics.py) that also holds the memos of `enabled`
-    and of the engine under `_`-names, which equality, repr and pickling leave out."""
+    """Immutable once made; `replace` makes a changed copy. A plain record: what it means for
+    the rules (which codes run, at which severity, with which thresholds) is worked out once
+    per settings by selection.py, whose memo is kept here under a `_`-name that equality,
+    repr and pickling leave out. A plain class rather than a dataclass: start-up cost, see
+    diagnostics.py."""
 
     select: tuple[str, ...]
     extend_select: tuple[str, ...]
@@ -72,28 +72,3 @@ class Settings:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-
-    def enabled(self, code: str) -> bool:
-        """Whether findings of this code are reported; memoised, as every rule of every file asks."""
-        memo: dict[str, bool] = self.__dict__.setdefault("_enabled_memo", {})  # not a field: eq, repr ignore it
-        if code not in memo:
-            memo[code] = self._decide(code)
-        return memo[code]
-
-    def _decide(self, code: str) -> bool:
-        from .plugins import owner
-
-        if code.startswith(self.file_ignore) or owner(code) not in (None, *self.plugins):
-            return False
-        best_len, best = -1, False
-        for prefixes, verdict in ((self.select + self.extend_select, True), (self.ignore, False)):
-            for prefix in prefixes:
-                prefix = prefix.upper()
-                if code.startswith(prefix) and len(prefix) >= best_len:
-                    best_len, best = len(prefix), verdict
-        return best
-
-    def severity_of(self, code: str, default: Severity) -> Severity:
-        """The override for the code or its most specific prefix (`TL3 = "error"`), else the default."""
-        matches = [prefix for prefix in self.severity if code.startswith(prefix)]
-        return self.severity[max(matches, key=len)] if matches else default

@@ -1,0 +1,45 @@
+"""Turning the command line's selection and configuration options into a Resolver, and the
+plugin errors a run reports at its end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..diagnostics import Severity
+from ..errors import UsageError
+from ..plugins import CODE_PATTERN
+from ..rules import iter_rules
+from ..settings_file import Overrides, Resolver
+from . import EXIT_ERROR, EXIT_OK
+
+
+def resolver_from(args: argparse.Namespace) -> Resolver:
+    """Configuration discovery with the command line's overrides on top; plugins load as configs are found."""
+
+    for code in [*(getattr(args, "select", None) or []), *getattr(args, "extend_select", []), *getattr(args, "ignore", [])]:
+        plugin_code = CODE_PATTERN.match(code.ljust(5, "0"))  # TL9xx belong to plugins, known once they load
+        if not plugin_code and not any(r.startswith(code) for r in all_codes()):
+            raise UsageError(f"no rule code starts with {code!r} (see `trainlint rules`)")
+    fail_on = None
+    if getattr(args, "fail_on", None) is not None:
+        try:
+            fail_on = Severity.parse(args.fail_on)
+        except ValueError as exc:
+            raise UsageError(f"--fail-on: {exc}") from None
+    select = getattr(args, "select", None)
+    overrides = Overrides(select=tuple(select) if select else None, extend_select=tuple(getattr(args, "extend_select", [])),
+                          ignore=tuple(getattr(args, "ignore", [])), fail_on=fail_on)
+    return Resolver(args.config, args.isolated, overrides)
+
+
+def plugin_errors(resolver: Resolver) -> int:
+    """Report plugins that could not be used (the run went on without them): exit 2 after the report."""
+    for error in resolver.plugin_errors:
+        print(f"trainlint: error: {error}", file=sys.stderr)
+    return EXIT_ERROR if resolver.plugin_errors else EXIT_OK
+
+
+def all_codes() -> list[str]:
+    return [r.code for r in iter_rules()]
