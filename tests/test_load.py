@@ -108,7 +108,9 @@ def test_syntax_error_has_position():
 
 def test_yaml11_hazards_carry_fixes():
     doc = load_text("lr: 1e-4\nflag: on\nsteps: 8400\nlr2: 1.0e-4\n")
-    fixes = {doc.text[f.fix[0].start:f.fix[0].end]: f.fix[0].text for f in doc.findings if f.code == "TL010"}
+    from trainlint.rules.yaml11 import yaml11_fix
+
+    fixes = {doc.text[r.span.start:r.span.end]: yaml11_fix(r)[0].text for r in doc.yaml11}
     assert fixes == {"1e-4": "1.0e-4", "on": '"on"'}
 
 

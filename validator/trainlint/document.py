@@ -18,10 +18,22 @@ class Limits(NamedTuple):
     max_dataset_files: int = 20_000
 
 
+class Yaml11Reading(NamedTuple):
+    """A plain YAML scalar that YAML 1.1 readers (PyYAML, most trainers) read otherwise than
+    YAML 1.2 does: `value` is trainlint's (1.2) reading, `value11` PyYAML's. The YAML reader
+    records them; the TL010 rule and the trainer adapters say what each means."""
+
+    span: Span
+    path: ConfigPath
+    text: str
+    value: Any
+    value11: Any
+
+
 class Document:
     """A loaded config: data, positions by config path, and what loading found."""
 
-    __slots__ = ("file", "text", "data", "spans", "findings", "reported", "encoding", "bom", "newline")
+    __slots__ = ("file", "text", "data", "spans", "findings", "reported", "encoding", "bom", "newline", "yaml11")
 
     def __init__(self, file: str, text: str = "") -> None:
         self.file, self.text = file, text
@@ -31,6 +43,8 @@ class Document:
         self.findings: list[Finding] = []
         # paths whose values the loader already reported, so the schema layer stays quiet there
         self.reported: set[ConfigPath] = set()
+        # plain scalars YAML 1.1 reads otherwise (YAML input only)
+        self.yaml11: list[Yaml11Reading] = []
         self.encoding, self.bom, self.newline = "utf-8", False, "\n"
 
     def __repr__(self) -> str:

@@ -31,6 +31,8 @@ def check_text(text: str, file: str = "<string>", settings: Settings = Settings(
 def run(doc: Document, base_dir: Path, settings: Settings) -> list[Diagnostic]:
     plugins_mod.load(settings.plugins)  # no-op once loaded; worker processes load them here
     findings = list(doc.findings)
+    for check_document in Selection.of(settings).document_checks():
+        findings.extend(check_document(doc))
     stages: set[str] = set()  # which stages ran: a suppression is unused only if its rule had its chance
     if doc.ok:  # else the text did not even load (YAML error, not a mapping): nothing had its chance
         stages.update(("loader", "schema"))

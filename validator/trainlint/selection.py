@@ -15,6 +15,7 @@ from typing import Any
 
 from . import plugins
 from .diagnostics import Finding, Severity
+from .document import Document
 from .rules import Context, Rule, iter_rules
 from .settings import Settings
 
@@ -24,12 +25,13 @@ Check = Callable[[Context], Iterable[Finding]]
 class Selection:
     """Built once per settings object and set of registered rules (`of`); read-only after."""
 
-    __slots__ = ("settings", "registered", "_enabled", "_checks")
+    __slots__ = ("settings", "registered", "_enabled", "_checks", "_document_checks")
 
     def __init__(self, settings: Settings, registered: tuple[str, ...]) -> None:
         self.settings, self.registered = settings, registered
         self._enabled: dict[str, bool] = {}
         self._checks: list[tuple[Check, Mapping[str, Any]]] | None = None
+        self._document_checks: list[Callable[[Document], Iterable[Finding]]] | None = None
 
     @classmethod
     def of(cls, settings: Settings) -> Selection:
@@ -74,3 +76,12 @@ class Selection:
                 for rule in iter_rules() if rule.stage == "rules" and self.enabled(rule.code)
             ]
         return self._checks
+
+    def document_checks(self) -> list[Callable[[Document], Iterable[Finding]]]:
+        """The enabled loader-stage rules that judge a document as read (`Rule.check_document`)."""
+        if self._document_checks is None:
+            self._document_checks = [
+                rule().check_document for rule in iter_rules()
+                if rule.stage == "loader" and rule.check_document is not Rule.check_document and self.enabled(rule.code)
+            ]
+        return self._document_checks

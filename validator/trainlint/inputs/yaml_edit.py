@@ -40,7 +40,7 @@ def _plain_is_safe(value: str, flow: bool) -> bool:
     Memoised: a repository's configs are tagged with the same few names, each parsed once."""
     text = "{k: %s}" % value if flow else f"k: {value}\n"
     doc = load_text(text)
-    return doc.data == {"k": value} and not doc.findings
+    return doc.data == {"k": value} and not doc.findings and not doc.yaml11
 
 
 def _written_value(text: str, key: Span, value: Span) -> tuple[int, int] | None:

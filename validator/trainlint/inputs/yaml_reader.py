@@ -8,7 +8,6 @@ are caught at both lines, and any tag outside the core schema is refused, so no
 Python object is ever created from a file.
 """
 
-import datetime
 import errno
 import functools
 import math
@@ -21,8 +20,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..diagnostics import ConfigPath, Edit, Finding, Span
-from ..document import Document, Limits
+from ..diagnostics import ConfigPath, Finding, Span
+from ..document import Document, Limits, Yaml11Reading
 from ..text import (
     FOREIGN_BREAKS,
     decode,
@@ -208,24 +207,14 @@ class _Builder:
         return value
 
     def check_yaml11(self, node: ScalarNode, value: Any, path: ConfigPath) -> None:
-        """Flag plain scalars that YAML 1.1 readers (PyYAML, most trainers) read otherwise
+        """Record plain scalars that YAML 1.1 readers (PyYAML, most trainers) read otherwise
         (strings no 1.1 resolver could take never get here: see `build`)."""
         string11, value11 = _yaml11_reading(node.value)
         if string11 and isinstance(value, str):
             return
         if type(value11) is type(value) and value11 == value:
             return
-        # a date is left to the author: YAML 1.2 tools disagree on it too (ruamel.yaml reads a date), so
-        # quoting it would change the data for some of them, and the fixer never changes data
-        fix = () if isinstance(value11, datetime.date) else _yaml11_fix(node, value)
-        self.doc.findings.append(Finding(
-            "TL010",
-            f"`{node.value}` is {_describe(value)} here (YAML 1.2) but YAML 1.1 readers such as PyYAML "
-            f"read {_describe(value11)}",
-            span=_span(node),
-            hint=f"write it as {fix[0].text}" if fix else "quote it or spell it so both YAML versions agree",
-            fix=fix,
-        ))
+        self.doc.yaml11.append(Yaml11Reading(_span(node), path, node.value, value, value11))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -273,35 +262,6 @@ def _construct(tag: str, text: str) -> Any:
     if len(text) > 400:
         raise ValueError(f"a number of {len(text):,} characters")
     return float(text)
-
-
-_EXPONENT = re.compile(r"^([-+]?)([0-9]*)(?:\.([0-9]*))?([eE])([-+]?)([0-9]+)$")
-
-
-def _yaml11_fix(node: ScalarNode, value: Any) -> tuple[Edit, ...]:
-    """A spelling both YAML versions read the same way, as close to the author's as possible."""
-    text = node.value
-    match = _EXPONENT.match(text)
-    if isinstance(value, float) and match:
-        sign, whole, frac, e, esign, digits = match.groups()
-        text = f"{sign}{whole or '0'}.{frac or '0'}{e}{esign or '+'}{digits}"
-    elif isinstance(value, (int, float)):
-        text = repr(value)
-    elif isinstance(value, str):
-        text = f'"{value}"'
-    else:
-        return ()
-    return (Edit(node.start_mark.index, node.end_mark.index, text),)
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, str):
-        return f"the string {value!r}"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if value is None:
-        return "null"
-    return f"the {type(value).__name__} {value!r}"
 
 
 # --- entry points ---------------------------------------------------------------------
@@ -388,6 +348,7 @@ def _relocate(doc: Document) -> None:
 
     doc.spans = {path: (place(key), place(value)) for path, (key, value) in doc.spans.items()}
     doc.findings = [f._replace(span=place(f.span)) if f.span else f for f in doc.findings]
+    doc.yaml11 = [r._replace(span=place(r.span)) for r in doc.yaml11]
 
 
 def _compose_and_build(doc: Document, limits: Limits) -> None:
@@ -450,6 +411,7 @@ def _build(doc: Document, root: Node, limits: Limits) -> Any:
             return _Builder(doc, limits).build(root, ())
         except _Unmeasured:
             del doc.findings[before:]
+            doc.yaml11.clear()
             doc.spans.clear()
             doc.reported.clear()
     _measure(root, limits)

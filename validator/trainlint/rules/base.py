@@ -72,6 +72,12 @@ class Rule:
             Rule.registry[cls.code] = cls
 
     def check(self, ctx: Context) -> Iterable[Finding]:
+        """Rules of the `rules` stage: findings for one config whose preset resolved."""
+        return ()
+
+    def check_document(self, doc: Document) -> Iterable[Finding]:
+        """Rules of the `loader` stage that judge what the reader recorded (TL010): findings for
+        any document that loaded, before the schema layer runs."""
         return ()
 
     @classmethod

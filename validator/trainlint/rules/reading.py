@@ -115,22 +115,6 @@ class BadNumber(LoaderRule):
     fails = _VALID + "training:\n  learning_rate_unet: .nan\n"
 
 
-class Yaml11Ambiguity(LoaderRule):
-    """A plain value that YAML 1.1 readers (PyYAML, used by most training scripts) read differently.
-
-    trainlint reads YAML 1.2, where `1e-4` is a float and `no` is a string. PyYAML
-    follows YAML 1.1: it reads `1e-4` as the string "1e-4" (a learning rate that
-    then breaks or is silently ignored), `yes/no/on/off` as booleans and `012` as
-    octal. The fix spells the value so both versions agree (`1.0e-4`, `"no"`).
-    """
-
-    code, name = "TL010", "yaml11-ambiguity"
-    severity = Severity.WARNING
-    fixable = True
-    fails = _VALID.replace("classification: sdxl/style", "classification: Custom") + "training:\n  learning_rate_unet: 1e-4\n"
-    passes = _VALID.replace("classification: sdxl/style", "classification: Custom") + "training:\n  learning_rate_unet: 1.0e-4\n"
-
-
 class FileTooLarge(LoaderRule):
     """The file is larger than the configured limit (`max-file-bytes`, 1 MiB by default).
 

@@ -1,0 +1,71 @@
+"""TL010: plain YAML values that YAML 1.1 readers read otherwise, and the spelling both agree on."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from ..diagnostics import Edit, Finding, Severity
+from ..document import Document, Yaml11Reading
+from .reading import _VALID, LoaderRule
+
+_EXPONENT = re.compile(r"^([-+]?)([0-9]*)(?:\.([0-9]*))?([eE])([-+]?)([0-9]+)$")
+
+
+def yaml11_fix(reading: Yaml11Reading) -> tuple[Edit, ...]:
+    """A spelling both YAML versions read the same way, as close to the author's as possible."""
+    text, value = reading.text, reading.value
+    match = _EXPONENT.match(text)
+    if isinstance(value, float) and match:
+        sign, whole, frac, e, esign, digits = match.groups()
+        text = f"{sign}{whole or '0'}.{frac or '0'}{e}{esign or '+'}{digits}"
+    elif isinstance(value, (int, float)):
+        text = repr(value)
+    elif isinstance(value, str):
+        text = f'"{value}"'
+    else:
+        return ()
+    return (Edit(reading.span.start, reading.span.end, text),)
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if value is None:
+        return "null"
+    return f"the {type(value).__name__} {value!r}"
+
+
+
+class Yaml11Ambiguity(LoaderRule):
+    """A plain value that YAML 1.1 readers (PyYAML, used by most training scripts) read differently.
+
+    trainlint reads YAML 1.2, where `1e-4` is a float and `no` is a string. PyYAML
+    follows YAML 1.1: it reads `1e-4` as the string "1e-4" (a learning rate that
+    then breaks or is silently ignored), `yes/no/on/off` as booleans and `012` as
+    octal. The fix spells the value so both versions agree (`1.0e-4`, `"no"`).
+    """
+
+    code, name = "TL010", "yaml11-ambiguity"
+    severity = Severity.WARNING
+    fixable = True
+    fails = _VALID.replace("classification: sdxl/style", "classification: Custom") + "training:\n  learning_rate_unet: 1e-4\n"
+    passes = _VALID.replace("classification: sdxl/style", "classification: Custom") + "training:\n  learning_rate_unet: 1.0e-4\n"
+
+    def check_document(self, doc: Document) -> Iterable[Finding]:
+        for reading in doc.yaml11:
+            # a date is left to the author: YAML 1.2 tools disagree on it too (ruamel.yaml reads a date), so
+            # quoting it would change the data for some of them, and the fixer never changes data
+            fix = () if isinstance(reading.value11, datetime.date) else yaml11_fix(reading)
+            yield Finding(
+                self.code,
+                f"`{reading.text}` is {describe(reading.value)} here (YAML 1.2) but YAML 1.1 readers such as PyYAML "
+                f"read {describe(reading.value11)}",
+                span=reading.span,
+                hint=f"write it as {fix[0].text}" if fix else "quote it or spell it so both YAML versions agree",
+                fix=fix,
+            )
