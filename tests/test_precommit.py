@@ -151,6 +151,7 @@ def test_the_hook_manifest_is_valid_for_pre_commit_and_our_command_line():
         command, *args = hook["entry"].split()
         assert command == "trainlint" and hook["language"] == "python"
         assert "--only-configs" in args and hook["require_serial"] is True
+        assert args[-1] == "--" and "args" not in hook  # file names (and any `args`) come after `--`
         build_parser().parse_args([*args, "a.yaml"])  # exits 2 on an unknown flag
 
 
@@ -188,3 +189,77 @@ def test_plain_hook_without_trainlint_says_so(plain_repo):
     repo, env = plain_repo
     result = commit(repo, env, {"configs/style.yaml": GOOD}, TRAINLINT="trainlint-not-installed")
     assert result.returncode != 0 and "'trainlint-not-installed' not found" in result.stdout
+
+
+
+# --- file names that look like options ----------------------------------------------------
+# pre-commit runs `entry`, then `args`, then the file names; git names a file in a folder called
+# `--output=x` as `--output=x/c.yaml`. Without a `--` before the names, such a name is an option:
+# the read-only check hook wrote its report over a config, or above the repository.
+
+DASH_FOLDERS = [("--output=x", "x/c.yaml"), ("--output=..", "../c.yaml")]  # folder, where its name would write
+
+
+def _assert_checked_as_a_file(repo: Path, env: dict[str, str], result: subprocess.CompletedProcess, folder: str) -> None:
+    assert result.returncode != 0
+    assert f"{folder}/c.yaml:9:3: TL101 [error] unknown key `learning_rate_unte` in training" in result.stdout
+    assert "report written" not in result.stdout and "unrecognized arguments" not in result.stdout
+    assert (repo / "x/c.yaml").read_text() == GOOD  # the config the name points at is not overwritten
+    assert not (repo.parent / "c.yaml").exists()  # nothing is written above the repository
+    status = run(["git", "status", "--porcelain", "--untracked-files=all"], repo, env).stdout
+    assert status.splitlines() == [f"A  {folder}/c.yaml"]  # nothing else appeared in the repository
+
+
+@pytest.mark.parametrize("folder, target", DASH_FOLDERS)
+def test_a_folder_named_like_an_option_makes_the_check_hook_write_nothing(config_repo, folder, target):
+    repo, env = config_repo
+    assert commit(repo, env, {"x/c.yaml": GOOD}).returncode == 0
+    result = commit(repo, env, {f"{folder}/c.yaml": BROKEN})
+    _assert_checked_as_a_file(repo, env, result, folder)
+    assert "- hook id: trainlint\n" in result.stdout
+
+
+def test_the_fix_hook_fixes_configs_in_folders_named_like_options(config_repo):
+    repo, env = config_repo
+    result = commit(repo, env, {"--only-configs/u.yaml": UNTAGGED, "--diff/v.yaml": UNTAGGED})
+    assert result.returncode != 0 and "files were modified by this hook" in result.stdout
+    assert "fixed --only-configs/u.yaml" in result.stdout and "fixed --diff/v.yaml" in result.stdout
+    tagged = UNTAGGED.replace("classification: sdxl/style", "classification: Custom")
+    assert (repo / "--only-configs/u.yaml").read_text() == tagged == (repo / "--diff/v.yaml").read_text()
+    assert commit(repo, env).returncode == 0
+
+
+def test_options_given_as_hook_args_are_file_names_and_fail_loudly(tmp_path, hook_source):
+    """The hooks' `--` ends the entry, so `args` (which pre-commit puts after it) are file names too:
+    an option there is a missing file (exit 2), never an option. Options belong in the configuration
+    file, or in an overridden `entry` that still ends with `--`."""
+    source, sha, env = hook_source
+    repo = tmp_path / "lora-configs"
+    init_repo(repo, env)
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {source}\n    rev: {sha}\n    hooks:\n"
+        "      - id: trainlint\n        args: [--output=report.txt]\n"
+        "      - id: trainlint\n        alias: lenient\n        entry: trainlint check --only-configs --exit-zero --\n")
+    assert run([sys.executable, "-m", "pre_commit", "install"], repo, env).returncode == 0
+    result = commit(repo, env, {"configs/typo.yaml": BROKEN})
+    assert result.returncode != 0
+    assert "trainlint: error: --output=report.txt: no such file or folder" in result.stdout
+    assert not (repo / "report.txt").exists()
+    lenient = run([sys.executable, "-m", "pre_commit", "run", "--verbose", "lenient"], repo, env)
+    assert lenient.returncode == 0 and "configs/typo.yaml:9:3: TL101" in lenient.stdout, lenient.stdout
+
+
+@pytest.mark.parametrize("folder, target", DASH_FOLDERS)
+def test_plain_hook_writes_nothing_where_a_folder_name_points(plain_repo, folder, target):
+    repo, env = plain_repo
+    assert commit(repo, env, {"x/c.yaml": GOOD}).returncode == 0
+    result = commit(repo, env, {f"{folder}/c.yaml": BROKEN})
+    _assert_checked_as_a_file(repo, env, result, folder)
+
+
+def test_plain_hook_fixes_configs_in_folders_named_like_options(plain_repo):
+    repo, env = plain_repo
+    result = commit(repo, env, {"--only-configs/u.yaml": UNTAGGED, "--diff/v.yaml": UNTAGGED}, TRAINLINT_FIX="1")
+    assert result.returncode != 0 and "trainlint fixed files" in result.stdout
+    tagged = UNTAGGED.replace("classification: sdxl/style", "classification: Custom")
+    assert (repo / "--only-configs/u.yaml").read_text() == tagged == (repo / "--diff/v.yaml").read_text()

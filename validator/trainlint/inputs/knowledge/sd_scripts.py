@@ -1,0 +1,182 @@
+"""What kohya-ss/sd-scripts does with the keys of its `--config_file` TOML and its `--dataset_config`.
+
+Every default, unit and formula names the file and line at the pinned commit (see
+shared/domain/trainer-formats.md, section 1; section 10 corrects it where they differ).
+The sets of accepted keys are the names the training scripts' argument parsers define
+(`setup_parser` of train_network.py, sdxl_train_network.py, flux_train_network.py,
+train_db.py, fine_tune.py, sdxl_train.py, flux_train.py, train_textual_inversion.py and the
+`add_*_arguments` helpers they call) and the dataset config schema of
+library/config_util.py (`ConfigSanitizer`).
+"""
+
+from ..base import KeyInfo
+
+REPOSITORY = "kohya-ss/sd-scripts"
+COMMIT = "48d368fa557731ad0488c07304dfeba8c07910eb"
+
+# the TOML of --config_file: one flat namespace, table names ignored, no type conversion
+CONFIG_FILE_LOADER = "library/train_util.py:4700-4763"
+# epochs replace steps: max_train_steps = max_train_epochs x ceil(batches / processes / accumulation)
+EPOCHS_FORMULA = "train_network.py:798-805"
+# batches per epoch: sum over aspect buckets of ceil(samples in bucket / batch size)
+BATCHES_PER_EPOCH = "library/train_util.py:1075-1083"
+# regularisation samples are added until they equal the training samples (with repeats)
+REG_BALANCING = "library/train_util.py:2163-2186"
+# a learning rate of 0 drops the parameter group ("NO LR skipping!")
+ZERO_LR_DROPS_GROUP = "networks/lora.py:1187-1189"
+# TE learning rate as a list: networks.lora uses the first element; networks.lora_flux [CLIP-L, T5XXL]
+TE_LR_LIST = "train_network.py:732-741, networks/lora_flux.py:1195-1203"
+# SDXL LoRA: the text encoder cannot train while its outputs are cached
+SDXL_TE_CACHE_ASSERT = "sdxl_train_network.py:40-42"
+# Flux LoRA trains the T5XXL only with network_args train_t5xxl=True
+FLUX_T5_TRAINING = "flux_train_network.py:71-72,192-199"
+# DreamBooth subsets from `N_name` folders of train_data_dir / reg_data_dir: N < 1 is skipped
+SUBDIR_REPEATS = "library/config_util.py:607-644"
+# dataset config: TOML or JSON, chosen by the file's extension
+DATASET_CONFIG_LOADER = "library/config_util.py:675-700"
+# image files sd-scripts reads from a folder (not recursive)
+IMAGE_EXTENSIONS_SOURCE = "library/train_util.py:104-129"
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".bmp"})
+
+KEYS: dict[str, KeyInfo] = {
+    "pretrained_model_name_or_path": KeyInfo(None, "path or Hugging Face id", "library/train_util.py:3650"),
+    "v2": KeyInfo(False, "flag", "library/train_util.py add_sd_models_arguments (with :3650)"),
+    "max_train_steps": KeyInfo(1600, "optimizer steps", "library/train_util.py:3952"),
+    "max_train_epochs": KeyInfo(None, "epochs (overrides max_train_steps)", "library/train_util.py:3954-3957"),
+    "train_batch_size": KeyInfo(1, "images per batch", "library/train_util.py:3900"),
+    "gradient_accumulation_steps": KeyInfo(1, "batches per optimizer step", "library/train_util.py:3975"),
+    "learning_rate": KeyInfo(2e-6, "learning rate", "library/train_util.py:3701"),
+    "unet_lr": KeyInfo(None, "learning rate (None: learning_rate)", "train_network.py:1763"),
+    "text_encoder_lr": KeyInfo(None, "learning rate or list (None: learning_rate)", "train_network.py:1764-1770"),
+    "network_train_unet_only": KeyInfo(False, "flag", "train_network.py:1809-1811"),
+    "network_train_text_encoder_only": KeyInfo(False, "flag", "train_network.py:1812-1816"),
+    "network_module": KeyInfo(None, "module name", "train_network.py:1785-1796"),
+    "network_args": KeyInfo(None, "list of key=value", "flux_train_network.py:71-72,192-199"),
+    "optimizer_type": KeyInfo("", "optimizer name ('' is AdamW)", "library/train_util.py add_optimizer_arguments (before :3701)"),
+    "stop_text_encoder_training": KeyInfo(None, "optimizer steps (-1: never train the text encoder)",
+                                          "train_db.py:538-542"),
+    "learning_rate_te": KeyInfo(None, "learning rate (None: learning_rate)", "train_db.py:190-196"),
+    "learning_rate_te1": KeyInfo(None, "learning rate (None: learning_rate; 0: not trained)", "sdxl_train.py:293-302"),
+    "learning_rate_te2": KeyInfo(None, "learning rate (None: learning_rate; 0: not trained)", "sdxl_train.py:293-302"),
+    "train_text_encoder": KeyInfo(False, "flag", "sdxl_train.py:293-302"),
+    "cache_text_encoder_outputs": KeyInfo(False, "flag", "sdxl_train_network.py:40-42"),
+    "train_data_dir": KeyInfo(None, "folder of N_name subfolders", "library/train_util.py:4480"),
+    "reg_data_dir": KeyInfo(None, "folder of N_name subfolders", "library/config_util.py:607-644"),
+    "in_json": KeyInfo(None, "metadata file (fine-tuning)", "library/train_util.py add_dataset_arguments"),
+    "dataset_config": KeyInfo(None, "path to a dataset config (TOML or JSON)", "library/config_util.py:675-700"),
+    "dataset_repeats": KeyInfo(1, "repeats (fine-tuning datasets)", "library/config_util.py:263"),
+    "caption_extension": KeyInfo(".caption", "file suffix", "library/train_util.py:4493"),
+    "enable_bucket": KeyInfo(False, "flag (buckets: batches per epoch, :1075-1083)", "library/train_util.py add_dataset_arguments"),
+    "clip_l": KeyInfo(None, "path (FLUX.1)", "library/flux_train_utils.py:685-690"),
+    "t5xxl": KeyInfo(None, "path (FLUX.1, SD3)", "library/flux_train_utils.py:685-690"),
+    "ae": KeyInfo(None, "path (FLUX.1)", "library/flux_train_utils.py:685-690"),
+    "model_type": KeyInfo("flux", "flux | chroma", "library/flux_train_utils.py:685-690"),
+}
+
+# the dataset config (library/config_util.py, ConfigSanitizer): a lower level overrides a higher one
+DATASET_KEYS: dict[str, KeyInfo] = {
+    "image_dir": KeyInfo(None, "folder (images directly in it)", "library/config_util.py:57"),
+    "num_repeats": KeyInfo(1, "repeats per image and epoch", "library/config_util.py:57"),
+    "batch_size": KeyInfo(1, "images per batch (falls back to train_batch_size)",
+                          "library/config_util.py ARGPARSE_OPTNAME_TO_CONFIG_OPTNAME"),
+    "caption_extension": KeyInfo(".caption", "file suffix", "library/config_util.py:85"),
+    "is_reg": KeyInfo(False, "flag: regularisation images", "library/config_util.py DreamBoothSubsetParams (with :85)"),
+    "metadata_file": KeyInfo(None, "fine-tuning metadata JSON", "library/config_util.py FineTuningSubsetParams"),
+    "enable_bucket": KeyInfo(False, "flag", "library/config_util.py DreamBoothDatasetParams"),
+}
+
+_SUBSET_ASCENDABLE = (
+    "color_aug", "face_crop_aug_range", "flip_aug", "num_repeats", "random_crop", "shuffle_caption",
+    "keep_tokens", "keep_tokens_separator", "secondary_separator", "caption_separator", "enable_wildcard",
+    "token_warmup_min", "token_warmup_step", "caption_prefix", "caption_suffix", "custom_attributes",
+    "resize_interpolation",
+)
+_DROPOUT_ASCENDABLE = ("caption_dropout_every_n_epochs", "caption_dropout_rate", "caption_tag_dropout_rate")
+_DB_ASCENDABLE = ("caption_extension", "class_tokens", "cache_info")
+_DATASET_ASCENDABLE = (
+    "batch_size", "bucket_no_upscale", "bucket_reso_steps", "enable_bucket", "max_bucket_reso", "min_bucket_reso",
+    "validation_seed", "validation_split", "resolution", "network_multiplier",
+)
+_SUBSET_DISTINCT = ("image_dir", "is_reg", "alpha_mask", "metadata_file", "conditioning_data_dir")
+
+# what each level of a dataset config accepts; anything else stops sd-scripts ("extra keys not allowed")
+DATASET_TOP_LEVEL = frozenset({"general", "datasets"})
+DATASET_GENERAL_KEYS = frozenset(_DATASET_ASCENDABLE + _SUBSET_ASCENDABLE + _DB_ASCENDABLE + _DROPOUT_ASCENDABLE)
+DATASET_DATASET_KEYS = DATASET_GENERAL_KEYS | {"subsets"}
+DATASET_SUBSET_KEYS = frozenset(_SUBSET_ASCENDABLE + _DB_ASCENDABLE + _DROPOUT_ASCENDABLE + _SUBSET_DISTINCT)
+DATASET_SCHEMA_SOURCE = "library/config_util.py (ConfigSanitizer schemas)"
+
+# every option some training script's parser defines; a TOML key outside this set is accepted
+# silently and never read (train_util.py:4700-4763 fills an argparse Namespace with whatever it finds)
+ARGUMENTS = frozenset({
+    # library/train_util.py: add_sd_models_arguments, add_optimizer_arguments
+    "v2", "v_parameterization", "pretrained_model_name_or_path", "tokenizer_cache_dir",
+    "optimizer_type", "use_8bit_adam", "use_lion_optimizer", "learning_rate", "max_grad_norm", "optimizer_args",
+    "lr_scheduler_type", "lr_scheduler_args", "lr_scheduler", "lr_warmup_steps", "lr_decay_steps",
+    "lr_scheduler_num_cycles", "lr_scheduler_power", "fused_backward_pass", "lr_scheduler_timescale",
+    "lr_scheduler_min_lr_ratio",
+    # library/train_util.py: add_training_arguments
+    "output_dir", "output_name", "huggingface_repo_id", "huggingface_repo_type", "huggingface_path_in_repo",
+    "huggingface_token", "huggingface_repo_visibility", "save_state_to_huggingface", "resume_from_huggingface",
+    "async_upload", "save_precision", "save_every_n_epochs", "save_every_n_steps", "save_n_epoch_ratio",
+    "save_last_n_epochs", "save_last_n_epochs_state", "save_last_n_steps", "save_last_n_steps_state", "save_state",
+    "save_state_on_train_end", "resume", "train_batch_size", "max_token_length", "mem_eff_attn", "torch_compile",
+    "dynamo_backend", "xformers", "sdpa", "vae", "max_train_steps", "max_train_epochs", "max_data_loader_n_workers",
+    "persistent_data_loader_workers", "seed", "gradient_checkpointing", "gradient_accumulation_steps",
+    "mixed_precision", "full_fp16", "full_bf16", "fp8_base", "ddp_timeout", "ddp_gradient_as_bucket_view",
+    "ddp_static_graph", "clip_skip", "logging_dir", "log_with", "log_prefix", "log_tracker_name", "wandb_run_name",
+    "log_tracker_config", "wandb_api_key", "log_config", "noise_offset", "noise_offset_random_strength",
+    "multires_noise_iterations", "ip_noise_gamma", "ip_noise_gamma_random_strength", "multires_noise_discount",
+    "adaptive_noise_scale", "zero_terminal_snr", "min_timestep", "max_timestep", "loss_type", "huber_schedule",
+    "huber_c", "huber_scale", "lowram", "highvram", "sample_every_n_steps", "sample_at_first",
+    "sample_every_n_epochs", "sample_prompts", "sample_sampler", "config_file", "output_config", "prior_loss_weight",
+    # library/train_util.py: add_masked_loss_arguments, add_dit_training_arguments
+    "conditioning_data_dir", "masked_loss", "cache_text_encoder_outputs", "cache_text_encoder_outputs_to_disk",
+    "text_encoder_batch_size", "disable_mmap_load_safetensors", "weighting_scheme", "logit_mean", "logit_std",
+    "mode_scale", "blocks_to_swap",
+    # library/train_util.py: add_dataset_arguments, add_sd_saving_arguments
+    "train_data_dir", "cache_info", "shuffle_caption", "caption_separator", "caption_extension", "caption_extention",
+    "keep_tokens", "keep_tokens_separator", "secondary_separator", "enable_wildcard", "caption_prefix",
+    "caption_suffix", "color_aug", "flip_aug", "face_crop_aug_range", "random_crop", "debug_dataset", "resolution",
+    "cache_latents", "vae_batch_size", "cache_latents_to_disk", "skip_cache_check", "enable_bucket",
+    "min_bucket_reso", "max_bucket_reso", "bucket_reso_steps", "bucket_no_upscale", "resize_interpolation",
+    "token_warmup_min", "token_warmup_step", "alpha_mask", "dataset_class", "caption_dropout_rate",
+    "caption_dropout_every_n_epochs", "caption_tag_dropout_rate", "reg_data_dir", "in_json", "dataset_repeats",
+    "save_model_as", "use_safetensors",
+    # library/config_util.py, library/custom_train_functions.py, library/utils.py (logging),
+    # library/deepspeed_utils.py, library/sai_model_spec.py
+    "dataset_config", "min_snr_gamma", "scale_v_pred_loss_like_noise_pred", "v_pred_like_loss",
+    "debiased_estimation_loss", "weighted_captions", "console_log_level", "console_log_file", "console_log_simple",
+    "deepspeed", "zero_stage", "offload_optimizer_device", "offload_optimizer_nvme_path", "offload_param_device",
+    "offload_param_nvme_path", "zero3_init_flag", "zero3_save_16bit_model", "fp16_master_weights_and_gradients",
+    "metadata_title", "metadata_author", "metadata_description", "metadata_license", "metadata_tags",
+    # train_network.py setup_parser (sdxl_train_network.py, flux_train_network.py add to it)
+    "cpu_offload_checkpointing", "no_metadata", "unet_lr", "text_encoder_lr", "fp8_base_unet", "network_weights",
+    "network_module", "network_dim", "network_alpha", "network_dropout", "network_args", "network_train_unet_only",
+    "network_train_text_encoder_only", "training_comment", "dim_from_weights", "scale_weight_norms", "base_weights",
+    "base_weights_multiplier", "no_half_vae", "skip_until_initial_step", "initial_epoch", "initial_step",
+    "validation_seed", "validation_split", "validate_every_n_steps", "validate_every_n_epochs",
+    "max_validation_steps", "split_mode",
+    # library/flux_train_utils.py: add_flux_train_arguments
+    "clip_l", "clip_l_tokenizer_path", "t5xxl", "ae", "controlnet_model_name_or_path", "t5xxl_max_token_length",
+    "apply_t5_attn_mask", "guidance_scale", "timestep_sampling", "sigmoid_scale", "model_prediction_type",
+    "discrete_flow_shift", "model_type",
+    # train_db.py, fine_tune.py, sdxl_train.py, flux_train.py
+    "learning_rate_te", "no_token_padding", "stop_text_encoder_training", "diffusers_xformers", "train_text_encoder",
+    "learning_rate_te1", "learning_rate_te2", "block_lr", "fused_optimizer_groups", "mem_eff_save",
+    "blockwise_fused_optimizers", "skip_latents_validity_check", "double_blocks_to_swap", "single_blocks_to_swap",
+    # sd3_train.py, sd3_train_network.py (library/sd3_train_utils.py)
+    "clip_g", "save_clip", "save_t5xxl", "t5xxl_device", "t5xxl_dtype", "train_t5xxl", "use_t5xxl_cache_only",
+    "learning_rate_te3",
+    # train_textual_inversion.py
+    "token_string", "init_word", "num_vectors_per_token", "weights", "use_object_template", "use_style_template",
+})
+# library/train_util.py get_sai_model_spec reads every `metadata_*` attribute of the namespace
+ARGUMENT_PREFIXES = ("metadata_",)
+
+# optimizers whose learning rate is a multiplier of a step size they find themselves (section 10.8)
+ADAPTIVE_OPTIMIZERS = ("prodigy", "dadapt")
+
+# Flux LoRA network module; SD3 LoRA network module
+FLUX_NETWORK_MODULES = frozenset({"networks.lora_flux", "networks.oft_flux"})
+SD3_NETWORK_MODULES = frozenset({"networks.lora_sd3"})
