@@ -110,3 +110,17 @@ def test_only_suppressions_of_rules_that_ran_can_be_unused(tmp_path):
     assert [code for code, _, _ in found(tmp_path, no_preset)] == ["TL201"]  # TL010 was used; TL401 never ran
     unused_loader_code = no_preset.replace("disable=TL401", "disable=TL002")
     assert [code for code, _, _ in found(tmp_path, unused_loader_code)] == ["TL201", "TL020"]
+
+
+@pytest.mark.parametrize("odd_break", ["\x85", "\u2028", "\u2029"])
+def test_foreign_line_breaks_in_comments_do_not_shift_suppressions(tmp_path, odd_break):
+    """NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR end no line in YAML 1.2 or an editor: a comment
+    holding one before a suppression must not move it (the finding stays suppressed, TL020 stays
+    quiet, and `fix` keeps the comment)."""
+    text = body(a="  # trainlint: disable=TL401").replace("training:\n", f"# note{odd_break}# more\ntraining:\n")
+    assert [code for code, _, _ in found(tmp_path, text)] == ["TL010"]
+    own_line = HEAD.replace("training:\n", f"# a{odd_break}# b\ntraining:\n  # trainlint: disable=TL401\n") + BODY.format(a="", b="")
+    assert [code for code, _, _ in found(tmp_path, own_line)] == ["TL010"]
+    fixed = fix_text(own_line)
+    assert "# trainlint: disable=TL401" in fixed and f"# a{odd_break}# b" in fixed
+    assert fixed == own_line.replace("2e-4", "2.0e-4")
