@@ -28,9 +28,8 @@ from typing import IO
 import pytest
 from fuzz.corpus import CASES, VALID, Case, dataset_ref
 from helpers import check_snippet, codes
-from trainlint.text import _UNPRINTABLE
 from trainlint.inputs.yaml_reader import load_bytes
-from trainlint.text import printable
+from trainlint.text import _UNPRINTABLE, printable
 
 CPU_SECONDS = 2.0
 PEAK_BYTES = 200 * 1024 * 1024

@@ -20,6 +20,14 @@ def test_failing_example_fires(rule, tmp_path):
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_rule_is_fixable_exactly_when_its_failing_example_carries_a_fix(rule, tmp_path):
+    found = [d for d in check_snippet(tmp_path, rule.fails, rule.files, **rule.example_limits) if d.code == rule.code]
+    offered = [d.fix for d in found if d.fix is not None]
+    assert bool(offered) == rule.fixable, f"fixable={rule.fixable} but fixes offered: {offered}"
+    assert all(fix.title and fix.edits for fix in offered)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_passing_example_is_quiet(rule, tmp_path):
     found = check_snippet(tmp_path, rule.passes, rule.files, **rule.example_limits)
     assert rule.code not in codes(found), found

@@ -26,7 +26,6 @@ from pathlib import Path
 from hypothesis import strategies as st
 from trainlint.document import Limits
 from trainlint.engine import run
-from trainlint.text import _UNPRINTABLE
 from trainlint.errors import FixError
 from trainlint.fixer import encode, fix_document
 from trainlint.inputs.yaml_reader import load_bytes
@@ -34,6 +33,7 @@ from trainlint.reporters import renderer
 from trainlint.results import FileResult
 from trainlint.rules import Rule, iter_rules
 from trainlint.settings import Settings
+from trainlint.text import _UNPRINTABLE
 
 from .corpus import PNG_HEADER, VALID
 from .corpus import seeds as hostile_seeds

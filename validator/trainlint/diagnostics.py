@@ -58,6 +58,16 @@ class Edit(NamedTuple):
     text: str
 
 
+class Fix(NamedTuple):
+    """What a finding offers to change (ruff's fix records): edits applied together, a title that
+    says what they do, and whether applying them is safe. A safe fix never changes what the config
+    means to the trainer; `trainlint fix` applies safe fixes only, and only those count as fixable."""
+
+    title: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+
 ConfigPath = tuple[str | int, ...]
 
 
@@ -85,7 +95,7 @@ class Finding(NamedTuple):
     on_key: bool = False
     span: Span | None = None
     hint: str | None = None
-    fix: tuple[Edit, ...] = ()
+    fix: Fix | None = None
     severity: Severity | None = None
 
 
@@ -102,11 +112,12 @@ class Diagnostic(NamedTuple):
     severity: Severity
     message: str
     hint: str | None = None
-    fix: tuple[Edit, ...] = ()
+    fix: Fix | None = None
 
     @property
     def fixable(self) -> bool:
-        return bool(self.fix)
+        """What `trainlint fix` would change: a safe fix."""
+        return self.fix is not None and self.fix.safe
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.col, self.code)

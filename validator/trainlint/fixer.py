@@ -68,14 +68,14 @@ def fix_document(doc: Document, base_dir: Path, settings: Settings) -> FixOutcom
         # the loader's own findings, whatever the selection: a duplicate key is never rewritten around
         if any(f.code.startswith(_UNSAFE) for f in doc.findings):
             break
-        edits = [e for d in diagnostics for e in d.fix]
+        edits = [e for d in diagnostics if d.fix is not None and d.fix.safe for e in d.fix.edits]
         if not edits:
             break
         text = apply_edits(text, edits)
         doc = _reload(doc, text, settings)
         diagnostics = run(doc, base_dir, settings)
     else:
-        if any(d.fix for d in diagnostics):
+        if any(d.fixable for d in diagnostics):
             raise FixError(f"the fixes did not settle after {MAX_PASSES} passes; file left unchanged")
     if text != old:
         verify_same_data(old, text)

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from .diagnostics import Diagnostic, Edit, Finding, Span
+from .diagnostics import Diagnostic, Edit, Finding, Fix, Span
 from .document import Document
 from .text import lines as text_lines
 
@@ -91,7 +91,8 @@ def _unused(s: Suppression, i: int, used: set[tuple[int, int]], enabled: Callabl
     where = "in this file" if s.line is None else f"on line {s.line}" if s.line else "below it"
     if not s.codes:
         yield Finding(CODE, "suppression names no rule code", span=s.span,
-                      hint="name the codes it is for: `# trainlint: disable=TL401`", fix=(s.removal,))
+                      hint="name the codes it is for: `# trainlint: disable=TL401`",
+                      fix=Fix("remove the suppression", (s.removal,)))
         return
     idle = [j for j, c in enumerate(s.codes) if (i, j) not in used and (not known(c.code) or enabled(c.code))]
     for j in idle:
@@ -104,7 +105,8 @@ def _unused(s: Suppression, i: int, used: set[tuple[int, int]], enabled: Callabl
         else:
             message = f"suppression names {c.code}, which is no rule (or its plugin is not enabled)"
             hint = "see `trainlint rules` for the codes"
-        yield Finding(CODE, message, span=span, hint=hint, fix=(fix,))
+        title = "remove the suppression" if fix is s.removal else f"remove {c.code} from the suppression"
+        yield Finding(CODE, message, span=span, hint=hint, fix=Fix(title, (fix,)))
 
 
 def _drop_code(codes: tuple[Code, ...], j: int) -> Edit:

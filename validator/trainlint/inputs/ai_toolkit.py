@@ -37,7 +37,7 @@ from yaml.nodes import ScalarNode  # type: ignore[import-untyped,unused-ignore]
 
 from ..diagnostics import ConfigPath, fmt_number
 from ..document import Document, Limits
-from ..load import load_bytes
+from .yaml_reader import load_bytes
 from .base import (
     ADAPTIVE_OPTIMIZER,
     NOT_MINE,

@@ -64,12 +64,12 @@ def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
     }
     if d.code in index:
         result["ruleIndex"] = index[d.code]
-    if d.fix:
+    if d.fix is not None and d.fixable:
         result["fixes"] = [{
-            "description": {"text": d.hint or f"apply the {d.code} fix"},
+            "description": {"text": d.hint or d.fix.title},
             "artifactChanges": [{**location, "replacements": [
                 {"deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
-                 "insertedContent": {"text": e.text}} for e in d.fix]}],
+                 "insertedContent": {"text": e.text}} for e in d.fix.edits]}],
         }]
     return result
 

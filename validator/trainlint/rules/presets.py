@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..diagnostics import Edit, Finding, Severity
+from ..diagnostics import Finding, Fix, Severity
+from ..inputs.yaml_edit import set_top_level_key
 from .base import Context, Rule, finding
 from .reading import _VALID
 
@@ -141,11 +142,10 @@ class ClassificationOutdated(Rule):
         else:
             message, path = f"config {why} but is classified {current}", ("classification",)
         yield finding(self, message, path, on_key=current is None, hint=f"set classification: {expected}",
-                      fix=classification_edit(ctx, expected))
+                      fix=classification_fix(ctx, expected))
 
 
-def classification_edit(ctx: Context, expected: str) -> tuple[Edit, ...]:
+def classification_fix(ctx: Context, expected: str) -> Fix | None:
     """Replace the classification value in place, or insert the key right after `preset`."""
-    from ..inputs.yaml_edit import set_top_level_key
-
-    return set_top_level_key(ctx.doc, "classification", expected, after="preset")
+    edits = set_top_level_key(ctx.doc, "classification", expected, after="preset")
+    return Fix(f"set classification: {expected}", edits) if edits else None

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ..diagnostics import Edit, Finding, Severity
+from ..diagnostics import Edit, Finding, Fix, Severity
 from ..document import Document, Yaml11Reading
 from .reading import _VALID, LoaderRule
 
@@ -60,12 +60,12 @@ class Yaml11Ambiguity(LoaderRule):
         for reading in doc.yaml11:
             # a date is left to the author: YAML 1.2 tools disagree on it too (ruamel.yaml reads a date), so
             # quoting it would change the data for some of them, and the fixer never changes data
-            fix = () if isinstance(reading.value11, datetime.date) else yaml11_fix(reading)
+            edits = () if isinstance(reading.value11, datetime.date) else yaml11_fix(reading)
             yield Finding(
                 self.code,
                 f"`{reading.text}` is {describe(reading.value)} here (YAML 1.2) but YAML 1.1 readers such as PyYAML "
                 f"read {describe(reading.value11)}",
                 span=reading.span,
-                hint=f"write it as {fix[0].text}" if fix else "quote it or spell it so both YAML versions agree",
-                fix=fix,
+                hint=f"write it as {edits[0].text}" if edits else "quote it or spell it so both YAML versions agree",
+                fix=Fix(f"write it as {edits[0].text}", edits) if edits else None,
             )
