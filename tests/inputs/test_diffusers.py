@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from trainlint.document import Document, Limits
 from trainlint.inputs import base
 from trainlint.inputs.base import Adapted, Hints
@@ -22,8 +21,11 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "diffusers"
 REAL = Path(__file__).resolve().parents[3] / "shared" / "real-configs"
 
 
+NO_HINTS = Hints()
+
+
 def run(tmp_path: Path, name: str, images: int = 0, text: str | None = None,
-        hints: Hints = Hints()) -> tuple[Document, Adapted | None]:
+        hints: Hints = NO_HINTS) -> tuple[Document, Adapted | None]:
     """Read a fixture (or `text`) beside a photos/ folder of `images` image files, and adapt it."""
     raw = (text if text is not None else (FIXTURES / name).read_text()).encode()
     (tmp_path / "photos").mkdir(exist_ok=True)
@@ -203,7 +205,7 @@ def test_learning_rate_zero(tmp_path: Path) -> None:
 
 
 def test_unknown_and_abbreviated_flags(tmp_path: Path) -> None:
-    doc, adapted = run(tmp_path, "sd15_typos.sh", images=3)
+    _, adapted = run(tmp_path, "sd15_typos.sh", images=3)
     found = {n.path[-1]: n for n in notes(adapted, base.UNKNOWN_KEY)}
     assert set(found) == {"--learning_rte", "--lr_"}
     assert found["--learning_rte"].hint == "did you mean --learning_rate?"
