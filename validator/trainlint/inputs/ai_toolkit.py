@@ -238,9 +238,10 @@ def _reading_notes(readings: dict[ConfigPath, tuple[str, Any, Any]]) -> list[Not
                 continue
         elif isinstance(theirs, str):
             hint = f"write it as {ours!r}" if isinstance(ours, (int, float)) else f'quote it: "{text}"'
+        elif meant != "text" and text.lstrip("+-").startswith("0"):
+            hint = f"write {ours!r} without the leading zero"
         else:
-            hint = (f"write {ours!r} without the leading zero" if text.lstrip("+-").startswith("0")
-                    else f'quote it if you mean the text: "{text}"')
+            hint = f'quote it if you mean the text: "{text}"'
         notes.append(Note(
             YAML11_READING, path,
             f"ai-toolkit reads `{text}` as {_describe(theirs)}, not {_describe(ours)} as YAML 1.2 does: {loader}, "
@@ -282,7 +283,7 @@ class _Process:
         """A numeric key as ai-toolkit has it: (value, source, path, why None). Strings are noted."""
         table = self.section(section)
         if key not in table:
-            return default, "trainer-default", None, ""
+            return (None if default is None else float(default)), "trainer-default", None, ""
         value, path = table[key], self.path(section, key)
         name = f"{section}.{key}"
         var = _env_var(value)
