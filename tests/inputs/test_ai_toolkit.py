@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from trainlint.diagnostics import ConfigPath
 from trainlint.document import Document, Limits
 from trainlint.inputs import ai_toolkit
@@ -412,3 +414,35 @@ def test_reading_table_is_ai_toolkits() -> None:
     assert read("1e-4") == 1e-4 and read("3E-5") == 3e-5
     assert read("no") is False and read("On") is True
     assert read("012") == 10 and read("0o17") == "0o17" and read("1:30") == 90
+
+
+def test_repeats_as_text_are_noted() -> None:
+    """ai-toolkit compares num_repeats with 1 when it lists a dataset (data_loader.py): text stops it."""
+    a = adapt_text(job().replace("folder_path: images/style", 'folder_path: images/style\n          num_repeats: "3"'))
+    assert [(n.kind, n.path) for n in a.notes] == [(NUMBER_AS_STRING, (*P0, "datasets", 0, "num_repeats"))]
+
+
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["", "1e-4", "no", "${X}", "[name]", "images/style", "prodigy", "automagic", "flux", "sdxl",
+                     "wan21", "sd_trainer", "slider", "lora", "../..", "_controls"]),
+)
+_KEYS = st.sampled_from([
+    "job", "config", "process", "name", "type", "train", "model", "network", "datasets", "steps", "lr", "unet_lr",
+    "text_encoder_lr", "batch_size", "gradient_accumulation", "gradient_accumulation_steps", "train_text_encoder",
+    "train_unet", "optimizer", "arch", "is_flux", "is_xl", "folder_path", "dataset_path", "is_reg", "num_repeats",
+    "num_frames", "adapter", "learning_rate", "bacth_size",
+])
+_DATA = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                       st.dictionaries(_KEYS, inner, max_size=6)), max_leaves=40)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(_KEYS, _DATA, max_size=5), _DATA)
+def test_generated_jobs_never_raise(top: dict[str, Any], process: Any) -> None:
+    data = {**top, "job": "extension", "config": {"name": "style", "process": [process, {"type": "sd_trainer",
+                                                                                          **(process if isinstance(process, dict) else {})}]}}
+    doc = Document("generated.json", "{}")
+    doc.data = data
+    adapted = FORMAT.adapt(doc, workspace(), Hints())
+    assert adapted is None or isinstance(adapted, Adapted)

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from trainlint.diagnostics import ConfigPath
 from trainlint.document import Document, Limits
 from trainlint.inputs.base import (
@@ -19,6 +21,7 @@ from trainlint.inputs.base import (
     Adapted,
     Hints,
 )
+from trainlint.inputs.knowledge.scenario import PARAMETER_KEYS
 from trainlint.inputs.scenario import FORMAT
 from trainlint.inputs.workspace import FolderWorkspace
 
@@ -230,3 +233,21 @@ def test_hostile_bytes_never_raise(raw: bytes) -> None:
     doc = FORMAT.read(raw, "h.json", Limits())
     adapted = FORMAT.adapt(doc, workspace(), Hints())
     assert adapted is None or isinstance(adapted, Adapted)
+
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
+                     st.sampled_from(["", "1000", "flux.1-lora", "sd-xl-lora", "sd-1_5", "qwen-image-lora", "x"]))
+_KEYS = st.sampled_from(["model", "type", "parameters", "trainingImagesNumber", *sorted(PARAMETER_KEYS),
+                         "max_train_steps", "learningRat"])
+_DATA = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                       st.dictionaries(_KEYS, inner, max_size=6)), max_leaves=30)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(_KEYS, _DATA, max_size=5), st.dictionaries(_KEYS, _DATA, max_size=8))
+def test_generated_payloads_never_raise(top: dict[str, Any], parameters: dict[str, Any]) -> None:
+    for data in ({**top, "parameters": parameters}, {"model": {**top, "parameters": parameters}}):
+        doc = Document("generated.json", "{}")
+        doc.data = data
+        adapted = FORMAT.adapt(doc, workspace(), Hints())
+        assert adapted is None or isinstance(adapted, Adapted)

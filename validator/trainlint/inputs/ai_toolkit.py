@@ -312,6 +312,11 @@ def _string_note(path: ConfigPath, name: str, value: str) -> Note:
     )
 
 
+def _process_type(process: dict[str, Any]) -> str | None:
+    kind = process.get("type")
+    return kind if isinstance(kind, str) else None
+
+
 def _truthy(value: Any) -> bool:
     """Python's truth, which is what ai-toolkit's `if flag:` tests use."""
     try:
@@ -372,7 +377,7 @@ def _adapt(doc: Document, workspace: Workspace, hints: Hints) -> Adapted | None:
 
     processes = config.get("process")
     entries = [(i, p) for i, p in enumerate(processes) if isinstance(p, dict)] if isinstance(processes, list) else []
-    training = [(i, p) for i, p in entries if p.get("type") in K.TRAINING_PROCESSES]
+    training = [(i, p) for i, p in entries if _process_type(p) in K.TRAINING_PROCESSES]
     if not training:  # an extract, generate or mod job: ai-toolkit's, but nothing is trained
         return Adapted(NAME, None, None, None, None, {}, tuple(notes), chosen.training_type, chosen.preset,
                        chosen.source)
@@ -424,6 +429,11 @@ def _process_key_notes(proc: _Process) -> None:
             for j, entry in enumerate(datasets if isinstance(datasets, list) else []):
                 if isinstance(entry, dict):
                     _key_notes(proc.notes, entry, known, proc.path("datasets", j), f"{where}.datasets[{j}]", foreign)
+                    repeats = entry.get("num_repeats")
+                    if isinstance(repeats, str) and _env_var(repeats) is None:
+                        # DatasetConfig compares it with 1 (num_repeats > 1): a string stops the job there
+                        proc.notes.append(_string_note(proc.path("datasets", j, "num_repeats"),
+                                                       f"datasets[{j}].num_repeats", repeats))
         else:
             _key_notes(proc.notes, proc.section(section), known, proc.path(section), f"{where}.{section}", foreign)
     train = proc.section("train")
@@ -518,7 +528,7 @@ def _count_folder(workspace: Workspace, folder: str) -> int | None:
 
 def _images(proc: _Process, workspace: Workspace, job_name: str | None) -> tuple[int | None, str]:
     """Distinct training images over the datasets that are not regularisation sets; the reason when unknown."""
-    if proc.data.get("type") in K.PROMPT_TRAINERS:
+    if _process_type(proc.data) in K.PROMPT_TRAINERS:
         return None, "slider training learns from prompt pairs: there are no training images"
     datasets = proc.data.get("datasets")
     if not isinstance(datasets, list) or not datasets:
