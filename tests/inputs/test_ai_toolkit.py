@@ -114,7 +114,7 @@ def test_json_job_two_processes_by_hand() -> None:
     assert (a.base_model, a.base_model_key, a.method, a.images) == ("sdxl", "model.arch sdxl", "lora", 8)
     v = a.values
     assert v["steps"].value == 800 and "config.process[1] (sd_trainer)" in v["steps"].note
-    assert v["steps_per_image"].value == 100 and "400 samples per image" in v["steps_per_image"].note
+    assert v["steps_per_image"].value == 100 and "show 400 samples per image" in v["steps_per_image"].note
     assert v["learning_rate_unet"].value == 2e-5
     assert v["learning_rate_text_encoder"].value == 2e-5
     assert v["learning_rate_text_encoder"].key == "train.lr"
@@ -136,6 +136,7 @@ def test_legacy_accumulation_full_fine_tune_by_hand() -> None:
     assert (a.base_model, a.base_model_key, a.method, a.images) == ("sdxl", "model.is_xl", "full", 8)
     assert a.values["steps"].value == 500 and a.values["steps"].source == "derived"
     assert a.values["steps_per_image"].value == 62.5
+    assert "show 250 samples per image" in a.values["steps_per_image"].note  # 2000 loop steps x batch 1 / 8
     assert a.values["text_encoder_ratio"].value == 1.0
     assert a.values["learning_rate_text_encoder"].value == 5e-6
     assert a.notes == ()

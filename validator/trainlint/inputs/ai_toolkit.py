@@ -405,10 +405,10 @@ def _key_notes(notes: list[Note], table: dict[str, Any], known: frozenset[str], 
         if not isinstance(key, str) or key in known:
             continue
         if key in foreign:
-            meant = foreign[key]
-            message = (f"`{key}` is not an ai-toolkit key in {where}: ai-toolkit reads `{meant.split(' ')[0]}` "
+            meant, _, why = foreign[key].partition(" (")
+            message = (f"`{key}` is not an ai-toolkit key in {where}: ai-toolkit reads `{meant.split(':')[0]}` "
                        f"and ignores `{key}` without a word (kwargs.get, {K.MODULES})")
-            hint = f"did you mean `{meant}`?"
+            hint = f"did you mean `{meant}`?" + (f" ({why}" if why else "")
         else:
             close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8)
             if not close:
@@ -586,6 +586,7 @@ def _values(proc: _Process, images: int | None, images_why: str, others: list[st
     batch, _, _, _ = proc.number("train", "batch_size", 1)
     accumulation, _, _, _ = proc.number("train", "gradient_accumulation", 1)
     legacy, _, _, _ = proc.number("train", "gradient_accumulation_steps", 1)
+    loop_steps = steps
     if steps is not None:
         origin = "the default" if source == "trainer-default" else "train.steps"
         note = f"{origin} {fmt_number(steps)} ({K.TRAIN['steps'].source})"
@@ -613,9 +614,10 @@ def _values(proc: _Process, images: int | None, images_why: str, others: list[st
     if steps is not None and images:
         per_image = steps / images
         note = f"{fmt_number(steps)} steps / {images} images (distinct images; num_repeats changes the mix of datasets, not the steps)"
-        samples = (batch or 1) * (accumulation or 1)
-        if samples > 1:
-            note += f"; each step shows {fmt_number(samples)} images: {fmt_number(steps * samples / images)} samples per image"
+        shown = (loop_steps or steps) * (batch or 1) * (accumulation or 1)  # images seen over the run
+        if shown != steps:
+            note += (f"; {fmt_number(loop_steps or steps)} loop steps x batch {fmt_number(batch or 1)} x "
+                     f"{fmt_number(accumulation or 1)} batches a step show {fmt_number(shown / images)} samples per image")
         if _has_reg(proc):
             note += f"; with a regularisation dataset about half the steps draw from it instead ({K.REG_STEPS})"
         values["steps_per_image"] = TrainerValue(per_image, "derived", steps_key, path, note)
