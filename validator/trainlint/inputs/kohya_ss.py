@@ -59,7 +59,17 @@ _OTHER_NUMBERS = frozenset({"train_batch_size", "dataset_repeats", "stop_text_en
 # the keys the effective values depend on: every number stored as text in them is noted
 _READ = frozenset({"max_train_steps", "max_train_epochs", "epoch", "train_batch_size", "gradient_accumulation_steps",
                    "learning_rate", "unet_lr", "text_encoder_lr"}) | _OTHER_NUMBERS
-_MAX_COUNT = 10**15  # beyond this no step, batch or repeat count is meant; arithmetic on it is refused
+_MAX_COUNT = 10**15
+# the script each tab runs for each model checkbox ("" : none on) (lora_gui.py:1779-1791 and the other tabs)
+_SCRIPTS: dict[str, dict[str, str]] = {
+    "lora": {"sdxl": "sdxl_train_network.py", "flux1_checkbox": "flux_train_network.py",
+             "sd3_checkbox": "sd3_train_network.py", "": "train_network.py"},
+    "dreambooth": {"sdxl": "sdxl_train.py", "sd3_checkbox": "sd3_train.py", "flux1_checkbox": "flux_train.py",
+                   "": "train_db.py"},
+    "finetune": {"sdxl_checkbox": "sdxl_train.py", "sd3_checkbox": "sd3_train.py", "flux1_checkbox": "flux_train.py",
+                 "": "fine_tune.py"},
+    "ti": {"sdxl": "sdxl_train_textual_inversion.py", "": "train_textual_inversion.py"},
+}  # beyond this no step, batch or repeat count is meant; arithmetic on it is refused
 
 
 class KohyaSsFormat:
@@ -139,6 +149,7 @@ class _Gui:
         self.values: dict[str, TrainerValue] = {}
         self.nums: dict[str, Num] = {}
         self.flags: dict[str, sd.Flag] = {}
+        self.script: str | None = None  # the sd-scripts script the GUI runs; None for a family not read here
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -206,10 +217,10 @@ class _Gui:
         if self.tab == "lora":
             self._lora_rates(base)
         elif self.tab == "dreambooth":
-            self._dreambooth_rates(base)
+            self._dreambooth_rates()
         elif self.tab == "finetune":
-            self._finetune_rates(base)
-        self._stop_notes(base)
+            self._finetune_rates()
+        self._stop_notes()
         return Adapted(NAME, base, base_key, method, images, self.values, tuple(self.notes),
                        hints.training_type, hints.preset, hints.source)
 
@@ -280,21 +291,22 @@ class _Gui:
         }[self.tab]
         for key in order:
             if self.on(key):
+                self.script = _SCRIPTS[self.tab][key]
                 if key == "sd3_checkbox":
                     return self._unsupported("Stable Diffusion 3", key)
                 return ("sdxl" if key.startswith("sdxl") else "flux.1"), key
         if self.tab == "lora" and "flux1_checkbox" not in self.data and self.data.get("LoRA_type") == "Flux1":
+            self.script = _SCRIPTS["lora"]["flux1_checkbox"]
             return "flux.1", "LoRA_type"
         for key in self.data:
             if isinstance(key, str) and key.endswith("_checkbox") and key not in order and self.on(key) \
                     and key not in ("flux1_checkbox", "sd3_checkbox", "sdxl_checkbox"):
                 return self._unsupported(f"the model family of '{key}'", key)
+        self.script = _SCRIPTS[self.tab][""]
         if self.on("v2"):
             return self._unsupported("Stable Diffusion 2.x", "v2")
-        script = {"lora": "train_network.py", "dreambooth": "train_db.py", "finetune": "fine_tune.py",
-                  "ti": "train_textual_inversion.py"}[self.tab]
         marks = [k for k in order if k in self.data]
-        return "sd-1.5", (f"{', '.join(marks)} off: {script}" if marks else f"no model checkbox: {script}")
+        return "sd-1.5", (f"{', '.join(marks)} off: {self.script}" if marks else f"no model checkbox: {self.script}")
 
     def _unsupported(self, family: str, key: str) -> tuple[None, str]:
         self.notes.append(Note(UNSUPPORTED_MODEL, (key,),
@@ -441,7 +453,7 @@ class _Gui:
             return TrainerValue(None, "derived", "max_train_steps", read.path, "the GUI's step count is out of range")
         value = math.ceil(exact)
         formula = f"ceil({total} {how} / {batch} batch / {ga} accumulation x {epoch} epoch" + (
-            f" x {reg} for regularisation)" if self.tab != "finetune" else ")")
+            (" x 2 for reg_data_dir)" if reg == 2 else " x 1: no reg_data_dir)") if self.tab != "finetune" else ")")
         if self.tab == "finetune" and self.on("flip_aug") and value:
             value = math.ceil(value / 2)
             formula += ", halved because flip_aug is on"
@@ -607,14 +619,13 @@ class _Gui:
     def _unet_full(self) -> None:
         self.values["learning_rate_unet"] = self._rate("learning_rate")
 
-    def _dreambooth_rates(self, base: BaseModel | None) -> None:
+    def _dreambooth_rates(self) -> None:
         self._unet_full()
-        if base == "sdxl":
+        if self.script == "sdxl_train.py":
             self._sdxl_te(train_flag=None)
-        elif base is None and not self.on("v2"):
-            self._te_unknown("the text encoders of this model family are not read here")
-        elif base == "flux.1":
-            self._te_unknown("flux_train.py: which text encoders it trains is not read here")
+        elif self.script != "train_db.py":
+            self._te_unknown(f"{self.script or 'the script of this model family'}: which text encoders it trains "
+                             "is not read here")
         else:
             te = self._te_rate("learning_rate_te")
             self.values["learning_rate_text_encoder"] = te
@@ -705,13 +716,14 @@ class _Gui:
                                                          "sdxl_train.py trains the text encoders for the whole run "
                                                          f"({SD.KEYS['learning_rate_te1'].source})")
 
-    def _finetune_rates(self, base: BaseModel | None) -> None:
+    def _finetune_rates(self) -> None:
         self._unet_full()
-        if base == "sdxl":
+        if self.script == "sdxl_train.py":
             self._sdxl_te(train_flag="train_text_encoder")
             return
-        if base is None or base == "flux.1":
-            self._te_unknown("the text encoders of this model family are not read here")
+        if self.script != "fine_tune.py":
+            self._te_unknown(f"{self.script or 'the script of this model family'}: which text encoders it trains "
+                             "is not read here")
             return
         if not self.on("train_text_encoder"):
             path: ConfigPath | None = ("train_text_encoder",) if "train_text_encoder" in self.data else None
@@ -730,7 +742,7 @@ class _Gui:
         self.values["text_encoder_ratio"] = TrainerValue(1.0, "config", "train_text_encoder", ("train_text_encoder",),
                                                          "train_text_encoder: the whole run")
 
-    def _stop_notes(self, base: BaseModel | None) -> None:
+    def _stop_notes(self) -> None:
         """TE_STOP_IGNORED (LoRA tab, SDXL DreamBooth) and TE_STOP_UNIT (SD 1.x DreamBooth)."""
         for key in ("stop_text_encoder_training", "stop_text_encoder_training_pct"):
             read = self.num(key) if key in self.data else None
@@ -744,13 +756,13 @@ class _Gui:
                                        f"({K.LORA_TE_STOP_IGNORED}); the text encoder trains for the whole run unless "
                                        "text_encoder_lr is 0", "set text_encoder_lr to 0 to leave the text encoder out",
                                        on_key=True))
-            elif self.tab == "dreambooth" and key == "stop_text_encoder_training" and base == "sdxl":
+            elif self.tab == "dreambooth" and key == "stop_text_encoder_training" and self.script == "sdxl_train.py":
                 self.notes.append(Note(TE_STOP_IGNORED, (key,),
                                        f"{key} {shown}: sdxl_train.py has no such option and ignores it; the text "
                                        "encoders train for the whole run when learning_rate_te1 or _te2 is above 0",
                                        "set learning_rate_te1 and learning_rate_te2 to 0 to leave them out",
                                        on_key=True))
-            elif self.tab == "dreambooth" and key == "stop_text_encoder_training" and base in ("sd-1.5", None):
+            elif self.tab == "dreambooth" and key == "stop_text_encoder_training" and self.script == "train_db.py":
                 total = self.values["steps"].value
                 meant = (f" ({sd.fmt(math.ceil(total / 100 * read.value))} steps of {sd.fmt(total)} if it were a "
                          "percent)" if total and read.value > 0 and _bounded(total) else "")
