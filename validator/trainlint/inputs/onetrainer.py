@@ -53,7 +53,7 @@ _MODEL_TYPE = re.compile(
     rb'"model_type"\s*:\s*"(?:STABLE_DIFFUSION_|STABLE_CASCADE_|WUERSTCHEN_|FLUX_|PIXART_|SANA|HUNYUAN_VIDEO|HI_DREAM'
     rb'|CHROMA_|QWEN|ANIMA|Z_IMAGE|ERNIE|KREA_|IDEOGRAM_)')
 _TRAINING_METHOD = re.compile(rb'"training_method"\s*:\s*"(?:FINE_TUNE|LORA|EMBEDDING|FINE_TUNE_VAE)"')
-_CONCEPT = re.compile(rb'"(?:balancing_strategy|image_variations|text_variations|include_subdirectories)"\s*:')
+_CONCEPT = re.compile(rb'"(?:balancing|balancing_strategy|image_variations|text_variations|include_subdirectories)"\s*:')
 _FOREIGN = (b'"LoRA_type"', b'"model_family"', b'"pretrained_model_name_or_path"', b'"--')
 
 
@@ -271,10 +271,13 @@ def _is_config(data: dict[str, Any]) -> bool:
         "concepts" in data or "epochs" in data or "text_encoder" in data)
 
 
+_CONCEPT_KEYS = ("name", "type", "balancing", "balancing_strategy", "repeats", "image_variations", "text_variations",
+                 "include_subdirectories", "enabled", "validation_concept", "text", "image", "seed", "loss_weight")
+
+
 def _is_concept(item: Any) -> bool:
-    return isinstance(item, dict) and isinstance(item.get("path"), str) and any(
-        key in item for key in ("balancing", "balancing_strategy", "repeats", "image_variations", "include_subdirectories",
-                                "enabled", "text", "image"))
+    """A concept of a concepts file: a `path` and any other ConceptConfig key."""
+    return isinstance(item, dict) and isinstance(item.get("path"), str) and any(key in item for key in _CONCEPT_KEYS)
 
 
 # --- concepts ------------------------------------------------------------------------------------
@@ -320,7 +323,7 @@ def _concepts(reading: _Reading, items: list[Any], inline: bool) -> _Concepts:
         if strategy == "SAMPLES":
             got = max(0, int(balancing))
             parts.append(f"{name}: {got} samples")
-        elif count is None:
+        elif count is None or not math.isfinite(count * balancing):
             samples = None
             continue
         else:
@@ -513,7 +516,8 @@ def _raw(reading: _Reading, path: ConfigPath) -> Any:
 
 
 def _scale(reading: _Reading, scaler: Any) -> float | None:
-    if scaler in ("GLOBAL_BATCH", "GLOBAL_BOTH"):
+    """learning_rate_scaler's factor; None when it needs the GPU count, or is no name at all."""
+    if not isinstance(scaler, str) or scaler in ("GLOBAL_BATCH", "GLOBAL_BOTH"):
         return None
     batch = reading.number((), "batch_size", 1, integer=True, nullable=False).value
     batch = batch if isinstance(batch, int) and batch > 0 else 1
