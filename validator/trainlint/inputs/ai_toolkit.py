@@ -238,9 +238,10 @@ def _reading_notes(readings: dict[ConfigPath, tuple[str, Any, Any]]) -> list[Not
                 continue
         elif isinstance(theirs, str):
             hint = f"write it as {ours!r}" if isinstance(ours, (int, float)) else f'quote it: "{text}"'
+        elif meant != "text" and text.lstrip("+-").startswith("0"):
+            hint = f"write {ours!r} without the leading zero"
         else:
-            hint = (f"write {ours!r} without the leading zero" if text.lstrip("+-").startswith("0")
-                    else f'quote it if you mean the text: "{text}"')
+            hint = f'quote it if you mean the text: "{text}"'
         notes.append(Note(
             YAML11_READING, path,
             f"ai-toolkit reads `{text}` as {_describe(theirs)}, not {_describe(ours)} as YAML 1.2 does: {loader}, "
@@ -282,7 +283,7 @@ class _Process:
         """A numeric key as ai-toolkit has it: (value, source, path, why None). Strings are noted."""
         table = self.section(section)
         if key not in table:
-            return default, "trainer-default", None, ""
+            return (None if default is None else float(default)), "trainer-default", None, ""
         value, path = table[key], self.path(section, key)
         name = f"{section}.{key}"
         var = _env_var(value)
@@ -309,6 +310,11 @@ def _string_note(path: ConfigPath, name: str, value: str) -> Note:
         f"{K.MODULES}) and stops with a type error where it first computes with the value",
         hint,
     )
+
+
+def _process_type(process: dict[str, Any]) -> str | None:
+    kind = process.get("type")
+    return kind if isinstance(kind, str) else None
 
 
 def _truthy(value: Any) -> bool:
@@ -371,7 +377,7 @@ def _adapt(doc: Document, workspace: Workspace, hints: Hints) -> Adapted | None:
 
     processes = config.get("process")
     entries = [(i, p) for i, p in enumerate(processes) if isinstance(p, dict)] if isinstance(processes, list) else []
-    training = [(i, p) for i, p in entries if p.get("type") in K.TRAINING_PROCESSES]
+    training = [(i, p) for i, p in entries if _process_type(p) in K.TRAINING_PROCESSES]
     if not training:  # an extract, generate or mod job: ai-toolkit's, but nothing is trained
         return Adapted(NAME, None, None, None, None, {}, tuple(notes), chosen.training_type, chosen.preset,
                        chosen.source)
@@ -399,10 +405,10 @@ def _key_notes(notes: list[Note], table: dict[str, Any], known: frozenset[str], 
         if not isinstance(key, str) or key in known:
             continue
         if key in foreign:
-            meant = foreign[key]
-            message = (f"`{key}` is not an ai-toolkit key in {where}: ai-toolkit reads `{meant.split(' ')[0]}` "
+            meant, _, why = foreign[key].partition(" (")
+            message = (f"`{key}` is not an ai-toolkit key in {where}: ai-toolkit reads `{meant.split(':')[0]}` "
                        f"and ignores `{key}` without a word (kwargs.get, {K.MODULES})")
-            hint = f"did you mean `{meant}`?"
+            hint = f"did you mean `{meant}`?" + (f" ({why}" if why else "")
         else:
             close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8)
             if not close:
@@ -423,6 +429,11 @@ def _process_key_notes(proc: _Process) -> None:
             for j, entry in enumerate(datasets if isinstance(datasets, list) else []):
                 if isinstance(entry, dict):
                     _key_notes(proc.notes, entry, known, proc.path("datasets", j), f"{where}.datasets[{j}]", foreign)
+                    repeats = entry.get("num_repeats")
+                    if isinstance(repeats, str) and _env_var(repeats) is None:
+                        # DatasetConfig compares it with 1 (num_repeats > 1): a string stops the job there
+                        proc.notes.append(_string_note(proc.path("datasets", j, "num_repeats"),
+                                                       f"datasets[{j}].num_repeats", repeats))
         else:
             _key_notes(proc.notes, proc.section(section), known, proc.path(section), f"{where}.{section}", foreign)
     train = proc.section("train")
@@ -517,7 +528,7 @@ def _count_folder(workspace: Workspace, folder: str) -> int | None:
 
 def _images(proc: _Process, workspace: Workspace, job_name: str | None) -> tuple[int | None, str]:
     """Distinct training images over the datasets that are not regularisation sets; the reason when unknown."""
-    if proc.data.get("type") in K.PROMPT_TRAINERS:
+    if _process_type(proc.data) in K.PROMPT_TRAINERS:
         return None, "slider training learns from prompt pairs: there are no training images"
     datasets = proc.data.get("datasets")
     if not isinstance(datasets, list) or not datasets:
@@ -575,6 +586,7 @@ def _values(proc: _Process, images: int | None, images_why: str, others: list[st
     batch, _, _, _ = proc.number("train", "batch_size", 1)
     accumulation, _, _, _ = proc.number("train", "gradient_accumulation", 1)
     legacy, _, _, _ = proc.number("train", "gradient_accumulation_steps", 1)
+    loop_steps = steps
     if steps is not None:
         origin = "the default" if source == "trainer-default" else "train.steps"
         note = f"{origin} {fmt_number(steps)} ({K.TRAIN['steps'].source})"
@@ -602,9 +614,10 @@ def _values(proc: _Process, images: int | None, images_why: str, others: list[st
     if steps is not None and images:
         per_image = steps / images
         note = f"{fmt_number(steps)} steps / {images} images (distinct images; num_repeats changes the mix of datasets, not the steps)"
-        samples = (batch or 1) * (accumulation or 1)
-        if samples > 1:
-            note += f"; each step shows {fmt_number(samples)} images: {fmt_number(steps * samples / images)} samples per image"
+        shown = (loop_steps or steps) * (batch or 1) * (accumulation or 1)  # images seen over the run
+        if shown != steps:
+            note += (f"; {fmt_number(loop_steps or steps)} loop steps x batch {fmt_number(batch or 1)} x "
+                     f"{fmt_number(accumulation or 1)} batches a step show {fmt_number(shown / images)} samples per image")
         if _has_reg(proc):
             note += f"; with a regularisation dataset about half the steps draw from it instead ({K.REG_STEPS})"
         values["steps_per_image"] = TrainerValue(per_image, "derived", steps_key, path, note)

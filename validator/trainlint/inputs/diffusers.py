@@ -7,7 +7,7 @@ script will do with its flags, the way the script does (knowledge/diffusers.py c
 
 Choices:
 - Files: `.sh` and `.bash`. Files without a suffix are not offered: a folder search would read
-  every README, LICENSE and Makefile as a shell script. Pass such a file with `--input-format`.
+  every README, LICENSE and Makefile as a shell script. Naming the format for a file reads it.
 - Claimed: a script in which a command runs a `train_dreambooth*.py` (through `accelerate launch`,
   `python`, `python -m accelerate.commands.launch`, `torchrun`, ...). A script that launches
   anything else (sd-scripts' `train_network.py`, a `setup.sh`) is not claimed.
@@ -269,9 +269,11 @@ def _adapt(cmd: _Command, workspace: Workspace, hints: Hints, method: Method) ->
         assert length is not None and batch.number and accumulation.number and processes
         batches = math.ceil(length / batch.number)
         per_epoch = math.ceil(math.ceil(batches / processes) / accumulation.number)
-        per_epoch_text = (f"ceil(ceil({length_text} / batch {fmt_number(batch.number)}) / {processes_why.split(' (')[0]}"
-                          f" / accumulation {fmt_number(accumulation.number)}) = {per_epoch} updates per epoch")
-        per_epoch_why = per_epoch_text
+        batches_text = f"ceil({length_text} / batch {fmt_number(batch.number)})"
+        if processes > 1:
+            batches_text = f"ceil({batches_text} / {processes} processes)"
+        per_epoch_why = (f"ceil({batches_text} / accumulation {fmt_number(accumulation.number)}) = "
+                         f"{per_epoch} updates per epoch")
 
     total: float | None
     run_epochs: float | None

@@ -525,7 +525,7 @@ def _fallback(key: str, levels: list[tuple[dict[str, Any], ConfigPath]], notes: 
 
 def _subset(subset: dict[str, Any], levels: list[tuple[dict[str, Any], ConfigPath]], workspace: Workspace,
             notes: list[Note], dataset_repeats: int) -> Subset | str:
-    where = ".".join(map(str, levels[0][1]))
+    where = _dotted(levels[0][1])
     image_dir = subset.get("image_dir")
     if "metadata_file" in subset:
         return f"{where}: a fine-tuning subset lists its images in metadata_file, which is not read"
@@ -538,6 +538,11 @@ def _subset(subset: dict[str, Any], levels: list[tuple[dict[str, Any], ConfigPat
     if count is None:
         return f"image_dir '{image_dir}' could not be listed inside the repository"
     return Subset(image_dir, count, repeats, subset.get("is_reg") is True)
+
+
+def _dotted(path: ConfigPath) -> str:
+    """datasets[0].subsets[1]"""
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
 
 
 def _check_keys(table: dict[str, Any], where: ConfigPath, accepted: frozenset[str], notes: list[Note]) -> None:
