@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...diagnostics import ConfigPath, Finding, Span
 from ...document import Document, Limits
-from ...load import decode
+from ...text import decode
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
