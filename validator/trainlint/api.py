@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .discovery import Target, discover
-from .engine import place, run
+from .engine import place, run, run_trainer
 from .errors import UsageError
 from .inputs.trainlint import is_config, not_a_config
+from .inputs.workspace import FolderWorkspace
 from .inputs.yaml_reader import load_bytes
 from .parallel import imap_in_order, map_in_order
-from .repository import read_candidate
+from .repository import read_candidate, repo_root
 from .results import FileResult
 from .settings import Settings
 from .settings_file import Resolver
@@ -31,7 +32,15 @@ def check_file(path: Path, display: str, settings: Settings, explicit: bool = Tr
         raise UsageError(printable(f"{display}: cannot read: {exc.strerror or exc}")) from None
     if candidate is None:
         return FileResult(display, skipped=True)
-    raw, marked = candidate
+    raw, marked, trainer = candidate
+    if trainer is not None:
+        doc = trainer.read(raw, display, settings.limits)
+        root = settings.root or repo_root(path.parent)
+        diagnostics = run_trainer(doc, trainer, FolderWorkspace(path.parent, root, settings.limits), settings)
+        if diagnostics is not None:
+            return FileResult(display, diagnostics, doc)
+        if not explicit:
+            return FileResult(display, skipped=True)
     doc = load_bytes(raw, display, settings.limits)
     if doc.ok and not (marked or is_config(raw, doc)):  # named explicitly: one clear finding, not a pile of schema errors
         return FileResult(display, place(doc, [not_a_config()], settings), doc)

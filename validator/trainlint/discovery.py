@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import UsageError
+from .inputs import SEARCHED_SUFFIXES
 from .paths import real_path
 
-YAML_SUFFIXES = (".yaml", ".yml")
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"})
 
 
@@ -26,7 +26,7 @@ class Target(NamedTuple):
 
 
 def _walk(folder: str, real: str) -> Iterator[tuple[str, str, bool]]:
-    """YAML files below `folder`, in sorted order (a folder's files, then its sub-folders), each
+    """Files below `folder` that some input format may read (by suffix: YAML, JSON, TOML, shell, env), in sorted order (a folder's files, then its sub-folders), each
     with its real path and whether it is a symlink. `real` is the folder's own: below it, a name
     that is no symlink adds itself to its folder's real path, so only symlinks cost a resolve.
     Symlinked folders are not entered; unreadable folders are passed over, as `os.walk` does;
@@ -49,7 +49,7 @@ def _walk(folder: str, real: str) -> Iterator[tuple[str, str, bool]]:
             if is_dir:
                 if not link and entry.name not in SKIP_DIRS and not entry.name.startswith("."):
                     below.append((entry.path, os.path.join(real, entry.name)))
-            elif entry.name.endswith(YAML_SUFFIXES):
+            elif entry.name.lower().endswith(SEARCHED_SUFFIXES):
                 yield entry.path, real_path(entry.path) if link else os.path.join(real, entry.name), link
         pending.extend(reversed(below))
 
@@ -83,7 +83,7 @@ def discover(args: list[str], only_configs: bool = False) -> list[Target]:
                 if m.is_dir():
                     for found, real, link in _walk(match, real_path(match)):
                         add(found, False, real, link)
-                elif m.name.endswith(YAML_SUFFIXES):
+                elif m.name.lower().endswith(SEARCHED_SUFFIXES):
                     add(m, False)
         elif path.is_dir():
             for found, real, link in _walk(arg, real_path(arg)):

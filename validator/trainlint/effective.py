@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .catalog import TRAINING_KEYS, Preset
+from .inputs.base import Adapted
 from .paths import is_inside
 
 IMAGE_SUFFIXES = frozenset({"jpg", "jpeg", "png", "webp"})  # lower-cased, without the dot
@@ -121,7 +122,7 @@ def _number(value: Any) -> float | None:
 
 
 class Effective(NamedTuple):
-    preset: Preset
+    preset: Preset | None  # None for a trainer's config the user named no preset or training type for
     dataset: Dataset
     values: dict[str, float | None]
     preset_values: dict[str, float | None]
@@ -165,4 +166,20 @@ def build(config: dict[str, Any], preset: Preset, dataset: Dataset) -> Effective
             values[key] = overrides[key]
     if "steps" not in overrides and "steps_per_image" in overrides:
         values["steps"] = overrides["steps_per_image"] * dataset.images if dataset.images else None
+    return Effective(preset, dataset, values, preset_values, overrides)
+
+
+def from_trainer(adapted: Adapted, preset: Preset | None, ignore_learning_rates: bool = False) -> Effective:
+    """A trainer's values as an effective config: every value the file determines counts as set
+    (a trainer default trains as surely as a written value), compared with `preset` when there
+    is one. `ignore_learning_rates` when they are multipliers (adaptive optimizers), not step sizes."""
+    values: dict[str, float | None] = {}
+    for key in TRAINING_KEYS:
+        value = adapted.values.get(key)
+        values[key] = value.value if value is not None else None
+    if ignore_learning_rates:
+        values["learning_rate_unet"] = values["learning_rate_text_encoder"] = None
+    dataset = Dataset(declared=adapted.images)
+    preset_values = preset.at(adapted.images) if preset is not None else {}
+    overrides = {k: v for k, v in values.items() if v is not None}
     return Effective(preset, dataset, values, preset_values, overrides)

@@ -15,6 +15,14 @@ from . import schema_layer, suppressions
 from .diagnostics import Diagnostic, Finding, Span
 from .document import Document
 from .errors import PresetError
+from .inputs.base import (
+    ADAPTIVE_OPTIMIZER,
+    Adapted,
+    Hints,
+    InputFormat,
+    Workspace,
+    directive_hints,
+)
 from .inputs.yaml_reader import load_text
 from .repository import repo_root
 from .results import FileResult
@@ -45,6 +53,60 @@ def run(doc: Document, base_dir: Path, settings: Settings) -> list[Diagnostic]:
     return place(doc, findings, settings, frozenset(stages))
 
 
+def run_trainer(doc: Document, fmt: InputFormat, workspace: Workspace, settings: Settings) -> list[Diagnostic] | None:
+    """A trainer's config through its input format and the rules; None when the format, having
+    read the file, finds it is not its own after all."""
+    plugins_mod.load(settings.plugins)
+    findings = list(doc.findings)
+    stages: set[str] = set()
+    if doc.ok:
+        hints = _hints(doc, settings)
+        adapted = fmt.adapt(doc, workspace, hints)
+        if adapted is None:
+            return None
+        stages.update(("loader", "schema", "preset", "rules"))
+        preset, preset_findings = _trainer_preset(adapted)
+        findings.extend(preset_findings)
+        adaptive = any(note.kind == ADAPTIVE_OPTIMIZER for note in adapted.notes)
+        eff = effective_mod.from_trainer(adapted, preset, ignore_learning_rates=adaptive)
+        ctx = Context(doc, doc.data, presets_mod.catalog(), eff, {}, adapted)
+        for check, thresholds in Selection.of(settings).checks(fmt.name):
+            ctx.thresholds = thresholds
+            findings.extend(check(ctx))
+    return place(doc, findings, settings, frozenset(stages))
+
+
+def _hints(doc: Document, settings: Settings) -> Hints:
+    """What the user said of the training type and preset: a `# trainlint:` directive in the file,
+    else the configuration's per-file mapping, else the command line (settings carry both)."""
+    said = directive_hints(doc.text)
+    if said.source is not None:
+        return said
+    if settings.hints_source is not None:
+        return Hints(settings.training_type, settings.preset, settings.hints_source)
+    return Hints()
+
+
+def _trainer_preset(adapted: Adapted) -> tuple[presets_mod.Preset | None, list[Finding]]:
+    """The preset a trainer's config is judged by: the one the user named, else the catalog's
+    preset for its base model and training type; None (rules that compare stay silent) otherwise."""
+    cat = presets_mod.catalog()
+    if adapted.preset is not None:
+        preset = cat.get(adapted.preset)
+        if preset is None:
+            return None, [Finding("TL201", f"unknown preset {adapted.preset!r} ({adapted.hints_source})",
+                                  hint="see `trainlint presets` for the names")]
+        if adapted.base_model is not None and preset.base_model != adapted.base_model:
+            return None, [Finding("TL204", f"preset {preset.ref} is for {preset.base_model}, but this "
+                                  f"{adapted.input_format} config trains {adapted.base_model} "
+                                  f"(from {adapted.base_model_key}); it is not compared with the preset",
+                                  hint=f"name a {adapted.base_model} preset")]
+        return preset, []
+    if adapted.training_type is not None and adapted.base_model is not None:
+        return cat.get(f"{adapted.base_model}/{adapted.training_type}"), []
+    return None, []
+
+
 def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: set[tuple]) -> tuple[list[Finding], bool]:
     """The preset and rule findings, and whether the rules ran (not when the preset is unusable)."""
     config = doc.data
@@ -60,7 +122,7 @@ def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: s
         findings.append(Finding("TL094", f"dataset folder has more than {settings.limits.max_dataset_files:,} "
                                 "entries; images not counted", ("dataset", "path")))
     ctx = Context(doc, config, presets_mod.catalog(), eff, {})  # one per file; each rule gets its thresholds
-    for check, thresholds in Selection.of(settings).checks():
+    for check, thresholds in Selection.of(settings).checks("trainlint"):
         ctx.thresholds = thresholds
         findings.extend(check(ctx))
     return findings, True

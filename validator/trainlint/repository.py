@@ -5,7 +5,10 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
+from typing import NamedTuple
 
+from .inputs import TRAINLINT_SUFFIXES, detect_trainer, trainer_format
+from .inputs.base import InputFormat
 from .inputs.trainlint import looks_like_config
 from .inputs.yaml_reader import read_head
 from .paths import is_inside
@@ -32,16 +35,34 @@ def _repo_root(start: Path, cwd: str) -> Path:
     return here if start.is_relative_to(here) else start
 
 
-def read_candidate(path: Path, settings: Settings, explicit: bool, link: bool | None = None) -> tuple[bytes, bool] | None:
-    """The file's bytes and whether they carry the config marker; None for a file found by a
-    folder search that is not ours to read (a symlink out of the repository) or not a config.
-    One read serves the decision and the check or fix that follows. OSError propagates.
-    `link`: whether the file is a symlink, when the folder listing already said."""
+class Candidate(NamedTuple):
+    """A file to check: its bytes, whether they carry trainlint's config marker, and the trainer
+    format that claims it (None: trainlint's own format, or no format at all for a named file)."""
+
+    raw: bytes
+    marked: bool
+    trainer: InputFormat | None = None
+
+
+def read_candidate(path: Path, settings: Settings, explicit: bool, link: bool | None = None) -> Candidate | None:
+    """The file's bytes and which format reads it; None for a file found by a folder search that
+    is not ours to read (a symlink out of the repository) or no config of any format. One read
+    serves the decision and the check or fix that follows. OSError propagates. `link`: whether
+    the file is a symlink, when the folder listing already said. `settings.input_format` forces
+    a format (`--input-format`)."""
     if not explicit and outside_repository(path, settings, link):
         return None
     raw = read_head(path, settings.limits)
-    marked = looks_like_config(raw[:65536])
-    return (raw, marked) if explicit or marked else None
+    forced = settings.input_format
+    if forced is not None:
+        return Candidate(raw, forced == "trainlint", None if forced == "trainlint" else trainer_format(forced))
+    suffix = os.path.splitext(path)[1].lower()
+    if (explicit or suffix in TRAINLINT_SUFFIXES) and looks_like_config(raw[:65536]):
+        return Candidate(raw, True)
+    trainer = detect_trainer(raw, suffix)
+    if trainer is not None:
+        return Candidate(raw, False, trainer)
+    return Candidate(raw, False) if explicit else None
 
 
 def outside_repository(path: Path, settings: Settings, link: bool | None = None) -> bool:

@@ -25,12 +25,12 @@ Check = Callable[[Context], Iterable[Finding]]
 class Selection:
     """Built once per settings object and set of registered rules (`of`); read-only after."""
 
-    __slots__ = ("settings", "registered", "_enabled", "_checks", "_document_checks")
+    __slots__ = ("settings", "registered", "_enabled", "_checks", "_document_checks")  # _checks: by input format
 
     def __init__(self, settings: Settings, registered: tuple[str, ...]) -> None:
         self.settings, self.registered = settings, registered
         self._enabled: dict[str, bool] = {}
-        self._checks: list[tuple[Check, Mapping[str, Any]]] | None = None
+        self._checks: dict[str, list[tuple[Check, Mapping[str, Any]]]] = {}
         self._document_checks: list[Callable[[Document], Iterable[Finding]]] | None = None
 
     @classmethod
@@ -65,17 +65,18 @@ class Selection:
         matches = [prefix for prefix in overrides if code.startswith(prefix)]
         return overrides[max(matches, key=len)] if matches else default
 
-    def checks(self) -> list[tuple[Check, Mapping[str, Any]]]:
-        """The enabled rules of the rules stage, in code order, each as what to call (plugins.checker)
-        with its thresholds (the rule's own under the configuration's). Read-only: a rule cannot
-        change what the next file sees."""
-        if self._checks is None:
+    def checks(self, input_format: str) -> list[tuple[Check, Mapping[str, Any]]]:
+        """The enabled rules of the rules stage that apply to the input format, in code order, each as
+        what to call (plugins.checker) with its thresholds (the rule's own under the configuration's).
+        Read-only: a rule cannot change what the next file sees."""
+        if input_format not in self._checks:
             overrides = self.settings.thresholds
-            self._checks = [
+            self._checks[input_format] = [
                 (plugins.checker(rule), MappingProxyType({**rule.thresholds, **overrides.get(rule.code, {})}))
                 for rule in iter_rules() if rule.stage == "rules" and self.enabled(rule.code)
+                and (rule.formats is None or input_format in rule.formats)
             ]
-        return self._checks
+        return self._checks[input_format]
 
     def document_checks(self) -> list[Callable[[Document], Iterable[Finding]]]:
         """The enabled loader-stage rules that judge a document as read (`Rule.check_document`)."""

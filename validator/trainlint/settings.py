@@ -36,17 +36,27 @@ class Settings:
     preset_dirs: tuple[Path, ...]
     # the configuration file these settings came from, for messages (None: defaults / command line)
     config_file: Path | None
+    # the input format to read the file as (None: detect it from the content)
+    input_format: str | None
+    # what no trainer stores, for trainer configs without a `# trainlint:` directive: the training type and
+    # preset to judge them by, and where that was said ("configuration" or "command line")
+    training_type: str | None
+    preset: str | None
+    hints_source: str | None
 
     def __init__(self, select: tuple[str, ...] = ("TL",), extend_select: tuple[str, ...] = (),
                  ignore: tuple[str, ...] = (), fail_on: Severity = Severity.WARNING,
                  severity: dict[str, Severity] | None = None, thresholds: dict[str, dict[str, Any]] | None = None,
                  limits: Limits = Limits(), root: Path | None = None, file_ignore: tuple[str, ...] = (),
-                 plugins: tuple[str, ...] = (), preset_dirs: tuple[Path, ...] = (), config_file: Path | None = None) -> None:
+                 plugins: tuple[str, ...] = (), preset_dirs: tuple[Path, ...] = (), config_file: Path | None = None,
+                 input_format: str | None = None, training_type: str | None = None, preset: str | None = None,
+                 hints_source: str | None = None) -> None:
         self.__dict__.update(
             select=select, extend_select=extend_select, ignore=ignore, fail_on=fail_on,
             severity={} if severity is None else severity, thresholds={} if thresholds is None else thresholds,
             limits=limits, root=root, file_ignore=file_ignore, plugins=plugins, preset_dirs=preset_dirs,
-            config_file=config_file,
+            config_file=config_file, input_format=input_format, training_type=training_type, preset=preset,
+            hints_source=hints_source,
         )
 
     def fields(self) -> dict[str, Any]:

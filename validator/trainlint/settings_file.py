@@ -49,13 +49,21 @@ class Overrides(NamedTuple):
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_on: Severity | None = None
+    input_format: str | None = None  # --input-format forces the format
+    training_type: str | None = None  # --training-type and --preset only fill what the configuration leaves open
+    preset: str | None = None
 
     def apply(self, settings: Settings) -> Settings:
+        hinted = settings.training_type is not None or settings.preset is not None
+        asked = self.training_type is not None or self.preset is not None
         return settings.replace(
             select=self.select if self.select is not None else settings.select,
             extend_select=settings.extend_select + self.extend_select,
             ignore=settings.ignore + self.ignore,
             fail_on=self.fail_on if self.fail_on is not None else settings.fail_on,
+            input_format=self.input_format or settings.input_format,
+            **({} if hinted or not asked else
+               {"training_type": self.training_type, "preset": self.preset, "hints_source": "command line"}),
         )
 
 
@@ -68,13 +76,23 @@ class Config(NamedTuple):
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    # per-file-input-format, per-file-training-type, per-file-preset: (glob, value); the last matching glob wins
+    per_file: tuple[tuple[str, str, str], ...] = ()  # (setting, glob, value)
 
     def settings_for(self, path: Path | str, real: str | None = None) -> Settings:
-        if not self.per_file_ignores:
+        if not self.per_file_ignores and not self.per_file:
             return self.settings  # the same object for every file: its memoised rule selection is reused
         rel = _relative(real or real_path(path), self.base)
+        changes: dict[str, Any] = {}
         codes = tuple(c for pattern, listed in self.per_file_ignores if _matches(rel, pattern) for c in listed)
-        return self.settings.replace(file_ignore=codes) if codes else self.settings
+        if codes:
+            changes["file_ignore"] = codes
+        for setting, pattern, value in self.per_file:
+            if _matches(rel, pattern):
+                changes[setting] = value
+                if setting != "input_format":
+                    changes["hints_source"] = "configuration"
+        return self.settings.replace(**changes) if changes else self.settings
 
     def excludes(self, path: Path | str, explicit: bool, real: str | None = None) -> bool:
         """Exclude globs skip any file, named or found; include globs only narrow what folder searches find."""
@@ -195,6 +213,9 @@ def describe(settings: Settings) -> str:
         "plugins": list(settings.plugins),
         **{key: getattr(settings.limits, name) for key, name in LIMIT_KEYS.items()},
     }
+    for key, name in (("input-format", "input_format"), ("training-type", "training_type"), ("preset", "preset")):
+        if getattr(settings, name) is not None:
+            values[key] = getattr(settings, name)
     head = f"# configuration file: {source}\n"
     if settings.file_ignore:
         head += f"# per-file-ignores for this file: {', '.join(settings.file_ignore)}\n"
@@ -254,12 +275,17 @@ def parse(table: dict[str, Any], path: Path, report_plugin_errors: Callable[[lis
     kwargs["preset_dirs"] = tuple(reader.folder(base, p, "preset-paths") for p in reader.strings(table, "preset-paths"))
     per_file = tuple((pattern, tuple(reader.codes({pattern: codes}, pattern, f"per-file-ignores.{pattern!r}")))
                      for pattern, codes in reader.table(table, "per-file-ignores").items())
+    hints = tuple((setting.replace("-", "_").removeprefix("per_file_"), pattern, reader.choice(value, key, pattern))
+                  for key, setting in _PER_FILE.items() for pattern, value in reader.table(table, key).items())
     return Config(path, base, Settings(**kwargs), per_file, tuple(reader.strings(table, "include")),
-                  tuple(reader.strings(table, "exclude")))
+                  tuple(reader.strings(table, "exclude")), hints)
 
 
+# configuration key -> the setting it gives the files its globs match
+_PER_FILE = {"per-file-input-format": "per-file-input-format", "per-file-training-type": "per-file-training-type",
+             "per-file-preset": "per-file-preset"}
 _KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity", "fail-on", "thresholds",
-         "include", "exclude", "preset-paths", "plugins", *LIMIT_KEYS)
+         "include", "exclude", "preset-paths", "plugins", *_PER_FILE, *LIMIT_KEYS)
 
 
 class _Reader:
@@ -306,6 +332,18 @@ class _Reader:
             return Severity.parse(value) if isinstance(value, str) else Severity.parse(repr(value))
         except ValueError as exc:
             self.fail(key, f"`{key}`: {exc}")
+
+    def choice(self, value: Any, key: str, pattern: str) -> str:
+        """A value of a per-file mapping: an input format name, a training type or a catalog preset."""
+        from .catalog import catalog
+        from .inputs.base import FORMAT_NAMES
+
+        cat = catalog()
+        known = {"per-file-input-format": list(FORMAT_NAMES), "per-file-training-type": list(cat.training_types),
+                 "per-file-preset": cat.refs()}[key]
+        if not isinstance(value, str) or value not in known:
+            self.fail(key, f"`{key}.{pattern!r}` must be one of {', '.join(known)}, not {value!r}")
+        return value
 
     def positive_int(self, table: dict[str, Any], key: str) -> int:
         value = table[key]

@@ -1,2 +1,75 @@
 """Input formats: trainlint's own YAML and the trainers' configs, each read with positions and
-mapped to trainlint's effective values (see base.py for the seam)."""
+mapped to trainlint's effective values (see base.py for the seam).
+
+The registry below is one table: a format's name, the module that implements it (imported the
+first time a file of its suffixes is met, so a run over YAML files never imports the shell
+reader) and the suffixes a folder search offers it. Detection asks trainlint's own marker first,
+then each trainer format in `DETECTION_ORDER`: the more specific signatures first.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from .base import FORMAT_NAMES
+
+if TYPE_CHECKING:
+    from .base import InputFormat
+
+# name -> (module under trainlint.inputs, suffixes a folder search offers it)
+TRAINER_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "scenario": ("scenario", (".json",)),
+    "onetrainer": ("onetrainer", (".json",)),
+    "simpletuner": ("simpletuner", (".json", ".toml", ".env")),
+    "kohya_ss": ("kohya_ss", (".json",)),
+    "ai-toolkit": ("ai_toolkit", (".yaml", ".yml", ".json", ".jsonc")),
+    "sd-scripts": ("sd_scripts", (".toml", ".json")),
+    "diffusers": ("diffusers", (".sh", ".bash")),
+}
+DETECTION_ORDER = tuple(TRAINER_FORMATS)
+TRAINLINT_SUFFIXES = (".yaml", ".yml")
+# every suffix a folder search looks at; other files are never opened
+SEARCHED_SUFFIXES = tuple(sorted({*TRAINLINT_SUFFIXES, *(s for _, sfx in TRAINER_FORMATS.values() for s in sfx)}))
+
+assert set(FORMAT_NAMES) == {"trainlint", *TRAINER_FORMATS}, "FORMAT_NAMES and the registry must agree"
+
+_LOADED: dict[str, InputFormat] = {}
+
+
+def text_encoder_all_or_nothing(input_format: str, method: str | None, base_model_key: str | None) -> bool:
+    """Whether the trainer can only train the text encoder for the whole run or not at all (no stop
+    point): sd-scripts' and kohya_ss's LoRA scripts, ai-toolkit, SimpleTuner and the basic diffusers
+    scripts; OneTrainer, sd-scripts' train_db.py, diffusers' advanced scripts and Scenario can stop it
+    part way (trainer-formats.md, section 8, "How the TE training fraction is expressed")."""
+    if input_format in ("ai-toolkit", "simpletuner"):
+        return True
+    if input_format in ("kohya_ss", "sd-scripts"):
+        return method == "lora"
+    if input_format == "diffusers":
+        return "advanced" not in (base_model_key or "")
+    return False
+
+
+def trainer_format(name: str) -> InputFormat:
+    """The trainer format of that name (KeyError for an unknown name)."""
+    if name not in _LOADED:
+        module = importlib.import_module(f".{TRAINER_FORMATS[name][0]}", __name__)
+        _LOADED[name] = module.FORMAT
+    return _LOADED[name]
+
+
+def detect_trainer(raw: bytes, suffix: str) -> InputFormat | None:
+    """The first trainer format whose content test claims the file, among those offered its suffix."""
+    suffix = suffix.lower()
+    for name in DETECTION_ORDER:
+        if suffix in TRAINER_FORMATS[name][1]:
+            fmt = trainer_format(name)
+            if fmt.detect(raw, suffix):
+                return fmt
+    return None
+
+
+def describe_formats() -> str:
+    """The formats as an error message lists them."""
+    return ", ".join(FORMAT_NAMES)

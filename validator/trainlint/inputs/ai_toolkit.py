@@ -37,7 +37,6 @@ from yaml.nodes import ScalarNode  # type: ignore[import-untyped,unused-ignore]
 
 from ..diagnostics import ConfigPath, fmt_number
 from ..document import Document, Limits
-from .yaml_reader import load_bytes
 from .base import (
     ADAPTIVE_OPTIMIZER,
     NOT_MINE,
@@ -58,6 +57,7 @@ from .base import (
 )
 from .knowledge import ai_toolkit as K
 from .readers.json_reader import read_json
+from .yaml_reader import load_bytes
 
 NAME = "ai-toolkit"
 

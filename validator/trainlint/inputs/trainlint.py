@@ -20,7 +20,8 @@ SUFFIXES = (".yaml", ".yml")
 # match could start (see _has_marker), as searching the whole text tries it at every byte
 _TOP_KEY = re.compile(rb"(?:---[ \t]+)?(?:\{\s*)?[\"']?schema_version[\"']?\s*:")
 _MODELINE = re.compile(rb"#\s*yaml-language-server:\s*\$schema=\S*trainlint")
-NOT_A_CONFIG = "not a trainlint config: no top-level `schema_version` key and no trainlint `$schema` modeline"
+NOT_A_CONFIG = ("not a trainlint config (no top-level `schema_version` key, no trainlint `$schema` modeline), nor a config "
+                "of a trainer trainlint reads (kohya_ss, sd-scripts, ai-toolkit, onetrainer, simpletuner, diffusers, scenario)")
 
 
 def looks_like_config(raw: bytes) -> bool:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..document import Document, Limits
 from ..paths import is_inside
+from . import TRAINER_FORMATS, trainer_format
+from .yaml_reader import read_head
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp"})
 
@@ -17,7 +19,8 @@ class FolderWorkspace:
     inside `root` (the repository), symlinks included; anything else answers None."""
 
     def __init__(self, base_dir: Path, root: Path, limits: Limits,
-                 readers: dict[str, Callable[[bytes, str, Limits], Document]]) -> None:
+                 readers: Mapping[str, Callable[[bytes, str, Limits], Document]] | None = None) -> None:
+        """`readers`: how to read another file by format name (default: each trainer format's own `read`)."""
         self.base_dir, self.root, self.limits, self.readers = base_dir, root, limits, readers
 
     def _inside(self, path: str) -> Path | None:
@@ -30,14 +33,16 @@ class FolderWorkspace:
             return None
 
     def read(self, path: str, format_name: str) -> Document | None:
-        full, reader = self._inside(path), self.readers.get(format_name)
-        if full is None or reader is None:
+        full = self._inside(path)
+        if full is None or format_name not in (TRAINER_FORMATS if self.readers is None else self.readers):
             return None
         try:
-            with open(full, "rb") as handle:
-                raw = handle.read(self.limits.max_file_bytes + 1)
+            raw = read_head(full, self.limits)  # regular files only: a FIFO named here must not hang the run
         except (OSError, ValueError):
             return None
+        if len(raw) > self.limits.max_file_bytes:
+            return None
+        reader = trainer_format(format_name).read if self.readers is None else self.readers[format_name]
         return reader(raw, path, self.limits)
 
     def count_images(self, folder: str, recursive: bool = False, suffixes: frozenset[str] | None = None) -> int | None:

@@ -18,26 +18,60 @@ from ..catalog import Catalog
 from ..diagnostics import ConfigPath, Finding, Severity
 from ..document import Document
 from ..effective import Effective
+from ..inputs.base import Adapted
 
 Stage = Literal["loader", "schema", "preset", "rules"]
 
 
 class Context:
-    """Everything a semantic rule may look at for one config."""
+    """Everything a semantic rule may look at for one config.
 
-    __slots__ = ("doc", "config", "catalog", "effective", "thresholds")
+    For trainlint's own format `config` is the config and the effective values come from its
+    preset; for a trainer's config `adapted` holds what its input format read (values with
+    their keys and positions, reading traps), `config` is the trainer's own data, and the
+    effective config's preset is the one the user named for it (None when none was: rules
+    that compare with a preset then stay silent).
+    """
+
+    __slots__ = ("doc", "config", "catalog", "effective", "thresholds", "adapted")
 
     def __init__(self, doc: Document, config: dict[str, Any], catalog: Catalog, effective: Effective,
-                 thresholds: Mapping[str, Any]) -> None:
+                 thresholds: Mapping[str, Any], adapted: Adapted | None = None) -> None:
         self.doc, self.config, self.catalog = doc, config, catalog
-        self.effective = effective  # rules run only once the preset resolved
+        self.effective = effective
         self.thresholds = thresholds  # the running rule's
+        self.adapted = adapted
+
+    @property
+    def input_format(self) -> str:
+        return "trainlint" if self.adapted is None else self.adapted.input_format
 
     def where(self, key: str) -> ConfigPath:
-        """Point at `training.<key>` when the config sets it, else at the `preset` that supplied it."""
+        """Point at `training.<key>` when the config sets it, else at the `preset` that supplied it;
+        in a trainer's config, at the trainer's own key (the file's start for a trainer default)."""
+        if self.adapted is not None:
+            value = self.adapted.values.get(key)
+            return value.path if value is not None and value.path is not None else ()
         if key == "steps" and "steps" not in self.training and "steps_per_image" in self.training:
             key = "steps_per_image"
         return ("training", key) if key in self.training else ("preset",)
+
+    def named(self, key: str, label: str) -> str:
+        """How a message names a value: trainlint's label, or the trainer's own key in backquotes."""
+        if self.adapted is None:
+            return label
+        value = self.adapted.values.get(key)
+        return f"`{value.key}`" if value is not None and value.key else label
+
+    @property
+    def training_type(self) -> str | None:
+        """The config's training type, else its preset's (for a trainer's config: what the user said)."""
+        if self.adapted is not None:
+            return self.adapted.training_type or (self.effective.preset.training_type if self.effective.preset else None)
+        declared = self.config.get("training_type")
+        if isinstance(declared, str):
+            return declared
+        return self.effective.preset.training_type if self.effective.preset else None
 
     @property
     def training(self) -> dict[str, Any]:
@@ -54,6 +88,12 @@ class Rule:
     name: ClassVar[str]
     severity: ClassVar[Severity]
     stage: ClassVar[Stage] = "rules"
+    # the input formats the rule applies to (None: every format); TL2xx and TL3xx judge trainlint's own keys
+    formats: ClassVar[tuple[str, ...] | None] = None
+    # the file name of the examples (its suffix tells the format), and more examples in other formats:
+    # (file name, failing, passing)
+    example_file: ClassVar[str] = "config.yaml"
+    more_examples: ClassVar[tuple[tuple[str, str, str], ...]] = ()
     fixable: ClassVar[bool] = False
     thresholds: ClassVar[dict[str, Any]] = {}
     # examples: config texts; `files` are created beside them (dataset folders)

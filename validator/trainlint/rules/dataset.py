@@ -27,6 +27,7 @@ class DatasetPathMissing(Rule):
     """
 
     code, name = "TL301", "dataset-path-missing"
+    formats = ("trainlint",)
     severity = Severity.ERROR
     fails = _VALID.replace("  images: 24", "  path: ./nowhere")
     passes = _WITH_PATH.replace("  path: ./data", "  path: ./data\n  images: 12")
@@ -57,6 +58,7 @@ class DatasetOutsideRepository(Rule):
     """
 
     code, name = "TL305", "dataset-outside-repository"
+    formats = ("trainlint",)
     severity = Severity.ERROR
     fails = _VALID.replace("  images: 24", "  path: ../../data")
     passes = _WITH_PATH.replace("  path: ./data", "  path: ./data\n  images: 12")
@@ -79,6 +81,7 @@ class ImageCountMismatch(Rule):
     """
 
     code, name = "TL302", "image-count-mismatch"
+    formats = ("trainlint",)
     severity = Severity.WARNING
     fails = _WITH_PATH.replace("  path: ./data", "  path: ./data\n  images: 20")
     passes = _WITH_PATH.replace("  path: ./data", "  path: ./data\n  images: 12")
@@ -102,6 +105,7 @@ class MissingCaptions(Rule):
     """
 
     code, name = "TL303", "missing-captions"
+    formats = ("trainlint",)
     severity = Severity.WARNING
     fails = _WITH_PATH.replace("./data", "./raw")
     passes = _WITH_PATH
@@ -131,6 +135,7 @@ class DatasetSizeUnusual(Rule):
     """
 
     code, name = "TL304", "dataset-size-unusual"
+    formats = ("trainlint",)
     severity = Severity.INFO
     fails = _VALID.replace("images: 24", "images: 3")
     passes = _VALID

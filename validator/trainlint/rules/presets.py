@@ -72,6 +72,7 @@ class BaseModelMismatch(Rule):
     """
 
     code, name = "TL204", "base-model-mismatch"
+    formats = ("trainlint",)
     severity = Severity.ERROR
     fails = _VALID.replace("base_model: sdxl", "base_model: sd-1.5")
     passes = _VALID
@@ -93,6 +94,7 @@ class TrainingTypeMismatch(Rule):
     """
 
     code, name = "TL207", "training-type-mismatch"
+    formats = ("trainlint",)
     severity = Severity.WARNING
     fails = _VALID.replace("training_type: style", "training_type: subject")
     passes = _VALID.replace("training_type: style", "training_type: character").replace("sdxl/style", "sdxl/subject")
@@ -118,6 +120,7 @@ class ClassificationOutdated(Rule):
     """
 
     code, name = "TL205", "classification-outdated"
+    formats = ("trainlint",)
     severity = Severity.WARNING
     fixable = True
     fails = _VALID + "training:\n  learning_rate_unet: 2.0e-4\n"

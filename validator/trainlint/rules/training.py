@@ -84,7 +84,7 @@ class TextEncoderRatioRange(Rule):
         ratio = eff.values.get("text_encoder_ratio")
         if ratio is None:
             return
-        kind = ctx.config.get("training_type") if isinstance(ctx.config.get("training_type"), str) else eff.preset.training_type
+        kind = ctx.training_type
         usual = ctx.catalog.training_types.get(kind, {}).get("text_encoder_ratio")
         if not usual or usual["min"] <= ratio <= usual["max"]:
             return
@@ -158,6 +158,7 @@ class StepsConflict(Rule):
     """
 
     code, name = "TL405", "steps-conflict"
+    formats = ("trainlint",)
     severity = Severity.ERROR
     fails = _CUSTOM + "training:\n  steps: 8400\n  steps_per_image: 300\n"
     passes = _CUSTOM + "training:\n  steps: 7200\n  steps_per_image: 300\n"
