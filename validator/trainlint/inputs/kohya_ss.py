@@ -59,7 +59,7 @@ _OTHER_NUMBERS = frozenset({"train_batch_size", "dataset_repeats", "stop_text_en
 # the keys the effective values depend on: every number stored as text in them is noted
 _READ = frozenset({"max_train_steps", "max_train_epochs", "epoch", "train_batch_size", "gradient_accumulation_steps",
                    "learning_rate", "unet_lr", "text_encoder_lr"}) | _OTHER_NUMBERS
-_MAX_COUNT = 10**15
+_MAX_COUNT = sd.MAX_COUNT
 # the script each tab runs for each model checkbox ("" : none on) (lora_gui.py:1779-1791 and the other tabs)
 _SCRIPTS: dict[str, dict[str, str]] = {
     "lora": {"sdxl": "sdxl_train_network.py", "flux1_checkbox": "flux_train_network.py",
@@ -765,7 +765,7 @@ class _Gui:
             elif self.tab == "dreambooth" and key == "stop_text_encoder_training" and self.script == "train_db.py":
                 total = self.values["steps"].value
                 meant = (f" ({sd.fmt(math.ceil(total / 100 * read.value))} steps of {sd.fmt(total)} if it were a "
-                         "percent)" if total and read.value > 0 and _bounded(total) else "")
+                         "percent)" if total and read.value > 0 and _bounded(total) and _bounded(read.value) else "")
                 self.notes.append(Note(
                     TE_STOP_UNIT, (key,),
                     f"{key} {shown} is labelled \"% of total steps\" ({K.STOP_SLIDER}) but the GUI passes it unchanged "

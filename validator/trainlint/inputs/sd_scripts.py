@@ -145,12 +145,17 @@ def distinct_images(subsets: Iterable[Subset]) -> int:
     return sum(seen.values())
 
 
+# beyond this no step, batch or repeat count is meant; arithmetic on it is refused rather than overflowed
+MAX_COUNT = 10**15
+
+
 def leading_int(name: str) -> int | None:
     """`int(name.split("_")[0])` as sd-scripts and the GUI take the repeats of an `N_name` folder."""
     try:
-        return int(name.split("_")[0])
+        value = int(name.split("_")[0])
     except ValueError:
         return None
+    return value if abs(value) <= MAX_COUNT else None
 
 
 def join(folder: str, name: str) -> str:
@@ -264,6 +269,8 @@ def toml_int(key: str, entry: Flat | None, notes: list[Note]) -> Reading:
     if isinstance(raw, str):
         _string_note(key, entry.path, raw, notes, "an integer")
         return Reading(None, f"{key} is text; sd-scripts stops with a TypeError")
+    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) > MAX_COUNT:
+        return Reading(None, f"{key} {raw} is too large to count with")
     if isinstance(raw, bool) or not isinstance(raw, int):
         if isinstance(raw, float) and finite(raw):
             return Reading(None, f"{key} is {_kind(raw)}: sd-scripts expects an integer and does not convert TOML "
@@ -429,7 +436,7 @@ class DatasetReading(NamedTuple):
 
 
 def _as_int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_COUNT else None
 
 
 def read_dataset_config(data: dict[str, Any], workspace: Workspace, train_batch_size: int | None,
