@@ -85,6 +85,7 @@ class _Reading:
         self.images: int | None = None  # training images of the data backend list, once read
 
     def note(self, kind: str, path: ConfigPath, message: str, hint: str | None = None, on_key: bool = False) -> None:
+        """Add a note once per kind and place."""
         if (kind, path) not in self.noted:
             self.noted.add((kind, path))
             self.notes.append(Note(kind, path, message, hint, on_key))
@@ -195,6 +196,7 @@ class _Reading:
             self.from_extra_args(extra, doc.unexpanded.get(st.ENV_EXTRA_ARGS))
 
     def from_extra_args(self, text: str, unknown: str | None) -> None:
+        """TRAINER_EXTRA_ARGS, split on spaces and read as options (`--key=value` or `--key value`)."""
         path: ConfigPath = (st.ENV_EXTRA_ARGS,)
         tokens = text.split()
         index = 0
@@ -219,6 +221,7 @@ class _Reading:
     # --- reading an option as argparse converts it
 
     def raw(self, name: str) -> _Arg | None:
+        """An option as it reaches the parser, None when unset."""
         return self.options.get(name)
 
     def integer(self, name: str) -> tuple[int | None, _Arg | None, str]:
@@ -240,6 +243,7 @@ class _Reading:
             return None, arg, f"argparse refuses {arg.text[:40]!r} for an integer option"
 
     def real(self, name: str) -> tuple[float | None, _Arg | None, str]:
+        """A float option as argparse converts it, the default when unset."""
         arg = self.options.get(name)
         if arg is None:
             default = st.KEYS[name].default if name in st.KEYS else None
@@ -260,6 +264,7 @@ class _Reading:
         return value, arg, ""
 
     def flag(self, name: str) -> tuple[bool | None, _Arg | None]:
+        """A true/false option as argparse reads it (None when it cannot be read)."""
         arg = self.options.get(name)
         if arg is None:
             return bool(st.KEYS[name].default), None
@@ -275,6 +280,7 @@ class _Reading:
         return None, arg
 
     def say(self, text: str) -> str:
+        """A note's text with the TRAINER_EXTRA_ARGS caveat, when there is one."""
         return f"{text}; {self.caveat}" if self.caveat else text
 
 
@@ -288,6 +294,7 @@ def _finite(value: float) -> float | None:
 
 
 def _text(raw: Any) -> str:
+    """A value as mapping_to_cli_args writes it."""
     return str(raw).strip()
 
 
@@ -295,6 +302,7 @@ def _text(raw: Any) -> str:
 
 
 class _Backends(NamedTuple):
+    """What a data backend list gives: training images and batches per epoch, or why not."""
     images: int | None
     batches: int | None  # per epoch, before accumulation
     how: str
@@ -342,6 +350,7 @@ def _backends(items: list[Any], workspace: Workspace, batch: int, prefixes: tupl
 
 
 def _repeats(raw: Any) -> int | None:
+    """A backend's repeats as a whole number (None when it is none)."""
     if isinstance(raw, bool):
         return int(raw)
     if isinstance(raw, int):
@@ -357,6 +366,7 @@ def _repeats(raw: Any) -> int | None:
 
 
 def _read_backends(reading: _Reading, batch: int) -> _Backends:
+    """The data backend list data_backend_config names, read from SimpleTuner's folder."""
     arg = reading.raw("data_backend_config")
     if arg is None or arg.text is None:
         return _Backends(None, None, "", "no data_backend_config names the data backend list")
@@ -375,6 +385,7 @@ def _read_backends(reading: _Reading, batch: int) -> _Backends:
 
 
 def _model(reading: _Reading) -> tuple[BaseModel | None, str | None]:
+    """trainlint's base model from model_family, with UNSUPPORTED_MODEL for the others."""
     arg = reading.raw("model_family")
     if arg is None or arg.text is None:
         return None, None
@@ -393,12 +404,14 @@ def _model(reading: _Reading) -> tuple[BaseModel | None, str | None]:
 
 
 def _method(reading: _Reading) -> Method | None:
+    """lora or full from model_type (default full)."""
     arg = reading.raw("model_type")
     value = st.KEYS["model_type"].default if arg is None else (arg.text or "").strip()
     return "lora" if value == "lora" else "full" if value == "full" else None
 
 
 def _source(arg: _Arg | None) -> Source:
+    """Where an option's value comes from: the file, or SimpleTuner's default."""
     return "trainer-default" if arg is None else "config"
 
 
@@ -450,6 +463,7 @@ def _steps(reading: _Reading, values: dict[str, TrainerValue]) -> int | None:
 
 
 def _learning_rates(reading: _Reading, values: dict[str, TrainerValue], train_te: bool | None) -> None:
+    """learning_rate_unet and learning_rate_text_encoder (trainer.py:4008-4101)."""
     rate, rate_arg, rate_why = reading.real("learning_rate")
     key = rate_arg.key if rate_arg else "learning_rate"
     where = rate_arg.path if rate_arg else None
@@ -517,6 +531,7 @@ def _scale(reading: _Reading) -> tuple[float | None, str]:
 
 
 def _text_encoder(reading: _Reading, values: dict[str, TrainerValue], family: str | None) -> bool | None:
+    """text_encoder_ratio: 1 or 0 from train_text_encoder."""
     train, arg = reading.flag("train_text_encoder")
     key = arg.key if arg else "train_text_encoder"
     where = arg.path if arg else None
@@ -533,6 +548,7 @@ def _text_encoder(reading: _Reading, values: dict[str, TrainerValue], family: st
 
 
 def _optimizer(reading: _Reading) -> None:
+    """ADAPTIVE_OPTIMIZER for an optimizer that estimates its own step size."""
     arg = reading.raw("optimizer")
     if arg is None or arg.text is None or arg.text.strip().lower() not in st.ADAPTIVE_OPTIMIZERS:
         return
@@ -541,6 +557,7 @@ def _optimizer(reading: _Reading) -> None:
 
 
 def _adapt_options(reading: _Reading, hints: Hints) -> Adapted:
+    """The options as trainlint's effective values."""
     base_model, base_key = _model(reading)
     family_arg = reading.raw("model_family")
     family = family_arg.text.strip().lower() if family_arg and family_arg.text else None
@@ -565,6 +582,7 @@ def _adapt_options(reading: _Reading, hints: Hints) -> Adapted:
 
 
 def _is_options(data: dict[str, Any]) -> bool:
+    """Whether a mapping is a SimpleTuner trainer config (and not another trainer's)."""
     names = {key.strip().lstrip("-") for key in data if isinstance(key, str)}
     if names & {"LoRA_type", "job", "config", "datasets", "process"}:
         return False
@@ -573,6 +591,7 @@ def _is_options(data: dict[str, Any]) -> bool:
 
 
 def _is_backend_list(items: list[Any]) -> bool:
+    """Whether a list is a SimpleTuner data backend list."""
     return bool(items) and all(isinstance(item, dict) for item in items) and any(
         "instance_data_dir" in item or "dataset_type" in item or ("id" in item and "type" in item) for item in items)
 
@@ -614,6 +633,7 @@ class SimpleTunerFormat:
         return read_json(raw, file, limits)
 
     def adapt(self, doc: Document, workspace: Workspace, hints: Hints) -> Adapted | None:
+        """A trainer config or a data backend list as trainlint's values; NOT_MINE otherwise."""
         reading = _Reading(doc, workspace)
         data = doc.data
         if isinstance(doc, EnvDocument):
