@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from trainlint.document import Document, Limits
 from trainlint.inputs import base
-from trainlint.inputs.base import Adapted, Hints
+from trainlint.inputs.base import Adapted, Hints, Reader
 from trainlint.inputs.knowledge import kohya_ss as knowledge
 from trainlint.inputs.kohya_ss import FORMAT
 from trainlint.inputs.sd_scripts import FORMAT as SD_SCRIPTS
@@ -24,7 +24,7 @@ from trainlint.inputs.workspace import FolderWorkspace
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "kohya_ss"
 REAL = Path(__file__).resolve().parents[3] / "shared" / "real-configs"
-READERS = {"sd-scripts": SD_SCRIPTS.read, "kohya_ss": FORMAT.read}
+READERS: dict[str, Reader] = {"sd-scripts": SD_SCRIPTS.read, "kohya_ss": FORMAT.read}
 
 
 def run(path: Path, base_dir: Path | None = None) -> tuple[Document, Adapted | None]:

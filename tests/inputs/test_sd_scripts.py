@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from trainlint.document import Document, Limits
 from trainlint.inputs import base
-from trainlint.inputs.base import Adapted, Hints
+from trainlint.inputs.base import Adapted, Hints, Reader
 from trainlint.inputs.knowledge import sd_scripts as knowledge
 from trainlint.inputs.sd_scripts import (
     FORMAT,
@@ -29,7 +29,7 @@ from trainlint.inputs.workspace import FolderWorkspace
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "sd-scripts"
 REAL = Path(__file__).resolve().parents[3] / "shared" / "real-configs"
-READERS = {"sd-scripts": FORMAT.read}
+READERS: dict[str, Reader] = {"sd-scripts": FORMAT.read}
 
 
 def run(path: Path, base_dir: Path | None = None, root: Path = FIXTURES) -> tuple[Document, Adapted | None]:
