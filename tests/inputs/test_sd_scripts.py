@@ -199,7 +199,7 @@ def test_reg_balancing() -> None:
 
 def test_flatten_ignores_table_names_and_the_later_key_wins() -> None:
     flat = flatten({"learning_rate": 1.0, "a": {"learning_rate": 2.0, "x": {"y": 1}}, "b": {"learning_rate": 3.0}})
-    assert flat["learning_rate"] == (3.0, ("b", "learning_rate"))
+    assert (flat["learning_rate"].value, flat["learning_rate"].path) == (3.0, ("b", "learning_rate"))
     assert flat["x"].path == ("a", "x")
 
 
@@ -274,6 +274,75 @@ def test_parse_flags() -> None:
         ("lr_scheduler_args", ("T_max=30", "eta_min=0")), ("network_train_unet_only", ()),  # argparse abbreviation
         ("unet_lr", ("3e-4", "x"))]
     assert parse_flags('--a "unclosed') == [parse_flags("--a")[0]._replace(values=('"unclosed',))]
+
+
+# --- shell scripts that launch a training script ---------------------------------------------------------
+
+
+def test_launch_script_over_its_config_file() -> None:
+    # sdxl_train_network.py: SDXL LoRA whatever the TOML says; --config_file cli-base (".toml" is appended,
+    # train_util.py:4700-4763) gives train_data_dir img and train_batch_size 2; the command line's
+    # --learning_rate $LR (2e-4, set in the script) overrides the TOML's 1e-4
+    # batches = ceil((4 x 4 + 2 x 2) / 2) = 10; steps = 3 epochs x ceil(10 / 2 processes / 1) = 15
+    # (train_network.py:798-805, --num_processes 2 on accelerate launch); 15 / 6 images = 2.5
+    doc, adapted = fixture("launch.sh")
+    assert (adapted.base_model, adapted.base_model_key, adapted.method, adapted.images) == (
+        "sdxl", "script sdxl_train_network.py", "lora", 6)
+    assert value(adapted, "steps") == 15
+    assert adapted.values["steps"].path == ("commands", 0, "args", "--max_train_epochs")
+    assert value(adapted, "steps_per_image") == 2.5
+    assert value(adapted, "learning_rate_unet") == 2e-4
+    assert adapted.values["learning_rate_unet"].path == ("commands", 0, "args", "--learning_rate")
+    assert adapted.notes == ()
+    for val in adapted.values.values():
+        assert val.path is None or val.path in doc.spans
+
+
+def test_launch_flags_as_argparse_reads_them() -> None:
+    # argparse converts command-line text with the option's type: int("1e3") fails and the script stops;
+    # an unknown flag stops it too ("unrecognized arguments"); $UNET_LR is not set in the file
+    _, failing = fixture("traps/launch-fail.sh")
+    assert {n.kind: n.path[-1] for n in failing.notes} == {
+        base.NUMBER_AS_STRING: "--max_train_steps", base.UNKNOWN_KEY: "--network_dimm"}
+    assert value(failing, "steps") is None
+    assert "$UNET_LR" in failing.values["learning_rate_unet"].note
+    _, passing = fixture("traps/launch-pass.sh")
+    assert passing.notes == ()
+    assert (value(passing, "steps"), value(passing, "learning_rate_unet")) == (1000, 1e-4)
+
+
+@pytest.mark.parametrize(("script", "family", "method"), [
+    ("train_network.py", "sd-1.5", "lora"), ("flux_train_network.py", "flux.1", "lora"),
+    ("sd3_train_network.py", None, "lora"), ("train_db.py", "sd-1.5", "full"), ("sdxl_train.py", "sdxl", "full"),
+    ("fine_tune.py", "sd-1.5", "full"), ("train_textual_inversion.py", "sd-1.5", None),
+    ("hunyuan_image_train_network.py", None, "lora"),
+])
+def test_the_script_names_family_and_method(tmp_path: Path, script: str, family: str | None,
+                                            method: str | None) -> None:
+    text = f"python sd-scripts/{script} --train_data_dir img --max_train_steps 10 --learning_rate 1e-4\n"
+    assert FORMAT.detect(text.encode(), ".sh")
+    adapted = _shell(tmp_path, text)
+    assert (adapted.base_model, adapted.method) == (family, method)
+    assert bool(notes(adapted, base.UNSUPPORTED_MODEL)) == (family is None)
+    if method is None:  # a textual inversion trains embeddings
+        assert "learning_rate_unet" not in adapted.values
+
+
+def _shell(tmp_path: Path, text: str) -> Adapted:
+    path = tmp_path / "run.sh"
+    path.write_text(text)
+    _, adapted = run(path, base_dir=FIXTURES)
+    assert adapted is not None
+    return adapted
+
+
+def test_shell_scripts_of_other_tools_are_not_claimed(tmp_path: Path) -> None:
+    for text in ("accelerate launch train_dreambooth_lora_sdxl.py --max_train_steps 10\n", "echo train_network\n",
+                 "python my_train_network_py.sh\n", ""):
+        assert not FORMAT.detect(text.encode(), ".sh"), text
+    path = tmp_path / "x.sh"
+    path.write_text("# train_network.py is mentioned here only\necho hello\n")
+    assert run(path)[1] is None
 
 
 # --- the reading traps: one failing and one passing fixture each ----------------------------------------
@@ -352,7 +421,7 @@ def test_json_is_claimed_only_as_a_dataset_config() -> None:
     gui = (Path(__file__).resolve().parent.parent / "fixtures" / "kohya_ss" / "lora-gui-steps.json").read_bytes()
     assert not FORMAT.detect(gui, ".json")
     assert not FORMAT.detect(json.dumps({"__version": 11, "concepts": []}).encode(), ".json")
-    assert not FORMAT.detect((FIXTURES / "lora-sdxl.toml").read_bytes(), ".sh")
+    assert not FORMAT.detect(b'learning_rate = 1e-4\nmax_train_steps = 10\noutput_dir = "o"\n', ".sh")
 
 
 # --- hostile input -------------------------------------------------------------------------------------------
@@ -427,26 +496,32 @@ def sources() -> dict[str, str]:
 
 @pytest.mark.skipif(not (REAL / "sd-scripts").is_dir(), reason="the real-configs corpus is not here")
 def test_real_sd_scripts_configs() -> None:
-    """The dataset configs of the docs are detected and adapted; launch commands are not TOML or JSON."""
+    """The documentation's dataset configs and launch commands are detected and adapted."""
     listed = sources()
-    seen = 0
+    adapted_by_kind: dict[str, int] = {}
     for path in sorted((REAL / "sd-scripts").glob("**/*")):
         if not path.is_file():
             continue
         kind = listed[str(path.relative_to(REAL))]
         raw = path.read_bytes()
         suffix = path.suffix.lower()
-        if suffix not in FORMAT.suffixes:
-            assert "launch command" in kind, (path, kind)
-            continue
-        assert kind.startswith("dataset config"), (path, kind)
-        assert FORMAT.detect(raw, suffix), path
+        assert suffix in FORMAT.suffixes and FORMAT.detect(raw, suffix), path
         doc, adapted = run(path)
         assert adapted is not None and adapted.input_format == "sd-scripts", path
+        for val in adapted.values.values():
+            assert val.path is None or val.path in doc.spans
         for note in adapted.notes:
             assert note.path in doc.spans
-        seen += 1
-    assert seen == 2
+        label = "dataset" if kind.startswith("dataset config") else "launch"
+        assert label == "dataset" or "launch command" in kind, (path, kind)
+        adapted_by_kind[label] = adapted_by_kind.get(label, 0) + 1
+        if path.name.startswith("flux_train_network") and suffix == ".sh":
+            assert (adapted.base_model, adapted.method) == ("flux.1", "lora")
+            assert value(adapted, "learning_rate_unet") == 1e-4
+        if path.name.startswith("train_network") and suffix == ".sh":
+            # the excerpt's lines lack their backslashes: bash runs only the first line as the command
+            assert "16 flags after the command are not passed" in adapted.values["steps"].note
+    assert adapted_by_kind == {"dataset": 2, "launch": 2}
 
 
 @pytest.mark.skipif(not REAL.is_dir(), reason="the real-configs corpus is not here")

@@ -375,11 +375,18 @@ class _Gui:
             return None, ga_problem or "gradient_accumulation_steps 0: the training cannot divide by it"
         if epoch.batches is None:
             return None, f"max_train_epochs {sd.fmt(epochs)} x the batches of an epoch, which are not known: {epoch.note}"
-        per_epoch = math.ceil(epoch.batches / ga)
+        processes, how = self._processes()
+        per_epoch = math.ceil(epoch.batches / processes / ga)
         return epochs * per_epoch, (
-            f"max_train_epochs {sd.fmt(epochs)} x ceil({epoch.batches} batches / 1 process / {ga} accumulation) = "
-            f"{sd.fmt(epochs * per_epoch)} ({SD.EPOCHS_FORMULA}); {epoch.note}; the number of processes (GPUs) is "
-            "set at launch, not in the file")
+            f"max_train_epochs {sd.fmt(epochs)} x ceil({epoch.batches} batches / {processes} process(es) / {ga} "
+            f"accumulation) = {sd.fmt(epochs * per_epoch)} ({SD.EPOCHS_FORMULA}); {epoch.note}; {how}")
+
+    def _processes(self) -> tuple[int, str]:
+        """accelerate launch --num_processes: the field when it is above 0 (class_accelerate_launch.py)."""
+        read = self.num("num_processes")
+        if read.value is not None and 1 <= read.value <= 4096:
+            return int(read.value), f"num_processes {int(read.value)} ({K.ACCELERATE_LAUNCH})"
+        return 1, "one process assumed: num_processes does not say how many, accelerate's own config does"
 
     def _sd_epoch(self, batch: int | None) -> sd.Epoch:
         """What sd-scripts sees in one epoch: the dataset config, or the N_name folders (images either way)."""
