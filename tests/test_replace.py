@@ -30,9 +30,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from trainlint import replace as replace_mod
-from trainlint.replace import ACL_XATTR, KEPT_INFIX, TMP_SUFFIX, ReplaceError, replace_file, sweep_stale_temps
+from trainlint.replace import (
+    ACL_XATTR,
+    KEPT_INFIX,
+    TMP_SUFFIX,
+    ReplaceError,
+    replace_file,
+    sweep_stale_temps,
+)
 
 UNTAGGED = (
     "schema_version: 1\nbase_model: sdxl\ntraining_type: style\npreset: sdxl/style  # tested\n"
@@ -68,7 +74,7 @@ def config(tmp_path: Path) -> Path:
 
 def fix_cli(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "trainlint", "fix", str(path)], env=ENV, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, check=False)
 
 
 # --- the racing writer ---------------------------------------------------------------------
@@ -331,7 +337,8 @@ def test_a_posix_acl_is_kept_and_the_group_gains_no_write(config):
     assert os.getxattr(config, ACL_XATTR) == GROUP_READS_ONLY
     assert stat.S_IMODE(config.stat().st_mode) == mode
     if shutil.which("getfacl"):  # the same, in the words of the acl tools
-        text = subprocess.run(["getfacl", "-cn", str(config)], capture_output=True, text=True).stdout
+        text = subprocess.run(["getfacl", "-cn", str(config)], capture_output=True, text=True,
+                              check=False).stdout
         assert "group::r--" in text and "user:4321:rw-" in text and "mask::rw-" in text
 
 
@@ -399,7 +406,7 @@ def shared(tmp_path: Path):
 def fix_as(uid: int, gid: int, groups: list[int], path: Path) -> subprocess.CompletedProcess:
     warm = path.parent.parent / "warm.yaml"
     return subprocess.run([sys.executable, "-c", AS_USER, str(uid), str(gid), ",".join(map(str, groups)), str(path),
-                           str(warm)], env=ENV, capture_output=True, text=True, timeout=120)
+                           str(warm)], env=ENV, capture_output=True, text=True, timeout=120, check=False)
 
 
 def team_file(folder: Path, uid: int = ALICE, gid: int = TEAM, mode: int = 0o664) -> Path:
@@ -467,13 +474,13 @@ def test_without_leases_another_users_file_is_still_fixed_with_its_owner_acl_and
     os.setxattr(path, ACL_XATTR, GROUP_READS_ONLY)
     script = "import sys\nfrom trainlint.cli import main\nsys.exit(main(['fix', sys.argv[1]]))"
     result = subprocess.run(["setpriv", "--bounding-set", "-lease", "--inh-caps", "-lease", sys.executable, "-c", script,
-                             str(path)], env=ENV, capture_output=True, text=True, timeout=120)
+                             str(path)], env=ENV, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert path.read_text() == FIXED and ownership(path) == (ALICE, TEAM, 0o660)
     assert os.getxattr(path, ACL_XATTR) == GROUP_READS_ONLY
     check = "import fcntl, os, sys\nfd = os.open(sys.argv[1], os.O_RDONLY)\nfcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)"
     denied = subprocess.run(["setpriv", "--bounding-set", "-lease", "--inh-caps", "-lease", sys.executable, "-c", check,
-                             str(path)], capture_output=True, text=True)
+                             str(path)], capture_output=True, text=True, check=False)
     assert "Permission denied" in denied.stderr or "Operation not permitted" in denied.stderr, denied  # no lease indeed
 
 
@@ -525,7 +532,8 @@ _DIE_AT = ("import os, signal, sys\nfrom trainlint import replace\ndef _die(*a, 
 
 def fix_dying_at(path: Path, patch: str) -> subprocess.CompletedProcess:
     script = f"{_DIE_AT}{patch}\nfrom trainlint.cli import main\nsys.exit(main(['fix', {str(path)!r}]))"
-    return subprocess.run([sys.executable, "-c", script], env=ENV, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-c", script], env=ENV, capture_output=True, text=True, timeout=120,
+                          check=False)
 
 
 @pytest.mark.parametrize("moment, holds", [
@@ -544,7 +552,8 @@ def test_killed_around_the_swap_the_file_is_whole_and_the_next_run_cleans_up(con
 
 
 def test_a_kept_version_is_never_swept(tmp_path):
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=False)
     stale = tmp_path / f".a.yaml.{int(dead.stdout)}.0f0f0f0f{TMP_SUFFIX}"
     kept = tmp_path / f"a.yaml{KEPT_INFIX}0f0f0f0f"
     for path in (stale, kept):
