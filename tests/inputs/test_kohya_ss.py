@@ -209,6 +209,21 @@ def test_additional_parameters_steps_and_rates(tmp_path: Path) -> None:
     assert adapted.values["learning_rate_unet"].path == ("additional_parameters",)
 
 
+def test_unknown_flags_in_additional_parameters(tmp_path: Path) -> None:
+    # argparse stops sd-scripts on a flag no script defines ("unrecognized arguments")
+    adapted = edited(tmp_path, "lora-gui-steps.json", additional_parameters="--max_grad_norm=1 --network_train_unet_onyl")
+    [note] = notes(adapted, base.UNKNOWN_KEY)
+    assert note.path == ("additional_parameters",)
+    assert note.hint == "did you mean 'network_train_unet_only'?"
+    assert value(adapted, "text_encoder_ratio") == 1.0  # the misspelt flag does not turn the text encoder off
+
+
+def test_dreambooth_learning_rate_zero(tmp_path: Path) -> None:
+    adapted = edited(tmp_path, "dreambooth-stop.json", learning_rate=0)
+    assert value(adapted, "learning_rate_unet") is None
+    assert [n.path for n in notes(adapted, base.ZERO_LEARNING_RATE)] == [("learning_rate",)]
+
+
 def test_dreambooth_stop_is_read_as_steps() -> None:
     # DreamBooth tab: the slider "Stop TE (% of total steps)" is written unchanged and train_db.py reads it
     # as a step (dreambooth_gui.py:1081-1083, train_db.py:538-542): 30 of max_train_steps 300 = 0.1

@@ -268,6 +268,19 @@ def test_metadata_keys_are_read_by_sd_scripts(tmp_path: Path) -> None:
     assert [n.path for n in notes(adapted, base.UNKNOWN_KEY)] == [("epoch",)]
 
 
+def test_directive_hints_in_a_comment(tmp_path: Path) -> None:
+    adapted = toml(tmp_path, "# trainlint: training_type=character preset=sd15/character\n" + LORA)
+    assert (adapted.training_type, adapted.preset, adapted.hints_source) == ("character", "sd15/character", "directive")
+
+
+def test_full_fine_tune_with_learning_rate_zero(tmp_path: Path) -> None:
+    adapted = toml(tmp_path, LORA.replace('network_module = "networks.lora"\n', "")
+                   + "learning_rate = 0\nlearning_rate_te = 1e-6\n")
+    assert adapted.method == "full"
+    assert value(adapted, "learning_rate_unet") is None
+    assert [n.path for n in notes(adapted, base.ZERO_LEARNING_RATE)] == [("learning_rate",)]
+
+
 def test_parse_flags() -> None:
     flags = parse_flags('--lr_scheduler_args "T_max=30" "eta_min=0" --network_train_unet --unet_lr=3e-4 x')
     assert [(f.name, f.values) for f in flags] == [

@@ -267,7 +267,13 @@ class _Gui:
         if not text:
             return
         for flag in sd.parse_flags(text):
-            self.flags[flag.name] = flag
+            if flag.name in SD.ARGUMENTS or flag.name.startswith(SD.ARGUMENT_PREFIXES):
+                self.flags[flag.name] = flag
+                continue
+            self.notes.append(Note(UNKNOWN_KEY, ("additional_parameters",),
+                                   f"--{flag.name} in additional_parameters is not an option of sd-scripts: argparse "
+                                   f"stops the training with \"unrecognized arguments\" ({K.ADDITIONAL_PARAMETERS})",
+                                   sd.did_you_mean(flag.name, SD.ARGUMENTS)))
 
     def _flag_value(self, name: str, as_int: bool) -> float | None:
         flag = self.flags.get(name)
@@ -624,7 +630,14 @@ class _Gui:
                                "or --network_train_text_encoder_only to additional_parameters"))
 
     def _unet_full(self) -> None:
-        self.values["learning_rate_unet"] = self._rate("learning_rate")
+        """Full fine-tuning trains the U-Net at learning_rate; 0 leaves it as it is."""
+        rate = self._rate("learning_rate")
+        if rate.value == 0:
+            self.notes.append(Note(ZERO_LEARNING_RATE, rate.path or ("learning_rate",),
+                                   f"learning_rate 0: {self.script or 'the script'} trains the U-Net with learning rate "
+                                   "0, so it never changes", "give the U-Net a learning rate"))
+            rate = rate._replace(value=None, note=sd._join(rate.note, "learning rate 0: the U-Net does not change"))
+        self.values["learning_rate_unet"] = rate
 
     def _dreambooth_rates(self) -> None:
         self._unet_full()

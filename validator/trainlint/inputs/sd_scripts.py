@@ -49,6 +49,7 @@ from .base import (
     Note,
     TrainerValue,
     Workspace,
+    directive_hints,
 )
 from .knowledge import sd_scripts as K
 
@@ -449,6 +450,8 @@ class SdScriptsFormat:
         data = doc.data
         if not isinstance(data, dict):
             return NOT_MINE
+        if hints.source is None:  # `# trainlint: training_type=... preset=...` in a TOML or shell comment
+            hints = directive_hints(doc.text)
         if isinstance(data.get("commands"), list) and doc.file.lower().endswith((".sh", ".bash")):
             return adapt_command(doc, data["commands"], workspace, hints)
         if is_dataset_config(data):
@@ -1016,7 +1019,14 @@ class _Training:
 
     def _full_rates(self, base_lr: TrainerValue, base: BaseModel | None) -> None:
         """Full fine-tuning: train_db.py (SD 1.x DreamBooth), fine_tune.py, sdxl_train.py."""
-        self.values["learning_rate_unet"] = base_lr
+        if base_lr.value == 0 and base_lr.path is not None:
+            self.notes.append(Note(ZERO_LEARNING_RATE, base_lr.path,
+                                   "learning_rate 0: a full fine-tune trains the U-Net with learning rate 0, so it never "
+                                   "changes", "give the U-Net a learning rate"))
+            self.values["learning_rate_unet"] = base_lr._replace(
+                value=None, note=_join(base_lr.note, "learning rate 0: the U-Net does not change"))
+        else:
+            self.values["learning_rate_unet"] = base_lr
         stop = self.get("stop_text_encoder_training")
         if base == "sdxl":
             self._sdxl_full(base_lr, stop)
