@@ -322,7 +322,7 @@ class _Gui:
 
     # -- steps ---------------------------------------------------------------------------------------
 
-    def _count(self, key: str, as_int: bool = True) -> tuple[int | None, str]:
+    def _count(self, key: str) -> tuple[int | None, str]:
         """An integer the GUI's formulas take with int(): value, or why not."""
         read = self.num(key)
         flag = self._flag_value(key, True) if key in self.flags else None

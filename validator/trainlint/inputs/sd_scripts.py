@@ -6,7 +6,8 @@ every table is flattened into one namespace (table names are decoration, a key r
 later table wins), the values keep their TOML types (no argparse conversion: a string stays a
 string), and keys no script defines are accepted without a word. Nothing in the file names the
 script that will run, so the model family and LoRA-or-full come from the hints the file gives
-(network_module, the FLUX.1 paths, the SDXL learning rates) and stay None without them.
+(network_module, the FLUX.1 paths, the SDXL learning rates, the model file's name) and stay None
+without them.
 
 A dataset config (`[general]`, `[[datasets]]`, `[[datasets.subsets]]`) determines the images, the
 repeats and the batches of an epoch; read on its own it says nothing about steps or learning
