@@ -131,15 +131,6 @@ def test_killed_before_the_temporary_file_has_a_name_leaves_nothing(config):
     assert config.read_text() == UNTAGGED and not temps(config.parent)
 
 
-def test_killed_just_before_the_replace_the_next_run_cleans_up(config, capsys):
-    result = fix_in_child(config, code=_DIE + "os.replace = _die")
-    assert result.returncode == -signal.SIGKILL
-    assert config.read_text() == UNTAGGED
-    assert len(temps(config.parent)) == 1  # named, waiting to replace the file: the only window there is
-    assert main(["fix", str(config)]) == 0
-    assert config.read_text() == FIXED and not temps(config.parent)
-
-
 def test_only_temporary_files_of_finished_processes_are_swept(tmp_path):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     stale = tmp_path / f".a.yaml.{int(dead.stdout)}.0f0f0f0f{TMP_SUFFIX}"
@@ -189,22 +180,6 @@ def test_a_config_that_does_not_load_cleanly_is_never_rewritten(config, broken, 
     config.write_text(broken)
     main(["fix", str(config)])
     assert config.read_text() == broken
-
-
-def test_where_there_are_no_anonymous_files_a_failed_replace_leaves_nothing(config, monkeypatch):
-    # the portable path (macOS, some network file systems): a named dot file, removed on failure
-    import trainlint.fixer as fix_mod
-
-    monkeypatch.setattr(fix_mod, "_open_anonymous", lambda folder: None)
-
-    def refuse(src, dst):
-        assert Path(src).name.startswith(".style.yaml.") and Path(src).exists()
-        raise PermissionError(13, "Permission denied")
-
-    monkeypatch.setattr(os, "replace", refuse)
-    with pytest.raises(FixError, match="cannot write: Permission denied"):
-        safe_write(config, UNTAGGED.encode(), FIXED.encode())
-    assert config.read_text() == UNTAGGED and not temps(config.parent)
 
 
 def test_utf16_configs_are_found_in_folders_and_fixed_in_their_encoding(tmp_path, capsys):

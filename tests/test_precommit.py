@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import REPO, write_tree
+from helpers import REPO, run_cli, write_tree
 from trainlint.cli import build_parser
 
 SNAPSHOT = ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "validator", "schema", "hooks"]
@@ -263,3 +263,18 @@ def test_plain_hook_fixes_configs_in_folders_named_like_options(plain_repo):
     assert result.returncode != 0 and "trainlint fixed files" in result.stdout
     tagged = UNTAGGED.replace("classification: sdxl/style", "classification: Custom")
     assert (repo / "--only-configs/u.yaml").read_text() == tagged == (repo / "--diff/v.yaml").read_text()
+
+
+def test_check_fix_and_show_read_every_name_after_double_dash_as_a_file(tmp_path):
+    """What the hooks rely on, for each command that takes files: after `--`, a name that looks like an option is a file."""
+    write_tree(tmp_path, {".git/HEAD": "", "x/c.yaml": GOOD, "--output=x/c.yaml": BROKEN, "--diff/v.yaml": UNTAGGED})
+    checked = run_cli("check", "--", "--output=x/c.yaml", cwd=tmp_path)
+    assert checked.returncode == 1, checked.stderr
+    assert "--output=x/c.yaml:9:3: TL101 [error] unknown key `learning_rate_unte` in training" in checked.stdout
+    assert (tmp_path / "x/c.yaml").read_text() == GOOD
+    fixed = run_cli("fix", "--only-configs", "--", "--diff/v.yaml", cwd=tmp_path)
+    assert fixed.returncode == 0 and "fixed --diff/v.yaml" in fixed.stdout, fixed.stderr
+    shown = run_cli("show", "--", "--output=x/c.yaml", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.splitlines()[0].split() == ["config", "--output=x/c.yaml"]
+    assert (tmp_path / "x/c.yaml").read_text() == GOOD

@@ -10,18 +10,14 @@ texts are both read back with ruamel.yaml, a second and independent YAML 1.2
 parser, and must hold the same data apart from the fixed keys: the rewriter never
 loses data, even if a splice were wrong.
 
-Writing goes to an anonymous (or, where the system has none, a dot-named)
-temporary file beside the target, which then atomically replaces it, so a crash
-leaves either the old or the new file, never half of one.
+Writing is `replace.replace_file`'s: a temporary file beside the target, with its
+owner, group, mode and extended attributes, swapped in atomically, and undone when
+another process saved the file meanwhile.
 """
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import os
-import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -31,6 +27,8 @@ from .errors import FixError
 from .inputs.trainlint import NOT_A_CONFIG, is_config
 from .inputs.yaml_edit import apply_edits
 from .inputs.yaml_reader import load_bytes, load_text, read_head
+from .replace import TMP_SUFFIX, sweep_stale_temps  # noqa: F401 - importable from here, as before
+from .replace import replace_file as safe_write
 from .results import FileResult
 from .settings import Settings
 from .text import BOM_OF
@@ -38,7 +36,6 @@ from .text import BOM_OF
 MAX_PASSES = 5
 # loader codes that mean the text is not trustworthy enough to rewrite (syntax, duplicates, tags, limits)
 _UNSAFE = ("TL00", "TL09")
-TMP_SUFFIX = ".trainlint-tmp"
 
 
 class FixOutcome(NamedTuple):
@@ -140,159 +137,3 @@ def fix_file(path: Path, display: str, settings: Settings, write: bool = True, r
         safe_write(path, raw, encode(doc, outcome.new))
     return outcome
 
-
-# --- writing ----------------------------------------------------------------------------
-
-def safe_write(path: Path, original: bytes, new: bytes) -> bool:
-    """Replace the file (through symlinks) with `new`, atomically, keeping its mode and owner.
-
-    Refuses, leaving the file as it is, when it is read-only, hard-linked (replacing
-    would separate the links), or no longer holds `original` (someone changed it
-    since it was read). Returns False when it already holds `new`: another run made
-    the same fix first, which is not an error.
-    """
-    try:
-        target = path.resolve(strict=True)
-        st = os.stat(target)
-    except (OSError, RuntimeError) as exc:
-        raise FixError(f"cannot write: {getattr(exc, 'strerror', None) or exc}") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise FixError("not a regular file; not changed")
-    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
-        raise FixError("the file is read-only; not changed")
-    if st.st_nlink > 1:
-        raise FixError(f"the file has {st.st_nlink} hard links and replacing it would separate them; not changed")
-    folder = target.parent
-    sweep_stale_temps(folder)
-    try:
-        with _temp_file(folder, target.name, new, st) as commit, _folder_lock(folder):
-            current = _read(target)
-            if current == new:
-                return False
-            if current != original:
-                raise FixError("the file changed on disk while it was being fixed; not overwritten")
-            commit(target)
-    except OSError as exc:
-        raise FixError(f"cannot write: {exc.strerror or exc}") from None
-    _fsync_folder(folder)
-    return True
-
-
-def _read(path: Path) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
-
-
-def _temp_name(folder: Path, name: str) -> Path:
-    return folder / f".{name}.{os.getpid()}.{os.urandom(4).hex()}{TMP_SUFFIX}"
-
-
-@contextlib.contextmanager
-def _temp_file(folder: Path, name: str, data: bytes, st: os.stat_result) -> Iterator[Any]:
-    """Write `data` to a file beside the target with its owner and mode; yield `commit(target)`.
-
-    Where the system allows it (Linux, O_TMPFILE) the file has no name until the
-    commit, so a crash before it leaves nothing behind; elsewhere it is a dot file
-    named after the target and this process, removed on any failure and swept by
-    the next run if the process was killed.
-    """
-    fd, named = _open_anonymous(folder), None
-    if fd is None:
-        named = _temp_name(folder, name)
-        fd = os.open(named, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb", closefd=False) as handle:
-            handle.write(data)
-            handle.flush()
-        with contextlib.suppress(OSError):  # only root may give a file away; ours is the same owner anyway
-            os.fchown(fd, st.st_uid, st.st_gid)
-        os.fchmod(fd, stat.S_IMODE(st.st_mode))  # after chown, which may clear set-id bits
-        os.fsync(fd)
-
-        def commit(target: Path) -> None:
-            nonlocal named
-            if named is None:
-                named = _temp_name(folder, name)
-                # a dir_fd makes this linkat(AT_SYMLINK_FOLLOW): plain link() would not follow /proc's link
-                folder_fd = os.open(folder, os.O_RDONLY)
-                try:
-                    os.link(f"/proc/self/fd/{fd}", named.name, dst_dir_fd=folder_fd, follow_symlinks=True)
-                finally:
-                    os.close(folder_fd)
-            os.replace(named, target)
-            named = None
-
-        yield commit
-    finally:
-        os.close(fd)
-        if named is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(named)
-
-
-def _open_anonymous(folder: Path) -> int | None:
-    if not hasattr(os, "O_TMPFILE") or not os.path.isdir("/proc/self/fd"):
-        return None
-    try:
-        return os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o600)
-    except OSError:  # the file system has no anonymous files (some network and FUSE mounts)
-        return None
-
-
-@contextlib.contextmanager
-def _folder_lock(folder: Path) -> Iterator[None]:
-    """Serialise the compare-and-replace of concurrent trainlint runs in one folder (advisory, POSIX)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: the content comparison alone guards the write
-        yield
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # a folder we may write but not list: the content comparison alone guards the write
-        yield
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable; not every system can fsync a folder."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def sweep_stale_temps(folder: Path) -> list[Path]:
-    """Remove temporary files that runs killed mid-write left here (their process is gone)."""
-    removed = []
-    try:
-        names = [n for n in os.listdir(folder) if n.startswith(".") and n.endswith(TMP_SUFFIX)]
-    except OSError:
-        return removed
-    for name in names:
-        try:
-            pid = int(name[:-len(TMP_SUFFIX)].rsplit(".", 2)[-2])
-        except (ValueError, IndexError):
-            continue
-        if pid != os.getpid() and not _alive(pid):
-            with contextlib.suppress(OSError):
-                os.unlink(folder / name)
-                removed.append(folder / name)
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists, but belongs to someone else
-        return True
-    return True

@@ -1,6 +1,5 @@
 """Which files are ours to read: the repository boundary, and symlinks that leave it."""
 
-from __future__ import annotations
 
 import functools
 import os

@@ -24,7 +24,7 @@ TRAINER_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     "simpletuner": ("simpletuner", (".json", ".toml", ".env")),
     "kohya_ss": ("kohya_ss", (".json",)),
     "ai-toolkit": ("ai_toolkit", (".yaml", ".yml", ".json", ".jsonc")),
-    "sd-scripts": ("sd_scripts", (".toml", ".json")),
+    "sd-scripts": ("sd_scripts", (".toml", ".json", ".sh", ".bash")),
     "diffusers": ("diffusers", (".sh", ".bash")),
 }
 DETECTION_ORDER = tuple(TRAINER_FORMATS)

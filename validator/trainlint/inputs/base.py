@@ -18,8 +18,6 @@ trainlint's own format implements the first two steps and keeps its preset-based
 (effective.py); the trainer adapters implement all three.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Callable
 from typing import Any, Literal, NamedTuple, Protocol

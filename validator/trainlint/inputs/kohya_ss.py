@@ -59,7 +59,7 @@ _OTHER_NUMBERS = frozenset({"train_batch_size", "dataset_repeats", "stop_text_en
 # the keys the effective values depend on: every number stored as text in them is noted
 _READ = frozenset({"max_train_steps", "max_train_epochs", "epoch", "train_batch_size", "gradient_accumulation_steps",
                    "learning_rate", "unet_lr", "text_encoder_lr"}) | _OTHER_NUMBERS
-_MAX_COUNT = 10**15
+_MAX_COUNT = sd.MAX_COUNT
 # the script each tab runs for each model checkbox ("" : none on) (lora_gui.py:1779-1791 and the other tabs)
 _SCRIPTS: dict[str, dict[str, str]] = {
     "lora": {"sdxl": "sdxl_train_network.py", "flux1_checkbox": "flux_train_network.py",
@@ -267,7 +267,13 @@ class _Gui:
         if not text:
             return
         for flag in sd.parse_flags(text):
-            self.flags[flag.name] = flag
+            if flag.name in SD.ARGUMENTS or flag.name.startswith(SD.ARGUMENT_PREFIXES):
+                self.flags[flag.name] = flag
+                continue
+            self.notes.append(Note(UNKNOWN_KEY, ("additional_parameters",),
+                                   f"--{flag.name} in additional_parameters is not an option of sd-scripts: argparse "
+                                   f"stops the training with \"unrecognized arguments\" ({K.ADDITIONAL_PARAMETERS})",
+                                   sd.did_you_mean(flag.name, SD.ARGUMENTS)))
 
     def _flag_value(self, name: str, as_int: bool) -> float | None:
         flag = self.flags.get(name)
@@ -316,7 +322,7 @@ class _Gui:
 
     # -- steps ---------------------------------------------------------------------------------------
 
-    def _count(self, key: str, as_int: bool = True) -> tuple[int | None, str]:
+    def _count(self, key: str) -> tuple[int | None, str]:
         """An integer the GUI's formulas take with int(): value, or why not."""
         read = self.num(key)
         flag = self._flag_value(key, True) if key in self.flags else None
@@ -375,11 +381,18 @@ class _Gui:
             return None, ga_problem or "gradient_accumulation_steps 0: the training cannot divide by it"
         if epoch.batches is None:
             return None, f"max_train_epochs {sd.fmt(epochs)} x the batches of an epoch, which are not known: {epoch.note}"
-        per_epoch = math.ceil(epoch.batches / ga)
+        processes, how = self._processes()
+        per_epoch = math.ceil(epoch.batches / processes / ga)
         return epochs * per_epoch, (
-            f"max_train_epochs {sd.fmt(epochs)} x ceil({epoch.batches} batches / 1 process / {ga} accumulation) = "
-            f"{sd.fmt(epochs * per_epoch)} ({SD.EPOCHS_FORMULA}); {epoch.note}; the number of processes (GPUs) is "
-            "set at launch, not in the file")
+            f"max_train_epochs {sd.fmt(epochs)} x ceil({epoch.batches} batches / {processes} process(es) / {ga} "
+            f"accumulation) = {sd.fmt(epochs * per_epoch)} ({SD.EPOCHS_FORMULA}); {epoch.note}; {how}")
+
+    def _processes(self) -> tuple[int, str]:
+        """accelerate launch --num_processes: the field when it is above 0 (class_accelerate_launch.py)."""
+        read = self.num("num_processes")
+        if read.value is not None and 1 <= read.value <= 4096:
+            return int(read.value), f"num_processes {int(read.value)} ({K.ACCELERATE_LAUNCH})"
+        return 1, "one process assumed: num_processes does not say how many, accelerate's own config does"
 
     def _sd_epoch(self, batch: int | None) -> sd.Epoch:
         """What sd-scripts sees in one epoch: the dataset config, or the N_name folders (images either way)."""
@@ -617,7 +630,14 @@ class _Gui:
                                "or --network_train_text_encoder_only to additional_parameters"))
 
     def _unet_full(self) -> None:
-        self.values["learning_rate_unet"] = self._rate("learning_rate")
+        """Full fine-tuning trains the U-Net at learning_rate; 0 leaves it as it is."""
+        rate = self._rate("learning_rate")
+        if rate.value == 0:
+            self.notes.append(Note(ZERO_LEARNING_RATE, rate.path or ("learning_rate",),
+                                   f"learning_rate 0: {self.script or 'the script'} trains the U-Net with learning rate "
+                                   "0, so it never changes", "give the U-Net a learning rate"))
+            rate = rate._replace(value=None, note=sd._join(rate.note, "learning rate 0: the U-Net does not change"))
+        self.values["learning_rate_unet"] = rate
 
     def _dreambooth_rates(self) -> None:
         self._unet_full()
@@ -765,7 +785,7 @@ class _Gui:
             elif self.tab == "dreambooth" and key == "stop_text_encoder_training" and self.script == "train_db.py":
                 total = self.values["steps"].value
                 meant = (f" ({sd.fmt(math.ceil(total / 100 * read.value))} steps of {sd.fmt(total)} if it were a "
-                         "percent)" if total and read.value > 0 and _bounded(total) else "")
+                         "percent)" if total and read.value > 0 and _bounded(total) and _bounded(read.value) else "")
                 self.notes.append(Note(
                     TE_STOP_UNIT, (key,),
                     f"{key} {shown} is labelled \"% of total steps\" ({K.STOP_SLIDER}) but the GUI passes it unchanged "

@@ -67,6 +67,7 @@ class _Field(NamedTuple):
 
 
 class _Concepts(NamedTuple):
+    """What the concepts of a run give: training images and samples per epoch."""
     images: int | None  # distinct training images (STANDARD concepts)
     samples: int | None  # samples per epoch, prior-prediction concepts included
     how: str  # the sum, for the note
@@ -91,6 +92,7 @@ class _Reading:
     # --- notes
 
     def note(self, kind: str, path: ConfigPath, message: str, hint: str | None = None, on_key: bool = False) -> None:
+        """Add a note once per kind and place."""
         if (kind, path) in self.noted:
             return
         self.noted.add((kind, path))
@@ -99,6 +101,7 @@ class _Reading:
     # --- reading a value the way BaseConfig.from_dict does
 
     def lookup(self, container: ConfigPath, key: str) -> tuple[bool, Any, ConfigPath]:
+        """Whether `key` is set under `container`, its value and its path."""
         node: Any = self.data
         for part in container:
             node = node.get(part) if isinstance(node, dict) else None
@@ -117,6 +120,7 @@ class _Reading:
 
     def convert(self, raw: Any, path: ConfigPath, default: Any, *, integer: bool, nullable: bool, shown: str,
                 how: str = "") -> _Field:
+        """`raw` as BaseConfig.from_dict converts a float or int field, with the default when that fails."""
         if isinstance(raw, Refused):  # the reader reported it already
             return _Field(None, path, "config", how)
         if raw is None:
@@ -146,6 +150,7 @@ class _Reading:
         return self.failed(raw, path, default, shown, how)
 
     def failed(self, raw: Any, path: ConfigPath, default: Any, shown: str, how: str) -> _Field:
+        """The default OneTrainer keeps when it cannot use a value."""
         text = f"OneTrainer cannot use {shown} = {_show(raw)} and keeps its default {_show(default)}"
         return _Field(default, path, "trainer-default", f"{how}; {text}" if how else text)
 
@@ -185,6 +190,7 @@ class _Reading:
         return part, ""
 
     def part_field(self, part: str, field: str) -> _Field:
+        """A field of a model part as OneTrainer holds it, through the migrations of this file's version."""
         source, how = self.part_source(part)
         defaults = ot.PART_DEFAULTS[part]
         default = defaults[field].default
@@ -204,6 +210,7 @@ class _Reading:
         return result._replace(how="; ".join(filter(None, (how, result.how))))
 
     def legacy_field(self, part: str, field: str, legacy: str, default: Any, how: str) -> _Field:
+        """A part field read from a flat version-0 key (migration 1)."""
         why = f"migration 1 (files of __version 1 or older, this one {self.version}) reads {legacy} as " \
               f"{part}.{field}"
         how = f"{how}; {why}" if how else why
@@ -216,6 +223,7 @@ class _Reading:
     # --- unknown keys
 
     def unknown_keys(self) -> None:
+        """UNKNOWN_KEY for the top-level and part keys OneTrainer does not read."""
         for key in self.data:
             if key in ot.TOP_LEVEL_KEYS:
                 continue
@@ -240,11 +248,13 @@ class _Reading:
 
 
 def _did_you_mean(key: str, known: frozenset[str]) -> str | None:
+    """The hint naming the closest known key, if one is close."""
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
     return f"did you mean {close[0]!r}?" if close else None
 
 
 def _show(value: Any) -> str:
+    """A value as a note shows it."""
     if isinstance(value, float):
         return fmt_number(value)
     if isinstance(value, str):
@@ -262,6 +272,7 @@ def _finite(value: float) -> float | None:
 
 
 def _is_config(data: dict[str, Any]) -> bool:
+    """Whether a JSON object is a OneTrainer TrainConfig (and not another trainer's JSON)."""
     if any(key in data for key in ("LoRA_type", "model_family", "pretrained_model_name_or_path", "job", "config")):
         return False
     if any(isinstance(key, str) and key.startswith("--") for key in data):
@@ -334,6 +345,7 @@ def _concepts(reading: _Reading, items: list[Any], inline: bool) -> _Concepts:
 
 
 def _float_or_default(raw: Any, default: float) -> float | None:
+    """A concept value from another file, converted as float(...) or left at its default."""
     if isinstance(raw, Refused):
         return None
     if isinstance(raw, bool) or raw is None:
@@ -372,6 +384,7 @@ class _Run(NamedTuple):
 
 def _steps(reading: _Reading, values: dict[str, TrainerValue], images: int | None,
            concepts: _Concepts | None, why_not: str) -> _Run:
+    """Steps (batches), steps per image and the run's total batches."""
     epochs = reading.number((), "epochs", ot.KEYS["epochs"].default, integer=True, nullable=False)
     batch = reading.number((), "batch_size", ot.KEYS["batch_size"].default, integer=True, nullable=False)
     accumulation = reading.number((), "gradient_accumulation_steps", ot.KEYS["gradient_accumulation_steps"].default,
@@ -415,6 +428,7 @@ def _steps(reading: _Reading, values: dict[str, TrainerValue], images: int | Non
 
 
 class _TeStop(NamedTuple):
+    """One text encoder's share of the run, how it was worked out and where it is set."""
     ratio: float | None
     part: str
     how: str
@@ -422,6 +436,7 @@ class _TeStop(NamedTuple):
 
 
 def _te_ratio(reading: _Reading, part: str, epochs: Any, run: _Run) -> _TeStop:
+    """The share of batches during which `part` is trained (TimedActionMixin.single_action_elapsed)."""
     train = reading.part_field(part, "train")
     if not train.value:
         return _TeStop(0.0, part, f"{part}.train is false", train.path)
@@ -454,6 +469,7 @@ def _te_ratio(reading: _Reading, part: str, epochs: Any, run: _Run) -> _TeStop:
 
 
 def _te_unit_notes(reading: _Reading, part: str) -> None:
+    """TE_STOP_UNIT where `part`'s stop unit is not what it looks like."""
     train = reading.part_field(part, "train")
     unit = reading.part_field(part, "stop_training_after_unit")
     if not train.value or unit.path is None or not isinstance(unit.value, str):
@@ -508,6 +524,7 @@ def _learning_rate(reading: _Reading, part: str, trained: bool) -> TrainerValue:
 
 
 def _raw(reading: _Reading, path: ConfigPath) -> Any:
+    """The value at `path` in the document's data, None when there is none."""
     node: Any = reading.data
     for part in path:
         node = node.get(part) if isinstance(node, dict) else node[part] if isinstance(node, list) and \
@@ -527,6 +544,7 @@ def _scale(reading: _Reading, scaler: Any) -> float | None:
 
 
 def _optimizer(reading: _Reading, values: dict[str, TrainerValue]) -> None:
+    """ADAPTIVE_OPTIMIZER when the optimizer estimates its own step size."""
     node = reading.data.get("optimizer")
     path: ConfigPath = ("optimizer",)  # a version-0 file names it at the top (migration 0)
     name = node
@@ -542,6 +560,7 @@ def _optimizer(reading: _Reading, values: dict[str, TrainerValue]) -> None:
 
 
 def _model(reading: _Reading) -> tuple[BaseModel | None, ot.ModelTypeInfo | None]:
+    """trainlint's base model and the model type's parts, from model_type."""
     present, raw, path = reading.lookup((), "model_type")
     if not present:
         info = ot.MODEL_TYPES[ot.KEYS["model_type"].default]
@@ -560,12 +579,14 @@ def _model(reading: _Reading) -> tuple[BaseModel | None, ot.ModelTypeInfo | None
 
 
 def _method(reading: _Reading) -> Method | None:
+    """lora or full from training_method (EMBEDDING and FINE_TUNE_VAE are neither)."""
     value = reading.enum((), "training_method", ot.KEYS["training_method"].default, tuple(ot.TRAINING_METHODS)).value
     method = ot.TRAINING_METHODS.get(value) if isinstance(value, str) else None
     return "lora" if method == "lora" else "full" if method == "full" else None
 
 
 def _adapt_config(doc: Document, data: dict[str, Any], workspace: Workspace, hints: Hints) -> Adapted:
+    """A TrainConfig (saved config or preset) as trainlint's effective values."""
     reading = _Reading(doc, data, workspace)
     base_model, info = _model(reading)
     method = _method(reading)
@@ -596,6 +617,7 @@ def _adapt_config(doc: Document, data: dict[str, Any], workspace: Workspace, hin
 
 def _text_encoders(reading: _Reading, values: dict[str, TrainerValue], info: ot.ModelTypeInfo, epochs: Any,
                    run: _Run) -> None:
+    """text_encoder_ratio (the largest of the model's text encoders) and that encoder's rate."""
     stops = [_te_ratio(reading, part, epochs, run) for part in info.text_encoders]
     for part in info.text_encoders:
         _te_unit_notes(reading, part)
@@ -624,6 +646,7 @@ def _path_key(path: ConfigPath | None, part: str) -> str:
 
 
 def _adapt_concepts(doc: Document, items: list[Any], workspace: Workspace, hints: Hints) -> Adapted | None:
+    """A concepts file on its own: its training images."""
     if not items or not all(_is_concept(item) for item in items):
         return NOT_MINE
     reading = _Reading(doc, {}, workspace)
@@ -646,9 +669,11 @@ class OneTrainerFormat:
         return bool(_MODEL_TYPE.search(raw) or _TRAINING_METHOD.search(raw) or _CONCEPT.search(raw))
 
     def read(self, raw: bytes, file: str, limits: Limits) -> Document:
+        """The JSON reader: OneTrainer reads its configs with Python's json."""
         return read_json(raw, file, limits)
 
     def adapt(self, doc: Document, workspace: Workspace, hints: Hints) -> Adapted | None:
+        """A config, preset or concepts file as trainlint's values; NOT_MINE for other JSON."""
         data = doc.data
         if isinstance(data, list):
             return _adapt_concepts(doc, data, workspace, hints)

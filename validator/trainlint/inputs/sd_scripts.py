@@ -1,16 +1,24 @@
-"""kohya-ss/sd-scripts: the `--config_file` TOML and the `--dataset_config` TOML or JSON.
+"""kohya-ss/sd-scripts: the `--config_file` TOML, the `--dataset_config` TOML or JSON, and shell scripts
+that launch a training script.
 
 A `--config_file` TOML is read the way sd-scripts reads it (library/train_util.py:4700-4763):
 every table is flattened into one namespace (table names are decoration, a key repeated in a
 later table wins), the values keep their TOML types (no argparse conversion: a string stays a
 string), and keys no script defines are accepted without a word. Nothing in the file names the
 script that will run, so the model family and LoRA-or-full come from the hints the file gives
-(network_module, the FLUX.1 paths, the SDXL learning rates) and stay None without them.
+(network_module, the FLUX.1 paths, the SDXL learning rates, the model file's name) and stay None
+without them.
 
 A dataset config (`[general]`, `[[datasets]]`, `[[datasets.subsets]]`) determines the images, the
 repeats and the batches of an epoch; read on its own it says nothing about steps or learning
 rates (those values are None with the reason). A training config's `dataset_config` is followed
 through the workspace when it lies inside the repository.
+
+A shell script (`accelerate launch sdxl_train_network.py --flag value ...`, read by
+readers/shell_reader.py) names the script, so the model family and LoRA-or-full are known; its
+flags are converted by argparse with each option's type (text that does not convert stops the
+script), they override the TOML of `--config_file`, and a flag no script defines stops it
+("unrecognized arguments").
 
 The facts and their sources are in knowledge/sd_scripts.py.
 """
@@ -42,6 +50,7 @@ from .base import (
     Note,
     TrainerValue,
     Workspace,
+    directive_hints,
 )
 from .knowledge import sd_scripts as K
 
@@ -145,12 +154,17 @@ def distinct_images(subsets: Iterable[Subset]) -> int:
     return sum(seen.values())
 
 
+# beyond this no step, batch or repeat count is meant; arithmetic on it is refused rather than overflowed
+MAX_COUNT = 10**15
+
+
 def leading_int(name: str) -> int | None:
     """`int(name.split("_")[0])` as sd-scripts and the GUI take the repeats of an `N_name` folder."""
     try:
-        return int(name.split("_")[0])
+        value = int(name.split("_")[0])
     except ValueError:
         return None
+    return value if abs(value) <= MAX_COUNT else None
 
 
 def join(folder: str, name: str) -> str:
@@ -200,8 +214,13 @@ def subdir_epoch(workspace: Workspace, train_dir: str, reg_dir: str | None, batc
 
 
 class Flat(NamedTuple):
+    """One option as the script receives it, and where it stands in the document."""
+
     value: Any
     path: ConfigPath
+    cli: str = ""  # the flag as written on a command line: argparse converts its text with the option's type
+    unresolved: str = ""  # a shell expansion the file does not determine (the value is not known)
+    origin: str = ""  # set from another file (--config_file): its notes belong to that file
 
 
 def flatten(data: dict[str, Any]) -> dict[str, Flat]:
@@ -254,16 +273,42 @@ def _numeric(text: str) -> bool:
         return False
 
 
+def _from_cli(key: str, entry: Flat, notes: list[Note], integer: bool) -> Reading:
+    """A command-line value, converted by argparse with the option's type (int or float)."""
+    if entry.unresolved:
+        return Reading(None, f"{entry.cli} is {entry.unresolved}, set outside this file")
+    raw = entry.value
+    if not isinstance(raw, str):
+        what = "no value" if raw is True else "several values"
+        return Reading(None, f"{entry.cli} has {what}: argparse stops the script")
+    try:
+        number = float(int(raw)) if integer else float(raw)
+    except ValueError:
+        number = None
+    if number is None or not finite(number) or (integer and abs(number) > MAX_COUNT):
+        notes.append(Note(NUMBER_AS_STRING, entry.path,
+                          f"argparse reads {entry.cli} with {'int' if integer else 'float'}(): `{raw}` is refused, so "
+                          "the script stops before training" if number is None else
+                          f"{entry.cli} `{raw}` is not a usable number",
+                          f"write {int(float(raw))}" if integer and _numeric(raw) and float(raw).is_integer() else None))
+        return Reading(None, f"{entry.cli} `{raw}` is not a usable {'int' if integer else 'float'}")
+    return Reading(number)
+
+
 def toml_int(key: str, entry: Flat | None, notes: list[Note]) -> Reading:
     """An integer option (steps, epochs, batch, accumulation) as sd-scripts gets it from the TOML."""
     if entry is None:
         return Reading(None, "absent")
+    if entry.cli:
+        return _from_cli(key, entry, notes, True)
     raw = entry.value
     if is_refused(raw):
         return Reading(None, "refused by the reader")
     if isinstance(raw, str):
         _string_note(key, entry.path, raw, notes, "an integer")
         return Reading(None, f"{key} is text; sd-scripts stops with a TypeError")
+    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) > MAX_COUNT:
+        return Reading(None, f"{key} {raw} is too large to count with")
     if isinstance(raw, bool) or not isinstance(raw, int):
         if isinstance(raw, float) and finite(raw):
             return Reading(None, f"{key} is {_kind(raw)}: sd-scripts expects an integer and does not convert TOML "
@@ -276,6 +321,8 @@ def toml_float(key: str, entry: Flat | None, notes: list[Note]) -> Reading:
     """A float option (a learning rate) as sd-scripts gets it from the TOML: ints and floats are used as they are."""
     if entry is None:
         return Reading(None, "absent")
+    if entry.cli:
+        return _from_cli(key, entry, notes, False)
     raw = entry.value
     if is_refused(raw):
         return Reading(None, "refused by the reader")
@@ -294,6 +341,8 @@ def truthy(entry: Flat | None) -> tuple[bool, str]:
     raw = entry.value
     if isinstance(raw, bool):
         return raw, ""
+    if entry.cli:
+        return False, f" ({entry.cli} takes no value: argparse stops the script)"
     on = bool(raw)
     return on, (f" ({_kind(raw)} is {'true' if on else 'false'} to Python: sd-scripts tests `if args.flag`)")
 
@@ -346,6 +395,8 @@ def flag_number(flag: Flag, as_int: bool) -> float | None:
 # the format
 
 
+_SHELL_SCRIPT = re.compile(rb"(?<![\w.-])(?:" + b"|".join(re.escape(n.encode()) for n in K.SCRIPTS)
+                           + rb"|\w+" + re.escape(K.OTHER_NETWORK_SCRIPT.encode()) + rb")(?![\w.-])")
 _TOML_KEY = re.compile(rb"(?m)^[ \t]*\"?([A-Za-z0-9_]+)\"?[ \t]*=")
 _TOML_TABLE = re.compile(rb"(?m)^[ \t]*\[\[?[ \t]*\"?([A-Za-z0-9_.]+)")
 _DETECT_BYTES = 262_144
@@ -363,11 +414,14 @@ class SdScriptsFormat:
     """The `sd-scripts` input format (see the module docstring)."""
 
     name = NAME
-    suffixes = (".toml", ".json")
+    suffixes = (".toml", ".json", ".sh", ".bash")
 
     def detect(self, raw: bytes, suffix: str) -> bool:
-        """A TOML with sd-scripts option names or `[[datasets]]`, or a JSON dataset config."""
+        """A TOML with sd-scripts option names or `[[datasets]]`, a JSON dataset config, or a shell script
+        that names a training script of sd-scripts."""
         head = raw[:_DETECT_BYTES]
+        if suffix in (".sh", ".bash"):
+            return _SHELL_SCRIPT.search(raw) is not None
         if suffix == ".json":
             return b'"datasets"' in head and b'"subsets"' in head
         if suffix != ".toml":
@@ -387,14 +441,20 @@ class SdScriptsFormat:
         if file.lower().endswith(".json"):
             from .readers.json_reader import read_json
             return read_json(raw, file, limits)
-        from .readers.toml_reader import read_toml  # type: ignore[import-not-found, unused-ignore]
-        doc: Document = read_toml(raw, file, limits)
-        return doc
+        if file.lower().endswith((".sh", ".bash")):
+            from .readers.shell_reader import read_shell
+            return read_shell(raw, file, limits)
+        from .readers.toml_reader import read_toml
+        return read_toml(raw, file, limits)
 
     def adapt(self, doc: Document, workspace: Workspace, hints: Hints) -> Adapted | None:
         data = doc.data
         if not isinstance(data, dict):
             return NOT_MINE
+        if hints.source is None:  # `# trainlint: training_type=... preset=...` in a TOML or shell comment
+            hints = directive_hints(doc.text)
+        if isinstance(data.get("commands"), list) and doc.file.lower().endswith((".sh", ".bash")):
+            return adapt_command(doc, data["commands"], workspace, hints)
         if is_dataset_config(data):
             return adapt_dataset_config(doc, workspace, hints)
         if set(data) & _GUI_DEFAULTS_TABLES or set(data) & _FOREIGN_TABLES:
@@ -419,6 +479,77 @@ def _with_hints(hints: Hints) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
+# a shell script that launches a training script
+
+
+def script_name(command: Any) -> str | None:
+    """The sd-scripts training script a shell command runs (its file name), if it runs one."""
+    script = command.get("script") if isinstance(command, dict) else None
+    if not isinstance(script, str):
+        return None
+    name = script.replace("\\", "/").rsplit("/", 1)[-1]
+    return name if name in K.SCRIPTS or name.endswith(K.OTHER_NETWORK_SCRIPT) else None
+
+
+def adapt_command(doc: Document, commands: list[Any], workspace: Workspace, hints: Hints) -> Adapted | None:
+    """The first command that runs an sd-scripts training script: its flags as argparse reads them, over
+    the TOML of --config_file when it names one (flags given on the command line win)."""
+    for index, command in enumerate(commands):
+        script = script_name(command)
+        if script is not None:
+            break
+    else:
+        return NOT_MINE
+    assert isinstance(command, dict)
+    args = command.get("args") if isinstance(command.get("args"), dict) else {}
+    unresolved = command.get("unresolved") if isinstance(command.get("unresolved"), dict) else {}
+    assert isinstance(args, dict) and isinstance(unresolved, dict)
+    notes: list[Note] = []
+    flat: dict[str, Flat] = {}
+    given: list[tuple[str, Flat]] = []
+    for written, raw in args.items():
+        if not isinstance(written, str):
+            continue
+        path: ConfigPath = ("commands", index, "args", written)
+        key = _expand(written[2:]) if written.startswith("--") else ""
+        if key not in K.ARGUMENTS and not key.startswith(K.ARGUMENT_PREFIXES):
+            notes.append(Note(UNKNOWN_KEY, path,
+                              f"`{written}` is not an option of {script}: argparse stops it with \"unrecognized "
+                              "arguments\"", did_you_mean(written[2:], K.ARGUMENTS), on_key=True))
+            continue
+        shown = unresolved.get(written)
+        given.append((key, Flat(raw, path, written, ", ".join(map(str, shown)) if isinstance(shown, list) else "")))
+    config = dict(given).get("config_file")
+    if config is not None and isinstance(config.value, str) and not config.unresolved:
+        name = config.value if config.value.endswith(".toml") else config.value + ".toml"
+        other = workspace.read(name, NAME)
+        if other is not None and isinstance(other.data, dict):
+            for key, entry in flatten(other.data).items():
+                flat[key] = Flat(entry.value, config.path, origin=name)
+    flat.update(given)
+    processes = _processes(command)
+    cut = command.get("cut_off")
+    cut_note = (f"; {len(cut)} flags after the command are not passed to it (a line without a trailing backslash "
+                "ends the command)" if isinstance(cut, list) and cut else "")
+    training = _Training(doc, flat, workspace, script, processes, cut_note)
+    training.notes.extend(notes)
+    return training.adapt(hints)
+
+
+def _processes(command: dict[str, Any]) -> tuple[int, str]:
+    """The processes the launcher starts (each takes its share of the batches)."""
+    launcher = command.get("launcher")
+    options = command.get("launcher_args") if isinstance(command.get("launcher_args"), dict) else {}
+    assert isinstance(options, dict)
+    given = options.get("--num_processes", options.get("--num-processes"))
+    if isinstance(given, str) and given.isdigit() and 0 < int(given) <= 4096:
+        return int(given), f"--num_processes {given}"
+    if launcher in ("python", "python3", ""):
+        return 1, "one process"
+    return 1, f"one process assumed: {launcher or 'the launcher'} does not say how many (accelerate's config does)"
+
+
+# ---------------------------------------------------------------------------------------------
 # dataset config
 
 
@@ -429,7 +560,7 @@ class DatasetReading(NamedTuple):
 
 
 def _as_int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_COUNT else None
 
 
 def read_dataset_config(data: dict[str, Any], workspace: Workspace, train_batch_size: int | None,
@@ -584,8 +715,17 @@ def adapt_dataset_config(doc: Document, workspace: Workspace, hints: Hints) -> A
 class _Training:
     """One `--config_file` TOML adapted: the values sd-scripts computes from it."""
 
-    def __init__(self, doc: Document, flat: dict[str, Flat], workspace: Workspace) -> None:
+    def __init__(self, doc: Document, flat: dict[str, Flat], workspace: Workspace, script: str | None = None,
+                 processes: tuple[int, str] = (1, ""), cut_note: str = "") -> None:
         self.doc, self.flat, self.workspace = doc, flat, workspace
+        self.script = script  # known for a command line; a TOML does not say which script reads it
+        known = K.SCRIPTS.get(script or "")
+        self.family: str | None = known[0] if known else None
+        self.kind: str | None = known[1] if known else None
+        if script is not None and known is None:
+            self.family, self.kind = script.removesuffix(K.OTHER_NETWORK_SCRIPT), "lora"
+        self.processes, self.processes_note = processes
+        self.cut_note = cut_note
         self.notes: list[Note] = []
         self.values: dict[str, TrainerValue] = {}
 
@@ -604,14 +744,18 @@ class _Training:
         if optimizer is not None and adaptive(optimizer.value):
             self.notes.append(adaptive_note(str(optimizer.value), optimizer.path))
         images = self._steps()
-        self._rates(method, base)
+        if self.kind != "textual inversion":  # a textual inversion trains embeddings: no U-Net or text encoder
+            self._rates(method, base)
+        if self.cut_note:
+            steps = self.values["steps"]
+            self.values["steps"] = steps._replace(note=_join(steps.note, self.cut_note.lstrip("; ")))
         return Adapted(NAME, base, base_key, method, images, self.values, tuple(self.notes), **_with_hints(hints))
 
     # -- keys -------------------------------------------------------------------------------
 
     def _unknown_keys(self) -> None:
         for key, entry in self.flat.items():
-            if key in K.ARGUMENTS or key.startswith(K.ARGUMENT_PREFIXES):
+            if key in K.ARGUMENTS or key.startswith(K.ARGUMENT_PREFIXES) or entry.cli or entry.origin:
                 continue
             self.notes.append(Note(
                 UNKNOWN_KEY, entry.path,
@@ -622,6 +766,8 @@ class _Training:
     # -- model family and method ------------------------------------------------------------------
 
     def _base_model(self) -> tuple[BaseModel | None, str | None]:
+        if self.script is not None:
+            return self._script_family()
         module = self.get("network_module")
         module_name = module.value if module and isinstance(module.value, str) else ""
         model_type = self.get("model_type")
@@ -652,12 +798,39 @@ class _Training:
             return "sd-1.5", "pretrained_model_name_or_path"
         return None, None
 
+    def _script_family(self) -> tuple[BaseModel | None, str | None]:
+        """The family of the script the command runs (`--v2` makes train_network.py and train_db.py SD 2.x)."""
+        key = f"script {self.script}"
+        where: ConfigPath = ("commands",)
+        for path in self.doc.spans:
+            if len(path) == 3 and path[0] == "commands" and path[2] == "script":
+                where = path
+                break
+        if self.family == "sd":
+            v2 = self.get("v2")
+            if v2 is not None and truthy(v2)[0]:
+                self._unsupported("Stable Diffusion 2.x", v2.path, "v2")
+                return None, "v2"
+            return "sd-1.5", key
+        if self.family == "flux.1":
+            model_type = self.get("model_type")
+            if model_type is not None and model_type.value == "chroma":
+                self._unsupported("Chroma", model_type.path, "model_type")
+                return None, "model_type"
+            return "flux.1", key
+        if self.family == "sdxl":
+            return "sdxl", key
+        self._unsupported(str(self.family), where, str(self.script))
+        return None, key
+
     def _unsupported(self, family: str, path: ConfigPath, key: str) -> None:
         self.notes.append(Note(UNSUPPORTED_MODEL, path,
                                f"{key} marks a {family} run: trainlint has no advice for {family}, so the "
                                "model-dependent rules stay silent"))
 
     def _method(self) -> Method | None:
+        if self.kind is not None:
+            return "lora" if self.kind == "lora" else "full" if self.kind == "full" else None
         if self.get("network_module") is not None:
             return "lora"
         if any(self.get(k) is not None for k in ("learning_rate_te", "learning_rate_te1", "learning_rate_te2",
@@ -710,7 +883,8 @@ class _Training:
                           else "the steps depend on the batches of an epoch, which could not be counted")
                 self.notes.append(Note(
                     EPOCHS_OVERRIDE_STEPS, where,
-                    f"max_train_epochs {_shown(self.flat['max_train_epochs'].value)} overrides max_train_steps "
+                    f"max_train_epochs {fmt(epochs.value) if epochs.value is not None else _shown(self.flat['max_train_epochs'].value)}"
+                    " overrides max_train_steps "
                     f"{shown}: {result} ({K.EPOCHS_FORMULA})",
                     "remove one of the two so the file says what runs", on_key=True))
         elif steps.problem == "absent":
@@ -732,10 +906,12 @@ class _Training:
         if epoch.batches is None:
             return None, f"max_train_epochs {fmt(epochs.value)} x the batches of an epoch, which are not known: " + \
                 epoch.note
-        per_epoch = math.ceil(epoch.batches / 1 / ga)
-        note = (f"max_train_epochs {fmt(epochs.value)} x ceil({epoch.batches} batches / 1 process / {ga} accumulation) "
-                f"= {fmt(epochs.value * per_epoch)} ({K.EPOCHS_FORMULA}); {epoch.note}; the number of processes "
-                "(GPUs) is set at launch, not in the file")
+        per_epoch = math.ceil(epoch.batches / self.processes / ga)
+        processes = (self.processes_note or "the number of processes (GPUs) is set at launch, not in the file; one "
+                     "assumed")
+        note = (f"max_train_epochs {fmt(epochs.value)} x ceil({epoch.batches} batches / {self.processes} process(es) / "
+                f"{ga} accumulation) = {fmt(epochs.value * per_epoch)} ({K.EPOCHS_FORMULA}); {epoch.note}; "
+                f"{processes}")
         return epochs.value * per_epoch, note
 
     def _per_image(self, images: int | None, epoch: Epoch) -> None:
@@ -844,13 +1020,20 @@ class _Training:
 
     def _full_rates(self, base_lr: TrainerValue, base: BaseModel | None) -> None:
         """Full fine-tuning: train_db.py (SD 1.x DreamBooth), fine_tune.py, sdxl_train.py."""
-        self.values["learning_rate_unet"] = base_lr
+        if base_lr.value == 0 and base_lr.path is not None:
+            self.notes.append(Note(ZERO_LEARNING_RATE, base_lr.path,
+                                   "learning_rate 0: a full fine-tune trains the U-Net with learning rate 0, so it never "
+                                   "changes", "give the U-Net a learning rate"))
+            self.values["learning_rate_unet"] = base_lr._replace(
+                value=None, note=_join(base_lr.note, "learning rate 0: the U-Net does not change"))
+        else:
+            self.values["learning_rate_unet"] = base_lr
         stop = self.get("stop_text_encoder_training")
         if base == "sdxl":
             self._sdxl_full(base_lr, stop)
             return
-        if base == "flux.1":
-            why = "flux_train.py: which text encoders it trains is not read here"
+        if base == "flux.1" or (self.script is not None and self.script not in ("train_db.py", "fine_tune.py")):
+            why = f"{self.script or 'flux_train.py'}: which text encoders it trains is not read here"
             self.values["learning_rate_text_encoder"] = TrainerValue(None, "config", None, None, why)
             self.values["text_encoder_ratio"] = TrainerValue(None, "config", None, None, why)
             return
@@ -859,7 +1042,8 @@ class _Training:
         te = (TrainerValue(te_r.value, "config", te_key, self.path(te_key), te_r.problem)
               if te_r.problem != "absent" else base_lr._replace(
                   note=f"learning_rate_te is not set: the text encoder trains at learning_rate ({K.KEYS[te_key].source})"))
-        finetune = self.get("train_text_encoder") is not None or self.get("in_json") is not None
+        finetune = self.script == "fine_tune.py" or (self.script is None and (
+            self.get("train_text_encoder") is not None or self.get("in_json") is not None))
         if finetune:
             on, why = truthy(self.get("train_text_encoder"))
             path = self.path("train_text_encoder")

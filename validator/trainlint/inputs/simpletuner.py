@@ -58,6 +58,9 @@ _ENV_NAMES = re.compile(
     rb"|TRAINING_NUM_MACHINES|MAX_NUM_STEPS|TRAINING_DYNAMO_BACKEND|TRAINER_DYNAMO_BACKEND|LYCORIS_CONFIG"
     rb"|ACCELERATE_EXTRA_ARGS|USE_GRADIENT_CHECKPOINTING|CHECKPOINTING_STEPS|VALIDATION_PROMPT|HUB_MODEL_NAME)\+?=")
 _FOREIGN = (b'"LoRA_type"', b'"job"', b'"parameters"')
+# SimpleTuner reads relative paths from its own folder, the one holding `config/`: from a config in
+# config/ or config/<env>/ that is one or two folders up (the config's own folder is tried first)
+_ROOTS = ("", "../", "../../")
 
 
 class _Arg(NamedTuple):
@@ -82,6 +85,7 @@ class _Reading:
         self.images: int | None = None  # training images of the data backend list, once read
 
     def note(self, kind: str, path: ConfigPath, message: str, hint: str | None = None, on_key: bool = False) -> None:
+        """Add a note once per kind and place."""
         if (kind, path) not in self.noted:
             self.noted.add((kind, path))
             self.notes.append(Note(kind, path, message, hint, on_key))
@@ -119,7 +123,7 @@ class _Reading:
                           f"is set per backend in the data backend list ({st.CLI_SOURCE})", on_key=True)
             return
         close = difflib.get_close_matches(name, sorted(st.OPTIONS), n=1, cutoff=0.75)
-        self.note(UNKNOWN_KEY, path, f"{key} is no SimpleTuner option, and {why}, so nothing says so: it has no "
+        self.note(UNKNOWN_KEY, path, f"{key} is no SimpleTuner option; {why}, so nothing complains and it has no "
                   f"effect ({st.CLI_SOURCE})", hint=f"did you mean {close[0]!r}?" if close else None, on_key=True)
 
     def from_mapping(self, data: dict[str, Any]) -> None:
@@ -192,6 +196,7 @@ class _Reading:
             self.from_extra_args(extra, doc.unexpanded.get(st.ENV_EXTRA_ARGS))
 
     def from_extra_args(self, text: str, unknown: str | None) -> None:
+        """TRAINER_EXTRA_ARGS, split on spaces and read as options (`--key=value` or `--key value`)."""
         path: ConfigPath = (st.ENV_EXTRA_ARGS,)
         tokens = text.split()
         index = 0
@@ -216,6 +221,7 @@ class _Reading:
     # --- reading an option as argparse converts it
 
     def raw(self, name: str) -> _Arg | None:
+        """An option as it reaches the parser, None when unset."""
         return self.options.get(name)
 
     def integer(self, name: str) -> tuple[int | None, _Arg | None, str]:
@@ -237,6 +243,7 @@ class _Reading:
             return None, arg, f"argparse refuses {arg.text[:40]!r} for an integer option"
 
     def real(self, name: str) -> tuple[float | None, _Arg | None, str]:
+        """A float option as argparse converts it, the default when unset."""
         arg = self.options.get(name)
         if arg is None:
             default = st.KEYS[name].default if name in st.KEYS else None
@@ -257,6 +264,7 @@ class _Reading:
         return value, arg, ""
 
     def flag(self, name: str) -> tuple[bool | None, _Arg | None]:
+        """A true/false option as argparse reads it (None when it cannot be read)."""
         arg = self.options.get(name)
         if arg is None:
             return bool(st.KEYS[name].default), None
@@ -272,10 +280,21 @@ class _Reading:
         return None, arg
 
     def say(self, text: str) -> str:
+        """A note's text with the TRAINER_EXTRA_ARGS caveat, when there is one."""
         return f"{text}; {self.caveat}" if self.caveat else text
 
 
+def _finite(value: float) -> float | None:
+    """A count as a float, None when it is beyond a float (a hostile config)."""
+    try:
+        result = float(value)
+    except OverflowError:
+        return None
+    return result if math.isfinite(result) else None
+
+
 def _text(raw: Any) -> str:
+    """A value as mapping_to_cli_args writes it."""
     return str(raw).strip()
 
 
@@ -283,14 +302,16 @@ def _text(raw: Any) -> str:
 
 
 class _Backends(NamedTuple):
+    """What a data backend list gives: training images and batches per epoch, or why not."""
     images: int | None
     batches: int | None  # per epoch, before accumulation
     how: str
     why_not: str = ""
 
 
-def _backends(items: list[Any], workspace: Workspace, batch: int) -> _Backends:
-    """Images and batches per epoch of a data backend list (discovery.py:767-781)."""
+def _backends(items: list[Any], workspace: Workspace, batch: int, prefixes: tuple[str, ...]) -> _Backends:
+    """Images and batches per epoch of a data backend list (discovery.py:767-781); `prefixes` lead
+    from the config's folder to SimpleTuner's, which relative folders are read from."""
     images: int | None = 0
     batches = 0
     parts: list[str] = []
@@ -309,7 +330,11 @@ def _backends(items: list[Any], workspace: Workspace, batch: int) -> _Backends:
         if backend_type != "local" or not isinstance(folder, str) or not folder:
             return _Backends(None, None, "", f"backend {name} is of type {backend_type!s:.20}: its images are not "
                              "in the repository")
-        count = workspace.count_images(folder, recursive=True, suffixes=st.IMAGE_SUFFIXES)
+        count = None
+        for prefix in ("",) if folder.startswith(("/", "~")) else prefixes:
+            count = workspace.count_images(prefix + folder, recursive=True, suffixes=st.IMAGE_SUFFIXES)
+            if count is not None:
+                break
         if count is None:
             return _Backends(None, None, "", f"the folder {folder} of backend {name} is not countable inside the "
                              "repository")
@@ -325,6 +350,7 @@ def _backends(items: list[Any], workspace: Workspace, batch: int) -> _Backends:
 
 
 def _repeats(raw: Any) -> int | None:
+    """A backend's repeats as a whole number (None when it is none)."""
     if isinstance(raw, bool):
         return int(raw)
     if isinstance(raw, int):
@@ -340,6 +366,7 @@ def _repeats(raw: Any) -> int | None:
 
 
 def _read_backends(reading: _Reading, batch: int) -> _Backends:
+    """The data backend list data_backend_config names, read from SimpleTuner's folder."""
     arg = reading.raw("data_backend_config")
     if arg is None or arg.text is None:
         return _Backends(None, None, "", "no data_backend_config names the data backend list")
@@ -347,10 +374,10 @@ def _read_backends(reading: _Reading, batch: int) -> _Backends:
         return _Backends(None, None, "", f"{arg.key} depends on {arg.unknown}")
     # paths are relative to SimpleTuner's folder, which holds `config/`: try the config's folder and
     # the one or two above it (config/config.json, config/<env>/config.json)
-    for prefix in ("", "../", "../../"):
+    for prefix in _ROOTS:
         other = reading.workspace.read(prefix + arg.text, "simpletuner")
         if other is not None and isinstance(other.data, list):
-            return _backends(other.data, reading.workspace, batch)
+            return _backends(other.data, reading.workspace, batch, (prefix,))
     return _Backends(None, None, "", f"the data backend list {arg.text[:80]} is not readable inside the repository")
 
 
@@ -358,6 +385,7 @@ def _read_backends(reading: _Reading, batch: int) -> _Backends:
 
 
 def _model(reading: _Reading) -> tuple[BaseModel | None, str | None]:
+    """trainlint's base model from model_family, with UNSUPPORTED_MODEL for the others."""
     arg = reading.raw("model_family")
     if arg is None or arg.text is None:
         return None, None
@@ -376,12 +404,14 @@ def _model(reading: _Reading) -> tuple[BaseModel | None, str | None]:
 
 
 def _method(reading: _Reading) -> Method | None:
+    """lora or full from model_type (default full)."""
     arg = reading.raw("model_type")
     value = st.KEYS["model_type"].default if arg is None else (arg.text or "").strip()
     return "lora" if value == "lora" else "full" if value == "full" else None
 
 
 def _source(arg: _Arg | None) -> Source:
+    """Where an option's value comes from: the file, or SimpleTuner's default."""
     return "trainer-default" if arg is None else "config"
 
 
@@ -396,7 +426,7 @@ def _steps(reading: _Reading, values: dict[str, TrainerValue]) -> int | None:
                                        reading.say(steps_why))
         return None
     if steps is not None and steps > 0:
-        values["steps"] = TrainerValue(float(steps), _source(steps_arg), steps_arg.key if steps_arg else
+        values["steps"] = TrainerValue(_finite(steps), _source(steps_arg), steps_arg.key if steps_arg else
                                        "max_train_steps", steps_arg.path if steps_arg else None,
                                        reading.say(f"max_train_steps {steps} is above 0, so it sets the steps "
                                                    f"({st.STEPS_SOURCE})"))
@@ -425,7 +455,7 @@ def _steps(reading: _Reading, values: dict[str, TrainerValue]) -> int | None:
     per_epoch = -(-backends.batches // accumulation)
     total = epochs * per_epoch
     values["steps"] = TrainerValue(
-        float(total), "derived", key, where, reading.say(
+        _finite(total), "derived", key, where, reading.say(
             f"num_train_epochs {epochs} x ceil({backends.batches} batches / gradient_accumulation_steps "
             f"{accumulation}) = {epochs} x {per_epoch} ({backends.how or 'no image backend'}; all images of a "
             f"backend taken as one aspect bucket; {st.BATCHES_SOURCE}; {st.STEPS_SOURCE})"))
@@ -433,6 +463,7 @@ def _steps(reading: _Reading, values: dict[str, TrainerValue]) -> int | None:
 
 
 def _learning_rates(reading: _Reading, values: dict[str, TrainerValue], train_te: bool | None) -> None:
+    """learning_rate_unet and learning_rate_text_encoder (trainer.py:4008-4101)."""
     rate, rate_arg, rate_why = reading.real("learning_rate")
     key = rate_arg.key if rate_arg else "learning_rate"
     where = rate_arg.path if rate_arg else None
@@ -445,7 +476,9 @@ def _learning_rates(reading: _Reading, values: dict[str, TrainerValue], train_te
                 rate, rate_why = None, why
             else:
                 how += f"; x {factor:.4g} by lr_scale ({why})"
-                rate = rate * factor
+                rate = _finite(rate * factor)
+                if rate is None:
+                    rate_why = "the scaled learning rate is beyond a number"
         elif scale is None and scale_arg is not None:
             rate, rate_why = None, f"{scale_arg.key} is not a true/false word argparse reads"
         if rate == 0 and rate_arg is not None:
@@ -484,15 +517,21 @@ def _scale(reading: _Reading) -> tuple[float | None, str]:
     if processes_arg is None or processes is None:
         return None, ("lr_scale multiplies by the number of processes (GPUs), which the file does not give "
                       "(num_processes or TRAINING_NUM_PROCESSES)")
-    product = batch * accumulation * processes
+    if min(batch, accumulation, processes) < 1:
+        return None, ("lr_scale multiplies by train_batch_size, gradient_accumulation_steps and the processes, "
+                      "and one of them is below 1")
+    product = _finite(batch * accumulation * processes)
+    if product is None:
+        return None, "lr_scale's product of batch, accumulation and processes is beyond a number"
     root, _ = reading.flag("lr_scale_sqrt")
     shown = f"{batch} x {accumulation} x {processes} processes"
     if root:
         return math.sqrt(product), f"sqrt({shown}), lr_scale_sqrt"
-    return float(product), shown
+    return product, shown
 
 
 def _text_encoder(reading: _Reading, values: dict[str, TrainerValue], family: str | None) -> bool | None:
+    """text_encoder_ratio: 1 or 0 from train_text_encoder."""
     train, arg = reading.flag("train_text_encoder")
     key = arg.key if arg else "train_text_encoder"
     where = arg.path if arg else None
@@ -509,6 +548,7 @@ def _text_encoder(reading: _Reading, values: dict[str, TrainerValue], family: st
 
 
 def _optimizer(reading: _Reading) -> None:
+    """ADAPTIVE_OPTIMIZER for an optimizer that estimates its own step size."""
     arg = reading.raw("optimizer")
     if arg is None or arg.text is None or arg.text.strip().lower() not in st.ADAPTIVE_OPTIMIZERS:
         return
@@ -517,18 +557,18 @@ def _optimizer(reading: _Reading) -> None:
 
 
 def _adapt_options(reading: _Reading, hints: Hints) -> Adapted:
+    """The options as trainlint's effective values."""
     base_model, base_key = _model(reading)
     family_arg = reading.raw("model_family")
     family = family_arg.text.strip().lower() if family_arg and family_arg.text else None
     values: dict[str, TrainerValue] = {}
     steps = _steps(reading, values)
-    if steps is not None and reading.images is None and values["steps"].key == "max_train_steps":
+    if reading.images is None:  # the steps did not need the backends (or could not be worked out): count anyway
         batch, _, _ = reading.integer("train_batch_size")
-        if batch is not None and batch >= 1:
-            reading.images = _read_backends(reading, batch).images
+        reading.images = _read_backends(reading, batch if batch is not None and batch >= 1 else 1).images
     images = reading.images
-    if steps is not None and images:
-        values["steps_per_image"] = TrainerValue(steps / images, "derived", values["steps"].key, values["steps"].path,
+    if steps is not None and images and _finite(steps) is not None:
+        values["steps_per_image"] = TrainerValue(_finite(steps / images), "derived", values["steps"].key, values["steps"].path,
                                                  f"{steps} steps / {images} images")
     else:
         values["steps_per_image"] = TrainerValue(None, "derived", values["steps"].key, values["steps"].path,
@@ -542,6 +582,7 @@ def _adapt_options(reading: _Reading, hints: Hints) -> Adapted:
 
 
 def _is_options(data: dict[str, Any]) -> bool:
+    """Whether a mapping is a SimpleTuner trainer config (and not another trainer's)."""
     names = {key.strip().lstrip("-") for key in data if isinstance(key, str)}
     if names & {"LoRA_type", "job", "config", "datasets", "process"}:
         return False
@@ -550,6 +591,7 @@ def _is_options(data: dict[str, Any]) -> bool:
 
 
 def _is_backend_list(items: list[Any]) -> bool:
+    """Whether a list is a SimpleTuner data backend list."""
     return bool(items) and all(isinstance(item, dict) for item in items) and any(
         "instance_data_dir" in item or "dataset_type" in item or ("id" in item and "type" in item) for item in items)
 
@@ -591,6 +633,7 @@ class SimpleTunerFormat:
         return read_json(raw, file, limits)
 
     def adapt(self, doc: Document, workspace: Workspace, hints: Hints) -> Adapted | None:
+        """A trainer config or a data backend list as trainlint's values; NOT_MINE otherwise."""
         reading = _Reading(doc, workspace)
         data = doc.data
         if isinstance(doc, EnvDocument):
@@ -601,7 +644,7 @@ class SimpleTunerFormat:
         if isinstance(data, list):
             if not _is_backend_list(data):
                 return NOT_MINE
-            backends = _backends(data, workspace, 1)
+            backends = _backends(data, workspace, 1, _ROOTS)
             return Adapted("simpletuner", None, None, None, backends.images, {}, (), hints.training_type,
                            hints.preset, hints.source)
         if not isinstance(data, dict) or not _is_options(data):

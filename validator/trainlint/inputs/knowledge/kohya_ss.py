@@ -32,6 +32,8 @@ SCRIPT_CHOICE_LORA = "kohya_gui/lora_gui.py:1779-1791"
 # the LoRA and TI tabs drop "", False, None (and so 0) before writing the TOML
 LORA_DROPS_FALSY = "kohya_gui/lora_gui.py:2562-2566"
 TOML_AND_LAUNCH = "kohya_gui/lora_gui.py:2583-2589"
+# accelerate launch gets --num_processes from the field when it is above 0
+ACCELERATE_LAUNCH = "kohya_gui/class_accelerate_launch.py (AccelerateLaunch.run_cmd: --num_processes when above 0)"
 # additional_parameters is appended to the command line after --config_file: it overrides the TOML
 ADDITIONAL_PARAMETERS = "kohya_gui/common_gui.py run_cmd_advanced_training (trainer-formats.md section 10.2)"
 
@@ -79,6 +81,8 @@ KEYS: dict[str, KeyInfo] = {
     "dataset_repeats": KeyInfo(_NO_FIXED_DEFAULT, "repeats (fine-tune tab)", STEPS_FINETUNE),
     "flip_aug": KeyInfo(_NO_FIXED_DEFAULT, "flag (halves the fine-tune tab's steps)", STEPS_FINETUNE),
     "optimizer": KeyInfo(_NO_FIXED_DEFAULT, "optimizer name (written as optimizer_type)", TOML_AND_LAUNCH),
+    "num_processes": KeyInfo(_NO_FIXED_DEFAULT, "processes (GPUs) accelerate starts; 0: accelerate's config",
+                             ACCELERATE_LAUNCH),
     "additional_parameters": KeyInfo("", "command-line flags appended after the TOML", ADDITIONAL_PARAMETERS),
     "token_string": KeyInfo(_NO_FIXED_DEFAULT, "textual inversion token (marks the TI tab)", LOAD_OVERLAY),
     "num_vectors_per_token": KeyInfo(_NO_FIXED_DEFAULT, "textual inversion vectors (marks the TI tab)", LOAD_OVERLAY),

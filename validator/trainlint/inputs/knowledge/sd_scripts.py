@@ -180,3 +180,23 @@ ADAPTIVE_OPTIMIZERS = ("prodigy", "dadapt")
 # Flux LoRA network module; SD3 LoRA network module
 FLUX_NETWORK_MODULES = frozenset({"networks.lora_flux", "networks.oft_flux"})
 SD3_NETWORK_MODULES = frozenset({"networks.lora_sd3"})
+
+# the training scripts: model family ("sd": SD 1.x, or 2.x with --v2) and what they train; the family and
+# LoRA-or-full of a run come from the script (trainer-formats.md section 1, "Files and loading")
+SCRIPTS: dict[str, tuple[str, str]] = {
+    "train_network.py": ("sd", "lora"),
+    "sdxl_train_network.py": ("sdxl", "lora"),
+    "flux_train_network.py": ("flux.1", "lora"),
+    "sd3_train_network.py": ("Stable Diffusion 3", "lora"),
+    "lumina_train_network.py": ("Lumina", "lora"),
+    "train_db.py": ("sd", "full"),
+    "fine_tune.py": ("sd", "full"),
+    "sdxl_train.py": ("sdxl", "full"),
+    "flux_train.py": ("flux.1", "full"),
+    "sd3_train.py": ("Stable Diffusion 3", "full"),
+    "lumina_train.py": ("Lumina", "full"),
+    "train_textual_inversion.py": ("sd", "textual inversion"),
+    "sdxl_train_textual_inversion.py": ("sdxl", "textual inversion"),
+}
+# any other `<family>_train_network.py` trains a LoRA of a family trainlint has no advice for
+OTHER_NETWORK_SCRIPT = "_train_network.py"

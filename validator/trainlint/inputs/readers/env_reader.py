@@ -81,6 +81,7 @@ class _Scanner:
         self.text, self.n = text, len(text)
 
     def skip_blanks(self, pos: int) -> int:
+        """Past blanks and line continuations between words."""
         text, n = self.text, self.n
         while pos < n:
             char = text[pos]
@@ -112,6 +113,7 @@ class _Scanner:
             words.append(word)
 
     def word(self, pos: int) -> tuple[_Word, int]:
+        """One word from `pos`: quotes removed, expansions kept as written, an assignment's `=` found."""
         text, n = self.text, self.n
         word = _Word(pos)
         parts: list[str] = []
@@ -184,6 +186,7 @@ class _Scanner:
             word.expansion = written
 
     def double_quoted(self, pos: int, word: _Word, parts: list[str]) -> int:
+        """The text of a double-quoted part, added to `parts`; where it ends."""
         text, n = self.text, self.n
         start = pos
         pos += 1
@@ -327,6 +330,7 @@ def read_env(raw: bytes, file: str, limits: Limits = _DEFAULT_LIMITS) -> EnvDocu
 
 
 def _assign(doc: EnvDocument, data: dict[str, str], word: _Word, starts: list[int]) -> None:
+    """Set a variable from an assignment word (appending for `+=`), with its spans."""
     text = doc.text
     name = text[word.start:word.name_end]
     value = word.value
