@@ -126,25 +126,26 @@ def too_large(raw: bytes, limits: Limits) -> Finding | None:
 
 # --- tokens ----------------------------------------------------------------------------
 
-# token kinds: the number of the pattern's group that matched (`Match.lastindex`)
-_STR, _COLON, _COMMA, _ESTR, _FLOAT, _INT, _LBRACE, _RBRACE, _LBRACKET, _RBRACKET = range(1, 11)
-_TRUE, _FALSE, _NULL, _CONST, _EOF, _OTHER = range(11, 17)
-_TOKENS = r"""(?:
-  ("[^"\\\x00-\x1f]*+")                                         # 1 a string without escapes
-| (:) | (,)                                                     # 2, 3
-| ("(?:[^"\\\x00-\x1f]++|\\[^\x00-\x1f])*+")                    # 4 a string with escapes
-| (-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++(?:[eE][-+]?[0-9]++)?+|[eE][-+]?[0-9]++))  # 5 a float
-| (-?(?:0|[1-9][0-9]*+))                                        # 6 an integer
-| (\{) | (\}) | (\[) | (\])                                     # 7-10
-| (true) | (false) | (null) | (NaN|-?Infinity)                  # 11-14
-| (\Z)                                                          # 15 the end
-| ([\s\S])                                                      # 16 anything else: an error
+# token kinds: the number of the pattern's group that matched (`Match.lastindex`); group 1 is an optional
+# comma before the token, group 3 the string of a key, so a pair takes two matches: `, "key":` and its value
+_COMMA, _KEY = 1, 2
+_STR, _ESTR, _FLOAT, _INT, _TRUE, _FALSE, _NULL, _CONST = range(4, 12)
+_LBRACE, _LBRACKET, _RBRACE, _RBRACKET, _COLON, _EOF, _OTHER = range(12, 19)
+_TOKENS = r"""(?:(,)WS)?(?:
+  (("[^"\\\x00-\x1f]*+")WS:)                                    # 2 a key without escapes and its colon
+| ("[^"\\\x00-\x1f]*+")                                         # 4 a string without escapes
+| ("(?:[^"\\\x00-\x1f]++|\\[^\x00-\x1f])*+")                    # 5 a string with escapes
+| (-?(?:0|[1-9][0-9]*+)(?:\.[0-9]++(?:[eE][-+]?[0-9]++)?+|[eE][-+]?[0-9]++))  # 6 a float
+| (-?(?:0|[1-9][0-9]*+))                                        # 7 an integer
+| (true) | (false) | (null) | (NaN|-?Infinity)                  # 8-11
+| (\{) | (\[) | (\}) | (\]) | (:)                               # 12-16
+| (\Z)                                                          # 17 the end
+| ([\s\S])                                                      # 18 anything else: an error
 )"""
 _WHITESPACE = r"[ \t\n\r]*+"
 _WHITESPACE_AND_COMMENTS = r"(?:[ \t\n\r]++|//[^\n\r]*+|/\*(?:[^*]++|\*(?!/))*+\*/)*+"
-_PATTERN = re.compile(_WHITESPACE + _TOKENS, re.VERBOSE)
-_PATTERN_COMMENTS = re.compile(_WHITESPACE_AND_COMMENTS + _TOKENS, re.VERBOSE)
-_SCALARS = frozenset((_STR, _ESTR, _FLOAT, _INT, _TRUE, _FALSE, _NULL, _CONST))
+_PATTERN = re.compile(_WHITESPACE + _TOKENS.replace("WS", _WHITESPACE), re.VERBOSE)
+_PATTERN_COMMENTS = re.compile(_WHITESPACE_AND_COMMENTS + _TOKENS.replace("WS", _WHITESPACE_AND_COMMENTS), re.VERBOSE)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # the json module's words for a bad string, as the finding says them
 _STRING_ERRORS = {
@@ -215,17 +216,41 @@ class _Parser:
         for match in pattern.finditer(text):
             kind: int = match.lastindex  # type: ignore[assignment]  # every alternative is a group
             start, end = match.span(kind)
-            if kind in _SCALARS and state <= _VALUE_OR_CLOSE:
+            if match.start(1) >= 0:  # a comma before the token
+                if state != _AFTER_VALUE or not stack:
+                    raise self.syntax(_COMMA, state, *match.span(1), is_object, bool(stack))
+                state = _KEY if is_object else _VALUE
+            if kind == _KEY or (kind == _STR or kind == _ESTR) and (state == _KEY or state == _KEY_OR_CLOSE):
+                if state != _KEY and state != _KEY_OR_CLOSE:
+                    raise self.syntax(kind, state, start, match.end(3), is_object, bool(stack))
+                nodes += 1
+                if kind == _KEY:
+                    end = match.end(3)
+                    key, state = text[start + 1:end - 1], _VALUE
+                else:  # a key with escapes, or one without its colon: the colon is a token of its own
+                    key = text[start + 1:end - 1] if kind == _STR else self.key(start, end)
+                    state = _COLON_NEXT
+                line = bisect_right(starts, start) - 1
+                col = start - starts[line]
+                key_span = new(span_type, (line, col, line, col + end - start, start, end))
+                if key in container:
+                    self.duplicate(path + (key,), key_span)
+            elif kind <= _CONST and state <= _VALUE_OR_CLOSE:  # a scalar where a value may stand
                 nodes += 1
                 if nodes > max_nodes or len(stack) > max_depth:
                     raise self.limit(nodes > max_nodes, start, end)
                 if is_object:
-                    at: ConfigPath = (*path, key)
+                    at: ConfigPath = path + (key,)
                 elif container is root:
                     at = ()
                 else:
-                    at = (*path, len(container))
-                value = text[start + 1:end - 1] if kind == _STR else self.scalar(kind, start, end, at)
+                    at = path + (len(container),)
+                if kind == _STR:
+                    value: Any = text[start + 1:end - 1]
+                elif kind == _INT and end - start < 20:
+                    value = int(text[start:end])
+                else:
+                    value = self.scalar(kind, start, end, at)
                 line = bisect_right(starts, start) - 1
                 col = start - starts[line]
                 spans[at] = (key_span, new(span_type, (line, col, line, col + end - start, start, end)))
@@ -234,24 +259,11 @@ class _Parser:
                 else:
                     container.append(value)
                 state = _AFTER_VALUE
-            elif (kind == _STR or kind == _ESTR) and state >= _KEY and state <= _KEY_OR_CLOSE:
-                nodes += 1
-                key = text[start + 1:end - 1] if kind == _STR else self.key(start, end)
-                line = bisect_right(starts, start) - 1
-                col = start - starts[line]
-                key_span = new(span_type, (line, col, line, col + end - start, start, end))
-                if key in container:
-                    self.duplicate((*path, key), key_span)
-                state = _COLON_NEXT
-            elif kind == _COLON and state == _COLON_NEXT:
-                state = _VALUE
-            elif kind == _COMMA and state == _AFTER_VALUE and stack:
-                state = _KEY if is_object else _VALUE
-            elif (kind == _LBRACE or kind == _LBRACKET) and state <= _VALUE_OR_CLOSE:
+            elif kind <= _LBRACKET and state <= _VALUE_OR_CLOSE and kind >= _LBRACE:
                 nodes += 1
                 if nodes > max_nodes or len(stack) > max_depth:
                     raise self.limit(nodes > max_nodes, start, end)
-                at = (*path, key) if is_object else () if container is root else (*path, len(container))
+                at = path + (key,) if is_object else () if container is root else path + (len(container),)
                 new_container: Any = {} if kind == _LBRACE else []
                 spans[at] = (key_span, self.span(start, end))  # a placeholder, keeping parents before children
                 if is_object:
@@ -274,6 +286,8 @@ class _Parser:
                     container, path, is_object = root, (), False
                 key_span = None
                 state = _AFTER_VALUE
+            elif kind == _COLON and state == _COLON_NEXT:
+                state = _VALUE
             elif kind == _EOF and state == _AFTER_VALUE and not stack:
                 return root[0]
             else:
@@ -395,7 +409,7 @@ class _Parser:
         text = self.text
         if kind == _EOF:
             return "the end of the file", None
-        if kind in (_STR, _ESTR):
+        if kind in (_KEY, _STR, _ESTR):
             return "a string", None
         if kind != _OTHER:
             return repr(text[start:end][:20]), None
