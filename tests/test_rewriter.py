@@ -101,6 +101,12 @@ CASES: dict[str, tuple[str, str]] = {
         HEAD + "preset: sdxl/style\nclassification: sdxl/style\ndataset:\n  images: 24\ntraining:\n"
         "  learning_rate_unet: 1.0e-4   # the preset's\n",
     ),
+    "yaml11-number-anchored-and-aliased": (
+        HEAD + "preset: sdxl/style\nclassification: sdxl/style\ndataset:\n  images: 24\ntraining:\n"
+        "  learning_rate_unet: &lr !!float 1e-4\n  learning_rate_text_encoder: &te\n    1e-5\nname: *te\n",
+        HEAD + "preset: sdxl/style\nclassification: sdxl/style\ndataset:\n  images: 24\ntraining:\n"
+        "  learning_rate_unet: &lr !!float 1e-4\n  learning_rate_text_encoder: &te\n    1.0e-5\nname: *te\n",
+    ),
     "non-ascii-before-the-edit": (
         "# Aquarelle 🎨, paysages d'été\nname: \"été ☀\"\n" + HEAD + "preset: sdxl/style\nclassification: sdxl/style\n"
         "dataset:\n  images: 24\ntraining:\n  steps: 9000\n",

@@ -208,13 +208,57 @@ class _Builder:
 
     def check_yaml11(self, node: ScalarNode, value: Any, path: ConfigPath) -> None:
         """Record plain scalars that YAML 1.1 readers (PyYAML, most trainers) read otherwise
-        (strings no 1.1 resolver could take never get here: see `build`)."""
-        string11, value11 = _yaml11_reading(node.value)
+        (strings no 1.1 resolver could take never get here: see `build`).
+
+        The recorded span is the scalar's own text: an anchor or tag written before it
+        (`&lr !!float 1e-4`) is part of the node's marks but not of the value, and a fix
+        that replaced it would drop the anchor an alias refers to. An explicit tag is
+        read by its tag in YAML 1.1 too, not resolved from the text."""
+        span, tag = _span(node), None
+        if self.doc.text[span.start:span.start + 1] in ("&", "!"):
+            span, tag = _scalar_only(self.doc.text, span)
+        if tag is not None:
+            string11, value11 = False, _yaml11_tagged(node.tag, node.value)
+        else:
+            string11, value11 = _yaml11_reading(node.value)
         if string11 and isinstance(value, str):
             return
         if type(value11) is type(value) and value11 == value:
             return
-        self.doc.yaml11.append(Yaml11Reading(_span(node), path, node.value, value, value11))
+        self.doc.yaml11.append(Yaml11Reading(span, path, node.value, value, value11))
+
+
+# an anchor, a verbatim tag or a tag shorthand, as libyaml scans them before a node
+_PROPERTY = re.compile(r"&[^\s,\[\]{}]+|!<[^>]*>|![^\s,\[\]{}]*")
+# what may stand between properties and the scalar: blanks, comments and line breaks (libyaml's, so YAML 1.1's)
+_SEPARATION = re.compile(r"(?:[ \t]+|#[^\r\n\x85\u2028\u2029]*|\r\n|[\r\n\x85\u2028\u2029])*")
+_LIBYAML_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _scalar_only(text: str, span: Span) -> tuple[Span, str | None]:
+    """The span of a scalar's own text without the anchor and tag before it, and the tag written
+    there (None when there is none, or only the non-specific `!`, which leaves the type to the text)."""
+    at, tag = span.start, None
+    while (prop := _PROPERTY.match(text, at, span.end)) is not None:
+        if prop.group().startswith("!") and prop.group() != "!":
+            tag = prop.group()
+        at = _SEPARATION.match(text, prop.end(), span.end).end()  # type: ignore[union-attr]
+    skipped = text[span.start:at]
+    breaks = list(_LIBYAML_BREAK.finditer(skipped))
+    line = span.line + len(breaks)
+    col = len(skipped) - breaks[-1].end() if breaks else span.col + len(skipped)
+    return span._replace(line=line, col=col, start=at), tag
+
+
+@functools.lru_cache(maxsize=1024)
+def _yaml11_tagged(tag: str, text: str) -> Any:
+    """What YAML 1.1 readers make of a scalar with an explicit core tag (`!!int 012` is octal there)."""
+    try:
+        return _YAML11_CONSTRUCTOR.construct_object(ScalarNode(tag, text))
+    except Exception:  # noqa: BLE001 - a value PyYAML cannot build under its tag differs from ours
+        return text
+    finally:
+        _YAML11_CONSTRUCTOR.constructed_objects.clear()
 
 
 @functools.lru_cache(maxsize=4096)

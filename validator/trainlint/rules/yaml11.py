@@ -47,7 +47,11 @@ class Yaml11Ambiguity(LoaderRule):
     trainlint reads YAML 1.2, where `1e-4` is a float and `no` is a string. PyYAML
     follows YAML 1.1: it reads `1e-4` as the string "1e-4" (a learning rate that
     then breaks or is silently ignored), `yes/no/on/off` as booleans and `012` as
-    octal. The fix spells the value so both versions agree (`1.0e-4`, `"no"`).
+    octal. The fix spells the value so both versions agree (`1.0e-4`, `"no"`); it
+    replaces the value's own text, so an anchor or tag written before it stays.
+    An explicitly tagged value (`!!str yes`) is read by its tag in both versions
+    and is reported only where they build that tag's value differently (`!!int 012`
+    is octal to YAML 1.1).
     """
 
     code, name = "TL010", "yaml11-ambiguity"
@@ -57,7 +61,11 @@ class Yaml11Ambiguity(LoaderRule):
     passes = _VALID.replace("classification: sdxl/style", "classification: Custom") + "training:\n  learning_rate_unet: 1.0e-4\n"
 
     def check_document(self, doc: Document) -> Iterable[Finding]:
+        seen: set[int] = set()
         for reading in doc.yaml11:
+            if reading.span.start in seen:  # an anchored scalar read again through an alias: one finding
+                continue
+            seen.add(reading.span.start)
             # a date is left to the author: YAML 1.2 tools disagree on it too (ruamel.yaml reads a date), so
             # quoting it would change the data for some of them, and the fixer never changes data
             edits = () if isinstance(reading.value11, datetime.date) else yaml11_fix(reading)
