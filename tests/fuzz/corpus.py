@@ -205,6 +205,20 @@ text_case("bidi-override-key", VALID + '"\\u202eevil": 1\n', "TL101", line=8, sa
 case("log-injection-file-name", "TL006", line=1, fix_exit=2)(
     lambda root: write(root, "just text\n", "con\n::error::forged\x1b.yaml"))
 
+# --- suppression comments: they cannot hide what reading found, and many of them cost little -------------
+
+text_case("suppressed-python-tag", "# trainlint: disable-file=TL003, TL0\n" + VALID
+          + f"name: !!python/object/apply:os.system [touch {PWNED}]  # trainlint: disable=TL00\n", "TL003", "TL020",
+          line=9, says="cannot be suppressed inline")
+text_case("suppressed-alias-bomb", "# trainlint: disable-file=TL092\n" + laughs(), "TL092", "TL020")
+# 20,000 own-line comments above one line: each looked for its target line below all the others
+text_case("suppression-comments-20000", VALID.replace("preset: sdxl/style", "preset: ./none.yaml")
+          + "".join(f"# trainlint: disable=TL401 reason {i}\n" for i in range(20_000)) + "name: x\n", "TL201",
+          line=4, big=True)
+# 4,000 suppressed findings, each with its own comment: every finding was matched against every comment
+text_case("suppressed-findings-4000", VALID + "training:\n"
+          + "".join(f"  k{i}: 1  # trainlint: disable=TL101\n" for i in range(4_000)), exit=0, big=True)
+
 # --- numbers ---------------------------------------------------------------------------
 
 # every one sits at `training.<key>` on line 9 of the config: (case, training line(s), code)

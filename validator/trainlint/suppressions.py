@@ -13,8 +13,18 @@ enabled rule that suppresses nothing is itself reported (TL020, like ruff's RUF1
 fix that deletes it, so stale suppressions cannot pile up and hide the next real problem.
 A `#` only starts a comment at the start of a line or after whitespace, and never inside a
 quoted or block value: the positions the loader kept tell which stretches are values.
+
+What reading the file found cannot be suppressed by the file itself (see `unsuppressible`):
+a config from a pull request must not blind the check to its own syntax errors, refused tags
+or safety limits, as ruff's `noqa` cannot hide a syntax error. TL020 says so where a
+suppression names such a code.
+
+Suppressions are indexed by the line they apply to and their code, so a file of many
+comments and many findings costs time in proportion to their number, not their product.
 """
 
+import bisect
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
@@ -42,22 +52,43 @@ class Suppression(NamedTuple):
     removal: Edit  # deletes the whole comment (and its line when it stands alone)
 
 
+# reading findings (syntax, duplicate keys, tags, keys, documents, not a config, encoding, numbers) and the
+# file's own reading failures and safety limits (TL090-TL093); TL094, a dataset folder too big to count, is
+# about a folder, not the file, and may be suppressed like any rule
+_UNSUPPRESSIBLE_LIMITS = ("TL090", "TL091", "TL092", "TL093")
+_WHICH = "findings about reading the file (TL001-TL009) and its safety limits (TL090-TL093)"
+
+
+def unsuppressible(code: str) -> bool:
+    """Whether a code, or every code a prefix covers, is one a suppression comment cannot hide."""
+    return code.startswith("TL00") or code in _UNSUPPRESSIBLE_LIMITS
+
+
 def parse(doc: Document) -> list[Suppression]:
     """Every suppression comment of the document, with the line it applies to."""
     text = doc.text
     if _DIRECTIVE.search(text) is None:
         return []  # most files: one scan of the text instead of one per line
-    values = _value_stretches(doc)
+    inside = _value_stretches(doc)
     lines = [(start, body, start + len(body)) for start, body, _ in text_lines(text)]
+    below: list[int] | None = None  # per line, the next line below it that holds content (made when needed)
     found: list[Suppression] = []
     for index, (start, body, end) in enumerate(lines):
+        if "trainlint" not in body:
+            continue
         for match in _DIRECTIVE.finditer(body):
             hash_at = start + match.start()
-            if (match.start() and not body[match.start() - 1].isspace()) or _inside(hash_at, values):
+            if (match.start() and not body[match.start() - 1].isspace()) or inside(hash_at):
                 continue
             own_line = not body[:match.start()].strip()
             kind = match.group(1)
-            target = None if kind == "disable-file" else (_next_content(lines, index) if own_line else index + 1)
+            if kind == "disable-file":
+                target: int | None = None
+            elif own_line:
+                below = _next_content(lines) if below is None else below
+                target = below[index]
+            else:
+                target = index + 1
             listed = _CODES.match(body, match.end()) if match.group(2) else None
             codes = tuple(Code(t.group().upper(), start + t.start(), start + t.end())
                           for t in _TOKEN.finditer(body, listed.start(), listed.end())) if listed else ()
@@ -71,36 +102,53 @@ def parse(doc: Document) -> list[Suppression]:
 
 def apply(doc: Document, diagnostics: list[Diagnostic], enabled: Callable[[str], bool],
           known: Callable[[str], bool]) -> tuple[list[Diagnostic], list[Finding]]:
-    """Drop the suppressed diagnostics; return the rest and a TL020 finding per unused code."""
+    """Drop the suppressed diagnostics; return the rest and a TL020 finding per unused code.
+
+    A diagnostic is looked up by its line (and the whole file) and each prefix of its code,
+    so the cost is one lookup per prefix, whatever the number of comments. A suppression that
+    would match an unsuppressible diagnostic leaves it in place and is reported as unable to.
+    """
     suppressions = parse(doc)
     if not suppressions:
         return diagnostics, []
-    used: set[tuple[int, int]] = set()
+    present = {(s.line, c.code) for s in suppressions for c in s.codes}
+    used: set[tuple[int | None, str]] = set()
+    refused: dict[tuple[int | None, str], str] = {}  # a suppression -> a finding it matched but may not hide
     kept = []
     for d in diagnostics:
-        hits = {(i, j) for i, s in enumerate(suppressions) if s.line in (None, d.line)
-                for j, c in enumerate(s.codes) if d.code.startswith(c.code)}
-        used |= hits
+        hits = [key for k in range(1, len(d.code) + 1) for key in ((None, d.code[:k]), (d.line, d.code[:k]))
+                if key in present]
+        if hits and unsuppressible(d.code):
+            refused.update(dict.fromkeys(hits, d.code))
+            hits = []
+        used.update(hits)
         if not hits:
             kept.append(d)
-    return kept, [f for i, s in enumerate(suppressions) for f in _unused(s, i, used, enabled, known)]
+    enabled, known = functools.cache(enabled), functools.cache(known)  # asked once per code, not per comment
+    return kept, [f for s in suppressions for f in _unused(s, used, refused, enabled, known)]
 
 
-def _unused(s: Suppression, i: int, used: set[tuple[int, int]], enabled: Callable[[str], bool],
-            known: Callable[[str], bool]) -> Iterator[Finding]:
+def _unused(s: Suppression, used: set[tuple[int | None, str]], refused: dict[tuple[int | None, str], str],
+            enabled: Callable[[str], bool], known: Callable[[str], bool]) -> Iterator[Finding]:
     where = "in this file" if s.line is None else f"on line {s.line}" if s.line else "below it"
     if not s.codes:
         yield Finding(CODE, "suppression names no rule code", span=s.span,
                       hint="name the codes it is for: `# trainlint: disable=TL401`",
                       fix=Fix("remove the suppression", (s.removal,)))
         return
-    idle = [j for j, c in enumerate(s.codes) if (i, j) not in used and (not known(c.code) or enabled(c.code))]
+    # a code no comment may use is reported whatever ran: it can never suppress anything
+    idle = [j for j, c in enumerate(s.codes) if (s.line, c.code) not in used
+            and (unsuppressible(c.code) or (s.line, c.code) in refused or not known(c.code) or enabled(c.code))]
     for j in idle:
         c = s.codes[j]
         fix = s.removal if len(idle) == len(s.codes) else _drop_code(s.codes, j)
         line, col = s.span.line, s.span.col + (c.start - s.span.start)
         span = Span(line, col, line, col + len(c.code), c.start, c.end)
-        if known(c.code):
+        if unsuppressible(c.code) or (s.line, c.code) in refused:
+            message = (f"{c.code} cannot be suppressed inline: {_WHICH} always show" if unsuppressible(c.code) else
+                       f"{c.code} does not suppress {refused[s.line, c.code]}: {_WHICH} cannot be suppressed inline")
+            hint = "fix what the finding reports; a comment in the file cannot hide it"
+        elif known(c.code):
             message, hint = f"unused suppression: no {c.code} finding {where}", "remove it"
         else:
             message = f"suppression names {c.code}, which is no rule (or its plugin is not enabled)"
@@ -116,26 +164,41 @@ def _drop_code(codes: tuple[Code, ...], j: int) -> Edit:
     return Edit(codes[j - 1].end, codes[j].end, "")
 
 
-def _next_content(lines: list[tuple[int, str, int]], index: int) -> int:
-    for later in range(index + 1, len(lines)):
-        stripped = lines[later][1].strip()
+def _next_content(lines: list[tuple[int, str, int]]) -> list[int]:
+    """For every line, the 1-based number of the next line below it that holds content; 0 when none
+    does (a line no finding is on, so a suppression there is reported unused). One pass from the end."""
+    out = [0] * len(lines)
+    following = 0
+    for index in range(len(lines) - 1, -1, -1):
+        out[index] = following
+        stripped = lines[index][1].strip()
         if stripped and not stripped.startswith("#"):
-            return later + 1
-    return 0  # nothing below it: a line no finding is on, so the suppression is reported unused
-
-
-def _value_stretches(doc: Document) -> list[tuple[int, int]]:
-    """Offsets of scalar keys and values (leaves): a `#` there is content, not a comment."""
-    paths = set(doc.spans)
-    parents = {p[:-1] for p in paths if p}
-    out = []
-    for path, (key, value) in doc.spans.items():
-        if key is not None:
-            out.append((key.start, key.end))
-        if path not in parents and path:
-            out.append((value.start, value.end))
+            following = index + 1
     return out
 
 
-def _inside(offset: int, stretches: list[tuple[int, int]]) -> bool:
-    return any(start <= offset < end for start, end in stretches)
+def _value_stretches(doc: Document) -> Callable[[int], bool]:
+    """Whether an offset lies in a scalar key or value (a leaf): a `#` there is content, not a comment.
+
+    The stretches are sorted by start with the furthest end reached so far, so each question is a
+    binary search (stretches of aliased values repeat, and may nest in odd files)."""
+    paths = set(doc.spans)
+    parents = {p[:-1] for p in paths if p}
+    stretches = []
+    for path, (key, value) in doc.spans.items():
+        if key is not None:
+            stretches.append((key.start, key.end))
+        if path not in parents and path:
+            stretches.append((value.start, value.end))
+    stretches.sort()
+    starts = [start for start, _ in stretches]
+    reach, furthest = [], -1
+    for _, end in stretches:
+        furthest = max(furthest, end)
+        reach.append(furthest)
+
+    def inside(offset: int) -> bool:
+        at = bisect.bisect_right(starts, offset) - 1
+        return at >= 0 and reach[at] > offset
+
+    return inside

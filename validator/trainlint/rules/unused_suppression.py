@@ -17,6 +17,13 @@ class UnusedSuppression(Rule):
     real problem on that line. `trainlint fix` deletes the unused code, or the whole comment
     when none of its codes is used. Suppressions of rules that are not enabled for the file
     are left alone, since nobody can tell whether they would be used. Like ruff's RUF100.
+
+    A comment cannot hide what reading the file found: the reading findings (TL001-TL009)
+    and the file's safety limits (TL090-TL093) always show, as ruff's `noqa` cannot hide a
+    syntax error; a file from a pull request must not blind the check to its own `!!python`
+    tag or alias bomb. A suppression naming one of these codes (or a prefix that would have
+    matched one, such as `TL0` on a line with a TL003) is reported here as unable to
+    suppress it. TL094, a dataset folder too big to count, may be suppressed.
     """
 
     code = "TL020"
