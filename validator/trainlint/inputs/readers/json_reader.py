@@ -28,11 +28,10 @@ position pass and against tree-sitter-json; docs/readers.md has the figures.
 """
 
 import bisect
-import json.decoder
+import functools
 import math
 import re
-from collections.abc import Callable
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from ...diagnostics import ConfigPath, Finding, Span
 from ...document import Document, Limits
@@ -50,8 +49,6 @@ _BOMS = (
 )
 BREAK = re.compile(r"\r\n|\r|\n")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# the json module's C string scanner (typeshed does not declare it): escapes read exactly as the trainer reads them
-_scanstring = cast(Callable[[str, int], tuple[str, int]], json.decoder.scanstring)  # type: ignore[attr-defined]
 
 
 class Refused(str):
@@ -145,7 +142,13 @@ _TOKENS = r"""(?:(,)WS)?(?:
 _WHITESPACE = r"[ \t\n\r]*+"
 _WHITESPACE_AND_COMMENTS = r"(?:[ \t\n\r]++|//[^\n\r]*+|/\*(?:[^*]++|\*(?!/))*+\*/)*+"
 _PATTERN = re.compile(_WHITESPACE + _TOKENS.replace("WS", _WHITESPACE), re.VERBOSE)
-_PATTERN_COMMENTS = re.compile(_WHITESPACE_AND_COMMENTS + _TOKENS.replace("WS", _WHITESPACE_AND_COMMENTS), re.VERBOSE)
+
+
+@functools.cache
+def _pattern_with_comments() -> re.Pattern[str]:
+    """The pattern that also skips comments, compiled on first use: it costs some 10 ms to compile."""
+    return re.compile(_WHITESPACE_AND_COMMENTS + _TOKENS.replace("WS", _WHITESPACE_AND_COMMENTS), re.VERBOSE)
+
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # the json module's words for a bad string, as the finding says them
 _STRING_ERRORS = {
@@ -212,7 +215,7 @@ class _Parser:
         key: str = ""
         key_span: Span | None = None
         state = _VALUE
-        pattern = _PATTERN_COMMENTS if self.comments else _PATTERN
+        pattern = _pattern_with_comments() if self.comments else _PATTERN
         for match in pattern.finditer(text):
             kind: int = match.lastindex  # type: ignore[assignment]  # every alternative is a group
             start, end = match.span(kind)
@@ -335,9 +338,11 @@ class _Parser:
 
     def string(self, start: int, end: int) -> str:
         """A string with escapes, read by the json module's own scanner."""
-        try:
-            value, _ = _scanstring(self.text, start + 1)
-        except json.JSONDecodeError as exc:
+        from json import JSONDecodeError, decoder  # on first use: most files hold no escape
+
+        try:  # the json module's own C scanner (which typeshed does not declare): escapes mean what they mean there
+            value: str = decoder.scanstring(self.text, start + 1)[0]  # type: ignore[attr-defined]
+        except JSONDecodeError as exc:
             problem = _STRING_ERRORS.get(exc.msg, exc.msg.lower())
             raise _Stop(Finding("TL001", f"JSON syntax error: {problem}",
                                 span=self.span(exc.pos, min(exc.pos + 1, len(self.text))))) from None

@@ -27,7 +27,7 @@ why the library candidates lost.
 import bisect
 import re
 import tomllib
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ...diagnostics import ConfigPath, Finding, Span
 from ...document import Document, Limits
@@ -110,7 +110,7 @@ class Builder:
 
     def __init__(self, doc: Document, limits: Limits) -> None:
         self.doc, self.spans, self.text = doc, doc.spans, doc.text
-        self.starts = line_starts(doc.text)
+        self.starts = [*line_starts(doc.text), len(doc.text) + 1]  # a sentinel: every line has a next start
         self.max_depth, self.max_nodes, self.nodes = min(limits.max_depth, DEEPEST), limits.max_nodes, 0
         self.arrays_of_tables: dict[ConfigPath, int] = {}
         self.duplicates: list[tuple[ConfigPath, Span, Span]] = []
@@ -119,11 +119,13 @@ class Builder:
         self.section_end = 0
         self.spans[()] = (None, self.span(0, len(doc.text)))
 
-    def span(self, start: int, end: int) -> Span:
+    def span(self, start: int, end: int, _new: Any = tuple.__new__) -> Span:
+        """The span of text[start:end]; most end on the line they start on, which costs one search."""
         starts = self.starts
         line = bisect.bisect_right(starts, start) - 1
-        end_line = bisect.bisect_right(starts, end) - 1
-        return Span(line, start - starts[line], end_line, end - starts[end_line], start, end)
+        end_line = line if end < starts[line + 1] else bisect.bisect_right(starts, end) - 1
+        span: Span = _new(Span, (line, start - starts[line], end_line, end - starts[end_line], start, end))
+        return span  # made without Span's Python-level __new__, as the YAML loader makes its spans
 
     def count(self, path: ConfigPath, start: int, end: int, values: int = 2) -> None:
         """One more value and its key (an array item has none): TL092/TL093 when past a limit."""
@@ -168,16 +170,31 @@ class Builder:
         return path
 
     def key(self, table: ConfigPath, parts: list[Part], value_start: int) -> ConfigPath:
-        """A key about to get its value: its path, reserved so parents come before children."""
-        last = parts[-1]
-        path = (*self.walk(table, parts[:-1], None, value_start), last.name)
-        key_span = self.span(last.start, last.end)
-        if path in self.spans:
-            earlier = self.spans[path][0]
-            if earlier is not None:
-                self.duplicates.append((path, earlier, key_span))
-        self.count(path, last.start, last.end)
+        """A key about to get an array or inline table: its path, reserved so parents come before children."""
+        path, key_span = self.name(table, parts, value_start)
         self.spans[path] = (key_span, key_span)
+        return path
+
+    def name(self, table: ConfigPath, parts: list[Part], value_start: int) -> tuple[ConfigPath, Span]:
+        """The path a key names under `table` and the span of its last part, counted and checked."""
+        last = parts[-1]
+        path = (self.walk(table, parts[:-1], None, value_start) if len(parts) > 1 else table) + (last.name,)
+        key_span = self.span(last.start, last.end)
+        entry = self.spans.get(path)
+        if entry is not None and entry[0] is not None:
+            self.duplicates.append((path, entry[0], key_span))
+        self.nodes += 2
+        if self.nodes > self.max_nodes or len(path) > self.max_depth:
+            self.count(path, last.start, last.end, 0)
+        return path, key_span
+
+    def pair(self, table: ConfigPath, parts: list[Part], start: int, end: int) -> ConfigPath:
+        """`key = value` with a value of one token (no array, no inline table) at text[start:end]."""
+        path, key_span = self.name(table, parts, start)
+        self.spans[path] = (key_span, self.span(start, end))
+        self.section_end = max(self.section_end, end)
+        if len(path) > len(self.section) + 1:
+            self.grow(path, end, len(self.section) + 1)
         return path
 
     def value(self, path: ConfigPath, start: int, end: int) -> None:
@@ -290,12 +307,14 @@ class _Scanner:
 
     def key(self, pos: int) -> tuple[list[Part], int]:
         """A (dotted) key at `pos`: its parts and where it ends."""
-        parts, text = [], self.text
+        parts, text, new = [], self.text, tuple.__new__
         while True:
             match = _SIMPLE_KEY.match(text, pos)
             if match is None:
                 raise _Confused(pos)
-            parts.append(Part(key_name(match.group(), pos), pos, match.end()))
+            token = match.group()
+            name = token if token[0] not in "\"'" else key_name(token, pos)
+            parts.append(new(Part, (name, pos, match.end())))
             dot = _DOT.match(text, match.end())
             if dot is None:
                 return parts, match.end()
@@ -308,12 +327,23 @@ class _Scanner:
         return self.builder.header(parts, array, start, pos), pos
 
     def key_value(self, pos: int, table: ConfigPath) -> int:
-        """`key = value` at `pos` under `table`: where the value ends."""
+        """`key = value` at `pos` under `table` (or in an inline table at `table`): where the value ends."""
         parts, pos = self.key(pos)
         pos = self.blanks(self.expect(self.blanks(pos), "="))
-        path = self.builder.key(table, parts, pos)
-        end = self.value(pos, path)
-        self.builder.value(path, pos, end)
+        char = self.text[pos:pos + 1]
+        if char == "[" or char == "{":
+            path = self.builder.key(table, parts, pos)
+            end = self.value(pos, path)
+            self.builder.value(path, pos, end)
+            return end
+        match = _SCALAR.match(self.text, pos)
+        if match is None:
+            raise _Confused(pos)
+        end = match.end()
+        path = self.builder.pair(table, parts, pos, end)
+        token = match.group()
+        if char not in "\"'" and (len(token) > 16 or token[-1] in "fn" or "e" in token or "E" in token):
+            self.builder.number(path, token, pos, end)
         return end
 
     def value(self, pos: int, path: ConfigPath) -> int:
@@ -339,8 +369,11 @@ class _Scanner:
             pos = _BLANKS_AND_COMMENTS.match(text, pos).end()  # type: ignore[union-attr]
             if text.startswith("]", pos):
                 return pos + 1
-            at = (*path, index)
-            builder.reserve_item(at, pos)
+            at = path + (index,)
+            if text[pos:pos + 1] in ("[", "{"):
+                builder.reserve_item(at, pos)  # parents before children
+            else:
+                builder.count(at, pos, pos + 1, values=1)
             end = self.value(pos, at)
             builder.item(at, pos, end)
             index += 1
@@ -358,11 +391,7 @@ class _Scanner:
         if text.startswith("}", pos):
             return pos + 1
         while True:
-            parts, pos = self.key(pos)
-            pos = self.blanks(self.expect(self.blanks(pos), "="))
-            at = self.builder.key(path, parts, pos)
-            end = self.value(pos, at)
-            self.builder.value(at, pos, end)
+            end = self.key_value(pos, path)
             pos = _BLANKS_AND_COMMENTS.match(text, end).end()  # type: ignore[union-attr]
             if text.startswith(",", pos):
                 pos = _BLANKS_AND_COMMENTS.match(text, pos + 1).end()  # type: ignore[union-attr]
