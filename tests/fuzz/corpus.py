@@ -96,6 +96,11 @@ text_case("merge-key-cyclic", VALID + "training: &t\n  steps: 100\n  <<: *t\n", 
 text_case("merge-key-plain", VALID.replace("dataset:", "base: &base {steps: 100}\ndataset:")
           + "training:\n  <<: *base\n", "TL101", says="unknown key `<<` in training")
 text_case("undefined-alias", VALID + "training: *nowhere\n", "TL001", line=8)
+# a megabyte of tiny flow nodes: refused while composing, before half a million nodes exist
+text_case("flow-nodes-1mb", VALID + "x: [" + "a," * 520_000 + "a]\n", "TL092", line=8, big=True)
+text_case("flow-maps-1mb", VALID + "x: [" + "{a: 1}," * 149_000 + "{}]\n", "TL092", line=8, big=True)
+text_case("tagged-nodes-1mb", VALID + "x: [" + "!!str a," * 130_000 + "a]\n", "TL092", line=8, big=True)
+text_case("documents-1mb", VALID + "--- a\n" * 170_000, "TL005", line=8, says="170001 YAML documents", big=True)
 
 # --- size, nesting, bytes, encodings, line endings ------------------------------------
 

@@ -55,7 +55,20 @@ _STR, _SEQ, _MAP = _CORE + "str", _CORE + "seq", _CORE + "map"
 
 
 class _Loader(yaml.CSafeLoader):
-    """libyaml parser + composer with YAML 1.2 core-schema resolution."""
+    """libyaml parser + composer with YAML 1.2 core-schema resolution, counting nodes as it composes."""
+
+    composed = 0  # nodes of the current document so far (aliases are no new nodes)
+    max_nodes = Limits().max_nodes
+
+    def descend_resolver(self, parent: Node | None, index: Any) -> None:
+        """libyaml's composer calls this before it composes any node but an alias: a document of more
+        nodes than the limit is refused here, before the rest of it is composed (a megabyte of `[a,a,...]`
+        would otherwise become half a million node objects first). PyYAML's own version only serves
+        path resolvers, which this loader has none of."""
+        self.composed += 1
+        if self.composed > self.max_nodes and parent is not None:
+            at = parent.start_mark  # the collection being composed; its end is not known yet
+            raise _Limit("TL092", f"more than {self.max_nodes:,} values", ScalarNode(parent.tag, "", at, at))
 
     def resolve(self, kind: type[Node], value: str | None, implicit: tuple[bool, bool]) -> str:
         """What PyYAML's resolver does for our table (no path resolvers, no wildcard), minus its
@@ -396,8 +409,16 @@ def _relocate(doc: Document) -> None:
 
 
 def _compose_and_build(doc: Document, limits: Limits) -> None:
+    nodes: list[Node] = []  # the first two: the config, and where a second document starts
+    count = 0
     try:
-        nodes = list(_compose_all(doc.text))
+        for node in _compose_all(doc.text, limits.max_nodes):
+            count += 1
+            if count <= 2:
+                nodes.append(node)
+    except _Limit as exc:  # counted while composing
+        doc.findings.append(Finding(exc.code, exc.message, span=_span(exc.node)))
+        return
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
@@ -418,9 +439,9 @@ def _compose_and_build(doc: Document, limits: Limits) -> None:
     if not nodes:
         doc.findings.append(Finding("TL006", "the file holds no YAML document (empty, or only comments)"))
         return
-    if len(nodes) > 1:
+    if count > 1:
         doc.findings.append(Finding(
-            "TL005", f"{len(nodes)} YAML documents in one file; a config is a single document",
+            "TL005", f"{count} YAML documents in one file; a config is a single document",
             span=_span(nodes[1]),
         ))
     root = nodes[0]
@@ -463,10 +484,13 @@ def _build(doc: Document, root: Node, limits: Limits) -> Any:
     return _Builder(doc).build(root, ())
 
 
-def _compose_all(text: str) -> Any:
+def _compose_all(text: str, max_nodes: int) -> Any:
+    """The documents' root nodes, one at a time; _Limit when a document has more than `max_nodes` nodes."""
     loader = _Loader(text)
+    loader.max_nodes = max_nodes
     try:
         while loader.check_node():
+            loader.composed = 0
             yield loader.get_node()
     finally:
         loader.dispose()
