@@ -98,7 +98,7 @@ def test_usage_errors_exit_2_without_traceback(repo, args, message):
     assert message in run.stderr and "Traceback" not in run.stderr
 
 
-def test_unreadable_file_is_a_usage_error(repo):
+def test_an_unreadable_file_is_a_finding_on_it(repo):
     if os.geteuid() == 0:
         target = repo / "dir.yaml"
         target.mkdir()  # reading a folder fails even for root
@@ -108,20 +108,24 @@ def test_unreadable_file_is_a_usage_error(repo):
         target.chmod(0)
     (repo / "list.txt").write_text("")
     run = cli("check", str(target), cwd=repo)
-    assert run.returncode in (0, 2)  # a folder named *.yaml is searched, not read
+    assert run.returncode in (0, 1)  # a folder named *.yaml is searched, not read
     if os.geteuid() != 0:
-        assert run.returncode == 2 and "cannot read" in run.stderr
+        assert run.returncode == 1 and "secret.yaml:1:1: TL090 [error] cannot read: Permission denied" in run.stdout
 
 
 def test_findings_are_written_as_files_are_checked_and_a_report_file_never_half(repo):
     (repo / "a.yaml").write_text(GOOD.replace("classification: sdxl/style", "classification: Custom"))
     os.mkfifo(repo / "b.yaml")  # refused when reached (no writer would ever come), even for root
-    run = cli("check", "a.yaml", "b.yaml", cwd=repo)
-    assert run.returncode == 2 and "b.yaml: cannot read" in run.stderr
-    assert run.stdout.startswith("a.yaml:6:17: TL205")  # a.yaml's report came out before b.yaml was reached
-    run = cli("check", "a.yaml", "b.yaml", "--format", "json", "--output", "report.json", cwd=repo)
-    assert run.returncode == 2 and "cannot read" in run.stderr
-    assert not (repo / "report.json").exists()
+    (repo / "c.yaml").write_text(GOOD.replace("classification: sdxl/style", "classification: Custom"))
+    run = cli("check", "a.yaml", "b.yaml", "c.yaml", cwd=repo)
+    assert run.returncode == 1 and run.stderr == ""
+    assert run.stdout.splitlines()[0].startswith("a.yaml:6:17: TL205")
+    assert "b.yaml:1:1: TL090 [error] cannot read: not a regular file (a named pipe)" in run.stdout
+    assert "c.yaml:6:17: TL205" in run.stdout  # the run went on past the file it could not read
+    (repo / "report.json").write_text("the last report\n")
+    run = cli("check", "a.yaml", "nowhere.yaml", "--format", "json", "--output", "report.json", cwd=repo)
+    assert run.returncode == 2 and "nowhere.yaml: no such file" in run.stderr
+    assert (repo / "report.json").read_text() == "the last report\n"  # not emptied by a run that wrote none
 
 
 def test_folders_are_searched_and_other_yaml_left_alone(repo):

@@ -142,6 +142,9 @@ BROKEN = {
     "squatter": (RULE.format(code="TL150", body="return []"), "rule code 'TL150' is outside the range reserved for plugins"),
     "twin": (RULE.format(code="TL901", body="return []"), "rule code TL901 registered twice"),
     "empty": ("X = 1", "defines no rule"),
+    "exits": ("import sys\nsys.exit(3)", "failed to import 'exits_rules': SystemExit: 3"),
+    "interrupts": ("raise KeyboardInterrupt('from the plugin')",
+                   "failed to import 'interrupts_rules': KeyboardInterrupt: from the plugin"),
 }
 
 
@@ -170,6 +173,8 @@ def test_a_plugin_that_is_not_installed(repo):
     ("return 1 / 0", "rule TL950 of plugin 'probe' raised ZeroDivisionError: division by zero"),
     ("return ['not a finding']", "rule TL950 of plugin 'probe' returned 'not a finding' instead of a Finding"),
     ("return [Finding('TL010', 'not mine')]", "returned Finding(code='TL010'"),
+    ("import sys; sys.exit(0)", "rule TL950 of plugin 'probe' raised SystemExit: 0"),
+    ("raise KeyboardInterrupt", "rule TL950 of plugin 'probe' raised KeyboardInterrupt"),
 ])
 def test_a_plugin_rule_that_fails_becomes_an_error_finding(repo, body, message):
     fake_plugin(repo / "site", "probe", RULE.format(code="TL950", body=body))

@@ -6,6 +6,8 @@ real files, so documentation and behaviour cannot drift apart.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from helpers import check_snippet, codes
 from trainlint.rules import iter_rules
@@ -13,15 +15,29 @@ from trainlint.rules import iter_rules
 RULES = list(iter_rules())
 
 
+def failing(rule, tmp_path):
+    """The rule's failing example through the pipeline; for a rule about the file itself (`example_as`),
+    the example file made what the rule says first."""
+    if rule.example_as is None:
+        return check_snippet(tmp_path, rule.fails, rule.files, **rule.example_limits)
+    assert rule.example_as == "a named pipe", rule.example_as
+    from trainlint.api import check_file
+    from trainlint.settings import Settings
+
+    (tmp_path / ".git").mkdir()
+    os.mkfifo(tmp_path / "config.yaml")
+    return check_file(tmp_path / "config.yaml", "config.yaml", Settings()).diagnostics
+
+
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_failing_example_fires(rule, tmp_path):
-    found = codes(check_snippet(tmp_path, rule.fails, rule.files, **rule.example_limits))
+    found = codes(failing(rule, tmp_path))
     assert rule.code in found
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_rule_is_fixable_exactly_when_its_failing_example_carries_a_fix(rule, tmp_path):
-    found = [d for d in check_snippet(tmp_path, rule.fails, rule.files, **rule.example_limits) if d.code == rule.code]
+    found = [d for d in failing(rule, tmp_path) if d.code == rule.code]
     offered = [d.fix for d in found if d.fix is not None]
     assert bool(offered) == rule.fixable, f"fixable={rule.fixable} but fixes offered: {offered}"
     assert all(fix.title and fix.edits for fix in offered)

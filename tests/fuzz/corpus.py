@@ -381,18 +381,48 @@ def _dataset_big(root: Path) -> Path:
     return write(root, dataset_ref("./data"))
 
 
-@case("config-is-fifo", exit=2, fix_exit=2)
+@case("config-is-fifo", "TL090", line=1, fix_exit=2, says="not a regular file (a named pipe)")
 def _config_fifo(root: Path) -> Path:
     repo(root)
     os.mkfifo(root / "config.yaml")
     return root / "config.yaml"
 
 
-@case("config-is-device", exit=2, fix_exit=2)
+@case("config-is-device", "TL090", line=1, fix_exit=2, says="not a regular file (a device or socket)")
 def _config_device(root: Path) -> Path:
     repo(root)
     os.symlink("/dev/zero", root / "config.yaml")
     return root / "config.yaml"
+
+
+@case("config-is-symlink-loop", "TL090", line=1, fix_exit=2, says="cannot read: a symlink loop")
+def _config_loop(root: Path) -> Path:
+    repo(root)
+    os.symlink(root / "other.yaml", root / "config.yaml")
+    os.symlink(root / "config.yaml", root / "other.yaml")
+    return root / "config.yaml"
+
+
+@case("config-is-dangling-symlink", "TL090", line=1, fix_exit=2, says="cannot read: a dangling symlink")
+def _config_dangling(root: Path) -> Path:
+    repo(root)
+    os.symlink(root / "gone.yaml", root / "config.yaml")
+    return root / "config.yaml"
+
+
+@case("preset-version-unicode-digit", exit=0)  # `²`: str.isdigit() takes it, int() does not
+def _preset_superscript(root: Path) -> Path:
+    write(root, 'extends: sdxl/style\nversion: "\u00b2"\n', "p.yaml")
+    return write(root, VALID.replace("sdxl/style", "./p.yaml"))
+
+
+@case("preset-extends-unicode-digit", "TL201", line=4, says="unknown preset 'sdxl/style@\u00b2'")
+def _preset_extends_superscript(root: Path) -> Path:
+    write(root, "extends: sdxl/style@\u00b2\n", "p.yaml")
+    return write(root, preset_ref("./p.yaml"))
+
+
+text_case("preset-name-too-long", preset_ref("./" + "p" * 300 + ".yaml"), "TL201", line=4)
 
 
 def seeds() -> list[bytes]:

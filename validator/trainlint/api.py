@@ -6,13 +6,15 @@ byte for byte the output of `--jobs 1`. A handful of files is checked in-process
 starting workers would cost more than it saves.
 """
 
+import errno
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from .diagnostics import Finding, Span
 from .discovery import Target, discover
+from .document import Document
 from .engine import place, run, run_trainer
-from .errors import UsageError
 from .inputs.trainlint import is_config, not_a_config
 from .inputs.workspace import FolderWorkspace
 from .inputs.yaml_reader import load_bytes
@@ -21,15 +23,33 @@ from .repository import read_candidate, repo_root
 from .results import FileResult
 from .settings import Settings
 from .settings_file import Resolver
-from .text import printable
+
+
+def unreadable(exc: OSError, path: Path | None = None) -> str:
+    """Why a file could not be read, in words: a loop, a dangling symlink and an over-long path say so."""
+    if exc.errno == errno.ENOENT and path is not None and path.is_symlink():
+        return "cannot read: a dangling symlink (what it points to does not exist)"
+    if exc.errno == errno.ELOOP:
+        return "cannot read: a symlink loop"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "cannot read: its path is longer than the system allows (PATH_MAX); nothing there was checked"
+    return f"cannot read: {exc.strerror or exc}"
+
+
+def _unreadable_result(display: str, settings: Settings, why: str) -> FileResult:
+    """A file that could not be read, as one TL090 finding on it: the other files' report goes on."""
+    doc = Document(file=display)
+    return FileResult(display, place(doc, [Finding("TL090", why, span=Span(0, 0, 0, 0))], settings), doc)
 
 
 def check_file(path: Path, display: str, settings: Settings, explicit: bool = True,
                link: bool | None = None) -> FileResult:
+    """Check one file. One that cannot be read (a named pipe, a dangling symlink, a symlink loop, a
+    path too long) gets a TL090 finding rather than stopping the run."""
     try:
         candidate = read_candidate(path, settings, explicit, link)
     except OSError as exc:
-        raise UsageError(printable(f"{display}: cannot read: {exc.strerror or exc}")) from None
+        return _unreadable_result(display, settings, unreadable(exc, path))
     if candidate is None:
         return FileResult(display, skipped=True)
     raw, marked, trainer = candidate
@@ -93,7 +113,8 @@ def check_paths(paths: Iterable[str], settings: Settings | None = None, jobs: in
     """Check files, folders (recursively) and globs; raises errors.UsageError for a bad path.
 
     Without `settings`, each file is checked with its closest configuration file
-    (`config.ConfigError`, a UsageError, for a bad one). `jobs`: processes to use (None
+    (`config.ConfigError`, a UsageError, for a bad one); a file that cannot be read gets a TL090
+    finding. `jobs`: processes to use (None
     or 0: one per core; 1: in this process). Results carry diagnostics but not the
     loaded documents.
     """
@@ -104,7 +125,7 @@ def iter_check(paths: Iterable[str], settings: Settings | None = None, jobs: int
                only_configs: bool = False, resolver: Resolver | None = None) -> Iterator[FileResult]:
     """`check_paths`, each result handed out as soon as it is ready (in the same order), so a
     report is written while later files are checked. Bad paths and configuration files
-    raise here, before the first result; a file that cannot be read raises when reached."""
+    raise here, before the first result."""
     return imap_in_order(check_target, with_settings(paths, settings, only_configs, resolver), jobs, warm_up)
 
 
@@ -128,8 +149,10 @@ def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
     try:
         candidate = read_candidate(path, settings, target.explicit, target.link)
     except OSError as exc:
-        return FixReport(target.display, error=f"cannot read: {exc.strerror or exc}")
+        return FixReport(target.display, error=unreadable(exc, path))
     if candidate is None:
+        return FixReport(target.display)
+    if candidate.trainer is not None:  # a trainer's config: no fix applies to its format yet, it stays as it is
         return FixReport(target.display)
     try:
         outcome = fix_file(path, target.display, settings, write=write, raw=candidate[0], marked=candidate[1])

@@ -6,6 +6,7 @@ by image count), so no preset number lives in code.
 """
 
 import functools
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -102,7 +103,8 @@ class Catalog(NamedTuple):
             return None
         if not version:
             return versions[max(versions)]
-        return versions.get(int(version)) if version.isdigit() else None
+        number = whole_number(version)
+        return None if number is None else versions.get(number)
 
     def refs(self) -> list[str]:
         """Every name a config may write: plain names first, then pinned ones."""
@@ -132,6 +134,12 @@ def catalog() -> Catalog:
     return cat
 
 
+def whole_number(text: str) -> int | None:
+    """A version written in ASCII digits, or None: `str.isdigit` also takes `²` and `١`, which `int`
+    refuses or reads, and thousands of digits, which `int` refuses; a preset version is short."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 # --- repository preset files ----------------------------------------------------------
 
 MAX_EXTENDS_DEPTH = 32
@@ -157,6 +165,8 @@ def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Pa
         path = (base_dir / ref).resolve()
     except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
         raise PresetError("TL201", f"preset file {ref!r} is a symlink loop") from None
+    except ValueError:  # a NUL in the name
+        raise PresetError("TL201", f"preset file {ref!r} cannot be a file name") from None
     if root is not None and not path.is_relative_to(root.resolve()):
         raise PresetError("TL201", f"preset file {ref!r} is outside the repository ({root})")
     if path in _chain:
@@ -164,7 +174,7 @@ def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Pa
         raise PresetError("TL202", f"preset files extend each other in a cycle: {cycle}")
     if len(_chain) >= MAX_EXTENDS_DEPTH:
         raise PresetError("TL202", f"preset `extends` chain deeper than {MAX_EXTENDS_DEPTH} files")
-    if not path.is_file():
+    if not is_file(path):
         code = "TL203" if _chain else "TL201"
         raise PresetError(code, f"preset file {ref!r} not found" + (f" (extended by {_chain[-1].name})" if _chain else ""))
     doc = _load_preset_file(path, _stamp(path), limits)
@@ -186,10 +196,16 @@ def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Pa
             raise PresetError("TL206", f"preset file {ref!r}: `training.{key}` is not a known numeric key")
         values[target] = ValueSpec(per_image=value, source=str(path.name)) if key == "steps_per_image" else ValueSpec(value=float(value), source=path.name)
     return Preset(
-        name=ref, version=int(data.get("version", 1)) if str(data.get("version", 1)).isdigit() else 1,
+        name=ref, version=whole_number(str(data.get("version", 1))) or 1,
         base_model=parent.base_model, training_type=parent.training_type, values=values,
         note=data.get("description") if isinstance(data.get("description"), str) else None, origin=str(path),
     )
+
+
+def is_file(path: Path) -> bool:
+    """`Path.is_file` that answers False for a name the system refuses (longer than it allows,
+    ENAMETOOLONG), where Python 3.11 raises."""
+    return os.path.isfile(path)
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
@@ -200,44 +216,13 @@ def _stamp(path: Path) -> tuple[int, int, int]:
     return info.st_ino, info.st_size, info.st_mtime_ns
 
 
-# what `resolve` reads of a preset file; the rest of its data is not kept
-_PRESET_KEYS = ("extends", "training", "version", "description")
-# (path, stamp, limits) -> (the preset file as `resolve` reads it, the characters it was read from), oldest first
-_PRESET_FILES: "dict[tuple[Path, tuple[int, int, int], Limits | None], tuple[Document, int]]" = {}
-# the most characters of preset files whose readings are kept: a preset is a few hundred bytes, but a
-# repository may hold files up to `max-file-bytes` each, and dozens of configs with long `extends` chains
-MAX_CACHED_PRESET_CHARS = 4 << 20
-_cached_chars = 0
-
-
+@functools.lru_cache(maxsize=256)
 def _load_preset_file(path: Path, stamp: tuple[int, int, int], limits: "Limits | None") -> "Document":
     """A preset file is read and parsed once while it stays the same (`stamp`), not once per config
-    that extends it; the loaded document is only read from, never changed.
-
-    What is kept is bounded by bytes, not by files: only the keys `resolve` reads and the first
-    finding, never the text or the positions, and at most MAX_CACHED_PRESET_CHARS characters of
-    files, the least recently used dropped first (a count of files let nine configs with chains of
-    thirty-two one-megabyte presets hold half a gigabyte)."""
-    global _cached_chars
-    from .document import Document, Limits
+    that extends it; the loaded document is only read from, never changed."""
+    from .document import Limits
     from .inputs.yaml_reader import (
         load_file,  # local: load imports nothing from here, keep it that way
     )
 
-    key = (path, stamp, limits)
-    hit = _PRESET_FILES.pop(key, None)
-    if hit is not None:
-        _PRESET_FILES[key] = hit  # now the most recently used
-        return hit[0]
-    doc = load_file(path, str(path), limits or Limits())
-    kept = Document(doc.file)
-    data = doc.data
-    kept.data = {k: data[k] for k in _PRESET_KEYS if k in data} if isinstance(data, dict) else data
-    kept.findings = doc.findings[:1]
-    size = len(doc.text) + 1
-    if size <= MAX_CACHED_PRESET_CHARS:
-        _PRESET_FILES[key] = (kept, size)
-        _cached_chars += size
-        while _cached_chars > MAX_CACHED_PRESET_CHARS:
-            _cached_chars -= _PRESET_FILES.pop(next(iter(_PRESET_FILES)))[1]
-    return kept
+    return load_file(path, str(path), limits or Limits())

@@ -3,16 +3,25 @@
 Files named explicitly are always checked (a non-config gets TL006); files found in
 folders or by globs are checked only when they look like trainlint configs, so a
 repository's workflows, compose files and preset files are left alone.
+
+A search never leaves the repository it starts in: a symlink inside a repository leads
+anywhere its author chose (`configs -> /`), so a folder named on the command line, or matched
+by a glob, that reaches out of its repository through a symlink is not searched, and neither
+folder walks nor `**` ever enter a symlinked folder. Symlinks above the repository (a home
+folder linked elsewhere) are the machine's own and are followed.
 """
 
+import errno
+import fnmatch
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 from .errors import UsageError
 from .inputs import SEARCHED_SUFFIXES
-from .paths import real_path
+from .paths import real_path, shown_name
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"})
 
@@ -25,19 +34,77 @@ class Target(NamedTuple):
     link: bool | None = None  # whether the file is a symlink, when the folder listing told (None: not known)
 
 
+def _real_or_lexical(path: str) -> str:
+    """The real path, or for a symlink loop the absolute path as written: the file is still checked
+    (and reported unreadable), and de-duplication needs a key."""
+    try:
+        return real_path(path)
+    except (OSError, RuntimeError):  # a loop (RuntimeError before Python 3.13)
+        return os.path.abspath(path)
+
+
+def _inside(real: str, root: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _root_of(real: str, cwd: str) -> str | None:
+    """The repository of a real folder, as `repository.repo_root` finds it, or None outside a git work
+    tree and outside the working folder (the machine's own places: nothing to keep a search inside)."""
+    for folder in (real, *(str(p) for p in Path(real).parents)):
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+    return cwd if _inside(real, cwd) else None
+
+
+def contained(arg: str) -> tuple[str, str | None] | None:
+    """The real path of a path named on the command line and the repository it must stay in, or
+    None when a symlink inside a repository on the way leads out of it.
+
+    The path is followed component by component as the kernel would (`..` after a symlink goes
+    up from its target): a symlink met inside a repository must lead to a place inside that same
+    repository; the bound narrows to each folder with `.git` reached on the way down."""
+    cwd = os.getcwd()
+    real = os.sep if os.path.isabs(arg) else cwd
+    root = _root_of(real, cwd)
+    for part in arg.split(os.sep):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            real = os.path.dirname(real)
+            root = _root_of(real, cwd)
+            continue
+        step = os.path.join(real, part)
+        if os.path.islink(step):
+            try:
+                step = str(Path(step).resolve())
+            except (OSError, RuntimeError):  # a loop: not a folder to search
+                return None
+            if root is not None and not _inside(step, root):
+                return None
+        real = step
+        if os.path.exists(os.path.join(real, ".git")):
+            root = real
+        elif root is None and real == cwd:
+            root = cwd
+    return real, root
+
+
 def _walk(folder: str, real: str) -> Iterator[tuple[str, str, bool]]:
     """Files below `folder` that some input format may read (by suffix: YAML, JSON, TOML, shell, env), in sorted order (a folder's files, then its sub-folders), each
     with its real path and whether it is a symlink. `real` is the folder's own: below it, a name
     that is no symlink adds itself to its folder's real path, so only symlinks cost a resolve.
-    Symlinked folders are not entered; unreadable folders are passed over, as `os.walk` does;
-    depth costs no recursion."""
+    Symlinked folders are not entered; unreadable folders are passed over, as `os.walk` does,
+    but a folder whose path is longer than the system allows (PATH_MAX) is yielded itself, so its
+    check says it was not read instead of its files silently missing; depth costs no recursion."""
     pending = [(folder, real)]
     while pending:
         folder, real = pending.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
-        except OSError:
+        except OSError as exc:
+            if exc.errno == errno.ENAMETOOLONG:
+                yield folder, real, False
             continue
         below = []
         for entry in entries:
@@ -50,46 +117,139 @@ def _walk(folder: str, real: str) -> Iterator[tuple[str, str, bool]]:
                 if not link and entry.name not in SKIP_DIRS and not entry.name.startswith("."):
                     below.append((entry.path, os.path.join(real, entry.name)))
             elif entry.name.lower().endswith(SEARCHED_SUFFIXES):
-                yield entry.path, real_path(entry.path) if link else os.path.join(real, entry.name), link
+                yield entry.path, _real_or_lexical(entry.path) if link else os.path.join(real, entry.name), link
         pending.extend(reversed(below))
+
+
+def _glob(pattern: str) -> list[tuple[str, str | None]] | None:
+    """What `glob.glob(pattern, recursive=True)` matches, sorted, each with the repository it must
+    stay in, or None when the part before the first wildcard leads out of its repository through a
+    symlink. No symlinked folder is entered: `**` spans real folders only, and a symlinked folder
+    matched by the pattern is searched only when it leads to a place inside the repository.
+
+    The part before the first wildcard is followed as a named path is (`contained`). Below it,
+    the folders are walked once each and every entry is matched against the set of pattern
+    components it may stand for, so many `**` cost no backtracking. As in `glob`, `*` and `**`
+    leave out names that start with a dot unless the pattern's component does."""
+    parts = pattern.split(os.sep)
+    first = next(i for i, part in enumerate(parts) if glob_magic(part))
+    base = os.sep.join(parts[:first]) or (os.sep if os.path.isabs(pattern) else "")
+    start = contained(base or os.curdir)
+    if start is None:
+        return None
+    return sorted(_matches(start[0], start[1], base, [part for part in parts[first:] if part != ""]))
+
+
+def _matches(real_base: str, root: str | None, base: str, rest: list[str]) -> Iterator[tuple[str, str | None]]:
+    """`_glob`'s walk below the pattern's literal part `base` (whose real path is `real_base`)."""
+    rules = [None if part == "**" else re.compile(fnmatch.translate(part)) for part in rest]
+    end = len(rules)
+
+    def closure(states: set[int]) -> set[int]:
+        out = set(states)
+        for i in sorted(states):
+            while i < end and rules[i] is None:  # `**` may stand for no folder at all
+                i += 1
+                out.add(i)
+        return out
+
+    prefix = base + os.sep if base and not base.endswith(os.sep) else base
+    start_states = closure({0})
+    if end in start_states and base:
+        yield prefix, root
+    pending = [(prefix, real_base, start_states)]
+    while pending:
+        shown, real, states = pending.pop()
+        try:
+            with os.scandir(real) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue
+        below = []
+        for entry in entries:
+            name, hidden = entry.name, entry.name.startswith(".")
+            reached: set[int] = set()
+            for i in states:
+                if i == end:
+                    continue
+                rule = rules[i]
+                if rule is None:
+                    if not hidden:
+                        reached.add(i)
+                elif rule.match(name) and (not hidden or rest[i].startswith(".")):
+                    reached.add(i + 1)
+            if not reached:
+                continue
+            reached = closure(reached)
+            path = shown + name
+            if end in reached:
+                yield path, root
+            try:
+                real_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                real_folder = False
+            if real_folder and any(i < end for i in reached):
+                below.append((path + os.sep, os.path.join(real, name), reached))
+        pending.extend(reversed(below))
+
+
+def glob_magic(text: str) -> bool:
+    """Whether a command-line word is a glob pattern (as `glob.has_magic` tells)."""
+    return any(ch in text for ch in "*?[")
 
 
 def discover(args: list[str], only_configs: bool = False) -> list[Target]:
     """Expand the command line into files, in a stable order, each once.
 
     `only_configs` treats named files like found ones (skipped unless they look like
-    configs): pre-commit names every staged YAML file, workflows included.
+    configs): pre-commit names every staged YAML file, workflows included. A folder that a
+    symlink leads to from inside a repository to a place outside it is not searched (see the
+    module's docstring).
     """
     seen: set[str] = set()
     out: list[Target] = []
 
-    def add(path: str | Path, explicit: bool, key: str | None = None, link: bool | None = None) -> None:
-        key = key or real_path(path)
+    def add(path: str, explicit: bool, key: str | None = None, link: bool | None = None) -> None:
+        key = key or _real_or_lexical(path)
         if key not in seen:
             seen.add(key)
-            text = os.fspath(path)
-            out.append(Target(text, os.path.normpath(text), explicit, key, link))
+            out.append(Target(path, shown_name(os.path.normpath(path)), explicit, key, link))
+
+    def search(folder: str, root: str | None) -> None:
+        """Walk a folder named or matched, unless it reaches out of `root` through a symlink."""
+        start = contained(folder)
+        if start is None or (root is not None and not _inside(start[0], root)):
+            return
+        for found, real, link in _walk(folder, start[0]):
+            add(found, False, real, link)
 
     for arg in args:
-        path = Path(arg)
-        if any(ch in arg for ch in "*?[") and not (path.exists() or path.is_symlink()):
-            import glob  # only for patterns: it costs a few ms of start-up on every hook run
-
-            matches = sorted(glob.glob(arg, recursive=True))
+        if glob_magic(arg) and not os.path.lexists(arg):
+            matches = _glob(arg)
+            if matches is None:  # through a symlink out of the repository: nothing there is ours to check
+                continue
             if not matches:
                 raise UsageError(f"{arg}: no files match this pattern")
-            for match in matches:
-                m = Path(match)
-                if m.is_dir():
-                    for found, real, link in _walk(match, real_path(match)):
-                        add(found, False, real, link)
-                elif m.name.lower().endswith(SEARCHED_SUFFIXES):
-                    add(m, False)
-        elif path.is_dir():
-            for found, real, link in _walk(arg, real_path(arg)):
-                add(found, False, real, link)
-        elif path.exists() or path.is_symlink():
-            add(path, not only_configs)
+            for match, root in matches:
+                if os.path.isdir(match):
+                    search(match, root)
+                elif match.lower().endswith(SEARCHED_SUFFIXES):
+                    add(match.rstrip(os.sep), False)
+        elif os.path.isdir(arg):
+            search(arg, None)
+        elif os.path.lexists(arg) or _too_long(arg):
+            add(arg, not only_configs)
         else:
             raise UsageError(f"{arg}: no such file or folder")
     return out
+
+
+def _too_long(path: str) -> bool:
+    """A path the system refuses for its length: it may well exist, and its check says it cannot be read."""
+    try:
+        os.lstat(path)
+    except OSError as exc:
+        return exc.errno == errno.ENAMETOOLONG
+    except ValueError:  # a NUL byte
+        return False
+    return False

@@ -20,6 +20,8 @@ def rule_markdown(rule: type[Rule], heading: str = "##") -> str:
         parts += ["", f"The examples sit beside these files: {shown}."]
     if rule.example_limits:
         parts += ["", "The examples use these limits: " + ", ".join(f"{k}={v}" for k, v in rule.example_limits.items()) + "."]
+    if rule.example_as:
+        parts += ["", f"The failing example fails once the file is made {rule.example_as}."]
     parts += ["", "Fails:", "", "```yaml", _show(rule.fails), "```", "", "Passes:", "", "```yaml", _show(rule.passes), "```"]
     return "\n".join(parts) + "\n"
 

@@ -14,8 +14,13 @@ class Limits(NamedTuple):
 
     max_file_bytes: int = 1_048_576
     max_nodes: int = 10_000
-    max_depth: int = 64
+    max_depth: int = 64  # a configured value above DEEPEST counts as DEEPEST
     max_dataset_files: int = 20_000
+
+
+# whatever `max-depth` says, data is never nested deeper than this: the readers build it, and later
+# stages (schema, rules, suppressions) walk it, recursively, within Python's recursion limit
+DEEPEST = 128
 
 
 class Yaml11Reading(NamedTuple):

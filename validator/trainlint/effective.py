@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from .catalog import TRAINING_KEYS, Preset
 from .inputs.base import Adapted
-from .paths import is_inside
+from .paths import is_inside, shown_name
 
 IMAGE_SUFFIXES = frozenset({"jpg", "jpeg", "png", "webp"})  # lower-cased, without the dot
 
@@ -35,8 +35,9 @@ def scan_dataset(raw: Any, base_dir: Path, max_files: int, root: Path | None = N
     """Count images and find those without a sidecar caption; never follows symlinked folders.
 
     With a `root`, a folder that resolves outside it (`../../etc`, `/home`, a symlink
-    out of the repository) is not listed: a config from a pull request must not make
-    CI reveal what lies beyond the repository, not even file names or counts.
+    out of the repository) is not listed, and an entry that is a symlink out of it is no
+    image: a config from a pull request must not make CI reveal what lies beyond the
+    repository, not even file names, counts or whether a path exists.
     """
     if not isinstance(raw, dict):
         return Dataset()
@@ -54,7 +55,7 @@ def scan_dataset(raw: Any, base_dir: Path, max_files: int, root: Path | None = N
         if not inside:
             return Dataset(declared=declared, path=path, outside=True)
     try:
-        listing = _listing(path, max_files)
+        listing = _listing(path, max_files, None if root is None else str(root))
     except OSError:  # missing, not a folder, unreadable: the count comes from `images`
         return Dataset(declared=declared, path=path)
     if listing is None:
@@ -63,20 +64,22 @@ def scan_dataset(raw: Any, base_dir: Path, max_files: int, root: Path | None = N
     return Dataset(declared, path, True, found, uncaptioned)
 
 
-# (device, inode, mtime, limit) of a dataset folder -> what its listing says; configs of a repository
+# (device, inode, mtime, limit, root) of a dataset folder -> what its listing says; configs of a repository
 # share a handful of dataset folders, and adding, removing or renaming an entry changes the folder's mtime
-_LISTINGS: dict[tuple[int, int, int, int], tuple[int, tuple[str, ...]] | None] = {}
+_LISTINGS: dict[tuple[int, int, int, int, str | None], tuple[int, tuple[str, ...]] | None] = {}
 _MAX_LISTINGS = 512
 # a folder changed this recently may change again within the clock's granularity without its mtime
 # moving (git calls this "racily clean"): such a listing is used once and not remembered
 _SETTLED_NS = 2_000_000_000
 
 
-def _listing(path: Path, max_files: int) -> tuple[int, tuple[str, ...]] | None:
+def _listing(path: Path, max_files: int, root: str | None = None) -> tuple[int, tuple[str, ...]] | None:
     """The folder's image count and uncaptioned images, None past `max_files` entries; OSError
-    when it cannot be listed. Memoised per folder state: one `stat` instead of one listing per config."""
+    when it cannot be listed. Memoised per folder state: one `stat` instead of one listing per config.
+    Names are as reports show them (`paths.shown_name`); a symlink whose target is not inside `root`
+    counts as no image, whether that target exists or not."""
     stat = os.stat(path)
-    key = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, max_files)
+    key = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, max_files, root)
     if key in _LISTINGS:
         return _LISTINGS[key]
     images: list[tuple[str, str]] = []  # (stem, name)
@@ -93,8 +96,8 @@ def _listing(path: Path, max_files: int) -> tuple[int, tuple[str, ...]] | None:
             if not stem.strip("."):  # no suffix, as os.path.splitext sees it (`.png` is a hidden file)
                 continue
             suffix = suffix.lower()
-            if suffix in IMAGE_SUFFIXES and _is_file(entry):  # not a folder, a dangling link or a loop
-                images.append((stem, name))
+            if suffix in IMAGE_SUFFIXES and _is_file(entry, root):  # not a folder, a dangling link or a loop
+                images.append((stem, shown_name(name)))
             elif suffix == "txt":
                 texts.add(stem)
         else:
@@ -106,11 +109,15 @@ def _listing(path: Path, max_files: int) -> tuple[int, tuple[str, ...]] | None:
     return result
 
 
-def _is_file(entry: os.DirEntry) -> bool:
-    """A regular file, or a symlink to one; costs no system call for plain files (the type comes with the listing)."""
+def _is_file(entry: os.DirEntry[str], root: str | None = None) -> bool:
+    """A regular file, or a symlink to one inside `root`; costs no system call for plain files (the type
+    comes with the listing). A symlink out of `root` is not followed at all: whether its target exists
+    must not show in a report."""
     try:
+        if root is not None and entry.is_symlink() and not is_inside(entry.path, root):
+            return False
         return entry.is_file()
-    except OSError:  # a symlink loop or an unreadable link: not an image anyone can train on
+    except (OSError, RuntimeError):  # a symlink loop or an unreadable link: not an image anyone can train on
         return False
 
 

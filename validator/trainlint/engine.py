@@ -6,13 +6,15 @@ spans the loader kept. Nothing in this module prints.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from . import catalog as presets_mod
 from . import effective as effective_mod
 from . import plugins as plugins_mod
 from . import schema_layer, suppressions
-from .diagnostics import Diagnostic, Finding, Span
+from .diagnostics import ConfigPath, Diagnostic, Finding, Severity, Span
 from .document import Document
 from .errors import PresetError
 from .inputs.base import (
@@ -72,7 +74,7 @@ def run_trainer(doc: Document, fmt: InputFormat, workspace: Workspace, settings:
         ctx = Context(doc, doc.data, presets_mod.catalog(), eff, {}, adapted)
         for check, thresholds in Selection.of(settings).checks(fmt.name):
             ctx.thresholds = thresholds
-            findings.extend(check(ctx))
+            _run_rule(check, ctx, findings)
     return place(doc, findings, settings, frozenset(stages))
 
 
@@ -107,7 +109,8 @@ def _trainer_preset(adapted: Adapted) -> tuple[presets_mod.Preset | None, list[F
     return None, []
 
 
-def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: set[tuple]) -> tuple[list[Finding], bool]:
+def _semantic(doc: Document, base_dir: Path, settings: Settings,
+              schema_paths: set[ConfigPath]) -> tuple[list[Finding], bool]:
     """The preset and rule findings, and whether the rules ran (not when the preset is unusable)."""
     config = doc.data
     ref = config.get("preset")
@@ -124,12 +127,27 @@ def _semantic(doc: Document, base_dir: Path, settings: Settings, schema_paths: s
     ctx = Context(doc, config, presets_mod.catalog(), eff, {})  # one per file; each rule gets its thresholds
     for check, thresholds in Selection.of(settings).checks("trainlint"):
         ctx.thresholds = thresholds
-        findings.extend(check(ctx))
+        _run_rule(check, ctx, findings)
     return findings, True
 
 
-def effective_config(config: dict, base_dir: Path, settings: Settings,
-                     skip: set[tuple] | frozenset[tuple] = frozenset()) -> effective_mod.Effective:
+def _run_rule(check: Callable[[Context], Iterable[Finding]], ctx: Context, findings: list[Finding]) -> None:
+    """Add a rule's findings; a rule that raises becomes one error finding under its code on this file,
+    and the other rules and files go on (plugin rules are contained the same way, in plugins.py)."""
+    try:
+        findings.extend(check(ctx))
+    except Exception as exc:  # one file's surprise must not end everyone's report
+        rule = getattr(check, "__self__", None)
+        code = getattr(rule, "code", None)
+        if code is None:
+            raise
+        findings.append(Finding(code, f"rule {code} failed on this file ({type(exc).__name__}: {exc}); "
+                                "it did not check it", severity=Severity.ERROR,
+                                hint="please report this with the file and the configuration"))
+
+
+def effective_config(config: dict[str, Any], base_dir: Path, settings: Settings,
+                     skip: set[ConfigPath] | frozenset[ConfigPath] = frozenset()) -> effective_mod.Effective:
     """Resolve the preset, count the dataset, overlay the config's training values (but those at
     `skip`, which the schema layer reported); PresetError when the preset cannot be used."""
     ref = config["preset"]
@@ -143,9 +161,9 @@ def effective_config(config: dict, base_dir: Path, settings: Settings,
 
 def _preset_dir(ref: str, base_dir: Path, settings: Settings) -> Path:
     """Where a preset file reference resolves: beside the config, else the first `preset-paths` folder holding it."""
-    if not presets_mod.is_file_ref(ref) or (base_dir / ref).is_file():
+    if not presets_mod.is_file_ref(ref) or presets_mod.is_file(base_dir / ref):
         return base_dir
-    return next((folder for folder in settings.preset_dirs if (folder / ref).is_file()), base_dir)
+    return next((folder for folder in settings.preset_dirs if presets_mod.is_file(folder / ref)), base_dir)
 
 
 _ALL_STAGES = frozenset(("loader", "schema", "preset", "rules"))

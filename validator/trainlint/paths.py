@@ -39,3 +39,13 @@ def is_inside(path: Path | str, root: Path | str) -> bool:
 @functools.lru_cache(maxsize=1024)
 def _prefix(root: str, cwd: str) -> str:  # every file of a repository asks about the same root
     return real_path(os.path.join(cwd, root)).rstrip(os.sep) + os.sep
+
+
+def shown_name(path: str) -> str:
+    """A path or file name as reports name it: bytes that are not UTF-8 (Python holds them as lone
+    surrogates, which no output can encode) written as `\\xNN`, so every format prints every file."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path

@@ -10,7 +10,8 @@ Nothing is imported unless a configuration allows the plugin by name (`plugins =
 installing a package must not change what a run checks. A plugin that fails to import, is
 not installed, or registers a code outside its range is reported as a `PluginError` naming
 it; its rules stay off and the run goes on. A plugin rule that raises while checking a file
-becomes an error finding under its own code, so the other rules and files are unaffected.
+becomes an error finding under its own code, so the other rules and files are unaffected;
+`sys.exit` and KeyboardInterrupt raised by a plugin are contained the same way.
 """
 
 import functools
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from .rules import Context, Rule
 
 GROUP = "trainlint.rules"
+# what a plugin's code may raise and have contained: any error, and also `sys.exit` (SystemExit) and a
+# KeyboardInterrupt it raises itself, which would otherwise end the whole run without a report
+CONTAINED = (Exception, SystemExit, KeyboardInterrupt)
 CODE_PATTERN = re.compile(r"^TL9\d\d$")
 RANGE_TEXT = "TL900-TL999"
 
@@ -82,7 +86,7 @@ def _load_one(name: str) -> PluginError | None:
     before = set(Rule.registry)
     try:
         entry.load()
-    except Exception as exc:  # noqa: BLE001 - a broken plugin must never take the run down
+    except CONTAINED as exc:  # a broken plugin must never take the run down, not even by `sys.exit`
         _forget(set(Rule.registry) - before)
         return PluginError(name, f"failed to import {entry.value!r}: {type(exc).__name__}: {exc}")
     new = set(Rule.registry) - before
@@ -132,7 +136,7 @@ def _run_plugin_rule(rule: "type[Rule]", plugin: str, ctx: "Context") -> list[Fi
     """Run a plugin's rule; one that raises or returns junk becomes one error finding under its code."""
     try:
         found = list(rule().check(ctx))
-    except Exception as exc:  # noqa: BLE001 - contained: the rest of the run must not depend on a plugin
+    except CONTAINED as exc:  # the rest of the run must not depend on a plugin
         return [_failure(rule, plugin, f"raised {type(exc).__name__}: {exc}")]
     for item in found:
         if not (isinstance(item, Finding) and item.code == rule.code and isinstance(item.path, tuple)):

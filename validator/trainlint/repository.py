@@ -65,7 +65,8 @@ def read_candidate(path: Path, settings: Settings, explicit: bool, link: bool | 
 
 
 def outside_repository(path: Path, settings: Settings, link: bool | None = None) -> bool:
-    """A file found by a folder search that is a symlink out of the repository (or a loop): neither read nor fixed.
+    """A file found by a folder search that is a symlink out of the repository: neither read nor fixed.
+    A symlink loop leads nowhere, so not out: reading it fails, and its check says so (TL090).
 
     A file that is no symlink lies in its own folder, and the repository root is that
     real folder or one above it (see `repo_root`): only a symlink, or a root set from
@@ -80,5 +81,5 @@ def outside_repository(path: Path, settings: Settings, link: bool | None = None)
 def _inside(path: Path, root: Path) -> bool:
     try:
         return is_inside(path, root)
-    except (OSError, RuntimeError):  # a symlink loop: nothing to read there
-        return False
+    except (OSError, RuntimeError):  # a symlink loop: reading it fails and is reported
+        return True

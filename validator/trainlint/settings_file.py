@@ -181,7 +181,9 @@ class Resolver:
                 found = self._by_folder[candidate]
                 break
             walked.append(candidate)
-            found = next((c for c in (self._load(candidate / n) for n in NAMES if (candidate / n).is_file()) if c), None)
+            # os.path.isfile: False for a name longer than the system allows, where Path.is_file raises
+            found = next((c for c in (self._load(candidate / n) for n in NAMES if os.path.isfile(candidate / n)) if c),
+                         None)
             if found:
                 break
         else:
@@ -227,11 +229,16 @@ def read_table(path: Path, required: bool = False) -> dict[str, Any] | None:
     import tomllib
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if path.name == "pyproject.toml" and not required and "trainlint" not in text and "\\" not in text:
+            return None  # another tool's file (the name cannot be spelt without the word or an escape): not parsed
+        data = tomllib.loads(text)
     except OSError as exc:
         raise ConfigError(f"{shown(path)}: cannot read: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{shown(path)}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib reads nesting recursively
+        raise ConfigError(f"{shown(path)}: not valid TOML: nested too deeply to read") from None
     if path.name != "pyproject.toml":
         return data
     table = data.get("tool", {}).get("trainlint") if isinstance(data.get("tool"), dict) else None
@@ -373,14 +380,24 @@ class _Reader:
                     self.fail(name, f"`thresholds.{code}.{name}`: unknown threshold "
                               f"(known: {', '.join(rule.thresholds)})")
                 if not _same_kind(default, value):
-                    self.fail(name, f"`thresholds.{code}.{name}` must be like {default!r}, not {value!r}")
-            out[rule.code] = dict(values)
+                    whole = " a whole number" if _whole_default(default) else ""
+                    self.fail(name, f"`thresholds.{code}.{name}` must be{whole} like {default!r}, not {value!r}")
+            out[rule.code] = {name: _as_default(rule.thresholds[name], value) for name, value in values.items()}
         return out
 
 
+def _whole_default(default: Any) -> bool:
+    return isinstance(default, int) and not isinstance(default, bool)
+
+
 def _same_kind(default: Any, value: Any) -> bool:
+    """Whether a threshold's value may stand for its default: a number for a float, a whole number for
+    an integer (a count a rule may slice or range by; `3.0` is taken as 3), the same shape for lists
+    and tables."""
     if isinstance(default, bool) or isinstance(value, bool):
         return type(default) is type(value)
+    if _whole_default(default):
+        return isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) < 2**53)
     if isinstance(default, (int, float)):
         return isinstance(value, (int, float))
     if isinstance(default, (list, tuple)):  # a list of names may grow; a numeric [low, high] pair may not
@@ -392,3 +409,14 @@ def _same_kind(default: Any, value: Any) -> bool:
         return isinstance(value, dict) and set(value) <= set(default) and all(
             _same_kind(default[k], v) for k, v in value.items())
     return type(default) is type(value)
+
+
+def _as_default(default: Any, value: Any) -> Any:
+    """A checked value in its default's type: a whole float where an integer belongs becomes an int."""
+    if _whole_default(default) and isinstance(value, float):
+        return int(value)
+    if isinstance(default, list) and isinstance(value, list) and len(default) == len(value):
+        return [_as_default(d, v) for d, v in zip(default, value)]
+    if isinstance(default, dict) and isinstance(value, dict):
+        return {k: _as_default(default[k], v) for k, v in value.items()}
+    return value

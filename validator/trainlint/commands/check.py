@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
@@ -46,11 +49,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         results: list[FileResult] = []
         renderer(name)(_kept(iter_check(args.paths, jobs=args.jobs, only_configs=args.only_configs,
                                         resolver=resolver), results), out)
-    else:  # the report file is opened only once every file is checked: never a half-written report
+    else:  # rendered whole once every file is checked, then written: never a half-written report
         results = check_paths(args.paths, jobs=args.jobs, only_configs=args.only_configs, resolver=resolver)
+        report = io.StringIO(newline="\n")
+        renderer(name)(results, report)
         try:
-            with open(args.output, "w", encoding="utf-8", newline="\n") as report:
-                renderer(name)(results, report)
+            write_whole(args.output, report.getvalue())
         except OSError as exc:
             raise UsageError(f"--output {args.output}: cannot write: {exc.strerror or exc}") from None
         out.write(f"{summary(results)}; {name} report written to {args.output}\n")
@@ -58,6 +62,33 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_ERROR
     failing = any(d.severity >= r.fail_on for r in results for d in r.diagnostics)
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write a report file whole or not at all: into a new file beside it, renamed over it once
+    complete, so a run that fails or is killed leaves the old report or none, never an empty or
+    half one. A path that is not a regular file (`/dev/stdout`, a named pipe) is written directly."""
+    data = text.encode("utf-8")
+    try:
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        regular = True
+    if not regular:
+        with open(path, "wb") as stream:
+            stream.write(data)
+        return
+    folder, name = os.path.split(os.path.realpath(path))  # a symlink to the report: its file is replaced
+    target = os.path.join(folder, name)
+    temp = os.path.join(folder, f".{name}.{os.getpid()}.trainlint-report")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    try:
+        with open(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
 
 
 def _show_settings(args: argparse.Namespace, resolver: Resolver, out: TextIO) -> int:

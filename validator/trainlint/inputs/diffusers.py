@@ -165,7 +165,8 @@ def _processes(command: dict[str, Any]) -> tuple[int | None, str]:
     def count(*names: str) -> str | None:
         for name in names:
             value = options.get(name)
-            if isinstance(value, str) and value.isdigit() and int(value) > 0:
+            # ASCII digits only: `str.isdigit` takes `²`, which `int` refuses, and thousands of digits, which it refuses too
+            if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 6 and int(value) > 0:
                 return value
         return None
 

@@ -542,7 +542,8 @@ def _processes(command: dict[str, Any]) -> tuple[int, str]:
     options = command.get("launcher_args") if isinstance(command.get("launcher_args"), dict) else {}
     assert isinstance(options, dict)
     given = options.get("--num_processes", options.get("--num-processes"))
-    if isinstance(given, str) and given.isdigit() and 0 < int(given) <= 4096:
+    # ASCII digits only: `str.isdigit` takes `²`, which `int` refuses, and thousands of digits, which it refuses too
+    if isinstance(given, str) and given.isascii() and given.isdigit() and len(given) <= 6 and 0 < int(given) <= 4096:
         return int(given), f"--num_processes {given}"
     if launcher in ("python", "python3", ""):
         return 1, "one process"

@@ -62,11 +62,21 @@ class FolderWorkspace:
                         if entry.is_dir(follow_symlinks=False):
                             if recursive:
                                 pending.append(Path(entry.path))
-                        elif os.path.splitext(entry.name)[1].lower() in wanted and entry.is_file():
+                        elif os.path.splitext(entry.name)[1].lower() in wanted and self._is_file(entry):
                             count += 1
         except OSError:
             return None
         return count
+
+    def _is_file(self, entry: os.DirEntry[str]) -> bool:
+        """A regular file, or a symlink to one inside the repository: a symlink out of it is not
+        followed, so whether its target exists never shows in a count."""
+        try:
+            if entry.is_symlink() and not is_inside(entry.path, self.root):
+                return False
+            return entry.is_file()
+        except (OSError, RuntimeError):  # a loop
+            return False
 
     def subfolders(self, folder: str) -> list[str] | None:
         full = self._inside(folder)

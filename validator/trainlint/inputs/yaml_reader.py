@@ -21,7 +21,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics import ConfigPath, Finding, Span
-from ..document import Document, Limits, Yaml11Reading
+from ..document import DEEPEST, Document, Limits, Yaml11Reading
 from ..text import (
     FOREIGN_BREAKS,
     decode,
@@ -386,6 +386,8 @@ def load_file(path: Path, file: str, limits: Limits = Limits()) -> Document:
 
 
 def _parse(doc: Document, limits: Limits) -> None:
+    if limits.max_depth > DEEPEST:  # a raised `max-depth` must not let the builder recurse past Python's limit
+        limits = limits._replace(max_depth=DEEPEST)
     _compose_and_build(doc, limits)
     if any(ch in doc.text for ch in FOREIGN_BREAKS):  # libyaml breaks lines there too (YAML 1.1)
         _relocate(doc)
@@ -450,6 +452,10 @@ def _compose_and_build(doc: Document, limits: Limits) -> None:
     except _Limit as exc:
         doc.spans.clear()
         doc.findings.append(Finding(exc.code, exc.message, span=_span(exc.node)))
+        return
+    except RecursionError:  # not expected below DEEPEST; a finding rather than the run's end
+        doc.spans.clear()
+        doc.findings.append(Finding("TL093", "nesting too deep to read", span=_span(root)))
         return
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"

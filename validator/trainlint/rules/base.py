@@ -101,6 +101,9 @@ class Rule:
     passes: ClassVar[str]
     files: ClassVar[dict[str, str]] = {}
     example_limits: ClassVar[dict[str, int]] = {}
+    # a rule about the file itself rather than its text: what its failing example is made into
+    # before it is checked ("a named pipe"); None: the example is checked as written
+    example_as: ClassVar[str | None] = None
 
     registry: ClassVar[dict[str, type[Rule]]] = {}
 

@@ -115,6 +115,20 @@ class BadNumber(LoaderRule):
     fails = _VALID + "training:\n  learning_rate_unet: .nan\n"
 
 
+class UnreadableFile(LoaderRule):
+    """The file cannot be read: not a regular file (a named pipe, a device, a socket), a dangling
+    symlink or a symlink loop, a path longer than the system allows, or no permission.
+
+    A file that cannot be read cannot be checked, and it must not stop the check of the
+    others: it gets this one finding and the run goes on. A named pipe is never opened for
+    reading (that would wait for a writer forever), nor is a device (`/dev/zero` never ends).
+    """
+
+    code, name = "TL090", "unreadable-file"
+    fails = "# this text, written into a named pipe: it is never opened\n" + _VALID
+    example_as = "a named pipe"
+
+
 class FileTooLarge(LoaderRule):
     """The file is larger than the configured limit (`max-file-bytes`, 1 MiB by default).
 
