@@ -246,6 +246,34 @@ def test_folder_search_neither_reads_nor_fixes_through_symlinks_out(tmp_path: Pa
     assert outside.read_bytes() == before
 
 
+def test_many_configs_with_long_chains_of_big_presets_stay_within_the_budget() -> None:
+    """Nine configs, each extending a chain of 32 preset files of half a megabyte: every file is read,
+    but what is kept of them is bounded by bytes (the preset cache held whole documents, some 300 MB)."""
+    if not os.path.isdir("/dev/shm"):
+        pytest.skip("needs a memory file system for 150 MB of presets")
+    with tempfile.TemporaryDirectory(dir="/dev/shm", prefix="trainlint-hostile-") as folder:
+        repo = Path(folder) / "repo"
+        (repo / ".git").mkdir(parents=True)
+        (repo / "configs").mkdir()
+        description = "x" * 500_000
+        for c in range(9):
+            chain = repo / "presets" / f"chain{c}"
+            chain.mkdir(parents=True)
+            for i in range(32):
+                parent = f"./p{i + 1}.yaml" if i < 31 else "sdxl/style"
+                (chain / f"p{i}.yaml").write_text(f"extends: {parent}\ndescription: {description}\n")
+            ref = f"../presets/chain{c}/p0.yaml"
+            (repo / "configs" / f"c{c}.yaml").write_text(
+                VALID.replace("preset: sdxl/style", f"preset: {ref}").replace("sdxl/style", ref))
+        before = {path: path.read_bytes() for path in (repo / "configs").iterdir()}
+        for command in ("check", "fix"):
+            run = finish(*start([command, "configs"], repo))
+            assert run.returncode == 0, run.stdout + run.stderr
+            assert run.cpu < CPU_SECONDS, f"{command} used {run.cpu:.2f} s of CPU"
+            assert run.peak < PEAK_BYTES, f"{command} peaked at {run.peak / 2**20:.0f} MB"
+        assert {path: path.read_bytes() for path in (repo / "configs").iterdir()} == before
+
+
 # --- one hostile file among good ones: it gets its own finding, the others theirs --------------
 
 FIXABLE = VALID.replace("classification: sdxl/style\n", "")  # fixable: the classification tag is missing
