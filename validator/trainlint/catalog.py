@@ -150,11 +150,13 @@ def is_file_ref(ref: str) -> bool:
 
 
 def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Path, ...] = (),
-            limits: "Limits | None" = None) -> Preset:
+            limits: "Limits | None" = None, also: tuple[Path, ...] = ()) -> Preset:
     """Resolve a built-in name or a repository preset file (following `extends`).
 
     `root` bounds where preset files may live: a reference that climbs out of the
     repository is refused, as are cycles and chains deeper than MAX_EXTENDS_DEPTH.
+    `also` are folders allowed besides it: the configuration's `preset-paths`, which
+    may lie outside the repository (a shared folder of house presets).
     """
     if not is_file_ref(ref):
         preset = catalog().get(ref)
@@ -167,8 +169,9 @@ def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Pa
         raise PresetError("TL201", f"preset file {ref!r} is a symlink loop") from None
     except ValueError:  # a NUL in the name
         raise PresetError("TL201", f"preset file {ref!r} cannot be a file name") from None
-    if root is not None and not path.is_relative_to(root.resolve()):
-        raise PresetError("TL201", f"preset file {ref!r} is outside the repository ({root})")
+    if root is not None and not any(path.is_relative_to(folder.resolve()) for folder in (root, *also)):
+        where = f"the repository ({root}) and the preset-paths folders" if also else f"the repository ({root})"
+        raise PresetError("TL201", f"preset file {ref!r} is outside {where}")
     if path in _chain:
         cycle = " -> ".join(p.name for p in (*_chain, path))
         raise PresetError("TL202", f"preset files extend each other in a cycle: {cycle}")
@@ -185,7 +188,7 @@ def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Pa
         raise PresetError("TL206", f"preset file {ref!r} cannot be read:{line} {first.message} ({first.code})")
     if not isinstance(data, dict) or not isinstance(data.get("extends"), str):
         raise PresetError("TL206", f"preset file {ref!r} is not a preset: it needs `extends: <preset>` and a `training` mapping")
-    parent = resolve(data["extends"], path.parent, root, (*_chain, path), limits)
+    parent = resolve(data["extends"], path.parent, root, (*_chain, path), limits, also)
     values = dict(parent.values)
     training = data.get("training") or {}
     if not isinstance(training, dict):
@@ -216,44 +219,13 @@ def _stamp(path: Path) -> tuple[int, int, int]:
     return info.st_ino, info.st_size, info.st_mtime_ns
 
 
-# what `resolve` reads of a preset file; the rest of its data is not kept
-_PRESET_KEYS = ("extends", "training", "version", "description")
-# (path, stamp, limits) -> (the preset file as `resolve` reads it, the characters it was read from), oldest first
-_PRESET_FILES: "dict[tuple[Path, tuple[int, int, int], Limits | None], tuple[Document, int]]" = {}
-# the most characters of preset files whose readings are kept: a preset is a few hundred bytes, but a
-# repository may hold files up to `max-file-bytes` each, and dozens of configs with long `extends` chains
-MAX_CACHED_PRESET_CHARS = 4 << 20
-_cached_chars = 0
-
-
+@functools.lru_cache(maxsize=256)
 def _load_preset_file(path: Path, stamp: tuple[int, int, int], limits: "Limits | None") -> "Document":
     """A preset file is read and parsed once while it stays the same (`stamp`), not once per config
-    that extends it; the loaded document is only read from, never changed.
-
-    What is kept is bounded by bytes, not by files: only the keys `resolve` reads and the first
-    finding, never the text or the positions, and at most MAX_CACHED_PRESET_CHARS characters of
-    files, the least recently used dropped first (a count of files let nine configs with chains of
-    thirty-two one-megabyte presets hold half a gigabyte)."""
-    global _cached_chars
-    from .document import Document, Limits
+    that extends it; the loaded document is only read from, never changed."""
+    from .document import Limits
     from .inputs.yaml_reader import (
         load_file,  # local: load imports nothing from here, keep it that way
     )
 
-    key = (path, stamp, limits)
-    hit = _PRESET_FILES.pop(key, None)
-    if hit is not None:
-        _PRESET_FILES[key] = hit  # now the most recently used
-        return hit[0]
-    doc = load_file(path, str(path), limits or Limits())
-    kept = Document(doc.file)
-    data = doc.data
-    kept.data = {k: data[k] for k in _PRESET_KEYS if k in data} if isinstance(data, dict) else data
-    kept.findings = doc.findings[:1]
-    size = len(doc.text) + 1
-    if size <= MAX_CACHED_PRESET_CHARS:
-        _PRESET_FILES[key] = (kept, size)
-        _cached_chars += size
-        while _cached_chars > MAX_CACHED_PRESET_CHARS:
-            _cached_chars -= _PRESET_FILES.pop(next(iter(_PRESET_FILES)))[1]
-    return kept
+    return load_file(path, str(path), limits or Limits())

@@ -25,6 +25,7 @@ class Dataset(NamedTuple):
     uncaptioned: tuple[str, ...] = ()
     truncated: bool = False
     outside: bool = False  # the folder lies outside the repository: not listed at all
+    problem: str | None = None  # why a path that exists could not be listed ("is not a folder", "cannot be read: ...")
 
     @property
     def images(self) -> int | None:
@@ -56,8 +57,12 @@ def scan_dataset(raw: Any, base_dir: Path, max_files: int, root: Path | None = N
             return Dataset(declared=declared, path=path, outside=True)
     try:
         listing = _listing(path, max_files, None if root is None else str(root))
-    except OSError:  # missing, not a folder, unreadable: the count comes from `images`
+    except FileNotFoundError:  # missing: the count comes from `images`
         return Dataset(declared=declared, path=path)
+    except NotADirectoryError:
+        return Dataset(declared=declared, path=path, problem="is not a folder")
+    except OSError as exc:  # it is there, but may not be listed (permissions): saying "not found" would mislead
+        return Dataset(declared=declared, path=path, problem=f"cannot be read: {exc.strerror or exc}")
     if listing is None:
         return Dataset(declared=declared, path=path, exists=True, truncated=True)
     found, uncaptioned = listing

@@ -152,7 +152,8 @@ def effective_config(config: dict[str, Any], base_dir: Path, settings: Settings,
     `skip`, which the schema layer reported); PresetError when the preset cannot be used."""
     ref = config["preset"]
     root = settings.root or repo_root(base_dir)
-    preset = presets_mod.resolve(ref, _preset_dir(ref, base_dir, settings), root, limits=settings.limits)
+    preset = presets_mod.resolve(ref, _preset_dir(ref, base_dir, settings), root, limits=settings.limits,
+                                 also=settings.preset_dirs)
     dataset = effective_mod.scan_dataset(config.get("dataset"), base_dir, settings.limits.max_dataset_files, root)
     training = config.get("training")
     clean = {k: v for k, v in training.items() if ("training", k) not in skip} if isinstance(training, dict) else {}

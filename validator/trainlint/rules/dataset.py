@@ -19,7 +19,7 @@ def _info_when_declared(dataset: Dataset) -> dict[str, Severity]:
 
 
 class DatasetPathMissing(Rule):
-    """`dataset.path` does not exist, is not a folder, or holds no images (jpg, jpeg, png, webp).
+    """`dataset.path` does not exist, is not a folder, cannot be read, or holds no images (jpg, jpeg, png, webp).
 
     Without images there is no image count, and every steps check depends on it.
     When `dataset.images` is also given (the images live on the training machine),
@@ -39,7 +39,10 @@ class DatasetPathMissing(Rule):
             return
         where = ("dataset", "path")
         soft = _info_when_declared(dataset)
-        if not dataset.exists:
+        if dataset.problem is not None:  # it is there: say what is wrong with it, not that it is missing
+            yield finding(self, f"dataset folder {str(ctx.config['dataset']['path'])!r} {dataset.problem}", where,
+                          hint="point it at a folder trainlint may list, or declare `dataset.images`", **soft)
+        elif not dataset.exists:
             yield finding(self, f"dataset folder {str(ctx.config['dataset']['path'])!r} not found", where,
                           hint="fix the path (it is relative to this file), or declare `dataset.images`", **soft)
         elif dataset.found == 0:
