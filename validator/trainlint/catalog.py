@@ -219,13 +219,44 @@ def _stamp(path: Path) -> tuple[int, int, int]:
     return info.st_ino, info.st_size, info.st_mtime_ns
 
 
-@functools.lru_cache(maxsize=256)
+# what `resolve` reads of a preset file; the rest of its data is not kept
+_PRESET_KEYS = ("extends", "training", "version", "description")
+# (path, stamp, limits) -> (the preset file as `resolve` reads it, the characters it was read from), oldest first
+_PRESET_FILES: "dict[tuple[Path, tuple[int, int, int], Limits | None], tuple[Document, int]]" = {}
+# the most characters of preset files whose readings are kept: a preset is a few hundred bytes, but a
+# repository may hold files up to `max-file-bytes` each, and dozens of configs with long `extends` chains
+MAX_CACHED_PRESET_CHARS = 4 << 20
+_cached_chars = 0
+
+
 def _load_preset_file(path: Path, stamp: tuple[int, int, int], limits: "Limits | None") -> "Document":
     """A preset file is read and parsed once while it stays the same (`stamp`), not once per config
-    that extends it; the loaded document is only read from, never changed."""
-    from .document import Limits
+    that extends it; the loaded document is only read from, never changed.
+
+    What is kept is bounded by bytes, not by files: only the keys `resolve` reads and the first
+    finding, never the text or the positions, and at most MAX_CACHED_PRESET_CHARS characters of
+    files, the least recently used dropped first (a count of files let nine configs with chains of
+    thirty-two one-megabyte presets hold half a gigabyte)."""
+    global _cached_chars
+    from .document import Document, Limits
     from .inputs.yaml_reader import (
         load_file,  # local: load imports nothing from here, keep it that way
     )
 
-    return load_file(path, str(path), limits or Limits())
+    key = (path, stamp, limits)
+    hit = _PRESET_FILES.pop(key, None)
+    if hit is not None:
+        _PRESET_FILES[key] = hit  # now the most recently used
+        return hit[0]
+    doc = load_file(path, str(path), limits or Limits())
+    kept = Document(doc.file)
+    data = doc.data
+    kept.data = {k: data[k] for k in _PRESET_KEYS if k in data} if isinstance(data, dict) else data
+    kept.findings = doc.findings[:1]
+    size = len(doc.text) + 1
+    if size <= MAX_CACHED_PRESET_CHARS:
+        _PRESET_FILES[key] = (kept, size)
+        _cached_chars += size
+        while _cached_chars > MAX_CACHED_PRESET_CHARS:
+            _cached_chars -= _PRESET_FILES.pop(next(iter(_PRESET_FILES)))[1]
+    return kept
