@@ -8,8 +8,8 @@ from typing import NamedTuple
 
 from .inputs import TRAINLINT_SUFFIXES, detect_trainer, trainer_format
 from .inputs.base import InputFormat
-from .inputs.trainlint import looks_like_config
-from .inputs.yaml_reader import read_head
+from .inputs.trainlint import marker
+from .inputs.yaml_reader import load_bytes, read_head
 from .paths import is_inside
 from .settings import Settings
 
@@ -46,7 +46,9 @@ class Candidate(NamedTuple):
 def read_candidate(path: Path, settings: Settings, explicit: bool, link: bool | None = None) -> Candidate | None:
     """The file's bytes and which format reads it; None for a file found by a folder search that
     is not ours to read (a symlink out of the repository) or no config of any format. One read
-    serves the decision and the check or fix that follows. OSError propagates. `link`: whether
+    serves the decision and the check or fix that follows. A YAML file is trainlint's when the loader
+    would read a top-level `schema_version` in it: the byte test decides (`inputs.trainlint.marker`),
+    and where it cannot tell, the parsed document does. OSError propagates. `link`: whether
     the file is a symlink, when the folder listing already said. `settings.input_format` forces
     a format (`--input-format`)."""
     if not explicit and outside_repository(path, settings, link):
@@ -56,8 +58,13 @@ def read_candidate(path: Path, settings: Settings, explicit: bool, link: bool | 
     if forced is not None:
         return Candidate(raw, forced == "trainlint", None if forced == "trainlint" else trainer_format(forced))
     suffix = os.path.splitext(path)[1].lower()
-    if (explicit or suffix in TRAINLINT_SUFFIXES) and looks_like_config(raw[:65536]):
-        return Candidate(raw, True)
+    if explicit or suffix in TRAINLINT_SUFFIXES:
+        found = marker(raw)
+        if found is None:  # only the parsed document can tell; the loader's limits bound what that costs
+            doc = load_bytes(raw, str(path), settings.limits)
+            found = doc.ok and "schema_version" in doc.data
+        if found:
+            return Candidate(raw, True)
     trainer = detect_trainer(raw, suffix)
     if trainer is not None:
         return Candidate(raw, False, trainer)

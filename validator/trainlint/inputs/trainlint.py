@@ -30,11 +30,31 @@ def looks_like_config(raw: bytes) -> bool:
     Decided on the bytes, before parsing, so searching a repository full of other
     YAML stays cheap; UTF-16/32 files (with a BOM) are decoded first.
     """
+    return marker(raw) is True
+
+
+# a double-quoted scalar with an escape: the one way to write `schema_version` without the word itself
+# (`"schema\x5fversion"`, `"schema_\<line break>version"`); an implicit key stands on one line
+_ESCAPE_IN_QUOTES = re.compile(rb'"[^"\n]*\\')
+
+
+def marker(raw: bytes) -> bool | None:
+    """Whether the bytes carry the config marker: True when they do (a top-level `schema_version` at a
+    line start, or a trainlint modeline), False when no spelling of a `schema_version` key can be in
+    them, None when one may be but only the parsed document can tell (the word where the line-start
+    test does not look: a flow mapping with another key first, an indented document, `? key`, a tag
+    or an anchor before it; or a double-quoted escape that could spell it). A config the loader would
+    accept is never False; the usual file (the marker on its first line, or no such word at all)
+    costs a search or two and no parse."""
     for bom, encoding in WIDE_BOMS:
         if raw.startswith(bom):
             raw = raw[len(bom):].decode(encoding, "replace").encode("utf-8")
             break
-    return _has_marker(raw)
+    if _has_marker(raw):
+        return True
+    if b"schema_version" in raw or (b"\\" in raw and _ESCAPE_IN_QUOTES.search(raw)):
+        return None
+    return False
 
 
 def _has_marker(raw: bytes) -> bool:
@@ -84,7 +104,7 @@ def is_config(raw: bytes, doc: Document) -> bool:
     Asked only of files that loaded as a mapping: a file that did not load keeps the
     loader's own finding (syntax, limits), which says more than "not a config".
     """
-    return looks_like_config(raw[:65536]) or "schema_version" in doc.data
+    return "schema_version" in doc.data or looks_like_config(raw)
 
 
 def not_a_config() -> Finding:
