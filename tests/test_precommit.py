@@ -11,6 +11,7 @@ hooks themselves need no network.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,7 +46,7 @@ def git_env(home: Path) -> dict[str, str]:
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=600)
+                          timeout=600, check=False)
 
 
 def init_repo(path: Path, env: dict[str, str]) -> None:
@@ -143,7 +144,7 @@ def test_commits_of_other_yaml_pass_and_leave_it_alone(config_repo):
 
 def test_the_hook_manifest_is_valid_for_pre_commit_and_our_command_line():
     result = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", ".pre-commit-hooks.yaml"],
-                            cwd=REPO, capture_output=True, text=True)
+                            cwd=REPO, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     hooks = {hook["id"]: hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
     assert set(hooks) == {"trainlint", "trainlint-fix"}
@@ -200,7 +201,8 @@ def test_plain_hook_without_trainlint_says_so(plain_repo):
 DASH_FOLDERS = [("--output=x", "x/c.yaml"), ("--output=..", "../c.yaml")]  # folder, where its name would write
 
 
-def _assert_checked_as_a_file(repo: Path, env: dict[str, str], result: subprocess.CompletedProcess, folder: str) -> None:
+def _assert_checked_as_a_file(repo: Path, env: dict[str, str], result: subprocess.CompletedProcess,
+                              folder: str) -> None:
     assert result.returncode != 0
     assert f"{folder}/c.yaml:9:3: TL101 [error] unknown key `learning_rate_unte` in training" in result.stdout
     assert "report written" not in result.stdout and "unrecognized arguments" not in result.stdout
@@ -266,7 +268,8 @@ def test_plain_hook_fixes_configs_in_folders_named_like_options(plain_repo):
 
 
 def test_check_fix_and_show_read_every_name_after_double_dash_as_a_file(tmp_path):
-    """What the hooks rely on, for each command that takes files: after `--`, a name that looks like an option is a file."""
+    """What the hooks rely on, for each command that takes files: after `--`, a name that looks like an option
+    is a file."""
     write_tree(tmp_path, {".git/HEAD": "", "x/c.yaml": GOOD, "--output=x/c.yaml": BROKEN, "--diff/v.yaml": UNTAGGED})
     checked = run_cli("check", "--", "--output=x/c.yaml", cwd=tmp_path)
     assert checked.returncode == 1, checked.stderr
@@ -278,3 +281,94 @@ def test_check_fix_and_show_read_every_name_after_double_dash_as_a_file(tmp_path
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.splitlines()[0].split() == ["config", "--output=x/c.yaml"]
     assert (tmp_path / "x/c.yaml").read_text() == GOOD
+
+
+# --- trainer configs: JSON, TOML, YAML and shell scripts -------------------------------------
+# Each hook passes every staged file with a suffix trainlint reads; `--only-configs` checks those a
+# format claims by content and skips the rest of them without a word.
+
+TRAINER_CONFIGS = {
+    # a kohya_ss GUI config: the fields the GUI saves in every file, a learning rate a hundred times the usual
+    "kohya/style.json": '{\n  "LoRA_type": "Standard",\n  "pretrained_model_name_or_path": '
+                        '"stabilityai/stable-diffusion-xl-base-1.0",\n  "sdxl": true,\n  "train_data_dir": "img",\n'
+                        '  "max_resolution": "1024,1024",\n  "caption_extension": ".txt",\n  "learning_rate": 0.01,\n'
+                        '  "unet_lr": 0.01,\n  "text_encoder_lr": 0.0001,\n  "train_batch_size": 1,\n  "epoch": 1,\n'
+                        '  "max_train_steps": 2000,\n  "save_model_as": "safetensors",\n  "keep_tokens": 0,\n'
+                        '  "shuffle_caption": true,\n  "additional_parameters": ""\n}\n',
+    # an ai-toolkit job with a learning rate a hundred times the usual
+    "ai-toolkit/job.yaml": "job: extension\nconfig:\n  name: my_style\n  process:\n    - type: sd_trainer\n"
+                           "      network:\n        type: lora\n      datasets:\n        - folder_path: images\n"
+                           "      train:\n        steps: 2000\n        lr: 1e-2\n      model:\n"
+                           "        name_or_path: stabilityai/stable-diffusion-xl-base-1.0\n",
+    # a diffusers DreamBooth LoRA script, not executable and without a shebang
+    "diffusers/train_lora.sh": "accelerate launch train_dreambooth_lora_sdxl.py \\\n"
+                               "  --pretrained_model_name_or_path=stabilityai/stable-diffusion-xl-base-1.0 \\\n"
+                               "  --instance_data_dir=photos \\\n  --instance_prompt=\"a photo of sks dog\" \\\n"
+                               "  --learning_rate=1e-2 \\\n  --max_train_steps=500\n",
+}
+NOT_CONFIGS = {
+    "web/package.json": '{"name": "web", "version": "1.0.0", "scripts": {"test": "jest"}}\n',
+    ".github/workflows/release.yml": "name: release\non:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n"
+                                     "    runs-on: ubuntu-latest\n    steps:\n      - run: echo publish\n",
+    "tools/pyproject.toml": "[project]\nname = \"tools\"\nversion = \"0.1\"\n\n[tool.black]\nline-length = 100\n",
+    "tools/build.sh": "#!/bin/sh\nset -eu\npython -m build\n",
+    "deploy/app.env": "DATABASE_URL=postgres://localhost/app\nDEBUG=0\n",
+}
+
+
+def too_fast(name: str) -> re.Pattern[str]:
+    """The finding each of TRAINER_CONFIGS gets: its learning rate of 0.01, at whatever position the format gives."""
+    return re.compile(rf"^{re.escape(name)}:\d+:\d+: TL407 \[warning\] UNet learning rate .*0\.01 is extremely high",
+                      re.MULTILINE)
+
+
+def test_the_hooks_take_the_suffixes_trainlint_reads_and_nothing_else() -> None:
+    from trainlint.inputs import SEARCHED_SUFFIXES
+
+    for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text()):
+        files = re.compile(hook["files"])
+        for suffix in SEARCHED_SUFFIXES:
+            for name in (f"a/b{suffix}", f"B{suffix.upper()}", f".hidden{suffix}"):
+                assert files.search(name), (hook["id"], name)
+        for name in ("README.md", "a.py", "x.yaml.bak", "json", ".env", "a/.env", "Makefile", "x.yamlx"):
+            assert not files.search(name), (hook["id"], name)
+        assert "types_or" not in hook and hook["types"] == ["text"]
+    plain = (REPO / "hooks" / "pre-commit").read_text()
+    assert sorted(re.findall(r"':\(icase\)\*(\.\w+)'", plain)) == sorted(SEARCHED_SUFFIXES)
+
+
+def test_trainer_configs_get_findings_and_other_files_of_their_kinds_nothing(
+        config_repo: tuple[Path, dict[str, str]]) -> None:
+    repo, env = config_repo
+    result = commit(repo, env, {**TRAINER_CONFIGS, **NOT_CONFIGS})
+    assert result.returncode != 0
+    out = result.stdout
+    assert re.search(r"^trainlint fix\.+Passed$", out, re.MULTILINE), out  # nothing to fix in a trainer's config
+    assert re.search(r"^trainlint\.+Failed$", out, re.MULTILINE), out
+    for name in TRAINER_CONFIGS:
+        assert too_fast(name).search(out), out
+    assert "in 3 files" in out  # the others were skipped, not checked
+    for name in NOT_CONFIGS:
+        assert name not in out
+    assert commit(repo, env, NOT_CONFIGS).returncode != 0  # the trainer configs are still staged and failing
+    for folder in ("kohya", "ai-toolkit", "diffusers"):
+        shutil.rmtree(repo / folder)
+    passed = commit(repo, env, NOT_CONFIGS)
+    assert passed.returncode == 0, passed.stdout
+
+
+def test_plain_hook_checks_trainer_configs_and_skips_other_files_of_their_kinds(
+        plain_repo: tuple[Path, dict[str, str]]) -> None:
+    repo, env = plain_repo
+    result = commit(repo, env, {**TRAINER_CONFIGS, **NOT_CONFIGS})
+    assert result.returncode != 0
+    for name in TRAINER_CONFIGS:
+        assert too_fast(name).search(result.stdout), result.stdout
+    assert "in 3 files" in result.stdout
+    for name in NOT_CONFIGS:
+        assert name not in result.stdout
+    fixing = commit(repo, env, TRAINLINT_FIX="1")  # the fix step changes nothing in them, the check still stops
+    assert fixing.returncode != 0 and "trainlint fixed files" not in fixing.stdout
+    for folder in ("kohya", "ai-toolkit", "diffusers"):
+        shutil.rmtree(repo / folder)
+    assert commit(repo, env, NOT_CONFIGS).returncode == 0
