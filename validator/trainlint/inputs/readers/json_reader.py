@@ -14,6 +14,9 @@ its value rather than passed on silently:
   as UTF-8, which would break every report that shows it. TL007; a value is refused, a key keeps
   its escapes as written.
 
+A key given twice is reported at both places (TL002) and the later value wins, as in Python's
+json. Bytes are decoded as the YAML loader decodes them (UTF-8, or UTF-8/16/32 with a BOM).
+
 Comments are not JSON: ai-toolkit reads `.jsonc` files with plain `json.loads` too, so a comment
 there stops the trainer, and it is a syntax error here with that hint. `comments=True` accepts
 `//` and `/* */` comments for a format whose trainer does strip them (none yet).
@@ -63,7 +66,8 @@ class Refused(str):
 def decode(raw: bytes, doc: Document) -> str | None:
     """The bytes as text: UTF-8, or UTF-8/16/32 with a byte-order mark (recorded on the document).
 
-    Invalid text and NUL bytes become a TL007 finding and None: a config is text.
+    Invalid text and NUL bytes become a TL007 finding and None: a config is text. The same reading
+    as the YAML loader's `decode`, without importing the loader (and PyYAML) to read JSON or TOML.
     """
     encoding, bom_len = "utf-8", 0
     for bom, name in _BOMS:
@@ -102,7 +106,8 @@ def line_starts(text: str) -> list[int]:
 
 
 def offset_span(text: str, start: int, end: int | None = None, starts: list[int] | None = None) -> Span:
-    """The span of text[start:end] (one character when `end` is None, none at the end of the text)."""
+    """The span of text[start:end] (one character when `end` is None, none at the end of the text);
+    `starts` are the text's line starts when the caller has them already."""
     if end is None:
         end = min(start + 1, len(text))
     starts = line_starts(text) if starts is None else starts
