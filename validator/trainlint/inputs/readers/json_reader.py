@@ -15,7 +15,8 @@ its value rather than passed on silently:
   its escapes as written.
 
 A key given twice is reported at both places (TL002) and the later value wins, as in Python's
-json. Bytes are decoded as the YAML loader decodes them (UTF-8, or UTF-8/16/32 with a BOM).
+json. Bytes are decoded as the YAML loader decodes them (text.decode: UTF-8, or UTF-8/16/32 with a
+BOM; invalid text and NUL bytes are TL007).
 
 Comments are not JSON: ai-toolkit reads `.jsonc` files with plain `json.loads` too, so a comment
 there stops the trainer, and it is a syntax error here with that hint. `comments=True` accepts
@@ -38,18 +39,14 @@ from typing import Any, NamedTuple
 
 from ...diagnostics import ConfigPath, Finding, Span
 from ...document import Document, Limits
+from ...text import decode  # the YAML loader's decoding; env_reader and toml_reader take it from here
 
+__all__ = ["BREAK", "DEEPEST", "DEFAULT_LIMITS", "Refused", "decode", "line_starts", "offset_span", "read_json",
+           "too_large"]
 DEFAULT_LIMITS = Limits()
 # whatever the configured limit, data is never nested deeper than this: later stages walk it recursively
 DEEPEST = 128
 
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
 BREAK = re.compile(r"\r\n|\r|\n")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -60,38 +57,7 @@ class Refused(str):
     __slots__ = ()
 
 
-# --- decoding --------------------------------------------------------------------------
-
-
-def decode(raw: bytes, doc: Document) -> str | None:
-    """The bytes as text: UTF-8, or UTF-8/16/32 with a byte-order mark (recorded on the document).
-
-    Invalid text and NUL bytes become a TL007 finding and None: a config is text. The same reading
-    as the YAML loader's `decode`, without importing the loader (and PyYAML) to read JSON or TOML.
-    """
-    encoding, bom_len = "utf-8", 0
-    for bom, name in _BOMS:
-        if raw.startswith(bom):
-            encoding, bom_len, doc.bom = name, len(bom), True
-            break
-    doc.encoding = encoding
-    try:
-        text = raw[bom_len:].decode(encoding)
-    except UnicodeDecodeError as exc:
-        where = bom_len + exc.start
-        before = exc.object[:exc.start].decode(encoding)  # the valid part: columns count characters
-        doc.findings.append(Finding(
-            "TL007", f"not valid {encoding.upper()} text (byte 0x{raw[where]:02x} at offset {where}); "
-            "is this a binary file?", span=offset_span(before, len(before)),
-        ))
-        return None
-    if "\x00" in text:
-        doc.findings.append(Finding("TL007", "the file holds NUL bytes: is this a binary file?",
-                                    span=offset_span(text, text.index("\x00"))))
-        return None
-    first_break = BREAK.search(text)
-    doc.newline = first_break.group() if first_break else "\n"
-    return text
+# --- positions -------------------------------------------------------------------------
 
 
 def line_starts(text: str) -> list[int]:
