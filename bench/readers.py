@@ -406,15 +406,15 @@ def import_costs(rounds: int) -> None:
     for round_ in range(rounds + 1):
         for name, code in statements.items():
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {path!r}); {code}"], check=True,
-                           env=env)
-            if round_:  # the first round writes the bytecode caches
+            done = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {path!r}); {code}"],
+                                  env=env, capture_output=True, check=False)
+            if round_ and done.returncode == 0:  # the first round writes the bytecode caches
                 times[name].append(time.perf_counter() - start)
     baseline = min(times["python -c pass"])
     print(f"\n## Start-up: import in a fresh interpreter (fastest of {rounds}, beyond `python -c pass`)\n")
     for name, values in times.items():
         if name != "python -c pass":
-            print(f"{name:36} {(min(values) - baseline) * 1e3:7.1f} ms")
+            print(f"{name:36} {(min(values) - baseline) * 1e3:7.1f} ms" if values else f"{name:36} not installed")
 
 
 def main() -> None:
@@ -434,11 +434,22 @@ def main() -> None:
         toml_sets[f"TOML real: {len(real_toml)} trainer configs"] = real_toml
     print(f"Python {sys.version.split()[0]}")
     report("JSON", json_sets, {"scanner": json_scanner, "loads+pass": json_loads_and_pass,
-                               "tree-sitter": TreeSitterJson(), "json.loads": json_loads},
+                               **optional("tree-sitter", TreeSitterJson, "tree-sitter-json"), "json.loads": json_loads},
            "scanner", "json.loads", args.rounds)
-    report("TOML", toml_sets, {"pass": toml_pass, "tree-sitter": TreeSitterToml(), "tomlkit": Tomlkit(),
-                               "tomllib": toml_tomllib}, "pass", "tomllib", args.rounds)
+    report("TOML", toml_sets, {"pass": toml_pass, **optional("tree-sitter", TreeSitterToml, "tree-sitter-toml"),
+                               **optional("tomlkit", Tomlkit, "tomlkit"), "tomllib": toml_tomllib},
+           "pass", "tomllib", args.rounds)
     import_costs(max(5, args.rounds))
+
+
+def optional(name: str, make: Callable[[], Callable[[str], tuple[Any, Spans]]],
+             package: str) -> dict[str, Callable[[str], tuple[Any, Spans]]]:
+    """A candidate whose package may not be installed (none of them is a dependency of trainlint)."""
+    try:
+        return {name: make()}
+    except ImportError:
+        print(f"(not measured: {name}; `pip install {package}` to measure it)")
+        return {}
 
 
 if __name__ == "__main__":
