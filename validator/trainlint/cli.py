@@ -97,7 +97,7 @@ def _build_init(init: argparse.ArgumentParser) -> None:
 
 
 # command -> (help, what adds its arguments); one table for the parser and the dispatch
-COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], object]]] = {
     "check": ("check configs (files, folders, globs)", _build_check),
     "fix": ("apply safe fixes (classification tag, YAML 1.1-safe numbers)", _build_fix),
     "show": ("the effective config: each value, its source and its ratio to the preset",
@@ -119,8 +119,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     class Parser(argparse.ArgumentParser):
         def error(self, message: str) -> NoReturn:  # argparse exits 2 by default; keep that, with our prefix
+            from .text import printable  # the message quotes the command line: file names from anyone
+
             self.print_usage(sys.stderr)
-            self.exit(EXIT_ERROR, f"trainlint: error: {message}\n")
+            self.exit(EXIT_ERROR, f"trainlint: error: {printable(message)}\n")
 
     def formatter(prog: str) -> argparse.HelpFormatter:
         # argparse's own, told the width: asking itself, it imports shutil (and with it bz2, lzma, zlib)
@@ -176,21 +178,23 @@ def main(argv: list[str] | None = None) -> int:
     import importlib
 
     from .errors import UsageError
+    from .text import printable
 
-    handler: Callable[[argparse.Namespace, TextIO], int] = importlib.import_module(f".commands.{args.command}", __package__).run
+    module = importlib.import_module(f".commands.{args.command}", __package__)
+    handler: Callable[[argparse.Namespace, TextIO], int] = module.run
 
     try:
         return handler(args, sys.stdout)
     except UsageError as exc:
-        print(f"trainlint: error: {exc}", file=sys.stderr)
+        print(f"trainlint: error: {printable(str(exc))}", file=sys.stderr)  # names files, keys and values
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return EXIT_ERROR
-    except Exception as exc:  # noqa: BLE001 - one place turns surprises into exit 2, never a bare traceback
+    except Exception as exc:  # one place turns surprises into exit 2, never a bare traceback
         if os.environ.get("TRAINLINT_DEBUG"):
             raise
-        print(f"trainlint: internal error: {type(exc).__name__}: {exc} (set TRAINLINT_DEBUG=1 for details)",
-              file=sys.stderr)
+        print(f"trainlint: internal error: {type(exc).__name__}: {printable(str(exc))} "
+              "(set TRAINLINT_DEBUG=1 for details)", file=sys.stderr)
         return EXIT_ERROR

@@ -31,7 +31,7 @@ from .replace import TMP_SUFFIX, sweep_stale_temps  # noqa: F401 - importable fr
 from .replace import replace_file as safe_write
 from .results import FileResult
 from .settings import Settings
-from .text import BOM_OF
+from .text import BOM_OF, lines, printable, printable_lines
 
 MAX_PASSES = 5
 # loader codes that mean the text is not trustworthy enough to rewrite (syntax, duplicates, tags, limits)
@@ -49,10 +49,18 @@ class FixOutcome(NamedTuple):
         return self.old != self.new
 
     def diff(self) -> str:
-        return "".join(difflib.unified_diff(
-            self.old.splitlines(keepends=True), self.new.splitlines(keepends=True),
-            fromfile=f"a/{self.file}", tofile=f"b/{self.file}",
-        ))
+        """The change as a unified diff, for people to read: lines end where the file's line breaks are
+        (CR LF, CR, LF; not NEL, LS or PS), a last line without a break says so as git does, and the
+        file name in the headers and every line go through `text.printable`, their breaks kept: what
+        a file holds cannot start a forged line in a CI log or reach a terminal as an escape sequence
+        (a line with such characters shows them escaped; `fix` writes the real ones)."""
+        def split(text: str) -> list[str]:
+            return [text[start:end] if end > start + len(line) else line + "\n\\ No newline at end of file\n"
+                    for start, line, end in lines(text) if end > start]
+
+        name = printable(self.file)
+        return printable_lines("".join(difflib.unified_diff(
+            split(self.old), split(self.new), fromfile=f"a/{name}", tofile=f"b/{name}")))
 
 
 # --- fixing -----------------------------------------------------------------------------
@@ -85,8 +93,9 @@ def _reload(doc: Document, text: str, settings: Settings) -> Document:
     return new
 
 
-def fix_text(text: str, file: str = "<string>", settings: Settings = Settings(), base_dir: Path | None = None) -> str:
+def fix_text(text: str, file: str = "<string>", settings: Settings | None = None, base_dir: Path | None = None) -> str:
     """The fixed text of a config given as a string (Python API)."""
+    settings = settings if settings is not None else Settings()
     doc = check_text(text, file, settings, base_dir).document
     assert doc is not None
     return fix_document(doc, base_dir or Path.cwd(), settings).new

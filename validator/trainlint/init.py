@@ -21,12 +21,13 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-import yaml
+import yaml  # type: ignore[import-untyped,unused-ignore]
 
 from .catalog import TRAINING_KEYS, Preset, ValueSpec, catalog
 from .errors import InitError
 from .inputs.yaml_reader import load_text
 from .resources import schema
+from .text import printable
 
 DEFAULT_PRESET = "sdxl/style"
 DEFAULT_FILE = "config.trainlint.yaml"
@@ -52,7 +53,7 @@ def yaml_number(value: float) -> str:
 
 def _modeline(target: Path, schema_ref: str | None) -> str:
     if schema_ref is None:
-        return schema(1)["$id"]
+        return str(schema(1)["$id"])
     if "://" in schema_ref:
         return schema_ref
     local = Path(schema_ref).resolve()
@@ -140,5 +141,7 @@ def run(path: str | None, preset: str | None, schema_ref: str | None, name: str 
         write(config, force)
     except FileExistsError:
         raise InitError(f"{target} exists; pass --force to overwrite it") from None
-    return config, (f"wrote {target} from preset {config.preset}\n"
-                    f"next: put the images in {dataset} (beside {target.name}), then `trainlint check {target}`\n")
+    shown, folder = printable(str(target)), printable(dataset)  # as given on the command line: anyone's to choose
+    return config, (f"wrote {shown} from preset {config.preset}\n"
+                    f"next: put the images in {folder} (beside {printable(target.name)}), "
+                    f"then `trainlint check {shown}`\n")

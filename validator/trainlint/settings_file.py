@@ -25,6 +25,7 @@ from .document import Limits
 from .errors import UsageError
 from .paths import real_path
 from .settings import Settings
+from .text import printable
 
 NAMES = (".trainlint.toml", "trainlint.toml", "pyproject.toml")
 LIMIT_KEYS = {name.replace("_", "-"): name for name in Limits._fields}
@@ -129,8 +130,9 @@ def _matches(rel: str, pattern: str) -> bool:
 class Resolver:
     """Finds and caches the configuration for each checked file (one lookup per folder)."""
 
-    def __init__(self, config_file: Path | None = None, isolated: bool = False, overrides: Overrides = Overrides()) -> None:
-        self.overrides = overrides
+    def __init__(self, config_file: Path | None = None, isolated: bool = False,
+                 overrides: Overrides | None = None) -> None:
+        self.overrides = overrides if overrides is not None else Overrides()
         self.plugin_errors: list[str] = []
         self._by_folder: dict[Path, Config] = {}
         self._by_file: dict[Path, Config] = {}
@@ -176,6 +178,7 @@ class Resolver:
 
     def _discover(self, folder: Path) -> Config:
         walked = []
+        found: Config | None
         for candidate in (folder, *folder.parents):
             if candidate in self._by_folder:
                 found = self._by_folder[candidate]
@@ -188,6 +191,7 @@ class Resolver:
                 break
         else:
             found = Config(None, Path.cwd().resolve())
+        assert found is not None  # the loop stops on a configuration, or the default is taken
         for candidate in walked:
             self._by_folder[candidate] = found
         return found
@@ -203,7 +207,8 @@ class Resolver:
 
 def describe(settings: Settings) -> str:
     """What `check --show-settings` prints for a file: where its settings come from, then `key = value`
-    lines (values in JSON) for the keys of a configuration file."""
+    lines (values in JSON) for the keys of a configuration file. Each line is `text.printable`: the
+    file's name and its values are anyone's to choose."""
     import json
 
     source = shown(settings.config_file) if settings.config_file else "none (defaults)"
@@ -218,10 +223,10 @@ def describe(settings: Settings) -> str:
     for key, name in (("input-format", "input_format"), ("training-type", "training_type"), ("preset", "preset")):
         if getattr(settings, name) is not None:
             values[key] = getattr(settings, name)
-    head = f"# configuration file: {source}\n"
+    head = f"# configuration file: {printable(source)}\n"
     if settings.file_ignore:
         head += f"# per-file-ignores for this file: {', '.join(settings.file_ignore)}\n"
-    return head + "".join(f"{k} = {json.dumps(v)}\n" for k, v in values.items())
+    return head + "".join(f"{k} = {printable(json.dumps(v))}\n" for k, v in values.items())
 
 
 def read_table(path: Path, required: bool = False) -> dict[str, Any] | None:
@@ -249,14 +254,15 @@ def read_table(path: Path, required: bool = False) -> dict[str, Any] | None:
     return table
 
 
-def parse(table: dict[str, Any], path: Path, report_plugin_errors: Callable[[list[str]], None] = lambda _: None) -> Config:
+def parse(table: dict[str, Any], path: Path,
+          report_plugin_errors: Callable[[list[str]], None] = lambda _: None) -> Config:
     """Check every key and value of a configuration table and build its Config."""
     reader = _Reader(path)
     unknown = set(table) - set(_KEYS)
     if unknown:
         import difflib  # only a mistyped configuration gets here: start-up does not pay for it
 
-        key = sorted(unknown)[0]
+        key = min(unknown)
         close = difflib.get_close_matches(key, list(_KEYS), n=1)
         reader.fail(key, f"unknown key `{key}`" + (f"; did you mean `{close[0]}`?" if close else "")
                     + f" (known keys: {', '.join(_KEYS)})")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 import codecs
 import re
+from collections.abc import Callable
+from typing import overload
 
 from .diagnostics import Finding, Span
 from .document import Document
@@ -60,18 +62,80 @@ def first_line_break(text: str) -> str:
     return match.group() if match else "\n"
 
 
-# control characters (C0 but tab, DEL, C1), line and paragraph separators, bidirectional overrides
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# control characters (C0 but tab, DEL, C1: NEL among them), line and paragraph separators, bidirectional
+# controls (marks, embeddings, overrides, isolates) and lone surrogates (undecodable bytes of a file name)
+_UNPRINTABLE_CHARS = ("\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                      "\ud800-\udfff")
+_UNPRINTABLE = re.compile(f"[\n{_UNPRINTABLE_CHARS}]")
+# GitHub's runner takes a line for a workflow command when it starts with `::` after blanks, and
+# also when `##[` stands anywhere in it (the older form, still honoured: `##[add-mask]`, `##[error]`)
+_COMMAND_OPENINGS = re.compile(r"\A(?P<blank>\s*):(?=:)|##\[")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
+def _opening(match: re.Match[str]) -> str:
+    blank = match.group("blank")
+    return "##\\x5b" if blank is None else blank + "\\x3a"
+
+
+@overload
+def printable(text: str) -> str: ...
+
+
+@overload
+def printable(text: None) -> None: ...
 
 
 def printable(text: str | None) -> str | None:
     """Escape what a key, a value or a file name from a pull request could use against a reader
     of plain-text output: a line break starts a forged line in a CI log (`::error::` is a GitHub
     workflow command), escape sequences colour or hide text in a terminal, bidi controls reorder
-    what a reviewer sees. Structured formats (JSON, SARIF, GitHub, JUnit) escape in their own way."""
-    if not text or not _UNPRINTABLE.search(text):
+    what a reviewer sees. Control characters, NEL, LS, PS, bidi controls and lone surrogates
+    become Python escapes (`\\n`, `\\x1b`, `\\u202e`); a `::` that would open the line and any
+    `##[` lose their first colon or bracket to `\\x3a` or `\\x5b`. The one function for every
+    human-facing output; structured formats (JSON, SARIF, JUnit) escape the same characters in
+    their own syntax with `guarded`, the GitHub format its properties and message on top of this."""
+    if not text:
         return text
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    if _UNPRINTABLE.search(text):
+        text = _UNPRINTABLE.sub(_escaped, text)
+    if "##[" in text or text.lstrip()[:2] == "::":
+        text = _COMMAND_OPENINGS.sub(_opening, text)
+    return text
+
+
+def printable_lines(text: str) -> str:
+    """`printable` line by line, for text that is meant to span lines, such as a diff of a file: LF
+    and CR LF stay, a bare CR is shown `\\r` before a LF (a terminal returns to the start of the
+    line there, and the next line would be written over this one)."""
+    return "".join(f"{printable(line)}{_BREAK_SHOWN[text[start + len(line):end]]}" for start, line, end in lines(text))
+
+
+_BREAK_SHOWN = {"\n": "\n", "\r\n": "\r\n", "\r": "\\r\n", "": ""}
+
+
+# `printable`'s characters but the line feed (a report's own layout; its data holds none raw),
+# `##[`, and `::` opening a line
+_UNSAFE_IN_REPORT = re.compile(f"(?P<char>[{_UNPRINTABLE_CHARS}])|##(?P<bracket>\\[)|(?m:^(?P<blank>[ \t]*):(?=:))")
+
+
+def guarded(serialized: str, escape: Callable[[str], str]) -> str:
+    """A structured report (JSON, SARIF, JUnit XML) as it is printed: what `printable` escapes,
+    but the report's own line feeds, written as the format's escape of the character (`escape`,
+    such as `\\u001b` in JSON or `&#x1b;` in XML), so a parser reads the same data and neither a
+    terminal nor a CI log sees the character or a workflow command."""
+
+    def one(match: re.Match[str]) -> str:
+        if match.group("char") is not None:
+            return escape(match.group("char"))
+        if match.group("bracket") is not None:
+            return "##" + escape("[")
+        return match.group("blank") + escape(":")
+
+    return _UNSAFE_IN_REPORT.sub(one, serialized)
 
 
 def decode(raw: bytes, doc: Document) -> str | None:

@@ -20,6 +20,7 @@ from ..repository import read_candidate
 from ..results import FileResult
 from ..settings import Settings
 from ..settings_file import Resolver, describe
+from ..text import printable
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from .fix import fix_paths_reporting
 from .options import plugin_errors, resolver_from
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             write_whole(args.output, report.getvalue())
         except OSError as exc:
             raise UsageError(f"--output {args.output}: cannot write: {exc.strerror or exc}") from None
-        out.write(f"{summary(results)}; {name} report written to {args.output}\n")
+        out.write(f"{summary(results)}; {name} report written to {printable(str(args.output))}\n")
     if plugin_errors(resolver):
         return EXIT_ERROR
     failing = any(d.severity >= r.fail_on for r in results for d in r.diagnostics)
@@ -102,5 +103,6 @@ def _show_settings(args: argparse.Namespace, resolver: Resolver, out: TextIO) ->
 
     for target, settings in with_settings(args.paths, None, args.only_configs, resolver):
         if considered(target, settings):
-            out.write(f"{target.display}:\n" + "".join(f"  {line}\n" for line in describe(settings).splitlines()))
+            lines = describe(settings).split("\n")
+            out.write(f"{printable(target.display)}:\n" + "".join(f"  {line}\n" for line in lines if line))
     return plugin_errors(resolver)

@@ -12,13 +12,15 @@ from ..errors import UsageError
 from ..plugins import CODE_PATTERN
 from ..rules import iter_rules
 from ..settings_file import Overrides, Resolver
+from ..text import printable
 from . import EXIT_ERROR, EXIT_OK
 
 
 def resolver_from(args: argparse.Namespace) -> Resolver:
     """Configuration discovery with the command line's overrides on top; plugins load as configs are found."""
 
-    for code in [*(getattr(args, "select", None) or []), *getattr(args, "extend_select", []), *getattr(args, "ignore", [])]:
+    named = [*(getattr(args, "select", None) or []), *getattr(args, "extend_select", []), *getattr(args, "ignore", [])]
+    for code in named:
         plugin_code = CODE_PATTERN.match(code.ljust(5, "0"))  # TL9xx belong to plugins, known once they load
         if not plugin_code and not any(r.startswith(code) for r in all_codes()):
             raise UsageError(f"no rule code starts with {code!r} (see `trainlint rules`)")
@@ -29,7 +31,8 @@ def resolver_from(args: argparse.Namespace) -> Resolver:
         except ValueError as exc:
             raise UsageError(f"--fail-on: {exc}") from None
     select = getattr(args, "select", None)
-    overrides = Overrides(select=tuple(select) if select else None, extend_select=tuple(getattr(args, "extend_select", [])),
+    overrides = Overrides(select=tuple(select) if select else None,
+                          extend_select=tuple(getattr(args, "extend_select", [])),
                           ignore=tuple(getattr(args, "ignore", [])), fail_on=fail_on)
     return Resolver(args.config, args.isolated, overrides)
 
@@ -37,7 +40,7 @@ def resolver_from(args: argparse.Namespace) -> Resolver:
 def plugin_errors(resolver: Resolver) -> int:
     """Report plugins that could not be used (the run went on without them): exit 2 after the report."""
     for error in resolver.plugin_errors:
-        print(f"trainlint: error: {error}", file=sys.stderr)
+        print(f"trainlint: error: {printable(error)}", file=sys.stderr)  # names the plugin as configured
     return EXIT_ERROR if resolver.plugin_errors else EXIT_OK
 
 

@@ -1,7 +1,9 @@
 """A stable JSON shape for machines: one object per diagnostic, sorted by file and position.
 
 Shape (version 1): {"version": 1, "files": N, "diagnostics": [{code, name, severity,
-message, hint, file, line, column, end_line, end_column, fixable}]}.
+message, hint, file, line, column, end_line, end_column, fixable}]}. JSON escapes every character
+outside ASCII; `##[`, which GitHub's runner reads as a workflow command anywhere in a line, is
+written `##\\u005b` (`text.guarded`).
 """
 
 from __future__ import annotations
@@ -11,9 +13,16 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ..results import FileResult
+from ..text import guarded
+
+
+def json_escape(char: str) -> str:
+    """A character as a JSON string escape (`guarded` only rewrites characters inside strings)."""
+    return f"\\u{ord(char):04x}"
 
 
 def render(results: Iterable[FileResult], stream: TextIO) -> None:
+    """The whole report as one JSON document."""
     results = list(results)
     diagnostics = [
         {
@@ -24,5 +33,5 @@ def render(results: Iterable[FileResult], stream: TextIO) -> None:
         for r in results for d in r.diagnostics
     ]
     files = sum(1 for r in results if not r.skipped)
-    json.dump({"version": 1, "files": files, "diagnostics": diagnostics}, stream, indent=2)
+    stream.write(guarded(json.dumps({"version": 1, "files": files, "diagnostics": diagnostics}, indent=2), json_escape))
     stream.write("\n")

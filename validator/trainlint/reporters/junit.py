@@ -3,6 +3,11 @@
 One test suite per checked file; each finding is a failed test case named after its code
 and position, so the merge request widget lists them one by one. A clean file is one
 passing test case, so the report also shows what was checked.
+
+The failure's text is the text format's line (`text.printable`); in attributes, C0 control
+characters XML cannot hold become U+FFFD, and the rest of what `printable` escapes (C1 controls,
+NEL, LS, PS, bidi controls, and the `[` of `##[`) is written as a character reference
+(`text.guarded`), which an XML parser reads back as the character itself.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ..results import FileResult
+from ..text import guarded, printable
 
 # characters XML 1.0 cannot hold, even escaped (control characters, lone surrogates)
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -23,7 +29,12 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
+def _reference(char: str) -> str:
+    return f"&#x{ord(char):X};"
+
+
 def render(results: Iterable[FileResult], stream: TextIO) -> None:
+    """One test suite per checked file, one test case per finding (or one passing case)."""
     checked = [r for r in results if not r.skipped]
     total = sum(max(1, len(r.diagnostics)) for r in checked)
     failures = sum(len(r.diagnostics) for r in checked)
@@ -32,14 +43,15 @@ def render(results: Iterable[FileResult], stream: TextIO) -> None:
         suite = ET.SubElement(root, "testsuite", name=_clean(result.file), tests=str(max(1, len(result.diagnostics))),
                               failures=str(len(result.diagnostics)), errors="0", skipped="0")
         if not result.diagnostics:
-            ET.SubElement(suite, "testcase", name="no problems", classname=_clean(result.file), file=_clean(result.file))
+            ET.SubElement(suite, "testcase", name="no problems", classname=_clean(result.file),
+                          file=_clean(result.file))
         for d in result.diagnostics:
             case = ET.SubElement(suite, "testcase", name=f"{d.code} {d.name} at {d.line}:{d.col}",
                                  classname=_clean(result.file), file=_clean(d.file), line=str(d.line))
             failure = ET.SubElement(case, "failure", message=_clean(d.message), type=str(d.severity))
-            failure.text = _clean(f"{d.file}:{d.line}:{d.col}: {d.code} [{d.severity}] {d.message}" + (
-                f"\nhint: {d.hint}" if d.hint else ""))
+            failure.text = f"{printable(d.file)}:{d.line}:{d.col}: {d.code} [{d.severity}] {printable(d.message)}" + (
+                f"\nhint: {printable(d.hint)}" if d.hint else "")
     ET.indent(root)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(ET.tostring(root, encoding="unicode"))
+    stream.write(guarded(ET.tostring(root, encoding="unicode"), _reference))
     stream.write("\n")

@@ -5,7 +5,7 @@ registry-generated Markdown as `trainlint rule CODE` and docs/rules.md. Results 
 the file with a relative URI (GitHub resolves it against the repository root), a region
 in Unicode code points (the columns trainlint counts), and, for fixable findings, the
 replacements `trainlint fix` would make. The tests validate this output against the official
-OASIS schema.
+OASIS schema. As in the JSON format, `##[` is written `##\\u005b` (`text.guarded`).
 """
 
 from __future__ import annotations
@@ -19,15 +19,18 @@ from urllib.parse import quote
 from .. import __version__
 from ..diagnostics import Diagnostic, Severity
 from ..results import FileResult
+from ..text import guarded
+from .json_ import json_escape
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
 def uri(file: str) -> str:
-    """A relative path stays relative (forward slashes, percent-encoded); an absolute one becomes file://."""
+    """A relative path stays relative (forward slashes, percent-encoded); an absolute one becomes file://.
+    Bytes of a name that are not UTF-8 (lone surrogates to Python) are percent-encoded as the bytes they are."""
     path = Path(file)
-    return path.as_uri() if path.is_absolute() else quote(path.as_posix())
+    return path.as_uri() if path.is_absolute() else quote(path.as_posix(), errors="surrogateescape")
 
 
 def rule_descriptors() -> list[dict[str, Any]]:
@@ -88,5 +91,5 @@ def render(results: Iterable[FileResult], stream: TextIO) -> None:
             "invocations": [{"executionSuccessful": True}],
         }],
     }
-    json.dump(log, stream, indent=2)
+    stream.write(guarded(json.dumps(log, indent=2), json_escape))
     stream.write("\n")
