@@ -32,7 +32,8 @@ class Case:
     line: int | None = None  # 1-based line of the first expected code; None: any (file-level)
     exit: int = 1  # `check` exit code
     # `fix` exit code: 0 nothing it may fix, 2 a file it refuses (unreadable, or no config at all: empty,
-    # a list, a scalar, a mapping without the marker); None: either
+    # a list, a scalar, a mapping without the marker, or a reading finding such as a duplicate key in a
+    # file that has something to fix); None: either
     fix_exit: int | None = 0
     big: bool = False  # takes a noticeable fraction of a second to build (50 MB, 100,000 files)
     text: bytes | None = None  # the config's bytes, for cases that are nothing more
@@ -155,11 +156,12 @@ text_case("lone-surrogate-escape", VALID + 'name: "\\ud800"\n', "TL001", line=8)
 
 # --- keys, documents, roots ------------------------------------------------------------
 
-text_case("duplicate-top-level", VALID + "preset: sdxl/subject\n", "TL002", line=4)
-text_case("duplicate-nested", with_training("  steps: 100\n  steps: 200\n"), "TL002", line=9)
-text_case("duplicate-flow-map", VALID + "training: {steps: 100, steps: 200}\n", "TL002", line=8)
-text_case("duplicate-by-quoting", with_training('  steps: 100\n  "steps": 200\n'), "TL002", line=9)
-text_case("duplicate-by-escape", with_training('  steps: 100\n  "st\\x65ps": 200\n'), "TL002", line=9)
+# each would also get a new classification, so `fix` names the file and the duplicate it will not rewrite around
+text_case("duplicate-top-level", VALID + "preset: sdxl/subject\n", "TL002", line=4, fix_exit=2)
+text_case("duplicate-nested", with_training("  steps: 100\n  steps: 200\n"), "TL002", line=9, fix_exit=2)
+text_case("duplicate-flow-map", VALID + "training: {steps: 100, steps: 200}\n", "TL002", line=8, fix_exit=2)
+text_case("duplicate-by-quoting", with_training('  steps: 100\n  "steps": 200\n'), "TL002", line=9, fix_exit=2)
+text_case("duplicate-by-escape", with_training('  steps: 100\n  "st\\x65ps": 200\n'), "TL002", line=9, fix_exit=2)
 text_case("key-int", VALID + "1: one\n", "TL004", line=8)
 text_case("key-null", VALID + "null: nothing\n", "TL004", line=8)
 text_case("key-empty-null", VALID + "? \n: empty\n", "TL004", line=8)
@@ -214,8 +216,8 @@ case("log-injection-file-name", "TL006", line=1, fix_exit=2)(
 
 text_case("suppressed-python-tag", "# trainlint: disable-file=TL003, TL0\n" + VALID
           + f"name: !!python/object/apply:os.system [touch {PWNED}]  # trainlint: disable=TL00\n", "TL003", "TL020",
-          line=9, says="cannot be suppressed inline")
-text_case("suppressed-alias-bomb", "# trainlint: disable-file=TL092\n" + laughs(), "TL092", "TL020")
+          line=9, says="cannot be suppressed inline", fix_exit=2)  # TL020 offers to drop the codes: refused
+text_case("suppressed-alias-bomb", "# trainlint: disable-file=TL092\n" + laughs(), "TL092", "TL020", fix_exit=2)
 # 20,000 own-line comments above one line: each looked for its target line below all the others
 text_case("suppression-comments-20000", VALID.replace("preset: sdxl/style", "preset: ./none.yaml")
           + "".join(f"# trainlint: disable=TL401 reason {i}\n" for i in range(20_000)) + "name: x\n", "TL201",

@@ -38,7 +38,10 @@ def check_text(text: str, file: str = "<string>", settings: Settings = Settings(
     return FileResult(file, run(doc, base_dir or Path.cwd(), settings), doc, fail_on=settings.fail_on)
 
 
-def run(doc: Document, base_dir: Path, settings: Settings) -> list[Diagnostic]:
+def run(doc: Document, base_dir: Path, settings: Settings, keep_blocked_fixes: bool = False) -> list[Diagnostic]:
+    """A trainlint config's diagnostics. Their fixes are what `fix` would apply: none while the file has a
+    finding that makes `fix` leave it alone (`fix_blocker`), unless `keep_blocked_fixes` (the fixer asks
+    so, to tell a file it refuses from one with nothing to fix)."""
     plugins_mod.load(settings.plugins)  # no-op once loaded; worker processes load them here
     findings = list(doc.findings)
     for check_document in Selection.of(settings).document_checks():
@@ -52,7 +55,8 @@ def run(doc: Document, base_dir: Path, settings: Settings) -> list[Diagnostic]:
             semantic, complete = _semantic(doc, base_dir, settings, {f.path for f in schema_findings})
             findings.extend(semantic)
             stages.update(("preset", "rules") if complete else ())
-    return place(doc, findings, settings, frozenset(stages))
+    offer = keep_blocked_fixes or fix_blocker(doc) is None
+    return place(doc, findings, settings, frozenset(stages), offer_fixes=offer)
 
 
 def run_trainer(doc: Document, fmt: InputFormat, workspace: Workspace, settings: Settings) -> list[Diagnostic] | None:
@@ -75,7 +79,7 @@ def run_trainer(doc: Document, fmt: InputFormat, workspace: Workspace, settings:
         for check, thresholds in Selection.of(settings).checks(fmt.name):
             ctx.thresholds = thresholds
             _run_rule(check, ctx, findings)
-    return place(doc, findings, settings, frozenset(stages))
+    return place(doc, findings, settings, frozenset(stages), offer_fixes=False)  # `fix` rewrites trainlint configs only
 
 
 def _hints(doc: Document, settings: Settings) -> Hints:
@@ -168,11 +172,21 @@ def _preset_dir(ref: str, base_dir: Path, settings: Settings) -> Path:
 
 
 _ALL_STAGES = frozenset(("loader", "schema", "preset", "rules"))
+# reading findings after which `fix` leaves a file alone (syntax, duplicate keys, tags, numbers, limits):
+# its text is not trustworthy enough to splice into, so no report may call anything in it fixable
+FIX_BLOCKERS = ("TL00", "TL09")
 
 
-def place(doc: Document, findings: list[Finding], settings: Settings, stages: frozenset[str] = _ALL_STAGES) -> list[Diagnostic]:
+def fix_blocker(doc: Document) -> Finding | None:
+    """The first finding of reading the file that makes `fix` refuse to rewrite it, if any."""
+    return next((f for f in doc.findings if f.code.startswith(FIX_BLOCKERS)), None)
+
+
+def place(doc: Document, findings: list[Finding], settings: Settings, stages: frozenset[str] = _ALL_STAGES,
+          offer_fixes: bool = True) -> list[Diagnostic]:
     """Findings become diagnostics; then the file's suppression comments drop theirs and report idle ones,
-    but only for rules whose stage ran: a YAML error must not make every suppression look stale."""
+    but only for rules whose stage ran: a YAML error must not make every suppression look stale.
+    Without `offer_fixes` no diagnostic carries a fix: check, its JSON and SARIF offer what `fix` does."""
     selection = Selection.of(settings)
     placed = [_diagnostic(doc, f, selection) for f in findings if selection.enabled(f.code)]
 
@@ -182,7 +196,7 @@ def place(doc: Document, findings: list[Finding], settings: Settings, stages: fr
     kept, unused = suppressions.apply(doc, placed, judged, _is_rule_prefix)
     out = kept + [_diagnostic(doc, f, selection) for f in unused if selection.enabled(f.code)]
     out.sort(key=Diagnostic.sort_key)
-    return out
+    return out if offer_fixes else [d._replace(fix=None) if d.fix is not None else d for d in out]
 
 
 def _diagnostic(doc: Document, f: Finding, selection: Selection) -> Diagnostic:

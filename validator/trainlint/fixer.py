@@ -21,8 +21,9 @@ import difflib
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .diagnostics import Finding
 from .document import Document
-from .engine import check_text, run
+from .engine import check_text, fix_blocker, run
 from .errors import FixError
 from .inputs.trainlint import NOT_A_CONFIG, is_config
 from .inputs.yaml_edit import apply_edits
@@ -34,8 +35,6 @@ from .settings import Settings
 from .text import BOM_OF, lines, printable, printable_lines
 
 MAX_PASSES = 5
-# loader codes that mean the text is not trustworthy enough to rewrite (syntax, duplicates, tags, limits)
-_UNSAFE = ("TL00", "TL09")
 
 
 class FixOutcome(NamedTuple):
@@ -66,18 +65,30 @@ class FixOutcome(NamedTuple):
 # --- fixing -----------------------------------------------------------------------------
 
 def fix_document(doc: Document, base_dir: Path, settings: Settings) -> FixOutcome:
-    """Fix until no fixable finding is left (at most MAX_PASSES passes), then verify."""
+    """Fix until no fixable finding is left (at most MAX_PASSES passes), then verify.
+
+    A file with a finding of reading it that blocks fixing (`engine.fix_blocker`: a syntax error, a
+    duplicate key, a refused tag, a limit; whatever the selection) is never rewritten around: when
+    there was something to fix, FixError names that finding, so the file is reported `not fixed`
+    (check offers no fix there either); with nothing to fix there is nothing to say."""
     old = text = doc.text
-    diagnostics = run(doc, base_dir, settings)
+    blocker = fix_blocker(doc)
+    diagnostics = run(doc, base_dir, settings, keep_blocked_fixes=True)
+    if blocker is not None:
+        if any(d.fixable for d in diagnostics):
+            raise FixError(f"{_where(blocker)}{blocker.message} ({blocker.code}); fix that first, then run fix again")
+        diagnostics = [d._replace(fix=None) if d.fix is not None else d for d in diagnostics]
+        return FixOutcome(doc.file, old, old, FileResult(doc.file, diagnostics, doc))
     for _ in range(MAX_PASSES):
-        # the loader's own findings, whatever the selection: a duplicate key is never rewritten around
-        if any(f.code.startswith(_UNSAFE) for f in doc.findings):
-            break
         edits = [e for d in diagnostics if d.fix is not None and d.fix.safe for e in d.fix.edits]
         if not edits:
             break
         text = apply_edits(text, edits)
         doc = _reload(doc, text, settings)
+        blocker = fix_blocker(doc)
+        if blocker is not None:  # no fix may make the file unreadable; should one, nothing is written
+            raise FixError(f"the fixed text would not read cleanly ({_where(blocker)}{blocker.message}, "
+                           f"{blocker.code}); file left unchanged")
         diagnostics = run(doc, base_dir, settings)
     else:
         if any(d.fixable for d in diagnostics):
@@ -85,6 +96,10 @@ def fix_document(doc: Document, base_dir: Path, settings: Settings) -> FixOutcom
     if text != old:
         verify_same_data(old, text)
     return FixOutcome(doc.file, old, text, FileResult(doc.file, diagnostics, doc))
+
+
+def _where(finding: Finding) -> str:
+    return f"line {finding.span.line + 1}: " if finding.span is not None else ""
 
 
 def _reload(doc: Document, text: str, settings: Settings) -> Document:
