@@ -18,7 +18,7 @@ from .engine import place, run, run_trainer
 from .inputs.trainlint import is_config, not_a_config
 from .inputs.workspace import FolderWorkspace
 from .inputs.yaml_reader import load_bytes
-from .parallel import imap_in_order, map_in_order
+from .parallel import imap_in_order
 from .repository import read_candidate, repo_root
 from .results import FileResult
 from .settings import Settings
@@ -164,5 +164,13 @@ def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
 def fix_paths(paths: Iterable[str], settings: Settings | None = None, write: bool = True,
               jobs: int | None = None, only_configs: bool = False, resolver: Resolver | None = None) -> list[FixReport]:
     """Fix files, folders and globs (see `check_paths` for `settings` and `jobs`), one report per file in order."""
+    return list(iter_fix(paths, settings, write, jobs, only_configs, resolver))
+
+
+def iter_fix(paths: Iterable[str], settings: Settings | None = None, write: bool = True,
+             jobs: int | None = None, only_configs: bool = False, resolver: Resolver | None = None) -> Iterator[FixReport]:
+    """`fix_paths`, each report handed out as soon as it and all before it are done, so a command says
+    which files it rewrote as it goes, and a run stopped halfway has named them. Bad paths and
+    configuration files raise here, before the first report."""
     items = [(t, s, write) for t, s in with_settings(paths, settings, only_configs, resolver)]
-    return map_in_order(fix_target, items, jobs, warm_up)
+    return imap_in_order(fix_target, items, jobs, warm_up)

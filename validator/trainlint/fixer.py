@@ -18,6 +18,7 @@ another process saved the file meanwhile.
 from __future__ import annotations
 
 import difflib
+import warnings
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -117,12 +118,15 @@ def fix_text(text: str, file: str = "<string>", settings: Settings | None = None
 
 
 def verify_same_data(old: str, new: str, fixed_keys: tuple[str, ...] = ("classification",)) -> None:
-    """ruamel.yaml reads both texts: a second, independent parser as the safety net."""
+    """ruamel.yaml reads both texts: a second, independent parser as the safety net. Its warnings (about
+    YAML 1.1 spellings under a `%YAML 1.1` directive, say) are not printed: `fix` reports by itself."""
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=True)
     try:
-        before, after = yaml.load(old), yaml.load(new)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            before, after = yaml.load(old), yaml.load(new)
     except Exception as exc:  # noqa: BLE001 - any doubt means: do not write
         raise FixError(f"the fixed text could not be verified ({type(exc).__name__}); file left unchanged") from None
     if _strip(before, fixed_keys) != _strip(after, fixed_keys):

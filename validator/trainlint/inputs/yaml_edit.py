@@ -92,8 +92,8 @@ def _insert_after(text: str, key: Span, value_span: Span, new_key: str, value: s
     where = _written_value(text, key, value_span)
     if where is None:
         return ()
-    like = text[where[0]:where[0] + 1]  # quote the new value as the one it follows
-    entry = f"{new_key}: {scalar_text(value, like, flow)}"
+    like = text[where[0]:where[0] + 1]  # quote the new value as the one it follows, the new key as its key
+    entry = f"{scalar_text(new_key, text[key.start:key.start + 1], flow)}: {scalar_text(value, like, flow)}"
     indent = " " * key.col
     end = where[1]
     line_break = LINE_BREAK.search(text, end)

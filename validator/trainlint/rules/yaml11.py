@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,6 +32,29 @@ def yaml11_fix(reading: Yaml11Reading) -> tuple[Edit, ...]:
     return (Edit(reading.span.start, reading.span.end, text),)
 
 
+@functools.lru_cache(maxsize=1024)
+def _read_by_verifier(text: str) -> tuple[bool, Any]:
+    """Whether ruamel.yaml, the parser `fix` verifies every rewrite with, reads a plain scalar at all,
+    and the value it reads. Imported on first need: most configs have no YAML 1.1 spelling."""
+    from ruamel.yaml import YAML
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its YAML 1.1 warnings are no business of the person checking
+        try:
+            return True, YAML(typ="safe", pure=True).load(f"k: {text}\n")["k"]
+        except Exception:  # noqa: BLE001 - a value it cannot read is one it disagrees on
+            return False, None
+
+
+def verifiable(reading: Yaml11Reading) -> bool:
+    """Whether a respelling of the scalar can pass `fix`'s verification: ruamel.yaml must read the
+    scalar as trainlint does, or any new spelling changes the data it sees (`1_000` is the int 1000
+    to it and to PyYAML, the string '1_000' to YAML 1.2's core schema and to trainlint). Such a value
+    gets no fix, so it cannot block the fixes of the rest of the file; its author decides."""
+    ok, value = _read_by_verifier(reading.text)
+    return ok and type(value) is type(reading.value) and value == reading.value
+
+
 def describe(value: Any) -> str:
     if isinstance(value, str):
         return f"the string {value!r}"
@@ -51,7 +76,9 @@ class Yaml11Ambiguity(LoaderRule):
     replaces the value's own text, so an anchor or tag written before it stays.
     An explicitly tagged value (`!!str yes`) is read by its tag in both versions
     and is reported only where they build that tag's value differently (`!!int 012`
-    is octal to YAML 1.1).
+    is octal to YAML 1.1). A value that ruamel.yaml, which checks every rewrite,
+    reads otherwise than trainlint (`1_000`, `0b101`, a date) gets no fix: any new
+    spelling would change its data there, so its author decides.
     """
 
     code, name = "TL010", "yaml11-ambiguity"
@@ -67,8 +94,10 @@ class Yaml11Ambiguity(LoaderRule):
                 continue
             seen.add(reading.span.start)
             # a date is left to the author: YAML 1.2 tools disagree on it too (ruamel.yaml reads a date), so
-            # quoting it would change the data for some of them, and the fixer never changes data
-            edits = () if isinstance(reading.value11, datetime.date) else yaml11_fix(reading)
+            # quoting it would change the data for some of them, and the fixer never changes data; the same
+            # for any value ruamel.yaml reads otherwise than trainlint (`1_000`, `0b101`)
+            agreed = not isinstance(reading.value11, datetime.date) and verifiable(reading)
+            edits = yaml11_fix(reading) if agreed else ()
             yield Finding(
                 self.code,
                 f"`{reading.text}` is {describe(reading.value)} here (YAML 1.2) but YAML 1.1 readers such as PyYAML "
