@@ -25,8 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trainlint.api import check_file
-from trainlint.engine import adapt_trainer
-from trainlint.inputs.base import VALUE_KEYS
+from trainlint.inputs.base import VALUE_KEYS, directive_hints
 from trainlint.inputs.workspace import FolderWorkspace
 from trainlint.repository import read_candidate, repo_root
 from trainlint.settings import Settings
@@ -77,11 +76,11 @@ def examine(path: Path, corpus: Path, settings: Settings) -> FileReport:
             doc = fmt.read(candidate.raw, report.path, settings.limits)
             if doc.ok:
                 workspace = FolderWorkspace(path.parent, settings.root or repo_root(path.parent), settings.limits)
-                adapted = adapt_trainer(doc, fmt, workspace, settings)
+                adapted = fmt.adapt(doc, workspace, directive_hints(doc.text))  # the seam of inputs/base.py
                 if adapted is None:
                     report.refused = True
                 else:
-                    values = adapted[0].values
+                    values = adapted.values
                     report.known = sum(1 for key in VALUE_KEYS if key in values and values[key].value is not None)
         result = check_file(path, report.path, settings, explicit=False)
         report.codes.update(d.code for d in result.diagnostics)
