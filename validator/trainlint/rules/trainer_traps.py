@@ -34,7 +34,7 @@ def _json(base: dict[str, Any], changes: dict[str, Any]) -> str:
 
 
 def _scalar(value: Any) -> str:
-    """A TOML, YAML or shell value as people write it: `1e-4` rather than `0.0001`, text quoted only in TOML."""
+    """A TOML, YAML or shell value as people write it: `1e-4` rather than `0.0001`, `true`, text as it is."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and 0 < abs(value) < 1e-3:
@@ -78,8 +78,7 @@ def simpletuner(**options: Any) -> str:
     return _json({"model_family": "sdxl", "model_type": "lora",
                   "pretrained_model_name_or_path": "stabilityai/stable-diffusion-xl-base-1.0",
                   "data_backend_config": "multidatabackend.json", "output_dir": "output", "train_batch_size": 1,
-                  "learning_rate": 1e-4},
-                 options)
+                  "learning_rate": 1e-4}, options)
 
 
 SIMPLETUNER_DATA = {"multidatabackend.json": json.dumps([
@@ -98,7 +97,7 @@ def diffusers(*flags: str, script: str = "train_dreambooth_lora_sdxl.py", **opti
 
 
 def scenario(model: str = "flux.1-lora", images: int = 10, **parameters: Any) -> str:
-    """A Scenario model as its API returns it: the model type, the training images and the parameters."""
+    """A Scenario model: its type, the number of training images and the training parameters."""
     return _json({"type": model, "trainingImagesNumber": images, "parameters": parameters}, {})
 
 
@@ -224,9 +223,9 @@ class TextEncoderStopUnit(TrainerNoteRule):
     passes = onetrainer(gradient_accumulation_steps=1, text_encoder={
         "train": True, "stop_training_after": 100, "stop_training_after_unit": "STEP"})
     more_examples = (
-        example("kohya_ss", kohya_ss(LoRA_type=None, learning_rate=2e-6, learning_rate_te=1e-6, max_train_steps=300,
+        example("kohya_ss", kohya_ss(LoRA_type=None, learning_rate=1e-5, learning_rate_te=5e-6, max_train_steps=300,
                                      stop_text_encoder_training=80),
-                kohya_ss(LoRA_type=None, learning_rate=2e-6, learning_rate_te=1e-6, max_train_steps=300,
+                kohya_ss(LoRA_type=None, learning_rate=1e-5, learning_rate_te=5e-6, max_train_steps=300,
                          stop_text_encoder_training=0)),
     )
 

@@ -38,55 +38,6 @@ _LABELS = {
 }
 
 
-# The examples in the trainers' formats: each trainer's smallest config on its preset for the 10 images
-# beside it (`files`; 40 for TL404), the text encoder left out (`te=False`, style) or trained at 1e-5:
-# SD 1.5 in kohya_ss and OneTrainer, SDXL in sd-scripts, SimpleTuner and diffusers, FLUX.1 in ai-toolkit and Scenario.
-
-
-def _images(count: int) -> dict[str, str]:
-    return {f"img/10_style/{n:02}.png": "" for n in range(count)}
-
-
-def _kohya(te: bool = False, **fields: Any) -> str:
-    return kohya_ss(**{"max_train_steps": 1750, "learning_rate": 1e-4, "unet_lr": 1e-4, "text_encoder_lr": 1e-5,
-                       "additional_parameters": None if te else "--network_train_unet_only", **fields})
-
-
-def _sd(te: bool = False, **keys: Any) -> str:
-    return sd_scripts(**{"max_train_steps": 3500, **({"text_encoder_lr": 1e-5} if te else
-                                                     {"network_train_unet_only": True}), **keys})
-
-
-def _ait(te: bool = False, **train: Any) -> str:
-    return ai_toolkit(**{"steps": 1000, "lr": 1e-4, **({"train_text_encoder": True} if te else {}), **train})
-
-
-def _ot(epochs: int = 175, te: float = 0.2, **fields: Any) -> str:
-    """OneTrainer stops the text encoder after the epoch that ends the fraction `te` of the run."""
-    return onetrainer(**{"epochs": epochs, "text_encoder": {"train": True, "stop_training_after": round(epochs * te),
-                                                            "stop_training_after_unit": "EPOCH", "learning_rate": 1e-5},
-                         **fields})
-
-
-def _st(te: bool = False, **options: Any) -> str:
-    return simpletuner(**{"max_train_steps": 3500, **({"train_text_encoder": True, "text_encoder_lr": 1e-5}
-                                                      if te else {}), **options})
-
-
-def _df(te: bool = False, **options: Any) -> str:
-    return diffusers(*(["train_text_encoder"] if te else []),
-                     **{"max_train_steps": 3500, "learning_rate": 1e-4, **({"text_encoder_lr": 1e-5} if te else {}),
-                        **options})
-
-
-def _sc(**parameters: Any) -> str:
-    return scenario(**{"maxTrainSteps": 1000, "learningRate": 1e-4, **parameters})
-
-
-def _in(trainer: str, training_type: str, fails: str, passes: str) -> Example:
-    return example(trainer, fails, passes, training_type, SIMPLETUNER_DATA if trainer == "simpletuner" else None)
-
-
 # how a trainer that trains the text encoder for the whole run or not at all is told to leave it out, or to train it
 _TE_SWITCH = {
     "kohya_ss": ("add --network_train_unet_only to additional_parameters",
@@ -137,7 +88,8 @@ def _ratio_setting(ctx: Context, ratio: float, low: float, high: float) -> str:
         return share
     lowest, highest = written * low / ratio, written * high / ratio
     if isinstance(_written(ctx.config, value.path), int):  # a step or epoch count
-        return f"{share}: `{value.key}` between {math.ceil(lowest)} and {math.floor(highest)}"
+        lowest, highest = math.ceil(lowest), math.floor(highest)
+        return f"{share}: `{value.key}` between {lowest} and {highest}" if lowest <= highest else share
     return f"{share}: `{value.key}` between {lowest:.2g} and {highest:.2g}"
 
 
@@ -150,6 +102,55 @@ def _what(ctx: Context, key: str, label: str | None = None) -> str:
         return label
     named = f"{label} (`{value.key}`)" if value.key else label
     return named + (f", the {ctx.adapted.input_format} default," if ctx.adapted and value.source == "trainer-default" else "")
+
+
+# The examples in the trainers' formats: each trainer's smallest config on its preset for the 10 images
+# beside it (`files`; 40 for TL404), the text encoder left out (`te=False`, style) or trained at 1e-5:
+# SD 1.5 in kohya_ss and OneTrainer, SDXL in sd-scripts, SimpleTuner and diffusers, FLUX.1 in ai-toolkit and Scenario.
+
+
+def _images(count: int) -> dict[str, str]:
+    return {f"img/10_style/{n:02}.png": "" for n in range(count)}
+
+
+def _kohya(te: bool = False, **fields: Any) -> str:
+    return kohya_ss(**{"max_train_steps": 1750, "learning_rate": 1e-4, "unet_lr": 1e-4, "text_encoder_lr": 1e-5,
+                       "additional_parameters": None if te else "--network_train_unet_only", **fields})
+
+
+def _sd(te: bool = False, **keys: Any) -> str:
+    return sd_scripts(**{"max_train_steps": 3500, **({"text_encoder_lr": 1e-5} if te else
+                                                     {"network_train_unet_only": True}), **keys})
+
+
+def _ait(te: bool = False, **train: Any) -> str:
+    return ai_toolkit(**{"steps": 1000, "lr": 1e-4, **({"train_text_encoder": True} if te else {}), **train})
+
+
+def _ot(epochs: int = 175, te: float = 0.2, **fields: Any) -> str:
+    """OneTrainer stops the text encoder after the epoch that ends the fraction `te` of the run."""
+    return onetrainer(**{"epochs": epochs, "text_encoder": {"train": True, "stop_training_after": round(epochs * te),
+                                                            "stop_training_after_unit": "EPOCH", "learning_rate": 1e-5},
+                         **fields})
+
+
+def _st(te: bool = False, **options: Any) -> str:
+    return simpletuner(**{"max_train_steps": 3500, **({"train_text_encoder": True, "text_encoder_lr": 1e-5}
+                                                      if te else {}), **options})
+
+
+def _df(te: bool = False, **options: Any) -> str:
+    return diffusers(*(["train_text_encoder"] if te else []),
+                     **{"max_train_steps": 3500, "learning_rate": 1e-4, **({"text_encoder_lr": 1e-5} if te else {}),
+                        **options})
+
+
+def _sc(**parameters: Any) -> str:
+    return scenario(**{"maxTrainSteps": 1000, "learningRate": 1e-4, **parameters})
+
+
+def _in(trainer: str, training_type: str, fails: str, passes: str) -> Example:
+    return example(trainer, fails, passes, training_type, SIMPLETUNER_DATA if trainer == "simpletuner" else None)
 
 
 class LearningRateAndStepsSameDirection(Rule):
