@@ -174,6 +174,12 @@ text_case("many-documents", (VALID + "---\n") * 2000, "TL005", line=9, says="200
 text_case("empty-file", b"", "TL006", fix_exit=2)
 text_case("whitespace-only", b"\n\n   \n\n", "TL006", fix_exit=2)
 text_case("tab-only-line", VALID + "\t\n", "TL001", line=8)
+text_case("tab-after-colon", VALID + "name:\twatercolor\n", "TL001", line=8, says="yaml.safe_load")
+text_case("tab-inside-plain-value", VALID + "name: water\tcolor\n", "TL001", line=8, says="yaml.safe_load")
+text_case("line-separator-hides-config-in-comment", VALID + "# a harmless note\u2028preset: sdxl/subject\n",
+          "TL001", "TL002", line=8, says="U+2028 LINE SEPARATOR in a comment", fix_exit=2)
+text_case("next-line-hides-config-in-comment", VALID + "name: x  # note\x85steps: 1\n", "TL001", line=8,
+          says="U+0085 NEXT LINE in a comment")
 text_case("comments-only", "# just a comment\n# and another\n", "TL006", fix_exit=2)
 text_case("document-markers-only", "---\n...\n", "TL006", fix_exit=2)
 text_case("root-list", "- " + VALID.replace("\n", "\n  ").rstrip() + "\n", "TL006", line=1, fix_exit=2)

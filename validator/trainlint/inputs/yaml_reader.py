@@ -8,6 +8,7 @@ are caught at both lines, and any tag outside the core schema is refused, so no
 Python object is ever created from a file.
 """
 
+import bisect
 import errno
 import functools
 import math
@@ -391,6 +392,89 @@ def _parse(doc: Document, limits: Limits) -> None:
     _compose_and_build(doc, limits)
     if any(ch in doc.text for ch in FOREIGN_BREAKS):  # libyaml breaks lines there too (YAML 1.1)
         _relocate(doc)
+        _report_breaks_in_comments(doc)
+    if "\t" in doc.text and doc.ok:
+        _report_pure_reader_tab(doc)
+
+
+_BREAK_NAMES = {"\x85": "U+0085 NEXT LINE", "\u2028": "U+2028 LINE SEPARATOR", "\u2029": "U+2029 PARAGRAPH SEPARATOR"}
+_ANY_BREAK = "\r\n\x85\u2028\u2029"  # what ends a line for libyaml and PyYAML (YAML 1.1)
+
+
+def _scalar_stretches(doc: Document) -> Any:
+    """Whether an offset lies in a scalar key or value (a `#` there is no comment): sorted stretches
+    with the furthest end reached so far, so each question is a binary search."""
+    parents = {p[:-1] for p in doc.spans if p}
+    stretches = sorted([(k.start, k.end) for k, _ in doc.spans.values() if k is not None]
+                       + [(v.start, v.end) for p, (_, v) in doc.spans.items() if p and p not in parents])
+    starts, reach, furthest = [start for start, _ in stretches], [], -1
+    for _, end in stretches:
+        furthest = max(furthest, end)
+        reach.append(furthest)
+
+    def inside(offset: int) -> bool:
+        at = bisect.bisect_right(starts, offset) - 1
+        return at >= 0 and reach[at] > offset
+
+    return inside
+
+
+def _report_breaks_in_comments(doc: Document) -> None:
+    """NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR end a comment for libyaml and PyYAML (YAML 1.1), not
+    for YAML 1.2 or an editor: what follows one in a comment is config to the trainer (and to trainlint)
+    but comment to whoever reads the file. Reported as a YAML error at the character, by name, unless
+    what follows is blank or another comment."""
+    text, inside = doc.text, _scalar_stretches(doc)
+    for match in re.finditer("[\x85\u2028\u2029]", text):
+        at = match.start()
+        line_start = max(text.rfind(ch, 0, at) for ch in _ANY_BREAK) + 1
+        rest_end = min((i for i in (text.find(ch, at + 1) for ch in _ANY_BREAK) if i >= 0), default=len(text))
+        rest = text[at + 1:rest_end].strip(" \t")
+        if not rest or rest.startswith("#"):
+            continue
+        comment = next((i for i in range(line_start, at) if text[i] == "#" and (i == line_start or text[i - 1] in " \t")
+                        and not inside(i)), None)
+        if comment is None:
+            continue
+        name = _BREAK_NAMES[match.group()]
+        doc.findings.append(Finding(
+            "TL001", f"{name} in a comment: YAML 1.1 readers (libyaml, PyYAML: most trainers, and trainlint) end "
+            f"the comment there and read `{rest[:60]}` as config, while editors and YAML 1.2 show one comment",
+            span=offset_span(text, at),
+            hint="delete the character; if what follows is meant as config, put it on a line of its own",
+        ))
+
+
+def _report_pure_reader_tab(doc: Document) -> None:
+    """A tab between tokens or inside a plain value is fine for libyaml but stops PyYAML's own reader,
+    which `yaml.safe_load` uses unless asked for the C one: the trainer would crash on the file. The
+    first such tab is a YAML error there. Quoted and block values and comments may hold tabs. Only
+    files with a tab that loaded get here, so the tokens are as many as the nodes allow."""
+    text, end = doc.text, 0
+    loader = yaml.CSafeLoader(text)
+    try:
+        while loader.check_token():
+            token = loader.get_token()
+            start = token.start_mark.index
+            tab = next((m.start() for m in _GAP_TAB.finditer(text, end, max(start, end)) if m.group() == "\t"), None)
+            if tab is None and isinstance(token, yaml.ScalarToken) and token.plain:
+                found = text.find("\t", start, token.end_mark.index)
+                tab = found if found >= 0 else None
+            if tab is not None:
+                doc.findings.append(Finding(
+                    "TL001", "YAML syntax error for PyYAML: a tab here stops its own reader (`yaml.safe_load`, which "
+                    "most training scripts use), though libyaml accepts it", span=offset_span(text, tab),
+                    hint="use spaces"))
+                return
+            end = max(end, token.end_mark.index)
+    except yaml.YAMLError:
+        return  # libyaml composed the file, so its scanner does not stop; should it, the parse said so
+    finally:
+        loader.dispose()
+
+
+# between tokens: a comment (which may hold tabs) or a tab
+_GAP_TAB = re.compile("#[^\r\n\x85\u2028\u2029]*|\t")
 
 
 

@@ -28,6 +28,13 @@ class YamlSyntax(LoaderRule):
     A training script would stop on this file before training starts, or worse, read
     part of it. The position is where the parser gave up; the mistake is often on
     the line before (an unclosed quote or bracket, a tab used for indentation).
+
+    Also reported here, at the character: a tab that libyaml accepts but PyYAML's own
+    reader (`yaml.safe_load`, which most training scripts use) stops at (after `name:`,
+    after a value, inside an unquoted value), and a NEL, LINE SEPARATOR or PARAGRAPH
+    SEPARATOR in a comment with config after it: YAML 1.1 readers (libyaml, PyYAML)
+    end the comment there and read the rest as config, while editors and YAML 1.2 show
+    it as part of the comment.
     """
 
     code, name = "TL001", "yaml-syntax"
