@@ -274,14 +274,14 @@ class StepsPerImageFar(Rule):
 
     Scenario's default is 175 steps per image on SD 1.5 and 350 on SDXL; its guide
     asks for "small incremental adjustments". Doubling or halving the training
-    length in one go is not incremental. Past `large_dataset_images` images the
-    guide itself advises fewer steps per image (TL404), so there down to
-    `large_dataset_low` steps per image is not far.
+    length in one go is not incremental. Past 30 images the guide itself advises
+    50-100 steps per image (TL404, whose default thresholds these are), so there
+    down to 50 is not far.
     """
 
     code, name = "TL403", "steps-per-image-far"
     severity = Severity.WARNING
-    thresholds: ClassVar[dict[str, Any]] = {"low": 0.5, "high": 2.0, "large_dataset_images": 30, "large_dataset_low": 50}
+    thresholds: ClassVar[dict[str, Any]] = {"low": 0.5, "high": 2.0}
     fails = _CUSTOM + "training:\n  steps_per_image: 900\n"
     passes = _CUSTOM + "training:\n  steps_per_image: 400\n"
     files = _images(10)
@@ -303,9 +303,9 @@ class StepsPerImageFar(Rule):
         if ratio is None:
             return
         mine, base = eff.per_image(eff.values["steps"]), eff.per_image(eff.preset_values["steps"])
-        low = t["low"]
-        if eff.images and eff.images > t["large_dataset_images"] and base:
-            low = min(low, t["large_dataset_low"] / base)  # the guide's fewer steps per image on a large dataset
+        low, large = t["low"], LargeDatasetSteps.thresholds
+        if eff.images and eff.images > large["images"] and base:
+            low = min(low, large["low"] / base)  # the guide's fewer steps per image on a large dataset
         if low <= ratio <= t["high"]:
             return
         yield finding(type(self), f"{_n(mine or 0)} steps per image is {fmt_ratio(ratio)} the preset's {_n(base or 0)}; "
