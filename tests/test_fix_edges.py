@@ -88,3 +88,42 @@ def test_an_interrupted_fix_has_named_every_file_it_rewrote(tmp_path: Path) -> N
     changed = {str(path) for path in paths if path.read_text() != unclassified}
     assert first.startswith("fixed ") and named == changed, (first + rest, err)
     assert 0 < len(changed) < len(paths)
+
+
+LAST_LINE = _VALID.replace("classification: sdxl/style\n", "").replace("preset: sdxl/style\n", "") \
+    + "preset: sdxl/style"  # the classification goes after the last line, which has no line break
+
+
+@pytest.mark.parametrize("before", [
+    LAST_LINE,
+    LAST_LINE.replace("\n", "\r\n"),
+    CUSTOM.rstrip("\n"),  # the change is on the last line, without a line break
+    CUSTOM + "training:\n  learning_rate_unet: 1e-4",
+])
+@pytest.mark.parametrize("tool", ["git", "patch"])
+def test_the_diff_applies_with_patch_and_git_apply(tmp_path: Path, before: str, tool: str) -> None:
+    """`fix --diff` is a patch: applied to the file it turns it into what `fix` writes, a missing
+    final line break and CR LF included."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} is not installed")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    path = repo / "config.yaml"
+    path.write_bytes(before.encode())
+    run = subprocess.run([sys.executable, "-m", "trainlint", "fix", "--diff", "config.yaml"], cwd=repo,
+                         capture_output=True, check=False)  # bytes: a CR LF in the diff is the file's
+    assert run.returncode == 1, run.stderr
+    patch_file = tmp_path / "fix.patch"
+    patch_file.write_bytes(run.stdout)
+    command = ["git", "apply", str(patch_file)] if tool == "git" else ["patch", "-p1", "-s", "-i", str(patch_file)]
+    applied = subprocess.run(command, cwd=repo, capture_output=True, text=True, check=False)
+    assert applied.returncode == 0, applied.stderr + run.stdout.decode()
+    patched = path.read_bytes()
+    path.write_bytes(before.encode())
+    assert main(["fix", str(path)]) == 0
+    assert patched == path.read_bytes()
