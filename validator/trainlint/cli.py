@@ -45,6 +45,26 @@ def _configuration(p: argparse.ArgumentParser) -> None:
     group.add_argument("--isolated", action="store_true", help="ignore all configuration files")
 
 
+def _inputs(p: argparse.ArgumentParser) -> None:
+    from .inputs.base import FORMAT_NAMES
+
+    p.add_argument("--input-format", choices=FORMAT_NAMES, metavar="NAME",
+                   help=f"read every file as this format ({', '.join(FORMAT_NAMES)}); default: detect it from the content")
+    p.add_argument("--training-type", metavar="TYPE",
+                   help="style, subject, character or object, for trainers' configs that say none in a "
+                   "`# trainlint:` comment or the configuration")
+    p.add_argument("--preset", metavar="PRESET",
+                   help="the preset to compare trainers' configs with (sdxl/style, ...), when neither a comment nor "
+                   "the configuration names one")
+
+
+def _build_show(show: argparse.ArgumentParser) -> None:
+    show.add_argument("file", metavar="CONFIG")
+    show.add_argument("--format", choices=("text", "json"), help="text (default) or json (docs/show.md)")
+    _configuration(show)
+    _inputs(show)
+
+
 def _jobs(p: argparse.ArgumentParser) -> None:
     p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                    help="processes to use (default 0: one per core; a few files are checked in-process)")
@@ -58,6 +78,7 @@ def _only_configs(p: argparse.ArgumentParser) -> None:
 def _build_check(check: argparse.ArgumentParser) -> None:
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     _selection(check)
+    _inputs(check)
     _configuration(check)
     check.add_argument("--format", "--output-format", dest="format", metavar="FORMAT",
                        help="text (default), concise, json, sarif, github (default when GITHUB_ACTIONS=true) or junit")
@@ -75,6 +96,7 @@ def _build_check(check: argparse.ArgumentParser) -> None:
 def _build_fix(fix: argparse.ArgumentParser) -> None:
     fix.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     _selection(fix)
+    _inputs(fix)
     _configuration(fix)
     fix.add_argument("--diff", action="store_true", help="print the diff instead of writing; exit 1 if any")
     _only_configs(fix)
@@ -100,8 +122,7 @@ def _build_init(init: argparse.ArgumentParser) -> None:
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], object]]] = {
     "check": ("check configs (files, folders, globs)", _build_check),
     "fix": ("apply safe fixes (classification tag, YAML 1.1-safe numbers)", _build_fix),
-    "show": ("the effective config: each value, its source and its ratio to the preset",
-             lambda p: p.add_argument("config", metavar="CONFIG")),
+    "show": ("the effective config: each value, its source and its ratio to the preset", _build_show),
     "rule": ("explain a rule", _build_rule),
     "rules": ("list the rules (with the plugins the configuration allows)", _configuration),
     "presets": ("list the built-in presets, or show one with its sources",

@@ -20,10 +20,22 @@ def rule_markdown(rule: type[Rule], heading: str = "##") -> str:
         parts += ["", f"The examples sit beside these files: {shown}."]
     if rule.example_limits:
         parts += ["", "The examples use these limits: " + ", ".join(f"{k}={v}" for k, v in rule.example_limits.items()) + "."]
+    formats = "every input format" if rule.formats is None else ", ".join(rule.formats)
+    parts += ["", f"Applies to: {formats}."]
     if rule.example_as:
         parts += ["", f"The failing example fails once the file is made {rule.example_as}."]
-    parts += ["", "Fails:", "", "```yaml", _show(rule.fails), "```", "", "Passes:", "", "```yaml", _show(rule.passes), "```"]
+    for name, fails, passes, *beside in ((rule.example_file, rule.fails, rule.passes), *rule.more_examples):
+        lang = _LANGUAGES.get(name.rpartition(".")[2], "text")
+        where = "" if name == "config.yaml" else f" (`{name}`)"
+        for other, text in (beside[0] if beside else {}).items():
+            parts += ["", f"Beside it, `{other}`:", "", f"```{_LANGUAGES.get(other.rpartition('.')[2], 'text')}",
+                      _show(text), "```"]
+        parts += ["", f"Fails{where}:", "", f"```{lang}", _show(fails), "```",
+                  "", f"Passes{where}:", "", f"```{lang}", _show(passes), "```"]
     return "\n".join(parts) + "\n"
+
+
+_LANGUAGES = {"yaml": "yaml", "yml": "yaml", "json": "json", "toml": "toml", "sh": "sh", "bash": "sh", "env": "sh"}
 
 
 def _show(example: str) -> str:

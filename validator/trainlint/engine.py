@@ -66,20 +66,32 @@ def run_trainer(doc: Document, fmt: InputFormat, workspace: Workspace, settings:
     findings = list(doc.findings)
     stages: set[str] = set()
     if doc.ok:
-        hints = _hints(doc, settings)
-        adapted = fmt.adapt(doc, workspace, hints)
-        if adapted is None:
+        trainer = adapt_trainer(doc, fmt, workspace, settings)
+        if trainer is None:
             return None
+        adapted, eff, preset_findings = trainer
         stages.update(("loader", "schema", "preset", "rules"))
-        preset, preset_findings = _trainer_preset(adapted)
         findings.extend(preset_findings)
-        adaptive = any(note.kind == ADAPTIVE_OPTIMIZER for note in adapted.notes)
-        eff = effective_mod.from_trainer(adapted, preset, ignore_learning_rates=adaptive)
         ctx = Context(doc, doc.data, presets_mod.catalog(), eff, {}, adapted)
         for check, thresholds in Selection.of(settings).checks(fmt.name):
             ctx.thresholds = thresholds
             _run_rule(check, ctx, findings)
     return place(doc, findings, settings, frozenset(stages), offer_fixes=False)  # `fix` rewrites trainlint configs only
+
+
+def adapt_trainer(doc: Document, fmt: InputFormat, workspace: Workspace,
+                  settings: Settings) -> tuple[Adapted, effective_mod.Effective, list[Finding]] | None:
+    """What a trainer's config trains, as trainlint's effective config: the format's reading with the
+    user's training type and preset applied, the preset it is compared with, and the findings about
+    that preset; None when the format finds the file is not its own."""
+    hints = _hints(doc, settings)
+    adapted = fmt.adapt(doc, workspace, hints)
+    if adapted is None:
+        return None
+    adapted = adapted._replace(training_type=hints.training_type, preset=hints.preset, hints_source=hints.source)
+    preset, findings = _trainer_preset(adapted)
+    adaptive = any(note.kind == ADAPTIVE_OPTIMIZER for note in adapted.notes)
+    return adapted, effective_mod.from_trainer(adapted, preset, ignore_learning_rates=adaptive), findings
 
 
 def _hints(doc: Document, settings: Settings) -> Hints:
@@ -97,6 +109,9 @@ def _trainer_preset(adapted: Adapted) -> tuple[presets_mod.Preset | None, list[F
     """The preset a trainer's config is judged by: the one the user named, else the catalog's
     preset for its base model and training type; None (rules that compare stay silent) otherwise."""
     cat = presets_mod.catalog()
+    if adapted.training_type is not None and adapted.training_type not in cat.training_types:
+        return None, [Finding("TL104", f"training type {adapted.training_type!r} ({adapted.hints_source}) is not one of "
+                              f"{', '.join(cat.training_types)}", hint="fix the `# trainlint:` directive or the setting")]
     if adapted.preset is not None:
         preset = cat.get(adapted.preset)
         if preset is None:

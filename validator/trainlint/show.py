@@ -1,16 +1,27 @@
-"""Tables for people: the effective config (`show`) and the preset catalog (`presets`)."""
+"""Tables for people: the effective config (`show`) and the preset catalog (`presets`).
+
+What comes from the config or names it (its path, the dataset folder, the preset reference and
+the file it came from, the classification) is printed through `text.printable`."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from .catalog import TRAINING_KEYS, catalog
 from .diagnostics import fmt_number
-from .engine import effective_config
+from .document import Document
+from .effective import Effective
+from .engine import adapt_trainer, effective_config
 from .errors import PresetError, UsageError
-from .inputs.yaml_reader import load_file
+from .inputs.base import VALUE_KEYS, Adapted
+from .inputs.workspace import FolderWorkspace
+from .inputs.yaml_reader import load_bytes
+from .reporters.json_ import json_escape
+from .repository import read_candidate, repo_root
 from .settings import Settings
+from .text import guarded, printable
 
 
 def _num(value: float | None) -> str:
@@ -19,45 +30,162 @@ def _num(value: float | None) -> str:
 
 def _table(rows: list[list[str]], out: TextIO) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        out.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() + "\n")
+    out.writelines("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() + "\n" for row in rows)
 
 
-def render_effective(path: Path, out: TextIO) -> int:
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file")
-    settings = Settings()
-    doc = load_file(path, str(path), settings.limits)
+# the stable object `show --format json` prints for a file, whatever its input format (docs/show.md)
+VIEW_KEYS = ("file", "input_format", "base_model", "training_type", "method", "images", "preset", "values")
+
+
+def effective_view(path: Path, display: str, settings: Settings) -> dict[str, Any]:
+    """What a config trains, value by value, for every input format: each value with where it comes from
+    (`config`, `trainer-default`, `derived` or `preset`), the key and position that set it, the preset's
+    value and the ratio to it; `value` is None where the file does not determine it."""
+    try:
+        candidate = read_candidate(path, settings, explicit=True)
+    except OSError as exc:
+        raise UsageError(printable(f"{display}: cannot read: {exc.strerror or exc}")) from None
+    assert candidate is not None  # a named file is always a candidate
+    if candidate.trainer is not None:
+        doc = candidate.trainer.read(candidate.raw, display, settings.limits)
+        root = settings.root or repo_root(path.parent)
+        trainer = adapt_trainer(doc, candidate.trainer, FolderWorkspace(path.parent, root, settings.limits), settings) \
+            if doc.ok else None
+        if trainer is not None:
+            return _trainer_view(doc, *trainer[:2])
+        raise UsageError(printable(f"{display}: cannot show the effective values; run `trainlint check {display}` "
+                                   "for the problems"))
+    return _trainlint_view(path, display, settings, candidate.raw)
+
+
+def _position(doc: Document, path: tuple[str | int, ...] | None) -> tuple[int | None, int | None]:
+    if path is None or path not in doc.spans:
+        return None, None
+    key, value = doc.spans[path]
+    span = key or value
+    return span.line + 1, span.col + 1
+
+
+def _entry(value: float | None, source: str, key: str | None, where: tuple[int | None, int | None],
+           base: float | None) -> dict[str, Any]:
+    ratio = value / base if value is not None and base else None
+    return {"value": value, "source": source, "key": key, "line": where[0], "column": where[1],
+            "preset": base, "ratio": ratio, "note": None}
+
+
+def _trainer_view(doc: Document, adapted: Adapted, eff: Effective) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key in VALUE_KEYS:
+        trained = adapted.values.get(key)
+        if key == "steps_per_image":
+            base = eff.per_image(eff.preset_values.get("steps"))
+        else:
+            base = eff.preset_values.get(key)
+        if trained is None:
+            values[key] = _entry(None, "derived", None, (None, None), base)
+        else:
+            values[key] = {**_entry(trained.value, trained.source, trained.key, _position(doc, trained.path), base),
+                           "note": trained.note}
+    return {"file": doc.file, "input_format": adapted.input_format, "base_model": adapted.base_model,
+            "training_type": adapted.training_type or (eff.preset.training_type if eff.preset else None),
+            "method": adapted.method, "images": adapted.images, "preset": eff.preset.ref if eff.preset else None,
+            "values": values}
+
+
+def _trainlint_view(path: Path, display: str, settings: Settings, raw: bytes) -> dict[str, Any]:
+    doc = load_bytes(raw, display, settings.limits)
     if not doc.ok or not isinstance(doc.data.get("preset"), str):
-        raise UsageError(f"{path}: cannot show the effective config; run `trainlint check {path}` for the problems")
+        raise UsageError(printable(f"{display}: cannot show the effective config; run `trainlint check {display}` "
+                                   "for the problems"))
     config = doc.data
     try:
         eff = effective_config(config, path.parent, settings)
     except PresetError as exc:
-        raise UsageError(f"{path}: {exc}") from None
-    preset, dataset = eff.preset, eff.dataset
-    where = f"counted in {config['dataset']['path']}" if dataset.exists and not dataset.truncated else "declared"
-    deviations = eff.deviations()
-    out.write(f"config          {path}\n")
-    out.write(f"preset          {preset.ref} ({'built-in' if preset.origin == 'built-in' else preset.origin})\n")
-    out.write(f"images          {_num(eff.images)} ({where})\n" if eff.images else "images          unknown\n")
-    state = ("unknown (image count missing)" if deviations is None else
-             f"Custom (deviates in {', '.join(deviations)})" if deviations else f"matches {preset.ref}")
-    out.write(f"effective       {state}; tagged {config.get('classification', '(none)')}\n\n")
-    rows = [["key", "value", "source", "preset", "ratio"]]
-    keys = list(TRAINING_KEYS)
-    keys.insert(1, "steps_per_image")
-    for key in keys:
+        raise UsageError(printable(f"{display}: {exc}")) from None
+    assert eff.preset is not None
+    set_here = set(eff.overrides)
+    values: dict[str, Any] = {}
+    for key in VALUE_KEYS:
         if key == "steps_per_image":
             value, base = eff.per_image(eff.values.get("steps")), eff.per_image(eff.preset_values.get("steps"))
-            source = "override" if {"steps", "steps_per_image"} & set(eff.overrides) else "preset"
+            source = "config" if key in set_here else "derived" if "steps" in set_here else "preset"
+            written = key if key in set_here else "steps" if "steps" in set_here else None
         else:
             value, base = eff.values.get(key), eff.preset_values.get(key)
-            source = "override" if key in eff.overrides or (key == "steps" and "steps_per_image" in eff.overrides) else "preset"
-        ratio = f"{value / base:.3g}x" if value is not None and base else "-"
-        rows.append([key, _num(value), source, _num(base), ratio])
-    _table(rows, out)
+            source = "config" if key in set_here else "preset"
+            written = key if key in set_here else None
+            if key == "steps" and key not in set_here and "steps_per_image" in set_here:
+                source, written = "derived", "steps_per_image"
+        where = _position(doc, ("training", written) if written else None)
+        values[key] = _entry(value, source, f"training.{written}" if written else None, where, base)
+    training_type = config.get("training_type") if isinstance(config.get("training_type"), str) else None
+    base_model = config.get("base_model") if isinstance(config.get("base_model"), str) else None
+    return {"file": display, "input_format": "trainlint", "base_model": base_model, "training_type": training_type,
+            "method": None, "images": eff.images, "preset": eff.preset.ref, "values": values,
+            "classification": config.get("classification"), "deviations": eff.deviations(),
+            "images_counted": eff.dataset.exists and not eff.dataset.truncated}
+
+
+def render_effective(path: Path, out: TextIO, settings: Settings | None = None, fmt: str = "text",
+                     display: str | None = None) -> int:
+    """`trainlint show`: the view as a table, or as the JSON object of docs/show.md."""
+    display = display or str(path)
+    if not path.is_file():
+        raise UsageError(printable(f"{display}: no such file"))
+    view = effective_view(path, display, settings or Settings())
+    if fmt == "json":
+        public = {key: view[key] for key in VIEW_KEYS}
+        out.write(guarded(json.dumps(public, indent=2, ensure_ascii=False), json_escape) + "\n")
+        return 0
+    if view["input_format"] == "trainlint":
+        _trainlint_table(view, out)
+    else:
+        _trainer_table(view, out)
     return 0
+
+
+def _trainlint_table(view: dict[str, Any], out: TextIO) -> None:
+    preset = catalog().get(view["preset"])
+    origin = "built-in" if preset is not None else "file"
+    where = "counted in the dataset folder" if view["images_counted"] else "declared"
+    deviations = view["deviations"]
+    out.write(f"config          {printable(view['file'])}\n")
+    preset_ref = printable(str(view["preset"]))  # a preset file's path, as the config names it
+    out.write(f"preset          {preset_ref} ({origin})\n")
+    out.write(f"images          {_num(view['images'])} ({where})\n" if view["images"] else "images          unknown\n")
+    state = ("unknown (image count missing)" if deviations is None else
+             f"Custom (deviates in {', '.join(deviations)})" if deviations else f"matches {preset_ref}")
+    out.write(f"effective       {state}; tagged {printable(str(view['classification'] or '(none)'))}\n\n")
+    rows = [["key", "value", "source", "preset", "ratio"]]
+    for key, entry in view["values"].items():
+        source = "preset" if entry["source"] == "preset" else "override"
+        rows.append([key, _num(entry["value"]), source, _num(entry["preset"]), _ratio(entry["ratio"])])
+    _table(rows, out)
+
+
+def _trainer_table(view: dict[str, Any], out: TextIO) -> None:
+    out.write(f"config          {printable(view['file'])} ({view['input_format']})\n")
+    out.write(f"base model      {view['base_model'] or 'unknown'}\n")
+    out.write(f"method          {view['method'] or 'unknown'}\n")
+    training_type = printable(view["training_type"]) or "not set (say it with a `# trainlint:` directive)"
+    out.write(f"training type   {training_type}\n")
+    out.write(f"preset          {view['preset'] or 'none (no training type, or no preset for this model)'}\n")
+    out.write(f"images          {_num(view['images']) if view['images'] else 'unknown'}\n\n")
+    rows = [["key", "value", "source", "trainer key", "at", "preset", "ratio"]]
+    notes = []
+    for key, entry in view["values"].items():
+        at = f"{entry['line']}:{entry['column']}" if entry["line"] else "-"
+        rows.append([key, _num(entry["value"]), entry["source"] if entry["value"] is not None else "unknown",
+                     printable(entry["key"] or "-"), at, _num(entry["preset"]), _ratio(entry["ratio"])])
+        if entry.get("note"):
+            notes.append(f"{key}: {printable(entry['note'])}")
+    _table(rows, out)
+    if notes:
+        out.write("\n" + "".join(f"{line}\n" for line in notes))
+
+
+def _ratio(ratio: float | None) -> str:
+    return f"{ratio:.3g}x" if ratio is not None else "-"
 
 
 def render_presets(out: TextIO) -> int:

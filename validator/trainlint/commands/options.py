@@ -31,10 +31,26 @@ def resolver_from(args: argparse.Namespace) -> Resolver:
         except ValueError as exc:
             raise UsageError(f"--fail-on: {exc}") from None
     select = getattr(args, "select", None)
-    overrides = Overrides(select=tuple(select) if select else None,
-                          extend_select=tuple(getattr(args, "extend_select", [])),
-                          ignore=tuple(getattr(args, "ignore", [])), fail_on=fail_on)
+    training_type, preset = _hints(args)
+    overrides = Overrides(select=tuple(select) if select else None, extend_select=tuple(getattr(args, "extend_select", [])),
+                          ignore=tuple(getattr(args, "ignore", [])), fail_on=fail_on,
+                          input_format=getattr(args, "input_format", None), training_type=training_type, preset=preset)
     return Resolver(args.config, args.isolated, overrides)
+
+
+def _hints(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """`--training-type` and `--preset`, checked against the catalog."""
+    training_type, preset = getattr(args, "training_type", None), getattr(args, "preset", None)
+    if training_type is None and preset is None:
+        return None, None
+    from ..catalog import catalog
+
+    cat = catalog()
+    if training_type is not None and training_type not in cat.training_types:
+        raise UsageError(f"--training-type: {training_type!r} is not one of {', '.join(cat.training_types)}")
+    if preset is not None and cat.get(preset) is None:
+        raise UsageError(f"--preset: unknown preset {preset!r} (see `trainlint presets`)")
+    return training_type, preset
 
 
 def plugin_errors(resolver: Resolver) -> int:

@@ -6,7 +6,16 @@ name, severity, thresholds, examples and a docstring that is its documentation.
 
 from __future__ import annotations
 
-from . import dataset, presets, reading, schema, training, unused_suppression, yaml11  # noqa: F401  (registers the rules)
+from . import (  # noqa: F401  (registers the rules)
+    dataset,
+    presets,
+    reading,
+    schema,
+    trainer_traps,
+    training,
+    unused_suppression,
+    yaml11,
+)
 from .base import Context, Rule, iter_rules
 
 __all__ = ["Context", "Rule", "iter_rules", "get"]

@@ -91,9 +91,9 @@ class Rule:
     # the input formats the rule applies to (None: every format); TL2xx and TL3xx judge trainlint's own keys
     formats: ClassVar[tuple[str, ...] | None] = None
     # the file name of the examples (its suffix tells the format), and more examples in other formats:
-    # (file name, failing, passing)
+    # (file name, failing, passing) or (file name, failing, passing, {file: text} beside them)
     example_file: ClassVar[str] = "config.yaml"
-    more_examples: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+    more_examples: ClassVar[tuple[tuple[str, str, str] | tuple[str, str, str, dict[str, str]], ...]] = ()
     fixable: ClassVar[bool] = False
     thresholds: ClassVar[dict[str, Any]] = {}
     # examples: config texts; `files` are created beside them (dataset folders)

@@ -1,0 +1,109 @@
+"""`trainlint show --format json`: one stable object per file, for every input format."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import REPO, run_cli, write_tree
+
+FIXTURES = REPO / "tests" / "fixtures"
+TOP_KEYS = {"file", "input_format", "base_model", "training_type", "method", "images", "preset", "values"}
+VALUE_KEYS = {"steps", "steps_per_image", "learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio"}
+ENTRY_KEYS = {"value", "source", "key", "line", "column", "preset", "ratio", "note"}
+SOURCES = {"config", "trainer-default", "derived", "preset"}
+
+# one file of each format, as its format's own tests know it
+SAMPLES = [
+    ("examples/lora-configs/broken/mascot-untagged.yaml", "trainlint"),
+    ("tests/fixtures/kohya_ss/lora-epochs.json", "kohya_ss"),
+    ("tests/fixtures/ai-toolkit/flux_lora.yaml", "ai-toolkit"),
+    ("tests/fixtures/onetrainer/sd15_lora.json", "onetrainer"),
+    ("tests/fixtures/simpletuner/config/config.json", "simpletuner"),
+    ("tests/fixtures/diffusers/sdxl_epochs.sh", "diffusers"),
+    ("tests/fixtures/scenario/flux_model.json", "scenario"),
+]
+
+
+def show(path: str | Path, *args: str, cwd: Path = REPO) -> dict:
+    run = run_cli("show", "--format", "json", *args, "--", str(path), cwd=cwd)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+@pytest.mark.parametrize(("path", "input_format"), SAMPLES, ids=[f for _, f in SAMPLES])
+def test_every_format_gives_the_same_documented_object(path, input_format):
+    view = show(path)
+    assert set(view) == TOP_KEYS and view["input_format"] == input_format
+    assert set(view["values"]) == VALUE_KEYS
+    for entry in view["values"].values():
+        assert set(entry) == ENTRY_KEYS and entry["source"] in SOURCES
+        assert (entry["line"] is None) == (entry["column"] is None)
+        if entry["value"] is not None and entry["preset"]:
+            assert entry["ratio"] == pytest.approx(entry["value"] / entry["preset"])
+
+
+def test_positions_point_at_the_trainers_own_key():
+    view = show("tests/fixtures/kohya_ss/lora-epochs.json")
+    text = (REPO / "tests/fixtures/kohya_ss/lora-epochs.json").read_text().splitlines()
+    for entry in view["values"].values():
+        if entry["line"] is not None and entry["key"] and " " not in entry["key"]:
+            line = text[entry["line"] - 1]
+            assert line[entry["column"] - 1:].lstrip('"').startswith(entry["key"].split(".")[-1]), (entry, line)
+
+
+def test_trainlint_values_say_which_come_from_the_preset():
+    view = show("examples/lora-configs/broken/mascot-untagged.yaml")
+    steps = view["values"]["steps"]
+    assert steps["source"] == "config" and steps["key"] == "training.steps" and steps["line"] == 12
+    assert view["values"]["steps_per_image"]["source"] == "derived"
+
+
+def _sd_scripts(tmp_path: Path, head: str = "") -> Path:
+    write_tree(tmp_path, {".git/HEAD": "", "train.toml": head + 'pretrained_model_name_or_path = "stabilityai/'
+                          'stable-diffusion-xl-base-1.0"\nnetwork_module = "networks.lora"\nlearning_rate = 1e-4\n'
+                          "max_train_steps = 3000\n"})
+    return tmp_path / "train.toml"
+
+
+def test_training_type_comes_from_the_directive_then_the_configuration_then_the_command_line(tmp_path):
+    path = _sd_scripts(tmp_path)
+    assert show(path, cwd=tmp_path)["training_type"] is None
+    assert show(path, "--training-type", "object", cwd=tmp_path)["training_type"] == "object"
+    (tmp_path / "trainlint.toml").write_text('[per-file-training-type]\n"*.toml" = "subject"\n')
+    assert show(path, "--training-type", "object", cwd=tmp_path)["training_type"] == "subject"
+    _sd_scripts(tmp_path, "# trainlint: training_type=style\n")
+    view = show(path, "--training-type", "object", cwd=tmp_path)
+    assert view["training_type"] == "style" and view["preset"] == "sdxl/style@1"
+
+
+def test_a_preset_hint_picks_the_preset_to_compare_with(tmp_path):
+    path = _sd_scripts(tmp_path, "# trainlint: preset=sdxl/subject@1\n")
+    view = show(path, cwd=tmp_path)
+    assert view["preset"] == "sdxl/subject@1" and view["training_type"] == "subject"
+    assert view["values"]["learning_rate_unet"]["preset"] is not None
+
+
+def test_input_format_forces_a_format(tmp_path):
+    shutil.copy(REPO / "tests/fixtures/kohya_ss/lora-epochs.json", tmp_path / "settings.data")
+    (tmp_path / ".git").mkdir()
+    assert show(tmp_path / "settings.data", "--input-format", "kohya_ss", cwd=tmp_path)["input_format"] == "kohya_ss"
+
+
+def test_a_named_file_of_no_format_is_a_clear_error(tmp_path):
+    (tmp_path / "package.json").write_text('{"name": "web", "version": "1.0.0"}\n')
+    (tmp_path / ".git").mkdir()
+    run = run_cli("check", "package.json", cwd=tmp_path)
+    assert run.returncode == 1 and "TL006" in run.stdout
+    for name in ("kohya_ss", "sd-scripts", "ai-toolkit", "onetrainer", "simpletuner", "diffusers", "scenario"):
+        assert name in run.stdout
+    assert "Traceback" not in run.stderr
+
+
+def test_a_folder_search_skips_files_no_format_claims(tmp_path):
+    write_tree(tmp_path, {".git/HEAD": "", "package.json": '{"name": "web"}\n', "pyproject.toml": "[project]\nname='x'\n",
+                          "ci.yaml": "on: push\njobs: {}\n", "run.sh": "echo hello\n"})
+    run = run_cli("check", ".", cwd=tmp_path)
+    assert (run.returncode, run.stdout.lower()) == (0, "no problems in 0 files\n")
