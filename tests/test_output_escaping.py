@@ -213,7 +213,30 @@ def test_fix_refusal_names_the_file_escaped(tmp_path: Path) -> None:
     assert code == 2 and f"{printable(NAME + '.yaml')}: not fixed: " in output
 
 
-# --- --show-settings -------------------------------------------------------------------
+# --- show and --show-settings -------------------------------------------------------------
+
+
+def test_show_escapes_the_path_and_what_the_config_says(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    preset = f"p{HOSTILE}.yaml".replace("/", "")
+    (root / preset).write_text("extends: sdxl/style@1\ntraining:\n  learning_rate_unet: 8.0e-5\n")
+    text = TRAINLINT_CONFIG.replace("preset: sdxl/style", f"preset: {quoted('./' + preset)}").replace(
+        "classification: sdxl/style", f"classification: {quoted(HOSTILE)}")
+    (root / f"{NAME}.yaml").write_text(text)
+    for args in (["show", "--", f"{NAME}.yaml"], ["show", "--format", "json", "--", f"{NAME}.yaml"]):
+        code, output = trainlint(root, *args)
+        assert code == 0, output
+    code, output = trainlint(root, "show", "--", f"{NAME}.yaml")
+    assert f"config          {printable(NAME + '.yaml')}\n" in output
+    assert printable("./" + preset) in output and f"tagged {printable(HOSTILE)}" in output
+    code, output = trainlint(root, "show", "--format", "json", "--", f"{NAME}.yaml")
+    assert json.loads(output)["file"] == f"{NAME}.yaml"
+    kohya = json.loads((FIXTURES / "kohya_ss" / "lora-gui-steps.json").read_text())
+    (root / f"{NAME}.json").write_text(json.dumps({**kohya, "train_data_dir": HOSTILE}))
+    code, output = trainlint(root, "show", "--", f"{NAME}.json")  # a trainer's config: a note quotes the folder
+    assert code == 0 and f"'{printable(HOSTILE)}' could not be listed" in output, output
+    code, output = trainlint(root, "show", "--format", "json", "--", f"{NAME}.json")
+    assert code == 0 and HOSTILE in json.loads(output)["values"]["steps"]["note"], output
 
 
 def test_show_settings_escapes_the_file_names_and_values(tmp_path: Path) -> None:
@@ -262,12 +285,13 @@ def test_configuration_errors_are_escaped(tmp_path: Path, toml: str) -> None:
     ["check", f"--{HOSTILE}"],
     ["check", "--jobs", HOSTILE],
     ["check", "--config", f"missing{HOSTILE}.toml", "."],
+    ["show", f"missing{HOSTILE}.yaml"],
     ["rule", HOSTILE],
     ["presets", HOSTILE],
     ["init", f"{NAME}.yaml"],
     ["init", "--preset", HOSTILE, "x.yaml"],
     [f"{HOSTILE}"],
-], ids=["missing-file", "glob", "format", "fail-on", "select", "option", "jobs", "config", "rule", "presets",
+], ids=["missing-file", "glob", "format", "fail-on", "select", "option", "jobs", "config", "show", "rule", "presets",
         "init", "init-preset", "command"])
 def test_usage_errors_and_messages_naming_paths_are_escaped(tmp_path: Path, args: list[str]) -> None:
     root = repo(tmp_path)
@@ -278,3 +302,10 @@ def test_usage_errors_and_messages_naming_paths_are_escaped(tmp_path: Path, args
         assert (root / f"{NAME}.yaml").is_file()
         code, output = trainlint(root, *args)  # now it exists: refused, naming it
         assert code == 2 and printable(f"{NAME}.yaml") in output
+
+
+def test_show_refusal_names_the_file_escaped(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / f"{NAME}.yaml").write_text("schema_version: 1\nname: [\n")
+    code, output = trainlint(root, "show", f"./{NAME}.yaml")
+    assert code == 2 and "cannot show the effective config" in output
