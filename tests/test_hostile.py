@@ -517,3 +517,43 @@ def test_unicode_digits_in_a_training_script(tmp_path: Path, script: str) -> Non
     (repo / "train.sh").write_text("#!/bin/sh\n" + script)
     run = run_in(repo, "check", ".", "train.sh")
     assert run.returncode in (0, 1) and "good.yaml:5:" in run.stdout, run.stderr
+
+
+def test_globs_with_many_double_stars_cost_no_backtracking(tmp_path: Path) -> None:
+    """Every glob setting of a configuration, written to backtrack (`**/a*/**/a*/...`), against configs
+    deep in folders whose names almost match: the run stays within the promise."""
+    repo = new_repo(tmp_path / "repo")
+    stars = "/".join(["**", "a*"] * 12) + "/z.yaml"
+    (repo / "trainlint.toml").write_text(
+        f'include = ["{stars}", "**"]\nexclude = ["{stars}"]\n'
+        f'[per-file-ignores]\n"{stars}" = ["TL103"]\n'
+        f'[per-file-training-type]\n"{stars}" = "style"\n'
+        f'[per-file-preset]\n"{stars}" = "sdxl/style"\n'
+        f'[per-file-input-format]\n"{stars}" = "trainlint"\n')
+    deep = repo.joinpath(*["a" + "b" * 6] * 40)
+    deep.mkdir(parents=True)
+    for i in range(20):
+        (deep / f"c{i}.yaml").write_text(CUSTOM)
+    run = run_in(repo, "check", "--jobs", "1", ".")
+    assert run.returncode == 1 and run.stdout.count(": TL205 ") == 21, run.stdout[-500:] + run.stderr
+
+
+def test_fix_sweeps_a_folder_for_stale_temporary_files_once_per_run(tmp_path: Path, monkeypatch) -> None:
+    """A folder of many configs is listed once for stale temporary files, not once per fixed file;
+    the stale file of a killed run is still removed."""
+    from trainlint import replace
+    from trainlint.api import fix_paths
+
+    repo = new_repo(tmp_path / "repo", FIXABLE)
+    for i in range(50):
+        (repo / f"c{i:02}.yaml").write_text(FIXABLE)
+    stale = repo / f".c00.yaml.{2**22 + 12345}.1{replace.TMP_SUFFIX}"  # a pid above Linux's limit: dead
+    stale.write_bytes(b"left by a killed run")
+    listed: list[str] = []
+    real_listdir = os.listdir
+    monkeypatch.setattr(replace.os, "listdir", lambda path=".": listed.append(str(path)) or real_listdir(path))
+    monkeypatch.chdir(repo)
+    reports = fix_paths(["."], jobs=1)
+    assert sum(report.changed for report in reports) == 51
+    assert listed.count(str(repo.resolve())) == 1, listed[:5]
+    assert not stale.exists()

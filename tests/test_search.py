@@ -59,3 +59,54 @@ def test_other_yaml_is_still_left_alone(tmp_path: Path, text: str) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / "other.yaml").write_text(text)
     assert check(tmp_path, ".") == {"version": 1, "files": 0, "diagnostics": []}
+
+
+# (path relative to the configuration's folder, glob, matches): .gitignore's rules, as documented
+GLOBS = [
+    ("broken/a.yaml", "broken", True),  # no `/`: a name at any depth, and a folder matches below it
+    ("x/broken/a.yaml", "broken", True),
+    ("a.yaml", "*.yaml", True),
+    ("deep/er/a.yaml", "*.yaml", True),
+    ("a/.hidden.yaml", "*.yaml", True),  # unlike the shell, `*` takes a leading dot
+    ("configs/b.yaml", "configs/*.yaml", True),  # a `/`: anchored at the configuration's folder
+    ("x/configs/b.yaml", "configs/*.yaml", False),
+    ("configs/a/b.yaml", "configs/*.yaml", False),  # `*` stays within a name
+    ("a/b.yaml", "/a/b.yaml", True),
+    ("configs/a/b.yaml", "configs/**", True),  # `**` spans folders
+    ("configsx/b.yaml", "configs/**", False),
+    ("a/b/c.yml", "**/c.yml", True),
+    ("c.yml", "**/c.yml", True),
+    ("a/c.yaml", "a/**/c.yaml", True),  # zero folders too
+    ("a/b/d/c.yaml", "a/**/c.yaml", True),
+    ("a/b/d/c.yaml", "a/*/c.yaml", False),
+    ("a/b/c/d.yaml", "**/c/**", True),
+    ("configs/a/b.yaml", "/configs/", True),  # a trailing `/`: folders only, so what lies below one
+    ("configs", "configs/", False),
+    ("b.yaml", "*.y?ml", True),
+    ("c.yaml", "[!c].yaml", False),
+    ("a*b.yaml", "a\\*b.yaml", True),  # a backslash escapes
+    ("axb.yaml", "a\\*b.yaml", False),
+    ("x.yaml", "#x.yaml", False),  # a comment, as in .gitignore
+    ("x1/a/x2/b/x3/z.yaml", "**/x*/**/x*/**/x*/**/z.yaml", True),
+]
+
+
+@pytest.mark.parametrize(("rel", "pattern", "expected"), GLOBS)
+def test_configuration_globs_follow_gitignore(rel: str, pattern: str, expected: bool) -> None:
+    from trainlint.settings_file import _matches
+
+    assert _matches(rel, pattern) is expected
+
+
+def test_every_glob_setting_reaches_files_at_depth(tmp_path: Path) -> None:
+    """include, exclude, per-file-ignores and the per-file mappings, end to end."""
+    (tmp_path / ".git").mkdir()
+    for rel in ("configs/team/a.yaml", "configs/team/skip/b.yaml", "configs/other.yaml", "elsewhere/c.yaml"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(FULL)
+    (tmp_path / "trainlint.toml").write_text(
+        'include = ["configs/**"]\nexclude = ["skip"]\n'
+        '[per-file-ignores]\n"**/team/*.yaml" = ["TL103"]\n')
+    found = check(tmp_path, ".")
+    assert found["files"] == 2 and [(d["file"], d["code"]) for d in found["diagnostics"]] == [
+        ("configs/other.yaml", "TL103")], found

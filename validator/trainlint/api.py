@@ -172,5 +172,8 @@ def iter_fix(paths: Iterable[str], settings: Settings | None = None, write: bool
     """`fix_paths`, each report handed out as soon as it and all before it are done, so a command says
     which files it rewrote as it goes, and a run stopped halfway has named them. Bad paths and
     configuration files raise here, before the first report."""
+    from .replace import new_run
+
     items = [(t, s, write) for t, s in with_settings(paths, settings, only_configs, resolver)]
+    new_run()  # each folder is swept for stale temporary files once per run
     return imap_in_order(fix_target, items, jobs, warm_up)

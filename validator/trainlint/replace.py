@@ -90,7 +90,9 @@ def replace_file(path: Path, expected: bytes, new: bytes) -> bool:
         raise ReplaceError("the file is read-only; not changed")
     if st.st_nlink > 1:
         raise ReplaceError(f"the file has {st.st_nlink} hard links and replacing it would separate them; not changed")
-    sweep_stale_temps(target.parent)
+    if target.parent not in _SWEPT:  # once per folder and process: a folder of 2,000 configs is listed once, not 2,000 times
+        _SWEPT.add(target.parent)
+        sweep_stale_temps(target.parent)
     try:
         attributes = read_xattrs(str(target))
         with _Folder(target.parent) as folder, _TempFile(folder, target.name) as temp:
@@ -524,6 +526,16 @@ def _renameat2() -> Callable[[int, bytes, int, bytes, int], int] | None:
 
 
 # --- temporary files left behind ----------------------------------------------------------
+
+# folders swept by this process: a run's own temporary files never outlive a write, so sweeping a folder
+# again later in the same run finds only what a run killed meanwhile left, which the next run sweeps
+_SWEPT: set[Path] = set()
+
+
+def new_run() -> None:
+    """Forget which folders were swept: a long-lived caller (an editor, the Python API) starts a new run."""
+    _SWEPT.clear()
+
 
 def sweep_stale_temps(folder: Path) -> list[Path]:
     """Remove temporary files that runs killed mid-write left here (their process is gone).

@@ -13,7 +13,7 @@ Every key and value is checked here, before anything runs: an unknown key or a b
 a `ConfigError` naming the file, the line and the key (exit code 2), never a silent default.
 """
 
-import fnmatch
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -116,15 +116,90 @@ def _relative(real: str, base: Path) -> str:
 def _matches(rel: str, pattern: str) -> bool:
     """Globs as in .gitignore: without `/` a pattern matches a file or folder name at any depth;
     with one it is anchored at the configuration's folder, `**` spans folders, and a pattern
-    that matches a folder matches everything below it."""
-    pattern = pattern.strip("/")
-    if "/" not in pattern:
-        return any(fnmatch.fnmatchcase(part, pattern) for part in rel.split("/"))
-    regex = ""
-    for part in pattern.split("/"):
-        regex += "(?:[^/]+/)*" if part == "**" else re.escape(part).replace(r"\*", "[^/]*").replace(r"\?", "[^/]") + "/"
-    regex = regex + ".*" if pattern.endswith("**") else regex[:-1] + "(?:/.*)?"
-    return re.fullmatch(regex, rel) is not None
+    that matches a folder matches everything below it. See `_Glob`."""
+    return _glob(pattern).matches(rel.split("/"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _glob(pattern: str) -> "_Glob":
+    return _Glob(pattern)
+
+
+class _Glob:
+    """A configuration glob with .gitignore's semantics, matched one path component at a time.
+
+    Each component that is not `**` is translated by pathspec's gitignore patterns (the gitwildmatch
+    rules black and yamllint use: `*`, `?`, `[!...]`, backslash escapes), its stars made atomic as
+    `fnmatch` makes them, so a name costs linear time whatever its stars. `**` is never handed to a
+    regular expression: the runs of components between the `**` are placed one after the other at
+    the first folder where each fits, which finds a match whenever there is one (the runs have fixed
+    lengths), so a pattern of many `**` against a deep path costs components times pattern, where a
+    backtracking regex costs exponential time (10 s for one config).
+    """
+
+    def __init__(self, pattern: str) -> None:
+        text = pattern.strip()
+        self.folder_only = text.endswith("/")  # `name/` matches folders only, so only what lies below one
+        text = text.strip("/")
+        anchored = "/" in text or pattern.strip().startswith("/")
+        parts = [part for part in text.split("/") if part]
+        if not anchored:
+            parts.insert(0, "**")
+        # runs of components between `**` (consecutive `**` are one): [(leading gap?, [component regexes])]
+        self.runs: list[list[re.Pattern[str] | None]] = [[]]
+        self.gap_first = bool(parts) and parts[0] == "**"
+        self.gap_last = bool(parts) and parts[-1] == "**"
+        for part in parts:
+            if part == "**":
+                if self.runs[-1]:
+                    self.runs.append([])
+            else:
+                self.runs[-1].append(_component(part))
+        if not self.runs[-1]:
+            self.runs.pop()
+        self.never = not parts or pattern.strip().startswith(("#", "!"))  # a comment; a negation excludes nothing here
+
+    def matches(self, names: list[str]) -> bool:
+        """Whether the pattern matches the path (its components) or a folder above it."""
+        if self.never:
+            return False
+        end = len(names) - 1 if self.folder_only else len(names)  # the last component is the file itself
+        at = 0
+        for index, run in enumerate(self.runs):
+            found = self._place(run, names, at, end, anywhere=index > 0 or self.gap_first)
+            if found < 0:
+                return False
+            at = found + len(run)
+        return at < end if self.gap_last else at <= end
+
+    @staticmethod
+    def _place(run: list[re.Pattern[str] | None], names: list[str], start: int, end: int, anywhere: bool) -> int:
+        """The first position from `start` where the run matches consecutive names ending by `end`; -1 for none."""
+        last = end - len(run)
+        for at in range(start, last + 1 if anywhere else min(start, last) + 1):
+            if all(rule is not None and rule.match(names[at + i]) for i, rule in enumerate(run)):
+                return at
+        return -1
+
+
+def _component(part: str) -> re.Pattern[str] | None:
+    """One path component of a glob as pathspec's gitignore patterns read it, with linear-time stars;
+    None for a component that matches nothing."""
+    import pathspec  # only configurations with globs pay for its import
+
+    rules = pathspec.PathSpec.from_lines("gitignore", ["/" + part]).patterns
+    regex = getattr(rules[0], "regex", None) if len(rules) == 1 else None
+    if regex is None or getattr(rules[0], "include", None) is not True:
+        return None
+    text = regex.pattern
+    head, tail = "^", "(?:/|$)"
+    if not (text.startswith(head) and text.endswith(tail)):
+        return re.compile(text)
+    pieces = text[len(head):-len(tail)].split("[^/]*")  # pathspec writes each `*` so: what lies between is fixed
+    if len(pieces) == 1:
+        return re.compile(f"(?s:{pieces[0]})\\Z")
+    middle = "".join(f"(?>.*?{piece})" for piece in pieces[1:-1] if piece)  # first fit, never revisited
+    return re.compile(f"(?s:{pieces[0]}{middle}.*{pieces[-1]})\\Z")
 
 
 class Resolver:
