@@ -107,3 +107,24 @@ def test_a_folder_search_skips_files_no_format_claims(tmp_path):
                           "ci.yaml": "on: push\njobs: {}\n", "run.sh": "echo hello\n"})
     run = run_cli("check", ".", cwd=tmp_path)
     assert (run.returncode, run.stdout.lower()) == (0, "no problems in 0 files\n")
+
+
+def test_a_directive_counts_only_in_a_comment(tmp_path):
+    """A `# trainlint:` inside a value (a JSON string, a quoted TOML string) is no directive."""
+    path = _sd_scripts(tmp_path, 'training_comment = "# trainlint: training_type=style"\n')
+    assert show(path, cwd=tmp_path)["training_type"] is None
+    path = _sd_scripts(tmp_path, "learning_rate_note = 1 # trainlint: training_type=object\n")
+    assert show(path, cwd=tmp_path)["training_type"] == "object"
+
+
+def test_a_full_fine_tune_is_not_compared_with_lora_learning_rates(tmp_path):
+    write_tree(tmp_path, {".git/HEAD": "", "db.sh": "# trainlint: training_type=subject\n"
+                          "accelerate launch --num_processes 1 train_db.py "
+                          "--pretrained_model_name_or_path=runwayml/stable-diffusion-v1-5 --learning_rate=2e-6 "
+                          "--max_train_steps=1500\n"})
+    view = show(tmp_path / "db.sh", cwd=tmp_path)
+    assert (view["input_format"], view["method"]) == ("sd-scripts", "full")
+    assert view["values"]["learning_rate_unet"]["value"] == 2e-6
+    assert view["values"]["learning_rate_unet"]["preset"] is None
+    run = run_cli("check", "db.sh", cwd=tmp_path)
+    assert "TL407" not in run.stdout and "TL406" not in run.stdout, run.stdout

@@ -193,5 +193,9 @@ def from_trainer(adapted: Adapted, preset: Preset | None, ignore_learning_rates:
         values["learning_rate_unet"] = values["learning_rate_text_encoder"] = None
     dataset = Dataset(declared=adapted.images)
     preset_values = preset.at(adapted.images) if preset is not None else {}
+    if adapted.method == "full":
+        # the catalog's learning rates are LoRA rates (a full fine-tune trains at 1e-6 to 5e-6, 20-100x lower):
+        # steps and the text encoder's share compare, the rates do not
+        preset_values = {**preset_values, "learning_rate_unet": None, "learning_rate_text_encoder": None}
     overrides = {k: v for k, v in values.items() if v is not None}
     return Effective(preset, dataset, values, preset_values, overrides)

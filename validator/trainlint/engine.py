@@ -97,7 +97,7 @@ def adapt_trainer(doc: Document, fmt: InputFormat, workspace: Workspace,
 def _hints(doc: Document, settings: Settings) -> Hints:
     """What the user said of the training type and preset: a `# trainlint:` directive in the file,
     else the configuration's per-file mapping, else the command line (settings carry both)."""
-    said = directive_hints(doc.text)
+    said = directive_hints(doc.text, doc.spans)
     if said.source is not None:
         return said
     if settings.hints_source is not None:

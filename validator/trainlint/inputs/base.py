@@ -19,10 +19,10 @@ trainlint's own format implements the first two steps and keeps its preset-based
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple, Protocol
 
-from ..diagnostics import ConfigPath
+from ..diagnostics import ConfigPath, Span
 from ..document import Document, Limits
 
 # the names used everywhere: CLI (`--input-format`), configuration, JSON output, docs
@@ -55,7 +55,7 @@ class TrainerValue(NamedTuple):
     note: str = ""
 
 
-# kinds of reading traps an adapter reports; each is worded and coded by one rule (rules/trainers.py)
+# kinds of reading traps an adapter reports; each is worded and coded by one rule (rules/trainer_traps.py)
 NUMBER_AS_STRING = "number-as-string"  # "1e-4", "" where the trainer wants a number: say what the trainer makes of it
 EPOCHS_OVERRIDE_STEPS = "epochs-override-steps"  # an epoch count silently replaces a step count
 TE_STOP_IGNORED = "te-stop-ignored"  # a text-encoder stop field the trainer ignores (kohya_ss LoRA tab)
@@ -153,10 +153,23 @@ _DIRECTIVE = re.compile(r"#[ \t]*trainlint[ \t]*:[ \t]*((?:(?:training_type|pres
 _SETTING = re.compile(r"(training_type|preset)[ \t]*=[ \t]*([^\s#]+)")
 
 
-def directive_hints(text: str) -> Hints:
-    """The training type and preset a `# trainlint:` directive in the file sets (the first of each wins)."""
+def directive_hints(text: str, spans: Mapping[ConfigPath, tuple[Span | None, Span]] | None = None) -> Hints:
+    """The training type and preset a `# trainlint:` directive in the file sets (the first of each wins).
+
+    Only a comment counts: a `#` at a line's start or after white space, and, given the document's
+    `spans`, not inside a value (`"training_comment": "# trainlint: ..."` in a JSON file, which holds
+    no comments, or a quoted string in TOML)."""
     found: dict[str, str] = {}
+    values: list[tuple[int, int]] | None = None
     for match in _DIRECTIVE.finditer(text):
+        at = match.start()
+        if at and not text[at - 1].isspace():
+            continue
+        if spans is not None:
+            if values is None:
+                values = [(v.start, v.end) for _, v in spans.values() if v.end - v.start < len(text)]
+            if any(start <= at < end for start, end in values):
+                continue
         for key, value in _SETTING.findall(match.group(1)):
             found.setdefault(key, value)
     if not found:

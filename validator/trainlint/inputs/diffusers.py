@@ -229,7 +229,7 @@ class DiffusersFormat:
         else:
             return NOT_MINE
         if hints.source is None:
-            hints = directive_hints(doc.text)
+            hints = directive_hints(doc.text, doc.spans)
         name = match.group(2)
         method: Method = "lora" if "_lora" in name else "full"
         script = K.SCRIPTS.get(name)

@@ -452,7 +452,7 @@ class SdScriptsFormat:
         if not isinstance(data, dict):
             return NOT_MINE
         if hints.source is None:  # `# trainlint: training_type=... preset=...` in a TOML or shell comment
-            hints = directive_hints(doc.text)
+            hints = directive_hints(doc.text, doc.spans)
         if isinstance(data.get("commands"), list) and doc.file.lower().endswith((".sh", ".bash")):
             return adapt_command(doc, data["commands"], workspace, hints)
         if is_dataset_config(data):

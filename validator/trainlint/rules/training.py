@@ -420,7 +420,8 @@ class ExtremeValue(Rule):
 
     Scenario's guide: "It is very rare to require an extremely low or extremely high
     setting on any of the sliders." The usual ranges are data (`ranges`): UNet
-    learning rates 1e-5 to 1e-3 (community LoRA practice, kohya sd-scripts), text
+    learning rates 1e-5 to 1e-3 (community LoRA practice, kohya sd-scripts; a trainer's
+    full fine-tune, at 1e-6 to 5e-6, is not judged by them), text
     encoder learning rates 2e-6 to 5e-4 (Scenario's API allows 1e-6 to 1e-3), text
     encoder ratio 0.05 to 0.9, 25 to 1,000 steps per image (Scenario's 175-350
     defaults, 50-100 on large datasets).
@@ -464,6 +465,8 @@ class ExtremeValue(Rule):
                 continue  # a trainer's text encoder left out or trained throughout: TL402 judges that by type
             if key == "learning_rate_text_encoder" and not _te_rate_judged(ctx):
                 continue
+            if key.startswith("learning_rate") and ctx.adapted is not None and (ctx.adapted.method == "full" or not value):
+                continue  # the usual ranges are LoRA rates (a full fine-tune trains 20-100x lower); 0 is TL506's
             side = "low" if value < low else "high"
             label = "steps per image" if key == "steps_per_image" else _what(ctx, key)
             yield finding(type(self), f"{label} {_n(value)} is extremely {side} (usual {_n(low)} to {_n(high)}); "
@@ -499,7 +502,7 @@ class TextEncoderLrAboveUnet(Rule):
         te, unet = eff.values.get("learning_rate_text_encoder"), eff.values.get("learning_rate_unet")
         if ctx.adapted is not None and eff.values.get("text_encoder_ratio") == 0:
             return  # the text encoder is not trained: its rate does nothing
-        if te is not None and unet is not None and te > unet:
+        if te is not None and unet and te > unet:  # a UNet rate of 0 is TL506's in a trainer's config
             yield finding(type(self), f"{_what(ctx, 'learning_rate_text_encoder')} {_n(te)} is above the UNet's {_n(unet)}",
                           ctx.where("learning_rate_text_encoder"), on_key=True,
                           hint="keep the text encoder rate at or below the UNet rate (presets use a tenth)")
