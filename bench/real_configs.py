@@ -62,11 +62,12 @@ def kinds(corpus: Path) -> dict[str, str]:
 
 
 def examine(path: Path, corpus: Path, settings: Settings) -> FileReport:
-    """One file through detection, reading, adaptation and the check, as a folder search takes it."""
+    """One file through detection, reading, adaptation and the check, as a file named on the command line
+    (a template such as `config.json.example` is read by the suffix before `.example`)."""
     report = FileReport(path.relative_to(corpus).as_posix())
     try:
-        candidate = read_candidate(path, settings, explicit=False)
-        if candidate is None:
+        candidate = read_candidate(path, settings, explicit=True)
+        if candidate is None or (candidate.trainer is None and not candidate.marked):
             return report
         if candidate.trainer is None:
             report.detected = "trainlint"
@@ -82,7 +83,7 @@ def examine(path: Path, corpus: Path, settings: Settings) -> FileReport:
                 else:
                     values = adapted.values
                     report.known = sum(1 for key in VALUE_KEYS if key in values and values[key].value is not None)
-        result = check_file(path, report.path, settings, explicit=False)
+        result = check_file(path, report.path, settings, explicit=True)
         report.codes.update(d.code for d in result.diagnostics)
     except Exception as exc:  # noqa: BLE001 - a crash is what this run is looking for: record it, go on
         report.crash = f"{type(exc).__name__}: {exc} ({traceback.extract_tb(exc.__traceback__)[-1].name})"

@@ -128,3 +128,12 @@ def test_a_full_fine_tune_is_not_compared_with_lora_learning_rates(tmp_path):
     assert view["values"]["learning_rate_unet"]["preset"] is None
     run = run_cli("check", "db.sh", cwd=tmp_path)
     assert "TL407" not in run.stdout and "TL406" not in run.stdout, run.stdout
+
+
+def test_a_named_template_is_read_by_the_suffix_before_its_own(tmp_path):
+    """`config.json.example` named on the command line is the JSON it stands for; folder searches leave it alone."""
+    shutil.copy(REPO / "tests/fixtures/simpletuner/config/config.json", tmp_path / "config.json.example")
+    (tmp_path / ".git").mkdir()
+    assert show(tmp_path / "config.json.example", cwd=tmp_path)["input_format"] == "simpletuner"
+    run = run_cli("check", ".", cwd=tmp_path)
+    assert "config.json.example" not in run.stdout

@@ -57,7 +57,7 @@ def read_candidate(path: Path, settings: Settings, explicit: bool, link: bool | 
     forced = settings.input_format
     if forced is not None:
         return Candidate(raw, forced == "trainlint", None if forced == "trainlint" else trainer_format(forced))
-    suffix = os.path.splitext(path)[1].lower()
+    suffix = _suffix(os.fspath(path), explicit)
     if explicit or suffix in TRAINLINT_SUFFIXES:
         found = marker(raw)
         if found is None:  # only the parsed document can tell; the loader's limits bound what that costs
@@ -69,6 +69,19 @@ def read_candidate(path: Path, settings: Settings, explicit: bool, link: bool | 
     if trainer is not None:
         return Candidate(raw, False, trainer)
     return Candidate(raw, False) if explicit else None
+
+
+# what a template's name adds after the suffix of the file it stands for (`config.json.example`)
+TEMPLATE_SUFFIXES = frozenset({".example", ".sample", ".template", ".dist", ".default"})
+
+
+def _suffix(path: str, explicit: bool) -> str:
+    """The suffix that tells the format: for a file named on the command line, the one before a
+    template's (`config.json.example` is JSON); folder searches leave templates alone."""
+    stem, suffix = os.path.splitext(path)
+    if explicit and suffix.lower() in TEMPLATE_SUFFIXES:
+        suffix = os.path.splitext(stem)[1] or suffix
+    return suffix.lower()
 
 
 def outside_repository(path: Path, settings: Settings, link: bool | None = None) -> bool:
