@@ -538,7 +538,8 @@ def test_globs_with_many_double_stars_cost_no_backtracking(tmp_path: Path) -> No
     assert run.returncode == 1 and run.stdout.count(": TL205 ") == 21, run.stdout[-500:] + run.stderr
 
 
-def test_fix_sweeps_a_folder_for_stale_temporary_files_once_per_run(tmp_path: Path, monkeypatch) -> None:
+def test_fix_sweeps_a_folder_for_stale_temporary_files_once_per_run(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A folder of many configs is listed once for stale temporary files, not once per fixed file;
     the stale file of a killed run is still removed."""
     from trainlint import replace
@@ -551,7 +552,12 @@ def test_fix_sweeps_a_folder_for_stale_temporary_files_once_per_run(tmp_path: Pa
     stale.write_bytes(b"left by a killed run")
     listed: list[str] = []
     real_listdir = os.listdir
-    monkeypatch.setattr(replace.os, "listdir", lambda path=".": listed.append(str(path)) or real_listdir(path))
+
+    def listdir(path: str | Path = ".") -> list[str]:
+        listed.append(str(path))
+        return real_listdir(path)
+
+    monkeypatch.setattr(os, "listdir", listdir)
     monkeypatch.chdir(repo)
     reports = fix_paths(["."], jobs=1)
     assert sum(report.changed for report in reports) == 51

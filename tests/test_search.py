@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import run_cli
@@ -33,10 +34,11 @@ SPELLINGS = {
 }
 
 
-def check(repo: Path, *args: str) -> dict:
+def check(repo: Path, *args: str) -> dict[str, Any]:
     run = run_cli("check", "--format", "json", *args, cwd=repo, env=ENV)
     assert run.returncode in (0, 1) and "Traceback" not in run.stderr, run.stderr
-    return json.loads(run.stdout)
+    report: dict[str, Any] = json.loads(run.stdout)
+    return report
 
 
 @pytest.mark.parametrize("name", list(SPELLINGS))
