@@ -141,7 +141,7 @@ class FixReport(NamedTuple):
 def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
     """Fix one discovered file (write it, or compute its diff); files found in folders must look like configs."""
     from .errors import FixError
-    from .fixer import fix_file
+    from .fixer import Trainer, fix_file, fix_trainer_file
     from .repository import read_candidate
 
     target, settings, write = item
@@ -152,10 +152,13 @@ def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
         return FixReport(target.display, error=unreadable(exc, path))
     if candidate is None:
         return FixReport(target.display)
-    if candidate.trainer is not None:  # a trainer's config: no fix applies to its format yet, it stays as it is
-        return FixReport(target.display)
     try:
-        outcome = fix_file(path, target.display, settings, write=write, raw=candidate[0], marked=candidate[1])
+        if candidate.trainer is not None:
+            trainer = Trainer(candidate.trainer, FolderWorkspace(path.parent, settings.root or repo_root(path.parent),
+                                                                  settings.limits))
+            outcome = fix_trainer_file(path, target.display, settings, candidate.raw, trainer, write=write)
+        else:
+            outcome = fix_file(path, target.display, settings, write=write, raw=candidate.raw, marked=candidate.marked)
     except (FixError, OSError) as exc:
         return FixReport(target.display, error=str(exc))
     return FixReport(target.display, outcome.changed, outcome.diff() if outcome.changed and not write else "")

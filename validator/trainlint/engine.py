@@ -59,9 +59,15 @@ def run(doc: Document, base_dir: Path, settings: Settings, keep_blocked_fixes: b
     return place(doc, findings, settings, frozenset(stages), offer_fixes=offer)
 
 
-def run_trainer(doc: Document, fmt: InputFormat, workspace: Workspace, settings: Settings) -> list[Diagnostic] | None:
+# input formats whose files `fix` may rewrite: YAML, which the fixes of TL508 respell byte-exactly
+FIXABLE_FORMATS = frozenset({"ai-toolkit"})
+
+
+def run_trainer(doc: Document, fmt: InputFormat, workspace: Workspace, settings: Settings,
+                keep_blocked_fixes: bool = False) -> list[Diagnostic] | None:
     """A trainer's config through its input format and the rules; None when the format, having
-    read the file, finds it is not its own after all."""
+    read the file, finds it is not its own after all. Fixes are offered where `fix` applies them:
+    files of FIXABLE_FORMATS without a finding that blocks fixing (see `run`)."""
     plugins_mod.load(settings.plugins)
     findings = list(doc.findings)
     stages: set[str] = set()
@@ -76,7 +82,8 @@ def run_trainer(doc: Document, fmt: InputFormat, workspace: Workspace, settings:
         for check, thresholds in Selection.of(settings).checks(fmt.name):
             ctx.thresholds = thresholds
             _run_rule(check, ctx, findings)
-    return place(doc, findings, settings, frozenset(stages), offer_fixes=False)  # `fix` rewrites trainlint configs only
+    offer = fmt.name in FIXABLE_FORMATS and (keep_blocked_fixes or fix_blocker(doc) is None)
+    return place(doc, findings, settings, frozenset(stages), offer_fixes=offer)
 
 
 def adapt_trainer(doc: Document, fmt: InputFormat, workspace: Workspace,

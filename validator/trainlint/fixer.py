@@ -22,10 +22,11 @@ import warnings
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .diagnostics import Finding
+from .diagnostics import Diagnostic, Finding
 from .document import Document
-from .engine import check_text, fix_blocker, run
+from .engine import check_text, fix_blocker, run, run_trainer
 from .errors import FixError
+from .inputs.base import InputFormat, Workspace
 from .inputs.trainlint import NOT_A_CONFIG, is_config
 from .inputs.yaml_edit import apply_edits
 from .inputs.yaml_reader import load_bytes, load_text, read_head
@@ -65,8 +66,9 @@ class FixOutcome(NamedTuple):
 
 # --- fixing -----------------------------------------------------------------------------
 
-def fix_document(doc: Document, base_dir: Path, settings: Settings) -> FixOutcome:
-    """Fix until no fixable finding is left (at most MAX_PASSES passes), then verify.
+def fix_document(doc: Document, base_dir: Path, settings: Settings, trainer: Trainer | None = None) -> FixOutcome:
+    """Fix until no fixable finding is left (at most MAX_PASSES passes), then verify. `trainer`: the
+    input format and workspace of a trainer's config (None: trainlint's own format).
 
     A file with a finding of reading it that blocks fixing (`engine.fix_blocker`: a syntax error, a
     duplicate key, a refused tag, a limit; whatever the selection) is never rewritten around: when
@@ -74,7 +76,7 @@ def fix_document(doc: Document, base_dir: Path, settings: Settings) -> FixOutcom
     (check offers no fix there either); with nothing to fix there is nothing to say."""
     old = text = doc.text
     blocker = fix_blocker(doc)
-    diagnostics = run(doc, base_dir, settings, keep_blocked_fixes=True)
+    diagnostics = _check(doc, base_dir, settings, trainer, keep_blocked_fixes=True)
     if blocker is not None:
         if any(d.fixable for d in diagnostics):
             raise FixError(f"{_where(blocker)}{blocker.message} ({blocker.code}); fix that first, then run fix again")
@@ -85,25 +87,46 @@ def fix_document(doc: Document, base_dir: Path, settings: Settings) -> FixOutcom
         if not edits:
             break
         text = apply_edits(text, edits)
-        doc = _reload(doc, text, settings)
+        doc = _reload(doc, text, settings, trainer)
         blocker = fix_blocker(doc)
         if blocker is not None:  # no fix may make the file unreadable; should one, nothing is written
             raise FixError(f"the fixed text would not read cleanly ({_where(blocker)}{blocker.message}, "
                            f"{blocker.code}); file left unchanged")
-        diagnostics = run(doc, base_dir, settings)
+        diagnostics = _check(doc, base_dir, settings, trainer)
     else:
         if any(d.fixable for d in diagnostics):
             raise FixError(f"the fixes did not settle after {MAX_PASSES} passes; file left unchanged")
     if text != old:
-        verify_same_data(old, text)
+        verify_same_data(old, text, () if trainer is not None else ("classification",))
     return FixOutcome(doc.file, old, text, FileResult(doc.file, diagnostics, doc))
+
+
+class Trainer(NamedTuple):
+    """A trainer's config being fixed: its input format and the files beside it."""
+
+    fmt: InputFormat
+    workspace: Workspace
+
+
+def _check(doc: Document, base_dir: Path, settings: Settings, trainer: Trainer | None,
+           keep_blocked_fixes: bool = False) -> list[Diagnostic]:
+    if trainer is None:
+        return run(doc, base_dir, settings, keep_blocked_fixes=keep_blocked_fixes)
+    found = run_trainer(doc, trainer.fmt, trainer.workspace, settings, keep_blocked_fixes=keep_blocked_fixes)
+    if found is None:
+        raise FixError(f"no longer reads as a {trainer.fmt.name} config; file left unchanged")
+    return found
 
 
 def _where(finding: Finding) -> str:
     return f"line {finding.span.line + 1}: " if finding.span is not None else ""
 
 
-def _reload(doc: Document, text: str, settings: Settings) -> Document:
+def _reload(doc: Document, text: str, settings: Settings, trainer: Trainer | None = None) -> Document:
+    if trainer is not None:
+        new = trainer.fmt.read(encode(doc, text), doc.file, settings.limits)
+        new.encoding, new.bom, new.newline = doc.encoding, doc.bom, doc.newline
+        return new
     new = load_text(text, doc.file, settings.limits)
     new.encoding, new.bom, new.newline = doc.encoding, doc.bom, doc.newline
     return new
@@ -142,6 +165,17 @@ def _strip(data: Any, keys: tuple[str, ...]) -> Any:
 
 def encode(doc: Document, text: str) -> bytes:
     return (BOM_OF.get(doc.encoding, b"") if doc.bom else b"") + text.encode(doc.encoding)
+
+
+def fix_trainer_file(path: Path, display: str, settings: Settings, raw: bytes, trainer: Trainer,
+                     write: bool = True) -> FixOutcome:
+    """Fix a trainer's config on disk (only formats whose fixes are byte-exact offer any: see
+    engine.FIXABLE_FORMATS); FixError, the file untouched, for anything that is not safe."""
+    doc = trainer.fmt.read(raw, display, settings.limits)
+    outcome = fix_document(doc, path.parent, settings, trainer)
+    if outcome.changed and write:
+        safe_write(path, raw, encode(doc, outcome.new))
+    return outcome
 
 
 def fix_file(path: Path, display: str, settings: Settings, write: bool = True, raw: bytes | None = None,

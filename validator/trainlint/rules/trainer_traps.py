@@ -9,13 +9,15 @@ finding. The examples are real inputs of the trainer formats they name.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from ..diagnostics import Finding, Severity
+from ..diagnostics import Finding, Fix, Severity
 from ..inputs import base as notes
 from .base import Context, Rule, finding
+from .yaml11 import yaml11_fix
 
 TRAINERS = ("kohya_ss", "sd-scripts", "ai-toolkit", "onetrainer", "simpletuner", "diffusers", "scenario")
 
@@ -318,6 +320,16 @@ class TrainerYaml11Reading(TrainerNoteRule):
     code, name = "TL508", "trainer-yaml11-reading"
     severity = Severity.WARNING
     kind = notes.YAML11_READING
+    fixable = True
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        """The notes, each with the spelling both YAML versions read alike where there is one (TL010's
+        fix: `no` quoted, `0755` as 755), so `fix` makes the trainer read what the file shows."""
+        readings = {reading.path: reading for reading in ctx.doc.yaml11}
+        for found in super().check(ctx):
+            reading = readings.get(found.path)
+            edits = () if reading is None or isinstance(reading.value11, datetime.date) else yaml11_fix(reading)
+            yield found._replace(fix=Fix(f"write it as {edits[0].text}", edits)) if edits else found
     example_file = EXAMPLE_FILES["ai-toolkit"]
     fails = ai_toolkit(steps=1000, lr=1e-4).replace("      network:", "      trigger_word: no\n      network:")
     passes = ai_toolkit(steps=1000, lr=1e-4).replace("      network:", '      trigger_word: "no"\n      network:')
