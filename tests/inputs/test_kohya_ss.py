@@ -226,16 +226,48 @@ def test_dreambooth_learning_rate_zero(tmp_path: Path) -> None:
 
 def test_dreambooth_stop_is_read_as_steps() -> None:
     # DreamBooth tab: the slider "Stop TE (% of total steps)" is written unchanged and train_db.py reads it
-    # as a step (dreambooth_gui.py:1081-1083, train_db.py:538-542): 30 of max_train_steps 300 = 0.1
+    # as a step (dreambooth_gui.py:1081-1083, train_db.py:538-542): 10 of max_train_steps 300 = 1/30
     _, adapted = fixture("dreambooth-stop.json")
     assert (adapted.base_model, adapted.method) == ("sd-1.5", "full")
     assert value(adapted, "steps") == 300
     assert value(adapted, "learning_rate_unet") == 2e-6
     assert value(adapted, "learning_rate_text_encoder") == 1e-6  # learning_rate_te (dreambooth_gui.py:987-990)
-    assert value(adapted, "text_encoder_ratio") == pytest.approx(0.1)
+    assert value(adapted, "text_encoder_ratio") == pytest.approx(10 / 300)
     [note] = notes(adapted, base.TE_STOP_UNIT)
     assert note.path == ("stop_text_encoder_training",)
-    assert "90 steps of 300 if it were a percent" in note.message
+    assert "stops after step 10 of 300 (3.3% of the run), not at 10% (step 30)" in note.message
+    assert note.hint is not None and "--stop_text_encoder_training 30" in note.hint
+
+
+@pytest.mark.parametrize(("stop", "steps", "fires"), [
+    (10, 300, True),  # step 10 is 3.3 % of the run; 10 % is step 30
+    (30, 3000, True),  # 1 % of the run; 30 % is step 900
+    (100, 3000, True),  # 3.3 % of the run; 100 % is the whole run
+    (30, 300, False),  # 10 % of the run as a step: within the usual ratios, a step the author may mean
+    (80, 300, False),  # 27 % as a step
+    (5, 150, False),  # a run under 200 steps: 5 % and step 5 are less than twice apart
+    (150, 3000, False),  # above the slider's 100: a step count
+    (-1, 3000, False),  # no text-encoder training, read either way
+])
+def test_dreambooth_stop_unit_only_where_the_step_cannot_be_meant(tmp_path: Path, stop: int, steps: int,
+                                                                  fires: bool) -> None:
+    adapted = edited(tmp_path, "dreambooth-stop.json", stop_text_encoder_training=stop, max_train_steps=steps)
+    assert bool(notes(adapted, base.TE_STOP_UNIT)) == fires
+
+
+@pytest.mark.parametrize(("stop", "steps"), [(10, 300), (30, 3000), (100, 3000), (1, 5000)])
+def test_following_the_stop_unit_hint_silences_it(tmp_path: Path, stop: int, steps: int) -> None:
+    # the hint's flag in additional_parameters overrides the slider, and the stop is the step of its percent
+    [note] = notes(edited(tmp_path, "dreambooth-stop.json", stop_text_encoder_training=stop, max_train_steps=steps),
+                   base.TE_STOP_UNIT)
+    assert note.hint is not None
+    flag = re.search(r"--stop_text_encoder_training \d+", note.hint)
+    assert flag is not None
+    followed = edited(tmp_path, "dreambooth-stop.json", stop_text_encoder_training=stop, max_train_steps=steps,
+                      additional_parameters=flag.group())
+    assert not notes(followed, base.TE_STOP_UNIT)
+    assert value(followed, "text_encoder_ratio") == pytest.approx(stop / 100, abs=1 / steps)
+    assert not notes(followed, base.ZERO_LEARNING_RATE)
 
 
 @pytest.mark.parametrize(("stop", "ratio"), [(0, 1.0), (-1, 0.0), (600, 1.0)])
@@ -255,6 +287,37 @@ def test_sdxl_dreambooth_trains_text_encoders_by_their_rates(tmp_path: Path) -> 
     off = edited(tmp_path, "dreambooth-stop.json", sdxl=True, learning_rate_te1=0, learning_rate_te2=0,
                  stop_text_encoder_training=0)
     assert (value(off, "learning_rate_text_encoder"), value(off, "text_encoder_ratio")) == (None, 0.0)
+    assert not notes(off, base.TE_STOP_IGNORED)
+
+
+@pytest.mark.parametrize("follow", [{"stop_text_encoder_training": 0},
+                                    {"learning_rate_te1": 0, "learning_rate_te2": 0}])
+def test_following_the_sdxl_dreambooth_stop_hint_silences_it(tmp_path: Path, follow: dict[str, Any]) -> None:
+    [note] = notes(edited(tmp_path, "dreambooth-stop.json", sdxl=True), base.TE_STOP_IGNORED)
+    assert note.hint is not None and all(key in note.hint for key in follow)
+    followed = edited(tmp_path, "dreambooth-stop.json", sdxl=True, **follow)
+    assert not notes(followed, base.TE_STOP_IGNORED) and not notes(followed, base.ZERO_LEARNING_RATE)
+
+
+@pytest.mark.parametrize("follow", [{"stop_text_encoder_training": 0},
+                                    {"additional_parameters": "--network_train_unet_only"}])
+def test_following_the_lora_tab_stop_hint_silences_it_without_a_zero_rate(tmp_path: Path,
+                                                                         follow: dict[str, Any]) -> None:
+    # the LoRA tab ignores a stop (lora_gui.py:1600-1605): the hint offers the two things the tab can do, the
+    # whole run or no text encoder, the latter by the switch rather than a text_encoder_lr of 0 (TL506's trap)
+    _, failing = fixture("traps/te-stop-ignored-fail.json")
+    [note] = notes(failing, base.TE_STOP_IGNORED)
+    assert note.hint is not None and all(str(v) in note.hint for v in follow.values())
+    assert "text_encoder_lr to 0" not in note.hint
+    data = json.loads((FIXTURES / "traps" / "te-stop-ignored-fail.json").read_text())
+    data.update(follow)
+    (tmp_path / "traps").mkdir()
+    path = tmp_path / "traps" / "lora.json"
+    path.write_text(json.dumps(data))
+    _, followed = run(path, base_dir=FIXTURES / "traps")
+    assert followed is not None
+    assert not notes(followed, base.TE_STOP_IGNORED) and not notes(followed, base.ZERO_LEARNING_RATE)
+    assert value(followed, "text_encoder_ratio") == (1.0 if "stop_text_encoder_training" in follow else 0.0)
 
 
 # --- model family -------------------------------------------------------------------------------

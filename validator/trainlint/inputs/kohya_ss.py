@@ -763,35 +763,53 @@ class _Gui:
                                                          "train_text_encoder: the whole run")
 
     def _stop_notes(self) -> None:
-        """TE_STOP_IGNORED (LoRA tab, SDXL DreamBooth) and TE_STOP_UNIT (SD 1.x DreamBooth)."""
+        """TE_STOP_IGNORED (LoRA tab, SDXL DreamBooth) where the text encoder trains, and TE_STOP_UNIT (SD 1.x
+        DreamBooth) where the stop, read as the step it is, cannot be what the label's percent says."""
+        trained = self.values.get("text_encoder_ratio", TrainerValue(None, "config")).value != 0
         for key in ("stop_text_encoder_training", "stop_text_encoder_training_pct"):
             read = self.num(key) if key in self.data else None
             if read is None or not read.value:
                 continue
             shown = sd.fmt(read.value)
-            if self.tab == "lora":
+            if self.tab == "lora" and trained:
                 self.notes.append(Note(TE_STOP_IGNORED, (key,),
                                        f"{key} {shown} is ignored in the LoRA tab: the GUI logs \"stop text encoder "
                                        f"training is not yet supported. Ignoring\" and resets it to 0 "
-                                       f"({K.LORA_TE_STOP_IGNORED}); the text encoder trains for the whole run unless "
-                                       "text_encoder_lr is 0", "set text_encoder_lr to 0 to leave the text encoder out",
-                                       on_key=True))
-            elif self.tab == "dreambooth" and key == "stop_text_encoder_training" and self.script == "sdxl_train.py":
+                                       f"({K.LORA_TE_STOP_IGNORED}); the text encoder trains for the whole run",
+                                       f"the LoRA tab trains the text encoder for the whole run or not at all: set {key} "
+                                       "to 0 to train it throughout, or add --network_train_unet_only to "
+                                       "additional_parameters to leave it out", on_key=True))
+            elif self.tab == "dreambooth" and key == "stop_text_encoder_training" and self.script == "sdxl_train.py" \
+                    and trained:
                 self.notes.append(Note(TE_STOP_IGNORED, (key,),
                                        f"{key} {shown}: sdxl_train.py has no such option and ignores it; the text "
                                        "encoders train for the whole run when learning_rate_te1 or _te2 is above 0",
-                                       "set learning_rate_te1 and learning_rate_te2 to 0 to leave them out",
-                                       on_key=True))
+                                       f"sdxl_train.py trains the text encoders for the whole run or not at all: set {key} "
+                                       "to 0 to train them throughout, or learning_rate_te1 and learning_rate_te2 to 0 "
+                                       "to leave them out", on_key=True))
             elif self.tab == "dreambooth" and key == "stop_text_encoder_training" and self.script == "train_db.py":
-                total = self.values["steps"].value
-                meant = (f" ({sd.fmt(math.ceil(total / 100 * read.value))} steps of {sd.fmt(total)} if it were a "
-                         "percent)" if total and read.value > 0 and _bounded(total) and _bounded(read.value) else "")
-                self.notes.append(Note(
-                    TE_STOP_UNIT, (key,),
-                    f"{key} {shown} is labelled \"% of total steps\" ({K.STOP_SLIDER}) but the GUI passes it unchanged "
-                    f"and train_db.py reads it as a step number ({K.DREAMBOOTH_TE_STOP}): the text encoder "
-                    + (f"stops after step {shown}{meant}" if read.value > 0 else "is not trained"),
-                    "give the step at which the text encoder should stop, not a percent"))
+                self._stop_unit(key, read.value)
+
+    def _stop_unit(self, key: str, stop: float) -> None:
+        """TE_STOP_UNIT: the DreamBooth slider is labelled "% of total steps" (range -1 to 100) but train_db.py
+        reads its number as a step. A number the slider offers (1 to 100) is reported when the two readings
+        cannot both be what the author meant: read as a step, the text encoder stops within the first tenth of
+        the run (below the usual text-encoder ratio of every training type), and read as the percent the label
+        says, at least twice as late (a run of 200 steps or more). Quiet when the total steps are not known,
+        for a number above 100 (a step count: the slider cannot show it), for a negative one (no text-encoder
+        training either way) and when --stop_text_encoder_training in additional_parameters sets the stop."""
+        total = self.values["steps"].value
+        if "stop_text_encoder_training" in self.flags or not 0 < stop <= 100 or total is None \
+                or not _bounded(total) or total < 200 or stop * 10 >= total:
+            return
+        shown, meant = sd.fmt(stop), math.ceil(total * stop / 100)
+        self.notes.append(Note(
+            TE_STOP_UNIT, (key,),
+            f"{key} {shown} is labelled \"% of total steps\" ({K.STOP_SLIDER}) but the GUI passes it unchanged and "
+            f"train_db.py reads it as a step number ({K.DREAMBOOTH_TE_STOP}): the text encoder stops after step "
+            f"{shown} of {sd.fmt(total)} ({stop / total:.1%} of the run), not at {shown}% (step {meant})",
+            f"to stop it at {shown}% of the run, add --stop_text_encoder_training {meant} to additional_parameters, "
+            "which overrides the slider (the slider stops at 100)"))
 
 
 def _reads(raw: str, integer: bool) -> bool:

@@ -210,8 +210,12 @@ class TextEncoderStopUnit(TrainerNoteRule):
 
     The kohya_ss DreamBooth tab labels `stop_text_encoder_training` a percentage but passes the
     number unchanged to `train_db.py`, which reads it as a step count (`dreambooth_gui.py:1081-1083`):
-    30 means "after 30 steps", not 30 %. OneTrainer's `STEP` unit counts batches, not optimizer
-    updates, so with gradient accumulation the stop comes that many times later than it reads.
+    30 means "after 30 steps", not 30 %. It is reported where the number cannot be the step its author
+    meant: one the slider offers (1 to 100) that, as a step, stops the text encoder within the first
+    tenth of a run of 200 steps or more; the hint gives the step of the labelled percent.
+
+    OneTrainer's `STEP` unit counts batches, not optimizer updates, so with gradient accumulation
+    the stop comes that many times later than it reads.
 
     Source: bmaltais/kohya_ss `dreambooth_gui.py:1081-1083`; Nerogar/OneTrainer `modules/util/enum/TimeUnit.py`.
     """
@@ -225,10 +229,10 @@ class TextEncoderStopUnit(TrainerNoteRule):
     passes = onetrainer(gradient_accumulation_steps=1, text_encoder={
         "train": True, "stop_training_after": 100, "stop_training_after_unit": "STEP"})
     more_examples = (
-        example("kohya_ss", kohya_ss(LoRA_type=None, learning_rate=1e-5, learning_rate_te=5e-6, max_train_steps=300,
-                                     stop_text_encoder_training=80),
-                kohya_ss(LoRA_type=None, learning_rate=1e-5, learning_rate_te=5e-6, max_train_steps=300,
-                         stop_text_encoder_training=0)),
+        example("kohya_ss", kohya_ss(LoRA_type=None, learning_rate=1e-5, learning_rate_te=5e-6, max_train_steps=3000,
+                                     stop_text_encoder_training=30),
+                kohya_ss(LoRA_type=None, learning_rate=1e-5, learning_rate_te=5e-6, max_train_steps=3000,
+                         stop_text_encoder_training=30, additional_parameters="--stop_text_encoder_training 900")),
     )
 
 
