@@ -85,11 +85,12 @@ class Config(NamedTuple):
             return self.settings  # the same object for every file: its memoised rule selection is reused
         rel = _relative(real or real_path(path), self.base)
         changes: dict[str, Any] = {}
-        codes = tuple(c for pattern, listed in self.per_file_ignores if _matches(rel, pattern) for c in listed)
+        names = rel.split("/")
+        codes = tuple(c for pattern, listed in self.per_file_ignores if _glob(pattern).matches(names) for c in listed)
         if codes:
             changes["file_ignore"] = codes
         for setting, pattern, value in self.per_file:
-            if _matches(rel, pattern):
+            if _glob(pattern).matches(names):
                 changes[setting] = value
                 if setting != "input_format":
                     changes["hints_source"] = "configuration"
@@ -100,9 +101,10 @@ class Config(NamedTuple):
         if not self.exclude and (explicit or not self.include):
             return False
         rel = _relative(real or real_path(path), self.base)
-        if any(_matches(rel, pattern) for pattern in self.exclude):
+        names = rel.split("/")
+        if any(_glob(pattern).matches(names) for pattern in self.exclude):
             return True
-        return not explicit and bool(self.include) and not any(_matches(rel, p) for p in self.include)
+        return not explicit and bool(self.include) and not any(_glob(p).matches(names) for p in self.include)
 
 
 def _relative(real: str, base: Path) -> str:
@@ -176,7 +178,15 @@ class _Glob:
     def _place(run: list[re.Pattern[str] | None], names: list[str], start: int, end: int, anywhere: bool) -> int:
         """The first position from `start` where the run matches consecutive names ending by `end`; -1 for none."""
         last = end - len(run)
-        for at in range(start, last + 1 if anywhere else min(start, last) + 1):
+        stop = last + 1 if anywhere else min(start, last) + 1
+        if len(run) == 1:  # the usual run: one name (`*.yaml`, `legacy`)
+            rule = run[0]
+            if rule is not None:
+                for at in range(start, stop):
+                    if rule.match(names[at]):
+                        return at
+            return -1
+        for at in range(start, stop):
             if all(rule is not None and rule.match(names[at + i]) for i, rule in enumerate(run)):
                 return at
         return -1
