@@ -182,14 +182,54 @@ def test_embedding_trains_no_text_encoder_weights() -> None:
 
 
 def test_te_stop_unit_step_with_accumulation() -> None:
-    """STEP counts batches (TrainProgress.py:14-17): with accumulation 4, a stop after 100 STEPs is
-    after 25 optimizer updates."""
+    """STEP counts batches (TrainProgress.py:14-17): with accumulation 4, a stop after 12 STEPs of the
+    run's 400 batches is after 3 optimizer updates, 3 % of the run; 12 updates would be 48 batches, 12 %."""
     doc, failing = adapt_file(TRAPS / "te_step_accumulation.json")
     note = next(n for n in failing.notes if n.kind == TE_STOP_UNIT)
     assert note.path == ("text_encoder", "stop_training_after_unit") and note.path in doc.spans
-    assert "25 updates" in note.message
+    assert "12 batches (3 updates), 3.0% of the run's 400 batches; 12 updates would be 48 batches, 12%" \
+        in note.message
+    assert note.hint is not None and "set text_encoder.stop_training_after to 48" in note.hint
     _, passing = adapt_file(TRAPS / "te_step_no_accumulation.json")
     assert TE_STOP_UNIT not in kinds(passing)
+
+
+def _step_stop(stop: int, accumulation: int) -> dict[str, Any]:
+    """200 batches (concepts.json: 25 per epoch at batch 1, 8 epochs) with a STEP stop."""
+    return {"__version": 11, "model_type": "STABLE_DIFFUSION_15", "training_method": "LORA", "epochs": 8,
+            "batch_size": 1, "gradient_accumulation_steps": accumulation, "learning_rate": 1e-4,
+            "concept_file_name": "concepts.json",
+            "text_encoder": {"train": True, "stop_training_after": stop, "stop_training_after_unit": "STEP"}}
+
+
+@pytest.mark.parametrize(("stop", "accumulation", "fires"), [
+    (12, 4, True),  # 6 % of the batches; 12 updates would be 24 %
+    (5, 4, True),  # 2.5 %; as updates 10 %
+    (19, 2, True),  # 9.5 %; as updates 19 %
+    (20, 4, False),  # 10 % of the batches: a usual share as it is
+    (100, 4, False),  # 50 %
+    (4, 4, False),  # 2 %, and as updates 8 %: neither reading is a usual share
+    (12, 1, False),  # no accumulation: a STEP is an update
+])
+def test_te_stop_unit_only_where_the_batch_reading_cannot_be_meant(stop: int, accumulation: int,
+                                                                   fires: bool) -> None:
+    adapted = adapt_data(_step_stop(stop, accumulation))
+    assert adapted is not None and value(adapted, "steps") == 200
+    assert (TE_STOP_UNIT in kinds(adapted)) == fires
+
+
+@pytest.mark.parametrize(("stop", "accumulation"), [(12, 4), (5, 4), (19, 2), (3, 8)])
+def test_following_the_te_stop_unit_hint_silences_it(stop: int, accumulation: int) -> None:
+    adapted = adapt_data(_step_stop(stop, accumulation))
+    assert adapted is not None
+    [note] = [n for n in adapted.notes if n.kind == TE_STOP_UNIT]
+    assert note.hint is not None
+    found = re.search(r"set text_encoder\.stop_training_after to (\d+)", note.hint)
+    assert found is not None and int(found.group(1)) == stop * accumulation
+    followed = adapt_data(_step_stop(int(found.group(1)), accumulation))
+    assert followed is not None
+    assert TE_STOP_UNIT not in kinds(followed)
+    assert value(followed, "text_encoder_ratio") == pytest.approx(stop * accumulation / 200)
 
 
 def test_te_stop_unit_wall_clock() -> None:

@@ -468,20 +468,35 @@ def _te_ratio(reading: _Reading, part: str, epochs: Any, run: _Run) -> _TeStop:
                    f"{run.batches} (STEP counts batches)", where)
 
 
-def _te_unit_notes(reading: _Reading, part: str) -> None:
-    """TE_STOP_UNIT where `part`'s stop unit is not what it looks like."""
+# a text encoder stopped within the first tenth of the run is below every training type's usual ratio
+_FIRST_TENTH = 0.1
+
+
+def _te_unit_notes(reading: _Reading, part: str, run: _Run) -> None:
+    """TE_STOP_UNIT where `part`'s stop unit is not what it looks like.
+
+    A STEP stop counts batches; with gradient accumulation an author may have counted updates. It is
+    reported where the two readings cannot both be meant: read as batches (what OneTrainer does) the text
+    encoder stops within the first tenth of the run, read as updates it would stop at a usual share. The
+    hint's count (the stop times the accumulation) is then read as batches at that usual share, so
+    following it silences the note. Quiet when the run's batches are not known."""
     train = reading.part_field(part, "train")
     unit = reading.part_field(part, "stop_training_after_unit")
     if not train.value or unit.path is None or not isinstance(unit.value, str):
         return
     if unit.value == "STEP" and reading.accumulation > 1:
-        stop = reading.part_field(part, "stop_training_after")
-        shown = _show(stop.value)
-        updates = f"{stop.value / reading.accumulation:g}" if isinstance(stop.value, int) else "fewer"
+        stop, ga, total = reading.part_field(part, "stop_training_after").value, reading.accumulation, run.batches
+        if not isinstance(stop, int) or stop <= 0 or not total or total <= 0:
+            return
+        as_batches, as_updates = min(stop, total) / total, min(stop * ga, total) / total
+        if not as_batches < _FIRST_TENTH <= as_updates:
+            return
         reading.note(TE_STOP_UNIT, unit.path, f"{part}.stop_training_after_unit STEP counts batches, not optimizer "
-                     f"updates: with gradient_accumulation_steps {reading.accumulation} the text encoder stops after "
-                     f"{shown} batches, {updates} updates ({ot.STEP_COUNTS_BATCHES})",
-                     hint=f"multiply stop_training_after by {reading.accumulation} to stop after that many updates")
+                     f"updates: with gradient_accumulation_steps {ga} the text encoder stops after {stop} batches "
+                     f"({stop / ga:g} updates), {as_batches:.1%} of the run's {total} batches; {stop} updates would "
+                     f"be {stop * ga} batches, {as_updates:.0%} of the run ({ot.STEP_COUNTS_BATCHES})",
+                     hint=f"to stop after {stop} updates, set {part}.stop_training_after to {stop * ga} "
+                          f"({stop} x gradient_accumulation_steps {ga}): STEP counts batches")
     elif unit.value in ot.WALL_CLOCK_UNITS:
         reading.note(TE_STOP_UNIT, unit.path, f"{part}.stop_training_after_unit {unit.value} stops the text encoder "
                      "after a wall-clock time: how much of the run that is depends on the GPU, not on the config "
@@ -620,7 +635,7 @@ def _text_encoders(reading: _Reading, values: dict[str, TrainerValue], info: ot.
     """text_encoder_ratio (the largest of the model's text encoders) and that encoder's rate."""
     stops = [_te_ratio(reading, part, epochs, run) for part in info.text_encoders]
     for part in info.text_encoders:
-        _te_unit_notes(reading, part)
+        _te_unit_notes(reading, part, run)
     known = [stop for stop in stops if stop.ratio is not None]
     best = max(known, key=lambda stop: stop.ratio or 0.0, default=None)
     how = "; ".join(stop.how for stop in stops)

@@ -215,7 +215,10 @@ class TextEncoderStopUnit(TrainerNoteRule):
     tenth of a run of 200 steps or more; the hint gives the step of the labelled percent.
 
     OneTrainer's `STEP` unit counts batches, not optimizer updates, so with gradient accumulation
-    the stop comes that many times later than it reads.
+    the stop comes that many times earlier in the run than a count of updates would. It is reported
+    where, read as batches, the text encoder stops within the first tenth of the run while, read as
+    updates, it would stop at a usual share; the hint multiplies the stop by the accumulation, which
+    read as batches is that share.
 
     Source: bmaltais/kohya_ss `dreambooth_gui.py:1081-1083`; Nerogar/OneTrainer `modules/util/enum/TimeUnit.py`.
     """
@@ -224,10 +227,12 @@ class TextEncoderStopUnit(TrainerNoteRule):
     severity = Severity.WARNING
     kind = notes.TE_STOP_UNIT
     example_file = EXAMPLE_FILES["onetrainer"]
+    # 10 images, 100 epochs at batch 1: 1,000 batches; after 50 batches is 5 % of the run, 50 updates 20 %
+    files: ClassVar[dict[str, str]] = {f"img/10_style/{n:02}.png": "" for n in range(10)}
     fails = onetrainer(gradient_accumulation_steps=4, text_encoder={
-        "train": True, "stop_training_after": 100, "stop_training_after_unit": "STEP"})
-    passes = onetrainer(gradient_accumulation_steps=1, text_encoder={
-        "train": True, "stop_training_after": 100, "stop_training_after_unit": "STEP"})
+        "train": True, "stop_training_after": 50, "stop_training_after_unit": "STEP"})
+    passes = onetrainer(gradient_accumulation_steps=4, text_encoder={
+        "train": True, "stop_training_after": 200, "stop_training_after_unit": "STEP"})
     more_examples = (
         example("kohya_ss", kohya_ss(LoRA_type=None, learning_rate=1e-5, learning_rate_te=5e-6, max_train_steps=3000,
                                      stop_text_encoder_training=30),
