@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import overload
 
 from .diagnostics import Finding, Span
-from .document import Document
+from .document import Document, Limits
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # breaks that libyaml and str.splitlines honour but YAML 1.2 and editors do not
@@ -41,8 +41,14 @@ def lines(text: str) -> list[tuple[int, str, int]]:
 
 
 def line_starts(text: str) -> list[int]:
-    """The offset at which each line starts."""
-    return [0] + [m.end() for m in LINE_BREAK.finditer(text)]
+    """The offset of every line's first character; CRLF, lone CR and LF each end a line."""
+    if "\r" not in text:
+        starts, at = [0], text.find("\n")
+        while at >= 0:
+            starts.append(at + 1)
+            at = text.find("\n", at + 1)
+        return starts
+    return [0, *(m.end() for m in LINE_BREAK.finditer(text))]
 
 
 def position(starts: list[int], offset: int) -> tuple[int, int]:
@@ -51,10 +57,25 @@ def position(starts: list[int], offset: int) -> tuple[int, int]:
     return line, offset - starts[line]
 
 
-def offset_span(text: str, where: int) -> Span:
-    """A one-character span at a character offset."""
-    line, col = position(line_starts(text[:where]), where)
-    return Span(line, col, line, col + 1, where, where + 1)
+def offset_span(text: str, start: int, end: int | None = None, starts: list[int] | None = None) -> Span:
+    """The span of text[start:end] (one character when `end` is None, none at the end of the text);
+    `starts` are the text's line starts when the caller has them already."""
+    if end is None:
+        end = min(start + 1, len(text))
+    starts = line_starts(text) if starts is None else starts
+    line, col = position(starts, start)
+    end_line, end_col = position(starts, end)
+    return Span(line, col, end_line, end_col, start, end)
+
+
+def too_large(raw: bytes, limits: Limits) -> Finding | None:
+    """TL091, placed at the file's start, when the file is larger than the limit: it is then not decoded at all."""
+    if len(raw) <= limits.max_file_bytes:
+        return None
+    return Finding(
+        "TL091", f"file is larger than {limits.max_file_bytes:,} bytes; a training config is a few hundred",
+        span=Span(0, 0, 0, 0), hint="raise `max-file-bytes` in the trainlint configuration if this really is a config",
+    )
 
 
 def first_line_break(text: str) -> str:

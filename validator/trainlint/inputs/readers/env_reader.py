@@ -29,7 +29,7 @@ import re
 
 from ...diagnostics import Finding, Span
 from ...document import Document, Limits
-from .json_reader import decode, line_starts, offset_span, too_large
+from ...text import decode, line_starts, offset_span, too_large
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DECLARERS = frozenset({"export", "readonly", "declare", "typeset"})

@@ -39,15 +39,17 @@ from typing import Any, NamedTuple
 
 from ...diagnostics import ConfigPath, Finding, Span
 from ...document import Document, Limits
-from ...text import decode  # the YAML loader's decoding; env_reader and toml_reader take it from here
+from ...text import (  # the primitives every reader shares
+    decode,
+    line_starts,
+    too_large,
+)
 
-__all__ = ["BREAK", "DEEPEST", "DEFAULT_LIMITS", "Refused", "decode", "line_starts", "offset_span", "read_json",
-           "too_large"]
+__all__ = ["DEEPEST", "DEFAULT_LIMITS", "Refused", "read_json"]
 DEFAULT_LIMITS = Limits()
 # whatever the configured limit, data is never nested deeper than this: later stages walk it recursively
 DEEPEST = 128
 
-BREAK = re.compile(r"\r\n|\r|\n")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -58,38 +60,6 @@ class Refused(str):
 
 
 # --- positions -------------------------------------------------------------------------
-
-
-def line_starts(text: str) -> list[int]:
-    """The offset of every line's first character; CRLF, lone CR and LF each end a line."""
-    if "\r" not in text:
-        starts, at = [0], text.find("\n")
-        while at >= 0:
-            starts.append(at + 1)
-            at = text.find("\n", at + 1)
-        return starts
-    return [0, *(m.end() for m in BREAK.finditer(text))]
-
-
-def offset_span(text: str, start: int, end: int | None = None, starts: list[int] | None = None) -> Span:
-    """The span of text[start:end] (one character when `end` is None, none at the end of the text);
-    `starts` are the text's line starts when the caller has them already."""
-    if end is None:
-        end = min(start + 1, len(text))
-    starts = line_starts(text) if starts is None else starts
-    line = bisect.bisect_right(starts, start) - 1
-    end_line = bisect.bisect_right(starts, end) - 1
-    return Span(line, start - starts[line], end_line, end - starts[end_line], start, end)
-
-
-def too_large(raw: bytes, limits: Limits) -> Finding | None:
-    """TL091, placed at the file's start, when the file is larger than the limit: it is then not decoded at all."""
-    if len(raw) <= limits.max_file_bytes:
-        return None
-    return Finding(
-        "TL091", f"file is larger than {limits.max_file_bytes:,} bytes; a training config is a few hundred",
-        span=Span(0, 0, 0, 0), hint="raise `max-file-bytes` in the trainlint configuration if this really is a config",
-    )
 
 
 # --- tokens ----------------------------------------------------------------------------
@@ -309,7 +279,10 @@ class _Parser:
 
     def string(self, start: int, end: int) -> str:
         """A string with escapes, read by the json module's own scanner."""
-        from json import JSONDecodeError, decoder  # on first use: most files hold no escape
+        from json import (  # on first use: most files hold no escape
+            JSONDecodeError,
+            decoder,
+        )
 
         try:  # the json module's own C scanner (which typeshed does not declare): escapes mean what they mean there
             value: str = decoder.scanstring(self.text, start + 1)[0]  # type: ignore[attr-defined]

@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...diagnostics import ConfigPath, Finding, Span
 from ...document import Document, Limits
-from ...text import decode
+from ...text import decode, line_starts, offset_span
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
@@ -67,7 +67,6 @@ def _parser() -> Parser:
     return _PARSER[0]
 
 
-_BREAK = re.compile(r"\r\n|\r|\n")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _PYTHON = re.compile(r"python[0-9.]*$")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
@@ -97,7 +96,8 @@ class _Text:
 
     def __init__(self, text: str) -> None:
         self.raw = text.encode("utf-8", "surrogatepass")
-        self.line_starts = [0] + [m.end() for m in _BREAK.finditer(text)]
+        self.text = text
+        self.line_starts = line_starts(text)
         # byte offsets where a multi-byte character starts, and the extra bytes up to and including it
         self.wide: list[int] = []
         self.extra: list[int] = []
@@ -115,10 +115,7 @@ class _Text:
         return byte - (self.extra[k - 1] if k else 0)
 
     def span(self, start_byte: int, end_byte: int) -> Span:
-        start, end = self.char(start_byte), self.char(end_byte)
-        line = bisect.bisect_right(self.line_starts, start) - 1
-        end_line = bisect.bisect_right(self.line_starts, end) - 1
-        return Span(line, start - self.line_starts[line], end_line, end - self.line_starts[end_line], start, end)
+        return offset_span(self.text, self.char(start_byte), self.char(end_byte), self.line_starts)
 
     def source(self, node: Node) -> str:
         return self.raw[node.start_byte:node.end_byte].decode("utf-8", "surrogatepass")

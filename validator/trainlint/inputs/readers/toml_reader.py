@@ -31,14 +31,8 @@ from typing import Any, NamedTuple
 
 from ...diagnostics import ConfigPath, Finding, Span
 from ...document import Document, Limits
-from .json_reader import (
-    DEEPEST,
-    DEFAULT_LIMITS,
-    Refused,
-    decode,
-    line_starts,
-    too_large,
-)
+from ...text import decode, line_starts, too_large
+from .json_reader import DEEPEST, DEFAULT_LIMITS, Refused
 
 _BLANKS = re.compile(r"[ \t]*+")
 _BLANKS_AND_COMMENTS = re.compile(r"(?:[ \t\r\n]++|#[^\r\n]*+)*+")  # inside arrays (and, leniently, inline tables)
