@@ -359,6 +359,16 @@ def test_text_the_loader_cannot_read_becomes_zero(tmp_path: Path) -> None:
     assert "turns it into 0.0001" in messages[("learning_rate",)]
 
 
+@pytest.mark.parametrize(("key", "text"), [("learning_rate", "1e-4 "), ("unet_lr", ".0001"), ("train_batch_size", "+2"),
+                                         ("max_train_steps", "1_000"), ("text_encoder_lr", "5.")])
+def test_number_as_string_hint_is_valid_json(tmp_path: Path, key: str, text: str) -> None:
+    # the hint's member reads in JSON as the number the text holds (no underscore, leading dot or plus sign)
+    adapted = edited(tmp_path, "lora-gui-steps.json", **{key: text})
+    [note] = [n for n in notes(adapted, base.NUMBER_AS_STRING) if n.path == (key,)]
+    assert note.hint is not None and note.hint.startswith("write it as a JSON number: ")
+    assert json.loads("{" + note.hint.removeprefix("write it as a JSON number: ") + "}") == {key: float(text)}
+
+
 def test_accumulation_as_float_text_stops_the_gui_count(tmp_path: Path) -> None:
     # int("1.0") fails, so gradient_accumulation_steps is 0 and the GUI's count divides by it
     adapted = edited(tmp_path, "lora-gui-steps.json", gradient_accumulation_steps="1.0")

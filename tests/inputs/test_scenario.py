@@ -4,6 +4,7 @@ hostile input."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -179,7 +180,24 @@ def test_trap_wording() -> None:
     zero = adapt_file(FIXTURES / "traps" / "zero-learning-rate-fail.json").notes[0]
     assert "exclusiveMinimum" in zero.message
     text = adapt_file(FIXTURES / "traps" / "number-as-string-fail.json")
-    assert text.values["steps"].value is None and text.notes[0].hint == "write it without quotes: 1,000"
+    assert text.values["steps"].value is None
+    assert text.notes[0].hint == 'write it as a JSON number: "maxTrainSteps": 1000'
+
+
+@pytest.mark.parametrize(("key", "text"), [
+    ("maxTrainSteps", "1000"), ("maxTrainSteps", "12000"), ("maxTrainSteps", "1_000"), ("maxTrainSteps", "1e3"),
+    ("maxTrainSteps", "+1500"), ("learningRate", " 1e-4 "), ("learningRate", ".0001"), ("learningRate", "5."),
+    ("learningRate", "0.000015"), ("textEncoderTrainingRatio", "0.25"),
+])
+def test_number_as_string_hint_is_valid_json(key: str, text: str) -> None:
+    # the hint shows the member to write, and JSON reads it as the number the text holds: no thousands
+    # separator (1,000), underscore, leading dot or plus sign, which JSON has not
+    adapted = adapt_json(json.dumps({"type": "flux.1-lora", "parameters": {key: text}}))
+    assert adapted is not None
+    [note] = [n for n in adapted.notes if n.kind == NUMBER_AS_STRING]
+    assert note.hint is not None and note.hint.startswith("write it as a JSON number: ")
+    member = note.hint.removeprefix("write it as a JSON number: ")
+    assert json.loads("{" + member + "}") == {key: float(text)}
 
 
 # --- detection ------------------------------------------------------------------------------

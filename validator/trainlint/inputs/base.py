@@ -18,6 +18,7 @@ trainlint's own format implements the first two steps and keeps its preset-based
 (effective.py); the trainer adapters implement all three.
 """
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple, Protocol
@@ -182,7 +183,30 @@ def number(value: Any) -> float | None:
     ints and floats, not booleans; strings are not numbers here (adapters decide per trainer)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value) if value == value and value not in (float("inf"), float("-inf")) else None
+    try:
+        read = float(value)
+    except OverflowError:  # an integer beyond any float
+        return None
+    return read if math.isfinite(read) else None
+
+
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
+def json_number(text: str) -> str | None:
+    """A number written as text, as a hint shows it in a JSON file: the number Python's float() reads in
+    it, as JSON can hold it (a whole number without a fraction or thousands separator, else the author's
+    spelling when it is JSON's, else Python's shortest spelling); None when float() reads no finite number."""
+    try:
+        value = float(text)
+    except (ValueError, OverflowError):
+        return None
+    if not math.isfinite(value):
+        return None
+    if value.is_integer() and abs(value) < 2 ** 53:
+        return str(int(value))
+    written = text.strip()
+    return written if _JSON_NUMBER.fullmatch(written) else repr(value)
 
 
 Reader = Callable[[bytes, str, Limits], Document]

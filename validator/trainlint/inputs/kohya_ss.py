@@ -37,6 +37,7 @@ from .base import (
     Note,
     TrainerValue,
     Workspace,
+    json_number,
 )
 from .knowledge import kohya_ss as K
 from .knowledge import sd_scripts as SD
@@ -831,4 +832,5 @@ def _reads_as_zero(raw: str, integer: bool) -> bool:
 def _number_hint(key: str, raw: str) -> str | None:
     if raw.strip() == "":
         return f"write \"{key}\": 0 to say it is not set" if key in ("max_train_steps", "max_train_epochs") else None
-    return f"write it as a JSON number: \"{key}\": {raw.strip()}" if sd._numeric(raw) else None
+    written = json_number(raw)
+    return f"write it as a JSON number: \"{key}\": {written}" if written else None

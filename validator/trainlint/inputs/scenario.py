@@ -38,6 +38,7 @@ from .base import (
     Note,
     TrainerValue,
     Workspace,
+    json_number,
 )
 from .knowledge import scenario as S
 from .readers.json_reader import read_json
@@ -131,11 +132,8 @@ class _Reading:
         value = self.parameters[key]
         if isinstance(value, str):
             shown = "an empty text" if not value.strip() else f"the text {value!r}"
-            hint = "write the number without quotes"
-            try:
-                hint = f"write it without quotes: {fmt_number(float(value))}"
-            except (ValueError, OverflowError):
-                pass
+            written = json_number(value)
+            hint = f"write it as a JSON number: \"{key}\": {written}" if written else "write the number without quotes"
             self.notes.append(Note(
                 NUMBER_AS_STRING, self.field(key),
                 f"`{key}` is {shown}: the Scenario API types it as a number ({S.DOCS}); what it does with text is "
