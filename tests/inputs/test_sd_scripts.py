@@ -234,6 +234,66 @@ def test_lora_learning_rates(tmp_path: Path, lines: str, expected: tuple[float |
     assert got == expected
 
 
+@pytest.mark.parametrize(("lines", "key"), [
+    ("network_train_unet_only = false\ntext_encoder_lr = 5e-5\n", "network_train_unet_only"),
+    ("text_encoder_lr = 5e-5\n", "text_encoder_lr"),
+    ("text_encoder_lr = [5e-5, 1e-5]\n", "text_encoder_lr"),
+    ("learning_rate = 1e-4\n", "learning_rate"),  # no text_encoder_lr: the text encoder trains at learning_rate
+    ("", "network_module"),  # nothing about the text encoder: a LoRA's (network_module) trains it
+])
+def test_a_trained_text_encoder_ratio_stands_on_the_key_that_decides_it(tmp_path: Path, lines: str, key: str) -> None:
+    # a LoRA trains the text encoder for the whole run unless network_train_unet_only or a rate of 0 turns it
+    # off (train_network.py:1809-1811, networks/lora.py:1187-1189): the ratio 1 is placed on the key that
+    # decides it, so a finding about it (TL402) lands there and names it
+    path = tmp_path / "config.toml"
+    path.write_text(LORA + lines)
+    doc, adapted = run(path, base_dir=FIXTURES)
+    assert adapted is not None
+    ratio = adapted.values["text_encoder_ratio"]
+    assert (ratio.value, ratio.key) == (1.0, key)
+    assert ratio.path is not None and ratio.path in doc.spans and ratio.path[0] == key
+
+
+def test_tl402_on_a_trained_text_encoder_names_and_marks_its_key(tmp_path: Path) -> None:
+    from trainlint.api import check_file
+    from trainlint.settings import Settings
+    (tmp_path / ".git").mkdir()
+    path = tmp_path / "config.toml"
+    path.write_text("# trainlint: training_type=style\n" + LORA.lstrip() + "max_train_steps = 3500\n"
+                    "text_encoder_lr = 1e-5\n")
+    [found] = [d for d in check_file(path, "config.toml", Settings()).diagnostics if d.code == "TL402"]
+    assert "(`text_encoder_lr`)" in found.message
+    assert found.line == 7  # the text_encoder_lr line, not 1:1
+
+
+@pytest.mark.parametrize("stop", [100, -1, 0])
+def test_a_lora_toml_ignores_the_text_encoder_stop(tmp_path: Path, stop: int) -> None:
+    # only train_db.py has stop_text_encoder_training (train_db.py:538-542); a LoRA script takes the TOML
+    # key unchecked (train_util.py:4700-4763) and trains the text encoder for the whole run
+    adapted = toml(tmp_path, LORA + f"text_encoder_lr = 5e-5\nstop_text_encoder_training = {stop}\n")
+    [note] = notes(adapted, base.TE_STOP_IGNORED)
+    assert note.path == ("stop_text_encoder_training",) and note.on_key
+    assert value(adapted, "text_encoder_ratio") == 1.0
+    assert note.hint is not None and "network_train_unet_only" in note.hint
+    # following the hint either way silences it, without a learning rate of 0
+    for followed in (LORA + "text_encoder_lr = 5e-5\n",
+                     LORA + f"network_train_unet_only = true\nstop_text_encoder_training = {stop}\n"):
+        quiet = toml(tmp_path, followed)
+        assert not notes(quiet, base.TE_STOP_IGNORED) and not notes(quiet, base.ZERO_LEARNING_RATE)
+
+
+def test_a_lora_command_line_stops_at_the_text_encoder_stop(tmp_path: Path) -> None:
+    # on a command line argparse refuses the flag of another script ("unrecognized arguments")
+    path = tmp_path / "train.sh"
+    path.write_text("accelerate launch --num_processes 1 train_network.py --train_data_dir img "
+                    "--network_module networks.lora --max_train_steps 10 --stop_text_encoder_training 100\n")
+    doc, adapted = run(path, base_dir=FIXTURES)
+    assert adapted is not None
+    [note] = notes(adapted, base.UNKNOWN_KEY)
+    assert note.path[-1] == "--stop_text_encoder_training" and note.path in doc.spans
+    assert not notes(adapted, base.TE_STOP_IGNORED)
+
+
 def test_sdxl_text_encoder_cache_is_pointed_out(tmp_path: Path) -> None:
     # SDXL LoRA: the text encoder cannot train while its outputs are cached (sdxl_train_network.py:40-42)
     adapted = toml(tmp_path, LORA.replace("runwayml/stable-diffusion-v1-5", "sd_xl_base_1.0.safetensors")

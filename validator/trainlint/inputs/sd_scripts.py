@@ -976,7 +976,8 @@ class _Training:
         elif te.value is None:
             te_ratio = TrainerValue(None, "derived", te.key, te.path, "the text encoder's learning rate is not usable")
         else:
-            te_ratio = TrainerValue(1.0, "derived", None, None,
+            key, where = self._te_decided_by(te)
+            te_ratio = TrainerValue(1.0, "derived", key, where,
                                     "a LoRA trains the text encoder for the whole run unless network_train_unet_only "
                                     "or a text-encoder learning rate of 0 turns it off "
                                     f"({K.KEYS['network_train_unet_only'].source})")
@@ -992,6 +993,40 @@ class _Training:
         self.values["learning_rate_unet"] = unet
         self.values["learning_rate_text_encoder"] = te
         self.values["text_encoder_ratio"] = te_ratio
+        self._lora_stop(te_ratio)
+
+    def _te_decided_by(self, te: TrainerValue) -> tuple[str | None, ConfigPath | None]:
+        """The key that makes a LoRA train its text encoder, where the file has it: network_train_unet_only (off),
+        else the learning rate the text encoder trains at (text_encoder_lr, or learning_rate without it), else
+        network_module, which makes the file a LoRA's."""
+        if self.path("network_train_unet_only") is not None:
+            return "network_train_unet_only", self.path("network_train_unet_only")
+        if te.path is not None:
+            return te.key, te.path
+        if self.path("network_module") is not None:
+            return "network_module", self.path("network_module")
+        return None, None
+
+    def _lora_stop(self, te_ratio: TrainerValue) -> None:
+        """TE_STOP_IGNORED: only train_db.py has stop_text_encoder_training; a LoRA script takes the key from a
+        TOML without a word and trains the text encoder for the whole run (reported where it trains)."""
+        stop = self.get("stop_text_encoder_training")
+        if stop is None or te_ratio.value == 0:
+            return
+        if stop.cli:
+            self.notes.append(Note(UNKNOWN_KEY, stop.path,
+                                   f"`{stop.cli}` is not an option of {self.script or 'the LoRA scripts'}: only "
+                                   "train_db.py has it, and argparse stops the others with \"unrecognized arguments\"",
+                                   "remove it: a LoRA trains the text encoder for the whole run or not at all "
+                                   "(--network_train_unet_only leaves it out)", on_key=True))
+            return
+        self.notes.append(Note(TE_STOP_IGNORED, stop.path,
+                               f"stop_text_encoder_training {_shown(stop.value)}: only train_db.py has this option; "
+                               f"{self.script or 'a LoRA script'} takes the key from the TOML without a word and never "
+                               f"reads it ({K.CONFIG_FILE_LOADER}), so the text encoder trains for the whole run",
+                               "a LoRA trains the text encoder for the whole run or not at all: remove "
+                               "stop_text_encoder_training to train it throughout, or set network_train_unet_only = "
+                               "true to leave it out", on_key=True))
 
     def _te_lr(self, base_lr: TrainerValue, base: BaseModel | None) -> TrainerValue:
         entry = self.get("text_encoder_lr")

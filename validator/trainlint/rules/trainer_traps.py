@@ -186,8 +186,11 @@ class TextEncoderStopIgnored(TrainerNoteRule):
     """A text-encoder stop the trainer ignores: the text encoder trains for the whole run.
 
     The kohya_ss GUI's LoRA tab logs "not yet supported. Ignoring" for a "Stop TE (% of total
-    steps)" above 0 and resets it (`lora_gui.py:1600-1605`); sd-scripts' LoRA scripts have no
-    such option. A style LoRA meant to stop the text encoder early trains it to the end.
+    steps)" above 0 and resets it (`lora_gui.py:1600-1605`); sd-scripts' LoRA scripts and
+    `sdxl_train.py` have no such option (only `train_db.py` has) and take the key from a TOML
+    without a word. A style LoRA meant to stop the text encoder early trains it to the end. It is
+    reported where the text encoder trains; the hint offers the whole run or none, by the trainer's
+    switch rather than a learning rate of 0.
 
     Source: bmaltais/kohya_ss `kohya_gui/lora_gui.py:1600-1605`.
     """
