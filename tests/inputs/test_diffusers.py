@@ -135,6 +135,17 @@ def test_sd15_lora_text_encoder_shares_learning_rate(tmp_path: Path) -> None:
     assert notes(adapted, base.UNKNOWN_KEY) == []
 
 
+@pytest.mark.parametrize(("name", "stop", "train"), [
+    ("sd15_clean.sh", False, "add --train_text_encoder"),  # no --text_encoder_lr in train_dreambooth_lora.py
+    ("sdxl_advanced_fine.sh", True, None),  # --train_text_encoder_frac stops it part way
+])
+def test_only_the_advanced_scripts_can_stop_the_text_encoder(tmp_path: Path, name: str, stop: bool,
+                                                             train: str | None) -> None:
+    _, adapted = run(tmp_path, name, images=3)
+    assert adapted is not None and adapted.text_encoder_stop is stop
+    assert (adapted.text_encoder_switch[1] if adapted.text_encoder_switch else None) == train
+
+
 def test_advanced_fraction_is_epoch_granular(tmp_path: Path) -> None:
     # int(0.5 x 1 epoch) = 0 epochs (train_dreambooth_lora_sdxl_advanced.py:2084-2106): the TE never trains
     _, adapted = run(tmp_path, "sdxl_advanced_coarse.sh", images=4)

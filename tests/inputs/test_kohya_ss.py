@@ -320,6 +320,22 @@ def test_following_the_lora_tab_stop_hint_silences_it_without_a_zero_rate(tmp_pa
     assert value(followed, "text_encoder_ratio") == (1.0 if "stop_text_encoder_training" in follow else 0.0)
 
 
+@pytest.mark.parametrize(("name", "changes", "stop", "off"), [
+    ("dreambooth-stop.json", {}, True, None),  # train_db.py: stop_text_encoder_training
+    ("dreambooth-stop.json", {"sdxl": True}, False, "set learning_rate_te1 and learning_rate_te2 to 0"),
+    ("finetune.json", {}, False, "turn train_text_encoder off"),  # fine_tune.py
+    ("finetune.json", {"sdxl_checkbox": True}, False, "turn train_text_encoder off"),  # sdxl_train.py
+    ("lora-gui-steps.json", {}, False, "add --network_train_unet_only to additional_parameters"),
+])
+def test_only_the_sd_dreambooth_tab_can_stop_the_text_encoder(tmp_path: Path, name: str, changes: dict[str, Any],
+                                                              stop: bool, off: str | None) -> None:
+    # the scripts the tabs run: only train_db.py has a stop; the others train the text encoder for the whole
+    # run or not at all, and say how the GUI leaves it out
+    adapted = edited(tmp_path, name, **changes)
+    assert adapted.text_encoder_stop is stop
+    assert (adapted.text_encoder_switch[0] if adapted.text_encoder_switch else None) == off
+
+
 # --- model family -------------------------------------------------------------------------------
 
 

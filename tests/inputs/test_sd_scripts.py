@@ -266,6 +266,52 @@ def test_tl402_on_a_trained_text_encoder_names_and_marks_its_key(tmp_path: Path)
     assert found.line == 7  # the text_encoder_lr line, not 1:1
 
 
+@pytest.mark.parametrize(("script", "stop"), [
+    ("train_db.py", True),  # the one script with stop_text_encoder_training (train_db.py:538-542)
+    ("fine_tune.py", False), ("sdxl_train.py", False), ("train_network.py", False), ("sdxl_train_network.py", False),
+    ("flux_train_network.py", False),
+])
+def test_only_train_db_can_stop_the_text_encoder(tmp_path: Path, script: str, stop: bool) -> None:
+    path = tmp_path / "train.sh"
+    path.write_text(f"accelerate launch --num_processes 1 {script} --train_data_dir img --max_train_steps 10 "
+                    "--learning_rate 1e-4\n")
+    _, adapted = run(path, base_dir=FIXTURES)
+    assert adapted is not None and adapted.text_encoder_stop is stop
+    assert (adapted.text_encoder_switch is None) is stop
+
+
+@pytest.mark.parametrize(("lines", "stop"), [
+    ('learning_rate_te = 1e-6\nstop_text_encoder_training = 100\n', True),  # read as train_db.py's
+    ("train_text_encoder = true\nin_json = \"meta.json\"\n", False),  # fine_tune.py's
+    ("train_text_encoder = true\nlearning_rate_te1 = 1e-6\n", False),  # sdxl_train.py's
+])
+def test_a_full_fine_tune_toml_can_stop_the_text_encoder_only_as_train_db(tmp_path: Path, lines: str,
+                                                                          stop: bool) -> None:
+    adapted = toml(tmp_path, 'pretrained_model_name_or_path = "runwayml/stable-diffusion-v1-5"\n'
+                   'train_data_dir = "img"\nmax_train_steps = 1000\nlearning_rate = 1e-6\n' + lines)
+    assert adapted.method == "full" and adapted.text_encoder_stop is stop
+
+
+def test_tl402_on_sdxl_train_advises_its_own_switch(tmp_path: Path) -> None:
+    # sdxl_train.py trains the text encoders for the whole run or not at all (train_text_encoder): TL402
+    # advises turning it off, not a share of the run it cannot set nor a LoRA's network_train_unet_only,
+    # and following the advice silences it (TL406 has no small step to advise either)
+    from trainlint.api import check_file
+    from trainlint.settings import Settings
+    (tmp_path / ".git").mkdir()
+    path = tmp_path / "config.toml"
+    text = ('# trainlint: training_type=style\npretrained_model_name_or_path = "sd_xl_base_1.0.safetensors"\n'
+            'train_data_dir = "img"\nmax_train_steps = 1000\nlearning_rate = 1e-6\nlearning_rate_te1 = 1e-6\n'
+            "train_text_encoder = true\n")
+    path.write_text(text)
+    [found] = [d for d in check_file(path, "config.toml", Settings()).diagnostics if d.code == "TL402"]
+    assert found.hint is not None
+    assert "whole run or not at all" in found.hint and "turn train_text_encoder off" in found.hint
+    assert "network_train_unet_only" not in found.hint and "of the run:" not in found.hint
+    path.write_text(text.replace("train_text_encoder = true", "train_text_encoder = false"))
+    assert not {"TL402", "TL406"} & {d.code for d in check_file(path, "config.toml", Settings()).diagnostics}
+
+
 @pytest.mark.parametrize("stop", [100, -1, 0])
 def test_a_lora_toml_ignores_the_text_encoder_stop(tmp_path: Path, stop: int) -> None:
     # only train_db.py has stop_text_encoder_training (train_db.py:538-542); a LoRA script takes the TOML

@@ -37,20 +37,6 @@ assert set(FORMAT_NAMES) == {"trainlint", *TRAINER_FORMATS}, "FORMAT_NAMES and t
 _LOADED: dict[str, InputFormat] = {}
 
 
-def text_encoder_all_or_nothing(input_format: str, method: str | None, base_model_key: str | None) -> bool:
-    """Whether the trainer can only train the text encoder for the whole run or not at all (no stop
-    point): sd-scripts' and kohya_ss's LoRA scripts, ai-toolkit, SimpleTuner and the basic diffusers
-    scripts; OneTrainer, sd-scripts' train_db.py, diffusers' advanced scripts and Scenario can stop it
-    part way (trainer-formats.md, section 8, "How the TE training fraction is expressed")."""
-    if input_format in ("ai-toolkit", "simpletuner"):
-        return True
-    if input_format in ("kohya_ss", "sd-scripts"):
-        return method == "lora"
-    if input_format == "diffusers":
-        return "advanced" not in (base_model_key or "")
-    return False
-
-
 def trainer_format(name: str) -> InputFormat:
     """The trainer format of that name (KeyError for an unknown name)."""
     if name not in _LOADED:

@@ -392,7 +392,8 @@ def _adapt(doc: Document, workspace: Workspace, hints: Hints) -> Adapted | None:
     images, images_why = _images(proc, workspace, name if isinstance(name, str) else None)
     values = _values(proc, images, images_why, others)
     return Adapted(NAME, base_model, base_key, method, images, values, tuple(notes), chosen.training_type,
-                   chosen.preset, chosen.source)
+                   chosen.preset, chosen.source, text_encoder_switch=(
+                       "set train.train_text_encoder to false", "set train.train_text_encoder to true"))
 
 
 # --- unknown keys ---------------------------------------------------------------------------

@@ -116,6 +116,14 @@ class Adapted(NamedTuple):
     training_type: str | None = None  # from Hints; trainers store none
     preset: str | None = None  # from Hints
     hints_source: str | None = None
+    # whether the trainer can stop the text encoder part way through the run (a stop step or epoch, a fraction):
+    # sd-scripts' train_db.py, OneTrainer, diffusers' advanced scripts, Scenario. False: it trains the text
+    # encoder for the whole run or not at all (the LoRA scripts, fine_tune.py, sdxl_train.py, ai-toolkit,
+    # SimpleTuner, diffusers' basic scripts), so a ratio between 0 and 1 has no setting (trainer-formats.md §1, §8)
+    text_encoder_stop: bool = False
+    # where the trainer has no stop: how this config leaves the text encoder out, and how it trains it, in the
+    # trainer's own keys for the script that reads it (None where that is not known)
+    text_encoder_switch: tuple[str, str] | None = None
 
 
 class Workspace(Protocol):

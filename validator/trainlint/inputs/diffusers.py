@@ -309,7 +309,10 @@ def _adapt(cmd: _Command, workspace: Workspace, hints: Hints, method: Method) ->
     values["text_encoder_ratio"] = _text_encoder_ratio(cmd, run_epochs, per_epoch, total, max_steps.given)
     _optimizer_note(cmd, unet_lr)
     return Adapted("diffusers", base_model, base_key, method, images, values, tuple(notes),
-                   hints.training_type, hints.preset, hints.source)
+                   hints.training_type, hints.preset, hints.source, text_encoder_stop=script.fraction,
+                   text_encoder_switch=None if script.fraction else (
+                       "drop --train_text_encoder", "add --train_text_encoder" + (
+                           ", with a --text_encoder_lr" if "--text_encoder_lr" in script.keys else "")))
 
 
 def _base_model(cmd: _Command) -> tuple[BaseModel | None, str]:

@@ -223,7 +223,22 @@ class _Gui:
             self._finetune_rates()
         self._stop_notes()
         return Adapted(NAME, base, base_key, method, images, self.values, tuple(self.notes),
-                       hints.training_type, hints.preset, hints.source)
+                       hints.training_type, hints.preset, hints.source,
+                       text_encoder_stop=self.tab == "dreambooth" and self.script == "train_db.py",
+                       text_encoder_switch=self._te_switch())
+
+    def _te_switch(self) -> tuple[str, str] | None:
+        """How the script the GUI runs leaves the text encoder out, and how it trains it (a script without a stop)."""
+        if self.tab == "lora":
+            return ("add --network_train_unet_only to additional_parameters",
+                    "give text_encoder_lr a rate above 0, without --network_train_unet_only")
+        if self.tab == "dreambooth" and self.script == "sdxl_train.py":
+            return "set learning_rate_te1 and learning_rate_te2 to 0", "give learning_rate_te1 a rate above 0"
+        if self.tab == "finetune" and self.script == "fine_tune.py":
+            return "turn train_text_encoder off", "turn train_text_encoder on"
+        if self.tab == "finetune" and self.script == "sdxl_train.py":
+            return "turn train_text_encoder off", "turn train_text_encoder on, with learning_rate_te1 above 0"
+        return None
 
     def _unknown_keys(self) -> None:
         for key in self.data:

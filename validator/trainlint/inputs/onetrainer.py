@@ -627,7 +627,7 @@ def _adapt_config(doc: Document, data: dict[str, Any], workspace: Workspace, hin
     _optimizer(reading, values)
     reading.unknown_keys()
     return Adapted("onetrainer", base_model, "model_type", method, images, values, tuple(reading.notes),
-                   hints.training_type, hints.preset, hints.source)
+                   hints.training_type, hints.preset, hints.source, text_encoder_stop=True)
 
 
 def _text_encoders(reading: _Reading, values: dict[str, TrainerValue], info: ot.ModelTypeInfo, epochs: Any,

@@ -121,7 +121,7 @@ class _Reading:
         values["learning_rate_text_encoder"] = self.te_lr(family)
         values["text_encoder_ratio"] = self.ratio(family, steps)
         return Adapted(NAME, family, family_key, method, images, values, tuple(self.notes), hints.training_type,
-                       hints.preset, hints.source)
+                       hints.preset, hints.source, text_encoder_stop=True)
 
     # --- reading fields
 

@@ -729,6 +729,9 @@ class _Training:
         self.cut_note = cut_note
         self.notes: list[Note] = []
         self.values: dict[str, TrainerValue] = {}
+        self.text_encoder_stop = False  # set where the file is read as train_db.py's, the one script with a stop
+        # how a script without a stop leaves the text encoder out, and how it trains it
+        self.text_encoder_switch: tuple[str, str] | None = None
 
     def get(self, key: str) -> Flat | None:
         return self.flat.get(key)
@@ -750,7 +753,8 @@ class _Training:
         if self.cut_note:
             steps = self.values["steps"]
             self.values["steps"] = steps._replace(note=_join(steps.note, self.cut_note.lstrip("; ")))
-        return Adapted(NAME, base, base_key, method, images, self.values, tuple(self.notes), **_with_hints(hints))
+        return Adapted(NAME, base, base_key, method, images, self.values, tuple(self.notes), **_with_hints(hints),
+                       text_encoder_stop=self.text_encoder_stop, text_encoder_switch=self.text_encoder_switch)
 
     # -- keys -------------------------------------------------------------------------------
 
@@ -944,6 +948,8 @@ class _Training:
             self.values["learning_rate_unet"] = base_lr
 
     def _lora_rates(self, base_lr: TrainerValue, base: BaseModel | None) -> None:
+        self.text_encoder_switch = ("set network_train_unet_only",
+                                    "give text_encoder_lr a rate above 0, without network_train_unet_only")
         unet_r = toml_float("unet_lr", self.get("unet_lr"), self.notes)
         unet = TrainerValue(unet_r.value, "config", "unet_lr", self.path("unet_lr"), unet_r.problem) \
             if unet_r.problem != "absent" else base_lr._replace(
@@ -1081,6 +1087,7 @@ class _Training:
         finetune = self.script == "fine_tune.py" or (self.script is None and (
             self.get("train_text_encoder") is not None or self.get("in_json") is not None))
         if finetune:
+            self.text_encoder_switch = ("turn train_text_encoder off", "turn train_text_encoder on")
             on, why = truthy(self.get("train_text_encoder"))
             path = self.path("train_text_encoder")
             self.values["text_encoder_ratio"] = TrainerValue(1.0 if on else 0.0, "config", "train_text_encoder", path,
@@ -1091,6 +1098,7 @@ class _Training:
             return
         self.values["learning_rate_text_encoder"] = te
         self.values["text_encoder_ratio"] = self._db_stop(stop, te)
+        self.text_encoder_stop = True
 
     def _db_stop(self, stop: Flat | None, te: TrainerValue) -> TrainerValue:
         """train_db.py: the text encoder trains with the U-Net until global_step == stop_text_encoder_training."""
@@ -1121,6 +1129,8 @@ class _Training:
 
     def _sdxl_full(self, base_lr: TrainerValue, stop: Flat | None) -> None:
         """sdxl_train.py: the text encoders train with train_text_encoder; a learning rate of 0 leaves one out."""
+        self.text_encoder_switch = ("turn train_text_encoder off",
+                                    "turn train_text_encoder on, with learning_rate_te1 or _te2 not 0")
         if stop is not None:
             self.notes.append(Note(TE_STOP_IGNORED, stop.path,
                                    "sdxl_train.py has no stop_text_encoder_training: the key is accepted and ignored, "

@@ -578,7 +578,9 @@ def _adapt_options(reading: _Reading, hints: Hints) -> Adapted:
     _learning_rates(reading, values, train_te)
     _optimizer(reading)
     return Adapted("simpletuner", base_model, base_key, _method(reading), images, values, tuple(reading.notes),
-                   hints.training_type, hints.preset, hints.source)
+                   hints.training_type, hints.preset, hints.source, text_encoder_switch=(
+                       "set train_text_encoder to false, its default",
+                       "set train_text_encoder to true, with a text_encoder_lr"))
 
 
 def _is_options(data: dict[str, Any]) -> bool:

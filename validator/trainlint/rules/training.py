@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 
 from ..diagnostics import ConfigPath, Finding, Severity
 from ..diagnostics import fmt_number as _n
-from ..inputs import text_encoder_all_or_nothing
 from ..inputs.base import number
 from .base import Context, Rule, finding, fmt_ratio
 from .reading import _VALID
@@ -38,15 +37,6 @@ _LABELS = {
 }
 
 
-# how a trainer that trains the text encoder for the whole run or not at all is told to leave it out, or to train it
-_TE_SWITCH = {
-    "kohya_ss": ("add --network_train_unet_only to additional_parameters",
-                 "give text_encoder_lr a rate above 0, without --network_train_unet_only"),
-    "sd-scripts": ("set network_train_unet_only", "give text_encoder_lr a rate above 0, without network_train_unet_only"),
-    "ai-toolkit": ("set train.train_text_encoder to false", "set train.train_text_encoder to true"),
-    "simpletuner": ("set train_text_encoder to false, its default", "set train_text_encoder to true, with a text_encoder_lr"),
-    "diffusers": ("drop --train_text_encoder", "add --train_text_encoder, with a --text_encoder_lr"),
-}
 # trainers whose text encoder, when it trains at the UNet's own setting, has no learning rate of its own:
 # ai-toolkit trains every part at `train.lr`, diffusers' SD 1.5 DreamBooth scripts at --learning_rate (the
 # other trainers fall back to their main rate only while their text-encoder rate is left unset)
@@ -251,14 +241,13 @@ class TextEncoderRatioRange(Rule):
         why = ("styles are lower: the model already knows most concepts" if kind == "style"
                else "subjects are higher: their details must stay consistent")
         hint = f"try a value between {usual['min']:g} and {usual['max']:g}"
-        if ctx.adapted is not None and text_encoder_all_or_nothing(
-                ctx.adapted.input_format, ctx.adapted.method, ctx.adapted.base_model_key):
+        if ctx.adapted is not None and not ctx.adapted.text_encoder_stop:
             # the trainer can only train the text encoder for the whole run or not at all: advise
             # the one of the two nearer the usual range, and stay quiet when that is already set
             nearer = min((0.0, 1.0), key=lambda r: max(usual["min"] - r, r - usual["max"], 0))
             if ratio == nearer:
                 return
-            how = _TE_SWITCH.get(ctx.adapted.input_format)
+            how = ctx.adapted.text_encoder_switch
             hint = (f"this trainer trains the text encoder for the whole run or not at all, and "
                     f"{'leaving it out' if nearer == 0 else 'training it'} is the nearer to the usual range"
                     + (f": {how[0 if nearer == 0 else 1]}" if how else ""))
@@ -404,8 +393,7 @@ class LargeAdjustment(Rule):
             ratio = eff.ratio(key) if key in eff.overrides else None
             if ratio is None or t["low"] <= ratio <= t["high"]:
                 continue
-            if key == "text_encoder_ratio" and ctx.adapted is not None and text_encoder_all_or_nothing(
-                    ctx.adapted.input_format, ctx.adapted.method, ctx.adapted.base_model_key):
+            if key == "text_encoder_ratio" and ctx.adapted is not None and not ctx.adapted.text_encoder_stop:
                 continue  # all or nothing: no small step to advise; TL402 says which of the two fits
             if key == "learning_rate_text_encoder" and not _te_rate_judged(ctx):
                 continue
