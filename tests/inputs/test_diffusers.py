@@ -80,9 +80,14 @@ def test_sdxl_defaults_when_flags_are_left_out(tmp_path: Path) -> None:
     _, adapted = run(tmp_path, "defaults.sh", images=10, text=text)
     assert value(adapted, "steps") == 3
     assert value(adapted, "learning_rate_unet") == 1e-4
-    assert value(adapted, "learning_rate_text_encoder") == 5e-6
     assert adapted is not None and adapted.values["learning_rate_unet"].source == "trainer-default"
     assert value(adapted, "text_encoder_ratio") == 0.0
+    # the text encoder is not trained: no rate, and the reason, as the other trainers' adapters give it
+    assert value(adapted, "learning_rate_text_encoder") is None
+    assert adapted.values["learning_rate_text_encoder"].note == "the text encoder is not trained (no --train_text_encoder)"
+    _, adapted = run(tmp_path, "defaults.sh", images=10, text=text.replace("sks\n", "sks --train_text_encoder\n"))
+    assert value(adapted, "learning_rate_text_encoder") == 5e-6
+    assert adapted is not None and adapted.values["learning_rate_text_encoder"].source == "trainer-default"
 
 
 def test_max_train_steps_wins(tmp_path: Path) -> None:
@@ -119,6 +124,8 @@ def test_scale_lr_multiplies_by_accumulation_batch_and_processes(tmp_path: Path)
     _, adapted = run(tmp_path, "full_scale_lr.sh", images=4)
     assert value(adapted, "learning_rate_unet") == pytest.approx(2e-5)
     # train_dreambooth.py trains the text encoder at the (scaled) --learning_rate
+    text = (FIXTURES / "full_scale_lr.sh").read_text().replace("--scale_lr", "--scale_lr --train_text_encoder")
+    _, adapted = run(tmp_path, "x.sh", images=4, text=text)
     assert value(adapted, "learning_rate_text_encoder") == pytest.approx(2e-5)
     # with accelerate launch and no process count, the product is unknown
     text = (FIXTURES / "full_scale_lr.sh").read_text().replace("python train_dreambooth.py",
@@ -131,8 +138,12 @@ def test_sd15_lora_text_encoder_shares_learning_rate(tmp_path: Path) -> None:
     # train_dreambooth_lora.py:1071-1077: no --text_encoder_lr, the TE group takes --learning_rate
     _, adapted = run(tmp_path, "sd15_clean.sh", images=3)
     assert adapted is not None and adapted.base_model == "sd-1.5"
-    assert value(adapted, "learning_rate_text_encoder") == 1e-4
     assert notes(adapted, base.UNKNOWN_KEY) == []
+    assert value(adapted, "learning_rate_text_encoder") is None  # no --train_text_encoder
+    text = (FIXTURES / "sd15_clean.sh").read_text().replace("train_dreambooth_lora.py", "train_dreambooth_lora.py "
+                                                            "--train_text_encoder")
+    _, adapted = run(tmp_path, "x.sh", images=3, text=text)
+    assert value(adapted, "learning_rate_text_encoder") == 1e-4
 
 
 @pytest.mark.parametrize(("name", "stop", "train"), [
@@ -180,6 +191,8 @@ def test_pivotal_tuning_is_not_text_encoder_training(tmp_path: Path) -> None:
     assert adapted is not None and adapted.base_model == "flux.1"
     assert value(adapted, "text_encoder_ratio") == 0.0
     assert "pivotal tuning" in adapted.values["text_encoder_ratio"].note
+    assert value(adapted, "learning_rate_text_encoder") is None
+    assert "pivotal tuning" in adapted.values["learning_rate_text_encoder"].note
     [note] = notes(adapted, base.TE_FRACTION_COARSE)
     assert note.path == ("commands", 0, "args", "--train_text_encoder_ti_frac")
 
@@ -190,10 +203,13 @@ def test_prodigy_is_an_adaptive_optimizer(tmp_path: Path) -> None:
     [note] = notes(adapted, base.ADAPTIVE_OPTIMIZER)
     assert note.path == ("commands", 0, "args", "--optimizer")
     assert value(adapted, "learning_rate_unet") == 1.0
-    assert value(adapted, "learning_rate_text_encoder") == 1.0
+    assert value(adapted, "learning_rate_text_encoder") is None  # no --train_text_encoder
+    for name, rate in (("flux_prodigy.sh", 1.0), ("flux_adamw.sh", 5e-6)):
+        text = (FIXTURES / name).read_text().replace("--max_train_steps", "--train_text_encoder --max_train_steps")
+        _, adapted = run(tmp_path, "x.sh", images=2, text=text)
+        assert value(adapted, "learning_rate_text_encoder") == rate
     _, adapted = run(tmp_path, "flux_adamw.sh", images=2)
     assert notes(adapted, base.ADAPTIVE_OPTIMIZER) == []
-    assert value(adapted, "learning_rate_text_encoder") == 5e-6
 
 
 def test_text_encoder_lr_zero_falls_back_to_learning_rate(tmp_path: Path) -> None:

@@ -102,9 +102,28 @@ def test_config_toml_max_train_steps_wins() -> None:
     assert value(adapted, "steps") == 500 and adapted.values["steps"].key == "max_train_steps"
     assert value(adapted, "steps_per_image") == pytest.approx(500 / 17)
     assert value(adapted, "text_encoder_ratio") == 0.0  # train_text_encoder's default false
+    # not trained: no rate, and the reason, as the other trainers' adapters give it
+    te = adapted.values["learning_rate_text_encoder"]
+    assert (te.value, te.source, te.key, te.path) == (None, "trainer-default", "train_text_encoder", None)
+    assert te.note.startswith("the text encoder is not trained (train_text_encoder is false, the default")
     table = next(note for note in adapted.notes if note.kind == UNKNOWN_KEY)
     assert table.path == ("validation",) and table.path in doc.spans
     assert kinds(adapted) == [UNKNOWN_KEY, ADAPTIVE_OPTIMIZER]
+
+
+def test_a_text_encoder_switched_off_has_no_rate(tmp_path: Path) -> None:
+    # train_text_encoder off, with a text_encoder_lr beside it: the rate does nothing (SimpleTuner drops a false
+    # flag before argparse, so false is the default; "0" is a word argparse's boolean reads as false)
+    for flag, said in ((False, ", the default"), ("0", ")")):
+        path = tmp_path / "config.json"
+        path.write_text(json.dumps({"model_family": "sdxl", "model_type": "lora", "learning_rate": 1e-4,
+                                    "train_text_encoder": flag, "text_encoder_lr": 5e-5, "max_train_steps": 100,
+                                    "output_dir": "out"}))
+        doc, adapted = adapt_file(path)
+        te = adapted.values["learning_rate_text_encoder"]
+        assert (te.value, te.key, value(adapted, "text_encoder_ratio")) == (None, "train_text_encoder", 0.0)
+        assert te.path is None or te.path in doc.spans
+        assert te.note.startswith("the text encoder is not trained (train_text_encoder is false" + said)
 
 
 def test_config_env_with_extra_args() -> None:

@@ -392,20 +392,25 @@ def _unet_lr(cmd: _Command, batch: _Value, accumulation: _Value, processes: int 
 
 
 def _text_encoder_lr(cmd: _Command, unet_lr: float | None) -> TrainerValue:
+    """The text encoder's rate where it trains; None with the reason where it does not (no --train_text_encoder:
+    its ratio is 0), as the other trainers' adapters give it."""
     script = cmd.script
-    trained = cmd.on("--train_text_encoder") or cmd.on("--train_text_encoder_ti")
-    unused = "" if trained else "; the text encoder is not trained (no --train_text_encoder)"
+    if not cmd.on("--train_text_encoder"):
+        note = "the text encoder is not trained (no --train_text_encoder)"
+        if cmd.on("--train_text_encoder_ti"):
+            note += "; pivotal tuning (--train_text_encoder_ti) trains new token embeddings only"
+        return TrainerValue(None, "trainer-default", "--train_text_encoder", None, note)
     lr_key = cmd.given.get("--learning_rate", "--learning_rate")
     lr_path = cmd.flag_path("--learning_rate")
     if not script.text_encoder_lr:
         where = K.SD_TE_SHARES_LR if script.method == "lora" else script.source
         return TrainerValue(unet_lr, "derived", lr_key, lr_path,
-                            f"{script.name} trains the text encoder at --learning_rate ({where}){unused}")
+                            f"{script.name} trains the text encoder at --learning_rate ({where})")
     te = cmd.value("--text_encoder_lr")
     optimizer = cmd.value("--optimizer", str) if "--optimizer" in script.keys else None
     if optimizer is not None and (optimizer.text or "").lower() in K.ADAPTIVE_OPTIMIZERS:
         return TrainerValue(unet_lr, "derived", lr_key, lr_path,
-                            f"with Prodigy the text encoder gets --learning_rate ({K.PRODIGY_TE_LR}){unused}")
+                            f"with Prodigy the text encoder gets --learning_rate ({K.PRODIGY_TE_LR})")
     te_key = cmd.given.get("--text_encoder_lr", "--text_encoder_lr")
     if te.number is None:
         return TrainerValue(None, te.source, te_key, te.path, te.why)
@@ -418,8 +423,8 @@ def _text_encoder_lr(cmd: _Command, unet_lr: float | None) -> TrainerValue:
                 f"({shown}) when --text_encoder_lr is 0",
                 hint="leave out --train_text_encoder to keep the text encoder frozen"))
         return TrainerValue(unet_lr, "derived", te_key, te.path,
-                            f"--text_encoder_lr 0 falls back to --learning_rate ({K.TE_LR_FALLBACK}){unused}")
-    note = ("" if te.given else f"the script's default ({script.keys['--text_encoder_lr'].source})") + unused
+                            f"--text_encoder_lr 0 falls back to --learning_rate ({K.TE_LR_FALLBACK})")
+    note = ("" if te.given else f"the script's default ({script.keys['--text_encoder_lr'].source})")
     return TrainerValue(te.number, te.source, te_key, te.path, note.lstrip("; "))
 
 

@@ -493,7 +493,14 @@ def _learning_rates(reading: _Reading, values: dict[str, TrainerValue], train_te
                      "counts as unset and the text encoder trains at learning_rate "
                      f"{fmt_number(rate) if rate is not None else ''} ({st.LR_SOURCE})",
                      hint="set train_text_encoder to false to leave the text encoder out")
-    if te_why:
+    if train_te is False:  # its ratio is 0: no rate, and the reason, as the other trainers' adapters give it
+        train_arg = reading.raw("train_text_encoder")
+        values["learning_rate_text_encoder"] = TrainerValue(
+            None, _source(train_arg), train_arg.key if train_arg else "train_text_encoder",
+            train_arg.path if train_arg else None,
+            reading.say("the text encoder is not trained (train_text_encoder is false"
+                        + (")" if train_arg else f", the default: {st.KEYS['train_text_encoder'].source})")))
+    elif te_why:
         values["learning_rate_text_encoder"] = TrainerValue(None, "config", te_arg.key if te_arg else "text_encoder_lr",
                                                             te_arg.path if te_arg else None, reading.say(te_why))
     elif te_rate:
