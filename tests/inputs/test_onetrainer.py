@@ -256,6 +256,21 @@ def test_number_as_string() -> None:
     assert value(passing, "learning_rate_text_encoder") == pytest.approx(2e-5)
 
 
+@pytest.mark.parametrize(("part", "key"), [("text_encoder", "learning_rate_text_encoder"),
+                                         ("unet", "learning_rate_unet")])
+def test_a_part_not_trained_has_no_rate(part: str, key: str) -> None:
+    """<part>.train false: the part is not trained, so it has no rate (None, with the reason), as the other
+    trainers' adapters give it, where its learning_rate would say what it trains at."""
+    adapted = adapt_data({"__version": 11, "model_type": "STABLE_DIFFUSION_15", "training_method": "LORA",
+                          "learning_rate": 1e-4, part: {"train": False, "learning_rate": 5e-5}})
+    assert adapted is not None
+    rate = adapted.values[key]
+    assert (rate.value, rate.key, rate.path) == (None, f"{part}.train", (part, "train"))
+    assert "not trained" in rate.note
+    if part == "text_encoder":
+        assert value(adapted, "text_encoder_ratio") == 0.0
+
+
 def test_zero_learning_rate() -> None:
     """Only null falls back to learning_rate (NamedParameterGroup.py:40): 0 is a rate of 0."""
     _, failing = adapt_file(TRAPS / "zero_te_rate.json")

@@ -613,8 +613,14 @@ def _adapt_config(doc: Document, data: dict[str, Any], workspace: Workspace, hin
     epochs = reading.number((), "epochs", ot.KEYS["epochs"].default, integer=True, nullable=False).value
     if training_method in ("FINE_TUNE", "LORA"):
         if info is not None:
-            denoiser_trained = bool(reading.part_field(info.denoiser, "train").value)
-            values["learning_rate_unet"] = _learning_rate(reading, info.denoiser, denoiser_trained)
+            train = reading.part_field(info.denoiser, "train")
+            if train.value:
+                values["learning_rate_unet"] = _learning_rate(reading, info.denoiser, True)
+            else:  # not trained: no rate, and the reason, as the other trainers' adapters give it
+                shown = reading.part_source(info.denoiser)[0]
+                values["learning_rate_unet"] = TrainerValue(None, train.source, f"{shown}.train", train.path,
+                                                            f"{shown}.train is false: the {info.denoiser} is not "
+                                                            "trained")
             _text_encoders(reading, values, info, epochs, run)
         else:
             values["learning_rate_unet"] = TrainerValue(None, "derived", "learning_rate", None,
@@ -651,6 +657,11 @@ def _text_encoders(reading: _Reading, values: dict[str, TrainerValue], info: ot.
         values["text_encoder_ratio"] = TrainerValue(best.ratio, "derived", _path_key(best.path, best.part),
                                                     best.path, how + f" ({ot.TE_STOP_SOURCE})")
         te_part = best.part if (best.ratio or 0.0) > 0 else info.text_encoders[0]
+    ratio = values["text_encoder_ratio"]
+    if ratio.value == 0:  # not trained: no rate, and the reason, as the other trainers' adapters give it
+        values["learning_rate_text_encoder"] = TrainerValue(None, ratio.source, ratio.key, ratio.path,
+                                                            f"the text encoder is not trained: {how}")
+        return
     trained = bool(reading.part_field(te_part, "train").value)
     values["learning_rate_text_encoder"] = _learning_rate(reading, te_part, trained)
 
