@@ -13,6 +13,27 @@ from .yaml_reader import read_head
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp"})
 
+# the configs of a repository share a few dataset configs and image folders: each is read or counted
+# once per state (device, inode, change time, size) rather than once per config that names it
+_MEMO: dict[tuple[object, ...], object] = {}
+_MEMO_SIZE = 256
+
+
+def _remembered(key: tuple[object, ...], compute: Callable[[], object]) -> object:
+    if key not in _MEMO:
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[key] = compute()
+    return _MEMO[key]
+
+
+def _state(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino, st.st_ctime_ns, st.st_size
+
 
 class FolderWorkspace:
     """`Workspace` over the file system: paths resolve against the config's folder and must stay
@@ -36,6 +57,13 @@ class FolderWorkspace:
         full = self._inside(path)
         if full is None or format_name not in (TRAINER_FORMATS if self.readers is None else self.readers):
             return None
+        state = _state(full)
+        if state is None or self.readers is not None:
+            return self._read(full, path, format_name)
+        found = _remembered(("read", state, path, format_name, self.limits), lambda: self._read(full, path, format_name))
+        return found if isinstance(found, Document) else None
+
+    def _read(self, full: Path, path: str, format_name: str) -> Document | None:
         try:
             raw = read_head(full, self.limits)  # regular files only: a FIFO named here must not hang the run
         except (OSError, ValueError):
@@ -49,6 +77,14 @@ class FolderWorkspace:
         full = self._inside(folder)
         if full is None:
             return None
+        state = _state(full)
+        if state is None:
+            return None
+        found = _remembered(("count", state, recursive, suffixes, str(self.root), self.limits.max_dataset_files),
+                            lambda: self._count(full, recursive, suffixes))
+        return found if isinstance(found, int) else None
+
+    def _count(self, full: Path, recursive: bool, suffixes: frozenset[str] | None) -> int | None:
         wanted = suffixes or IMAGE_SUFFIXES
         count = seen = 0
         pending = [full]
