@@ -104,9 +104,37 @@ def test_concept_file_with_prior_and_step_stop() -> None:
 
 
 def test_concepts_file_on_its_own() -> None:
-    """A concepts file is read as part of the format: its training images (STANDARD, enabled)."""
+    """A concepts file named on its own gives what it determines: its training images (STANDARD, enabled)
+    and samples per epoch; the steps, learning rates and text encoder are the training config's, and the
+    values say so (None, with the reason)."""
     _, adapted = adapt_file(FIXTURES / "concepts.json")
-    assert (adapted.base_model, adapted.method, adapted.images, adapted.values) == (None, None, 10, {})
+    assert (adapted.base_model, adapted.method, adapted.images) == (None, None, 10)
+    assert set(adapted.values) == {"steps", "steps_per_image", "learning_rate_unet", "learning_rate_text_encoder",
+                                   "text_encoder_ratio"}
+    assert all(v.value is None and "concept_file_name" in v.note for v in adapted.values.values())
+    assert "25 samples per epoch" in adapted.values["steps"].note
+
+
+def test_concepts_file_named_on_its_own_is_checked_and_shown(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    # check adapts it (its data is a list, not a mapping) and show prints what it determines, exit 0
+    import sys
+
+    from trainlint.api import check_file
+    from trainlint.settings import Settings
+    from trainlint.show import render_effective
+    path = FIXTURES / "concepts.json"
+    result = check_file(path, "concepts.json", Settings())
+    assert result.diagnostics == [] and not result.skipped
+    assert render_effective(path, sys.stdout, Settings(), "json") == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["input_format"], shown["images"]) == ("onetrainer", 10)
+    assert all(v["value"] is None for v in shown["values"].values())
+    # a JSON list that is no concepts file, named explicitly: the format does not claim it, and it is no config
+    (tmp_path / ".git").mkdir()
+    other = tmp_path / "not_concepts.json"
+    other.write_text('[{"balancing": 1, "name": "no path"}]\n')
+    assert [d.code for d in check_file(other, "not_concepts.json", Settings()).diagnostics] == ["TL006"]
 
 
 def test_preset_overlay_takes_the_code_defaults() -> None:

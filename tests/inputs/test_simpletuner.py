@@ -143,9 +143,31 @@ def test_config_env_with_extra_args() -> None:
 
 
 def test_backend_list_on_its_own() -> None:
-    """A data backend list is read as part of the format: its training images."""
+    """A data backend list named on its own gives what it determines: its training images and, at batch 1,
+    the batches of an epoch; the steps, learning rates and text encoder are the trainer config's, and the
+    values say so (None, with the reason)."""
     _, adapted = adapt_file(CONFIG / "multidatabackend.json")
-    assert (adapted.base_model, adapted.method, adapted.images, adapted.values) == (None, None, 17, {})
+    assert (adapted.base_model, adapted.method, adapted.images) == (None, None, 17)
+    assert set(adapted.values) == {"steps", "steps_per_image", "learning_rate_unet", "learning_rate_text_encoder",
+                                   "text_encoder_ratio"}
+    assert all(v.value is None and "data_backend_config" in v.note for v in adapted.values.values())
+    assert "an epoch is 41 batches" in adapted.values["steps"].note
+
+
+def test_backend_list_named_on_its_own_is_checked_and_shown(capsys: pytest.CaptureFixture[str]) -> None:
+    # check adapts it (its data is a list, not a mapping) and show prints what it determines, exit 0
+    import sys
+
+    from trainlint.api import check_file
+    from trainlint.settings import Settings
+    from trainlint.show import render_effective
+    path = CONFIG / "multidatabackend.json"
+    result = check_file(path, "multidatabackend.json", Settings())
+    assert result.diagnostics == [] and not result.skipped
+    assert render_effective(path, sys.stdout, Settings(), "json") == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["input_format"], shown["images"]) == ("simpletuner", 17)
+    assert all(v["value"] is None for v in shown["values"].values())
 
 
 @pytest.mark.parametrize(("batch", "repeats", "expected"), [

@@ -33,7 +33,9 @@ from .selection import Selection
 from .settings import Settings
 
 
-def check_text(text: str, file: str = "<string>", settings: Settings = Settings(), base_dir: Path | None = None) -> FileResult:
+def check_text(text: str, file: str = "<string>", settings: Settings | None = None,
+               base_dir: Path | None = None) -> FileResult:
+    settings = Settings() if settings is None else settings
     doc = load_text(text, file, settings.limits)
     return FileResult(file, run(doc, base_dir or Path.cwd(), settings), doc, fail_on=settings.fail_on)
 
@@ -71,7 +73,7 @@ def run_trainer(doc: Document, fmt: InputFormat, workspace: Workspace, settings:
     plugins_mod.load(settings.plugins)
     findings = list(doc.findings)
     stages: set[str] = set()
-    if doc.ok:
+    if trainer_data(doc):
         trainer = adapt_trainer(doc, fmt, workspace, settings)
         if trainer is None:
             return None
@@ -84,6 +86,12 @@ def run_trainer(doc: Document, fmt: InputFormat, workspace: Workspace, settings:
             _run_rule(check, ctx, findings)
     offer = fmt.name in FIXABLE_FORMATS and (keep_blocked_fixes or fix_blocker(doc) is None)
     return place(doc, findings, settings, frozenset(stages), offer_fixes=offer)
+
+
+def trainer_data(doc: Document) -> bool:
+    """Whether a trainer's file loaded into data its format can adapt: a mapping, or a list (a OneTrainer
+    concepts file, a SimpleTuner data backend list, which a training config names); the format decides."""
+    return isinstance(doc.data, (dict, list))
 
 
 def adapt_trainer(doc: Document, fmt: InputFormat, workspace: Workspace,

@@ -13,7 +13,7 @@ from .catalog import TRAINING_KEYS, catalog
 from .diagnostics import fmt_number
 from .document import Document
 from .effective import Effective
-from .engine import adapt_trainer, effective_config
+from .engine import adapt_trainer, effective_config, trainer_data
 from .errors import PresetError, UsageError
 from .inputs.base import VALUE_KEYS, Adapted
 from .inputs.workspace import FolderWorkspace
@@ -50,7 +50,7 @@ def effective_view(path: Path, display: str, settings: Settings) -> dict[str, An
         doc = candidate.trainer.read(candidate.raw, display, settings.limits)
         root = settings.root or repo_root(path.parent)
         trainer = adapt_trainer(doc, candidate.trainer, FolderWorkspace(path.parent, root, settings.limits), settings) \
-            if doc.ok else None
+            if trainer_data(doc) else None
         if trainer is not None:
             return _trainer_view(doc, *trainer[:2])
         raise UsageError(printable(f"{display}: cannot show the effective values; run `trainlint check {display}` "

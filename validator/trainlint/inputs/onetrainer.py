@@ -672,13 +672,27 @@ def _path_key(path: ConfigPath | None, part: str) -> str:
 
 
 def _adapt_concepts(doc: Document, items: list[Any], workspace: Workspace, hints: Hints) -> Adapted | None:
-    """A concepts file on its own: its training images."""
+    """A concepts file on its own: its training images and samples per epoch; the steps, learning rates and
+    text encoder are the training config's (the one whose concept_file_name names this file), and the values
+    say so."""
     if not items or not all(_is_concept(item) for item in items):
         return NOT_MINE
     reading = _Reading(doc, {}, workspace)
     concepts = _concepts(reading, items, inline=False)
-    return Adapted("onetrainer", None, None, None, concepts.images, {}, (), hints.training_type, hints.preset,
-                   hints.source)
+    elsewhere = ("set by the training config whose concept_file_name names this concepts file, which is "
+                 "checked with it")
+    samples = (f"; the concepts give {concepts.samples} samples per epoch ({concepts.how or 'none'}), which the "
+               "training config's epochs and batch_size turn into steps" if concepts.samples is not None else
+               "; the samples per epoch are not known: the image count of a concept is not known")
+    values = {
+        "steps": TrainerValue(None, "config", None, None, elsewhere + samples),
+        "steps_per_image": TrainerValue(None, "config", None, None, elsewhere),
+        "learning_rate_unet": TrainerValue(None, "config", None, None, elsewhere),
+        "learning_rate_text_encoder": TrainerValue(None, "config", None, None, elsewhere),
+        "text_encoder_ratio": TrainerValue(None, "config", None, None, elsewhere),
+    }
+    return Adapted("onetrainer", None, None, None, concepts.images, values, tuple(reading.notes),
+                   hints.training_type, hints.preset, hints.source)
 
 
 class OneTrainerFormat:

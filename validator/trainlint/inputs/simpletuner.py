@@ -653,13 +653,33 @@ class SimpleTunerFormat:
         if isinstance(data, list):
             if not _is_backend_list(data):
                 return NOT_MINE
-            backends = _backends(data, workspace, 1, _ROOTS)
-            return Adapted("simpletuner", None, None, None, backends.images, {}, (), hints.training_type,
-                           hints.preset, hints.source)
+            return _adapt_backends(data, workspace, hints)
         if not isinstance(data, dict) or not _is_options(data):
             return NOT_MINE
         reading.from_mapping(data)
         return _adapt_options(reading, hints)
+
+
+def _adapt_backends(items: list[Any], workspace: Workspace, hints: Hints) -> Adapted:
+    """A data backend list on its own: its training images and, at batch 1, batches per epoch; the steps,
+    learning rates and text encoder are the trainer config's (the one whose data_backend_config names this
+    file), and the values say so."""
+    backends = _backends(items, workspace, 1, _ROOTS)
+    elsewhere = ("set by the trainer config whose data_backend_config names this data backend list, which is "
+                 "checked with it")
+    batches = (f"; at batch size 1 an epoch is {backends.batches} batches ({backends.how}), which the trainer "
+               "config's train_batch_size, gradient_accumulation_steps and num_train_epochs or max_train_steps turn "
+               "into steps" if backends.batches is not None else f"; the batches of an epoch are not known: "
+               f"{backends.why_not}")
+    values = {
+        "steps": TrainerValue(None, "config", None, None, elsewhere + batches),
+        "steps_per_image": TrainerValue(None, "config", None, None, elsewhere),
+        "learning_rate_unet": TrainerValue(None, "config", None, None, elsewhere),
+        "learning_rate_text_encoder": TrainerValue(None, "config", None, None, elsewhere),
+        "text_encoder_ratio": TrainerValue(None, "config", None, None, elsewhere),
+    }
+    return Adapted("simpletuner", None, None, None, backends.images, values, (), hints.training_type,
+                   hints.preset, hints.source)
 
 
 FORMAT = SimpleTunerFormat()
