@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -148,7 +148,7 @@ def _work(func: Callable[[T], R], items: Sequence[T], bounds: list[tuple[int, in
         os._exit(code)  # no atexit handlers, no flushing of the parent's inherited output buffers
 
 
-def _collect(children: dict[int, int], chunks: int) -> Iterator[list]:
+def _collect(children: dict[int, int], chunks: int) -> Iterator[list[Any]]:
     """Drain the children's pipes as results arrive and hand the chunks out in input order."""
     import pickle
     import select
@@ -157,7 +157,7 @@ def _collect(children: dict[int, int], chunks: int) -> Iterator[list]:
     poller = select.poll()
     for fd in children:
         poller.register(fd, select.POLLIN)
-    done: dict[int, list] = {}
+    done: dict[int, list[Any]] = {}
     following = 0
     open_pipes = len(children)
     while following < chunks:

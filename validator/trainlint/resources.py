@@ -31,4 +31,5 @@ def schema_path(version: int = 1) -> Path:
 @functools.cache
 def schema(version: int = 1) -> dict[str, Any]:
     with open(schema_path(version), encoding="utf-8") as handle:
-        return json.load(handle)
+        loaded: dict[str, Any] = json.load(handle)
+        return loaded

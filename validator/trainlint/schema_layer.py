@@ -91,7 +91,7 @@ def passes(data: Any, version: int) -> bool | None:
     if engine is None:
         return None
     try:
-        return engine.is_valid(data)
+        return bool(engine.is_valid(data))
     except ValueError:  # a value it cannot convert, e.g. a str subclass standing for a refused value
         return None
 
@@ -162,9 +162,9 @@ def _map(error: ValidationError) -> list[Finding]:
         for key in instance:
             if key in known:
                 continue
-            hint = _suggest(key, known)
+            suggestion = _suggest(key, known)
             allowed = ", ".join(f"`{k}`" for k in known)
-            out.append(Finding("TL101", f"unknown key `{key}` in {_name(path)}" + (f"; {hint}" if hint else ""),
+            out.append(Finding("TL101", f"unknown key `{key}` in {_name(path)}" + (f"; {suggestion}" if suggestion else ""),
                                path + (key,), on_key=True, hint=f"allowed here: {allowed}"))
         return out
     if kind == "required":

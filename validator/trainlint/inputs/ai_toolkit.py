@@ -97,7 +97,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 @functools.lru_cache(maxsize=2048)
 def _aitk_reading(text: str) -> Any:
     """What ai-toolkit's loader makes of a plain scalar (memoised: the same spellings recur)."""
-    tag = _RESOLVER.resolve(ScalarNode, text, (True, False))
+    tag = _RESOLVER.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     if tag == _STR_TAG:
         return text
     try:

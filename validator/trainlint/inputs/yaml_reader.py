@@ -90,7 +90,8 @@ _YAML11_FIRST = frozenset(ch for ch in _YAML11.yaml_implicit_resolvers if ch)
 
 def _span(node: Node, _new: Any = tuple.__new__) -> Span:
     s, e = node.start_mark, node.end_mark
-    return _new(Span, (s.line, s.column, e.line, e.column, s.index, e.index))  # Span(...) without its Python-level __new__
+    span: Span = _new(Span, (s.line, s.column, e.line, e.column, s.index, e.index))  # Span(...) without its __new__
+    return span
 
 
 class _Limit(Exception):
@@ -177,9 +178,10 @@ class _Builder:
                 spans[at] = (None, _span(item))
                 items.append(self.build(item, at))
             return items
+        assert isinstance(node, MappingNode)
         return self.mapping(node, path, spans)
 
-    def mapping(self, node: MappingNode, path: ConfigPath, spans: dict) -> dict[str, Any]:
+    def mapping(self, node: MappingNode, path: ConfigPath, spans: dict[ConfigPath, tuple[Span | None, Span]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         first_seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
@@ -282,7 +284,7 @@ def _yaml11_reading(text: str) -> tuple[bool, Any]:
     Memoised: the same numbers (`1`, `8400`, `1.0e-4`) recur in every config, and
     PyYAML's resolver and constructor are pure Python. The values are immutable scalars.
     """
-    tag11 = _YAML11.resolve(ScalarNode, text, (True, False))
+    tag11: str = _YAML11.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     if tag11 == _CORE + "str":
         return True, text
     try:
@@ -455,6 +457,7 @@ def _report_pure_reader_tab(doc: Document) -> None:
     try:
         while loader.check_token():
             token = loader.get_token()
+            assert token is not None  # check_token said there is one
             start = token.start_mark.index
             tab = next((m.start() for m in _GAP_TAB.finditer(text, end, max(start, end)) if m.group() == "\t"), None)
             if tab is None and isinstance(token, yaml.ScalarToken) and token.plain:
@@ -483,13 +486,11 @@ def _relocate(doc: Document) -> None:
     """Positions re-derived from offsets with YAML 1.2's line breaks (see text.py)."""
     starts = line_starts(doc.text)
 
-    def place(span: Span | None) -> Span | None:
-        if span is None:
-            return None
+    def place(span: Span) -> Span:
         (line, col), (end_line, end_col) = position(starts, span.start), position(starts, span.end)
         return span._replace(line=line, col=col, end_line=end_line, end_col=end_col)
 
-    doc.spans = {path: (place(key), place(value)) for path, (key, value) in doc.spans.items()}
+    doc.spans = {path: (None if key is None else place(key), place(value)) for path, (key, value) in doc.spans.items()}
     doc.findings = [f._replace(span=place(f.span)) if f.span else f for f in doc.findings]
     doc.yaml11 = [r._replace(span=place(r.span)) for r in doc.yaml11]
 

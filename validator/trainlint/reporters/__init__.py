@@ -23,4 +23,5 @@ FORMATS: dict[str, str] = {
 
 
 def renderer(name: str) -> Renderer:
-    return importlib.import_module(f".{FORMATS[name]}", __name__).render
+    render: Renderer = importlib.import_module(f".{FORMATS[name]}", __name__).render
+    return render

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, Literal
 
-from ..catalog import Catalog
+from ..catalog import Catalog, Preset
 from ..diagnostics import ConfigPath, Finding, Severity
 from ..document import Document
 from ..effective import Effective
@@ -62,6 +62,12 @@ class Context:
             return label
         value = self.adapted.values.get(key)
         return f"`{value.key}`" if value is not None and value.key else label
+
+    @property
+    def preset(self) -> Preset:
+        """The preset a trainlint config is compared with: its rules run only once it resolved."""
+        assert self.effective.preset is not None, "rules of trainlint's own format run with a resolved preset"
+        return self.effective.preset
 
     @property
     def training_type(self) -> str | None:
@@ -134,7 +140,8 @@ class Rule:
         return cls.rationale().split("\n\n", 1)[0].replace("\n", " ")
 
 
-def finding(rule: type[Rule], message: str, path: ConfigPath = (), **extra: Any) -> Finding:
+def finding(rule: type[Rule] | Rule, message: str, path: ConfigPath = (), **extra: Any) -> Finding:
+    """A finding of `rule` (the class, or the instance that is checking)."""
     return Finding(rule.code, message, path, **extra)
 
 

@@ -146,7 +146,7 @@ class DatasetSizeUnusual(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         if not ctx.effective.images:
             return
-        kind = ctx.effective.preset.training_type
+        kind = ctx.preset.training_type
         usual = ctx.catalog.training_types.get(kind, {}).get("dataset_images")
         images = ctx.effective.images
         if usual and not usual["min"] <= images <= usual["max"]:

@@ -78,7 +78,7 @@ class BaseModelMismatch(Rule):
     passes = _VALID
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        preset = ctx.effective.preset
+        preset = ctx.preset
         model = ctx.config.get("base_model")
         if isinstance(model, str) and model != preset.base_model:
             yield finding(self, f"base_model is {model} but preset {preset.ref} is for {preset.base_model}",
@@ -100,7 +100,7 @@ class TrainingTypeMismatch(Rule):
     passes = _VALID.replace("training_type: style", "training_type: character").replace("sdxl/style", "sdxl/subject")
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        preset = ctx.effective.preset
+        preset = ctx.preset
         kind = ctx.config.get("training_type")
         if not isinstance(kind, str) or kind == preset.training_type:
             return
@@ -137,9 +137,9 @@ class ClassificationOutdated(Rule):
         if current == expected:
             return
         if deviations:
-            why = f"deviates from preset {ctx.effective.preset.ref} in {', '.join(deviations)}"
+            why = f"deviates from preset {ctx.preset.ref} in {', '.join(deviations)}"
         else:
-            why = f"matches preset {ctx.effective.preset.ref} in every value"
+            why = f"matches preset {ctx.preset.ref} in every value"
         if current is None:
             message, path = f"config {why} but has no classification", ("preset",)
         else:

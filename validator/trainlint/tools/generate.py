@@ -12,13 +12,14 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..catalog import catalog
 from ..docs import rules_markdown
 from ..resources import data_dir
 
 
-def build_schema(schema: dict) -> dict:
+def build_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema with its catalog-derived parts (enums, per-preset defaults, snippets) regenerated."""
     from .schema_docs import fill
 
