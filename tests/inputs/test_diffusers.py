@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from trainlint.document import Document, Limits
 from trainlint.inputs import base
 from trainlint.inputs.base import Adapted, Hints
@@ -98,12 +99,18 @@ def test_max_train_steps_wins(tmp_path: Path) -> None:
     assert value(adapted, "steps_per_image") == 200
 
 
-def test_accelerate_without_process_count_leaves_epoch_steps_unknown(tmp_path: Path) -> None:
-    # the loader is sharded over processes; `accelerate launch` alone does not say how many
+def test_accelerate_without_process_count_counts_steps_for_one_process(tmp_path: Path) -> None:
+    # the loader is sharded over processes; `accelerate launch` alone does not say how many: the steps are
+    # those of one process, and the note says so (as sd-scripts and kohya_ss do): ceil(8 / 1) = 8 updates per
+    # epoch x 5 epochs = 40, the same as --num_processes=1
+    one = run(tmp_path, "x.sh", images=5, text=(FIXTURES / "sdxl_epochs.sh").read_text())[1]
     text = (FIXTURES / "sdxl_epochs.sh").read_text().replace("--num_processes=1 ", "")
     _, adapted = run(tmp_path, "x.sh", images=5, text=text)
-    assert value(adapted, "steps") is None
-    assert adapted is not None and "num_processes" in adapted.values["steps"].note
+    assert adapted is not None and value(adapted, "steps") == value(one, "steps") == 40
+    note = adapted.values["steps"].note
+    assert "for one process (accelerate launch without --num_processes" in note
+    assert "with N processes an epoch has about N times fewer steps" in note
+    assert one is not None and "for one process" not in one.values["steps"].note
     # two processes: ceil(ceil(8 / 2) / 2) = 2 updates per epoch -> 20 steps
     text = (FIXTURES / "sdxl_epochs.sh").read_text().replace("--num_processes=1", "--num_processes=2")
     _, adapted = run(tmp_path, "x.sh", images=5, text=text)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from trainlint.document import Document, Limits
 from trainlint.inputs import base
 from trainlint.inputs.base import Adapted, Hints, Reader
@@ -112,6 +113,19 @@ def test_epochs_override_steps_with_regularisation_balancing() -> None:
     [note] = notes(adapted, base.EPOCHS_OVERRIDE_STEPS)
     assert note.path == ("max_train_epochs",) and note.on_key
     assert "max_train_epochs 3 overrides max_train_steps 500" in note.message and "120 steps" in note.message
+
+
+@pytest.mark.parametrize(("processes", "steps"), [(None, 120), (0, 120), (2, 60)])
+def test_steps_from_epochs_are_for_one_process_where_the_file_does_not_say(tmp_path: Path, processes: int | None,
+                                                                           steps: int) -> None:
+    # num_processes 0 or missing: accelerate's own config says how many processes share each epoch's batches
+    # (class_accelerate_launch.py): the steps are for one process and the note says so, as sd-scripts and
+    # diffusers do; num_processes 2: 3 x ceil(40 / 2 / 1) = 60
+    adapted = edited(tmp_path, "lora-epochs.json", num_processes=processes)
+    assert value(adapted, "steps") == steps
+    note = adapted.values["steps"].note
+    said = "for one process (" in note and "with N processes an epoch has about N times fewer steps" in note
+    assert said is (processes is None or processes == 0)
 
 
 def test_dataset_config_is_followed_for_the_batches_of_an_epoch() -> None:

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from trainlint.document import Document, Limits
 from trainlint.inputs import base
 from trainlint.inputs.base import Adapted, Hints, Reader
@@ -415,6 +416,26 @@ def test_launch_script_over_its_config_file() -> None:
     assert adapted.notes == ()
     for val in adapted.values.values():
         assert val.path is None or val.path in doc.spans
+
+
+@pytest.mark.parametrize("launch", [False, True])
+def test_steps_from_epochs_without_a_process_count_are_for_one_process(tmp_path: Path, launch: bool) -> None:
+    # a TOML, or accelerate launch without --num_processes, does not say how many processes share each epoch's
+    # batches (train_network.py:798-805): the steps are for one process and the note says so, as kohya_ss
+    # and diffusers do; ceil((4 x 4 + 2 x 2) / 2) = 10 batches of the N_name folders x 3 epochs = 30
+    if launch:
+        path = tmp_path / "train.sh"
+        path.write_text("accelerate launch train_network.py --pretrained_model_name_or_path model.safetensors "
+                        "--network_module networks.lora --train_data_dir img --train_batch_size 2 "
+                        "--max_train_epochs 3\n")
+        _, found = run(path, base_dir=FIXTURES)
+        assert found is not None
+        adapted = found
+    else:
+        adapted = toml(tmp_path, LORA + "train_batch_size = 2\nmax_train_epochs = 3\n")
+    assert value(adapted, "steps") == 30
+    note = adapted.values["steps"].note
+    assert "for one process (" in note and "with N processes an epoch has about N times fewer steps" in note
 
 
 def test_launch_flags_as_argparse_reads_them() -> None:

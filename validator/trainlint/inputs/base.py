@@ -198,6 +198,13 @@ def number(value: Any) -> float | None:
     return read if math.isfinite(read) else None
 
 
+def for_one_process(why: str) -> str:
+    """What a step count from epochs says where the file does not give the number of processes (GPUs), which
+    divide each epoch's batches among them: the count is for one process, and that is a statement, not a
+    guess. sd-scripts, kohya_ss and diffusers word it alike (docs/trainers/)."""
+    return f"for one process ({why}); with N processes an epoch has about N times fewer steps"
+
+
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
 

@@ -47,6 +47,7 @@ from .base import (
     TrainerValue,
     Workspace,
     directive_hints,
+    for_one_process,
 )
 from .knowledge import diffusers as K
 from .readers.shell_reader import read_shell
@@ -222,12 +223,11 @@ class DiffusersFormat:
         commands = data.get("commands")
         if not isinstance(commands, list):
             return NOT_MINE
-        for index, command in enumerate(commands):
-            match = _SCRIPT.search(command.get("script", "")) if isinstance(command, dict) else None
-            if match:
-                break
-        else:
+        found = next(((index, command, match) for index, command in enumerate(commands)
+                      if isinstance(command, dict) and (match := _SCRIPT.search(command.get("script", "")))), None)
+        if found is None:
             return NOT_MINE
+        index, command, match = found
         if hints.source is None:
             hints = directive_hints(doc.text, doc.spans)
         name = match.group(2)
@@ -257,24 +257,25 @@ def _adapt(cmd: _Command, workspace: Workspace, hints: Hints, method: Method) ->
         if value.number is not None and value.number < 1:
             value.why, value.number = f"{flag} {fmt_number(value.number)} is below 1", None
 
-    # updates per epoch: ceil(ceil(len(dataset) / batch) / processes / accumulation)  (K.STEPS_FORMULA)
+    # updates per epoch: ceil(ceil(len(dataset) / batch) / processes / accumulation)  (K.STEPS_FORMULA); where
+    # the command does not say how many processes, for one process, and the note says so (as sd-scripts, kohya_ss)
     per_epoch: int | None = None
     per_epoch_why = ""
+    one_process = for_one_process(processes_why) if processes is None else ""
     length, length_text = _dataset_length(cmd, images, images_why, repeats)
     unknown = [why for number, why in ((length, length_text), (batch.number, batch.why),
-                                       (accumulation.number, accumulation.why), (processes, processes_why))
-               if number is None]
+                                       (accumulation.number, accumulation.why)) if number is None]
     if unknown:
         per_epoch_why = unknown[0]
     else:
-        assert length is not None and batch.number and accumulation.number and processes
+        assert length is not None and batch.number and accumulation.number
         batches = math.ceil(length / batch.number)
-        per_epoch = math.ceil(math.ceil(batches / processes) / accumulation.number)
+        per_epoch = math.ceil(math.ceil(batches / (processes or 1)) / accumulation.number)
         batches_text = f"ceil({length_text} / batch {fmt_number(batch.number)})"
-        if processes > 1:
+        if processes is not None and processes > 1:
             batches_text = f"ceil({batches_text} / {processes} processes)"
         per_epoch_why = (f"ceil({batches_text} / accumulation {fmt_number(accumulation.number)}) = "
-                         f"{per_epoch} updates per epoch")
+                         f"{per_epoch} updates per epoch" + (f", {one_process}" if one_process else ""))
 
     total: float | None
     run_epochs: float | None
@@ -306,7 +307,8 @@ def _adapt(cmd: _Command, workspace: Workspace, hints: Hints, method: Method) ->
 
     values["learning_rate_unet"], unet_lr = _unet_lr(cmd, batch, accumulation, processes, processes_why)
     values["learning_rate_text_encoder"] = _text_encoder_lr(cmd, unet_lr)
-    values["text_encoder_ratio"] = _text_encoder_ratio(cmd, run_epochs, per_epoch, total, max_steps.given)
+    values["text_encoder_ratio"] = _text_encoder_ratio(cmd, run_epochs, per_epoch, total, max_steps.given,
+                                                       one_process)
     _optimizer_note(cmd, unet_lr)
     return Adapted("diffusers", base_model, base_key, method, images, values, tuple(notes),
                    hints.training_type, hints.preset, hints.source, text_encoder_stop=script.fraction,
@@ -429,7 +431,7 @@ def _text_encoder_lr(cmd: _Command, unet_lr: float | None) -> TrainerValue:
 
 
 def _fraction(frac: float, run_epochs: float | None, per_epoch: int | None, total: float | None,
-              steps_given: bool) -> tuple[float | None, str]:
+              steps_given: bool, one_process: str = "") -> tuple[float | None, str]:
     """The share of optimizer steps a `--*_frac` of epochs gives: int(frac x epochs) whole epochs
     (K.TE_FRACTION), capped by the run's steps; None when the epoch count is unknown."""
     if frac >= 1:
@@ -444,11 +446,12 @@ def _fraction(frac: float, run_epochs: float | None, per_epoch: int | None, tota
                                              f"{trained_epochs} epochs of {fmt_number(run_epochs)}")
     trained = min(trained_epochs * per_epoch, total)
     return trained / total, (f"int({fmt_number(frac)} x {fmt_number(run_epochs)} epochs) = {trained_epochs} epochs of "
-                             f"{per_epoch} updates = {fmt_number(trained)} of {fmt_number(total)} steps")
+                             f"{per_epoch} updates = {fmt_number(trained)} of {fmt_number(total)} steps"
+                             + (f", the epochs counted {one_process}" if one_process else ""))
 
 
 def _text_encoder_ratio(cmd: _Command, run_epochs: float | None, per_epoch: int | None, total: float | None,
-                        steps_given: bool) -> TrainerValue:
+                        steps_given: bool, one_process: str = "") -> TrainerValue:
     script = cmd.script
     on_path = cmd.flag_path("--train_text_encoder")
     key = cmd.given.get("--train_text_encoder", "--train_text_encoder")
@@ -457,7 +460,7 @@ def _text_encoder_ratio(cmd: _Command, run_epochs: float | None, per_epoch: int 
         if script.fraction and cmd.on("--train_text_encoder_ti"):
             ti = cmd.value("--train_text_encoder_ti_frac")
             if ti.number is not None:
-                share, how = _fraction(ti.number, run_epochs, per_epoch, total, steps_given)
+                share, how = _fraction(ti.number, run_epochs, per_epoch, total, steps_given, one_process)
                 _coarse(cmd, "--train_text_encoder_ti_frac", "--train_text_encoder_ti", ti, share, how)
                 note += (f"; pivotal tuning (--train_text_encoder_ti) trains only new token embeddings, for "
                          f"{'an unknown share' if share is None else format(share, '.0%')} of the run: {how}")
@@ -467,7 +470,7 @@ def _text_encoder_ratio(cmd: _Command, run_epochs: float | None, per_epoch: int 
     frac = cmd.value("--train_text_encoder_frac")
     if frac.number is None:
         return TrainerValue(None, frac.source, "--train_text_encoder_frac", frac.path, frac.why)
-    share, how = _fraction(frac.number, run_epochs, per_epoch, total, steps_given)
+    share, how = _fraction(frac.number, run_epochs, per_epoch, total, steps_given, one_process)
     _coarse(cmd, "--train_text_encoder_frac", "--train_text_encoder", frac, share, how)
     source: Source = "derived" if frac.given or share is None else "trainer-default"
     return TrainerValue(share, source, cmd.given.get("--train_text_encoder_frac", "--train_text_encoder_frac"),

@@ -37,6 +37,7 @@ from .base import (
     Note,
     TrainerValue,
     Workspace,
+    for_one_process,
     json_number,
 )
 from .knowledge import kohya_ss as K
@@ -408,7 +409,7 @@ class _Gui:
         read = self.num("num_processes")
         if read.value is not None and 1 <= read.value <= 4096:
             return int(read.value), f"num_processes {int(read.value)} ({K.ACCELERATE_LAUNCH})"
-        return 1, "one process assumed: num_processes does not say how many, accelerate's own config does"
+        return 1, for_one_process("num_processes is 0 or not in the file: accelerate's own config says how many")
 
     def _sd_epoch(self, batch: int | None) -> sd.Epoch:
         """What sd-scripts sees in one epoch: the dataset config, or the N_name folders (images either way)."""

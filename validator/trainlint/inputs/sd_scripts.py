@@ -51,6 +51,7 @@ from .base import (
     TrainerValue,
     Workspace,
     directive_hints,
+    for_one_process,
 )
 from .knowledge import sd_scripts as K
 
@@ -494,12 +495,11 @@ def script_name(command: Any) -> str | None:
 def adapt_command(doc: Document, commands: list[Any], workspace: Workspace, hints: Hints) -> Adapted | None:
     """The first command that runs an sd-scripts training script: its flags as argparse reads them, over
     the TOML of --config_file when it names one (flags given on the command line win)."""
-    for index, command in enumerate(commands):
-        script = script_name(command)
-        if script is not None:
-            break
-    else:
+    found = next(((index, command, script) for index, command in enumerate(commands)
+                  if (script := script_name(command)) is not None), None)
+    if found is None:
         return NOT_MINE
+    index, command, script = found
     assert isinstance(command, dict)
     args = command.get("args") if isinstance(command.get("args"), dict) else {}
     unresolved = command.get("unresolved") if isinstance(command.get("unresolved"), dict) else {}
@@ -547,7 +547,7 @@ def _processes(command: dict[str, Any]) -> tuple[int, str]:
         return int(given), f"--num_processes {given}"
     if launcher in ("python", "python3", ""):
         return 1, "one process"
-    return 1, f"one process assumed: {launcher or 'the launcher'} does not say how many (accelerate's config does)"
+    return 1, for_one_process(f"{launcher or 'the launcher'} does not say how many; accelerate's own config does")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -912,8 +912,8 @@ class _Training:
             return None, f"max_train_epochs {fmt(epochs.value)} x the batches of an epoch, which are not known: " + \
                 epoch.note
         per_epoch = math.ceil(epoch.batches / self.processes / ga)
-        processes = (self.processes_note or "the number of processes (GPUs) is set at launch, not in the file; one "
-                     "assumed")
+        processes = self.processes_note or for_one_process("the number of GPU processes is set at launch, not in "
+                                                           "this file")
         note = (f"max_train_epochs {fmt(epochs.value)} x ceil({epoch.batches} batches / {self.processes} process(es) / "
                 f"{ga} accumulation) = {fmt(epochs.value * per_epoch)} ({K.EPOCHS_FORMULA}); {epoch.note}; "
                 f"{processes}")
