@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from trainlint.document import Document, Limits
 from trainlint.inputs.base import (
     ADAPTIVE_OPTIMIZER,

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from trainlint.diagnostics import ConfigPath
 from trainlint.document import Document, Limits
 from trainlint.inputs.base import (

@@ -30,7 +30,7 @@ def _num(value: float | None) -> str:
 
 def _table(rows: list[list[str]], out: TextIO) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out.writelines("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() + "\n" for row in rows)
+    out.writelines("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() + "\n" for row in rows)
 
 
 # the stable object `show --format json` prints for a file, whatever its input format (docs/show.md)
