@@ -54,13 +54,19 @@ def _config(rng: random.Random, index: int, datasets: list[str]) -> tuple[str, s
     ttype = rng.choice(TYPES)
     images = rng.randrange(8, 40)
     use_file_preset = model == "sdxl" and ttype == "style" and rng.random() < 0.3
-    preset = "../../presets/house-style.yaml" if use_file_preset else f"{model}/{ttype}" + ("@1" if rng.random() < 0.5 else "")
+    preset = (
+        "../../presets/house-style.yaml"
+        if use_file_preset
+        else f"{model}/{ttype}" + ("@1" if rng.random() < 0.5 else "")
+    )
     classification = preset
     training: list[str] = []
     if kind == "custom":
         classification = "Custom"
-        training = [f"  learning_rate_unet: {rng.choice(('8.0e-5', '1.5e-4', '5.0e-5'))}   # tuned after review",
-                    f"  steps: {MODELS[model] * images * 3 // 4}                   # fewer steps than the preset"]
+        training = [
+            f"  learning_rate_unet: {rng.choice(('8.0e-5', '1.5e-4', '5.0e-5'))}   # tuned after review",
+            f"  steps: {MODELS[model] * images * 3 // 4}                   # fewer steps than the preset",
+        ]
     dataset = [f"  images: {images}                    # images live on the training box"]
     if datasets and rng.random() < 0.15:
         dataset = [f"  path: ../../data/{rng.choice(datasets)}   # captioned images in the repository"]
@@ -114,7 +120,9 @@ def generate(root: Path, files: int, seed: int = 6, dataset_folders: int = 20) -
     (root / "presets").mkdir()
     (root / "presets" / "house-style.yaml").write_text(
         "# The studio's house preset\nextends: sdxl/style@1\ndescription: gentler UNet rate\n"
-        "training:\n  learning_rate_unet: 8.0e-5\n", encoding="utf-8")
+        "training:\n  learning_rate_unet: 8.0e-5\n",
+        encoding="utf-8",
+    )
     datasets = []
     for d in range(dataset_folders):
         name = f"set-{d:02d}"

@@ -38,13 +38,13 @@ def main(argv: list[str]) -> int:
     if "--jobs" in argv:
         at = argv.index("--jobs")
         jobs = int(argv[at + 1])
-        del argv[at:at + 2]
+        del argv[at : at + 2]
     schema_file, paths = argv[0], argv[1:]
     if jobs > 1 and len(paths) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         size = -(-len(paths) // jobs)
-        chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+        chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
         with ProcessPoolExecutor(jobs) as pool:
             failing = [p for part in pool.map(_check, chunks, [schema_file] * len(chunks)) for p in part]
     else:

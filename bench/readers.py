@@ -63,8 +63,13 @@ def _kohya_like(rng: random.Random, keys: int) -> dict[str, Any]:
     for i in range(keys):
         kind = rng.randrange(5)
         name = f"{rng.choice(['train', 'lr', 'save', 'sample', 'cache', 'network'])}_{rng.choice(['dim', 'steps', 'every', 'path', 'ratio'])}_{i}"
-        out[name] = [rng.random(), "x" * rng.randrange(12), rng.randrange(10_000), rng.random() < 0.5,
-                     [rng.randrange(100) for _ in range(3)]][kind]
+        out[name] = [
+            rng.random(),
+            "x" * rng.randrange(12),
+            rng.randrange(10_000),
+            rng.random() < 0.5,
+            [rng.randrange(100) for _ in range(3)],
+        ][kind]
     return out
 
 
@@ -79,15 +84,28 @@ def _nested(rng: random.Random, depth: int, width: int) -> Any:
 
 def json_inputs(rng: random.Random) -> dict[str, list[str]]:
     return {
-        "JSON generated: 200 kohya-like presets (~5 KB)": [json.dumps(_kohya_like(rng, 150), indent=2) for _ in range(200)],
+        "JSON generated: 200 kohya-like presets (~5 KB)": [
+            json.dumps(_kohya_like(rng, 150), indent=2) for _ in range(200)
+        ],
         "JSON generated: 50 nested presets (~40 KB)": [json.dumps(_nested(rng, 5, 5), indent=4) for _ in range(50)],
         "JSON generated: 1 large file (~1 MB, one line)": [json.dumps([_kohya_like(rng, 150) for _ in range(200)])],
     }
 
 
 def _toml_value(rng: random.Random) -> str:
-    return rng.choice([str(rng.randrange(10_000)), repr(rng.random()), "true", f'"{"x" * rng.randrange(16)}"',
-                       f"'/data/{rng.randrange(99)}'", "[1, 2, 3]", "{ a = 1, b = 'x' }", "1e-4", "1_000"])
+    return rng.choice(
+        [
+            str(rng.randrange(10_000)),
+            repr(rng.random()),
+            "true",
+            f'"{"x" * rng.randrange(16)}"',
+            f"'/data/{rng.randrange(99)}'",
+            "[1, 2, 3]",
+            "{ a = 1, b = 'x' }",
+            "1e-4",
+            "1_000",
+        ]
+    )
 
 
 def _toml_dataset_config(rng: random.Random) -> str:
@@ -96,8 +114,12 @@ def _toml_dataset_config(rng: random.Random) -> str:
     for _ in range(rng.randrange(1, 4)):
         lines += ["[[datasets]]", f"resolution = {rng.choice([512, 768, 1024])}", "batch_size = 4", ""]
         for _ in range(rng.randrange(1, 4)):
-            lines += ["  [[datasets.subsets]]", f"  image_dir = 'C:\\train\\{rng.randrange(99)}'",
-                      f"  num_repeats = {rng.randrange(1, 20)}  # repeats", ""]
+            lines += [
+                "  [[datasets.subsets]]",
+                f"  image_dir = 'C:\\train\\{rng.randrange(99)}'",
+                f"  num_repeats = {rng.randrange(1, 20)}  # repeats",
+                "",
+            ]
     return "\n".join(lines) + "\n"
 
 
@@ -193,7 +215,7 @@ def json_loads_and_pass(text: str) -> tuple[Any, Spans]:
             expect_key = frames[-1][1]
         if kind == jr._KEY or kind == jr._ESTR and expect_key:
             end = match.end(3) if kind == jr._KEY else end
-            key = text[start + 1:end - 1] if kind == jr._KEY else json.loads(text[start:end])
+            key = text[start + 1 : end - 1] if kind == jr._KEY else json.loads(text[start:end])
             key_span, expect_key = span(start, end), False
         elif kind in (jr._LBRACE, jr._LBRACKET):
             at = _next_path(frames, key)
@@ -246,8 +268,9 @@ class TreeSitterJson:
                 for pair in node.named_children:
                     key_node, value_node = pair.child_by_field_name("key"), pair.child_by_field_name("value")
                     name = json.loads(key_node.text)
-                    stack.append((value_node, (*path, name),
-                                   span(offset(key_node.start_byte), offset(key_node.end_byte))))
+                    stack.append(
+                        (value_node, (*path, name), span(offset(key_node.start_byte), offset(key_node.end_byte)))
+                    )
             elif node.type == "array":
                 for index, item in enumerate(node.named_children):
                     stack.append((item, (*path, index), None))
@@ -309,9 +332,13 @@ class _TomlWalk:
             children = node.children
             close = next(i for i, c in enumerate(children) if c.type in ("]", "]]"))
             key = next(c for c in children[:close] if c.is_named)
-            self.table = self.builder.header(self.parts(key), kind == "table_array_element",
-                                             self.offset(node.start_byte), self.offset(children[close].end_byte))
-            for child in children[close + 1:]:
+            self.table = self.builder.header(
+                self.parts(key),
+                kind == "table_array_element",
+                self.offset(node.start_byte),
+                self.offset(children[close].end_byte),
+            )
+            for child in children[close + 1 :]:
                 if child.type == "pair":
                     self.pair(child, self.table)
 
@@ -347,15 +374,17 @@ class _TomlWalk:
 # --- running ---------------------------------------------------------------------------
 
 
-def same_spans(candidate: Callable[[str], tuple[Any, Spans]], reference: Callable[[str], tuple[Any, Spans]],
-               texts: list[str]) -> str:
+def same_spans(
+    candidate: Callable[[str], tuple[Any, Spans]], reference: Callable[[str], tuple[Any, Spans]], texts: list[str]
+) -> str:
     """'yes' when the candidate gives trainlint's spans on every input, else how many inputs differ."""
     differ = sum(candidate(text)[1] != reference(text)[1] for text in texts)
     return "yes" if not differ else f"no ({differ} of {len(texts)} differ)"
 
 
-def measure(sets: dict[str, list[str]], candidates: dict[str, Callable[[str], tuple[Any, Spans]]],
-            rounds: int) -> dict[tuple[str, str], list[float]]:
+def measure(
+    sets: dict[str, list[str]], candidates: dict[str, Callable[[str], tuple[Any, Spans]]], rounds: int
+) -> dict[tuple[str, str], list[float]]:
     times: dict[tuple[str, str], list[float]] = {(s, c): [] for s in sets for c in candidates}
     for _ in range(rounds):
         for set_name, texts in sets.items():
@@ -367,11 +396,20 @@ def measure(sets: dict[str, list[str]], candidates: dict[str, Callable[[str], tu
     return times
 
 
-def report(title: str, sets: dict[str, list[str]], candidates: dict[str, Callable[[str], tuple[Any, Spans]]],
-           chosen: str, floor: str, rounds: int) -> None:
+def report(
+    title: str,
+    sets: dict[str, list[str]],
+    candidates: dict[str, Callable[[str], tuple[Any, Spans]]],
+    chosen: str,
+    floor: str,
+    rounds: int,
+) -> None:
     reference = candidates[chosen]
-    checks = {name: same_spans(run, reference, [t for texts in sets.values() for t in texts])
-              for name, run in candidates.items() if name not in (chosen, floor) and name != "tomlkit"}
+    checks = {
+        name: same_spans(run, reference, [t for texts in sets.values() for t in texts])
+        for name, run in candidates.items()
+        if name not in (chosen, floor) and name != "tomlkit"
+    }
     times = measure(sets, candidates, rounds)
     print(f"\n## {title} (fastest of {rounds} rounds)\n")
     print(f"{'input':52} {'candidate':13} {'ms':>9} {'per file':>10} {'vs ' + chosen:>12} {'vs ' + floor:>14}")
@@ -380,8 +418,10 @@ def report(title: str, sets: dict[str, list[str]], candidates: dict[str, Callabl
         lowest = min(times[set_name, floor])
         for name in candidates:
             best = min(times[set_name, name])
-            print(f"{set_name[:52]:52} {name:13} {best * 1e3:9.2f} {best / len(texts) * 1e6:8.0f}us "
-                  f"{best / base:11.2f}x {best / lowest:13.2f}x")
+            print(
+                f"{set_name[:52]:52} {name:13} {best * 1e3:9.2f} {best / len(texts) * 1e6:8.0f}us "
+                f"{best / base:11.2f}x {best / lowest:13.2f}x"
+            )
     for name, verdict in checks.items():
         print(f"same spans as {chosen}: {name}: {verdict}")
 
@@ -395,9 +435,9 @@ def import_costs(rounds: int) -> None:
         "json_reader": "import trainlint.inputs.readers.json_reader",
         "toml_reader (with tomllib)": "import trainlint.inputs.readers.toml_reader",
         "tree_sitter + json grammar": "import tree_sitter, tree_sitter_json; "
-                                      "tree_sitter.Parser(tree_sitter.Language(tree_sitter_json.language()))",
+        "tree_sitter.Parser(tree_sitter.Language(tree_sitter_json.language()))",
         "tree_sitter + toml grammar": "import tree_sitter, tree_sitter_toml; "
-                                      "tree_sitter.Parser(tree_sitter.Language(tree_sitter_toml.language()))",
+        "tree_sitter.Parser(tree_sitter.Language(tree_sitter_toml.language()))",
         "tomlkit": "import tomlkit",
     }
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -406,8 +446,12 @@ def import_costs(rounds: int) -> None:
     for round_ in range(rounds + 1):
         for name, code in statements.items():
             start = time.perf_counter()
-            done = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {path!r}); {code}"],
-                                  env=env, capture_output=True, check=False)
+            done = subprocess.run(
+                [sys.executable, "-c", f"import sys; sys.path.insert(0, {path!r}); {code}"],
+                env=env,
+                capture_output=True,
+                check=False,
+            )
             if round_ and done.returncode == 0:  # the first round writes the bytecode caches
                 times[name].append(time.perf_counter() - start)
     baseline = min(times["python -c pass"])
@@ -420,8 +464,12 @@ def import_costs(rounds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--real", type=Path, default=HERE.parent.parent / "shared" / "real-configs",
-                        help="a folder of real trainer configs to read (default: ../shared/real-configs)")
+    parser.add_argument(
+        "--real",
+        type=Path,
+        default=HERE.parent.parent / "shared" / "real-configs",
+        help="a folder of real trainer configs to read (default: ../shared/real-configs)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -433,17 +481,38 @@ def main() -> None:
     if real_toml:
         toml_sets[f"TOML real: {len(real_toml)} trainer configs"] = real_toml
     print(f"Python {sys.version.split()[0]}")
-    report("JSON", json_sets, {"scanner": json_scanner, "loads+pass": json_loads_and_pass,
-                               **optional("tree-sitter", TreeSitterJson, "tree-sitter-json"), "json.loads": json_loads},
-           "scanner", "json.loads", args.rounds)
-    report("TOML", toml_sets, {"pass": toml_pass, **optional("tree-sitter", TreeSitterToml, "tree-sitter-toml"),
-                               **optional("tomlkit", Tomlkit, "tomlkit"), "tomllib": toml_tomllib},
-           "pass", "tomllib", args.rounds)
+    report(
+        "JSON",
+        json_sets,
+        {
+            "scanner": json_scanner,
+            "loads+pass": json_loads_and_pass,
+            **optional("tree-sitter", TreeSitterJson, "tree-sitter-json"),
+            "json.loads": json_loads,
+        },
+        "scanner",
+        "json.loads",
+        args.rounds,
+    )
+    report(
+        "TOML",
+        toml_sets,
+        {
+            "pass": toml_pass,
+            **optional("tree-sitter", TreeSitterToml, "tree-sitter-toml"),
+            **optional("tomlkit", Tomlkit, "tomlkit"),
+            "tomllib": toml_tomllib,
+        },
+        "pass",
+        "tomllib",
+        args.rounds,
+    )
     import_costs(max(5, args.rounds))
 
 
-def optional(name: str, make: Callable[[], Callable[[str], tuple[Any, Spans]]],
-             package: str) -> dict[str, Callable[[str], tuple[Any, Spans]]]:
+def optional(
+    name: str, make: Callable[[], Callable[[str], tuple[Any, Spans]]], package: str
+) -> dict[str, Callable[[str], tuple[Any, Spans]]]:
     """A candidate whose package may not be installed (none of them is a dependency of trainlint)."""
     try:
         return {name: make()}

@@ -102,8 +102,13 @@ def codes_text(codes: Counter[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT,
-                        help="the corpus folder (default: ../shared/real-configs beside the repository)")
+    parser.add_argument(
+        "corpus",
+        nargs="?",
+        type=Path,
+        default=DEFAULT,
+        help="the corpus folder (default: ../shared/real-configs beside the repository)",
+    )
     parser.add_argument("--files", action="store_true", help="also one line per file")
     args = parser.parse_args(argv)
     corpus = args.corpus.resolve()
@@ -127,15 +132,28 @@ def main(argv: list[str] | None = None) -> int:
         known = sum(r.known for r in adapted)
         codes: Counter[str] = sum((r.codes for r in found), Counter())
         detected = ", ".join(f"{fmt} {n}" for fmt, n in formats.most_common())
-        rows.append([name, str(len(found)), detected,
-                     f"{known} of {len(VALUE_KEYS) * len(adapted)} ({len(adapted)} files adapted)", codes_text(codes)])
+        rows.append(
+            [
+                name,
+                str(len(found)),
+                detected,
+                f"{known} of {len(VALUE_KEYS) * len(adapted)} ({len(adapted)} files adapted)",
+                codes_text(codes),
+            ]
+        )
         total_files += len(found)
         total_known += known
         total_adapted += len(adapted)
         every_code += codes
-    rows.append(["**total**", str(total_files), "",
-                 f"{total_known} of {len(VALUE_KEYS) * total_adapted} ({total_adapted} files adapted)",
-                 codes_text(every_code)])
+    rows.append(
+        [
+            "**total**",
+            str(total_files),
+            "",
+            f"{total_known} of {len(VALUE_KEYS) * total_adapted} ({total_adapted} files adapted)",
+            codes_text(every_code),
+        ]
+    )
     print(f"corpus: {corpus}\n")
     print(table(rows))
 
@@ -145,17 +163,32 @@ def main(argv: list[str] | None = None) -> int:
     refused = [r for found in reports.values() for r in found if r.refused]
     if refused:
         print(f"\nfiles claimed by their bytes, then found not to be the format's own ({len(refused)}):\n")
-        print(table([["file", "claimed as", "kind (SOURCES.md)"],
-                     *([r.path, r.detected or "", kind_of.get(r.path, "not listed")] for r in refused)]))
+        print(
+            table(
+                [
+                    ["file", "claimed as", "kind (SOURCES.md)"],
+                    *([r.path, r.detected or "", kind_of.get(r.path, "not listed")] for r in refused),
+                ]
+            )
+        )
     crashed = [r for found in reports.values() for r in found if r.crash]
     print(f"\nfiles whose reading or check raised: {len(crashed)}")
     for r in crashed:
         print(f"- {r.path}: {r.crash}")
     if args.files:
         print()
-        print(table([["file", "detected", "values", "findings"],
-                     *([r.path, r.detected or "none", str(r.known), codes_text(r.codes)]
-                       for found in reports.values() for r in found)]))
+        print(
+            table(
+                [
+                    ["file", "detected", "values", "findings"],
+                    *(
+                        [r.path, r.detected or "none", str(r.known), codes_text(r.codes)]
+                        for found in reports.values()
+                        for r in found
+                    ),
+                ]
+            )
+        )
     return 1 if crashed else 0
 
 

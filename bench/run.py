@@ -69,8 +69,12 @@ def commands(corpus: Corpus, peers: bool, label: str = "") -> list[Command]:
         Command(f"trainlint check{label}", [*tl, "check", "configs", "--exit-zero"], root, n),
         Command(f"trainlint check --jobs 1{label}", [*tl, "check", "configs", "--exit-zero", "--jobs", "1"], root, n),
         Command(f"floor{label}", [sys.executable, str(HERE / "floor.py"), schema, *files], root, n),
-        Command(f"floor --jobs {_cores()}{label}",
-                [sys.executable, str(HERE / "floor.py"), "--jobs", str(_cores()), schema, *files], root, n),
+        Command(
+            f"floor --jobs {_cores()}{label}",
+            [sys.executable, str(HERE / "floor.py"), "--jobs", str(_cores()), schema, *files],
+            root,
+            n,
+        ),
     ]
     if peers:
         out += [
@@ -88,8 +92,10 @@ def fix_commands(corpus: Corpus) -> list[Command]:
     shutil.copytree(corpus.root, fixed)
     subprocess.run([_tool("trainlint"), "fix", "configs"], cwd=fixed, capture_output=True, check=False, env=ENV)
     tl, n = _tool("trainlint"), len(corpus.files)
-    return [Command("trainlint fix (nothing to fix)", [tl, "fix", "configs"], fixed, n),
-            Command("trainlint check (same files)", [tl, "check", "configs", "--exit-zero"], fixed, n)]
+    return [
+        Command("trainlint fix (nothing to fix)", [tl, "fix", "configs"], fixed, n),
+        Command("trainlint check (same files)", [tl, "check", "configs", "--exit-zero"], fixed, n),
+    ]
 
 
 def single_commands(corpus: Corpus, peers: bool) -> list[Command]:
@@ -104,15 +110,23 @@ def single_commands(corpus: Corpus, peers: bool) -> list[Command]:
     valid = next(p for p in corpus.files if verdict(p) is True)
     broken = next(p for p in corpus.files if verdict(p) is False)
     schema, root = str(corpus.schema.relative_to(corpus.root)), corpus.root
-    out = [Command("python -c pass", [sys.executable, "-c", "pass"], root, 1),
-           Command("trainlint --version", [_tool("trainlint"), "--version"], root, 1)]
+    out = [
+        Command("python -c pass", [sys.executable, "-c", "pass"], root, 1),
+        Command("trainlint --version", [_tool("trainlint"), "--version"], root, 1),
+    ]
     for label, path in (("1 file", valid), ("1 broken file", broken)):
         one = str(path.relative_to(root))
-        out += [Command(f"trainlint check ({label})", [_tool("trainlint"), "check", one], root, 1),
-                Command(f"floor ({label})", [sys.executable, str(HERE / "floor.py"), schema, one], root, 1)]
+        out += [
+            Command(f"trainlint check ({label})", [_tool("trainlint"), "check", one], root, 1),
+            Command(f"floor ({label})", [sys.executable, str(HERE / "floor.py"), schema, one], root, 1),
+        ]
         if peers:
-            out += [Command(f"check-jsonschema ({label})", [_tool("check-jsonschema"), "--schemafile", schema, one], root, 1),
-                    Command(f"yamllint ({label})", [_tool("yamllint"), "-f", "parsable", one], root, 1)]
+            out += [
+                Command(
+                    f"check-jsonschema ({label})", [_tool("check-jsonschema"), "--schemafile", schema, one], root, 1
+                ),
+                Command(f"yamllint ({label})", [_tool("yamllint"), "-f", "parsable", one], root, 1),
+            ]
     return out
 
 
@@ -222,14 +236,18 @@ def versions() -> str:
 
 def table(cmds: list[Command], by_name: dict[str, Command]) -> str:
     cj, floor = by_name.get("check-jsonschema"), by_name.get("floor")
-    rows = ["| command | files | median | vs check-jsonschema | vs floor | files/s | peak memory |",
-            "|---|---:|---:|---:|---:|---:|---:|"]
+    rows = [
+        "| command | files | median | vs check-jsonschema | vs floor | files/s | peak memory |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for cmd in cmds:
         vs_cj = f"{cmd.median / cj.median:.2f}x" if cj and cmd.files == cj.files else ""
         vs_floor = f"{cmd.median / floor.median:.2f}x" if floor and cmd.files == floor.files else ""
         rate = f"{cmd.files / cmd.median:,.0f}" if cmd.files > 1 else ""
         peak = f"{cmd.peak_mb:.0f} MB" if cmd.peak_mb is not None else ""
-        rows.append(f"| {cmd.name} | {cmd.files:,} | {cmd.median * 1000:,.0f} ms | {vs_cj} | {vs_floor} | {rate} | {peak} |")
+        rows.append(
+            f"| {cmd.name} | {cmd.files:,} | {cmd.median * 1000:,.0f} ms | {vs_cj} | {vs_floor} | {rate} | {peak} |"
+        )
     return "\n".join(rows)
 
 
@@ -244,23 +262,38 @@ def targets(by_name: dict[str, Command], scale: int | None) -> list[tuple[str, b
 
     g = by_name.get
     if g("trainlint check (1 file)") and g("check-jsonschema (1 file)"):
-        add("one config vs check-jsonschema", g("trainlint check (1 file)").median / g("check-jsonschema (1 file)").median, 1 / 3)
+        add(
+            "one config vs check-jsonschema",
+            g("trainlint check (1 file)").median / g("check-jsonschema (1 file)").median,
+            1 / 3,
+        )
     if g("trainlint check") and g("check-jsonschema"):
         add("all configs vs check-jsonschema", g("trainlint check").median / g("check-jsonschema").median, 1 / 6)
     if g("trainlint check") and g("floor"):
         add("all configs vs the floor", g("trainlint check").median / g("floor").median, 1.5)
     if g("trainlint fix (nothing to fix)") and g("trainlint check (same files)"):
-        add("fix with nothing to fix vs check", g("trainlint fix (nothing to fix)").median / g("trainlint check (same files)").median, 1.2)
+        add(
+            "fix with nothing to fix vs check",
+            g("trainlint fix (nothing to fix)").median / g("trainlint check (same files)").median,
+            1.2,
+        )
     if g("trainlint --version"):
         add("trainlint --version", g("trainlint --version").median, 0.060, "ms")
         if g("python -c pass"):
-            out.append(("", True, f"(the interpreter alone, `python -c pass`: {g('python -c pass').median * 1000:.0f} ms)"))
+            out.append(
+                ("", True, f"(the interpreter alone, `python -c pass`: {g('python -c pass').median * 1000:.0f} ms)")
+            )
     if scale and g(f"trainlint check ({scale:,})") and g("trainlint check"):
         big, small = g(f"trainlint check ({scale:,})"), g("trainlint check")
-        add(f"{scale:,} configs vs {small.files:,} (linear: {scale / small.files:g}x)", big.median / small.median,
-            1.1 * scale / small.files)
+        add(
+            f"{scale:,} configs vs {small.files:,} (linear: {scale / small.files:g}x)",
+            big.median / small.median,
+            1.1 * scale / small.files,
+        )
         if big.peak_mb is not None:
-            out.append((f"peak memory for {scale:,} configs", big.peak_mb < 150, f"{big.peak_mb:.0f} MB (limit 150 MB)"))
+            out.append(
+                (f"peak memory for {scale:,} configs", big.peak_mb < 150, f"{big.peak_mb:.0f} MB (limit 150 MB)")
+            )
     return out
 
 

@@ -143,6 +143,7 @@ def _time(call: Callable[[], Any], repeat: int, budget: float = 20.0) -> tuple[f
 
 def _import_ms(statement: str, repeat: int = 5) -> float:
     """Best wall time of a fresh interpreter importing, minus one that imports nothing."""
+
     def run(code: str) -> float:
         best = float("inf")
         for _ in range(repeat):

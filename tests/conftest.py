@@ -12,4 +12,5 @@ from helpers import check_snippet
 def snippet(tmp_path: Path):
     def run(text: str, files: dict[str, str] | None = None, **limits: int):
         return check_snippet(tmp_path, text, files, **limits)
+
     return run

@@ -20,8 +20,9 @@ def write_tree(root: Path, files: dict[str, str]) -> None:
         path.write_bytes(content.encode("utf-8", "surrogateescape"))
 
 
-def check_snippet(tmp_path: Path, text: str, files: dict[str, str] | None = None, name: str = "config.yaml",
-                  **limits: int):
+def check_snippet(
+    tmp_path: Path, text: str, files: dict[str, str] | None = None, name: str = "config.yaml", **limits: int
+):
     """Write the config (and any files beside it) to disk and run the real pipeline on it."""
     write_tree(tmp_path, files or {})
     (tmp_path / ".git").mkdir(exist_ok=True)  # the repository boundary for preset and dataset paths
@@ -36,7 +37,6 @@ def codes(diagnostics) -> list[str]:
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "trainlint", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
-
-
+    return subprocess.run(
+        [sys.executable, "-m", "trainlint", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )

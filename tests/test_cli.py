@@ -42,14 +42,20 @@ def test_clean_config_exits_0_with_summary(repo):
 
 
 def test_findings_are_ruff_style_and_exit_1(repo):
-    (repo / "c.yaml").write_text(GOOD.replace("classification: sdxl/style", "classification: Custom")
-                                 + "training:\n  steps: 12600\n  learning_rate_unet: 2.0e-4\n")
+    (repo / "c.yaml").write_text(
+        GOOD.replace("classification: sdxl/style", "classification: Custom")
+        + "training:\n  steps: 12600\n  learning_rate_unet: 2.0e-4\n"
+    )
     run = cli("check", "c.yaml", cwd=repo)
     assert run.returncode == 1
     lines = run.stdout.splitlines()
-    assert lines[0] == ("c.yaml:10:3: TL401 [warning] learning rate and steps both raised from preset sdxl/style@1 "
-                        "(lr 2x, steps 1.5x): overtraining risk; when you raise the learning rate, lower the steps")
-    assert lines[1] == "  hint: keep steps at 8,400 (350 per image) or lower them to about 4,200 with this learning rate"
+    assert lines[0] == (
+        "c.yaml:10:3: TL401 [warning] learning rate and steps both raised from preset sdxl/style@1 "
+        "(lr 2x, steps 1.5x): overtraining risk; when you raise the learning rate, lower the steps"
+    )
+    assert (
+        lines[1] == "  hint: keep steps at 8,400 (350 per image) or lower them to about 4,200 with this learning rate"
+    )
     assert lines[-1] == "1 problem (1 warning) in 1 file"
 
 
@@ -69,29 +75,35 @@ def test_fail_on_and_exit_zero(repo):
     assert cli("check", "--fail-on", "error", "bad.yaml", cwd=repo).returncode == 1
 
 
-@pytest.mark.parametrize("args,expected", [
-    (["--select", "TL4"], {"TL401"}),
-    (["--ignore", "TL4"], {"TL205", "TL010"}),
-    (["--select", "TL0,TL401"], {"TL010", "TL401"}),
-    (["--select", "TL4", "--ignore", "TL40", "--extend-select", "TL401"], {"TL401"}),
-])
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (["--select", "TL4"], {"TL401"}),
+        (["--ignore", "TL4"], {"TL205", "TL010"}),
+        (["--select", "TL0,TL401"], {"TL010", "TL401"}),
+        (["--select", "TL4", "--ignore", "TL40", "--extend-select", "TL401"], {"TL401"}),
+    ],
+)
 def test_select_and_ignore_take_prefixes(repo, args, expected):
     (repo / "c.yaml").write_text(GOOD + "training:\n  steps: 12600\n  learning_rate_unet: 2e-4\n")
     run = cli("check", "--format", "json", *args, "c.yaml", cwd=repo)
     assert {d["code"] for d in json.loads(run.stdout)["diagnostics"]} == expected
 
 
-@pytest.mark.parametrize("args,message", [
-    (["check", "missing.yaml"], "missing.yaml: no such file or folder"),
-    (["check", "--select", "XX1", "."], "no rule code starts with 'XX1'"),
-    (["check", "--fail-on", "fatal", "."], "--fail-on: unknown severity"),
-    (["check", "--format", "xml", "."], "unknown format 'xml'"),
-    (["check", "--no-such-flag"], "unrecognized arguments"),
-    (["check", "nomatch/*.yaml"], "no files match"),
-    (["rule", "TL999"], "unknown rule 'TL999'"),
-    (["presets", "sdxl/nope"], "unknown preset"),
-    (["schema", "--schema-version", "9"], "schema version 9 is not supported"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["check", "missing.yaml"], "missing.yaml: no such file or folder"),
+        (["check", "--select", "XX1", "."], "no rule code starts with 'XX1'"),
+        (["check", "--fail-on", "fatal", "."], "--fail-on: unknown severity"),
+        (["check", "--format", "xml", "."], "unknown format 'xml'"),
+        (["check", "--no-such-flag"], "unrecognized arguments"),
+        (["check", "nomatch/*.yaml"], "no files match"),
+        (["rule", "TL999"], "unknown rule 'TL999'"),
+        (["presets", "sdxl/nope"], "unknown preset"),
+        (["schema", "--schema-version", "9"], "schema version 9 is not supported"),
+    ],
+)
 def test_usage_errors_exit_2_without_traceback(repo, args, message):
     run = cli(*args, cwd=repo)
     assert run.returncode == 2
@@ -212,6 +224,6 @@ def test_a_named_file_with_glob_characters_is_a_file(repo):
 
 
 def test_quote_hint_only_for_quoted_numbers(repo):
-    (repo / "q.yaml").write_text(GOOD + "training:\n  steps: \"8400\"\n  learning_rate_unet: fast\n")
+    (repo / "q.yaml").write_text(GOOD + 'training:\n  steps: "8400"\n  learning_rate_unet: fast\n')
     out = cli("check", "q.yaml", cwd=repo).stdout
     assert out.count("remove the quotes") == 1

@@ -16,12 +16,15 @@ from pathlib import Path
 import pytest
 from editor.lsp import LanguageServer, node
 from helpers import REPO
+
 from trainlint import schema_layer
 from trainlint.catalog import catalog
 from trainlint.init import render, write
 from trainlint.inputs.yaml_reader import load_file
 
-pytestmark = pytest.mark.skipif(node() is None, reason="Node.js is not installed: the editor tests start yaml-language-server")
+pytestmark = pytest.mark.skipif(
+    node() is None, reason="Node.js is not installed: the editor tests start yaml-language-server"
+)
 
 SCHEMA = REPO / "schema" / "v1" / "config.schema.json"
 CATALOG_ENTRY = json.loads((REPO / "schema" / "catalog.json").read_text(encoding="utf-8"))["schemas"][0]
@@ -42,7 +45,9 @@ def server(workspace):
         "schemas": {SCHEMA.as_uri(): CATALOG_ENTRY["fileMatch"]},
         "schemaStore": {"enable": False},
         "kubernetesCRDStore": {"enable": False},
-        "validate": True, "hover": True, "completion": True,
+        "validate": True,
+        "hover": True,
+        "completion": True,
     }
     ls = LanguageServer(workspace, settings)
     yield ls
@@ -145,7 +150,9 @@ AGREEMENT = [*_examples(), *sorted(CORPUS.glob("invalid/*.yaml")), *sorted(CORPU
 
 def _schema_layer_flags(path: Path) -> bool:
     doc = load_file(path, str(path))
-    assert doc.ok and not [f for f in doc.findings if f.code != "TL010"], "the corpus leaves the loader nothing to refuse"
+    assert doc.ok and not [f for f in doc.findings if f.code != "TL010"], (
+        "the corpus leaves the loader nothing to refuse"
+    )
     return bool(schema_layer.check(doc))
 
 
@@ -174,7 +181,7 @@ def test_language_server_and_schema_layer_agree(lsp_verdicts, path):
 
 def expectations(path: Path) -> dict[str, str]:
     """The `# expect: language-server=… check-jsonschema=… trainlint=…` line of an edge-case file."""
-    line = next(l for l in path.read_text(encoding="utf-8").splitlines() if l.startswith("# expect: "))
+    line = next(t for t in path.read_text(encoding="utf-8").splitlines() if t.startswith("# expect: "))
     return dict(part.split("=", 1) for part in line.removeprefix("# expect: ").split())
 
 
@@ -191,15 +198,17 @@ def test_edge_cases_where_the_loader_decides(lsp_verdicts, path):
     assert ",".join(codes) == expect["trainlint"]
 
 
-
 @pytest.mark.parametrize("preset", ["sdxl/style", "flux.1/character"])
 def test_a_config_from_init_is_bound_and_clean_in_the_editor(server, workspace, preset):
     """`trainlint init --schema PATH` writes a modeline the server resolves from the file's own folder."""
-    target = workspace / "init" / preset.replace("/", "-") / "new.yaml"  # not a *.trainlint.yaml name: the modeline binds it
+    target = (
+        workspace / "init" / preset.replace("/", "-") / "new.yaml"
+    )  # not a *.trainlint.yaml name: the modeline binds it
     config = render(target, preset, schema_ref=str(SCHEMA))
     write(config)
     text = target.read_text(encoding="utf-8")
     assert server.diagnostics(target.as_uri(), text) == []
     broken = text.replace("# training:", "training:").replace("#   text_encoder_ratio", "  text_encoder_ratio: 7 #")
     assert {d["message"] for d in server.diagnostics(target.as_uri() + "?broken", broken)} == {
-        "Value is above the maximum of 1."}
+        "Value is above the maximum of 1."
+    }

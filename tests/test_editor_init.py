@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers import REPO, run_cli, write_tree
+
 from trainlint.api import check_file
 from trainlint.catalog import catalog
 from trainlint.init import render, yaml_number
@@ -20,7 +21,9 @@ PRESETS = list(catalog().presets)
 
 
 def _dataset(root: Path, images: int) -> None:
-    write_tree(root, {f"data/{i:02}.png": "" for i in range(images)} | {f"data/{i:02}.txt": "a caption" for i in range(images)})
+    write_tree(
+        root, {f"data/{i:02}.png": "" for i in range(images)} | {f"data/{i:02}.txt": "a caption" for i in range(images)}
+    )
     (root / ".git").mkdir(exist_ok=True)
 
 
@@ -53,8 +56,15 @@ def test_every_preset_gives_a_clean_config_and_its_shown_values_are_the_presets(
 
 
 def test_schema_option_writes_a_path_relative_to_the_new_file(tmp_path):
-    run = run_cli("init", "--preset", "flux.1/subject", "--schema", str(REPO / "schema/v1/config.schema.json"),
-                  "nested/deeper/mascot.trainlint.yaml", cwd=tmp_path)
+    run = run_cli(
+        "init",
+        "--preset",
+        "flux.1/subject",
+        "--schema",
+        str(REPO / "schema/v1/config.schema.json"),
+        "nested/deeper/mascot.trainlint.yaml",
+        cwd=tmp_path,
+    )
     assert run.returncode == 0, run.stderr
     target = tmp_path / "nested/deeper/mascot.trainlint.yaml"
     first = target.read_text(encoding="utf-8").splitlines()[0]
@@ -92,8 +102,10 @@ def test_names_are_read_back_as_written_by_yaml_1_1_and_1_2(name, tmp_path):
     assert yaml.safe_load(text)["name"] == name
 
 
-@pytest.mark.parametrize("value,written", [(350, "350"), (0.15, "0.15"), (1e-4, "1.0e-4"), (1.5e-4, "1.5e-4"),
-                                           (1.25e-5, "1.25e-5"), (0.6, "0.6")])
+@pytest.mark.parametrize(
+    "value,written",
+    [(350, "350"), (0.15, "0.15"), (1e-4, "1.0e-4"), (1.5e-4, "1.5e-4"), (1.25e-5, "1.25e-5"), (0.6, "0.6")],
+)
 def test_numbers_are_written_so_yaml_1_1_and_1_2_agree(value, written):
     assert yaml_number(value) == written
     assert yaml.safe_load(written) == value and load_text(f"v: {written}").data["v"] == value

@@ -57,8 +57,22 @@ def test_dataset_scan_falls_back_to_declared(tmp_path):
 
 
 def test_dataset_scan_reads_suffixes_as_os_path_splitext_does(tmp_path):
-    names = ["a.PNG", "a.txt", "b.jpeg", "b.JPEG.txt", ".png", "..jpg", ".hidden.webp", ".hidden.txt",
-             "c.d.jpg", "c.d.txt", "e.png.txt", "f", "g.", "h.gif"]
+    names = [
+        "a.PNG",
+        "a.txt",
+        "b.jpeg",
+        "b.JPEG.txt",
+        ".png",
+        "..jpg",
+        ".hidden.webp",
+        ".hidden.txt",
+        "c.d.jpg",
+        "c.d.txt",
+        "e.png.txt",
+        "f",
+        "g.",
+        "h.gif",
+    ]
     for name in names:
         (tmp_path / name).write_text("x")
     (tmp_path / "folder.png").mkdir()

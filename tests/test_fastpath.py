@@ -19,6 +19,7 @@ import pytest
 from helpers import REPO
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+
 from trainlint import schema_layer
 from trainlint.api import check_file
 from trainlint.document import Document
@@ -53,8 +54,7 @@ def _round_trip(text: str) -> Any:
 def configs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """The benchmark's generated configs (a sample), the test corpus, the examples."""
     generated = generate(tmp_path_factory.mktemp("bench") / "corpus", 400).files
-    shipped = [p for folder in (REPO / "tests" / "corpus", REPO / "examples")
-               for p in sorted(folder.rglob("*.y*ml"))]
+    shipped = [p for folder in (REPO / "tests" / "corpus", REPO / "examples") for p in sorted(folder.rglob("*.y*ml"))]
     return generated + shipped
 
 
@@ -142,27 +142,61 @@ def test_inlined_references_give_the_same_errors(configs: list[Path]) -> None:
 
 def test_refused_values_fall_back_to_jsonschema(tmp_path: Path) -> None:
     """A value the loader refused (a str subclass) is one jsonschema-rs cannot take: jsonschema decides."""
-    doc = load_bytes(b"schema_version: 1\nbase_model: !!binary aGVsbG8=\ntraining_type: style\n"
-                     b"preset: sdxl/style\ndataset: {images: 3}\n", "refused.yaml")
+    doc = load_bytes(
+        b"schema_version: 1\nbase_model: !!binary aGVsbG8=\ntraining_type: style\n"
+        b"preset: sdxl/style\ndataset: {images: 3}\n",
+        "refused.yaml",
+    )
     assert schema_layer.passes(doc.data, 1) is None
     assert schema_layer.check(doc, fast=True) == schema_layer.check(doc, fast=False)
 
 
 _scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 200_000), st.floats(allow_nan=False, allow_infinity=False),
-    st.sampled_from(["sdxl", "sd-1.5", "flux.1", "style", "subject", "Custom", "sdxl/style@1",
-                     "./presets/p.yaml", "p .yaml", "", "x" * 201, "1e-4"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 200_000),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(
+        [
+            "sdxl",
+            "sd-1.5",
+            "flux.1",
+            "style",
+            "subject",
+            "Custom",
+            "sdxl/style@1",
+            "./presets/p.yaml",
+            "p .yaml",
+            "",
+            "x" * 201,
+            "1e-4",
+        ]
+    ),
 )
-_values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
-                       max_leaves=6)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=6,
+)
 _KEYS = ("schema_version", "name", "base_model", "training_type", "preset", "classification", "dataset", "training")
-_INNER = ("path", "images", "steps", "steps_per_image", "learning_rate_unet", "learning_rate_text_encoder",
-          "text_encoder_ratio", "typo")
+_INNER = (
+    "path",
+    "images",
+    "steps",
+    "steps_per_image",
+    "learning_rate_unet",
+    "learning_rate_text_encoder",
+    "text_encoder_ratio",
+    "typo",
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from(_KEYS), _values | st.dictionaries(st.sampled_from(_INNER), _values, max_size=4),
-                       max_size=8))
+@given(
+    st.dictionaries(
+        st.sampled_from(_KEYS), _values | st.dictionaries(st.sampled_from(_INNER), _values, max_size=4), max_size=8
+    )
+)
 def test_schema_engines_agree_on_generated_values(data: dict[str, Any]) -> None:
     _engines_agree(data)
     assert _errors(data, inline=True) == _errors(data, inline=False)
@@ -183,16 +217,21 @@ print(" ".join(sorted({m.split(".")[0] for m in sys.modules})))
 
 
 def _modules_after(*args: str, cwd: Path) -> set[str]:
-    out = subprocess.run([sys.executable, "-c", _PROBE, *args], cwd=cwd, capture_output=True, text=True,
-                         check=False, timeout=120).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=120
+    ).stdout
     return set(out.splitlines()[-1].split())
 
 
 @pytest.fixture(scope="module")
 def small_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     corpus = generate(tmp_path_factory.mktemp("imports") / "repo", 20)
-    valid = next(p for p in corpus.files if schema_layer.passes(load_bytes(p.read_bytes(), str(p)).data, 1)
-                 and not any(d.fixable for d in check_file(p, p.name, Settings()).diagnostics))
+    valid = next(
+        p
+        for p in corpus.files
+        if schema_layer.passes(load_bytes(p.read_bytes(), str(p)).data, 1)
+        and not any(d.fixable for d in check_file(p, p.name, Settings()).diagnostics)
+    )
     valid.rename(corpus.root / "valid.yaml")
     return corpus.root
 
@@ -202,8 +241,22 @@ _MARKER = re.compile(
     rb"^(?:---[ \t]+)?(?:\{\s*)?[\"']?schema_version[\"']?\s*:|#\s*yaml-language-server:\s*\$schema=\S*trainlint",
     re.MULTILINE,
 )
-_MARKER_PIECES = [b"schema_version", b":", b"yaml-language-server:", b" $schema=", b"trainlint", b"#", b"--- ",
-                  b"{", b"'", b'"', b" ", b"\n", b"\r", b"x"]
+_MARKER_PIECES = [
+    b"schema_version",
+    b":",
+    b"yaml-language-server:",
+    b" $schema=",
+    b"trainlint",
+    b"#",
+    b"--- ",
+    b"{",
+    b"'",
+    b'"',
+    b" ",
+    b"\n",
+    b"\r",
+    b"x",
+]
 
 
 @settings(max_examples=3000, deadline=None)
@@ -238,24 +291,34 @@ def test_checking_a_valid_config_never_loads_the_slow_engines(small_repo: Path) 
 def test_no_record_of_a_check_has_its_annotations_compiled_at_start_up(small_repo: Path) -> None:
     # typing.NamedTuple compiles each string annotation (`from __future__ import annotations`) into
     # a ForwardRef when the class is defined: milliseconds of every hook run for nothing
-    probe = ("import sys, typing; from trainlint.cli import main; main(['check', 'valid.yaml', '--exit-zero']); "
-             "records = [(m.__name__, n) for m in list(sys.modules.values()) if m and m.__name__.startswith('trainlint') "
-             "for n, c in vars(m).items() if isinstance(c, type) and issubclass(c, tuple) and c.__module__ == m.__name__ "
-             "and any(isinstance(t, typing.ForwardRef) for t in getattr(c, '__annotations__', {}).values())]; "
-             "print(len([m for m in sys.modules if m.startswith('trainlint')]), records)")
-    out = subprocess.run([sys.executable, "-c", probe], cwd=small_repo, capture_output=True, text=True, check=True,
-                         timeout=120).stdout.splitlines()[-1]
+    probe = (
+        "import sys, typing; from trainlint.cli import main; main(['check', 'valid.yaml', '--exit-zero']); "
+        "records = [(m.__name__, n) for m in list(sys.modules.values()) if m and m.__name__.startswith('trainlint') "
+        "for n, c in vars(m).items() if isinstance(c, type) and issubclass(c, tuple) and c.__module__ == m.__name__ "
+        "and any(isinstance(t, typing.ForwardRef) for t in getattr(c, '__annotations__', {}).values())]; "
+        "print(len([m for m in sys.modules if m.startswith('trainlint')]), records)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=small_repo, capture_output=True, text=True, check=True, timeout=120
+    ).stdout.splitlines()[-1]
     loaded, records = out.split(" ", 1)
     assert int(loaded) > 20 and records == "[]"
 
 
 def test_a_config_the_schema_rejects_is_worded_without_jsonschema(small_repo: Path) -> None:
     (small_repo / "broken.yaml").write_text(
-        (small_repo / "valid.yaml").read_text().replace("schema_version: 1", "schema_version: 1\nbogus_key: 3"))
+        (small_repo / "valid.yaml").read_text().replace("schema_version: 1", "schema_version: 1\nbogus_key: 3")
+    )
     loaded = _modules_after("check", "broken.yaml", "--exit-zero", cwd=small_repo)
     assert "jsonschema_rs" in loaded and "jsonschema" not in loaded
-    out = subprocess.run([sys.executable, "-m", "trainlint", "check", "broken.yaml"], cwd=small_repo,
-                         capture_output=True, text=True, check=False, timeout=120).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "trainlint", "check", "broken.yaml"],
+        cwd=small_repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    ).stdout
     assert "TL101" in out and "bogus_key" in out
 
 

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from trainlint.cli import main
 from trainlint.rules.reading import _VALID
 
@@ -20,16 +21,21 @@ UNCLASSIFIED = _VALID.replace("classification: sdxl/style\n", "")  # TL205, fixa
 # file -> (text, whether fix must refuse it)
 FILES: dict[str, tuple[str, bool]] = {
     "fixable.yaml": (UNCLASSIFIED, False),
-    "yaml11.yaml": (_VALID.replace("classification: sdxl/style", "classification: Custom")
-                    + "training:\n  learning_rate_unet: 2e-4\n", False),
+    "yaml11.yaml": (
+        _VALID.replace("classification: sdxl/style", "classification: Custom")
+        + "training:\n  learning_rate_unet: 2e-4\n",
+        False,
+    ),
     "clean.yaml": (_VALID, False),
     "duplicate.yaml": (UNCLASSIFIED + "training:\n  steps: 8400\n  steps: 9000\n", True),
     "python-tag.yaml": (UNCLASSIFIED + "name: !!python/object/apply:os.system [echo]\n", True),
     "bad-number.yaml": (UNCLASSIFIED + "training:\n  learning_rate_unet: .nan\n", True),
     "non-string-key.yaml": (UNCLASSIFIED + "1: one\n", True),
     "two-documents.yaml": (UNCLASSIFIED + "---\nname: second\n", True),
-    "suppressed-tag.yaml": (_VALID + "name: !!str x  # trainlint: disable=TL003\n"
-                            + "other: !!binary aGVsbG8=\n", True),  # TL020 offers to drop TL003: withheld
+    "suppressed-tag.yaml": (
+        _VALID + "name: !!str x  # trainlint: disable=TL003\n" + "other: !!binary aGVsbG8=\n",
+        True,
+    ),  # TL020 offers to drop TL003: withheld
     "syntax-error.yaml": (_VALID + "name: [unclosed\n", False),  # nothing loads, nothing to fix
 }
 
@@ -60,8 +66,15 @@ def test_check_json_sarif_and_fix_agree_on_what_is_fixable(repo: Path, capsys: p
 
     _, raw, _ = run(capsys, "check", "--jobs", "1", "--format", "sarif", *paths)
     results = json.loads(raw)["runs"][0]["results"]
-    offered = {(Path(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]).name, r["ruleId"],
-                r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results if r.get("fixes")}
+    offered = {
+        (
+            Path(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]).name,
+            r["ruleId"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        )
+        for r in results
+        if r.get("fixes")
+    }
 
     assert text_count == hinted == len(fixable) == len(offered)
     assert offered == fixable
@@ -82,13 +95,17 @@ def test_check_json_sarif_and_fix_agree_on_what_is_fixable(repo: Path, capsys: p
             assert (repo / name).read_text() == text, name
 
 
-@pytest.mark.parametrize(("name", "reason"), [
-    ("duplicate.yaml", "line 9: duplicate key 'steps'"),
-    ("python-tag.yaml", "line 7: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
-    ("two-documents.yaml", "line 8: 2 YAML documents in one file"),
-])
-def test_fix_names_the_file_and_the_reason(repo: Path, capsys: pytest.CaptureFixture[str], name: str,
-                                           reason: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("duplicate.yaml", "line 9: duplicate key 'steps'"),
+        ("python-tag.yaml", "line 7: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
+        ("two-documents.yaml", "line 8: 2 YAML documents in one file"),
+    ],
+)
+def test_fix_names_the_file_and_the_reason(
+    repo: Path, capsys: pytest.CaptureFixture[str], name: str, reason: str
+) -> None:
     code, out, err = run(capsys, "fix", str(repo / name))
     assert code == 2
     (line,) = err.splitlines()

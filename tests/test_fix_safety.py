@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from trainlint.cli import main
 from trainlint.errors import FixError
 from trainlint.fixer import TMP_SUFFIX, safe_write, sweep_stale_temps
@@ -47,8 +48,9 @@ def temps(folder: Path) -> list[Path]:
 def fix_in_child(path: Path, preexec=None, code: str = "") -> subprocess.CompletedProcess:
     """`trainlint fix PATH` in a new process, optionally after running `code` in it first."""
     script = f"{code}\nimport sys\nfrom trainlint.cli import main\nsys.exit(main(['fix', {str(path)!r}]))"
-    return subprocess.run([sys.executable, "-c", script], env=ENV, preexec_fn=preexec,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", script], env=ENV, preexec_fn=preexec, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_mode_is_kept(config, capsys):
@@ -148,8 +150,16 @@ def test_concurrent_runs_leave_every_file_fixed_or_unchanged(tmp_path):
     variants["ok.yaml"] = FIXED
     for name, text in variants.items():
         (tmp_path / name).write_text(text)
-    runs = [subprocess.Popen([sys.executable, "-m", "trainlint", "fix", str(tmp_path)], env=ENV,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "trainlint", "fix", str(tmp_path)],
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     outputs = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0, 0, 0], outputs
     for name, text in variants.items():
@@ -172,10 +182,13 @@ def test_a_named_file_that_is_not_a_config_is_one_clear_diagnostic(tmp_path, cap
     assert workflow.read_text() == text
 
 
-@pytest.mark.parametrize("broken", [
-    UNTAGGED + "steps: 1\nsteps: 2\n",  # duplicate key: which one would we keep?
-    UNTAGGED.replace("images: 24", "images: [24"),  # syntax error
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        UNTAGGED + "steps: 1\nsteps: 2\n",  # duplicate key: which one would we keep?
+        UNTAGGED.replace("images: 24", "images: [24"),  # syntax error
+    ],
+)
 def test_a_config_that_does_not_load_cleanly_is_never_rewritten(config, broken, capsys):
     config.write_text(broken)
     main(["fix", str(config)])
@@ -190,10 +203,13 @@ def test_utf16_configs_are_found_in_folders_and_fixed_in_their_encoding(tmp_path
     assert path.read_bytes() == b"\xff\xfe" + FIXED.encode("utf-16-le")
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("- schema_version: 1\n- preset: sdxl/style\n", "the document is a list"),
-    ("# only a comment\n", "the file holds no YAML document"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("- schema_version: 1\n- preset: sdxl/style\n", "the document is a list"),
+        ("# only a comment\n", "the file holds no YAML document"),
+    ],
+)
 def test_fix_refuses_a_named_file_without_a_config_mapping(tmp_path, text, reason, capsys):
     path = tmp_path / "odd.yaml"
     path.write_text(text)
@@ -216,8 +232,13 @@ def test_the_compare_and_replace_waits_for_a_run_holding_the_folder(config):
     folder_fd = os.open(config.parent, os.O_RDONLY)
     fcntl.flock(folder_fd, fcntl.LOCK_EX)  # as a concurrent run does while it replaces a file here
     try:
-        child = subprocess.Popen([sys.executable, "-m", "trainlint", "fix", str(config)], env=ENV,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "trainlint", "fix", str(config)],
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         while not _waiting_for_lock(config.parent, child.pid):
             assert child.poll() is None, child.communicate()  # it finished without waiting: no lock
             time.sleep(0.01)

@@ -37,8 +37,9 @@ def test_fix_respells_what_ai_toolkit_reads_otherwise_and_nothing_else(tmp_path)
     assert before.count("TL508") == 3
     run = run_cli("fix", "job.yaml", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
-    assert path.read_text() == (JOB.replace("name: 0755 ", "name: 755 ")
-                                .replace("trigger_word: no", 'trigger_word: "no"'))
+    assert path.read_text() == (
+        JOB.replace("name: 0755 ", "name: 755 ").replace("trigger_word: no", 'trigger_word: "no"')
+    )
     after = run_cli("check", "job.yaml", "--select", "TL508", cwd=tmp_path).stdout
     assert after.count("TL508") == 1 and "2024-05-01" in after  # a date is the author's to spell: no fix offered
 

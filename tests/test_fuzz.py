@@ -17,15 +17,13 @@ from hypothesis import HealthCheck, given, settings
 REPO_DIR = make_repo(Path(tempfile.mkdtemp(prefix="trainlint-fuzz-")) / "repo")
 
 
-@settings(max_examples=200, deadline=None, database=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=200, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(inputs())
 def test_mutated_configs_keep_the_contract(raw: bytes) -> None:
     exercise(raw, REPO_DIR)
 
 
-@settings(max_examples=80, deadline=None, database=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=80, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(inputs())
 def test_tight_limits_keep_the_contract(raw: bytes) -> None:
     """The same with limits low enough that ordinary configs hit them (each limit's code path)."""

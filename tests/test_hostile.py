@@ -29,6 +29,7 @@ from typing import IO
 import pytest
 from fuzz.corpus import CASES, VALID, Case, dataset_ref, preset_ref
 from helpers import check_snippet, codes
+
 from trainlint.inputs.yaml_reader import load_bytes
 from trainlint.text import _UNPRINTABLE, printable
 
@@ -81,11 +82,23 @@ def start(args: list[str], cwd: Path) -> Started:
     out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
     fd, peak_file = tempfile.mkstemp(prefix="peak-", dir=meter_dir())
     os.close(fd)
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONDONTWRITEBYTECODE": "1", "HOSTILE_TEST_METER": peak_file,
-           "PYTHONPATH": os.pathsep.join([str(meter_dir()), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    env = {
+        **os.environ,
+        "NO_COLOR": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "HOSTILE_TEST_METER": peak_file,
+        "PYTHONPATH": os.pathsep.join([str(meter_dir()), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    }
     env.pop("TRAINLINT_DEBUG", None)
-    proc = subprocess.Popen([sys.executable, "-m", "trainlint", *args], cwd=cwd, stdin=subprocess.DEVNULL,
-                            stdout=out, stderr=err, env=env, preexec_fn=_limit)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "trainlint", *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=out,
+        stderr=err,
+        env=env,
+        preexec_fn=_limit,
+    )
     return proc, out, err, Path(peak_file)
 
 
@@ -169,15 +182,20 @@ def test_hostile_input(c: Case, base: Path) -> None:
         assert not _UNPRINTABLE.search(run.stdout.replace("\n", "") + run.stderr.replace("\n", "")), run
         for line in run.stdout.splitlines():
             assert line.startswith((f"{shown}:", "  hint: ", "fixed ", "no problems ")) or SUMMARY.match(line), line
-    found = {(m["code"], int(m["line"])) for m in re.finditer(
-        rf"^{re.escape(shown)}:(?P<line>\d+):(?P<col>\d+): (?P<code>TL\d+) ", checked.stdout, re.MULTILINE)}
+    found = {
+        (m["code"], int(m["line"]))
+        for m in re.finditer(
+            rf"^{re.escape(shown)}:(?P<line>\d+):(?P<col>\d+): (?P<code>TL\d+) ", checked.stdout, re.MULTILINE
+        )
+    }
     for code in c.codes:
         lines = sorted(line for found_code, line in found if found_code.startswith(code))
         assert lines, f"{c.name}: no {code} in\n{checked.stdout}{checked.stderr}"
     if c.line is not None:
         first = c.codes[0]
-        assert c.line in {line for code, line in found if code.startswith(first)}, \
+        assert c.line in {line for code, line in found if code.startswith(first)}, (
             f"{c.name}: {first} not at line {c.line}\n{checked.stdout}"
+        )
     assert c.says in checked.stdout, f"{c.name}: {c.says!r} not in\n{checked.stdout}"
     if c.exit == 2:  # unreadable: one line naming the file, on stderr
         assert re.search(rf"{re.escape(shown)}: cannot read: \S", checked.stderr), checked.stderr
@@ -213,12 +231,15 @@ def test_loader_builds_plain_data(c: Case) -> None:
     assert all(f.code.startswith("TL0") for f in doc.findings)
 
 
-@pytest.mark.parametrize(("code", "text", "limits"), [
-    ("TL091", VALID, {"max_file_bytes": 100}),
-    ("TL092", VALID, {"max_nodes": 5}),
-    ("TL093", VALID + "deep: [[[1]]]\n", {"max_depth": 3}),
-    ("TL094", dataset_ref("./data"), {"max_dataset_files": 3}),
-])
+@pytest.mark.parametrize(
+    ("code", "text", "limits"),
+    [
+        ("TL091", VALID, {"max_file_bytes": 100}),
+        ("TL092", VALID, {"max_nodes": 5}),
+        ("TL093", VALID + "deep: [[[1]]]\n", {"max_depth": 3}),
+        ("TL094", dataset_ref("./data"), {"max_dataset_files": 3}),
+    ],
+)
 def test_each_limit_is_a_setting_with_its_own_code(code: str, text: str, limits: dict, tmp_path: Path) -> None:
     """An ordinary config hits a lowered limit: the limit comes from the settings, not from the code."""
     files = {f"data/{i}.png": "" for i in range(5)}
@@ -264,7 +285,8 @@ def test_many_configs_with_long_chains_of_big_presets_stay_within_the_budget() -
                 (chain / f"p{i}.yaml").write_text(f"extends: {parent}\ndescription: {description}\n")
             ref = f"../presets/chain{c}/p0.yaml"
             (repo / "configs" / f"c{c}.yaml").write_text(
-                VALID.replace("preset: sdxl/style", f"preset: {ref}").replace("sdxl/style", ref))
+                VALID.replace("preset: sdxl/style", f"preset: {ref}").replace("sdxl/style", ref)
+            )
         before = {path: path.read_bytes() for path in (repo / "configs").iterdir()}
         for command in ("check", "fix"):
             run = finish(*start([command, "configs"], repo))
@@ -309,8 +331,15 @@ def test_a_folder_symlinked_out_of_the_repository_is_neither_searched_nor_fixed(
     (repo / "inside").mkdir()
     (repo / "inside" / "own.yaml").write_text(CUSTOM)
     os.symlink(repo / "inside", repo / "linked-inside")  # a symlink that stays in the repository is fine
-    for args in (["configs"], ["configs/*.yaml"], ["**/*.yaml"], ["configs/**"], ["machine/tmp"], ["."],
-                 ["linked-inside"]):
+    for args in (
+        ["configs"],
+        ["configs/*.yaml"],
+        ["**/*.yaml"],
+        ["configs/**"],
+        ["machine/tmp"],
+        ["."],
+        ["linked-inside"],
+    ):
         checked = run_in(repo, "check", *args, "good.yaml")
         assert "theirs.yaml" not in checked.stdout and checked.returncode == 1, (args, checked.stdout)
         assert "good.yaml:5:" in checked.stdout, (args, checked.stdout)
@@ -364,8 +393,12 @@ def hostile_folder_entries(repo: Path) -> dict[str, str]:
     os.symlink(repo / "loop-a.yaml", repo / "loop-b.yaml")
     os.symlink(repo / "nowhere.yaml", repo / "dangling.yaml")
     os.mkfifo(repo / "pipe.yaml")
-    return {"loop-a.yaml": "symlink loop", "loop-b.yaml": "symlink loop", "dangling.yaml": "dangling symlink",
-            "pipe.yaml": "named pipe"}
+    return {
+        "loop-a.yaml": "symlink loop",
+        "loop-b.yaml": "symlink loop",
+        "dangling.yaml": "dangling symlink",
+        "pipe.yaml": "named pipe",
+    }
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -394,7 +427,9 @@ def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path: Path
     repo = new_repo(tmp_path / "repo")
     with open(os.fsencode(repo) + b"/" + NOT_UTF8, "w") as handle:
         handle.write(CUSTOM)
-    shown = {"json": json.dumps("caf\\xe9-\\xff.yaml")[1:-1], "sarif": "caf%5Cxe9-%5Cxff.yaml"}.get(fmt, "caf\\xe9-\\xff.yaml")
+    shown = {"json": json.dumps("caf\\xe9-\\xff.yaml")[1:-1], "sarif": "caf%5Cxe9-%5Cxff.yaml"}.get(
+        fmt, "caf\\xe9-\\xff.yaml"
+    )
     printed = run_in(repo, "check", "--format", fmt, ".")
     assert printed.returncode == 1 and shown in printed.stdout and "good.yaml" in printed.stdout, printed.stderr
     written = run_in(repo, "check", "--format", fmt, "--output", "report.out", ".")
@@ -422,12 +457,15 @@ def test_a_report_file_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
     assert json.loads((repo / "report.json").read_text())["files"] == 1
 
 
-@pytest.mark.parametrize(("preset", "says"), [
-    ("extends: sdxl/style\nversion: \"\u00b2\"\n", None),  # superscript two: isdigit() says yes, int() says no
-    ("extends: sdxl/style\nversion: \"\u0661\"\n", None),  # Arabic-Indic one
-    ("extends: sdxl/style@\u00b2\n", "unknown preset 'sdxl/style@\u00b2'"),
-    ("extends: sdxl/style@" + "9" * 5000 + "\n", "unknown preset"),
-])
+@pytest.mark.parametrize(
+    ("preset", "says"),
+    [
+        ('extends: sdxl/style\nversion: "\u00b2"\n', None),  # superscript two: isdigit() says yes, int() says no
+        ('extends: sdxl/style\nversion: "\u0661"\n', None),  # Arabic-Indic one
+        ("extends: sdxl/style@\u00b2\n", "unknown preset 'sdxl/style@\u00b2'"),
+        ("extends: sdxl/style@" + "9" * 5000 + "\n", "unknown preset"),
+    ],
+)
 def test_a_preset_file_with_unicode_digits_gets_its_finding(tmp_path: Path, preset: str, says: str | None) -> None:
     repo = new_repo(tmp_path / "repo")
     (repo / "p.yaml").write_text(preset)
@@ -508,10 +546,13 @@ def test_a_path_longer_than_path_max_is_reported_not_skipped(tmp_path: Path) -> 
     assert code == "TL090" and "longer than the system allows" in message and len(where) > 4096
 
 
-@pytest.mark.parametrize("script", [
-    "accelerate launch --num_processes \u00b2 train_network.py --pretrained_model_name_or_path m.safetensors\n",
-    "accelerate launch --num_processes " + "9" * 5000 + " train_dreambooth_lora.py --instance_data_dir d\n",
-])
+@pytest.mark.parametrize(
+    "script",
+    [
+        "accelerate launch --num_processes \u00b2 train_network.py --pretrained_model_name_or_path m.safetensors\n",
+        "accelerate launch --num_processes " + "9" * 5000 + " train_dreambooth_lora.py --instance_data_dir d\n",
+    ],
+)
 def test_unicode_digits_in_a_training_script(tmp_path: Path, script: str) -> None:
     repo = new_repo(tmp_path / "repo")
     (repo / "train.sh").write_text("#!/bin/sh\n" + script)
@@ -529,7 +570,8 @@ def test_globs_with_many_double_stars_cost_no_backtracking(tmp_path: Path) -> No
         f'[per-file-ignores]\n"{stars}" = ["TL103"]\n'
         f'[per-file-training-type]\n"{stars}" = "style"\n'
         f'[per-file-preset]\n"{stars}" = "sdxl/style"\n'
-        f'[per-file-input-format]\n"{stars}" = "trainlint"\n')
+        f'[per-file-input-format]\n"{stars}" = "trainlint"\n'
+    )
     deep = repo.joinpath(*["a" + "b" * 6] * 40)
     deep.mkdir(parents=True)
     for i in range(20):
@@ -538,8 +580,9 @@ def test_globs_with_many_double_stars_cost_no_backtracking(tmp_path: Path) -> No
     assert run.returncode == 1 and run.stdout.count(": TL205 ") == 21, run.stdout[-500:] + run.stderr
 
 
-def test_fix_sweeps_a_folder_for_stale_temporary_files_once_per_run(tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fix_sweeps_a_folder_for_stale_temporary_files_once_per_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A folder of many configs is listed once for stale temporary files, not once per fixed file;
     the stale file of a killed run is still removed."""
     from trainlint import replace

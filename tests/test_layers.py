@@ -62,8 +62,12 @@ def imported(path: Path) -> set[str]:
                 continue
             for alias in node.names:  # `from . import engine` imports a module, not a name
                 sub = f"{target}.{alias.name}" if target else alias.name
-                found.add(sub if (PACKAGE / (sub.replace(".", "/") + ".py")).exists()
-                          or (PACKAGE / sub.replace(".", "/")).is_dir() else target)
+                found.add(
+                    sub
+                    if (PACKAGE / (sub.replace(".", "/") + ".py")).exists()
+                    or (PACKAGE / sub.replace(".", "/")).is_dir()
+                    else target
+                )
         elif isinstance(node, ast.Import):
             found.update(a.name.partition(".")[2] for a in node.names if a.name.startswith("trainlint."))
     return {name for name in found if name}
@@ -85,8 +89,9 @@ def test_every_module_has_a_layer() -> None:
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: module_name(p))
 def test_imports_point_down(path: Path) -> None:
     mine = layer_of(module_name(path))
-    upward = sorted(f"{name} ({LAYERS[layer_of(name)][0]})" for name in imported(path)
-                    if name and layer_of(name) > mine)
+    upward = sorted(
+        f"{name} ({LAYERS[layer_of(name)][0]})" for name in imported(path) if name and layer_of(name) > mine
+    )
     assert not upward, f"{module_name(path)} ({LAYERS[mine][0]}) imports upward: {upward}"
 
 

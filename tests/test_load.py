@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from trainlint.document import Limits
 from trainlint.inputs import yaml_reader as load
 from trainlint.inputs.yaml_reader import load_text
@@ -18,7 +19,7 @@ def test_positions_of_keys_and_values_are_zero_based_spans():
     key, value = doc.spans[("training", "steps")]
     assert (key.line, key.col) == (2, 2)
     assert (value.line, value.col, value.end_col) == (2, 11, 15)
-    assert doc.text[value.start:value.end] == "8400"
+    assert doc.text[value.start : value.end] == "8400"
 
 
 def test_duplicate_keys_reported_at_both_lines_and_last_wins():
@@ -34,7 +35,9 @@ def test_duplicate_keys_differing_only_by_quoting_are_duplicates():
     assert [f.code for f in doc.findings] == ["TL002", "TL002"]
 
 
-@pytest.mark.parametrize("text", ["a: !!python/object/apply:os.system [echo hi]\n", "a: !!binary aGk=\n", "a: !custom x\n"])
+@pytest.mark.parametrize(
+    "text", ["a: !!python/object/apply:os.system [echo hi]\n", "a: !!binary aGk=\n", "a: !custom x\n"]
+)
 def test_non_core_tags_are_refused_without_constructing(text):
     doc = load_text(text)
     assert [f.code for f in doc.findings] == ["TL003"]
@@ -90,7 +93,11 @@ def test_a_file_without_aliases_is_measured_while_built_with_the_same_outcome(te
     monkeypatch.setattr(load, "_may_have_aliases", lambda text: True)
     thorough = load_text(text, limits=limits)
     assert (fast.findings, fast.data, fast.spans, fast.reported) == (
-        thorough.findings, thorough.data, thorough.spans, thorough.reported)
+        thorough.findings,
+        thorough.data,
+        thorough.spans,
+        thorough.reported,
+    )
 
 
 def test_a_file_exactly_at_the_limits_loads():
@@ -110,18 +117,27 @@ def test_yaml11_hazards_carry_fixes():
     doc = load_text("lr: 1e-4\nflag: on\nsteps: 8400\nlr2: 1.0e-4\n")
     from trainlint.rules.yaml11 import yaml11_fix
 
-    fixes = {doc.text[r.span.start:r.span.end]: yaml11_fix(r)[0].text for r in doc.yaml11}
+    fixes = {doc.text[r.span.start : r.span.end]: yaml11_fix(r)[0].text for r in doc.yaml11}
     assert fixes == {"1e-4": "1.0e-4", "on": '"on"'}
 
 
-@pytest.mark.parametrize("text,code", [(".nan", "TL008"), ("-.inf", "TL008"), ("1e309", "TL008"), ("9" * 1000, "TL008")])
+@pytest.mark.parametrize(
+    "text,code", [(".nan", "TL008"), ("-.inf", "TL008"), ("1e309", "TL008"), ("9" * 1000, "TL008")]
+)
 def test_unusable_numbers(text, code):
     doc = load_text(f"a: {text}\n")
     assert [f.code for f in doc.findings] == [code]
 
 
-@pytest.mark.parametrize("text,message", [("", "no YAML document"), ("# only a comment\n", "no YAML document"),
-                                          ("- a\n", "a list"), ("just text\n", "a single value")])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("", "no YAML document"),
+        ("# only a comment\n", "no YAML document"),
+        ("- a\n", "a list"),
+        ("just text\n", "a single value"),
+    ],
+)
 def test_not_a_mapping(text, message):
     (finding,) = load_text(text).findings
     assert finding.code == "TL006" and message in finding.message

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from test_suppressions import body, check
+
 from trainlint.document import Limits
 from trainlint.rules.reading import _VALID
 from trainlint.suppressions import unsuppressible
@@ -51,15 +52,32 @@ def test_tl020_names_the_code_even_when_no_such_finding_is_there(tmp_path: Path)
     diagnostics = check(tmp_path, body(a="  # trainlint: disable=TL401,TL003"))
     ((line, message, fixable),) = [(d.line, d.message, d.fixable) for d in diagnostics if d.code == "TL020"]
     assert line == 10
-    assert message == ("TL003 cannot be suppressed inline: findings about reading the file (TL001-TL009) and its "
-                       "safety limits (TL090-TL093) always show")
+    assert message == (
+        "TL003 cannot be suppressed inline: findings about reading the file (TL001-TL009) and its "
+        "safety limits (TL090-TL093) always show"
+    )
     assert fixable  # the fix drops the code the comment cannot use
 
 
-@pytest.mark.parametrize(("code", "expected"), [
-    ("TL001", True), ("TL003", True), ("TL008", True), ("TL00", True), ("TL090", True), ("TL091", True),
-    ("TL093", True), ("TL094", False), ("TL09", False), ("TL0", False), ("TL010", False), ("TL020", False),
-    ("TL101", False), ("TL", False), ("X001", False),
-])
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("TL001", True),
+        ("TL003", True),
+        ("TL008", True),
+        ("TL00", True),
+        ("TL090", True),
+        ("TL091", True),
+        ("TL093", True),
+        ("TL094", False),
+        ("TL09", False),
+        ("TL0", False),
+        ("TL010", False),
+        ("TL020", False),
+        ("TL101", False),
+        ("TL", False),
+        ("X001", False),
+    ],
+)
 def test_which_codes_cannot_be_suppressed(code: str, expected: bool) -> None:
     assert unsuppressible(code) is expected

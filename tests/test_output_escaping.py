@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+
 from trainlint.text import guarded, printable
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -34,10 +35,13 @@ NAME = "::warning::" + HOSTILE.replace("/", "")
 UNDECODABLE = b"\xff\xfe-not-utf8"  # becomes lone surrogates in Python's view of the name
 
 # what may not appear anywhere in the output (a line feed between lines aside)
-FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-                       "\ud800-\udfff]")
-ANNOTATION = re.compile(r"::(?:error|warning|notice) file=[^:,\r\n]*,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,"
-                        r"title=TL\d+ [a-z0-9-]+::[^\r\n]*")
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+ANNOTATION = re.compile(
+    r"::(?:error|warning|notice) file=[^:,\r\n]*,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,"
+    r"title=TL\d+ [a-z0-9-]+::[^\r\n]*"
+)
 
 
 def env() -> dict[str, str]:
@@ -48,8 +52,9 @@ def env() -> dict[str, str]:
 
 def trainlint(cwd: Path, *args: str | bytes) -> tuple[int, str]:
     """Run the CLI; its exit code and stdout + stderr, checked to be safe to show, as text."""
-    run = subprocess.run([sys.executable, "-m", "trainlint", *args], cwd=cwd, env=env(), capture_output=True,
-                         timeout=120, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "trainlint", *args], cwd=cwd, env=env(), capture_output=True, timeout=120, check=False
+    )
     for stream in (run.stdout, run.stderr):
         assert_safe(stream)
     assert b"Traceback" not in run.stderr and b"internal error" not in run.stderr, run.stderr
@@ -161,8 +166,20 @@ def hostile_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("fmt", ["text", "concise", "github", "json", "sarif", "junit"])
 def test_every_report_format_escapes_names_keys_and_values(hostile_repo: Path, fmt: str) -> None:
-    code, named = trainlint(hostile_repo, "check", "--format", fmt, "--", f"{NAME}.yaml", f"{NAME}.json",
-                            "value.yaml", "kohya.json", "job.yaml", "train.toml", UNDECODABLE + b".yaml")
+    code, named = trainlint(
+        hostile_repo,
+        "check",
+        "--format",
+        fmt,
+        "--",
+        f"{NAME}.yaml",
+        f"{NAME}.json",
+        "value.yaml",
+        "kohya.json",
+        "job.yaml",
+        "train.toml",
+        UNDECODABLE + b".yaml",
+    )
     assert code == 1
     code, found = trainlint(hostile_repo, "check", "--format", fmt, ".")
     assert code == 1
@@ -171,8 +188,11 @@ def test_every_report_format_escapes_names_keys_and_values(hostile_repo: Path, f
             assert printable(HOSTILE) in output and printable(f"{NAME}.json") in output
             assert re.search(r"\\(xff|udcff)\\(xfe|udcfe)-not-utf8\.yaml:", output), output  # the bytes, escaped
             for trainer_file in ("kohya.json", "job.yaml", "train.toml"):
-                assert re.search(rf"^{re.escape(trainer_file)}:\d+:\d+: TL\d+ .*{re.escape(printable(HOSTILE))}",
-                                 output, re.MULTILINE), (trainer_file, output)
+                assert re.search(
+                    rf"^{re.escape(trainer_file)}:\d+:\d+: TL\d+ .*{re.escape(printable(HOSTILE))}",
+                    output,
+                    re.MULTILINE,
+                ), (trainer_file, output)
     if fmt == "github":
         annotations = [line for line in found.split("\n") if line.startswith("::")]
         assert len(annotations) >= 8 and all(ANNOTATION.fullmatch(a) for a in annotations)
@@ -221,7 +241,8 @@ def test_show_escapes_the_path_and_what_the_config_says(tmp_path: Path) -> None:
     preset = f"p{HOSTILE}.yaml".replace("/", "")
     (root / preset).write_text("extends: sdxl/style@1\ntraining:\n  learning_rate_unet: 8.0e-5\n")
     text = TRAINLINT_CONFIG.replace("preset: sdxl/style", f"preset: {quoted('./' + preset)}").replace(
-        "classification: sdxl/style", f"classification: {quoted(HOSTILE)}")
+        "classification: sdxl/style", f"classification: {quoted(HOSTILE)}"
+    )
     (root / f"{NAME}.yaml").write_text(text)
     for args in (["show", "--", f"{NAME}.yaml"], ["show", "--format", "json", "--", f"{NAME}.yaml"]):
         code, output = trainlint(root, *args)
@@ -255,16 +276,20 @@ def test_show_settings_escapes_the_file_names_and_values(tmp_path: Path) -> None
 # --- configuration errors, usage errors, plugin errors ---------------------------------------------
 
 
-@pytest.mark.parametrize("toml", [
-    f"{quoted(HOSTILE)} = 1\n",  # an unknown key, named in the message
-    f"fail-on = {quoted(HOSTILE)}\n",  # a bad value
-    f"[severity]\n{quoted(HOSTILE)} = \"error\"\n",  # a bad rule code
-    f"thresholds = {{ {quoted(HOSTILE)} = {{}} }}\n",
-    f"preset-paths = [{quoted(HOSTILE)}]\n",  # not a folder
-    f"per-file-preset = {{ {quoted(HOSTILE)} = {quoted(HOSTILE)} }}\n",
-    f"plugins = [{quoted(HOSTILE)}]\n",  # not installed: reported after the run
-    "select = [\n",  # not TOML, in a folder with a hostile name
-], ids=["key", "value", "code", "thresholds", "folder", "per-file", "plugin", "syntax"])
+@pytest.mark.parametrize(
+    "toml",
+    [
+        f"{quoted(HOSTILE)} = 1\n",  # an unknown key, named in the message
+        f"fail-on = {quoted(HOSTILE)}\n",  # a bad value
+        f'[severity]\n{quoted(HOSTILE)} = "error"\n',  # a bad rule code
+        f"thresholds = {{ {quoted(HOSTILE)} = {{}} }}\n",
+        f"preset-paths = [{quoted(HOSTILE)}]\n",  # not a folder
+        f"per-file-preset = {{ {quoted(HOSTILE)} = {quoted(HOSTILE)} }}\n",
+        f"plugins = [{quoted(HOSTILE)}]\n",  # not installed: reported after the run
+        "select = [\n",  # not TOML, in a folder with a hostile name
+    ],
+    ids=["key", "value", "code", "thresholds", "folder", "per-file", "plugin", "syntax"],
+)
 def test_configuration_errors_are_escaped(tmp_path: Path, toml: str) -> None:
     root = repo(tmp_path)
     sub = root / f"c{HOSTILE}".replace("/", "")
@@ -276,23 +301,41 @@ def test_configuration_errors_are_escaped(tmp_path: Path, toml: str) -> None:
         assert code == 2 and printable(sub.name) in output, output
 
 
-@pytest.mark.parametrize("args", [
-    ["check", "--", f"missing{HOSTILE}.yaml"],
-    ["check", f"{HOSTILE}*.yaml"],
-    ["check", "--format", HOSTILE, "."],
-    ["check", "--fail-on", HOSTILE, "."],
-    ["check", "--select", HOSTILE, "."],
-    ["check", f"--{HOSTILE}"],
-    ["check", "--jobs", HOSTILE],
-    ["check", "--config", f"missing{HOSTILE}.toml", "."],
-    ["show", f"missing{HOSTILE}.yaml"],
-    ["rule", HOSTILE],
-    ["presets", HOSTILE],
-    ["init", f"{NAME}.yaml"],
-    ["init", "--preset", HOSTILE, "x.yaml"],
-    [f"{HOSTILE}"],
-], ids=["missing-file", "glob", "format", "fail-on", "select", "option", "jobs", "config", "show", "rule", "presets",
-        "init", "init-preset", "command"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--", f"missing{HOSTILE}.yaml"],
+        ["check", f"{HOSTILE}*.yaml"],
+        ["check", "--format", HOSTILE, "."],
+        ["check", "--fail-on", HOSTILE, "."],
+        ["check", "--select", HOSTILE, "."],
+        ["check", f"--{HOSTILE}"],
+        ["check", "--jobs", HOSTILE],
+        ["check", "--config", f"missing{HOSTILE}.toml", "."],
+        ["show", f"missing{HOSTILE}.yaml"],
+        ["rule", HOSTILE],
+        ["presets", HOSTILE],
+        ["init", f"{NAME}.yaml"],
+        ["init", "--preset", HOSTILE, "x.yaml"],
+        [f"{HOSTILE}"],
+    ],
+    ids=[
+        "missing-file",
+        "glob",
+        "format",
+        "fail-on",
+        "select",
+        "option",
+        "jobs",
+        "config",
+        "show",
+        "rule",
+        "presets",
+        "init",
+        "init-preset",
+        "command",
+    ],
+)
 def test_usage_errors_and_messages_naming_paths_are_escaped(tmp_path: Path, args: list[str]) -> None:
     root = repo(tmp_path)
     (root / "config.yaml").write_text(TRAINLINT_CONFIG)

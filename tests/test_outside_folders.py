@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from helpers import run_cli
+
 from trainlint.rules.reading import _VALID
 
 HOUSE = "extends: sdxl/style\ntraining:\n  learning_rate_unet: 8.0e-5\n"
@@ -17,7 +18,8 @@ HOUSE = "extends: sdxl/style\ntraining:\n  learning_rate_unet: 8.0e-5\n"
 
 def config(preset: str, classification: str = "Custom") -> str:
     return _VALID.replace("preset: sdxl/style", f"preset: {preset}").replace(
-        "classification: sdxl/style", f"classification: {classification}")
+        "classification: sdxl/style", f"classification: {classification}"
+    )
 
 
 def shared_presets(tmp_path: Path, presets: dict[str, str]) -> Path:
@@ -74,6 +76,7 @@ def test_a_dataset_folder_that_cannot_be_listed_says_why(tmp_path: Path, monkeyp
     """As root any folder can be listed, so the refusal is made by hand: whatever `scandir` refuses is
     reported with its reason, and a path that is a file is said to be no folder."""
     from helpers import check_snippet
+
     from trainlint import effective
 
     real = os.scandir
@@ -88,7 +91,8 @@ def test_a_dataset_folder_that_cannot_be_listed_says_why(tmp_path: Path, monkeyp
     (tmp_path / "locked").mkdir()
     found = check_snippet(tmp_path, _VALID.replace("  images: 24", "  path: ./locked"))
     assert [(d.code, d.message) for d in found] == [
-        ("TL301", "dataset folder './locked' cannot be read: Permission denied")]
+        ("TL301", "dataset folder './locked' cannot be read: Permission denied")
+    ]
     (tmp_path / "plain").write_text("")
     found = check_snippet(tmp_path, _VALID.replace("  images: 24", "  path: ./plain"))
     assert [(d.code, d.message) for d in found] == [("TL301", "dataset folder './plain' is not a folder")]

@@ -17,13 +17,23 @@ def installed(tmp_path_factory):
     """Build the wheel from a copy of the sources and install it, without dependencies, into a folder."""
     work = tmp_path_factory.mktemp("wheel")
     src = work / "src"
-    shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(".venv", ".git", "node_modules", "__pycache__", "dist", "build"))
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(work / "dist"), str(src)],
-                   check=True, capture_output=True, timeout=300)
+    shutil.copytree(
+        REPO, src, ignore=shutil.ignore_patterns(".venv", ".git", "node_modules", "__pycache__", "dist", "build")
+    )
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(work / "dist"), str(src)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (wheel,) = (work / "dist").glob("trainlint-*.whl")
     target = work / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return wheel, target
 
 
@@ -40,11 +50,23 @@ def test_installed_wheel_checks_the_examples_from_outside_the_source_tree(instal
     _, target = installed
     shutil.copytree(REPO / "examples" / "lora-configs", tmp_path / "repo")
     env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}
-    where = subprocess.run([sys.executable, "-c", "import trainlint.resources as r; print(r.data_dir())"],
-                           cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    where = subprocess.run(
+        [sys.executable, "-c", "import trainlint.resources as r; print(r.data_dir())"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert where.stdout.strip() == str(target / "trainlint" / "_data")
-    run = subprocess.run([sys.executable, "-m", "trainlint", "check", "repo"], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "trainlint", "check", "repo"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 1, run.stderr
     assert "repo/broken/typos.yaml:6:9: TL104 [error] `preset` cannot be 'sdxl/styel'" in run.stdout
     assert "repo/configs/" not in run.stdout

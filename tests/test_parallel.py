@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO, run_cli
+
 from trainlint.api import check_paths, fix_paths
 from trainlint.parallel import MIN_ITEMS_PER_JOB, map_in_order
 from trainlint.settings import Settings
@@ -113,16 +114,20 @@ def test_check_paths_is_the_same_on_any_number_of_processes(corpus: Path) -> Non
 
 
 def test_cli_output_is_byte_identical_across_jobs(corpus: Path) -> None:
-    outputs = {jobs: run_cli("check", "configs", "--jobs", jobs, "--format", "json", cwd=corpus) for jobs in ("1", "2", "0")}
+    outputs = {
+        jobs: run_cli("check", "configs", "--jobs", jobs, "--format", "json", cwd=corpus) for jobs in ("1", "2", "0")
+    }
     assert {o.returncode for o in outputs.values()} == {1}
     assert outputs["1"].stdout == outputs["2"].stdout == outputs["0"].stdout
     assert outputs["1"].stdout.count('"code"') > 50
 
 
 def test_workers_start_without_the_multiprocessing_machinery(corpus: Path) -> None:
-    probe = ("import sys; from trainlint.api import check_paths; from trainlint.settings import Settings; "
-             "results = check_paths(['configs'], Settings(), jobs=2); "
-             "print(len(results), sorted(m for m in sys.modules if m.split('.')[0] in ('multiprocessing', 'concurrent')))")
+    probe = (
+        "import sys; from trainlint.api import check_paths; from trainlint.settings import Settings; "
+        "results = check_paths(['configs'], Settings(), jobs=2); "
+        "print(len(results), sorted(m for m in sys.modules if m.split('.')[0] in ('multiprocessing', 'concurrent')))"
+    )
     out = subprocess.run([sys.executable, "-c", probe], cwd=corpus, capture_output=True, text=True, check=True)
     assert out.stdout.split() == [str(MIN_ITEMS_PER_JOB * 2 + 20), "[]"]
 

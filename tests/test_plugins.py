@@ -16,6 +16,7 @@ import jsonschema
 import pytest
 from helpers import run_cli
 from test_reporters import sarif_schema
+
 from trainlint import plugins
 from trainlint.api import check_file
 from trainlint.rules import Rule
@@ -45,7 +46,8 @@ def cli(repo: Path, *args: str, **extra: str):
 def test_the_sample_plugin_is_installed():
     names = {ep.name: ep.value for ep in entry_points(group=plugins.GROUP)}
     assert names.get("sample") == "trainlint_plugin_sample", (
-        "install it: pip install ./examples/trainlint-plugin-sample (.ci/run does)")
+        "install it: pip install ./examples/trainlint-plugin-sample (.ci/run does)"
+    )
 
 
 def test_an_installed_plugin_stays_off_until_the_configuration_allows_it(repo):
@@ -53,7 +55,10 @@ def test_an_installed_plugin_stays_off_until_the_configuration_allows_it(repo):
     assert (run.returncode, run.stdout) == (0, "no problems in 1 file\n")
     assert "TL901" not in cli(repo, "rules").stdout
     explain = cli(repo, "rule", "TL901")
-    assert explain.returncode == 2 and "unknown rule 'TL901': the plugin range, and no allowed plugin defines it" in explain.stderr
+    assert (
+        explain.returncode == 2
+        and "unknown rule 'TL901': the plugin range, and no allowed plugin defines it" in explain.stderr
+    )
 
 
 def test_the_sample_rule_fires_from_the_command_line(repo):
@@ -68,8 +73,10 @@ def test_the_sample_rule_fires_from_the_command_line(repo):
 
 def test_plugin_rules_take_configuration_like_built_in_ones(repo):
     (repo / "c.yaml").write_text("name: watercolor-landscapes-for-the-spring-catalogue\n" + CONFIG)
-    (repo / "pyproject.toml").write_text(ALLOW_SAMPLE + '[tool.trainlint.severity]\nTL902 = "error"\n'
-                                         "[tool.trainlint.thresholds.TL902]\nmax_length = 24\n")
+    (repo / "pyproject.toml").write_text(
+        ALLOW_SAMPLE + '[tool.trainlint.severity]\nTL902 = "error"\n'
+        "[tool.trainlint.thresholds.TL902]\nmax_length = 24\n"
+    )
     run = cli(repo, "check", "--format", "json", "c.yaml")
     [finding] = json.loads(run.stdout)["diagnostics"]
     assert (finding["code"], finding["severity"], finding["line"]) == ("TL902", "error", 1)
@@ -138,13 +145,21 @@ class Probe(Rule):
 """
 
 BROKEN = {
-    "crashes": ("raise RuntimeError('boom at import')", "failed to import 'crashes_rules': RuntimeError: boom at import"),
-    "squatter": (RULE.format(code="TL150", body="return []"), "rule code 'TL150' is outside the range reserved for plugins"),
+    "crashes": (
+        "raise RuntimeError('boom at import')",
+        "failed to import 'crashes_rules': RuntimeError: boom at import",
+    ),
+    "squatter": (
+        RULE.format(code="TL150", body="return []"),
+        "rule code 'TL150' is outside the range reserved for plugins",
+    ),
     "twin": (RULE.format(code="TL901", body="return []"), "rule code TL901 registered twice"),
     "empty": ("X = 1", "defines no rule"),
     "exits": ("import sys\nsys.exit(3)", "failed to import 'exits_rules': SystemExit: 3"),
-    "interrupts": ("raise KeyboardInterrupt('from the plugin')",
-                   "failed to import 'interrupts_rules': KeyboardInterrupt: from the plugin"),
+    "interrupts": (
+        "raise KeyboardInterrupt('from the plugin')",
+        "failed to import 'interrupts_rules': KeyboardInterrupt: from the plugin",
+    ),
 }
 
 
@@ -169,13 +184,16 @@ def test_a_plugin_that_is_not_installed(repo):
     assert run.stdout == "no problems in 1 file\n"
 
 
-@pytest.mark.parametrize("body, message", [
-    ("return 1 / 0", "rule TL950 of plugin 'probe' raised ZeroDivisionError: division by zero"),
-    ("return ['not a finding']", "rule TL950 of plugin 'probe' returned 'not a finding' instead of a Finding"),
-    ("return [Finding('TL010', 'not mine')]", "returned Finding(code='TL010'"),
-    ("import sys; sys.exit(0)", "rule TL950 of plugin 'probe' raised SystemExit: 0"),
-    ("raise KeyboardInterrupt", "rule TL950 of plugin 'probe' raised KeyboardInterrupt"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("return 1 / 0", "rule TL950 of plugin 'probe' raised ZeroDivisionError: division by zero"),
+        ("return ['not a finding']", "rule TL950 of plugin 'probe' returned 'not a finding' instead of a Finding"),
+        ("return [Finding('TL010', 'not mine')]", "returned Finding(code='TL010'"),
+        ("import sys; sys.exit(0)", "rule TL950 of plugin 'probe' raised SystemExit: 0"),
+        ("raise KeyboardInterrupt", "rule TL950 of plugin 'probe' raised KeyboardInterrupt"),
+    ],
+)
 def test_a_plugin_rule_that_fails_becomes_an_error_finding(repo, body, message):
     fake_plugin(repo / "site", "probe", RULE.format(code="TL950", body=body))
     (repo / "trainlint.toml").write_text('plugins = ["probe"]\n')
@@ -183,8 +201,10 @@ def test_a_plugin_rule_that_fails_becomes_an_error_finding(repo, body, message):
     run = cli(repo, "check", "--format", "json", ".", PYTHONPATH=str(repo / "site"))
     assert run.returncode == 1, run.stderr
     found = json.loads(run.stdout)["diagnostics"]
-    assert [(d["file"], d["code"], d["severity"]) for d in found] == [("c.yaml", "TL950", "error"),
-                                                                       ("d.yaml", "TL950", "error")]
+    assert [(d["file"], d["code"], d["severity"]) for d in found] == [
+        ("c.yaml", "TL950", "error"),
+        ("d.yaml", "TL950", "error"),
+    ]
     assert message in found[0]["message"]
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers import REPO, run_cli, write_tree
+
 from trainlint.cli import build_parser
 
 SNAPSHOT = ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "validator", "schema", "hooks"]
@@ -29,24 +30,40 @@ UNTAGGED = GOOD + "training:\n  steps: 9000  # a little longer\n"
 BROKEN = GOOD + "training:\n  learning_rate_unte: 1.0e-4\n"
 OTHER_YAML = {
     ".github/workflows/ci.yml": "name: CI\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
-                                "    steps:\n      - uses: actions/checkout@v4\n",
+    "    steps:\n      - uses: actions/checkout@v4\n",
     "docker-compose.yml": "services:\n  trainer:\n    image: kohya:latest\n    volumes: [./data:/data]\n",
     "presets/house.yaml": "extends: sdxl/style@1\ntraining:\n  learning_rate_unet: 8.0e-5\n",
 }
-OFFLINE = {"PIP_NO_INDEX": "1", "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
-           "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "NO_PROXY": "", "no_proxy": ""}
+OFFLINE = {
+    "PIP_NO_INDEX": "1",
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "http_proxy": "http://127.0.0.1:9",
+    "https_proxy": "http://127.0.0.1:9",
+    "NO_PROXY": "",
+    "no_proxy": "",
+}
 
 
 def git_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
-    return {**env, "PRE_COMMIT_HOME": str(home), "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.org", "GIT_COMMITTER_NAME": "A",
-            "GIT_COMMITTER_EMAIL": "a@example.org", "NO_COLOR": "1"}
+    return {
+        **env,
+        "PRE_COMMIT_HOME": str(home),
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "A",
+        "GIT_AUTHOR_EMAIL": "a@example.org",
+        "GIT_COMMITTER_NAME": "A",
+        "GIT_COMMITTER_EMAIL": "a@example.org",
+        "NO_COLOR": "1",
+    }
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=600, check=False)
+    return subprocess.run(
+        cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600, check=False
+    )
 
 
 def init_repo(path: Path, env: dict[str, str]) -> None:
@@ -54,8 +71,9 @@ def init_repo(path: Path, env: dict[str, str]) -> None:
     run(["git", "init", "-q", "-b", "main"], path, env)
 
 
-def commit(repo: Path, env: dict[str, str], files: dict[str, str] | None = None, **extra_env: str
-           ) -> subprocess.CompletedProcess:
+def commit(
+    repo: Path, env: dict[str, str], files: dict[str, str] | None = None, **extra_env: str
+) -> subprocess.CompletedProcess:
     """Write `files` (if any), stage everything and commit, with `extra_env` on top of `env`."""
     write_tree(repo, files or {})
     env = {**env, **extra_env}
@@ -88,8 +106,7 @@ def hook_source(tmp_path_factory) -> tuple[Path, str, dict[str, str]]:
 
 
 def _config(source: Path, sha: str) -> str:
-    return (f"repos:\n  - repo: {source}\n    rev: {sha}\n    hooks:\n"
-            "      - id: trainlint-fix\n      - id: trainlint\n")
+    return f"repos:\n  - repo: {source}\n    rev: {sha}\n    hooks:\n      - id: trainlint-fix\n      - id: trainlint\n"
 
 
 @pytest.fixture
@@ -143,8 +160,13 @@ def test_commits_of_other_yaml_pass_and_leave_it_alone(config_repo):
 
 
 def test_the_hook_manifest_is_valid_for_pre_commit_and_our_command_line():
-    result = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", ".pre-commit-hooks.yaml"],
-                            cwd=REPO, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-manifest", ".pre-commit-hooks.yaml"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     hooks = {hook["id"]: hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
     assert set(hooks) == {"trainlint", "trainlint-fix"}
@@ -157,6 +179,7 @@ def test_the_hook_manifest_is_valid_for_pre_commit_and_our_command_line():
 
 
 # --- the plain git hook, for repositories without the pre-commit framework ----------------
+
 
 @pytest.fixture
 def plain_repo(tmp_path) -> tuple[Path, dict[str, str]]:
@@ -192,7 +215,6 @@ def test_plain_hook_without_trainlint_says_so(plain_repo):
     assert result.returncode != 0 and "'trainlint-not-installed' not found" in result.stdout
 
 
-
 # --- file names that look like options ----------------------------------------------------
 # pre-commit runs `entry`, then `args`, then the file names; git names a file in a folder called
 # `--output=x` as `--output=x/c.yaml`. Without a `--` before the names, such a name is an option:
@@ -201,8 +223,9 @@ def test_plain_hook_without_trainlint_says_so(plain_repo):
 DASH_FOLDERS = [("--output=x", "x/c.yaml"), ("--output=..", "../c.yaml")]  # folder, where its name would write
 
 
-def _assert_checked_as_a_file(repo: Path, env: dict[str, str], result: subprocess.CompletedProcess,
-                              folder: str) -> None:
+def _assert_checked_as_a_file(
+    repo: Path, env: dict[str, str], result: subprocess.CompletedProcess, folder: str
+) -> None:
     assert result.returncode != 0
     assert f"{folder}/c.yaml:9:3: TL101 [error] unknown key `learning_rate_unte` in training" in result.stdout
     assert "report written" not in result.stdout and "unrecognized arguments" not in result.stdout
@@ -241,7 +264,8 @@ def test_options_given_as_hook_args_are_file_names_and_fail_loudly(tmp_path, hoo
     (repo / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {source}\n    rev: {sha}\n    hooks:\n"
         "      - id: trainlint\n        args: [--output=report.txt]\n"
-        "      - id: trainlint\n        alias: lenient\n        entry: trainlint check --only-configs --exit-zero --\n")
+        "      - id: trainlint\n        alias: lenient\n        entry: trainlint check --only-configs --exit-zero --\n"
+    )
     assert run([sys.executable, "-m", "pre_commit", "install"], repo, env).returncode == 0
     result = commit(repo, env, {"configs/typo.yaml": BROKEN})
     assert result.returncode != 0
@@ -290,27 +314,27 @@ def test_check_fix_and_show_read_every_name_after_double_dash_as_a_file(tmp_path
 TRAINER_CONFIGS = {
     # a kohya_ss GUI config: the fields the GUI saves in every file, a learning rate a hundred times the usual
     "kohya/style.json": '{\n  "LoRA_type": "Standard",\n  "pretrained_model_name_or_path": '
-                        '"stabilityai/stable-diffusion-xl-base-1.0",\n  "sdxl": true,\n  "train_data_dir": "img",\n'
-                        '  "max_resolution": "1024,1024",\n  "caption_extension": ".txt",\n  "learning_rate": 0.01,\n'
-                        '  "unet_lr": 0.01,\n  "text_encoder_lr": 0.0001,\n  "train_batch_size": 1,\n  "epoch": 1,\n'
-                        '  "max_train_steps": 2000,\n  "save_model_as": "safetensors",\n  "keep_tokens": 0,\n'
-                        '  "shuffle_caption": true,\n  "additional_parameters": ""\n}\n',
+    '"stabilityai/stable-diffusion-xl-base-1.0",\n  "sdxl": true,\n  "train_data_dir": "img",\n'
+    '  "max_resolution": "1024,1024",\n  "caption_extension": ".txt",\n  "learning_rate": 0.01,\n'
+    '  "unet_lr": 0.01,\n  "text_encoder_lr": 0.0001,\n  "train_batch_size": 1,\n  "epoch": 1,\n'
+    '  "max_train_steps": 2000,\n  "save_model_as": "safetensors",\n  "keep_tokens": 0,\n'
+    '  "shuffle_caption": true,\n  "additional_parameters": ""\n}\n',
     # an ai-toolkit job with a learning rate a hundred times the usual
     "ai-toolkit/job.yaml": "job: extension\nconfig:\n  name: my_style\n  process:\n    - type: sd_trainer\n"
-                           "      network:\n        type: lora\n      datasets:\n        - folder_path: images\n"
-                           "      train:\n        steps: 2000\n        lr: 1e-2\n      model:\n"
-                           "        name_or_path: stabilityai/stable-diffusion-xl-base-1.0\n",
+    "      network:\n        type: lora\n      datasets:\n        - folder_path: images\n"
+    "      train:\n        steps: 2000\n        lr: 1e-2\n      model:\n"
+    "        name_or_path: stabilityai/stable-diffusion-xl-base-1.0\n",
     # a diffusers DreamBooth LoRA script, not executable and without a shebang
     "diffusers/train_lora.sh": "accelerate launch train_dreambooth_lora_sdxl.py \\\n"
-                               "  --pretrained_model_name_or_path=stabilityai/stable-diffusion-xl-base-1.0 \\\n"
-                               "  --instance_data_dir=photos \\\n  --instance_prompt=\"a photo of sks dog\" \\\n"
-                               "  --learning_rate=1e-2 \\\n  --max_train_steps=500\n",
+    "  --pretrained_model_name_or_path=stabilityai/stable-diffusion-xl-base-1.0 \\\n"
+    '  --instance_data_dir=photos \\\n  --instance_prompt="a photo of sks dog" \\\n'
+    "  --learning_rate=1e-2 \\\n  --max_train_steps=500\n",
 }
 NOT_CONFIGS = {
     "web/package.json": '{"name": "web", "version": "1.0.0", "scripts": {"test": "jest"}}\n',
     ".github/workflows/release.yml": "name: release\non:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n"
-                                     "    runs-on: ubuntu-latest\n    steps:\n      - run: echo publish\n",
-    "tools/pyproject.toml": "[project]\nname = \"tools\"\nversion = \"0.1\"\n\n[tool.black]\nline-length = 100\n",
+    "    runs-on: ubuntu-latest\n    steps:\n      - run: echo publish\n",
+    "tools/pyproject.toml": '[project]\nname = "tools"\nversion = "0.1"\n\n[tool.black]\nline-length = 100\n',
     "tools/build.sh": "#!/bin/sh\nset -eu\npython -m build\n",
     "deploy/app.env": "DATABASE_URL=postgres://localhost/app\nDEBUG=0\n",
 }
@@ -318,8 +342,9 @@ NOT_CONFIGS = {
 
 def too_fast(name: str) -> re.Pattern[str]:
     """The finding each of TRAINER_CONFIGS gets: its learning rate of 0.01, at whatever position the format gives."""
-    return re.compile(rf"^{re.escape(name)}:\d+:\d+: TL407 \[warning\] UNet learning rate .*0\.01 is extremely high",
-                      re.MULTILINE)
+    return re.compile(
+        rf"^{re.escape(name)}:\d+:\d+: TL407 \[warning\] UNet learning rate .*0\.01 is extremely high", re.MULTILINE
+    )
 
 
 def test_the_hooks_take_the_suffixes_trainlint_reads_and_nothing_else() -> None:
@@ -338,7 +363,8 @@ def test_the_hooks_take_the_suffixes_trainlint_reads_and_nothing_else() -> None:
 
 
 def test_trainer_configs_get_findings_and_other_files_of_their_kinds_nothing(
-        config_repo: tuple[Path, dict[str, str]]) -> None:
+    config_repo: tuple[Path, dict[str, str]],
+) -> None:
     repo, env = config_repo
     result = commit(repo, env, {**TRAINER_CONFIGS, **NOT_CONFIGS})
     assert result.returncode != 0
@@ -358,7 +384,8 @@ def test_trainer_configs_get_findings_and_other_files_of_their_kinds_nothing(
 
 
 def test_plain_hook_checks_trainer_configs_and_skips_other_files_of_their_kinds(
-        plain_repo: tuple[Path, dict[str, str]]) -> None:
+    plain_repo: tuple[Path, dict[str, str]],
+) -> None:
     repo, env = plain_repo
     result = commit(repo, env, {**TRAINER_CONFIGS, **NOT_CONFIGS})
     assert result.returncode != 0

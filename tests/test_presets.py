@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from trainlint.catalog import catalog, resolve
 from trainlint.errors import PresetError
 
@@ -11,7 +12,12 @@ def test_every_value_cites_a_known_source():
     cat = catalog()
     for versions in cat.presets.values():
         for preset in versions.values():
-            assert set(preset.values) == {"steps", "learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio"}
+            assert set(preset.values) == {
+                "steps",
+                "learning_rate_unet",
+                "learning_rate_text_encoder",
+                "text_encoder_ratio",
+            }
             for spec in preset.values.values():
                 assert spec.source in cat.sources, (preset.ref, spec)
 
@@ -42,14 +48,17 @@ def test_repo_preset_extends_and_overrides(tmp_path):
     assert values["text_encoder_ratio"] == 0.15 and preset.base_model == "sdxl"
 
 
-@pytest.mark.parametrize("files,ref,code", [
-    ({"a.yaml": "extends: ./a.yaml\n"}, "a.yaml", "TL202"),
-    ({"a.yaml": "extends: ./b.yaml\n", "b.yaml": "extends: ./a.yaml\n"}, "a.yaml", "TL202"),
-    ({"a.yaml": "extends: ./gone.yaml\n"}, "a.yaml", "TL203"),
-    ({}, "gone.yaml", "TL201"),
-    ({"a.yaml": "training: {}\n"}, "a.yaml", "TL206"),
-    ({"a.yaml": "extends: sdxl/nope\n"}, "a.yaml", "TL201"),
-])
+@pytest.mark.parametrize(
+    "files,ref,code",
+    [
+        ({"a.yaml": "extends: ./a.yaml\n"}, "a.yaml", "TL202"),
+        ({"a.yaml": "extends: ./b.yaml\n", "b.yaml": "extends: ./a.yaml\n"}, "a.yaml", "TL202"),
+        ({"a.yaml": "extends: ./gone.yaml\n"}, "a.yaml", "TL203"),
+        ({}, "gone.yaml", "TL201"),
+        ({"a.yaml": "training: {}\n"}, "a.yaml", "TL206"),
+        ({"a.yaml": "extends: sdxl/nope\n"}, "a.yaml", "TL201"),
+    ],
+)
 def test_preset_file_problems(tmp_path, files, ref, code):
     for name, text in files.items():
         (tmp_path / name).write_text(text)

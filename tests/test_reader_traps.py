@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
+
 from trainlint.engine import check_text
 from trainlint.errors import FixError
 from trainlint.fixer import fix_text
@@ -33,15 +34,18 @@ def pure_reader_refuses(text: str) -> bool:
     return False
 
 
-@pytest.mark.parametrize(("line", "col"), [
-    ("name:\twatercolor", 6),
-    ("name: water\tcolor", 12),
-    ("name: watercolor\t", 17),
-    ("name: watercolor\t# a tab before the comment", 17),
-    ("name: !!str\twatercolor", 12),
-    ("training: {steps:\t8400}", 18),
-    ("training: [a,\tb]", 14),
-])
+@pytest.mark.parametrize(
+    ("line", "col"),
+    [
+        ("name:\twatercolor", 6),
+        ("name: water\tcolor", 12),
+        ("name: watercolor\t", 17),
+        ("name: watercolor\t# a tab before the comment", 17),
+        ("name: !!str\twatercolor", 12),
+        ("training: {steps:\t8400}", 18),
+        ("training: [a,\tb]", 14),
+    ],
+)
 def test_a_tab_pyyaml_s_own_reader_stops_at_is_an_error_there(line: str, col: int) -> None:
     text = _VALID + line + "\n"
     assert pure_reader_refuses(text)
@@ -50,12 +54,15 @@ def test_a_tab_pyyaml_s_own_reader_stops_at_is_an_error_there(line: str, col: in
     assert "tab" in tl001[0][3] and "yaml.safe_load" in tl001[0][3]
 
 
-@pytest.mark.parametrize("line", [
-    'name: "water\tcolor"',  # inside quotes
-    "name: |\n  water\tcolor",  # inside a block scalar
-    "name: watercolor  # a\ttab in a comment",
-    "# a\ttab in a comment of its own",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        'name: "water\tcolor"',  # inside quotes
+        "name: |\n  water\tcolor",  # inside a block scalar
+        "name: watercolor  # a\ttab in a comment",
+        "# a\ttab in a comment of its own",
+    ],
+)
 def test_a_tab_every_reader_accepts_is_fine(line: str) -> None:
     text = _VALID + line + "\n"
     assert not pure_reader_refuses(text)
@@ -71,9 +78,10 @@ def test_fix_says_why_it_leaves_a_file_with_such_a_tab() -> None:
         fix_text(text)
 
 
-@pytest.mark.parametrize(("char", "name"), [("\u2028", "U+2028 LINE SEPARATOR"),
-                                            ("\u2029", "U+2029 PARAGRAPH SEPARATOR"),
-                                            ("\x85", "U+0085 NEXT LINE")])
+@pytest.mark.parametrize(
+    ("char", "name"),
+    [("\u2028", "U+2028 LINE SEPARATOR"), ("\u2029", "U+2029 PARAGRAPH SEPARATOR"), ("\x85", "U+0085 NEXT LINE")],
+)
 @pytest.mark.parametrize("rest", ["name: hidden", "bad: ["])
 def test_a_line_break_of_yaml_11_in_a_comment_is_named_where_it_stands(char: str, name: str, rest: str) -> None:
     text = _VALID + f"# looks like a comment{char}{rest}\n"
@@ -88,10 +96,13 @@ def test_such_a_break_after_a_value_is_named_too(char: str) -> None:
     assert [(c, ln, cl) for c, ln, cl, _ in found(text) if c == "TL001"] == [("TL001", 8, 16)]
 
 
-@pytest.mark.parametrize("text", [
-    _VALID + "# note\u2028# more\n",  # what follows is a comment to every reader
-    _VALID + "# note\u2028   \n",
-    _VALID + 'name: "a # b\u2028c"\n',  # not a comment: inside quotes
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        _VALID + "# note\u2028# more\n",  # what follows is a comment to every reader
+        _VALID + "# note\u2028   \n",
+        _VALID + 'name: "a # b\u2028c"\n',  # not a comment: inside quotes
+    ],
+)
 def test_a_break_that_changes_nothing_is_not_reported(text: str) -> None:
     assert "TL001" not in [c for c, _, _, _ in found(text)]

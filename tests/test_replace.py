@@ -30,6 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from trainlint import replace as replace_mod
 from trainlint.replace import (
     ACL_XATTR,
@@ -49,9 +50,11 @@ ENV = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
 LINUX = sys.platform.startswith("linux")
 ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 ALICE, BOB, TEAM, OTHER = 4321, 4323, 4322, 4325  # users and groups by number: nothing is added to the system
-NOT_FIXED = re.compile(r"not fixed: (the file changed on disk while it was being fixed"
-                       r"|another process has the file open for writing"
-                       r"|another process saved the file while it was being fixed; its version was put back)")
+NOT_FIXED = re.compile(
+    r"not fixed: (the file changed on disk while it was being fixed"
+    r"|another process has the file open for writing"
+    r"|another process saved the file while it was being fixed; its version was put back)"
+)
 
 
 def saved(tag: str) -> str:
@@ -73,8 +76,14 @@ def config(tmp_path: Path) -> Path:
 
 
 def fix_cli(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "trainlint", "fix", str(path)], env=ENV, capture_output=True,
-                          text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "trainlint", "fix", str(path)],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 # --- the racing writer ---------------------------------------------------------------------
@@ -169,8 +178,13 @@ class Writer:
         spare.mkdir(exist_ok=True)
         (spare / "base").write_text(UNTAGGED)
         self.path = path
-        self.process = subprocess.Popen([sys.executable, "-c", WRITER, str(path.parent), path.name, str(spare)],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path.parent), path.name, str(spare)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
 
     def round(self, k: int, style: str, jitter: int, tag: str, fix, trigger: str = "count"):
         self.path.write_text(UNTAGGED)
@@ -311,8 +325,13 @@ def acl(*entries: tuple[int, int, int]) -> bytes:
 
 
 # user::rw- user:4321:rw- group::r-- mask::rw- other::---, so the mode is 0660 and the group may only read
-GROUP_READS_ONLY = acl((ACL_USER_OBJ, 6, NO_ID), (ACL_USER, 6, ALICE), (ACL_GROUP_OBJ, 4, NO_ID),
-                       (ACL_MASK, 6, NO_ID), (ACL_OTHER, 0, NO_ID))
+GROUP_READS_ONLY = acl(
+    (ACL_USER_OBJ, 6, NO_ID),
+    (ACL_USER, 6, ALICE),
+    (ACL_GROUP_OBJ, 4, NO_ID),
+    (ACL_MASK, 6, NO_ID),
+    (ACL_OTHER, 0, NO_ID),
+)
 
 
 def set_or_skip(path: Path, name: str, value: bytes) -> None:
@@ -337,8 +356,7 @@ def test_a_posix_acl_is_kept_and_the_group_gains_no_write(config):
     assert os.getxattr(config, ACL_XATTR) == GROUP_READS_ONLY
     assert stat.S_IMODE(config.stat().st_mode) == mode
     if shutil.which("getfacl"):  # the same, in the words of the acl tools
-        text = subprocess.run(["getfacl", "-cn", str(config)], capture_output=True, text=True,
-                              check=False).stdout
+        text = subprocess.run(["getfacl", "-cn", str(config)], capture_output=True, text=True, check=False).stdout
         assert "group::r--" in text and "user:4321:rw-" in text and "mask::rw-" in text
 
 
@@ -351,14 +369,24 @@ def test_extended_attributes_are_kept(config):
     assert fix_cli(config).returncode == 0
     assert config.read_text() == FIXED
     assert {n: os.getxattr(config, n) for n in names} == {
-        "user.origin": b"exported by the training UI", **({"trusted.review": b"approved"} if ROOT else {})}
+        "user.origin": b"exported by the training UI",
+        **({"trusted.review": b"approved"} if ROOT else {}),
+    }
 
 
 def test_a_default_acl_of_the_folder_is_not_given_to_a_file_without_one(config):
     config.chmod(0o640)
-    set_or_skip(config.parent, "system.posix_acl_default",
-                acl((ACL_USER_OBJ, 7, NO_ID), (ACL_USER, 7, ALICE), (ACL_GROUP_OBJ, 5, NO_ID),
-                    (ACL_MASK, 7, NO_ID), (ACL_OTHER, 5, NO_ID)))
+    set_or_skip(
+        config.parent,
+        "system.posix_acl_default",
+        acl(
+            (ACL_USER_OBJ, 7, NO_ID),
+            (ACL_USER, 7, ALICE),
+            (ACL_GROUP_OBJ, 5, NO_ID),
+            (ACL_MASK, 7, NO_ID),
+            (ACL_OTHER, 5, NO_ID),
+        ),
+    )
     assert ACL_XATTR not in os.listxattr(config)  # made before the folder had its default ACL
     assert fix_cli(config).returncode == 0
     assert config.read_text() == FIXED
@@ -370,7 +398,7 @@ def test_a_default_acl_of_the_folder_is_not_given_to_a_file_without_one(config):
 
 needs_root = pytest.mark.skipif(not ROOT or not LINUX, reason="acting as other users needs root (Linux)")
 
-AS_USER = r'''
+AS_USER = r"""
 import os, sys
 uid, gid, groups, path = int(sys.argv[1]), int(sys.argv[2]), [int(g) for g in sys.argv[3].split(",") if g], sys.argv[4]
 # the interpreter lives where other users may not look: everything the fix uses is loaded first, as root
@@ -383,7 +411,7 @@ os.setgroups(groups)
 os.setgid(gid)
 os.setuid(uid)
 sys.exit(main(["fix", path]))
-'''
+"""
 
 
 @pytest.fixture
@@ -405,8 +433,14 @@ def shared(tmp_path: Path):
 
 def fix_as(uid: int, gid: int, groups: list[int], path: Path) -> subprocess.CompletedProcess:
     warm = path.parent.parent / "warm.yaml"
-    return subprocess.run([sys.executable, "-c", AS_USER, str(uid), str(gid), ",".join(map(str, groups)), str(path),
-                           str(warm)], env=ENV, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", AS_USER, str(uid), str(gid), ",".join(map(str, groups)), str(path), str(warm)],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def team_file(folder: Path, uid: int = ALICE, gid: int = TEAM, mode: int = 0o664) -> Path:
@@ -435,8 +469,10 @@ def test_the_owner_cannot_keep_a_group_they_are_not_in_so_the_file_is_not_replac
     path = team_file(shared, gid=OTHER)
     result = fix_as(ALICE, ALICE, [ALICE, TEAM], path)
     assert result.returncode == 2
-    assert f"not fixed: the file's group is {OTHER}, and user {ALICE} cannot give a new file that group " \
-           f"(not a member of it); not changed" in result.stderr
+    assert (
+        f"not fixed: the file's group is {OTHER}, and user {ALICE} cannot give a new file that group "
+        f"(not a member of it); not changed" in result.stderr
+    )
     assert path.read_text() == UNTAGGED and ownership(path) == (ALICE, OTHER, 0o664)
     assert not leftovers(shared)
 
@@ -447,8 +483,10 @@ def test_a_group_member_fixing_another_users_file_is_refused_rather_than_taking_
     path = team_file(shared)
     result = fix_as(BOB, BOB, [BOB, TEAM], path)
     assert result.returncode == 2
-    assert f"not fixed: the file belongs to user {ALICE}, and a new file written by user {BOB} cannot be given " \
-           f"to them (only they or root can fix it); not changed" in result.stderr
+    assert (
+        f"not fixed: the file belongs to user {ALICE}, and a new file written by user {BOB} cannot be given "
+        f"to them (only they or root can fix it); not changed" in result.stderr
+    )
     assert path.read_text() == UNTAGGED and ownership(path) == (ALICE, TEAM, 0o664)
     assert not leftovers(shared)
 
@@ -460,8 +498,10 @@ def test_an_attribute_the_fixer_may_not_set_refuses_the_replacement_and_says_whi
     os.setxattr(path, "security.capability", capability)
     result = fix_as(ALICE, ALICE, [ALICE], path)
     assert result.returncode == 2
-    assert "not fixed: a new file cannot keep the file's extended attribute security.capability: " \
-           "Operation not permitted; not changed" in result.stderr
+    assert (
+        "not fixed: a new file cannot keep the file's extended attribute security.capability: "
+        "Operation not permitted; not changed" in result.stderr
+    )
     assert path.read_text() == UNTAGGED and os.getxattr(path, "security.capability") == capability
     assert not leftovers(shared)
 
@@ -473,18 +513,29 @@ def test_without_leases_another_users_file_is_still_fixed_with_its_owner_acl_and
     path = team_file(shared, mode=0o660)
     os.setxattr(path, ACL_XATTR, GROUP_READS_ONLY)
     script = "import sys\nfrom trainlint.cli import main\nsys.exit(main(['fix', sys.argv[1]]))"
-    result = subprocess.run(["setpriv", "--bounding-set", "-lease", "--inh-caps", "-lease", sys.executable, "-c", script,
-                             str(path)], env=ENV, capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        ["setpriv", "--bounding-set", "-lease", "--inh-caps", "-lease", sys.executable, "-c", script, str(path)],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert path.read_text() == FIXED and ownership(path) == (ALICE, TEAM, 0o660)
     assert os.getxattr(path, ACL_XATTR) == GROUP_READS_ONLY
     check = "import fcntl, os, sys\nfd = os.open(sys.argv[1], os.O_RDONLY)\nfcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)"
-    denied = subprocess.run(["setpriv", "--bounding-set", "-lease", "--inh-caps", "-lease", sys.executable, "-c", check,
-                             str(path)], capture_output=True, text=True, check=False)
+    denied = subprocess.run(
+        ["setpriv", "--bounding-set", "-lease", "--inh-caps", "-lease", sys.executable, "-c", check, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert "Permission denied" in denied.stderr or "Operation not permitted" in denied.stderr, denied  # no lease indeed
 
 
 # --- where the system offers less: no anonymous files, no exchange --------------------------
+
 
 @pytest.fixture
 def no_exchange(monkeypatch):
@@ -526,20 +577,26 @@ def test_without_anonymous_files_a_failed_replace_leaves_nothing(config, no_anon
 
 # --- crashes --------------------------------------------------------------------------------
 
-_DIE_AT = ("import os, signal, sys\nfrom trainlint import replace\ndef _die(*a, **k):\n"
-           "    os.kill(os.getpid(), signal.SIGKILL)\n")
+_DIE_AT = (
+    "import os, signal, sys\nfrom trainlint import replace\ndef _die(*a, **k):\n"
+    "    os.kill(os.getpid(), signal.SIGKILL)\n"
+)
 
 
 def fix_dying_at(path: Path, patch: str) -> subprocess.CompletedProcess:
     script = f"{_DIE_AT}{patch}\nfrom trainlint.cli import main\nsys.exit(main(['fix', {str(path)!r}]))"
-    return subprocess.run([sys.executable, "-c", script], env=ENV, capture_output=True, text=True, timeout=120,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-c", script], env=ENV, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
-@pytest.mark.parametrize("moment, holds", [
-    ("replace._Folder.exchange = _die", UNTAGGED),  # named, about to swap: the old file is whole
-    ("replace._Folder.unlink = _die", FIXED),  # swapped, the old file not yet deleted: the new one is in place
-])
+@pytest.mark.parametrize(
+    "moment, holds",
+    [
+        ("replace._Folder.exchange = _die", UNTAGGED),  # named, about to swap: the old file is whole
+        ("replace._Folder.unlink = _die", FIXED),  # swapped, the old file not yet deleted: the new one is in place
+    ],
+)
 def test_killed_around_the_swap_the_file_is_whole_and_the_next_run_cleans_up(config, moment, holds):
     result = fix_dying_at(config, moment)
     assert result.returncode == -signal.SIGKILL, result.stderr
@@ -552,8 +609,9 @@ def test_killed_around_the_swap_the_file_is_whole_and_the_next_run_cleans_up(con
 
 
 def test_a_kept_version_is_never_swept(tmp_path):
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
-                          check=False)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=False
+    )
     stale = tmp_path / f".a.yaml.{int(dead.stdout)}.0f0f0f0f{TMP_SUFFIX}"
     kept = tmp_path / f"a.yaml{KEPT_INFIX}0f0f0f0f"
     for path in (stale, kept):

@@ -12,6 +12,7 @@ from importlib.resources import files
 import jsonschema
 import pytest
 from helpers import REPO, run_cli
+
 from trainlint.docs import rule_markdown
 from trainlint.reporters import FORMATS
 from trainlint.rules import get
@@ -41,13 +42,31 @@ def test_json_shape_is_documented_and_stable(expected):
     run = check(EXAMPLES, "--format", "json")
     report = json.loads(run.stdout)
     assert report["version"] == 1 and report["files"] == 7
-    assert set(expected[0]) == {"code", "name", "severity", "message", "hint", "file", "line", "column",
-                                "end_line", "end_column", "fixable"}
+    assert set(expected[0]) == {
+        "code",
+        "name",
+        "severity",
+        "message",
+        "hint",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "fixable",
+    }
     typo = next(d for d in expected if d["code"] == "TL101")
     assert typo == {
-        "code": "TL101", "name": "unknown-key", "severity": "error",
+        "code": "TL101",
+        "name": "unknown-key",
+        "severity": "error",
         "message": "unknown key `learning_rate_unte` in training; did you mean `learning_rate_unet`?",
-        "hint": typo["hint"], "file": BROKEN, "line": 10, "column": 3, "end_line": 10, "end_column": 21,
+        "hint": typo["hint"],
+        "file": BROKEN,
+        "line": 10,
+        "column": 3,
+        "end_line": 10,
+        "end_column": 21,
         "fixable": False,
     }
     assert any(d["fixable"] for d in expected)
@@ -76,7 +95,8 @@ def test_github_workflow_commands(expected):
     kind = {"error": "error", "warning": "warning", "info": "notice"}[first["severity"]]
     assert commands[0].startswith(
         f"::{kind} file={first['file']},line={first['line']},col={first['column']},"
-        f"endLine={first['end_line']},endColumn={first['end_column']},title={first['code']} {first['name']}::")
+        f"endLine={first['end_line']},endColumn={first['end_column']},title={first['code']} {first['name']}::"
+    )
     assert lines[-1].startswith("14 problems")
 
 
@@ -95,7 +115,7 @@ def test_github_escapes_what_would_end_or_inject_a_command(tmp_path):
     assert commands and all(c.startswith("::error file=a%2Cb%3Ac.yaml,line=") for c in commands)
     assert not any(line.startswith("::error::forged") for line in lines)  # the newline in the key is escaped
     unknown = next(c for c in commands if "TL101" in c)
-    props, message = unknown[len("::error "):].split("::", 1)
+    props, message = unknown[len("::error ") :].split("::", 1)
     assert "x,y::z%25\\n::error::forged" in message  # `%` for the runner; the line break made printable first
     assert dict(p.split("=", 1) for p in props.split(","))["title"] == "TL101 unknown-key"
 
@@ -134,7 +154,8 @@ def test_sarif_validates_against_the_official_schema(expected):
     run = log["runs"][0]
     results = run["results"]
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results] == [
-        (d["code"], d["line"]) for d in expected]
+        (d["code"], d["line"]) for d in expected
+    ]
     rules = run["tool"]["driver"]["rules"]
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
     assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == expected[0]["file"]
@@ -166,8 +187,10 @@ def test_output_file_gets_the_report_and_the_terminal_the_summary(name, tmp_path
     target = tmp_path / f"report.{name}"
     run = check(EXAMPLES, "--format", name, "--output", str(target))
     assert run.returncode == 1
-    assert run.stdout == (f"14 problems (5 errors, 9 warnings) in 7 files; 2 fixable with `trainlint fix`; "
-                          f"{name} report written to {target}\n")
+    assert run.stdout == (
+        f"14 problems (5 errors, 9 warnings) in 7 files; 2 fixable with `trainlint fix`; "
+        f"{name} report written to {target}\n"
+    )
     assert target.read_text(encoding="utf-8") == check(EXAMPLES, "--format", name).stdout
 
 
@@ -179,19 +202,26 @@ def test_unwritable_output_is_a_usage_error(tmp_path):
 def readme_block(heading: str, first_line: str) -> str:
     """The fenced YAML block of a README section that starts with `first_line`."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index(f"\n## {heading}\n"):]
+    section = readme[readme.index(f"\n## {heading}\n") :]
     start = section.index(f"```yaml\n{first_line}\n") + len("```yaml\n")
-    return section[start:section.index("```\n", start)]
+    return section[start : section.index("```\n", start)]
 
 
-@pytest.mark.parametrize("first_line, schema", [
-    ("# .github/workflows/trainlint.yml", "vendor.github-workflows"),
-    ("# .gitlab-ci.yml", "vendor.gitlab-ci"),
-])
+@pytest.mark.parametrize(
+    "first_line, schema",
+    [
+        ("# .github/workflows/trainlint.yml", "vendor.github-workflows"),
+        ("# .gitlab-ci.yml", "vendor.gitlab-ci"),
+    ],
+)
 def test_readme_ci_recipes_are_valid_for_their_ci(first_line, schema, tmp_path):
     recipe = tmp_path / "recipe.yml"
     recipe.write_text(readme_block("CI integration", first_line))
-    run = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(recipe)],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(recipe)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "--format" in recipe.read_text() and "--output" in recipe.read_text()

@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
+
 from trainlint.cli import main
 from trainlint.engine import check_text
 from trainlint.fixer import fix_text
@@ -44,7 +45,8 @@ CASES: dict[str, tuple[str, str]] = {
         "training:\n  steps: 9000\n",
     ),
     "single-quoted": (
-        HEAD + "preset: 'sdxl/style'\nclassification: 'sdxl/style' # q\ndataset:\n  images: 24\ntraining:\n  steps: 9000\n",
+        HEAD
+        + "preset: 'sdxl/style'\nclassification: 'sdxl/style' # q\ndataset:\n  images: 24\ntraining:\n  steps: 9000\n",
         HEAD + "preset: 'sdxl/style'\nclassification: 'Custom' # q\ndataset:\n  images: 24\ntraining:\n  steps: 9000\n",
     ),
     "four-space-indent": (
@@ -88,10 +90,12 @@ CASES: dict[str, tuple[str, str]] = {
     ),
     "missing-quoted-preset-last": (
         HEAD + "dataset:\n  images: 24\ntraining:\n  steps: 9000\npreset: 'sdxl/style' # last\n",
-        HEAD + "dataset:\n  images: 24\ntraining:\n  steps: 9000\npreset: 'sdxl/style' # last\nclassification: 'Custom'\n",
+        HEAD
+        + "dataset:\n  images: 24\ntraining:\n  steps: 9000\npreset: 'sdxl/style' # last\nclassification: 'Custom'\n",
     ),
     "back-to-the-preset": (
-        HEAD + "preset: sdxl/style\nclassification: Custom # was tuned\ndataset:\n  images: 24\ntraining:\n  steps: 8400\n",
+        HEAD
+        + "preset: sdxl/style\nclassification: Custom # was tuned\ndataset:\n  images: 24\ntraining:\n  steps: 8400\n",
         HEAD + "preset: sdxl/style\nclassification: sdxl/style # was tuned\ndataset:\n  images: 24\n"
         "training:\n  steps: 8400\n",
     ),
@@ -108,9 +112,9 @@ CASES: dict[str, tuple[str, str]] = {
         "  learning_rate_unet: &lr !!float 1e-4\n  learning_rate_text_encoder: &te\n    1.0e-5\nname: *te\n",
     ),
     "non-ascii-before-the-edit": (
-        "# Aquarelle 🎨, paysages d'été\nname: \"été ☀\"\n" + HEAD + "preset: sdxl/style\nclassification: sdxl/style\n"
+        '# Aquarelle 🎨, paysages d\'été\nname: "été ☀"\n' + HEAD + "preset: sdxl/style\nclassification: sdxl/style\n"
         "dataset:\n  images: 24\ntraining:\n  steps: 9000\n",
-        "# Aquarelle 🎨, paysages d'été\nname: \"été ☀\"\n" + HEAD + "preset: sdxl/style\nclassification: Custom\n"
+        '# Aquarelle 🎨, paysages d\'été\nname: "été ☀"\n' + HEAD + "preset: sdxl/style\nclassification: Custom\n"
         "dataset:\n  images: 24\ntraining:\n  steps: 9000\n",
     ),
     "null-classification": (
@@ -130,8 +134,7 @@ CASES: dict[str, tuple[str, str]] = {
     "block-scalars": (
         HEAD + "preset: >-\n  sdxl/style\nclassification: |-\n  sdxl/style\ndataset:\n  images: 24\n"
         "training:\n  steps: 9000\n",
-        HEAD + "preset: >-\n  sdxl/style\nclassification: Custom\ndataset:\n  images: 24\n"
-        "training:\n  steps: 9000\n",
+        HEAD + "preset: >-\n  sdxl/style\nclassification: Custom\ndataset:\n  images: 24\ntraining:\n  steps: 9000\n",
     ),
     "missing-after-block-scalar-preset": (
         HEAD + "preset: >-\n  sdxl/style\ndataset:\n  images: 24\ntraining:\n  steps: 9000\n",
@@ -225,29 +228,33 @@ def test_check_fix_fixes_then_reports_what_is_left(tmp_path, capsys):
 
 def test_a_fix_that_would_change_other_data_is_refused_and_the_file_kept(tmp_path, capsys):
     # `name` shares the anchored classification: no splice can change one without the other
-    before = HEAD + "preset: sdxl/style\nclassification: &tag sdxl/style\nname: *tag\n" \
+    before = (
+        HEAD + "preset: sdxl/style\nclassification: &tag sdxl/style\nname: *tag\n"
         "dataset:\n  images: 24\ntraining:\n  steps: 9000\n"
+    )
     code, path = fix_on_disk(tmp_path, before.encode())
     assert code == 2
     assert "not fixed: the fix would change data beyond the fixed keys" in capsys.readouterr().err
     assert path.read_text() == before
 
 
-
-@pytest.mark.parametrize(("value", "like", "flow", "spelled"), [
-    ("Custom", "", False, "Custom"),
-    ("../presets/house-style.yaml", "", False, "../presets/house-style.yaml"),
-    ("yes", "", False, '"yes"'),  # a boolean to YAML 1.1 readers
-    ("1.0", "", False, '"1.0"'),  # a number
-    ("a: b", "", False, '"a: b"'),
-    ("a,b", "", True, '"a,b"'),  # ends a flow entry
-    ("a,b", "", False, "a,b"),
-    ("it's", "'x'", False, "'it''s'"),
-    ('say "hi"', '"x"', False, '"say \\"hi\\""'),
-])
+@pytest.mark.parametrize(
+    ("value", "like", "flow", "spelled"),
+    [
+        ("Custom", "", False, "Custom"),
+        ("../presets/house-style.yaml", "", False, "../presets/house-style.yaml"),
+        ("yes", "", False, '"yes"'),  # a boolean to YAML 1.1 readers
+        ("1.0", "", False, '"1.0"'),  # a number
+        ("a: b", "", False, '"a: b"'),
+        ("a,b", "", True, '"a,b"'),  # ends a flow entry
+        ("a,b", "", False, "a,b"),
+        ("it's", "'x'", False, "'it''s'"),
+        ('say "hi"', '"x"', False, '"say \\"hi\\""'),
+    ],
+)
 def test_new_values_read_back_as_the_same_string(value, like, flow, spelled):
     assert scalar_text(value, like, flow) == spelled
-    text = "{k: %s}" % spelled if flow else f"k: {spelled}\n"
+    text = f"{{k: {spelled}}}" if flow else f"k: {spelled}\n"
     assert YAML(typ="safe", pure=True).load(text) == {"k": value}
 
 
@@ -282,9 +289,13 @@ def configs(draw) -> str:
         nested = "{" + ", ".join(f"{k}: {training[k]}" for k in items) + "}"
         training_text = f"training: {nested}{comment()}"
     else:
-        training_text = "training:" + comment() + "".join(f"{newline}{indent}{k}: {training[k]}{comment()}" for k in items)
+        training_text = (
+            "training:" + comment() + "".join(f"{newline}{indent}{k}: {training[k]}{comment()}" for k in items)
+        )
     entries = [
-        "schema_version: 1", "base_model: sdxl", "training_type: style",
+        "schema_version: 1",
+        "base_model: sdxl",
+        "training_type: style",
         f"preset: {scalar('sdxl/style')}{comment()}",
         draw(st.sampled_from([f"dataset:{newline}{indent}images: 24", "dataset: {images: 24}"])),
     ]

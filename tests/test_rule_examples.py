@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from helpers import codes, write_tree
+
 from trainlint.api import check_file
 from trainlint.document import Limits
 from trainlint.inputs import TRAINER_FORMATS
@@ -28,7 +29,9 @@ RULES = list(iter_rules())
 # input formats (which may bring files of their own: a configuration naming the training type of a JSON file)
 EXAMPLES = [(r, r.example_file, r.fails, r.passes, r.files) for r in RULES] + [
     (r, example[0], example[1], example[2], {**r.files, **(example[3] if len(example) > 3 else {})})
-    for r in RULES for example in r.more_examples]
+    for r in RULES
+    for example in r.more_examples
+]
 EXAMPLE_IDS = [f"{r.code}-{name}" for r, name, _, _, _ in EXAMPLES]
 
 
@@ -87,12 +90,17 @@ def test_rule_is_documented(rule):
 
 TRAINERS = tuple(TRAINER_FORMATS)
 INPUTS = Path(inputs_base.__file__).parent
-NOTE_CONSTANTS = {name: kind for name, kind in vars(inputs_base).items() if name.isupper() and kind in inputs_base.NOTE_KINDS}
+NOTE_CONSTANTS = {
+    name: kind for name, kind in vars(inputs_base).items() if name.isupper() and kind in inputs_base.NOTE_KINDS
+}
 # pairs no example can show, and why (a test below fails once an example shows one after all)
 CANNOT = {
     ("TL408", "ai-toolkit"): "ai-toolkit trains the text encoder at `train.lr`, the UNet's rate: never above it",
-    **{("TL511", fmt): "a JSON config says its training type in a configuration beside it, and a failing and a "
-       "passing example share the files beside them" for fmt in ("kohya_ss", "onetrainer", "scenario")},
+    **{
+        ("TL511", fmt): "a JSON config says its training type in a configuration beside it, and a failing and a "
+        "passing example share the files beside them"
+        for fmt in ("kohya_ss", "onetrainer", "scenario")
+    },
 }
 
 
@@ -143,23 +151,26 @@ def test_the_adapters_report_the_kinds_of_their_notes():
     # the table a reader of the rules can check by eye; emitted_kinds must find the same
     expected = {
         "kohya_ss": "ADAPTIVE_OPTIMIZER EPOCHS_OVERRIDE_STEPS NUMBER_AS_STRING TE_STOP_IGNORED TE_STOP_UNIT UNKNOWN_KEY "
-                    "UNSUPPORTED_MODEL ZERO_LEARNING_RATE",
+        "UNSUPPORTED_MODEL ZERO_LEARNING_RATE",
         "sd-scripts": "ADAPTIVE_OPTIMIZER EPOCHS_OVERRIDE_STEPS NUMBER_AS_STRING TE_STOP_IGNORED UNKNOWN_KEY "
-                      "UNSUPPORTED_MODEL ZERO_LEARNING_RATE",
+        "UNSUPPORTED_MODEL ZERO_LEARNING_RATE",
         "ai-toolkit": "ADAPTIVE_OPTIMIZER NUMBER_AS_STRING UNKNOWN_KEY UNSUPPORTED_MODEL YAML11_READING ZERO_LEARNING_RATE",
         "onetrainer": "ADAPTIVE_OPTIMIZER NUMBER_AS_STRING TE_STOP_UNIT UNKNOWN_KEY UNSUPPORTED_MODEL ZERO_LEARNING_RATE",
         "simpletuner": "ADAPTIVE_OPTIMIZER NUMBER_AS_STRING UNKNOWN_KEY UNSUPPORTED_MODEL ZERO_LEARNING_RATE",
         "diffusers": "ADAPTIVE_OPTIMIZER NUMBER_AS_STRING TE_FRACTION_COARSE UNKNOWN_KEY UNSUPPORTED_MODEL "
-                     "ZERO_LEARNING_RATE",
+        "ZERO_LEARNING_RATE",
         "scenario": "NUMBER_AS_STRING UNKNOWN_KEY UNSUPPORTED_MODEL ZERO_LEARNING_RATE",
     }
-    assert {fmt: sorted(name for name, kind in NOTE_CONSTANTS.items() if kind in emitted_kinds(fmt))
-            for fmt in TRAINERS} == {fmt: names.split() for fmt, names in expected.items()}
+    assert {
+        fmt: sorted(name for name, kind in NOTE_CONSTANTS.items() if kind in emitted_kinds(fmt)) for fmt in TRAINERS
+    } == {fmt: names.split() for fmt, names in expected.items()}
 
 
 @pytest.mark.parametrize("rule", [r for r in RULES if required_formats(r)], ids=lambda r: r.code)
 def test_every_trainer_format_a_rule_judges_has_its_examples(rule, covered):
-    missing = {fmt for fmt in required_formats(rule) if (rule.code, fmt) not in covered and (rule.code, fmt) not in CANNOT}
+    missing = {
+        fmt for fmt in required_formats(rule) if (rule.code, fmt) not in covered and (rule.code, fmt) not in CANNOT
+    }
     assert not missing, f"{rule.code} has no example in {sorted(missing)}"
 
 

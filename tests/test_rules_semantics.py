@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import codes
+
 from trainlint.catalog import catalog
 from trainlint.diagnostics import Severity
 
@@ -20,8 +21,9 @@ dataset:
 
 def config(preset: str = "sdxl/style", images: int = 24, classification: str | None = None, training: str = "") -> str:
     p = catalog().get(preset)
-    text = HEAD.format(model=p.base_model, kind=p.training_type, preset=preset,
-                       classification=classification or preset, images=images)
+    text = HEAD.format(
+        model=p.base_model, kind=p.training_type, preset=preset, classification=classification or preset, images=images
+    )
     return text + (f"training:\n{training}" if training else "")
 
 
@@ -67,10 +69,13 @@ def test_tl401_steps_from_preset_point_at_the_preset_line(snippet):
 
 def test_thresholds_are_data(tmp_path):
     from helpers import write_tree
+
     from trainlint.api import check_file
     from trainlint.settings import Settings
 
-    write_tree(tmp_path, {".git/x": "", "c.yaml": config(classification="Custom", training="  learning_rate_unet: 1.5e-4\n")})
+    write_tree(
+        tmp_path, {".git/x": "", "c.yaml": config(classification="Custom", training="  learning_rate_unet: 1.5e-4\n")}
+    )
     default = check_file(tmp_path / "c.yaml", "c.yaml", Settings()).diagnostics
     strict = check_file(tmp_path / "c.yaml", "c.yaml", Settings(thresholds={"TL406": {"high": 1.2}})).diagnostics
     assert "TL406" not in codes(default) and "TL406" in codes(strict)
@@ -98,8 +103,11 @@ def test_captions_are_louder_on_custom_configs(snippet):
     files = {"data/a.png": "", "data/b.png": "", "data/a.txt": "x"}
     base = config().replace("  images: 24", "  path: ./data")
     plain = snippet(base, files)
-    custom = snippet(base.replace("classification: sdxl/style", "classification: Custom")
-                     + "training:\n  learning_rate_unet: 1.2e-4\n", files)
+    custom = snippet(
+        base.replace("classification: sdxl/style", "classification: Custom")
+        + "training:\n  learning_rate_unet: 1.2e-4\n",
+        files,
+    )
     assert [d.severity for d in plain if d.code == "TL303"] == [Severity.WARNING]
     assert [d.severity for d in custom if d.code == "TL303"] == [Severity.ERROR]
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from helpers import REPO
+
 from trainlint import schema_layer
 from trainlint.catalog import ValueSpec, catalog
 from trainlint.inputs.yaml_reader import load_file, load_text
@@ -65,8 +66,9 @@ def test_enums_mirror_the_catalog():
     assert SCHEMA["$defs"]["preset"]["anyOf"][0]["enum"] == cat.refs()
 
 
-@pytest.mark.parametrize("key", ["steps", "steps_per_image", "learning_rate_unet", "learning_rate_text_encoder",
-                                 "text_encoder_ratio"])
+@pytest.mark.parametrize(
+    "key", ["steps", "steps_per_image", "learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio"]
+)
 def test_training_keys_list_the_default_of_every_preset(key):
     """Each newest preset's value appears in the markdown, under a label that covers that preset."""
     prop = SCHEMA["properties"]["training"]["properties"][key]
@@ -77,7 +79,12 @@ def test_training_keys_list_the_default_of_every_preset(key):
         assert f"{who.replace('`', '')} {value}" in prop["description"]
         for preset in catalog().presets.values():
             p = preset[max(preset)]
-            if who == "every preset" or f"`{p.name}`" in who or f"`{p.base_model}/*`" in who or f"`*/{p.training_type}`" in who:
+            if (
+                who == "every preset"
+                or f"`{p.name}`" in who
+                or f"`{p.base_model}/*`" in who
+                or f"`*/{p.training_type}`" in who
+            ):
                 covered.add(p.name)
     assert covered == set(catalog().presets)
 
@@ -95,10 +102,13 @@ def test_preset_defaults_follow_the_catalog_when_it_changes():
 
 # --- versioning ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("version", SUPPORTED_SCHEMA_VERSIONS)
 def test_id_file_name_and_schema_version_carry_the_version(version):
     schema = json.loads(schema_path(version).read_text(encoding="utf-8"))
-    assert schema_path(version).relative_to(schema_path(version).parents[1]).as_posix() == f"v{version}/config.schema.json"
+    assert (
+        schema_path(version).relative_to(schema_path(version).parents[1]).as_posix() == f"v{version}/config.schema.json"
+    )
     assert schema["$id"] == f"https://trainlint.dev/schema/v{version}/config.schema.json"
     assert schema["properties"]["schema_version"]["const"] == version
     assert str(version) in schema["title"]
@@ -110,17 +120,24 @@ def test_catalog_entry_is_ready_for_schemastore():
     assert {"name", "description", "fileMatch", "url", "versions"} <= set(entry)
     assert entry["url"] == SCHEMA["$id"]
     newest = max(SUPPORTED_SCHEMA_VERSIONS)
-    assert entry["versions"] == {str(v): f"https://trainlint.dev/schema/v{v}/config.schema.json"
-                                 for v in SUPPORTED_SCHEMA_VERSIONS}
+    assert entry["versions"] == {
+        str(v): f"https://trainlint.dev/schema/v{v}/config.schema.json" for v in SUPPORTED_SCHEMA_VERSIONS
+    }
     assert entry["url"] == entry["versions"][str(newest)]
     # SchemaStore asks for no trailing period and no "schema"/"JSON" in the description
     assert not entry["description"].endswith(".") and "schema" not in entry["description"].lower()
 
 
-@pytest.mark.parametrize("name,matches", [
-    ("watercolor.trainlint.yaml", True), ("configs/mascot.trainlint.yml", True),
-    ("docker-compose.yml", False), ("presets/house-style.yaml", False), (".pre-commit-config.yaml", False),
-])
+@pytest.mark.parametrize(
+    "name,matches",
+    [
+        ("watercolor.trainlint.yaml", True),
+        ("configs/mascot.trainlint.yml", True),
+        ("docker-compose.yml", False),
+        ("presets/house-style.yaml", False),
+        (".pre-commit-config.yaml", False),
+    ],
+)
 def test_catalog_file_patterns(name, matches):
     patterns = CATALOG["schemas"][0]["fileMatch"]
     assert any(fnmatch.fnmatch(Path(name).name, p) for p in patterns) is matches
@@ -137,8 +154,9 @@ def _first_choice(body: Any) -> Any:
         return {k: _first_choice(v) for k, v in body.items()}
     if isinstance(body, str):
         raw = body.startswith("^")
-        text = _PLACEHOLDER.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2).split(",")[0],
-                                body.removeprefix("^"))
+        text = _PLACEHOLDER.sub(
+            lambda m: m.group(1) if m.group(1) is not None else m.group(2).split(",")[0], body.removeprefix("^")
+        )
         return load_text(f"v: {text}").data["v"] if raw else text
     return body
 
@@ -156,9 +174,11 @@ def test_snippets_accepted_as_offered_make_a_valid_config():
 
 # --- peer check: check-jsonschema ----------------------------------------------------------------
 
+
 def _check_jsonschema(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "check_jsonschema", *args], capture_output=True, text=True,
-                          timeout=300, cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", *args], capture_output=True, text=True, timeout=300, cwd=REPO
+    )
 
 
 def test_schema_passes_the_metaschema_check():
@@ -166,8 +186,15 @@ def test_schema_passes_the_metaschema_check():
     assert run.returncode == 0, run.stdout + run.stderr
 
 
-PEER = sorted([*EXAMPLES.glob("configs/*.yaml"), *EXAMPLES.glob("broken/*.yaml"),
-               *CORPUS.glob("invalid/*.yaml"), *CORPUS.glob("valid/*.yaml"), *CORPUS.glob("edge/*.yaml")])
+PEER = sorted(
+    [
+        *EXAMPLES.glob("configs/*.yaml"),
+        *EXAMPLES.glob("broken/*.yaml"),
+        *CORPUS.glob("invalid/*.yaml"),
+        *CORPUS.glob("valid/*.yaml"),
+        *CORPUS.glob("edge/*.yaml"),
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +209,7 @@ def peer_flagged() -> set[Path]:
 def test_check_jsonschema_agrees_with_the_schema_layer(peer_flagged, path):
     flagged = path.resolve() in peer_flagged
     if path.parent.name == "edge":  # where the loader decides; the file says what each tool does
-        expect = next(l for l in path.read_text(encoding="utf-8").splitlines() if l.startswith("# expect: "))
+        expect = next(t for t in path.read_text(encoding="utf-8").splitlines() if t.startswith("# expect: "))
         assert f"check-jsonschema={'invalid' if flagged else 'valid'}" in expect
         return
     doc = load_file(path, str(path))

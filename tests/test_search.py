@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from helpers import run_cli
+
 from trainlint.rules.reading import _VALID as VALID
 
 ENV = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "FORCE_COLOR")}
@@ -19,8 +20,8 @@ BODY = FULL.replace("schema_version: 1\n", "")  # the same without its marker li
 # a config the loader accepts, with its top-level `schema_version` written in a way a line-start test misses
 SPELLINGS = {
     "flow-other-key-first": "{name: flow, base_model: sdxl, training_type: style, preset: sdxl/style, "
-                            "classification: sdxl/style, dataset: {images: 24}, training: {steps: 0}, "
-                            "schema_version: 1}\n",
+    "classification: sdxl/style, dataset: {images: 24}, training: {steps: 0}, "
+    "schema_version: 1}\n",
     "indented-document": "".join(f"  {line}\n" for line in FULL.splitlines()),
     "comments-first": ("#" + "x" * 79 + "\n") * 1000 + FULL,  # 80 KB of comments
     "explicit-key": "? schema_version\n: 1\n" + BODY,
@@ -51,12 +52,15 @@ def test_a_folder_search_finds_every_config_the_loader_accepts(tmp_path: Path, n
     assert found["files"] == 1 and [d["code"] for d in found["diagnostics"]] == ["TL103"], (name, found)
 
 
-@pytest.mark.parametrize("text", [
-    "name: other\nnested:\n  schema_version: 1\n",  # not at the top
-    "# schema_version: 1\nname: other\n",  # a comment
-    "name: \"schema\\x5fversion\"\n",  # a value
-    "- schema_version: 1\n",  # a list
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name: other\nnested:\n  schema_version: 1\n",  # not at the top
+        "# schema_version: 1\nname: other\n",  # a comment
+        'name: "schema\\x5fversion"\n',  # a value
+        "- schema_version: 1\n",  # a list
+    ],
+)
 def test_other_yaml_is_still_left_alone(tmp_path: Path, text: str) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / "other.yaml").write_text(text)
@@ -107,8 +111,9 @@ def test_every_glob_setting_reaches_files_at_depth(tmp_path: Path) -> None:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(FULL)
     (tmp_path / "trainlint.toml").write_text(
-        'include = ["configs/**"]\nexclude = ["skip"]\n'
-        '[per-file-ignores]\n"**/team/*.yaml" = ["TL103"]\n')
+        'include = ["configs/**"]\nexclude = ["skip"]\n[per-file-ignores]\n"**/team/*.yaml" = ["TL103"]\n'
+    )
     found = check(tmp_path, ".")
     assert found["files"] == 2 and [(d["file"], d["code"]) for d in found["diagnostics"]] == [
-        ("configs/other.yaml", "TL103")], found
+        ("configs/other.yaml", "TL103")
+    ], found

@@ -51,7 +51,7 @@ def test_positions_point_at_the_trainers_own_key():
     for entry in view["values"].values():
         if entry["line"] is not None and entry["key"] and " " not in entry["key"]:
             line = text[entry["line"] - 1]
-            assert line[entry["column"] - 1:].lstrip('"').startswith(entry["key"].split(".")[-1]), (entry, line)
+            assert line[entry["column"] - 1 :].lstrip('"').startswith(entry["key"].split(".")[-1]), (entry, line)
 
 
 def test_trainlint_values_say_which_come_from_the_preset():
@@ -62,9 +62,15 @@ def test_trainlint_values_say_which_come_from_the_preset():
 
 
 def _sd_scripts(tmp_path: Path, head: str = "") -> Path:
-    write_tree(tmp_path, {".git/HEAD": "", "train.toml": head + 'pretrained_model_name_or_path = "stabilityai/'
-                          'stable-diffusion-xl-base-1.0"\nnetwork_module = "networks.lora"\nlearning_rate = 1e-4\n'
-                          "max_train_steps = 3000\n"})
+    write_tree(
+        tmp_path,
+        {
+            ".git/HEAD": "",
+            "train.toml": head + 'pretrained_model_name_or_path = "stabilityai/'
+            'stable-diffusion-xl-base-1.0"\nnetwork_module = "networks.lora"\nlearning_rate = 1e-4\n'
+            "max_train_steps = 3000\n",
+        },
+    )
     return tmp_path / "train.toml"
 
 
@@ -103,8 +109,16 @@ def test_a_named_file_of_no_format_is_a_clear_error(tmp_path):
 
 
 def test_a_folder_search_skips_files_no_format_claims(tmp_path):
-    write_tree(tmp_path, {".git/HEAD": "", "package.json": '{"name": "web"}\n', "pyproject.toml": "[project]\nname='x'\n",
-                          "ci.yaml": "on: push\njobs: {}\n", "run.sh": "echo hello\n"})
+    write_tree(
+        tmp_path,
+        {
+            ".git/HEAD": "",
+            "package.json": '{"name": "web"}\n',
+            "pyproject.toml": "[project]\nname='x'\n",
+            "ci.yaml": "on: push\njobs: {}\n",
+            "run.sh": "echo hello\n",
+        },
+    )
     run = run_cli("check", ".", cwd=tmp_path)
     assert (run.returncode, run.stdout.lower()) == (0, "no problems in 0 files\n")
 
@@ -118,10 +132,16 @@ def test_a_directive_counts_only_in_a_comment(tmp_path):
 
 
 def test_a_full_fine_tune_is_not_compared_with_lora_learning_rates(tmp_path):
-    write_tree(tmp_path, {".git/HEAD": "", "db.sh": "# trainlint: training_type=subject\n"
-                          "accelerate launch --num_processes 1 train_db.py "
-                          "--pretrained_model_name_or_path=runwayml/stable-diffusion-v1-5 --learning_rate=2e-6 "
-                          "--max_train_steps=1500\n"})
+    write_tree(
+        tmp_path,
+        {
+            ".git/HEAD": "",
+            "db.sh": "# trainlint: training_type=subject\n"
+            "accelerate launch --num_processes 1 train_db.py "
+            "--pretrained_model_name_or_path=runwayml/stable-diffusion-v1-5 --learning_rate=2e-6 "
+            "--max_train_steps=1500\n",
+        },
+    )
     view = show(tmp_path / "db.sh", cwd=tmp_path)
     assert (view["input_format"], view["method"]) == ("sd-scripts", "full")
     assert view["values"]["learning_rate_unet"]["value"] == 2e-6

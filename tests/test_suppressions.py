@@ -7,11 +7,12 @@ import os
 import pytest
 from helpers import run_cli
 from test_config import CONFIG
+
 from trainlint.api import check_file
 from trainlint.fixer import fix_text
 from trainlint.settings import Settings
 
-HEAD = CONFIG[:CONFIG.index("  steps:")]  # the config up to `training:`
+HEAD = CONFIG[: CONFIG.index("  steps:")]  # the config up to `training:`
 # line 10: TL401 (steps and learning rate both raised); line 11: TL010 (`2e-4`)
 BODY = "  steps: 12600{a}\n  learning_rate_unet: 2e-4{b}\n"
 
@@ -40,7 +41,11 @@ def test_end_of_line(tmp_path):
 
 
 def test_line_above_skips_blank_lines_and_comments(tmp_path):
-    text = HEAD + "  # trainlint: disable=TL401 raised together on purpose\n\n  # why: see the run log\n" + BODY.format(a="", b="")
+    text = (
+        HEAD
+        + "  # trainlint: disable=TL401 raised together on purpose\n\n  # why: see the run log\n"
+        + BODY.format(a="", b="")
+    )
     assert found(tmp_path, text) == [("TL010", 14, 23)]
 
 
@@ -71,7 +76,9 @@ def test_unused_suppressions_are_reported_where_they_stand(tmp_path):
     assert "TL010" in [d.code for d in diagnostics]  # TL999 suppressed nothing
     last = check(tmp_path, body() + "  # trainlint: disable=TL401\n")  # nothing below it to suppress
     assert [(d.code, d.line, d.message) for d in last if d.code in ("TL401", "TL020")] == [
-        ("TL401", 10, last[0].message), ("TL020", 12, "unused suppression: no TL401 finding below it")]
+        ("TL401", 10, last[0].message),
+        ("TL020", 12, "unused suppression: no TL401 finding below it"),
+    ]
 
 
 def test_suppressions_of_rules_that_are_not_enabled_are_left_alone(tmp_path):
@@ -81,8 +88,10 @@ def test_suppressions_of_rules_that_are_not_enabled_are_left_alone(tmp_path):
 
 
 def test_fix_removes_unused_codes_and_empty_comments(tmp_path):
-    text = (body(a="  # trainlint: disable=TL402,TL401", b="  # trainlint: disable=TL999")
-            + "  # trainlint: disable=TL405\n# trainlint: disable-file=TL303\n")
+    text = (
+        body(a="  # trainlint: disable=TL402,TL401", b="  # trainlint: disable=TL999")
+        + "  # trainlint: disable=TL405\n# trainlint: disable-file=TL303\n"
+    )
     fixed = fix_text(text, base_dir=tmp_path)
     assert fixed == HEAD + "  steps: 12600  # trainlint: disable=TL401\n  learning_rate_unet: 2.0e-4\n"
 
@@ -106,7 +115,8 @@ def test_only_suppressions_of_rules_that_ran_can_be_unused(tmp_path):
     broken_yaml = body(a="  # trainlint: disable=TL401", b="  # trainlint: disable=TL010") + "  bad: [unclosed\n"
     assert [code for code, _, _ in found(tmp_path, broken_yaml)] == ["TL001"]  # no rule after the loader ran
     no_preset = body(a="  # trainlint: disable=TL401", b="  # trainlint: disable=TL010").replace(
-        "preset: sdxl/style", "preset: nowhere.yaml")
+        "preset: sdxl/style", "preset: nowhere.yaml"
+    )
     assert [code for code, _, _ in found(tmp_path, no_preset)] == ["TL201"]  # TL010 was used; TL401 never ran
     unused_loader_code = no_preset.replace("disable=TL401", "disable=TL002")
     assert [code for code, _, _ in found(tmp_path, unused_loader_code)] == ["TL201", "TL020"]
@@ -119,7 +129,9 @@ def test_foreign_line_breaks_in_comments_do_not_shift_suppressions(tmp_path, odd
     quiet, and `fix` keeps the comment)."""
     text = body(a="  # trainlint: disable=TL401").replace("training:\n", f"# note{odd_break}# more\ntraining:\n")
     assert [code for code, _, _ in found(tmp_path, text)] == ["TL010"]
-    own_line = HEAD.replace("training:\n", f"# a{odd_break}# b\ntraining:\n  # trainlint: disable=TL401\n") + BODY.format(a="", b="")
+    own_line = HEAD.replace(
+        "training:\n", f"# a{odd_break}# b\ntraining:\n  # trainlint: disable=TL401\n"
+    ) + BODY.format(a="", b="")
     assert [code for code, _, _ in found(tmp_path, own_line)] == ["TL010"]
     fixed = fix_text(own_line)
     assert "# trainlint: disable=TL401" in fixed and f"# a{odd_break}# b" in fixed

@@ -51,24 +51,32 @@ class LanguageServer:
         self._diagnostics: dict[str, queue.Queue[list[dict[str, Any]]]] = {}
         self._configured = threading.Event()
         self.stderr: list[str] = []
-        self.proc = subprocess.Popen([node() or "node", str(SERVER_JS), "--stdio"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            [node() or "node", str(SERVER_JS), "--stdio"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._drain_stderr, daemon=True).start()
-        self.request("initialize", {
-            "processId": None,
-            "rootUri": root.as_uri(),
-            "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
-            "capabilities": {
-                "workspace": {"configuration": True, "workspaceFolders": True},
-                "textDocument": {
-                    "completion": {"completionItem": {"snippetSupport": True,
-                                                      "documentationFormat": ["markdown", "plaintext"]}},
-                    "hover": {"contentFormat": ["markdown", "plaintext"]},
-                    "publishDiagnostics": {"relatedInformation": True},
+        self.request(
+            "initialize",
+            {
+                "processId": None,
+                "rootUri": root.as_uri(),
+                "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
+                "capabilities": {
+                    "workspace": {"configuration": True, "workspaceFolders": True},
+                    "textDocument": {
+                        "completion": {
+                            "completionItem": {"snippetSupport": True, "documentationFormat": ["markdown", "plaintext"]}
+                        },
+                        "hover": {"contentFormat": ["markdown", "plaintext"]},
+                        "publishDiagnostics": {"relatedInformation": True},
+                    },
                 },
             },
-        })
+        )
         self.notify("initialized", {})
         if not self._configured.wait(self.timeout):
             raise LspError("the server never asked for its settings (workspace/configuration)")
@@ -108,7 +116,8 @@ class LanguageServer:
         elif "id" in message:
             self._send({"id": message["id"], "result": self._answer(message["method"], message.get("params"))})
             if message["method"] == "workspace/configuration" and any(
-                    item.get("section") == "yaml" for item in message["params"]["items"]):
+                item.get("section") == "yaml" for item in message["params"]["items"]
+            ):
                 self._configured.set()  # only once the answer is on its way: documents opened later see the settings
         elif message.get("method") == "textDocument/publishDiagnostics":
             params = message["params"]
@@ -133,7 +142,9 @@ class LanguageServer:
         try:
             reply = waiting.get(timeout=self.timeout)
         except queue.Empty:
-            raise LspError(f"no answer to {method} in {self.timeout:g} s; server said: {''.join(self.stderr)[-2000:]}") from None
+            raise LspError(
+                f"no answer to {method} in {self.timeout:g} s; server said: {''.join(self.stderr)[-2000:]}"
+            ) from None
         finally:
             self._responses.pop(ident, None)
         if "error" in reply:
@@ -144,7 +155,9 @@ class LanguageServer:
         self._send({"method": method, "params": params})
 
     def open(self, uri: str, text: str) -> None:
-        self.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}})
+        self.notify(
+            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}
+        )
 
     def close(self, uri: str) -> None:
         self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
@@ -175,13 +188,16 @@ class LanguageServer:
                 self.close(uri)
 
     def completion(self, uri: str, line: int, character: int) -> list[dict[str, Any]]:
-        result = self.request("textDocument/completion", {"textDocument": {"uri": uri},
-                                                          "position": {"line": line, "character": character}})
+        result = self.request(
+            "textDocument/completion",
+            {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}},
+        )
         return (result or {}).get("items", []) if isinstance(result, dict) else (result or [])
 
     def hover(self, uri: str, line: int, character: int) -> str:
-        result = self.request("textDocument/hover", {"textDocument": {"uri": uri},
-                                                     "position": {"line": line, "character": character}})
+        result = self.request(
+            "textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}
+        )
         if not result:
             return ""
         contents = result["contents"]

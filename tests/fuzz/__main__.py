@@ -20,6 +20,7 @@ import traceback
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, seed, settings
+
 from trainlint.document import Limits
 from trainlint.reporters import FORMATS
 
@@ -79,8 +80,12 @@ def main(argv: list[str] | None = None) -> int:
             path = save(*failure, args.out)
             found.append(path)
             print(f"crash ({type(failure[1]).__name__}: {str(failure[1])[:120]}) -> {path}", flush=True)
-        print(f"{chunks} chunks of {args.chunk} inputs, {len(found)} crashes, "
-              f"{max(0.0, deadline - time.monotonic()) / 60:.1f} min left", file=sys.stderr, flush=True)
+        print(
+            f"{chunks} chunks of {args.chunk} inputs, {len(found)} crashes, "
+            f"{max(0.0, deadline - time.monotonic()) / 60:.1f} min left",
+            file=sys.stderr,
+            flush=True,
+        )
     return 1 if found else 0
 
 

@@ -45,9 +45,11 @@ CASES: list[Case] = []
 
 def case(name: str, *codes: str, **expect: Any) -> Callable[[Callable[[Path], Path]], Callable[[Path], Path]]:
     """Register a builder as a hostile case; `expect` sets the other fields of Case."""
+
     def register(build: Callable[[Path], Path]) -> Callable[[Path], Path]:
         CASES.append(Case(name, build, codes, **expect))
         return build
+
     return register
 
 
@@ -75,6 +77,7 @@ def with_training(body: str) -> str:
 
 # --- aliases and merge keys -------------------------------------------------------------
 
+
 def laughs(levels: int = 9, width: int = 9) -> str:
     lines = [f"l0: &l0 [{', '.join(['lol'] * width)}]"]
     for i in range(1, levels):
@@ -83,19 +86,35 @@ def laughs(levels: int = 9, width: int = 9) -> str:
 
 
 text_case("billion-laughs-9x9", laughs(), "TL092")
-text_case("alias-bomb-wide", VALID + "wide: &w [" + ", ".join(["x"] * 2000) + "]\n"
-          + "many: [" + ", ".join(["*w"] * 2000) + "]\n", "TL092", line=9)
-text_case("alias-bomb-mappings", VALID + "m0: &m0 {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8, i: 9}\n"
-          + "".join(f"m{i}: &m{i} {{{', '.join(f'k{j}: *m{i - 1}' for j in range(9))}}}\n" for i in range(1, 9)),
-          "TL092")
+text_case(
+    "alias-bomb-wide",
+    VALID + "wide: &w [" + ", ".join(["x"] * 2000) + "]\n" + "many: [" + ", ".join(["*w"] * 2000) + "]\n",
+    "TL092",
+    line=9,
+)
+text_case(
+    "alias-bomb-mappings",
+    VALID
+    + "m0: &m0 {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8, i: 9}\n"
+    + "".join(f"m{i}: &m{i} {{{', '.join(f'k{j}: *m{i - 1}' for j in range(9))}}}\n" for i in range(1, 9)),
+    "TL092",
+)
 text_case("recursive-alias-seq", VALID + "loop: &loop [a, *loop]\n", "TL092", line=8)
 text_case("recursive-alias-map", VALID + "loop: &loop {self: *loop}\n", "TL092", line=8)
 text_case("recursive-alias-root", "--- &root\nschema_version: 1\nagain: *root\n", "TL092", line=1)
-text_case("merge-key-huge", laughs().replace("l8: &l8", "l8: &l8").replace(
-    "training_type: style\n", "training_type: style\n") + "training:\n  <<: *l8\n", "TL092")
+text_case(
+    "merge-key-huge",
+    laughs().replace("l8: &l8", "l8: &l8").replace("training_type: style\n", "training_type: style\n")
+    + "training:\n  <<: *l8\n",
+    "TL092",
+)
 text_case("merge-key-cyclic", VALID + "training: &t\n  steps: 100\n  <<: *t\n", "TL092", line=8)
-text_case("merge-key-plain", VALID.replace("dataset:", "base: &base {steps: 100}\ndataset:")
-          + "training:\n  <<: *base\n", "TL101", says="unknown key `<<` in training")
+text_case(
+    "merge-key-plain",
+    VALID.replace("dataset:", "base: &base {steps: 100}\ndataset:") + "training:\n  <<: *base\n",
+    "TL101",
+    says="unknown key `<<` in training",
+)
 text_case("undefined-alias", VALID + "training: *nowhere\n", "TL001", line=8)
 # a megabyte of tiny flow nodes: refused while composing, before half a million nodes exist
 text_case("flow-nodes-1mb", VALID + "x: [" + "a," * 520_000 + "a]\n", "TL092", line=8, big=True)
@@ -108,8 +127,12 @@ text_case("documents-1mb", VALID + "--- a\n" * 170_000, "TL005", line=8, says="1
 text_case("nesting-flow-10000", VALID + "deep: " + "[" * 10_000 + "]" * 10_000 + "\n", "TL093", line=8)
 text_case("nesting-flow-map-10000", VALID + "deep: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n", "TL093", line=8)
 text_case("nesting-block-seq-10000", VALID + "deep:\n" + "- " * 10_000 + "x\n", "TL093", line=9)
-text_case("nesting-block-map-1000", VALID + "deep:\n" + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(1000))
-          + " " * 1001 + "x\n", "TL093", line=1007)  # where libyaml stops: 1,000 levels
+text_case(
+    "nesting-block-map-1000",
+    VALID + "deep:\n" + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(1000)) + " " * 1001 + "x\n",
+    "TL093",
+    line=1007,
+)  # where libyaml stops: 1,000 levels
 
 
 @case("nesting-block-map-10000", "TL091", big=True)
@@ -176,10 +199,22 @@ text_case("whitespace-only", b"\n\n   \n\n", "TL006", fix_exit=2)
 text_case("tab-only-line", VALID + "\t\n", "TL001", line=8)
 text_case("tab-after-colon", VALID + "name:\twatercolor\n", "TL001", line=8, says="yaml.safe_load")
 text_case("tab-inside-plain-value", VALID + "name: water\tcolor\n", "TL001", line=8, says="yaml.safe_load")
-text_case("line-separator-hides-config-in-comment", VALID + "# a harmless note\u2028preset: sdxl/subject\n",
-          "TL001", "TL002", line=8, says="U+2028 LINE SEPARATOR in a comment", fix_exit=2)
-text_case("next-line-hides-config-in-comment", VALID + "name: x  # note\x85steps: 1\n", "TL001", line=8,
-          says="U+0085 NEXT LINE in a comment")
+text_case(
+    "line-separator-hides-config-in-comment",
+    VALID + "# a harmless note\u2028preset: sdxl/subject\n",
+    "TL001",
+    "TL002",
+    line=8,
+    says="U+2028 LINE SEPARATOR in a comment",
+    fix_exit=2,
+)
+text_case(
+    "next-line-hides-config-in-comment",
+    VALID + "name: x  # note\x85steps: 1\n",
+    "TL001",
+    line=8,
+    says="U+0085 NEXT LINE in a comment",
+)
 text_case("comments-only", "# just a comment\n# and another\n", "TL006", fix_exit=2)
 text_case("document-markers-only", "---\n...\n", "TL006", fix_exit=2)
 text_case("root-list", "- " + VALID.replace("\n", "\n  ").rstrip() + "\n", "TL006", line=1, fix_exit=2)
@@ -193,10 +228,17 @@ text_case("unknown-directive", "%EVIL rm -rf /\n---\n" + VALID, "TL001", line=1)
 
 PWNED = "trainlint-was-pwned"
 text_case("python-object-apply", VALID + f"name: !!python/object/apply:os.system [touch {PWNED}]\n", "TL003", line=8)
-text_case("python-object-apply-root", f"!!python/object/apply:os.system [touch {PWNED}]\n", "TL003", "TL006", line=1,
-          fix_exit=2)
-text_case("python-object-new", VALID + "x: !!python/object/new:subprocess.Popen [[touch, " + PWNED + "]]\n",
-          "TL003", line=8)
+text_case(
+    "python-object-apply-root",
+    f"!!python/object/apply:os.system [touch {PWNED}]\n",
+    "TL003",
+    "TL006",
+    line=1,
+    fix_exit=2,
+)
+text_case(
+    "python-object-new", VALID + "x: !!python/object/new:subprocess.Popen [[touch, " + PWNED + "]]\n", "TL003", line=8
+)
 text_case("python-name", VALID + "x: !!python/name:os.system\n", "TL003", line=8)
 text_case("python-module", VALID + "x: !!python/module:os\n", "TL003", line=8)
 text_case("tag-on-key", VALID + f"!!python/object/apply:os.system [touch {PWNED}]: 1\n", "TL004", line=8)
@@ -210,27 +252,56 @@ text_case("tag-on-mapping", VALID + "training: !!omap\n  steps: 100\n", "TL003",
 
 # --- text that would forge log lines, colour a terminal or reorder what a reviewer reads ---------
 
-text_case("log-injection-key", VALID + '"x\\n::error file=a.yaml,line=1::forged": 1\n', "TL101", line=8,
-          says="unknown key `x\\n::error")
-text_case("log-injection-value", VALID.replace("base_model: sdxl", 'base_model: "sdxl\\n::add-mask::x\\e[2J"'),
-          "TL104", line=2, says="\\x1b[2J")
+text_case(
+    "log-injection-key",
+    VALID + '"x\\n::error file=a.yaml,line=1::forged": 1\n',
+    "TL101",
+    line=8,
+    says="unknown key `x\\n::error",
+)
+text_case(
+    "log-injection-value",
+    VALID.replace("base_model: sdxl", 'base_model: "sdxl\\n::add-mask::x\\e[2J"'),
+    "TL104",
+    line=2,
+    says="\\x1b[2J",
+)
 text_case("bidi-override-key", VALID + '"\\u202eevil": 1\n', "TL101", line=8, says="\\u202e")
 case("log-injection-file-name", "TL006", line=1, fix_exit=2)(
-    lambda root: write(root, "just text\n", "con\n::error::forged\x1b.yaml"))
+    lambda root: write(root, "just text\n", "con\n::error::forged\x1b.yaml")
+)
 
 # --- suppression comments: they cannot hide what reading found, and many of them cost little -------------
 
-text_case("suppressed-python-tag", "# trainlint: disable-file=TL003, TL0\n" + VALID
-          + f"name: !!python/object/apply:os.system [touch {PWNED}]  # trainlint: disable=TL00\n", "TL003", "TL020",
-          line=9, says="cannot be suppressed inline", fix_exit=2)  # TL020 offers to drop the codes: refused
+text_case(
+    "suppressed-python-tag",
+    "# trainlint: disable-file=TL003, TL0\n"
+    + VALID
+    + f"name: !!python/object/apply:os.system [touch {PWNED}]  # trainlint: disable=TL00\n",
+    "TL003",
+    "TL020",
+    line=9,
+    says="cannot be suppressed inline",
+    fix_exit=2,
+)  # TL020 offers to drop the codes: refused
 text_case("suppressed-alias-bomb", "# trainlint: disable-file=TL092\n" + laughs(), "TL092", "TL020", fix_exit=2)
 # 20,000 own-line comments above one line: each looked for its target line below all the others
-text_case("suppression-comments-20000", VALID.replace("preset: sdxl/style", "preset: ./none.yaml")
-          + "".join(f"# trainlint: disable=TL401 reason {i}\n" for i in range(20_000)) + "name: x\n", "TL201",
-          line=4, big=True)
+text_case(
+    "suppression-comments-20000",
+    VALID.replace("preset: sdxl/style", "preset: ./none.yaml")
+    + "".join(f"# trainlint: disable=TL401 reason {i}\n" for i in range(20_000))
+    + "name: x\n",
+    "TL201",
+    line=4,
+    big=True,
+)
 # 4,000 suppressed findings, each with its own comment: every finding was matched against every comment
-text_case("suppressed-findings-4000", VALID + "training:\n"
-          + "".join(f"  k{i}: 1  # trainlint: disable=TL101\n" for i in range(4_000)), exit=0, big=True)
+text_case(
+    "suppressed-findings-4000",
+    VALID + "training:\n" + "".join(f"  k{i}: 1  # trainlint: disable=TL101\n" for i in range(4_000)),
+    exit=0,
+    big=True,
+)
 
 # --- numbers ---------------------------------------------------------------------------
 
@@ -266,15 +337,15 @@ NUMBERS = [
 for _name, _line, _code in NUMBERS:
     text_case(_name, with_training(_line + "\n"), _code, line=9)
 text_case("images-300-digits", VALID.replace("images: 24", "images: " + "9" * 300), "TL103", line=7)
-text_case("schema-version-huge", VALID.replace("schema_version: 1", "schema_version: " + "9" * 399), "TL1",
-          line=1)
+text_case("schema-version-huge", VALID.replace("schema_version: 1", "schema_version: " + "9" * 399), "TL1", line=1)
 
 # --- paths out of the repository, symlinks, big folders --------------------------------
 
 
 def preset_ref(ref: str) -> str:
-    return VALID.replace("preset: sdxl/style", f"preset: {ref}").replace("classification: sdxl/style",
-                                                                           "classification: Custom")
+    return VALID.replace("preset: sdxl/style", f"preset: {ref}").replace(
+        "classification: sdxl/style", "classification: Custom"
+    )
 
 
 def dataset_ref(path: str, images: bool = True) -> str:

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from hypothesis import strategies as st
+
 from trainlint.document import Limits
 from trainlint.engine import run
 from trainlint.errors import FixError
@@ -42,15 +43,80 @@ REPO = Path(__file__).resolve().parents[2]
 REGRESSIONS = REPO / "tests" / "regressions"
 
 TOKENS = [
-    "&a ", "*a", "&b [*a, *a]", "<<: *a", "? ", ": ", "- ", ", ", "[", "]", "{", "}", "|\n  ", ">-\n  ",
-    "!!python/object/apply:os.system [echo]", "!!binary aGk=", "!local ", "!!str ", "!!int ", "!!float ",
-    "!<tag:x,2024:y> ", "%YAML 1.1\n---\n", "%TAG !e! tag:e,2024:\n---\n", "---\n", "...\n", "# c\n",
-    '"', "'", "\\", '"\\ud800"', '"\\x00"', "\t", "\r", "\r\n", "\n", "\x00", "\ufeff", "\x1b", "\u2028", "é",
-    ".nan", "-.inf", "-0", "1e309", "1e-4", "0x" + "f" * 120, "0o777", "9" * 420, "2024-01-01", "~", "null",
-    "yes", "no", "true", "1:30", "\n  steps: ", "\n  learning_rate_unet: ", "\n  steps_per_image: ",
-    "\n  text_encoder_ratio: ", "training:\n  ", "dataset:\n  path: ", "\n  images: ", "./data", "../../..",
-    "/etc", "./presets/house.yaml", "./presets/loop.yaml", "./missing.yaml", "classification: Custom\n",
-    "preset: ", "sdxl/style@1", "flux.1/character", "schema_version: 1\n", "# trainlint: disable=TL401\n",
+    "&a ",
+    "*a",
+    "&b [*a, *a]",
+    "<<: *a",
+    "? ",
+    ": ",
+    "- ",
+    ", ",
+    "[",
+    "]",
+    "{",
+    "}",
+    "|\n  ",
+    ">-\n  ",
+    "!!python/object/apply:os.system [echo]",
+    "!!binary aGk=",
+    "!local ",
+    "!!str ",
+    "!!int ",
+    "!!float ",
+    "!<tag:x,2024:y> ",
+    "%YAML 1.1\n---\n",
+    "%TAG !e! tag:e,2024:\n---\n",
+    "---\n",
+    "...\n",
+    "# c\n",
+    '"',
+    "'",
+    "\\",
+    '"\\ud800"',
+    '"\\x00"',
+    "\t",
+    "\r",
+    "\r\n",
+    "\n",
+    "\x00",
+    "\ufeff",
+    "\x1b",
+    "\u2028",
+    "é",
+    ".nan",
+    "-.inf",
+    "-0",
+    "1e309",
+    "1e-4",
+    "0x" + "f" * 120,
+    "0o777",
+    "9" * 420,
+    "2024-01-01",
+    "~",
+    "null",
+    "yes",
+    "no",
+    "true",
+    "1:30",
+    "\n  steps: ",
+    "\n  learning_rate_unet: ",
+    "\n  steps_per_image: ",
+    "\n  text_encoder_ratio: ",
+    "training:\n  ",
+    "dataset:\n  path: ",
+    "\n  images: ",
+    "./data",
+    "../../..",
+    "/etc",
+    "./presets/house.yaml",
+    "./presets/loop.yaml",
+    "./missing.yaml",
+    "classification: Custom\n",
+    "preset: ",
+    "sdxl/style@1",
+    "flux.1/character",
+    "schema_version: 1\n",
+    "# trainlint: disable=TL401\n",
     "# trainlint: disable-file\n",
 ]
 
@@ -113,8 +179,9 @@ def inputs(draw: st.DrawFn) -> bytes:
     pool = seeds()
     data = draw(st.sampled_from(pool))
     token = st.one_of(st.sampled_from(TOKENS).map(lambda t: t.encode("utf-8", "surrogatepass")), st.binary(max_size=8))
-    ops = draw(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 1 << 16), st.integers(0, 1 << 16), token),
-                        max_size=8))
+    ops = draw(
+        st.lists(st.tuples(st.integers(0, 4), st.integers(0, 1 << 16), st.integers(0, 1 << 16), token), max_size=8)
+    )
     return _apply(data, ops, pool)
 
 
@@ -142,6 +209,7 @@ class Hang(Exception):
 @contextlib.contextmanager
 def cpu_budget(seconds: float) -> Iterator[None]:
     """Raise Hang once this process has spent `seconds` of CPU time (not wall time) inside the block."""
+
     def expire(signum: int, frame: object) -> None:
         raise Hang(f"more than {seconds} s of CPU time for one input")
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from trainlint.diagnostics import ConfigPath
 from trainlint.document import Document, Limits
 from trainlint.inputs import ai_toolkit
@@ -219,8 +220,12 @@ TRAPS: dict[str, list[ConfigPath]] = {
     ZERO_LEARNING_RATE: [(*P0, "train", "lr")],
     ADAPTIVE_OPTIMIZER: [(*P0, "train", "optimizer")],
     UNKNOWN_KEY: [(*P0, "train", "learning_rate"), (*P0, "train", "bacth_size"), (*P0, "train", "text_encoder_lr")],
-    YAML11_READING: [("config", "name"), (*P0, "sample", "prompts", 0), (*P0, "sample", "prompts", 1),
-                     (*P0, "trigger_word")],
+    YAML11_READING: [
+        ("config", "name"),
+        (*P0, "sample", "prompts", 0),
+        (*P0, "sample", "prompts", 1),
+        (*P0, "trigger_word"),
+    ],
     UNSUPPORTED_MODEL: [(*P0, "model", "arch")],
 }
 
@@ -275,8 +280,10 @@ def test_zero_lr_with_automagic_is_not_frozen() -> None:
 
 
 def test_invalid_yaml_is_a_positioned_syntax_finding() -> None:
-    raw = b'job: extension\nconfig:\n  name: x\n  process:\n    - type: sd_trainer\n      model:\n' \
-          b'        name_or_path: "unterminated\n        arch: flux\n'
+    raw = (
+        b"job: extension\nconfig:\n  name: x\n  process:\n    - type: sd_trainer\n      model:\n"
+        b'        name_or_path: "unterminated\n        arch: flux\n'
+    )
     assert FORMAT.detect(raw, ".yaml")
     doc = FORMAT.read(raw, "bad.yaml", Limits())
     assert [f.code for f in doc.findings] == ["TL001"] and doc.findings[0].span is not None
@@ -293,15 +300,29 @@ def test_json_is_read_by_suffix_and_content() -> None:
 
 NOT_AI_TOOLKIT = {
     "trainlint config": (b"schema_version: 1\npreset: sdxl/style\ntraining:\n  steps: 4200\n", ".yaml"),
-    "kohya_ss GUI": (b'{"LoRA_type": "Standard", "pretrained_model_name_or_path": "x", "learning_rate": 0.0001}',
-                     ".json"),
-    "OneTrainer": (b'{"__version": 11, "training_method": "LORA", "model_type": "FLUX_DEV_1", "concepts": []}',
-                   ".json"),
+    "kohya_ss GUI": (
+        b'{"LoRA_type": "Standard", "pretrained_model_name_or_path": "x", "learning_rate": 0.0001}',
+        ".json",
+    ),
+    "OneTrainer": (
+        b'{"__version": 11, "training_method": "LORA", "model_type": "FLUX_DEV_1", "concepts": []}',
+        ".json",
+    ),
     "SimpleTuner": (b'{"model_family": "flux", "model_type": "lora", "learning_rate": 1e-4}', ".json"),
-    "CI workflow": ((b"name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
-                    b"      - run: make test  # process the config\n"), ".yml"),
-    "docker-compose": ((b"services:\n  trainer:\n    image: ai-toolkit\n    environment:\n      - CONFIG=job.yaml\n"
-                       b"    command: python run.py config/process.yaml\n"), ".yaml"),
+    "CI workflow": (
+        (
+            b"name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+            b"      - run: make test  # process the config\n"
+        ),
+        ".yml",
+    ),
+    "docker-compose": (
+        (
+            b"services:\n  trainer:\n    image: ai-toolkit\n    environment:\n      - CONFIG=job.yaml\n"
+            b"    command: python run.py config/process.yaml\n"
+        ),
+        ".yaml",
+    ),
     "prompts": (b"prompts:\n  - a job interview\n  - config: photo\n  - process shot\n", ".yaml"),
     "Scenario payload": (b'{"type": "flux.1-lora", "parameters": {"maxTrainSteps": 1000}}', ".json"),
     "job key not at the top": (b"config:\n  process: []\nmeta:\n  job: x\n", ".yaml"),
@@ -373,17 +394,46 @@ def test_other_trainers_configs_are_not_claimed() -> None:
 HOSTILE: list[Any] = [
     {"job": "extension", "config": {"process": "not a list"}},
     {"job": "extension", "config": {"process": [None, 3, "x", {"type": "sd_trainer"}]}},
-    {"job": "extension", "config": {"name": 7, "process": [{"type": "sd_trainer", "train": [], "model": "x",
-                                                            "datasets": {"folder_path": "images"}}]}},
-    {"job": None, "config": {"process": [{"type": "sd_trainer", "train": {"steps": -5, "lr": -1.0,
-                                                                          "batch_size": "", "optimizer": 3}}]}},
-    {"job": "extension", "config": {"name": "[name]", "process": [{
-        "type": "sd_trainer", "network": 5, "model": {"arch": ["flux"], "is_flux": "false"},
-        "datasets": [{"folder_path": "../../../../../../etc", "num_frames": "x"}, {"folder_path": "[name]"},
-                     {"dataset_path": 3}, {"folder_path": "\x00"}],
-        "train": {"steps": 10**30, "lr": float("nan"), "gradient_accumulation_steps": -1,
-                  "gradient_accumulation": "2", "train_text_encoder": {"a": 1}, "unet_lr": "x"},
-    }]}},
+    {
+        "job": "extension",
+        "config": {
+            "name": 7,
+            "process": [{"type": "sd_trainer", "train": [], "model": "x", "datasets": {"folder_path": "images"}}],
+        },
+    },
+    {
+        "job": None,
+        "config": {
+            "process": [{"type": "sd_trainer", "train": {"steps": -5, "lr": -1.0, "batch_size": "", "optimizer": 3}}]
+        },
+    },
+    {
+        "job": "extension",
+        "config": {
+            "name": "[name]",
+            "process": [
+                {
+                    "type": "sd_trainer",
+                    "network": 5,
+                    "model": {"arch": ["flux"], "is_flux": "false"},
+                    "datasets": [
+                        {"folder_path": "../../../../../../etc", "num_frames": "x"},
+                        {"folder_path": "[name]"},
+                        {"dataset_path": 3},
+                        {"folder_path": "\x00"},
+                    ],
+                    "train": {
+                        "steps": 10**30,
+                        "lr": float("nan"),
+                        "gradient_accumulation_steps": -1,
+                        "gradient_accumulation": "2",
+                        "train_text_encoder": {"a": 1},
+                        "unet_lr": "x",
+                    },
+                }
+            ],
+        },
+    },
     {"job": "extension", "config": {"process": [{"type": "slider", "train": {"steps": True, "lr": "${LR}"}}]}},
 ]
 
@@ -396,12 +446,21 @@ def test_hostile_structures_never_raise(data: Any) -> None:
     assert adapted is None or isinstance(adapted, Adapted)
 
 
-@pytest.mark.parametrize("raw", [
-    b"", b"\x00\x01\x02", b"\xff\xfe\x00", b"job: [", b"job: *x\nconfig: {process: []}\n",
-    b"job: &a [*a]\nconfig:\n  process: []\n", b"{" * 5000, b"job: x\nconfig:\n  process:\n" + b"  - " * 200,
-    b"job: x\nconfig: {process: [{type: sd_trainer, train: {lr: !!binary aGk=}}]}\n",
-    "job: x\nconfig:\n  name: \u2028\n  process: [{type: sd_trainer, train: {steps: 0o17}}]\n".encode(),
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"\x00\x01\x02",
+        b"\xff\xfe\x00",
+        b"job: [",
+        b"job: *x\nconfig: {process: []}\n",
+        b"job: &a [*a]\nconfig:\n  process: []\n",
+        b"{" * 5000,
+        b"job: x\nconfig:\n  process:\n" + b"  - " * 200,
+        b"job: x\nconfig: {process: [{type: sd_trainer, train: {lr: !!binary aGk=}}]}\n",
+        "job: x\nconfig:\n  name: \u2028\n  process: [{type: sd_trainer, train: {steps: 0o17}}]\n".encode(),
+    ],
+)
 def test_hostile_bytes_never_raise(raw: bytes) -> None:
     for name in ("h.yaml", "h.json", "h"):
         doc = FORMAT.read(raw, name, Limits())
@@ -424,25 +483,83 @@ def test_repeats_as_text_are_noted() -> None:
 
 
 _SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from(["", "1e-4", "no", "${X}", "[name]", "images/style", "prodigy", "automagic", "flux", "sdxl",
-                     "wan21", "sd_trainer", "slider", "lora", "../..", "_controls"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(
+        [
+            "",
+            "1e-4",
+            "no",
+            "${X}",
+            "[name]",
+            "images/style",
+            "prodigy",
+            "automagic",
+            "flux",
+            "sdxl",
+            "wan21",
+            "sd_trainer",
+            "slider",
+            "lora",
+            "../..",
+            "_controls",
+        ]
+    ),
 )
-_KEYS = st.sampled_from([
-    "job", "config", "process", "name", "type", "train", "model", "network", "datasets", "steps", "lr", "unet_lr",
-    "text_encoder_lr", "batch_size", "gradient_accumulation", "gradient_accumulation_steps", "train_text_encoder",
-    "train_unet", "optimizer", "arch", "is_flux", "is_xl", "folder_path", "dataset_path", "is_reg", "num_repeats",
-    "num_frames", "adapter", "learning_rate", "bacth_size",
-])
-_DATA = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                       st.dictionaries(_KEYS, inner, max_size=6)), max_leaves=40)
+_KEYS = st.sampled_from(
+    [
+        "job",
+        "config",
+        "process",
+        "name",
+        "type",
+        "train",
+        "model",
+        "network",
+        "datasets",
+        "steps",
+        "lr",
+        "unet_lr",
+        "text_encoder_lr",
+        "batch_size",
+        "gradient_accumulation",
+        "gradient_accumulation_steps",
+        "train_text_encoder",
+        "train_unet",
+        "optimizer",
+        "arch",
+        "is_flux",
+        "is_xl",
+        "folder_path",
+        "dataset_path",
+        "is_reg",
+        "num_repeats",
+        "num_frames",
+        "adapter",
+        "learning_rate",
+        "bacth_size",
+    ]
+)
+_DATA = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_KEYS, inner, max_size=6)),
+    max_leaves=40,
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(_KEYS, _DATA, max_size=5), _DATA)
 def test_generated_jobs_never_raise(top: dict[str, Any], process: Any) -> None:
-    data = {**top, "job": "extension", "config": {"name": "style", "process": [process, {"type": "sd_trainer",
-                                                                                          **(process if isinstance(process, dict) else {})}]}}
+    data = {
+        **top,
+        "job": "extension",
+        "config": {
+            "name": "style",
+            "process": [process, {"type": "sd_trainer", **(process if isinstance(process, dict) else {})}],
+        },
+    }
     doc = Document("generated.json", "{}")
     doc.data = data
     adapted = FORMAT.adapt(doc, workspace(), Hints())

@@ -25,8 +25,9 @@ REAL = Path(__file__).resolve().parents[3] / "shared" / "real-configs"
 NO_HINTS = Hints()
 
 
-def run(tmp_path: Path, name: str, images: int = 0, text: str | None = None,
-        hints: Hints = NO_HINTS) -> tuple[Document, Adapted | None]:
+def run(
+    tmp_path: Path, name: str, images: int = 0, text: str | None = None, hints: Hints = NO_HINTS
+) -> tuple[Document, Adapted | None]:
     """Read a fixture (or `text`) beside a photos/ folder of `images` image files, and adapt it."""
     raw = (text if text is not None else (FIXTURES / name).read_text()).encode()
     (tmp_path / "photos").mkdir(exist_ok=True)
@@ -68,16 +69,18 @@ def test_sdxl_epochs_steps_learning_rates_and_text_encoder(tmp_path: Path) -> No
     assert adapted.notes == ()
     # provenance points at the flag the value came from
     key_span, value_span = doc.spans[("commands", 0, "args", "--repeats")]
-    assert key_span is not None and doc.text[key_span.start:key_span.end] == "--repeats"
-    assert doc.text[value_span.start:value_span.end] == "3"
+    assert key_span is not None and doc.text[key_span.start : key_span.end] == "--repeats"
+    assert doc.text[value_span.start : value_span.end] == "3"
 
 
 def test_sdxl_defaults_when_flags_are_left_out(tmp_path: Path) -> None:
     # train_dreambooth_lora_sdxl.py:308-498: batch 4, accumulation 1, epochs 1, lr 1e-4, TE lr 5e-6, repeats 1
     # 10 images: ceil(ceil(10 / 4) / 1) = 3 updates per epoch, 1 epoch -> 3 steps
-    text = ("accelerate launch --num_processes=1 train_dreambooth_lora_sdxl.py "
-            "--pretrained_model_name_or_path=stabilityai/stable-diffusion-xl-base-1.0 "
-            "--instance_data_dir=photos --instance_prompt=sks\n")
+    text = (
+        "accelerate launch --num_processes=1 train_dreambooth_lora_sdxl.py "
+        "--pretrained_model_name_or_path=stabilityai/stable-diffusion-xl-base-1.0 "
+        "--instance_data_dir=photos --instance_prompt=sks\n"
+    )
     _, adapted = run(tmp_path, "defaults.sh", images=10, text=text)
     assert value(adapted, "steps") == 3
     assert value(adapted, "learning_rate_unet") == 1e-4
@@ -85,7 +88,9 @@ def test_sdxl_defaults_when_flags_are_left_out(tmp_path: Path) -> None:
     assert value(adapted, "text_encoder_ratio") == 0.0
     # the text encoder is not trained: no rate, and the reason, as the other trainers' adapters give it
     assert value(adapted, "learning_rate_text_encoder") is None
-    assert adapted.values["learning_rate_text_encoder"].note == "the text encoder is not trained (no --train_text_encoder)"
+    assert (
+        adapted.values["learning_rate_text_encoder"].note == "the text encoder is not trained (no --train_text_encoder)"
+    )
     _, adapted = run(tmp_path, "defaults.sh", images=10, text=text.replace("sks\n", "sks --train_text_encoder\n"))
     assert value(adapted, "learning_rate_text_encoder") == 5e-6
     assert adapted is not None and adapted.values["learning_rate_text_encoder"].source == "trainer-default"
@@ -135,8 +140,11 @@ def test_scale_lr_multiplies_by_accumulation_batch_and_processes(tmp_path: Path)
     _, adapted = run(tmp_path, "x.sh", images=4, text=text)
     assert value(adapted, "learning_rate_text_encoder") == pytest.approx(2e-5)
     # with accelerate launch and no process count, the product is unknown
-    text = (FIXTURES / "full_scale_lr.sh").read_text().replace("python train_dreambooth.py",
-                                                               "accelerate launch train_dreambooth.py")
+    text = (
+        (FIXTURES / "full_scale_lr.sh")
+        .read_text()
+        .replace("python train_dreambooth.py", "accelerate launch train_dreambooth.py")
+    )
     _, adapted = run(tmp_path, "x.sh", images=4, text=text)
     assert value(adapted, "learning_rate_unet") is None
 
@@ -147,18 +155,25 @@ def test_sd15_lora_text_encoder_shares_learning_rate(tmp_path: Path) -> None:
     assert adapted is not None and adapted.base_model == "sd-1.5"
     assert notes(adapted, base.UNKNOWN_KEY) == []
     assert value(adapted, "learning_rate_text_encoder") is None  # no --train_text_encoder
-    text = (FIXTURES / "sd15_clean.sh").read_text().replace("train_dreambooth_lora.py", "train_dreambooth_lora.py "
-                                                            "--train_text_encoder")
+    text = (
+        (FIXTURES / "sd15_clean.sh")
+        .read_text()
+        .replace("train_dreambooth_lora.py", "train_dreambooth_lora.py --train_text_encoder")
+    )
     _, adapted = run(tmp_path, "x.sh", images=3, text=text)
     assert value(adapted, "learning_rate_text_encoder") == 1e-4
 
 
-@pytest.mark.parametrize(("name", "stop", "train"), [
-    ("sd15_clean.sh", False, "add --train_text_encoder"),  # no --text_encoder_lr in train_dreambooth_lora.py
-    ("sdxl_advanced_fine.sh", True, None),  # --train_text_encoder_frac stops it part way
-])
-def test_only_the_advanced_scripts_can_stop_the_text_encoder(tmp_path: Path, name: str, stop: bool,
-                                                             train: str | None) -> None:
+@pytest.mark.parametrize(
+    ("name", "stop", "train"),
+    [
+        ("sd15_clean.sh", False, "add --train_text_encoder"),  # no --text_encoder_lr in train_dreambooth_lora.py
+        ("sdxl_advanced_fine.sh", True, None),  # --train_text_encoder_frac stops it part way
+    ],
+)
+def test_only_the_advanced_scripts_can_stop_the_text_encoder(
+    tmp_path: Path, name: str, stop: bool, train: str | None
+) -> None:
     _, adapted = run(tmp_path, name, images=3)
     assert adapted is not None and adapted.text_encoder_stop is stop
     assert (adapted.text_encoder_switch[1] if adapted.text_encoder_switch else None) == train
@@ -185,8 +200,12 @@ def test_advanced_fraction_with_a_step_count(tmp_path: Path) -> None:
     assert value(adapted, "text_encoder_ratio") == pytest.approx(0.4)
     assert len(notes(adapted, base.TE_FRACTION_COARSE)) == 1
     # images unknown: the epoch count is unknown, and so is the share (never guessed)
-    _, adapted = run(tmp_path, "sdxl_advanced_steps.sh", images=0,
-                     text=(FIXTURES / "sdxl_advanced_steps.sh").read_text().replace("=photos", "=missing"))
+    _, adapted = run(
+        tmp_path,
+        "sdxl_advanced_steps.sh",
+        images=0,
+        text=(FIXTURES / "sdxl_advanced_steps.sh").read_text().replace("=photos", "=missing"),
+    )
     assert value(adapted, "text_encoder_ratio") is None
     assert notes(adapted, base.TE_FRACTION_COARSE) == []
 
@@ -292,7 +311,10 @@ def test_values_set_outside_the_file_are_unknown(tmp_path: Path) -> None:
 def test_first_training_command_is_adapted(tmp_path: Path) -> None:
     doc, adapted = run(tmp_path, "two_commands.sh", images=3)
     assert [c["script"] for c in doc.data["commands"]] == [
-        "prepare_captions.py", "train_dreambooth_lora_sdxl.py", "train_dreambooth_lora_flux.py"]
+        "prepare_captions.py",
+        "train_dreambooth_lora_sdxl.py",
+        "train_dreambooth_lora_flux.py",
+    ]
     assert adapted is not None and adapted.base_model == "sdxl"
     assert value(adapted, "steps") == 300
     assert adapted.values["steps"].path == ("commands", 1, "args", "--max_train_steps")
@@ -322,6 +344,7 @@ def test_knowledge_cites_sources() -> None:
 
 
 # --- the real corpus ---------------------------------------------------------------------------------
+
 
 def _real_files() -> list[Path]:
     return sorted(p for p in REAL.rglob("*") if p.is_file()) if REAL.is_dir() else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from trainlint.document import Limits
 from trainlint.inputs.readers.env_reader import EnvDocument, read_env
 
@@ -14,7 +15,7 @@ def read(text: str) -> EnvDocument:
 def written(doc: EnvDocument, name: str, which: int = 1) -> str:
     span = doc.spans[(name,)][which]
     assert span is not None
-    return doc.text[span.start:span.end]
+    return doc.text[span.start : span.end]
 
 
 def test_export_and_plain_assignments() -> None:
@@ -23,18 +24,21 @@ def test_export_and_plain_assignments() -> None:
     assert not doc.findings and not doc.unexpanded
 
 
-@pytest.mark.parametrize(("line", "value"), [
-    ("A='it''s'", "its"),  # adjacent quoted parts join into one word
-    ('A="a \\"b\\" \\$c \\x"', 'a "b" $c \\x'),  # in double quotes only $ ` " \\ newline are escaped
-    ("A=a\\ b", "a b"),  # outside quotes a backslash escapes any character
-    ("A='$HOME'", "$HOME"),  # single quotes keep a dollar literally
-    ("A=x#y", "x#y"),  # `#` inside a word is no comment
-    ("A=1 # a comment", "1"),
-    ("A=", ""),
-    ("A=abc\\\ndef", "abcdef"),  # a backslash before a line break continues the line
-    ("A=$", "$"),  # a lone dollar is literal
-    ("A=\"x\" B=2", "x"),
-])
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        ("A='it''s'", "its"),  # adjacent quoted parts join into one word
+        ('A="a \\"b\\" \\$c \\x"', 'a "b" $c \\x'),  # in double quotes only $ ` " \\ newline are escaped
+        ("A=a\\ b", "a b"),  # outside quotes a backslash escapes any character
+        ("A='$HOME'", "$HOME"),  # single quotes keep a dollar literally
+        ("A=x#y", "x#y"),  # `#` inside a word is no comment
+        ("A=1 # a comment", "1"),
+        ("A=", ""),
+        ("A=abc\\\ndef", "abcdef"),  # a backslash before a line break continues the line
+        ("A=$", "$"),  # a lone dollar is literal
+        ('A="x" B=2', "x"),
+    ],
+)
 def test_quote_removal(line: str, value: str) -> None:
     assert read(line).data["A"] == value
 
@@ -97,8 +101,26 @@ def test_limits_and_encoding() -> None:
     assert [f.code for f in binary.findings] == ["TL007"]
 
 
-@pytest.mark.parametrize("raw", [b"", b"\\", b"$", b"'", b"\"\\", b"A=$(('", b"=\n", b"+=1", b"A+=", b"\r\r\n\\\r\n",
-                                 b"export", b"A=${a{b}c}", b"A=$'x\\'y'", "A=\u00e9".encode(), b"\xef\xbb\xbfA=1"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"\\",
+        b"$",
+        b"'",
+        b'"\\',
+        b"A=$(('",
+        b"=\n",
+        b"+=1",
+        b"A+=",
+        b"\r\r\n\\\r\n",
+        b"export",
+        b"A=${a{b}c}",
+        b"A=$'x\\'y'",
+        "A=\u00e9".encode(),
+        b"\xef\xbb\xbfA=1",
+    ],
+)
 def test_hostile_input_never_raises(raw: bytes) -> None:
     doc = read_env(raw, "config.env", Limits())
     assert isinstance(doc.findings, list)

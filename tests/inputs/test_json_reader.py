@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from trainlint.document import Limits
 from trainlint.inputs.readers.json_reader import DEEPEST, Refused, read_json
 
@@ -34,12 +35,12 @@ def at_path(data: Any, path: tuple[str | int, ...]) -> Any:
 def assert_spans_match(text: str, doc: Any) -> None:
     """Every span's text reads back as that path's key and value, and its line/column fit its offsets."""
     for path, (key, value) in doc.spans.items():
-        assert json.loads(text[value.start:value.end]) == at_path(doc.data, path)
+        assert json.loads(text[value.start : value.end]) == at_path(doc.data, path)
         assert (value.line, value.col) == where(text, value.start)
         assert (value.end_line, value.end_col) == where(text, value.end)
         if isinstance(path[-1:][0] if path else None, str):
             assert key is not None
-            assert json.loads(text[key.start:key.end]) == path[-1]
+            assert json.loads(text[key.start : key.end]) == path[-1]
             assert (key.line, key.col, key.end_line, key.end_col) == (*where(text, key.start), *where(text, key.end))
         else:
             assert key is None
@@ -55,6 +56,7 @@ def all_paths(data: Any, path: tuple[str | int, ...] = ()) -> set[tuple[str | in
 
 # --- positions on hand-written files
 
+
 def test_positions_of_keys_and_values() -> None:
     raw = (FIXTURES / "positions.json").read_bytes()
     doc = read_json(raw, "positions.json")
@@ -66,7 +68,7 @@ def test_positions_of_keys_and_values() -> None:
     assert (value.line, value.col, value.end_col) == (2, 21, 25)
     key, value = doc.spans[("datasets", 1, "path")]
     assert (key.line, key.col) == (5, 5)
-    assert text[value.start:value.end] == '"caf\\u00e9 \\"q\\""'
+    assert text[value.start : value.end] == '"caf\\u00e9 \\"q\\""'
     assert doc.data["datasets"][1]["path"] == 'café "q"'
     key, value = doc.spans[("datasets",)]
     assert (value.line, value.col, value.end_line, value.end_col) == (3, 14, 6, 3)
@@ -97,10 +99,16 @@ def test_line_and_paragraph_separators_are_not_line_breaks() -> None:
     assert doc.spans[("b",)][1][:2] == (1, 6)
 
 
-@pytest.mark.parametrize("bom,encoding", [
-    (b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-])
+@pytest.mark.parametrize(
+    "bom,encoding",
+    [
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+    ],
+)
 def test_byte_order_marks(bom: bytes, encoding: str) -> None:
     doc = read_json(bom + '{"é": [1]}'.encode(encoding), "f.json")
     assert doc.findings == [] and doc.data == {"é": [1]}
@@ -125,6 +133,7 @@ def test_root_may_be_any_value() -> None:
 
 # --- refusals and duplicates
 
+
 def test_duplicate_keys_reported_at_both_and_last_wins() -> None:
     text = '{"a": {"x": 1},\n "b": 2,\n "a": {"y": 3}}'
     doc = read_json(text.encode(), "f.json")
@@ -137,23 +146,34 @@ def test_duplicate_keys_reported_at_both_and_last_wins() -> None:
     assert_spans_match(text, doc)
 
 
-@pytest.mark.parametrize("literal,code", [
-    ("NaN", "TL008"), ("Infinity", "TL008"), ("-Infinity", "TL008"), ("1e999", "TL008"), ("-1E400", "TL008"),
-    ("9" * 401, "TL008"), ("9" * 10_000, "TL008"), ("9" * 320, "TL008"), ('"\\ud800"', "TL007"), ('"a\\udc00b"', "TL007"),
-])
+@pytest.mark.parametrize(
+    "literal,code",
+    [
+        ("NaN", "TL008"),
+        ("Infinity", "TL008"),
+        ("-Infinity", "TL008"),
+        ("1e999", "TL008"),
+        ("-1E400", "TL008"),
+        ("9" * 401, "TL008"),
+        ("9" * 10_000, "TL008"),
+        ("9" * 320, "TL008"),
+        ('"\\ud800"', "TL007"),
+        ('"a\\udc00b"', "TL007"),
+    ],
+)
 def test_values_no_trainer_can_use_are_refused_in_place(literal: str, code: str) -> None:
     text = '{"ok": 1, "bad": ' + literal + "}"
     doc = read_json(text.encode(), "f.json")
     assert [f.code for f in doc.findings] == [code]
     span = doc.findings[0].span
-    assert span is not None and text[span.start:span.end] == literal
+    assert span is not None and text[span.start : span.end] == literal
     assert doc.data["ok"] == 1 and isinstance(doc.data["bad"], Refused)
     assert ("bad",) in doc.reported
     assert doc.spans[("bad",)][1] == span
 
 
 def test_big_but_usable_numbers_are_kept() -> None:
-    text = '[' + "9" * 300 + ", 1e308, -0, -0.0, 5e-324, 123456789012345678901234567890]"
+    text = "[" + "9" * 300 + ", 1e308, -0, -0.0, 5e-324, 123456789012345678901234567890]"
     doc = read_json(text.encode(), "f.json")
     assert doc.findings == [] and doc.data == json.loads(text)
     assert all(math.isfinite(float(v)) for v in doc.data)
@@ -189,7 +209,7 @@ HOSTILE: list[tuple[bytes, str, tuple[int, int]]] = [
     (b'{"a": "\\u12g4"}', "TL001", (0, 8)),
     (b'{\n  "a": "never closed', "TL001", (1, 7)),
     (b'{"a": 1 // comment\n}', "TL001", (0, 8)),
-    (b'/* c */ {}', "TL001", (0, 0)),
+    (b"/* c */ {}", "TL001", (0, 0)),
     (b'{"a": nan}', "TL001", (0, 6)),
     (b"\xef\xbb\xbf\xef\xbb\xbf{}", "TL001", (0, 0)),
     (b'{"a": "\xff"}', "TL007", (0, 7)),
@@ -245,10 +265,16 @@ def test_comments_only_when_asked() -> None:
 # --- generated documents
 
 _KEYS = st.text(max_size=8)
-_SCALARS = (st.none() | st.booleans() | st.integers(min_value=-(10**300), max_value=10**300)
-            | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12))
-_DATA = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=4),
-                     max_leaves=25)
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**300), max_value=10**300)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+)
+_DATA = st.recursive(
+    _SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=4), max_leaves=25
+)
 
 
 @st.composite
@@ -318,10 +344,11 @@ def test_damaged_documents_never_raise(text: str, data: st.DataObject) -> None:
     at = data.draw(st.integers(0, len(text)))
     insert = data.draw(st.sampled_from(["", "{", "}", "[", "]", ",", ":", '"', "\\", "-", "1", "e", ".", "\n", "/"]))
     cut = data.draw(st.integers(0, 2))
-    check_against_python((text[:at] + insert + text[at + cut:]).encode("utf-8", "surrogatepass"))
+    check_against_python((text[:at] + insert + text[at + cut :]).encode("utf-8", "surrogatepass"))
 
 
 # --- real configs
+
 
 def _real_json_files() -> list[Path]:
     if not REAL_CONFIGS.is_dir():

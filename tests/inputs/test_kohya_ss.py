@@ -80,7 +80,12 @@ def test_lora_gui_step_count_from_n_name_folders() -> None:
     # max_train_steps = ceil(40 / batch 2 / accumulation 1 x epoch 2 x reg_factor 1) = 40
     # steps_per_image = 40 / 5 distinct images (10_cat and 5_dog; sd-scripts trains N >= 1 folders)
     _, adapted = fixture("lora-gui-steps.json")
-    assert (adapted.input_format, adapted.base_model, adapted.method, adapted.images) == ("kohya_ss", "sd-1.5", "lora", 5)
+    assert (adapted.input_format, adapted.base_model, adapted.method, adapted.images) == (
+        "kohya_ss",
+        "sd-1.5",
+        "lora",
+        5,
+    )
     assert value(adapted, "steps") == 40
     assert adapted.values["steps"].source == "derived"
     assert adapted.values["steps"].path == ("max_train_steps",)
@@ -116,8 +121,9 @@ def test_epochs_override_steps_with_regularisation_balancing() -> None:
 
 
 @pytest.mark.parametrize(("processes", "steps"), [(None, 120), (0, 120), (2, 60)])
-def test_steps_from_epochs_are_for_one_process_where_the_file_does_not_say(tmp_path: Path, processes: int | None,
-                                                                           steps: int) -> None:
+def test_steps_from_epochs_are_for_one_process_where_the_file_does_not_say(
+    tmp_path: Path, processes: int | None, steps: int
+) -> None:
     # num_processes 0 or missing: accelerate's own config says how many processes share each epoch's batches
     # (class_accelerate_launch.py): the steps are for one process and the note says so, as sd-scripts and
     # diffusers do; num_processes 2: 3 x ceil(40 / 2 / 1) = 60
@@ -181,23 +187,30 @@ def test_missing_keys_determine_nothing(tmp_path: Path) -> None:
 # --- learning rates and the text encoder ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("lr", "unet", "te", "expected"), [
-    # the LoRA tab's switch (lora_gui.py:909-923, 2066-2131): unet_lr and text_encoder_lr both set
-    (1e-4, 2e-4, 5e-5, (2e-4, 5e-5, 1.0)),
-    # text encoder 0, U-Net set: network_train_unet_only, the text encoder is not trained
-    (1e-4, 2e-4, 0, (2e-4, None, 0.0)),
-    # U-Net 0, text encoder set: network_train_text_encoder_only
-    (1e-4, 0, 5e-5, (None, 5e-5, 1.0)),
-    # both 0: both train at learning_rate
-    (3e-4, 0, 0, (3e-4, 3e-4, 1.0)),
-    # all 0: the GUI refuses to start
-    (0, 0, 0, (None, None, None)),
-])
-def test_lora_tab_learning_rate_switch(tmp_path: Path, lr: float, unet: float, te: float,
-                                       expected: tuple[float | None, float | None, float | None]) -> None:
+@pytest.mark.parametrize(
+    ("lr", "unet", "te", "expected"),
+    [
+        # the LoRA tab's switch (lora_gui.py:909-923, 2066-2131): unet_lr and text_encoder_lr both set
+        (1e-4, 2e-4, 5e-5, (2e-4, 5e-5, 1.0)),
+        # text encoder 0, U-Net set: network_train_unet_only, the text encoder is not trained
+        (1e-4, 2e-4, 0, (2e-4, None, 0.0)),
+        # U-Net 0, text encoder set: network_train_text_encoder_only
+        (1e-4, 0, 5e-5, (None, 5e-5, 1.0)),
+        # both 0: both train at learning_rate
+        (3e-4, 0, 0, (3e-4, 3e-4, 1.0)),
+        # all 0: the GUI refuses to start
+        (0, 0, 0, (None, None, None)),
+    ],
+)
+def test_lora_tab_learning_rate_switch(
+    tmp_path: Path, lr: float, unet: float, te: float, expected: tuple[float | None, float | None, float | None]
+) -> None:
     adapted = edited(tmp_path, "lora-gui-steps.json", learning_rate=lr, unet_lr=unet, text_encoder_lr=te)
-    got = (value(adapted, "learning_rate_unet"), value(adapted, "learning_rate_text_encoder"),
-           value(adapted, "text_encoder_ratio"))
+    got = (
+        value(adapted, "learning_rate_unet"),
+        value(adapted, "learning_rate_text_encoder"),
+        value(adapted, "text_encoder_ratio"),
+    )
     assert got == expected
     assert bool(notes(adapted, base.ZERO_LEARNING_RATE)) == (0 in (unet, te))
 
@@ -205,9 +218,15 @@ def test_lora_tab_learning_rate_switch(tmp_path: Path, lr: float, unet: float, t
 def test_additional_parameters_override_the_text_encoder_rate(tmp_path: Path) -> None:
     # section 10.2: additional_parameters come after --config_file, so --network_train_unet_only turns the
     # text encoder off although text_encoder_lr is 1.0 (the kudou-reira presets)
-    adapted = edited(tmp_path, "lora-gui-steps.json", optimizer="DAdaptAdam", learning_rate=1.0, unet_lr=1.0,
-                     text_encoder_lr=1.0,
-                     additional_parameters='--lr_scheduler_type "CosineAnnealingLR" --network_train_unet_only')
+    adapted = edited(
+        tmp_path,
+        "lora-gui-steps.json",
+        optimizer="DAdaptAdam",
+        learning_rate=1.0,
+        unet_lr=1.0,
+        text_encoder_lr=1.0,
+        additional_parameters='--lr_scheduler_type "CosineAnnealingLR" --network_train_unet_only',
+    )
     assert value(adapted, "text_encoder_ratio") == 0.0
     assert value(adapted, "learning_rate_text_encoder") is None
     assert adapted.values["text_encoder_ratio"].path == ("additional_parameters",)
@@ -225,7 +244,9 @@ def test_additional_parameters_steps_and_rates(tmp_path: Path) -> None:
 
 def test_unknown_flags_in_additional_parameters(tmp_path: Path) -> None:
     # argparse stops sd-scripts on a flag no script defines ("unrecognized arguments")
-    adapted = edited(tmp_path, "lora-gui-steps.json", additional_parameters="--max_grad_norm=1 --network_train_unet_onyl")
+    adapted = edited(
+        tmp_path, "lora-gui-steps.json", additional_parameters="--max_grad_norm=1 --network_train_unet_onyl"
+    )
     [note] = notes(adapted, base.UNKNOWN_KEY)
     assert note.path == ("additional_parameters",)
     assert note.hint == "did you mean 'network_train_unet_only'?"
@@ -253,18 +274,22 @@ def test_dreambooth_stop_is_read_as_steps() -> None:
     assert note.hint is not None and "--stop_text_encoder_training 30" in note.hint
 
 
-@pytest.mark.parametrize(("stop", "steps", "fires"), [
-    (10, 300, True),  # step 10 is 3.3 % of the run; 10 % is step 30
-    (30, 3000, True),  # 1 % of the run; 30 % is step 900
-    (100, 3000, True),  # 3.3 % of the run; 100 % is the whole run
-    (30, 300, False),  # 10 % of the run as a step: within the usual ratios, a step the author may mean
-    (80, 300, False),  # 27 % as a step
-    (5, 150, False),  # a run under 200 steps: 5 % and step 5 are less than twice apart
-    (150, 3000, False),  # above the slider's 100: a step count
-    (-1, 3000, False),  # no text-encoder training, read either way
-])
-def test_dreambooth_stop_unit_only_where_the_step_cannot_be_meant(tmp_path: Path, stop: int, steps: int,
-                                                                  fires: bool) -> None:
+@pytest.mark.parametrize(
+    ("stop", "steps", "fires"),
+    [
+        (10, 300, True),  # step 10 is 3.3 % of the run; 10 % is step 30
+        (30, 3000, True),  # 1 % of the run; 30 % is step 900
+        (100, 3000, True),  # 3.3 % of the run; 100 % is the whole run
+        (30, 300, False),  # 10 % of the run as a step: within the usual ratios, a step the author may mean
+        (80, 300, False),  # 27 % as a step
+        (5, 150, False),  # a run under 200 steps: 5 % and step 5 are less than twice apart
+        (150, 3000, False),  # above the slider's 100: a step count
+        (-1, 3000, False),  # no text-encoder training, read either way
+    ],
+)
+def test_dreambooth_stop_unit_only_where_the_step_cannot_be_meant(
+    tmp_path: Path, stop: int, steps: int, fires: bool
+) -> None:
     adapted = edited(tmp_path, "dreambooth-stop.json", stop_text_encoder_training=stop, max_train_steps=steps)
     assert bool(notes(adapted, base.TE_STOP_UNIT)) == fires
 
@@ -272,13 +297,20 @@ def test_dreambooth_stop_unit_only_where_the_step_cannot_be_meant(tmp_path: Path
 @pytest.mark.parametrize(("stop", "steps"), [(10, 300), (30, 3000), (100, 3000), (1, 5000)])
 def test_following_the_stop_unit_hint_silences_it(tmp_path: Path, stop: int, steps: int) -> None:
     # the hint's flag in additional_parameters overrides the slider, and the stop is the step of its percent
-    [note] = notes(edited(tmp_path, "dreambooth-stop.json", stop_text_encoder_training=stop, max_train_steps=steps),
-                   base.TE_STOP_UNIT)
+    [note] = notes(
+        edited(tmp_path, "dreambooth-stop.json", stop_text_encoder_training=stop, max_train_steps=steps),
+        base.TE_STOP_UNIT,
+    )
     assert note.hint is not None
     flag = re.search(r"--stop_text_encoder_training \d+", note.hint)
     assert flag is not None
-    followed = edited(tmp_path, "dreambooth-stop.json", stop_text_encoder_training=stop, max_train_steps=steps,
-                      additional_parameters=flag.group())
+    followed = edited(
+        tmp_path,
+        "dreambooth-stop.json",
+        stop_text_encoder_training=stop,
+        max_train_steps=steps,
+        additional_parameters=flag.group(),
+    )
     assert not notes(followed, base.TE_STOP_UNIT)
     assert value(followed, "text_encoder_ratio") == pytest.approx(stop / 100, abs=1 / steps)
     assert not notes(followed, base.ZERO_LEARNING_RATE)
@@ -298,14 +330,21 @@ def test_sdxl_dreambooth_trains_text_encoders_by_their_rates(tmp_path: Path) -> 
     assert adapted.base_model == "sdxl"
     assert (value(adapted, "learning_rate_text_encoder"), value(adapted, "text_encoder_ratio")) == (1e-5, 1.0)
     assert kinds(adapted) == [base.TE_STOP_IGNORED]
-    off = edited(tmp_path, "dreambooth-stop.json", sdxl=True, learning_rate_te1=0, learning_rate_te2=0,
-                 stop_text_encoder_training=0)
+    off = edited(
+        tmp_path,
+        "dreambooth-stop.json",
+        sdxl=True,
+        learning_rate_te1=0,
+        learning_rate_te2=0,
+        stop_text_encoder_training=0,
+    )
     assert (value(off, "learning_rate_text_encoder"), value(off, "text_encoder_ratio")) == (None, 0.0)
     assert not notes(off, base.TE_STOP_IGNORED)
 
 
-@pytest.mark.parametrize("follow", [{"stop_text_encoder_training": 0},
-                                    {"learning_rate_te1": 0, "learning_rate_te2": 0}])
+@pytest.mark.parametrize(
+    "follow", [{"stop_text_encoder_training": 0}, {"learning_rate_te1": 0, "learning_rate_te2": 0}]
+)
 def test_following_the_sdxl_dreambooth_stop_hint_silences_it(tmp_path: Path, follow: dict[str, Any]) -> None:
     [note] = notes(edited(tmp_path, "dreambooth-stop.json", sdxl=True), base.TE_STOP_IGNORED)
     assert note.hint is not None and all(key in note.hint for key in follow)
@@ -313,10 +352,12 @@ def test_following_the_sdxl_dreambooth_stop_hint_silences_it(tmp_path: Path, fol
     assert not notes(followed, base.TE_STOP_IGNORED) and not notes(followed, base.ZERO_LEARNING_RATE)
 
 
-@pytest.mark.parametrize("follow", [{"stop_text_encoder_training": 0},
-                                    {"additional_parameters": "--network_train_unet_only"}])
-def test_following_the_lora_tab_stop_hint_silences_it_without_a_zero_rate(tmp_path: Path,
-                                                                         follow: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "follow", [{"stop_text_encoder_training": 0}, {"additional_parameters": "--network_train_unet_only"}]
+)
+def test_following_the_lora_tab_stop_hint_silences_it_without_a_zero_rate(
+    tmp_path: Path, follow: dict[str, Any]
+) -> None:
     # the LoRA tab ignores a stop (lora_gui.py:1600-1605): the hint offers the two things the tab can do, the
     # whole run or no text encoder, the latter by the switch rather than a text_encoder_lr of 0 (TL506's trap)
     _, failing = fixture("traps/te-stop-ignored-fail.json")
@@ -334,15 +375,19 @@ def test_following_the_lora_tab_stop_hint_silences_it_without_a_zero_rate(tmp_pa
     assert value(followed, "text_encoder_ratio") == (1.0 if "stop_text_encoder_training" in follow else 0.0)
 
 
-@pytest.mark.parametrize(("name", "changes", "stop", "off"), [
-    ("dreambooth-stop.json", {}, True, None),  # train_db.py: stop_text_encoder_training
-    ("dreambooth-stop.json", {"sdxl": True}, False, "set learning_rate_te1 and learning_rate_te2 to 0"),
-    ("finetune.json", {}, False, "turn train_text_encoder off"),  # fine_tune.py
-    ("finetune.json", {"sdxl_checkbox": True}, False, "turn train_text_encoder off"),  # sdxl_train.py
-    ("lora-gui-steps.json", {}, False, "add --network_train_unet_only to additional_parameters"),
-])
-def test_only_the_sd_dreambooth_tab_can_stop_the_text_encoder(tmp_path: Path, name: str, changes: dict[str, Any],
-                                                              stop: bool, off: str | None) -> None:
+@pytest.mark.parametrize(
+    ("name", "changes", "stop", "off"),
+    [
+        ("dreambooth-stop.json", {}, True, None),  # train_db.py: stop_text_encoder_training
+        ("dreambooth-stop.json", {"sdxl": True}, False, "set learning_rate_te1 and learning_rate_te2 to 0"),
+        ("finetune.json", {}, False, "turn train_text_encoder off"),  # fine_tune.py
+        ("finetune.json", {"sdxl_checkbox": True}, False, "turn train_text_encoder off"),  # sdxl_train.py
+        ("lora-gui-steps.json", {}, False, "add --network_train_unet_only to additional_parameters"),
+    ],
+)
+def test_only_the_sd_dreambooth_tab_can_stop_the_text_encoder(
+    tmp_path: Path, name: str, changes: dict[str, Any], stop: bool, off: str | None
+) -> None:
     # the scripts the tabs run: only train_db.py has a stop; the others train the text encoder for the whole
     # run or not at all, and say how the GUI leaves it out
     adapted = edited(tmp_path, name, **changes)
@@ -353,16 +398,20 @@ def test_only_the_sd_dreambooth_tab_can_stop_the_text_encoder(tmp_path: Path, na
 # --- model family -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("changes", "family", "key"), [
-    ({"sdxl": True}, "sdxl", "sdxl"),
-    ({"flux1_checkbox": True, "LoRA_type": "Flux1"}, "flux.1", "flux1_checkbox"),
-    ({"LoRA_type": "Flux1"}, "flux.1", "LoRA_type"),  # old presets without flux1_checkbox
-    ({"sd3_checkbox": True}, None, "sd3_checkbox"),
-    ({"v2": True}, None, "v2"),
-    ({"sdxl": True, "flux1_checkbox": True}, "sdxl", "sdxl"),  # sdxl is checked first (lora_gui.py:1779-1791)
-])
-def test_model_family_from_the_checkboxes(tmp_path: Path, changes: dict[str, Any], family: str | None,
-                                          key: str) -> None:
+@pytest.mark.parametrize(
+    ("changes", "family", "key"),
+    [
+        ({"sdxl": True}, "sdxl", "sdxl"),
+        ({"flux1_checkbox": True, "LoRA_type": "Flux1"}, "flux.1", "flux1_checkbox"),
+        ({"LoRA_type": "Flux1"}, "flux.1", "LoRA_type"),  # old presets without flux1_checkbox
+        ({"sd3_checkbox": True}, None, "sd3_checkbox"),
+        ({"v2": True}, None, "v2"),
+        ({"sdxl": True, "flux1_checkbox": True}, "sdxl", "sdxl"),  # sdxl is checked first (lora_gui.py:1779-1791)
+    ],
+)
+def test_model_family_from_the_checkboxes(
+    tmp_path: Path, changes: dict[str, Any], family: str | None, key: str
+) -> None:
     adapted = edited(tmp_path, "lora-gui-steps.json", **changes)
     assert (adapted.base_model, adapted.base_model_key) == (family, key)
     assert bool(notes(adapted, base.UNSUPPORTED_MODEL)) == (family is None)
@@ -370,6 +419,7 @@ def test_model_family_from_the_checkboxes(tmp_path: Path, changes: dict[str, Any
 
 def test_tabs_from_keys() -> None:
     from trainlint.inputs.kohya_ss import tab_of
+
     assert tab_of({"LoRA_type": "Standard"}) == "lora"
     assert tab_of({"token_string": "x", "learning_rate": 1}) == "ti"
     assert tab_of({"image_folder": "x", "learning_rate_te": 1}) == "finetune"
@@ -389,8 +439,16 @@ def test_text_the_loader_cannot_read_becomes_zero(tmp_path: Path) -> None:
     assert "turns it into 0.0001" in messages[("learning_rate",)]
 
 
-@pytest.mark.parametrize(("key", "text"), [("learning_rate", "1e-4 "), ("unet_lr", ".0001"), ("train_batch_size", "+2"),
-                                         ("max_train_steps", "1_000"), ("text_encoder_lr", "5.")])
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        ("learning_rate", "1e-4 "),
+        ("unet_lr", ".0001"),
+        ("train_batch_size", "+2"),
+        ("max_train_steps", "1_000"),
+        ("text_encoder_lr", "5."),
+    ],
+)
 def test_number_as_string_hint_is_valid_json(tmp_path: Path, key: str, text: str) -> None:
     # the hint's member reads in JSON as the number the text holds (no underscore, leading dot or plus sign)
     adapted = edited(tmp_path, "lora-gui-steps.json", **{key: text})
@@ -408,8 +466,16 @@ def test_accumulation_as_float_text_stops_the_gui_count(tmp_path: Path) -> None:
 
 # --- the reading traps: one failing and one passing fixture each ------------------------------------
 
-TRAP_KINDS = [base.NUMBER_AS_STRING, base.EPOCHS_OVERRIDE_STEPS, base.TE_STOP_IGNORED, base.TE_STOP_UNIT,
-              base.ZERO_LEARNING_RATE, base.UNKNOWN_KEY, base.UNSUPPORTED_MODEL, base.ADAPTIVE_OPTIMIZER]
+TRAP_KINDS = [
+    base.NUMBER_AS_STRING,
+    base.EPOCHS_OVERRIDE_STEPS,
+    base.TE_STOP_IGNORED,
+    base.TE_STOP_UNIT,
+    base.ZERO_LEARNING_RATE,
+    base.UNKNOWN_KEY,
+    base.UNSUPPORTED_MODEL,
+    base.ADAPTIVE_OPTIMIZER,
+]
 
 
 @pytest.mark.parametrize("kind", TRAP_KINDS)
@@ -443,15 +509,36 @@ def test_paths_are_the_trainers_own_keys() -> None:
 # --- detection ------------------------------------------------------------------------------------
 
 OTHER_TRAINERS = {
-    "onetrainer": {"__version": 11, "training_method": "LORA", "learning_rate": 0.0001, "epochs": 10,
-                   "optimizer": {"optimizer": "ADAMW"}, "batch_size": 2, "resolution": "512"},
-    "simpletuner": {"model_family": "flux", "learning_rate": 1e-4, "train_batch_size": 1, "max_train_steps": 100,
-                    "optimizer": "adamw_bf16", "lr_scheduler": "constant", "seed": 42, "output_dir": "out",
-                    "mixed_precision": "bf16", "gradient_checkpointing": True, "caption_dropout_probability": 0.1},
-    "ai-toolkit": {"job": "extension", "config": {"name": "x", "process": [{"type": "sd_trainer",
-                                                                            "train": {"lr": 1e-4, "steps": 100}}]}},
-    "scenario": {"type": "flux.1-lora", "parameters": {"learningRate": 1e-4, "maxTrainSteps": 500,
-                                                       "nbEpochs": 10, "batchSize": 1}},
+    "onetrainer": {
+        "__version": 11,
+        "training_method": "LORA",
+        "learning_rate": 0.0001,
+        "epochs": 10,
+        "optimizer": {"optimizer": "ADAMW"},
+        "batch_size": 2,
+        "resolution": "512",
+    },
+    "simpletuner": {
+        "model_family": "flux",
+        "learning_rate": 1e-4,
+        "train_batch_size": 1,
+        "max_train_steps": 100,
+        "optimizer": "adamw_bf16",
+        "lr_scheduler": "constant",
+        "seed": 42,
+        "output_dir": "out",
+        "mixed_precision": "bf16",
+        "gradient_checkpointing": True,
+        "caption_dropout_probability": 0.1,
+    },
+    "ai-toolkit": {
+        "job": "extension",
+        "config": {"name": "x", "process": [{"type": "sd_trainer", "train": {"lr": 1e-4, "steps": 100}}]},
+    },
+    "scenario": {
+        "type": "flux.1-lora",
+        "parameters": {"learningRate": 1e-4, "maxTrainSteps": 500, "nbEpochs": 10, "batchSize": 1},
+    },
 }
 
 
@@ -474,12 +561,40 @@ def test_detect_is_specific() -> None:
 
 # --- hostile input ----------------------------------------------------------------------------------
 
-HOSTILE: list[Any] = [None, True, False, [], [1, 2], {}, {"a": {"b": []}}, "", "abc", "1e400", "nan", "-inf", "١٢",
-                      -1, 0, -10**30, 10**30, 1e308, -1e308, 2.5, "1.0", " 7 ", "0x10", "../../etc", "/", "\x00"]
+HOSTILE: list[Any] = [
+    None,
+    True,
+    False,
+    [],
+    [1, 2],
+    {},
+    {"a": {"b": []}},
+    "",
+    "abc",
+    "1e400",
+    "nan",
+    "-inf",
+    "١٢",
+    -1,
+    0,
+    -(10**30),
+    10**30,
+    1e308,
+    -1e308,
+    2.5,
+    "1.0",
+    " 7 ",
+    "0x10",
+    "../../etc",
+    "/",
+    "\x00",
+]
 
 
-@pytest.mark.parametrize("name", ["lora-gui-steps.json", "lora-epochs.json", "dreambooth-stop.json", "finetune.json",
-                                  "lora-dataset-config.json"])
+@pytest.mark.parametrize(
+    "name",
+    ["lora-gui-steps.json", "lora-epochs.json", "dreambooth-stop.json", "finetune.json", "lora-dataset-config.json"],
+)
 def test_wrong_types_everywhere_never_raise(tmp_path: Path, name: str) -> None:
     data = json.loads((FIXTURES / name).read_text())
     for key in list(data) + ["max_train_epochs", "additional_parameters", "learning_rate_te1", "t5xxl_lr"]:

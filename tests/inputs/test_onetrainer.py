@@ -110,20 +110,27 @@ def test_concepts_file_on_its_own() -> None:
     values say so (None, with the reason)."""
     _, adapted = adapt_file(FIXTURES / "concepts.json")
     assert (adapted.base_model, adapted.method, adapted.images) == (None, None, 10)
-    assert set(adapted.values) == {"steps", "steps_per_image", "learning_rate_unet", "learning_rate_text_encoder",
-                                   "text_encoder_ratio"}
+    assert set(adapted.values) == {
+        "steps",
+        "steps_per_image",
+        "learning_rate_unet",
+        "learning_rate_text_encoder",
+        "text_encoder_ratio",
+    }
     assert all(v.value is None and "concept_file_name" in v.note for v in adapted.values.values())
     assert "25 samples per epoch" in adapted.values["steps"].note
 
 
-def test_concepts_file_named_on_its_own_is_checked_and_shown(tmp_path: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_concepts_file_named_on_its_own_is_checked_and_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # check adapts it (its data is a list, not a mapping) and show prints what it determines, exit 0
     import sys
 
     from trainlint.api import check_file
     from trainlint.settings import Settings
     from trainlint.show import render_effective
+
     path = FIXTURES / "concepts.json"
     result = check_file(path, "concepts.json", Settings())
     assert result.diagnostics == [] and not result.skipped
@@ -142,8 +149,15 @@ def test_preset_overlay_takes_the_code_defaults() -> None:
     """A preset sets a few keys over TrainConfig.default_values: epochs 100 (TrainConfig.py:1065),
     text encoder trained with a stop after 30 EPOCHs (:1144-1180), so 30 / 100 = 0.30, at the
     global learning rate; the notes' own example (#sd 1.5 LoRA.json, section 4)."""
-    adapted = adapt_data({"model_type": "STABLE_DIFFUSION_15", "training_method": "LORA", "learning_rate": 3e-4,
-                          "batch_size": 4, "text_encoder": {"weight_dtype": "FLOAT_16"}})
+    adapted = adapt_data(
+        {
+            "model_type": "STABLE_DIFFUSION_15",
+            "training_method": "LORA",
+            "learning_rate": 3e-4,
+            "batch_size": 4,
+            "text_encoder": {"weight_dtype": "FLOAT_16"},
+        }
+    )
     assert adapted is not None
     assert value(adapted, "text_encoder_ratio") == pytest.approx(0.3)
     assert value(adapted, "learning_rate_text_encoder") == pytest.approx(3e-4)
@@ -180,16 +194,26 @@ def test_learning_rate_scaler() -> None:
     """learning_rate_scaler BOTH multiplies every rate by sqrt(batch 4 x accumulation 2)
     (NamedParameterGroup.parameters_for_optimizer)."""
     _, adapted = adapt_file(TRAPS / "lr_scaler.json")
-    assert value(adapted, "learning_rate_unet") == pytest.approx(1e-4 * 8 ** 0.5)
+    assert value(adapted, "learning_rate_unet") == pytest.approx(1e-4 * 8**0.5)
     assert adapted.values["learning_rate_unet"].source == "derived"
     global_scale = adapt_data({"model_type": "STABLE_DIFFUSION_15", "learning_rate_scaler": "GLOBAL_BOTH"})
     assert global_scale is not None and value(global_scale, "learning_rate_unet") is None  # needs the GPU count
 
 
-@pytest.mark.parametrize(("stop", "unit", "ratio"), [
-    (4, "EPOCH", 0.4), (0, "EPOCH", 0.0), (50, "EPOCH", 1.0), (-3, "EPOCH", 0.0), (7, "NEVER", 1.0),
-    (7, "ALWAYS", 0.0), (125, "STEP", 0.5), (999, "STEP", 1.0), (5, "BOGUS", 0.5),
-])
+@pytest.mark.parametrize(
+    ("stop", "unit", "ratio"),
+    [
+        (4, "EPOCH", 0.4),
+        (0, "EPOCH", 0.0),
+        (50, "EPOCH", 1.0),
+        (-3, "EPOCH", 0.0),
+        (7, "NEVER", 1.0),
+        (7, "ALWAYS", 0.0),
+        (125, "STEP", 0.5),
+        (999, "STEP", 1.0),
+        (5, "BOGUS", 0.5),
+    ],
+)
 def test_te_ratio_per_unit(stop: int, unit: str, ratio: float) -> None:
     """EPOCH: min(N, epochs) / epochs; STEP: min(N, batches) / batches; NEVER 1; ALWAYS 0
     (TimedActionMixin.py:78-107). An unknown unit name keeps the part's default (EPOCH), and with it
@@ -216,8 +240,7 @@ def test_te_stop_unit_step_with_accumulation() -> None:
     doc, failing = adapt_file(TRAPS / "te_step_accumulation.json")
     note = next(n for n in failing.notes if n.kind == TE_STOP_UNIT)
     assert note.path == ("text_encoder", "stop_training_after_unit") and note.path in doc.spans
-    assert "12 batches (3 updates), 3.0% of the run's 400 batches; 12 updates would be 48 batches, 12%" \
-        in note.message
+    assert "12 batches (3 updates), 3.0% of the run's 400 batches; 12 updates would be 48 batches, 12%" in note.message
     assert note.hint is not None and "set text_encoder.stop_training_after to 48" in note.hint
     _, passing = adapt_file(TRAPS / "te_step_no_accumulation.json")
     assert TE_STOP_UNIT not in kinds(passing)
@@ -225,23 +248,32 @@ def test_te_stop_unit_step_with_accumulation() -> None:
 
 def _step_stop(stop: int, accumulation: int) -> dict[str, Any]:
     """200 batches (concepts.json: 25 per epoch at batch 1, 8 epochs) with a STEP stop."""
-    return {"__version": 11, "model_type": "STABLE_DIFFUSION_15", "training_method": "LORA", "epochs": 8,
-            "batch_size": 1, "gradient_accumulation_steps": accumulation, "learning_rate": 1e-4,
-            "concept_file_name": "concepts.json",
-            "text_encoder": {"train": True, "stop_training_after": stop, "stop_training_after_unit": "STEP"}}
+    return {
+        "__version": 11,
+        "model_type": "STABLE_DIFFUSION_15",
+        "training_method": "LORA",
+        "epochs": 8,
+        "batch_size": 1,
+        "gradient_accumulation_steps": accumulation,
+        "learning_rate": 1e-4,
+        "concept_file_name": "concepts.json",
+        "text_encoder": {"train": True, "stop_training_after": stop, "stop_training_after_unit": "STEP"},
+    }
 
 
-@pytest.mark.parametrize(("stop", "accumulation", "fires"), [
-    (12, 4, True),  # 6 % of the batches; 12 updates would be 24 %
-    (5, 4, True),  # 2.5 %; as updates 10 %
-    (19, 2, True),  # 9.5 %; as updates 19 %
-    (20, 4, False),  # 10 % of the batches: a usual share as it is
-    (100, 4, False),  # 50 %
-    (4, 4, False),  # 2 %, and as updates 8 %: neither reading is a usual share
-    (12, 1, False),  # no accumulation: a STEP is an update
-])
-def test_te_stop_unit_only_where_the_batch_reading_cannot_be_meant(stop: int, accumulation: int,
-                                                                   fires: bool) -> None:
+@pytest.mark.parametrize(
+    ("stop", "accumulation", "fires"),
+    [
+        (12, 4, True),  # 6 % of the batches; 12 updates would be 24 %
+        (5, 4, True),  # 2.5 %; as updates 10 %
+        (19, 2, True),  # 9.5 %; as updates 19 %
+        (20, 4, False),  # 10 % of the batches: a usual share as it is
+        (100, 4, False),  # 50 %
+        (4, 4, False),  # 2 %, and as updates 8 %: neither reading is a usual share
+        (12, 1, False),  # no accumulation: a STEP is an update
+    ],
+)
+def test_te_stop_unit_only_where_the_batch_reading_cannot_be_meant(stop: int, accumulation: int, fires: bool) -> None:
     adapted = adapt_data(_step_stop(stop, accumulation))
     assert adapted is not None and value(adapted, "steps") == 200
     assert (TE_STOP_UNIT in kinds(adapted)) == fires
@@ -285,13 +317,21 @@ def test_number_as_string() -> None:
     assert value(passing, "learning_rate_text_encoder") == pytest.approx(2e-5)
 
 
-@pytest.mark.parametrize(("part", "key"), [("text_encoder", "learning_rate_text_encoder"),
-                                         ("unet", "learning_rate_unet")])
+@pytest.mark.parametrize(
+    ("part", "key"), [("text_encoder", "learning_rate_text_encoder"), ("unet", "learning_rate_unet")]
+)
 def test_a_part_not_trained_has_no_rate(part: str, key: str) -> None:
     """<part>.train false: the part is not trained, so it has no rate (None, with the reason), as the other
     trainers' adapters give it, where its learning_rate would say what it trains at."""
-    adapted = adapt_data({"__version": 11, "model_type": "STABLE_DIFFUSION_15", "training_method": "LORA",
-                          "learning_rate": 1e-4, part: {"train": False, "learning_rate": 5e-5}})
+    adapted = adapt_data(
+        {
+            "__version": 11,
+            "model_type": "STABLE_DIFFUSION_15",
+            "training_method": "LORA",
+            "learning_rate": 1e-4,
+            part: {"train": False, "learning_rate": 5e-5},
+        }
+    )
     assert adapted is not None
     rate = adapted.values[key]
     assert (rate.value, rate.key, rate.path) == (None, f"{part}.train", (part, "train"))
@@ -352,21 +392,26 @@ def test_knowledge_tables_cite_sources() -> None:
     for table in tables:
         for info in table.values():
             assert info.source and info.unit
-    assert knowledge.KEYS["epochs"].default == 100 and knowledge.TEXT_ENCODER_DEFAULTS["stop_training_after"].default == 30
+    assert (
+        knowledge.KEYS["epochs"].default == 100 and knowledge.TEXT_ENCODER_DEFAULTS["stop_training_after"].default == 30
+    )
     assert set(knowledge.KEYS) - {"optimizer.optimizer"} <= knowledge.TOP_LEVEL_KEYS
 
 
 # --- detection ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    '{"LoRA_type": "Standard", "pretrained_model_name_or_path": "x", "training_method": "LORA"}',  # kohya_ss GUI
-    '{"job": "extension", "config": {"process": [{"type": "sd_trainer"}]}}',  # ai-toolkit
-    '{"type": "flux.1-lora", "parameters": {"learningRate": 1e-4}}',  # Scenario API
-    '{"--model_family": "flux", "model_type": "lora"}',  # SimpleTuner
-    '{"algo": "lokr", "multiplier": 1.0, "linear_alpha": 1}',  # a LyCORIS network config
-    '[{"id": "a", "type": "local", "instance_data_dir": "x"}]',  # a SimpleTuner backend list
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"LoRA_type": "Standard", "pretrained_model_name_or_path": "x", "training_method": "LORA"}',  # kohya_ss GUI
+        '{"job": "extension", "config": {"process": [{"type": "sd_trainer"}]}}',  # ai-toolkit
+        '{"type": "flux.1-lora", "parameters": {"learningRate": 1e-4}}',  # Scenario API
+        '{"--model_family": "flux", "model_type": "lora"}',  # SimpleTuner
+        '{"algo": "lokr", "multiplier": 1.0, "linear_alpha": 1}',  # a LyCORIS network config
+        '[{"id": "a", "type": "local", "instance_data_dir": "x"}]',  # a SimpleTuner backend list
+    ],
+)
 def test_detect_leaves_other_formats_alone(text: str) -> None:
     assert not FORMAT.detect(text.encode(), ".json")
 
@@ -374,7 +419,7 @@ def test_detect_leaves_other_formats_alone(text: str) -> None:
 def test_detect_needs_json() -> None:
     raw = (FIXTURES / "sd15_lora.json").read_bytes()
     assert FORMAT.detect(raw, ".json") and not FORMAT.detect(raw, ".toml")
-    assert not FORMAT.detect(b'[general]\nshuffle_caption = true\n[[datasets]]\nresolution = 512\n', ".toml")
+    assert not FORMAT.detect(b"[general]\nshuffle_caption = true\n[[datasets]]\nresolution = 512\n", ".toml")
 
 
 def test_adapt_refuses_what_is_not_onetrainer() -> None:
@@ -427,29 +472,77 @@ def test_real_configs() -> None:
 
 # --- hostile input ----------------------------------------------------------------------------------
 
-_HOSTILE_VALUES: list[Any] = [None, True, False, 0, -1, 10 ** 300, -(10 ** 300), 1e308, -1e-308, 0.5, "", "x", "nan",
-                              "inf", "1e999", "-5", [], [1, "a"], {}, {"a": None}, "STEP", "EPOCH", "PRODIGY"]
-_HOSTILE_KEYS = ["model_type", "training_method", "epochs", "batch_size", "gradient_accumulation_steps",
-                 "learning_rate", "learning_rate_scaler", "concepts", "concept_file_name", "__version", "optimizer",
-                 "unet", "transformer", "prior", "text_encoder", "text_encoder_2", "aspect_ratio_bucketing",
-                 "train_text_encoder", "train_text_encoder_epochs"]
+_HOSTILE_VALUES: list[Any] = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    10**300,
+    -(10**300),
+    1e308,
+    -1e-308,
+    0.5,
+    "",
+    "x",
+    "nan",
+    "inf",
+    "1e999",
+    "-5",
+    [],
+    [1, "a"],
+    {},
+    {"a": None},
+    "STEP",
+    "EPOCH",
+    "PRODIGY",
+]
+_HOSTILE_KEYS = [
+    "model_type",
+    "training_method",
+    "epochs",
+    "batch_size",
+    "gradient_accumulation_steps",
+    "learning_rate",
+    "learning_rate_scaler",
+    "concepts",
+    "concept_file_name",
+    "__version",
+    "optimizer",
+    "unet",
+    "transformer",
+    "prior",
+    "text_encoder",
+    "text_encoder_2",
+    "aspect_ratio_bucketing",
+    "train_text_encoder",
+    "train_text_encoder_epochs",
+]
 _PART_FIELDS = ["train", "stop_training_after", "stop_training_after_unit", "learning_rate"]
 
 
 def _hostile(rng: random.Random) -> dict[str, Any]:
-    data: dict[str, Any] = {"model_type": rng.choice(["STABLE_DIFFUSION_15", "FLUX_DEV_1", "STABLE_DIFFUSION_XL_10_BASE",
-                                                      "WUERSTCHEN_2", "NOPE", 3])}
+    data: dict[str, Any] = {
+        "model_type": rng.choice(
+            ["STABLE_DIFFUSION_15", "FLUX_DEV_1", "STABLE_DIFFUSION_XL_10_BASE", "WUERSTCHEN_2", "NOPE", 3]
+        )
+    }
     for key in rng.sample(_HOSTILE_KEYS, 8):
         data[key] = rng.choice(_HOSTILE_VALUES)
     for part in ("text_encoder", "text_encoder_2", "unet", "transformer", "prior"):
         if rng.random() < 0.5:
             data[part] = {field: rng.choice(_HOSTILE_VALUES) for field in rng.sample(_PART_FIELDS, 3)}
     if rng.random() < 0.5:
-        data["concepts"] = [{"path": rng.choice(["images/subject", "../..", "/etc", "", 5]),
-                             "balancing": rng.choice(_HOSTILE_VALUES),
-                             "balancing_strategy": rng.choice(["SAMPLES", "REPEATS", None]),
-                             "type": rng.choice(["STANDARD", "PRIOR_PREDICTION", [], None]),
-                             "enabled": rng.choice(_HOSTILE_VALUES)} for _ in range(rng.randint(0, 3))]
+        data["concepts"] = [
+            {
+                "path": rng.choice(["images/subject", "../..", "/etc", "", 5]),
+                "balancing": rng.choice(_HOSTILE_VALUES),
+                "balancing_strategy": rng.choice(["SAMPLES", "REPEATS", None]),
+                "type": rng.choice(["STANDARD", "PRIOR_PREDICTION", [], None]),
+                "enabled": rng.choice(_HOSTILE_VALUES),
+            }
+            for _ in range(rng.randint(0, 3))
+        ]
     return data
 
 
@@ -464,11 +557,19 @@ def test_hostile_input_never_raises() -> None:
             continue
         adapted_count += 1
         for trainer_value in adapted.values.values():
-            assert trainer_value.value is None or (isinstance(trainer_value.value, float)
-                                                   and trainer_value.value == trainer_value.value)
+            assert trainer_value.value is None or (
+                isinstance(trainer_value.value, float) and trainer_value.value == trainer_value.value
+            )
     assert adapted_count > 300
-    for raw in (b"", b"{", b"[", b"null", b'{"model_type": NaN}', (b'{"model_type": "STABLE_DIFFUSION_15", '
-                b'"learning_rate": 1e999, "epochs": 99999999999999999999999}'), b"\xff\xfe{"):
+    for raw in (
+        b"",
+        b"{",
+        b"[",
+        b"null",
+        b'{"model_type": NaN}',
+        (b'{"model_type": "STABLE_DIFFUSION_15", "learning_rate": 1e999, "epochs": 99999999999999999999999}'),
+        b"\xff\xfe{",
+    ):
         doc = FORMAT.read(raw, "x.json", Limits())
         FORMAT.detect(raw, ".json")
         FORMAT.adapt(doc, workspace(FIXTURES), Hints())

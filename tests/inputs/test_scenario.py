@@ -185,11 +185,21 @@ def test_trap_wording() -> None:
     assert text.notes[0].hint == 'write it as a JSON number: "maxTrainSteps": 1000'
 
 
-@pytest.mark.parametrize(("key", "text"), [
-    ("maxTrainSteps", "1000"), ("maxTrainSteps", "12000"), ("maxTrainSteps", "1_000"), ("maxTrainSteps", "1e3"),
-    ("maxTrainSteps", "+1500"), ("learningRate", " 1e-4 "), ("learningRate", ".0001"), ("learningRate", "5."),
-    ("learningRate", "0.000015"), ("textEncoderTrainingRatio", "0.25"),
-])
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        ("maxTrainSteps", "1000"),
+        ("maxTrainSteps", "12000"),
+        ("maxTrainSteps", "1_000"),
+        ("maxTrainSteps", "1e3"),
+        ("maxTrainSteps", "+1500"),
+        ("learningRate", " 1e-4 "),
+        ("learningRate", ".0001"),
+        ("learningRate", "5."),
+        ("learningRate", "0.000015"),
+        ("textEncoderTrainingRatio", "0.25"),
+    ],
+)
 def test_number_as_string_hint_is_valid_json(key: str, text: str) -> None:
     # the hint shows the member to write, and JSON reads it as the number the text holds: no thousands
     # separator (1,000), underscore, leading dot or plus sign, which JSON has not
@@ -231,8 +241,11 @@ HOSTILE: list[Any] = [
     {"model": {"type": 3, "parameters": []}},
     {"model": "x", "parameters": {"maxTrainSteps": None, "learningRate": True}},
     {"type": "flux.1-lora", "trainingImagesNumber": -4, "parameters": {"maxTrainSteps": 1e308, "batchSize": "2"}},
-    {"type": "flux.1-lora", "trainingImagesNumber": True, "parameters": {"textEncoderTrainingRatio": 7,
-                                                                         "numTextTrainSteps": -1}},
+    {
+        "type": "flux.1-lora",
+        "trainingImagesNumber": True,
+        "parameters": {"textEncoderTrainingRatio": 7, "numTextTrainSteps": -1},
+    },
     {"type": "sd-1_5", "parameters": {"numTextTrainSteps": 0, "numUNetTrainSteps": 0, "maxTrainSteps": 0}},
     {"type": "sd-xl", "parameters": {"learningRateTextEncoder": 0, "learningRateUnet": "", 5: 1}},
 ]
@@ -246,20 +259,38 @@ def test_hostile_structures_never_raise(data: Any) -> None:
     assert adapted is None or isinstance(adapted, Adapted)
 
 
-@pytest.mark.parametrize("raw", [b"", b"\xff\xfe", b"{", b'{"parameters": ' * 3000, b'{"parameters": {"a": NaN}}',
-                                 b'{"parameters": {"maxTrainSteps": 1' + b"0" * 5000 + b"}}"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"\xff\xfe",
+        b"{",
+        b'{"parameters": ' * 3000,
+        b'{"parameters": {"a": NaN}}',
+        b'{"parameters": {"maxTrainSteps": 1' + b"0" * 5000 + b"}}",
+    ],
+)
 def test_hostile_bytes_never_raise(raw: bytes) -> None:
     doc = FORMAT.read(raw, "h.json", Limits())
     adapted = FORMAT.adapt(doc, workspace(), Hints())
     assert adapted is None or isinstance(adapted, Adapted)
 
 
-_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
-                     st.sampled_from(["", "1000", "flux.1-lora", "sd-xl-lora", "sd-1_5", "qwen-image-lora", "x"]))
-_KEYS = st.sampled_from(["model", "type", "parameters", "trainingImagesNumber", *sorted(PARAMETER_KEYS),
-                         "max_train_steps", "learningRat"])
-_DATA = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                       st.dictionaries(_KEYS, inner, max_size=6)), max_leaves=30)
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
+    st.sampled_from(["", "1000", "flux.1-lora", "sd-xl-lora", "sd-1_5", "qwen-image-lora", "x"]),
+)
+_KEYS = st.sampled_from(
+    ["model", "type", "parameters", "trainingImagesNumber", *sorted(PARAMETER_KEYS), "max_train_steps", "learningRat"]
+)
+_DATA = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=6)),
+    max_leaves=30,
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -98,7 +98,11 @@ def test_training_config_follows_its_dataset_config() -> None:
     # steps = 5 x ceil(16 batches / 1 process / accumulation 2) = 40 (train_network.py:798-805); 40 / 10 images = 4
     _, adapted = fixture("lora-sdxl.toml")
     assert (adapted.base_model, adapted.base_model_key, adapted.method, adapted.images) == (
-        "sdxl", "pretrained_model_name_or_path", "lora", 10)
+        "sdxl",
+        "pretrained_model_name_or_path",
+        "lora",
+        10,
+    )
     assert value(adapted, "steps") == 40
     assert adapted.values["steps"].path == ("training_arguments", "max_train_epochs")
     assert value(adapted, "steps_per_image") == 4
@@ -162,8 +166,9 @@ def test_dataset_batch_size_falls_back_to_train_batch_size(tmp_path: Path) -> No
     (tmp_path / "photos").mkdir()
     for k in range(6):
         (tmp_path / "photos" / f"{k}.jpg").write_bytes(b"")
-    (tmp_path / "ds.toml").write_text('[[datasets]]\n  [[datasets.subsets]]\n  image_dir = "photos"\n'
-                                      '  num_repeats = 2\n')
+    (tmp_path / "ds.toml").write_text(
+        '[[datasets]]\n  [[datasets.subsets]]\n  image_dir = "photos"\n  num_repeats = 2\n'
+    )
     path = tmp_path / "config.toml"
     path.write_text(LORA + 'dataset_config = "ds.toml"\ntrain_batch_size = 5\nmax_train_epochs = 4\n')
     _, adapted = run(path, root=tmp_path)
@@ -219,29 +224,38 @@ def test_float_where_an_integer_goes(tmp_path: Path) -> None:
     assert "range() of a float" in adapted.values["steps"].note
 
 
-@pytest.mark.parametrize(("lines", "expected"), [
-    ("unet_lr = 1e-4\ntext_encoder_lr = 5e-5\n", (1e-4, 5e-5, 1.0)),
-    ("unet_lr = 1e-4\ntext_encoder_lr = 0\n", (1e-4, None, 0.0)),  # group dropped (networks/lora.py:1187-1189)
-    ("unet_lr = 0\ntext_encoder_lr = 5e-5\n", (None, 5e-5, 1.0)),
-    ("learning_rate = 0\n", (None, None, 0.0)),  # both groups dropped: nothing trains
-    ("text_encoder_lr = []\nlearning_rate = 3e-4\n", (3e-4, 3e-4, 1.0)),  # an empty list: not set
-    ("network_train_text_encoder_only = true\nlearning_rate = 3e-4\n", (None, 3e-4, 1.0)),
-    ('network_train_unet_only = "false"\nlearning_rate = 3e-4\n', (3e-4, None, 0.0)),  # a non-empty text is true
-])
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ("unet_lr = 1e-4\ntext_encoder_lr = 5e-5\n", (1e-4, 5e-5, 1.0)),
+        ("unet_lr = 1e-4\ntext_encoder_lr = 0\n", (1e-4, None, 0.0)),  # group dropped (networks/lora.py:1187-1189)
+        ("unet_lr = 0\ntext_encoder_lr = 5e-5\n", (None, 5e-5, 1.0)),
+        ("learning_rate = 0\n", (None, None, 0.0)),  # both groups dropped: nothing trains
+        ("text_encoder_lr = []\nlearning_rate = 3e-4\n", (3e-4, 3e-4, 1.0)),  # an empty list: not set
+        ("network_train_text_encoder_only = true\nlearning_rate = 3e-4\n", (None, 3e-4, 1.0)),
+        ('network_train_unet_only = "false"\nlearning_rate = 3e-4\n', (3e-4, None, 0.0)),  # a non-empty text is true
+    ],
+)
 def test_lora_learning_rates(tmp_path: Path, lines: str, expected: tuple[float | None, ...]) -> None:
     adapted = toml(tmp_path, LORA + lines)
-    got = (value(adapted, "learning_rate_unet"), value(adapted, "learning_rate_text_encoder"),
-           value(adapted, "text_encoder_ratio"))
+    got = (
+        value(adapted, "learning_rate_unet"),
+        value(adapted, "learning_rate_text_encoder"),
+        value(adapted, "text_encoder_ratio"),
+    )
     assert got == expected
 
 
-@pytest.mark.parametrize(("lines", "key"), [
-    ("network_train_unet_only = false\ntext_encoder_lr = 5e-5\n", "network_train_unet_only"),
-    ("text_encoder_lr = 5e-5\n", "text_encoder_lr"),
-    ("text_encoder_lr = [5e-5, 1e-5]\n", "text_encoder_lr"),
-    ("learning_rate = 1e-4\n", "learning_rate"),  # no text_encoder_lr: the text encoder trains at learning_rate
-    ("", "network_module"),  # nothing about the text encoder: a LoRA's (network_module) trains it
-])
+@pytest.mark.parametrize(
+    ("lines", "key"),
+    [
+        ("network_train_unet_only = false\ntext_encoder_lr = 5e-5\n", "network_train_unet_only"),
+        ("text_encoder_lr = 5e-5\n", "text_encoder_lr"),
+        ("text_encoder_lr = [5e-5, 1e-5]\n", "text_encoder_lr"),
+        ("learning_rate = 1e-4\n", "learning_rate"),  # no text_encoder_lr: the text encoder trains at learning_rate
+        ("", "network_module"),  # nothing about the text encoder: a LoRA's (network_module) trains it
+    ],
+)
 def test_a_trained_text_encoder_ratio_stands_on_the_key_that_decides_it(tmp_path: Path, lines: str, key: str) -> None:
     # a LoRA trains the text encoder for the whole run unless network_train_unet_only or a rate of 0 turns it
     # off (train_network.py:1809-1811, networks/lora.py:1187-1189): the ratio 1 is placed on the key that
@@ -258,38 +272,54 @@ def test_a_trained_text_encoder_ratio_stands_on_the_key_that_decides_it(tmp_path
 def test_tl402_on_a_trained_text_encoder_names_and_marks_its_key(tmp_path: Path) -> None:
     from trainlint.api import check_file
     from trainlint.settings import Settings
+
     (tmp_path / ".git").mkdir()
     path = tmp_path / "config.toml"
-    path.write_text("# trainlint: training_type=style\n" + LORA.lstrip() + "max_train_steps = 3500\n"
-                    "text_encoder_lr = 1e-5\n")
+    path.write_text(
+        "# trainlint: training_type=style\n" + LORA.lstrip() + "max_train_steps = 3500\ntext_encoder_lr = 1e-5\n"
+    )
     [found] = [d for d in check_file(path, "config.toml", Settings()).diagnostics if d.code == "TL402"]
     assert "(`text_encoder_lr`)" in found.message
     assert found.line == 7  # the text_encoder_lr line, not 1:1
 
 
-@pytest.mark.parametrize(("script", "stop"), [
-    ("train_db.py", True),  # the one script with stop_text_encoder_training (train_db.py:538-542)
-    ("fine_tune.py", False), ("sdxl_train.py", False), ("train_network.py", False), ("sdxl_train_network.py", False),
-    ("flux_train_network.py", False),
-])
+@pytest.mark.parametrize(
+    ("script", "stop"),
+    [
+        ("train_db.py", True),  # the one script with stop_text_encoder_training (train_db.py:538-542)
+        ("fine_tune.py", False),
+        ("sdxl_train.py", False),
+        ("train_network.py", False),
+        ("sdxl_train_network.py", False),
+        ("flux_train_network.py", False),
+    ],
+)
 def test_only_train_db_can_stop_the_text_encoder(tmp_path: Path, script: str, stop: bool) -> None:
     path = tmp_path / "train.sh"
-    path.write_text(f"accelerate launch --num_processes 1 {script} --train_data_dir img --max_train_steps 10 "
-                    "--learning_rate 1e-4\n")
+    path.write_text(
+        f"accelerate launch --num_processes 1 {script} --train_data_dir img --max_train_steps 10 --learning_rate 1e-4\n"
+    )
     _, adapted = run(path, base_dir=FIXTURES)
     assert adapted is not None and adapted.text_encoder_stop is stop
     assert (adapted.text_encoder_switch is None) is stop
 
 
-@pytest.mark.parametrize(("lines", "stop"), [
-    ('learning_rate_te = 1e-6\nstop_text_encoder_training = 100\n', True),  # read as train_db.py's
-    ("train_text_encoder = true\nin_json = \"meta.json\"\n", False),  # fine_tune.py's
-    ("train_text_encoder = true\nlearning_rate_te1 = 1e-6\n", False),  # sdxl_train.py's
-])
-def test_a_full_fine_tune_toml_can_stop_the_text_encoder_only_as_train_db(tmp_path: Path, lines: str,
-                                                                          stop: bool) -> None:
-    adapted = toml(tmp_path, 'pretrained_model_name_or_path = "runwayml/stable-diffusion-v1-5"\n'
-                   'train_data_dir = "img"\nmax_train_steps = 1000\nlearning_rate = 1e-6\n' + lines)
+@pytest.mark.parametrize(
+    ("lines", "stop"),
+    [
+        ("learning_rate_te = 1e-6\nstop_text_encoder_training = 100\n", True),  # read as train_db.py's
+        ('train_text_encoder = true\nin_json = "meta.json"\n', False),  # fine_tune.py's
+        ("train_text_encoder = true\nlearning_rate_te1 = 1e-6\n", False),  # sdxl_train.py's
+    ],
+)
+def test_a_full_fine_tune_toml_can_stop_the_text_encoder_only_as_train_db(
+    tmp_path: Path, lines: str, stop: bool
+) -> None:
+    adapted = toml(
+        tmp_path,
+        'pretrained_model_name_or_path = "runwayml/stable-diffusion-v1-5"\n'
+        'train_data_dir = "img"\nmax_train_steps = 1000\nlearning_rate = 1e-6\n' + lines,
+    )
     assert adapted.method == "full" and adapted.text_encoder_stop is stop
 
 
@@ -299,11 +329,14 @@ def test_tl402_on_sdxl_train_advises_its_own_switch(tmp_path: Path) -> None:
     # and following the advice silences it (TL406 has no small step to advise either)
     from trainlint.api import check_file
     from trainlint.settings import Settings
+
     (tmp_path / ".git").mkdir()
     path = tmp_path / "config.toml"
-    text = ('# trainlint: training_type=style\npretrained_model_name_or_path = "sd_xl_base_1.0.safetensors"\n'
-            'train_data_dir = "img"\nmax_train_steps = 1000\nlearning_rate = 1e-6\nlearning_rate_te1 = 1e-6\n'
-            "train_text_encoder = true\n")
+    text = (
+        '# trainlint: training_type=style\npretrained_model_name_or_path = "sd_xl_base_1.0.safetensors"\n'
+        'train_data_dir = "img"\nmax_train_steps = 1000\nlearning_rate = 1e-6\nlearning_rate_te1 = 1e-6\n'
+        "train_text_encoder = true\n"
+    )
     path.write_text(text)
     [found] = [d for d in check_file(path, "config.toml", Settings()).diagnostics if d.code == "TL402"]
     assert found.hint is not None
@@ -323,8 +356,10 @@ def test_a_lora_toml_ignores_the_text_encoder_stop(tmp_path: Path, stop: int) ->
     assert value(adapted, "text_encoder_ratio") == 1.0
     assert note.hint is not None and "network_train_unet_only" in note.hint
     # following the hint either way silences it, without a learning rate of 0
-    for followed in (LORA + "text_encoder_lr = 5e-5\n",
-                     LORA + f"network_train_unet_only = true\nstop_text_encoder_training = {stop}\n"):
+    for followed in (
+        LORA + "text_encoder_lr = 5e-5\n",
+        LORA + f"network_train_unet_only = true\nstop_text_encoder_training = {stop}\n",
+    ):
         quiet = toml(tmp_path, followed)
         assert not notes(quiet, base.TE_STOP_IGNORED) and not notes(quiet, base.ZERO_LEARNING_RATE)
 
@@ -332,8 +367,10 @@ def test_a_lora_toml_ignores_the_text_encoder_stop(tmp_path: Path, stop: int) ->
 def test_a_lora_command_line_stops_at_the_text_encoder_stop(tmp_path: Path) -> None:
     # on a command line argparse refuses the flag of another script ("unrecognized arguments")
     path = tmp_path / "train.sh"
-    path.write_text("accelerate launch --num_processes 1 train_network.py --train_data_dir img "
-                    "--network_module networks.lora --max_train_steps 10 --stop_text_encoder_training 100\n")
+    path.write_text(
+        "accelerate launch --num_processes 1 train_network.py --train_data_dir img "
+        "--network_module networks.lora --max_train_steps 10 --stop_text_encoder_training 100\n"
+    )
     doc, adapted = run(path, base_dir=FIXTURES)
     assert adapted is not None
     [note] = notes(adapted, base.UNKNOWN_KEY)
@@ -343,20 +380,26 @@ def test_a_lora_command_line_stops_at_the_text_encoder_stop(tmp_path: Path) -> N
 
 def test_sdxl_text_encoder_cache_is_pointed_out(tmp_path: Path) -> None:
     # SDXL LoRA: the text encoder cannot train while its outputs are cached (sdxl_train_network.py:40-42)
-    adapted = toml(tmp_path, LORA.replace("runwayml/stable-diffusion-v1-5", "sd_xl_base_1.0.safetensors")
-                   + "cache_text_encoder_outputs = true\n")
+    adapted = toml(
+        tmp_path,
+        LORA.replace("runwayml/stable-diffusion-v1-5", "sd_xl_base_1.0.safetensors")
+        + "cache_text_encoder_outputs = true\n",
+    )
     assert adapted.base_model == "sdxl"
     assert "cache_text_encoder_outputs" in adapted.values["text_encoder_ratio"].note
 
 
-@pytest.mark.parametrize(("lines", "family", "unsupported"), [
-    ('network_module = "networks.lora_flux"\n', "flux.1", False),
-    ('ae = "ae.sft"\nt5xxl = "t5.sft"\n', "flux.1", False),
-    ('ae = "ae.sft"\nt5xxl = "t5.sft"\nmodel_type = "chroma"\n', None, True),
-    ('clip_g = "g.sft"\nt5xxl = "t5.sft"\n', None, True),
-    ("v2 = true\n", None, True),
-    ("learning_rate_te1 = 1e-5\n", "sdxl", False),
-])
+@pytest.mark.parametrize(
+    ("lines", "family", "unsupported"),
+    [
+        ('network_module = "networks.lora_flux"\n', "flux.1", False),
+        ('ae = "ae.sft"\nt5xxl = "t5.sft"\n', "flux.1", False),
+        ('ae = "ae.sft"\nt5xxl = "t5.sft"\nmodel_type = "chroma"\n', None, True),
+        ('clip_g = "g.sft"\nt5xxl = "t5.sft"\n', None, True),
+        ("v2 = true\n", None, True),
+        ("learning_rate_te1 = 1e-5\n", "sdxl", False),
+    ],
+)
 def test_model_family_hints(tmp_path: Path, lines: str, family: str | None, unsupported: bool) -> None:
     text = 'output_dir = "out"\ntrain_data_dir = "img"\npretrained_model_name_or_path = "model.safetensors"\n'
     adapted = toml(tmp_path, text + lines)
@@ -381,8 +424,10 @@ def test_directive_hints_in_a_comment(tmp_path: Path) -> None:
 
 
 def test_full_fine_tune_with_learning_rate_zero(tmp_path: Path) -> None:
-    adapted = toml(tmp_path, LORA.replace('network_module = "networks.lora"\n', "")
-                   + "learning_rate = 0\nlearning_rate_te = 1e-6\n")
+    adapted = toml(
+        tmp_path,
+        LORA.replace('network_module = "networks.lora"\n', "") + "learning_rate = 0\nlearning_rate_te = 1e-6\n",
+    )
     assert adapted.method == "full"
     assert value(adapted, "learning_rate_unet") is None
     assert [n.path for n in notes(adapted, base.ZERO_LEARNING_RATE)] == [("learning_rate",)]
@@ -391,8 +436,10 @@ def test_full_fine_tune_with_learning_rate_zero(tmp_path: Path) -> None:
 def test_parse_flags() -> None:
     flags = parse_flags('--lr_scheduler_args "T_max=30" "eta_min=0" --network_train_unet --unet_lr=3e-4 x')
     assert [(f.name, f.values) for f in flags] == [
-        ("lr_scheduler_args", ("T_max=30", "eta_min=0")), ("network_train_unet_only", ()),  # argparse abbreviation
-        ("unet_lr", ("3e-4", "x"))]
+        ("lr_scheduler_args", ("T_max=30", "eta_min=0")),
+        ("network_train_unet_only", ()),  # argparse abbreviation
+        ("unet_lr", ("3e-4", "x")),
+    ]
     assert parse_flags('--a "unclosed') == [parse_flags("--a")[0]._replace(values=('"unclosed',))]
 
 
@@ -407,7 +454,11 @@ def test_launch_script_over_its_config_file() -> None:
     # (train_network.py:798-805, --num_processes 2 on accelerate launch); 15 / 6 images = 2.5
     doc, adapted = fixture("launch.sh")
     assert (adapted.base_model, adapted.base_model_key, adapted.method, adapted.images) == (
-        "sdxl", "script sdxl_train_network.py", "lora", 6)
+        "sdxl",
+        "script sdxl_train_network.py",
+        "lora",
+        6,
+    )
     assert value(adapted, "steps") == 15
     assert adapted.values["steps"].path == ("commands", 0, "args", "--max_train_epochs")
     assert value(adapted, "steps_per_image") == 2.5
@@ -425,9 +476,11 @@ def test_steps_from_epochs_without_a_process_count_are_for_one_process(tmp_path:
     # and diffusers do; ceil((4 x 4 + 2 x 2) / 2) = 10 batches of the N_name folders x 3 epochs = 30
     if launch:
         path = tmp_path / "train.sh"
-        path.write_text("accelerate launch train_network.py --pretrained_model_name_or_path model.safetensors "
-                        "--network_module networks.lora --train_data_dir img --train_batch_size 2 "
-                        "--max_train_epochs 3\n")
+        path.write_text(
+            "accelerate launch train_network.py --pretrained_model_name_or_path model.safetensors "
+            "--network_module networks.lora --train_data_dir img --train_batch_size 2 "
+            "--max_train_epochs 3\n"
+        )
         _, found = run(path, base_dir=FIXTURES)
         assert found is not None
         adapted = found
@@ -443,7 +496,9 @@ def test_launch_flags_as_argparse_reads_them() -> None:
     # an unknown flag stops it too ("unrecognized arguments"); $UNET_LR is not set in the file
     _, failing = fixture("traps/launch-fail.sh")
     assert {n.kind: n.path[-1] for n in failing.notes} == {
-        base.NUMBER_AS_STRING: "--max_train_steps", base.UNKNOWN_KEY: "--network_dimm"}
+        base.NUMBER_AS_STRING: "--max_train_steps",
+        base.UNKNOWN_KEY: "--network_dimm",
+    }
     assert value(failing, "steps") is None
     assert "$UNET_LR" in failing.values["learning_rate_unet"].note
     _, passing = fixture("traps/launch-pass.sh")
@@ -451,14 +506,22 @@ def test_launch_flags_as_argparse_reads_them() -> None:
     assert (value(passing, "steps"), value(passing, "learning_rate_unet")) == (1000, 1e-4)
 
 
-@pytest.mark.parametrize(("script", "family", "method"), [
-    ("train_network.py", "sd-1.5", "lora"), ("flux_train_network.py", "flux.1", "lora"),
-    ("sd3_train_network.py", None, "lora"), ("train_db.py", "sd-1.5", "full"), ("sdxl_train.py", "sdxl", "full"),
-    ("fine_tune.py", "sd-1.5", "full"), ("train_textual_inversion.py", "sd-1.5", None),
-    ("hunyuan_image_train_network.py", None, "lora"),
-])
-def test_the_script_names_family_and_method(tmp_path: Path, script: str, family: str | None,
-                                            method: str | None) -> None:
+@pytest.mark.parametrize(
+    ("script", "family", "method"),
+    [
+        ("train_network.py", "sd-1.5", "lora"),
+        ("flux_train_network.py", "flux.1", "lora"),
+        ("sd3_train_network.py", None, "lora"),
+        ("train_db.py", "sd-1.5", "full"),
+        ("sdxl_train.py", "sdxl", "full"),
+        ("fine_tune.py", "sd-1.5", "full"),
+        ("train_textual_inversion.py", "sd-1.5", None),
+        ("hunyuan_image_train_network.py", None, "lora"),
+    ],
+)
+def test_the_script_names_family_and_method(
+    tmp_path: Path, script: str, family: str | None, method: str | None
+) -> None:
     text = f"python sd-scripts/{script} --train_data_dir img --max_train_steps 10 --learning_rate 1e-4\n"
     assert FORMAT.detect(text.encode(), ".sh")
     adapted = _shell(tmp_path, text)
@@ -477,8 +540,12 @@ def _shell(tmp_path: Path, text: str) -> Adapted:
 
 
 def test_shell_scripts_of_other_tools_are_not_claimed(tmp_path: Path) -> None:
-    for text in ("accelerate launch train_dreambooth_lora_sdxl.py --max_train_steps 10\n", "echo train_network\n",
-                 "python my_train_network_py.sh\n", ""):
+    for text in (
+        "accelerate launch train_dreambooth_lora_sdxl.py --max_train_steps 10\n",
+        "echo train_network\n",
+        "python my_train_network_py.sh\n",
+        "",
+    ):
         assert not FORMAT.detect(text.encode(), ".sh"), text
     path = tmp_path / "x.sh"
     path.write_text("# train_network.py is mentioned here only\necho hello\n")
@@ -487,9 +554,17 @@ def test_shell_scripts_of_other_tools_are_not_claimed(tmp_path: Path) -> None:
 
 # --- the reading traps: one failing and one passing fixture each ----------------------------------------
 
-TRAPS = [base.NUMBER_AS_STRING, base.EPOCHS_OVERRIDE_STEPS, base.TE_STOP_IGNORED, base.ZERO_LEARNING_RATE,
-         base.UNKNOWN_KEY, base.UNSUPPORTED_MODEL, base.ADAPTIVE_OPTIMIZER, f"dataset-{base.UNKNOWN_KEY}",
-         f"dataset-{base.NUMBER_AS_STRING}"]
+TRAPS = [
+    base.NUMBER_AS_STRING,
+    base.EPOCHS_OVERRIDE_STEPS,
+    base.TE_STOP_IGNORED,
+    base.ZERO_LEARNING_RATE,
+    base.UNKNOWN_KEY,
+    base.UNSUPPORTED_MODEL,
+    base.ADAPTIVE_OPTIMIZER,
+    f"dataset-{base.UNKNOWN_KEY}",
+    f"dataset-{base.NUMBER_AS_STRING}",
+]
 
 
 @pytest.mark.parametrize("name", TRAPS)
@@ -516,7 +591,9 @@ def test_epochs_override_names_both_and_the_steps() -> None:
 def test_unknown_keys_get_a_did_you_mean() -> None:
     _, adapted = fixture("traps/unknown-key-fail.toml")
     assert {n.path: n.hint for n in notes(adapted, base.UNKNOWN_KEY)} == {
-        ("max_train_step",): "did you mean 'max_train_steps'?", ("network_dimension",): "did you mean 'network_dim'?"}
+        ("max_train_step",): "did you mean 'max_train_steps'?",
+        ("network_dimension",): "did you mean 'network_dim'?",
+    }
     _, dataset = fixture("traps/dataset-unknown-key-fail.toml")
     [note] = notes(dataset, base.UNKNOWN_KEY)
     assert note.path == ("datasets", 0, "subsets", 0, "num_repeat") and note.hint == "did you mean 'num_repeats'?"
@@ -538,13 +615,13 @@ def test_paths_are_the_trainers_own_keys() -> None:
 NOT_SD_SCRIPTS = {
     "pyproject": '[project]\nname = "x"\nversion = "1"\n[tool.ruff]\nline-length = 100\n',
     "gui-defaults": '[settings]\nuse_shell = false\n[model]\ntrain_data_dir = "./data"\noutput_name = "m"\n'
-                    '[basic]\nlearning_rate = 0.0001\nmax_train_steps = 0\ntrain_batch_size = 1\n'
-                    '[accelerate_launch]\nmixed_precision = "fp16"\n',
+    "[basic]\nlearning_rate = 0.0001\nmax_train_steps = 0\ntrain_batch_size = 1\n"
+    '[accelerate_launch]\nmixed_precision = "fp16"\n',
     "simpletuner": 'model_family = "flux"\nlearning_rate = 1e-4\nmax_train_steps = 100\noutput_dir = "o"\n'
-                   'train_batch_size = 1\n',
+    "train_batch_size = 1\n",
     "leco": '[[prompts]]\ntarget = "van gogh"\nresolution = 512\nbatch_size = 1\n',
     "empty": "",
-    "two-keys": 'learning_rate = 1e-4\nmax_train_steps = 10\n',
+    "two-keys": "learning_rate = 1e-4\nmax_train_steps = 10\n",
 }
 
 
@@ -566,13 +643,53 @@ def test_json_is_claimed_only_as_a_dataset_config() -> None:
 
 # --- hostile input -------------------------------------------------------------------------------------------
 
-HOSTILE = ['""', '"abc"', '"1e400"', "nan", "-inf", "[]", "[1, 2]", '[["a"]]', "{}", "{ a = { b = [] } }", "true",
-           "-1", "0", "-100000000000000000000000000000", "100000000000000000000000000000", "1e308", "-1e308",
-           "2.5", "1979-05-27T07:32:00Z", '"../../etc"', '"/"', '"C:\\\\x"']
-KEYS = ["max_train_steps", "max_train_epochs", "train_batch_size", "gradient_accumulation_steps", "learning_rate",
-        "unet_lr", "text_encoder_lr", "network_module", "network_train_unet_only", "stop_text_encoder_training",
-        "learning_rate_te", "learning_rate_te1", "dataset_config", "train_data_dir", "reg_data_dir",
-        "optimizer_type", "model_type", "v2", "train_text_encoder", "dataset_repeats", "in_json"]
+HOSTILE = [
+    '""',
+    '"abc"',
+    '"1e400"',
+    "nan",
+    "-inf",
+    "[]",
+    "[1, 2]",
+    '[["a"]]',
+    "{}",
+    "{ a = { b = [] } }",
+    "true",
+    "-1",
+    "0",
+    "-100000000000000000000000000000",
+    "100000000000000000000000000000",
+    "1e308",
+    "-1e308",
+    "2.5",
+    "1979-05-27T07:32:00Z",
+    '"../../etc"',
+    '"/"',
+    '"C:\\\\x"',
+]
+KEYS = [
+    "max_train_steps",
+    "max_train_epochs",
+    "train_batch_size",
+    "gradient_accumulation_steps",
+    "learning_rate",
+    "unet_lr",
+    "text_encoder_lr",
+    "network_module",
+    "network_train_unet_only",
+    "stop_text_encoder_training",
+    "learning_rate_te",
+    "learning_rate_te1",
+    "dataset_config",
+    "train_data_dir",
+    "reg_data_dir",
+    "optimizer_type",
+    "model_type",
+    "v2",
+    "train_text_encoder",
+    "dataset_repeats",
+    "in_json",
+]
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -592,9 +709,14 @@ def test_wrong_types_everywhere_never_raise(tmp_path: Path, key: str) -> None:
 
 @pytest.mark.parametrize("bad", HOSTILE)
 def test_hostile_dataset_configs_never_raise(tmp_path: Path, bad: str) -> None:
-    for where in ("[general]\nbatch_size = {b}\n", "[[datasets]]\nbatch_size = {b}\nenable_bucket = {b}\n",
-                  "[[datasets]]\n  [[datasets.subsets]]\n  image_dir = {b}\n  num_repeats = {b}\n  is_reg = {b}\n",
-                  "datasets = {b}\n", "[[datasets]]\nsubsets = {b}\n", "general = {b}\ndatasets = []\n"):
+    for where in (
+        "[general]\nbatch_size = {b}\n",
+        "[[datasets]]\nbatch_size = {b}\nenable_bucket = {b}\n",
+        "[[datasets]]\n  [[datasets.subsets]]\n  image_dir = {b}\n  num_repeats = {b}\n  is_reg = {b}\n",
+        "datasets = {b}\n",
+        "[[datasets]]\nsubsets = {b}\n",
+        "general = {b}\ndatasets = []\n",
+    ):
         path = tmp_path / "ds.toml"
         path.write_text(where.format(b=bad))
         run(path, base_dir=FIXTURES)
@@ -671,5 +793,3 @@ def test_real_configs_of_other_trainers_are_not_claimed() -> None:
             suffix = path.suffix.lower()
             if path.is_file() and suffix in FORMAT.suffixes:
                 assert not FORMAT.detect(path.read_bytes(), suffix), path
-
-

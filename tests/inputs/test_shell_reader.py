@@ -26,7 +26,7 @@ def commands(text: str) -> list[dict[str, Any]]:
 
 def at(doc: Document, span: Span | None) -> str:
     assert span is not None
-    return doc.text[span.start:span.end]
+    return doc.text[span.start : span.end]
 
 
 SCRIPT = """\
@@ -95,8 +95,13 @@ def test_columns_count_characters() -> None:
 def test_unknown_expansions_are_kept_as_text() -> None:
     [command] = commands('python train.py --a=$HOME/x --b "${N:-3}" --c $(date) --d "$1" --e=`pwd`\n')
     assert command["args"] == {"--a": "$HOME/x", "--b": "${N:-3}", "--c": "$(date)", "--d": "$1", "--e": "`pwd`"}
-    assert command["unresolved"] == {"--a": ["$HOME"], "--b": ["${N:-3}"], "--c": ["$(date)"], "--d": ["$1"],
-                                     "--e": ["`pwd`"]}
+    assert command["unresolved"] == {
+        "--a": ["$HOME"],
+        "--b": ["${N:-3}"],
+        "--c": ["$(date)"],
+        "--d": ["$1"],
+        "--e": ["`pwd`"],
+    }
 
 
 def test_quoting_and_escapes() -> None:
@@ -106,8 +111,10 @@ def test_quoting_and_escapes() -> None:
 
 
 def test_variables_follow_the_script() -> None:
-    text = ("A=1\npython t1.py --v=$A\nA=2\nif true; then B=3; fi\npython t2.py --v=$A --w=$B\n"
-            "source env.sh\npython t3.py --v=$A\n")
+    text = (
+        "A=1\npython t1.py --v=$A\nA=2\nif true; then B=3; fi\npython t2.py --v=$A --w=$B\n"
+        "source env.sh\npython t3.py --v=$A\n"
+    )
     first, second, third = commands(text)
     assert first["args"]["--v"] == "1"
     assert second["args"] == {"--v": "2", "--w": "$B"}  # set inside an `if`: undetermined
@@ -198,6 +205,8 @@ def test_non_training_files() -> None:
 
 
 def test_parser_is_imported_on_first_use() -> None:
-    code = ("import sys, trainlint.inputs.readers.shell_reader as r; assert 'tree_sitter' not in sys.modules; "
-            "r.read_shell(b'python t.py', 't'); assert 'tree_sitter' in sys.modules")
+    code = (
+        "import sys, trainlint.inputs.readers.shell_reader as r; assert 'tree_sitter' not in sys.modules; "
+        "r.read_shell(b'python t.py', 't'); assert 'tree_sitter' in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -82,8 +82,12 @@ def test_config_json_from_epochs() -> None:
     (trainer.py:3829-3866). Images 12 + 5. "1e-4" is a number to argparse; "true" is the flag, so
     the text encoder trains the whole run at text_encoder_lr (trainer.py:4008-4101)."""
     doc, adapted = adapt_file(CONFIG / "config.json")
-    assert (adapted.base_model, adapted.base_model_key, adapted.method, adapted.images) == ("sdxl", "model_family",
-                                                                                           "lora", 17)
+    assert (adapted.base_model, adapted.base_model_key, adapted.method, adapted.images) == (
+        "sdxl",
+        "model_family",
+        "lora",
+        17,
+    )
     assert value(adapted, "steps") == 33
     assert adapted.values["steps"].path == ("num_train_epochs",)
     assert value(adapted, "steps_per_image") == pytest.approx(33 / 17)
@@ -117,9 +121,19 @@ def test_a_text_encoder_switched_off_has_no_rate(tmp_path: Path) -> None:
     # flag before argparse, so false is the default; "0" is a word argparse's boolean reads as false)
     for flag, said in ((False, ", the default"), ("0", ")")):
         path = tmp_path / "config.json"
-        path.write_text(json.dumps({"model_family": "sdxl", "model_type": "lora", "learning_rate": 1e-4,
-                                    "train_text_encoder": flag, "text_encoder_lr": 5e-5, "max_train_steps": 100,
-                                    "output_dir": "out"}))
+        path.write_text(
+            json.dumps(
+                {
+                    "model_family": "sdxl",
+                    "model_type": "lora",
+                    "learning_rate": 1e-4,
+                    "train_text_encoder": flag,
+                    "text_encoder_lr": 5e-5,
+                    "max_train_steps": 100,
+                    "output_dir": "out",
+                }
+            )
+        )
         doc, adapted = adapt_file(path)
         te = adapted.values["learning_rate_text_encoder"]
         assert (te.value, te.key, value(adapted, "text_encoder_ratio")) == (None, "train_text_encoder", 0.0)
@@ -149,8 +163,13 @@ def test_backend_list_on_its_own() -> None:
     values say so (None, with the reason)."""
     _, adapted = adapt_file(CONFIG / "multidatabackend.json")
     assert (adapted.base_model, adapted.method, adapted.images) == (None, None, 17)
-    assert set(adapted.values) == {"steps", "steps_per_image", "learning_rate_unet", "learning_rate_text_encoder",
-                                   "text_encoder_ratio"}
+    assert set(adapted.values) == {
+        "steps",
+        "steps_per_image",
+        "learning_rate_unet",
+        "learning_rate_text_encoder",
+        "text_encoder_ratio",
+    }
     assert all(v.value is None and "data_backend_config" in v.note for v in adapted.values.values())
     assert "an epoch is 41 batches" in adapted.values["steps"].note
 
@@ -162,6 +181,7 @@ def test_backend_list_named_on_its_own_is_checked_and_shown(capsys: pytest.Captu
     from trainlint.api import check_file
     from trainlint.settings import Settings
     from trainlint.show import render_effective
+
     path = CONFIG / "multidatabackend.json"
     result = check_file(path, "multidatabackend.json", Settings())
     assert result.diagnostics == [] and not result.skipped
@@ -171,19 +191,31 @@ def test_backend_list_named_on_its_own_is_checked_and_shown(capsys: pytest.Captu
     assert all(v["value"] is None for v in shown["values"].values())
 
 
-@pytest.mark.parametrize(("batch", "repeats", "expected"), [
-    (1, 0, 17), (4, 0, 3 + 2), (4, 1, 6 + 3), (6, 0, 2 + 0), (13, 0, 0), (5, 3, 10 + 4),
-])
+@pytest.mark.parametrize(
+    ("batch", "repeats", "expected"),
+    [
+        (1, 0, 17),
+        (4, 0, 3 + 2),
+        (4, 1, 6 + 3),
+        (6, 0, 2 + 0),
+        (13, 0, 0),
+        (5, 3, 10 + 4),
+    ],
+)
 def test_batches_per_backend(batch: int, repeats: int, expected: int) -> None:
     """ceil(images x (repeats + 1) / batch) per backend, none when fewer samples than a batch
     (discovery.py:767-781, the bucket rule with one bucket per backend): 12 dogs and 5 cats, both
     with the same repeats here; one epoch, accumulation 1."""
-    backends = [{"id": "dog", "type": "local", "instance_data_dir": "images/dog", "repeats": repeats},
-                {"id": "cat", "type": "local", "instance_data_dir": "images/cat", "repeats": repeats}]
+    backends = [
+        {"id": "dog", "type": "local", "instance_data_dir": "images/dog", "repeats": repeats},
+        {"id": "cat", "type": "local", "instance_data_dir": "images/cat", "repeats": repeats},
+    ]
     (FIXTURES / "tmp_backends.json").write_text(json.dumps(backends))
     try:
-        adapted = adapt_data({**BASE, "data_backend_config": "tmp_backends.json", "num_train_epochs": 1,
-                              "train_batch_size": batch}, base=FIXTURES)
+        adapted = adapt_data(
+            {**BASE, "data_backend_config": "tmp_backends.json", "num_train_epochs": 1, "train_batch_size": batch},
+            base=FIXTURES,
+        )
         assert adapted is not None and value(adapted, "steps") == expected
     finally:
         (FIXTURES / "tmp_backends.json").unlink()
@@ -310,17 +342,20 @@ def test_knowledge_tables_cite_sources() -> None:
 # --- detection ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "suffix"), [
-    ('{"LoRA_type": "Standard", "pretrained_model_name_or_path": "x", "max_train_steps": 100}', ".json"),
-    ('{"job": "extension", "config": {"process": [{"type": "sd_trainer"}]}}', ".json"),
-    ('{"type": "flux.1-lora", "parameters": {"learningRate": 1e-4}}', ".json"),
-    ('{"model_type": "STABLE_DIFFUSION_15", "training_method": "LORA"}', ".json"),
-    ('{"algo": "lokr", "multiplier": 1.0, "linear_alpha": 1}', ".json"),
-    ('[{"path": "images", "balancing": 1.0}]', ".json"),
-    ('pretrained_model_name_or_path = "x"\nnetwork_module = "networks.lora"\nmax_train_steps = 10\n', ".toml"),
-    ('[general]\nshuffle_caption = true\n[[datasets]]\nresolution = 512\n', ".toml"),
-    ("DATABASE_URL=postgres://x\nSECRET_KEY=abc\nOUTPUT_DIR=/tmp\n", ".env"),
-])
+@pytest.mark.parametrize(
+    ("text", "suffix"),
+    [
+        ('{"LoRA_type": "Standard", "pretrained_model_name_or_path": "x", "max_train_steps": 100}', ".json"),
+        ('{"job": "extension", "config": {"process": [{"type": "sd_trainer"}]}}', ".json"),
+        ('{"type": "flux.1-lora", "parameters": {"learningRate": 1e-4}}', ".json"),
+        ('{"model_type": "STABLE_DIFFUSION_15", "training_method": "LORA"}', ".json"),
+        ('{"algo": "lokr", "multiplier": 1.0, "linear_alpha": 1}', ".json"),
+        ('[{"path": "images", "balancing": 1.0}]', ".json"),
+        ('pretrained_model_name_or_path = "x"\nnetwork_module = "networks.lora"\nmax_train_steps = 10\n', ".toml"),
+        ("[general]\nshuffle_caption = true\n[[datasets]]\nresolution = 512\n", ".toml"),
+        ("DATABASE_URL=postgres://x\nSECRET_KEY=abc\nOUTPUT_DIR=/tmp\n", ".env"),
+    ],
+)
 def test_detect_leaves_other_formats_alone(text: str, suffix: str) -> None:
     assert not FORMAT.detect(text.encode(), suffix)
 
@@ -356,8 +391,9 @@ def test_real_configs() -> None:
         suffix = Path(file_name).suffix.lower()
         raw = path.read_bytes()
         detected = FORMAT.detect(raw, suffix)
-        training = name.startswith("SimpleTuner/") and ("trainer config" in kind or "data backend" in kind
-                                                        or "env-style" in kind)
+        training = name.startswith("SimpleTuner/") and (
+            "trainer config" in kind or "data backend" in kind or "env-style" in kind
+        )
         assert detected == training, (name, kind)
         if not training:
             continue
@@ -375,13 +411,58 @@ def test_real_configs() -> None:
 
 # --- hostile input ----------------------------------------------------------------------------------
 
-_HOSTILE_VALUES: list[Any] = [None, True, False, 0, -1, 10 ** 300, -(10 ** 300), 1e308, 0.5, "", "x", "nan", "inf",
-                              "1e999", "-5", "1" + "0" * 400, [], [1, "a"], {}, {"a": None}, "true", "false", "prodigy",
-                              "sd1x", "flux", "config/multidatabackend.json", "../../../etc", "lora"]
-_HOSTILE_KEYS = ["model_family", "model_type", "max_train_steps", "num_train_epochs", "train_batch_size",
-                 "gradient_accumulation_steps", "learning_rate", "text_encoder_lr", "train_text_encoder", "lr_scale",
-                 "lr_scale_sqrt", "num_processes", "optimizer", "data_backend_config", "repeats", "--learning_rate",
-                 "max_train_st", "-", "--", ""]
+_HOSTILE_VALUES: list[Any] = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    10**300,
+    -(10**300),
+    1e308,
+    0.5,
+    "",
+    "x",
+    "nan",
+    "inf",
+    "1e999",
+    "-5",
+    "1" + "0" * 400,
+    [],
+    [1, "a"],
+    {},
+    {"a": None},
+    "true",
+    "false",
+    "prodigy",
+    "sd1x",
+    "flux",
+    "config/multidatabackend.json",
+    "../../../etc",
+    "lora",
+]
+_HOSTILE_KEYS = [
+    "model_family",
+    "model_type",
+    "max_train_steps",
+    "num_train_epochs",
+    "train_batch_size",
+    "gradient_accumulation_steps",
+    "learning_rate",
+    "text_encoder_lr",
+    "train_text_encoder",
+    "lr_scale",
+    "lr_scale_sqrt",
+    "num_processes",
+    "optimizer",
+    "data_backend_config",
+    "repeats",
+    "--learning_rate",
+    "max_train_st",
+    "-",
+    "--",
+    "",
+]
 
 
 def test_hostile_input_never_raises(tmp_path: Path) -> None:
@@ -394,15 +475,25 @@ def test_hostile_input_never_raises(tmp_path: Path) -> None:
             continue
         for trainer_value in adapted.values.values():
             assert trainer_value.value is None or trainer_value.value == trainer_value.value
-    backends: list[Any] = [{"id": "a", "instance_data_dir": rng.choice(_HOSTILE_VALUES), "repeats": value,
-                            "dataset_type": rng.choice([None, "image", "video", 3, "text_embeds"]),
-                            "type": rng.choice(["local", "aws", None, []])} for value in _HOSTILE_VALUES]
+    backends: list[Any] = [
+        {
+            "id": "a",
+            "instance_data_dir": rng.choice(_HOSTILE_VALUES),
+            "repeats": value,
+            "dataset_type": rng.choice([None, "image", "video", 3, "text_embeds"]),
+            "type": rng.choice(["local", "aws", None, []]),
+        }
+        for value in _HOSTILE_VALUES
+    ]
     (tmp_path / "backends.json").write_text(json.dumps(backends + [1, None, "x"]))
     doc = FORMAT.read((tmp_path / "backends.json").read_bytes(), str(tmp_path / "backends.json"), Limits())
     FORMAT.adapt(doc, FolderWorkspace(tmp_path, tmp_path, Limits(), {"simpletuner": FORMAT.read}), Hints())
-    for text in ("", ("TRAINER_EXTRA_ARGS='--max_train_steps --learning_rate=x -- --=1 --train_batch_size=0'\n"
-                 "MODEL_FAMILY=sdxl\n"), "MODEL_FAMILY=$(boom)\nNUM_EPOCHS=9" + "9" * 400 + "\n",
-                 "export MODEL_FAMILY='unterminated\n"):
+    for text in (
+        "",
+        ("TRAINER_EXTRA_ARGS='--max_train_steps --learning_rate=x -- --=1 --train_batch_size=0'\nMODEL_FAMILY=sdxl\n"),
+        "MODEL_FAMILY=$(boom)\nNUM_EPOCHS=9" + "9" * 400 + "\n",
+        "export MODEL_FAMILY='unterminated\n",
+    ):
         adapt_env(text)
     for raw, suffix in ((b"", ".json"), (b"[", ".json"), (b"model_family = [", ".toml"), (b"\xff\xfe", ".env")):
         document = FORMAT.read(raw, "config" + suffix, Limits())

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from trainlint.document import Limits
 from trainlint.inputs.readers.json_reader import DEEPEST, Refused
 from trainlint.inputs.readers.toml_reader import read_toml
@@ -52,7 +53,7 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     return type(a) is type(b) and a == b
 
 
@@ -64,8 +65,10 @@ def assert_spans_match(text: str, doc: Any) -> None:
     for path, (key, value) in doc.spans.items():
         for span in (key, value):
             if span is not None:
-                assert (span.line, span.col, span.end_line, span.end_col) == (*where(text, span.start),
-                                                                               *where(text, span.end))
+                assert (span.line, span.col, span.end_line, span.end_col) == (
+                    *where(text, span.start),
+                    *where(text, span.end),
+                )
         if path and path[:-1] in doc.spans:
             parent = doc.spans[path[:-1]][1]
             assert parent.start <= value.start and value.end <= parent.end, path
@@ -73,13 +76,17 @@ def assert_spans_match(text: str, doc: Any) -> None:
             continue
         if isinstance(path[-1], str):
             assert key is not None
-            assert list(tomllib.loads(text[key.start:key.end] + " = 0")) == [path[-1]]
+            assert list(tomllib.loads(text[key.start : key.end] + " = 0")) == [path[-1]]
         else:
             assert key is None or isinstance(at_path(doc.data, path), dict)  # an element of an array of tables
-        written = text[value.start:value.end]
+        written = text[value.start : value.end]
         expected = at_path(doc.data, path)
-        tables = isinstance(expected, dict) or isinstance(expected, list) and expected and all(
-            isinstance(e, dict) for e in expected)
+        tables = (
+            isinstance(expected, dict)
+            or isinstance(expected, list)
+            and expected
+            and all(isinstance(e, dict) for e in expected)
+        )
         if tables and _HEADER.match(written):
             continue  # a [table] or [[array of tables]] section
         if isinstance(expected, (dict, list)) and not written.startswith(("{", "[")):
@@ -98,6 +105,7 @@ def read_ok(text: str) -> Any:
 
 # --- positions on hand-written files
 
+
 def test_dataset_config_positions() -> None:
     text = (FIXTURES / "positions.toml").read_text()
     doc = read_ok(text)
@@ -114,12 +122,12 @@ def test_dataset_config_positions() -> None:
     key, value = doc.spans[("datasets",)]
     assert (key.line, value.line, value.end_line) == (6, 6, 23)
     key, value = doc.spans[("datasets", 1, "optimizer", "args", "betas", 1)]
-    assert key is None and text[value.start:value.end] == "0.99"
+    assert key is None and text[value.start : value.end] == "0.99"
     key, value = doc.spans[("datasets", 1, "optimizer")]
-    assert (key.line, key.col) == (22, 0) and text[value.start:value.end].startswith("optimizer.args = {")
+    assert (key.line, key.col) == (22, 0) and text[value.start : value.end].startswith("optimizer.args = {")
     key, value = doc.spans[("datasets", 1, "quoted key", "x")]
-    assert text[key.start:key.end] == "x" and text[value.start:value.end] == "1_000"
-    assert text[doc.spans[("datasets", 1, "quoted key")][0].start:][:12] == '"quoted key"'
+    assert text[key.start : key.end] == "x" and text[value.start : value.end] == "1_000"
+    assert text[doc.spans[("datasets", 1, "quoted key")][0].start :][:12] == '"quoted key"'
     assert doc.data["datasets"][0]["subsets"][0]["image_dir"] == "C:\\train\\images"
 
 
@@ -135,7 +143,7 @@ def test_dotted_keys_tables_and_inline_tables() -> None:
 
 
 def test_crlf_lines_and_multiline_strings() -> None:
-    text = 'a = """one\r\ntwo"""\r\nb = [\r\n  1, # c\r\n  2,\r\n]\r\nc = \'\'\'x\'\'\'\r\n'
+    text = "a = \"\"\"one\r\ntwo\"\"\"\r\nb = [\r\n  1, # c\r\n  2,\r\n]\r\nc = '''x'''\r\n"
     doc = read_ok(text)
     assert doc.data["a"] == "one\ntwo"
     assert doc.spans[("a",)][1][:4] == (0, 4, 1, 6)
@@ -160,21 +168,38 @@ def test_byte_order_marks(bom: bytes, encoding: str) -> None:
 
 # --- refusals, duplicates, syntax errors and limits
 
-@pytest.mark.parametrize("literal", ["nan", "+nan", "-inf", "inf", "1e999", "-1.5E400", "9" * 401, "9" * 10_000,
-                                     "1_" * 350 + "1", "9" * 320, "0x" + "f" * 260])
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        "nan",
+        "+nan",
+        "-inf",
+        "inf",
+        "1e999",
+        "-1.5E400",
+        "9" * 401,
+        "9" * 10_000,
+        "1_" * 350 + "1",
+        "9" * 320,
+        "0x" + "f" * 260,
+    ],
+)
 def test_numbers_no_trainer_can_use_are_refused_in_place(literal: str) -> None:
     text = f"ok = 1\n[t]\nbad = [1, {literal}]\n"
     doc = read_toml(text.encode(), "f.toml")
     assert [f.code for f in doc.findings] == ["TL008"]
     span = doc.findings[0].span
-    assert span is not None and text[span.start:span.end] == literal and span.line == 2
+    assert span is not None and text[span.start : span.end] == literal and span.line == 2
     assert doc.data["ok"] == 1 and doc.data["t"]["bad"][0] == 1
     assert isinstance(doc.data["t"]["bad"][1], Refused) and ("t", "bad", 1) in doc.reported
 
 
 def test_usable_numbers_and_dates_are_kept() -> None:
-    doc = read_ok("a = 1e308\nb = 0xff\nc = 1_000\nd = 1979-05-27 07:32:00Z\ne = 07:32:00\nf = 1979-05-27\n"
-                  "g = 1979-05-27T00:32:00.999999-07:00\nh = " + "9" * 300 + "\n")
+    doc = read_ok(
+        "a = 1e308\nb = 0xff\nc = 1_000\nd = 1979-05-27 07:32:00Z\ne = 07:32:00\nf = 1979-05-27\n"
+        "g = 1979-05-27T00:32:00.999999-07:00\nh = " + "9" * 300 + "\n"
+    )
     assert isinstance(doc.data["d"], datetime.datetime) and isinstance(doc.data["f"], datetime.date)
 
 
@@ -241,8 +266,14 @@ def test_limits_are_configurable_and_depth_is_capped() -> None:
 _KEYS = st.one_of(st.from_regex(r"[A-Za-z0-9_-]{1,6}", fullmatch=True), st.text(max_size=6))
 _STRINGS = st.text(st.characters(blacklist_categories=("Cs",)), max_size=10)
 _SCALARS = st.one_of(
-    st.booleans(), st.integers(-(2**63), 2**63 - 1), st.floats(allow_nan=False, allow_infinity=False), _STRINGS,
-    st.dates(), st.times(), st.datetimes(), st.datetimes(timezones=st.just(datetime.UTC)),
+    st.booleans(),
+    st.integers(-(2**63), 2**63 - 1),
+    st.floats(allow_nan=False, allow_infinity=False),
+    _STRINGS,
+    st.dates(),
+    st.times(),
+    st.datetimes(),
+    st.datetimes(timezones=st.just(datetime.UTC)),
 )
 
 
@@ -317,15 +348,20 @@ class Writer:
         for name, value in data.items():
             key = self.key(name)
             layout = self.draw(st.sampled_from(["inline", "section", "dotted"]))
-            if isinstance(value, dict) and value and layout == "dotted" and not any(
-                    isinstance(v, dict) or self.is_table_array(v) for v in value.values()):
+            if (
+                isinstance(value, dict)
+                and value
+                and layout == "dotted"
+                and not any(isinstance(v, dict) or self.is_table_array(v) for v in value.values())
+            ):
                 for sub, item in value.items():
                     self.lines.append(f"{key}.{self.key(sub)} = {self.inline(item)}{self.comment()}")
             elif (isinstance(value, dict) or self.is_table_array(value)) and layout != "inline":
                 sections.append((key, value))
             else:
-                self.lines.append(f"{key} {self.draw(st.sampled_from(['=', ' = ', '=  ']))} "
-                                  f"{self.inline(value)}{self.comment()}")
+                self.lines.append(
+                    f"{key} {self.draw(st.sampled_from(['=', ' = ', '=  ']))} {self.inline(value)}{self.comment()}"
+                )
         for key, value in sections:
             path = [*prefix, key]
             if isinstance(value, dict):
@@ -390,10 +426,11 @@ def test_damaged_documents_never_raise(text: str, data: st.DataObject) -> None:
     at = data.draw(st.integers(0, len(text)))
     insert = data.draw(st.sampled_from(["", "[", "]", "{", "}", ",", "=", ".", '"', "'", "#", "\n", " ", "a", "1"]))
     cut = data.draw(st.integers(0, 2))
-    check_against_tomllib((text[:at] + insert + text[at + cut:]).encode())
+    check_against_tomllib((text[:at] + insert + text[at + cut :]).encode())
 
 
 # --- real configs
+
 
 def _real_toml_files() -> list[Path]:
     if not REAL_CONFIGS.is_dir():

@@ -42,8 +42,9 @@ def _unreadable_result(display: str, settings: Settings, why: str) -> FileResult
     return FileResult(display, place(doc, [Finding("TL090", why, span=Span(0, 0, 0, 0))], settings), doc)
 
 
-def check_file(path: Path, display: str, settings: Settings, explicit: bool = True,
-               link: bool | None = None) -> FileResult:
+def check_file(
+    path: Path, display: str, settings: Settings, explicit: bool = True, link: bool | None = None
+) -> FileResult:
     """Check one file. One that cannot be read (a named pipe, a dangling symlink, a symlink loop, a
     path too long) gets a TL090 finding rather than stopping the run."""
     try:
@@ -62,7 +63,9 @@ def check_file(path: Path, display: str, settings: Settings, explicit: bool = Tr
         if not explicit:
             return FileResult(display, skipped=True)
     doc = load_bytes(raw, display, settings.limits)
-    if doc.ok and not (marked or is_config(raw, doc)):  # named explicitly: one clear finding, not a pile of schema errors
+    if doc.ok and not (
+        marked or is_config(raw, doc)
+    ):  # named explicitly: one clear finding, not a pile of schema errors
         return FileResult(display, place(doc, [not_a_config()], settings), doc)
     return FileResult(display, run(doc, path.parent, settings), doc)
 
@@ -81,8 +84,9 @@ def check_target(item: tuple[Target, Settings]) -> FileResult:
     return result
 
 
-def with_settings(paths: Iterable[str], settings: Settings | None = None, only_configs: bool = False,
-                  resolver: Resolver | None = None) -> list[tuple[Target, Settings]]:
+def with_settings(
+    paths: Iterable[str], settings: Settings | None = None, only_configs: bool = False, resolver: Resolver | None = None
+) -> list[tuple[Target, Settings]]:
     """Discovered files paired with the settings each is checked with.
 
     Given `settings`, every file uses them. Otherwise each file gets the closest
@@ -108,8 +112,13 @@ def warm_up() -> None:
         schema_layer.passes({}, version)
 
 
-def check_paths(paths: Iterable[str], settings: Settings | None = None, jobs: int | None = None,
-                only_configs: bool = False, resolver: Resolver | None = None) -> list[FileResult]:
+def check_paths(
+    paths: Iterable[str],
+    settings: Settings | None = None,
+    jobs: int | None = None,
+    only_configs: bool = False,
+    resolver: Resolver | None = None,
+) -> list[FileResult]:
     """Check files, folders (recursively) and globs; raises errors.UsageError for a bad path.
 
     Without `settings`, each file is checked with its closest configuration file
@@ -121,8 +130,13 @@ def check_paths(paths: Iterable[str], settings: Settings | None = None, jobs: in
     return list(iter_check(paths, settings, jobs, only_configs, resolver))
 
 
-def iter_check(paths: Iterable[str], settings: Settings | None = None, jobs: int | None = None,
-               only_configs: bool = False, resolver: Resolver | None = None) -> Iterator[FileResult]:
+def iter_check(
+    paths: Iterable[str],
+    settings: Settings | None = None,
+    jobs: int | None = None,
+    only_configs: bool = False,
+    resolver: Resolver | None = None,
+) -> Iterator[FileResult]:
     """`check_paths`, each result handed out as soon as it is ready (in the same order), so a
     report is written while later files are checked. Bad paths and configuration files
     raise here, before the first result."""
@@ -154,8 +168,10 @@ def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
         return FixReport(target.display)
     try:
         if candidate.trainer is not None:
-            trainer = Trainer(candidate.trainer, FolderWorkspace(path.parent, settings.root or repo_root(path.parent),
-                                                                  settings.limits))
+            trainer = Trainer(
+                candidate.trainer,
+                FolderWorkspace(path.parent, settings.root or repo_root(path.parent), settings.limits),
+            )
             outcome = fix_trainer_file(path, target.display, settings, candidate.raw, trainer, write=write)
         else:
             outcome = fix_file(path, target.display, settings, write=write, raw=candidate.raw, marked=candidate.marked)
@@ -164,14 +180,26 @@ def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
     return FixReport(target.display, outcome.changed, outcome.diff() if outcome.changed and not write else "")
 
 
-def fix_paths(paths: Iterable[str], settings: Settings | None = None, write: bool = True,
-              jobs: int | None = None, only_configs: bool = False, resolver: Resolver | None = None) -> list[FixReport]:
+def fix_paths(
+    paths: Iterable[str],
+    settings: Settings | None = None,
+    write: bool = True,
+    jobs: int | None = None,
+    only_configs: bool = False,
+    resolver: Resolver | None = None,
+) -> list[FixReport]:
     """Fix files, folders and globs (see `check_paths` for `settings` and `jobs`), one report per file in order."""
     return list(iter_fix(paths, settings, write, jobs, only_configs, resolver))
 
 
-def iter_fix(paths: Iterable[str], settings: Settings | None = None, write: bool = True,
-             jobs: int | None = None, only_configs: bool = False, resolver: Resolver | None = None) -> Iterator[FixReport]:
+def iter_fix(
+    paths: Iterable[str],
+    settings: Settings | None = None,
+    write: bool = True,
+    jobs: int | None = None,
+    only_configs: bool = False,
+    resolver: Resolver | None = None,
+) -> Iterator[FixReport]:
     """`fix_paths`, each report handed out as soon as it and all before it are done, so a command says
     which files it rewrote as it goes, and a run stopped halfway has named them. Bad paths and
     configuration files raise here, before the first report."""

@@ -129,7 +129,12 @@ def catalog() -> Catalog:
                 values.update({k: ValueSpec.parse(v) for k, v in blocks[block].items()})
             values.update({k: ValueSpec.parse(v) for k, v in entry.get("values", {}).items()})
             cat.presets.setdefault(name, {})[int(version)] = Preset(
-                name, int(version), entry["base_model"], entry["training_type"], values, entry.get("note"),
+                name,
+                int(version),
+                entry["base_model"],
+                entry["training_type"],
+                values,
+                entry.get("note"),
             )
     return cat
 
@@ -149,8 +154,14 @@ def is_file_ref(ref: str) -> bool:
     return ref.endswith((".yaml", ".yml"))
 
 
-def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Path, ...] = (),
-            limits: "Limits | None" = None, also: tuple[Path, ...] = ()) -> Preset:
+def resolve(
+    ref: str,
+    base_dir: Path,
+    root: Path | None = None,
+    _chain: tuple[Path, ...] = (),
+    limits: "Limits | None" = None,
+    also: tuple[Path, ...] = (),
+) -> Preset:
     """Resolve a built-in name or a repository preset file (following `extends`).
 
     `root` bounds where preset files may live: a reference that climbs out of the
@@ -179,7 +190,9 @@ def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Pa
         raise PresetError("TL202", f"preset `extends` chain deeper than {MAX_EXTENDS_DEPTH} files")
     if not is_file(path):
         code = "TL203" if _chain else "TL201"
-        raise PresetError(code, f"preset file {ref!r} not found" + (f" (extended by {_chain[-1].name})" if _chain else ""))
+        raise PresetError(
+            code, f"preset file {ref!r} not found" + (f" (extended by {_chain[-1].name})" if _chain else "")
+        )
     doc = _load_preset_file(path, _stamp(path), limits)
     data = doc.data
     if data is None and doc.findings:  # it did not load: say why (syntax, size, aliases...)
@@ -187,7 +200,9 @@ def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Pa
         line = f" line {first.span.line + 1}:" if first.span else ""
         raise PresetError("TL206", f"preset file {ref!r} cannot be read:{line} {first.message} ({first.code})")
     if not isinstance(data, dict) or not isinstance(data.get("extends"), str):
-        raise PresetError("TL206", f"preset file {ref!r} is not a preset: it needs `extends: <preset>` and a `training` mapping")
+        raise PresetError(
+            "TL206", f"preset file {ref!r} is not a preset: it needs `extends: <preset>` and a `training` mapping"
+        )
     parent = resolve(data["extends"], path.parent, root, (*_chain, path), limits, also)
     values = dict(parent.values)
     training = data.get("training") or {}
@@ -197,11 +212,19 @@ def resolve(ref: str, base_dir: Path, root: Path | None = None, _chain: tuple[Pa
         target = "steps" if key == "steps_per_image" else key
         if target not in TRAINING_KEYS or isinstance(value, bool) or not isinstance(value, (int, float)):
             raise PresetError("TL206", f"preset file {ref!r}: `training.{key}` is not a known numeric key")
-        values[target] = ValueSpec(per_image=value, source=str(path.name)) if key == "steps_per_image" else ValueSpec(value=float(value), source=path.name)
+        values[target] = (
+            ValueSpec(per_image=value, source=str(path.name))
+            if key == "steps_per_image"
+            else ValueSpec(value=float(value), source=path.name)
+        )
     return Preset(
-        name=ref, version=whole_number(str(data.get("version", 1))) or 1,
-        base_model=parent.base_model, training_type=parent.training_type, values=values,
-        note=data.get("description") if isinstance(data.get("description"), str) else None, origin=str(path),
+        name=ref,
+        version=whole_number(str(data.get("version", 1))) or 1,
+        base_model=parent.base_model,
+        training_type=parent.training_type,
+        values=values,
+        note=data.get("description") if isinstance(data.get("description"), str) else None,
+        origin=str(path),
     )
 
 

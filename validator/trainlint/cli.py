@@ -18,8 +18,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import NoReturn, TextIO
 
-
-from .commands import EXIT_ERROR, EXIT_OK
+from .commands import EXIT_ERROR, EXIT_OK  # noqa: E402 - after the guarded imports type checkers read
 
 
 def _path(text: str) -> Path:
@@ -40,22 +39,36 @@ def _selection(p: argparse.ArgumentParser) -> None:
 
 def _configuration(p: argparse.ArgumentParser) -> None:
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--config", type=_path, metavar="FILE",
-                       help="use this configuration file for every file (default: the closest one to each file)")
+    group.add_argument(
+        "--config",
+        type=_path,
+        metavar="FILE",
+        help="use this configuration file for every file (default: the closest one to each file)",
+    )
     group.add_argument("--isolated", action="store_true", help="ignore all configuration files")
 
 
 def _inputs(p: argparse.ArgumentParser) -> None:
     from .inputs.base import FORMAT_NAMES
 
-    p.add_argument("--input-format", choices=FORMAT_NAMES, metavar="NAME",
-                   help=f"read every file as this format ({', '.join(FORMAT_NAMES)}); default: detect it from the content")
-    p.add_argument("--training-type", metavar="TYPE",
-                   help="style, subject, character or object, for trainers' configs that say none in a "
-                   "`# trainlint:` comment or the configuration")
-    p.add_argument("--preset", metavar="PRESET",
-                   help="the preset to compare trainers' configs with (sdxl/style, ...), when neither a comment nor "
-                   "the configuration names one")
+    p.add_argument(
+        "--input-format",
+        choices=FORMAT_NAMES,
+        metavar="NAME",
+        help=f"read every file as this format ({', '.join(FORMAT_NAMES)}); default: detect it from the content",
+    )
+    p.add_argument(
+        "--training-type",
+        metavar="TYPE",
+        help="style, subject, character or object, for trainers' configs that say none in a "
+        "`# trainlint:` comment or the configuration",
+    )
+    p.add_argument(
+        "--preset",
+        metavar="PRESET",
+        help="the preset to compare trainers' configs with (sdxl/style, ...), when neither a comment nor "
+        "the configuration names one",
+    )
 
 
 def _build_show(show: argparse.ArgumentParser) -> None:
@@ -66,13 +79,22 @@ def _build_show(show: argparse.ArgumentParser) -> None:
 
 
 def _jobs(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
-                   help="processes to use (default 0: one per core; a few files are checked in-process)")
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="processes to use (default 0: one per core; a few files are checked in-process)",
+    )
 
 
 def _only_configs(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--only-configs", action="store_true",
-                   help="skip named files that are not trainlint configs, as in folders (for pre-commit hooks)")
+    p.add_argument(
+        "--only-configs",
+        action="store_true",
+        help="skip named files that are not trainlint configs, as in folders (for pre-commit hooks)",
+    )
 
 
 def _build_check(check: argparse.ArgumentParser) -> None:
@@ -80,14 +102,23 @@ def _build_check(check: argparse.ArgumentParser) -> None:
     _selection(check)
     _inputs(check)
     _configuration(check)
-    check.add_argument("--format", "--output-format", dest="format", metavar="FORMAT",
-                       help="text (default), concise, json, sarif, github (default when GITHUB_ACTIONS=true) or junit")
-    check.add_argument("-o", "--output", type=_path, metavar="FILE",
-                       help="write the report to FILE; the terminal keeps the summary")
+    check.add_argument(
+        "--format",
+        "--output-format",
+        dest="format",
+        metavar="FORMAT",
+        help="text (default), concise, json, sarif, github (default when GITHUB_ACTIONS=true) or junit",
+    )
+    check.add_argument(
+        "-o", "--output", type=_path, metavar="FILE", help="write the report to FILE; the terminal keeps the summary"
+    )
     check.add_argument("--fail-on", help="lowest severity that fails: error, warning (default) or info")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
-    check.add_argument("--show-settings", action="store_true",
-                       help="print the configuration file and settings each file would be checked with, then exit")
+    check.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the configuration file and settings each file would be checked with, then exit",
+    )
     check.add_argument("--fix", action="store_true", help="apply safe fixes first, then report what is left")
     _only_configs(check)
     _jobs(check)
@@ -111,8 +142,12 @@ def _build_rule(rule: argparse.ArgumentParser) -> None:
 def _build_init(init: argparse.ArgumentParser) -> None:
     init.add_argument("path", nargs="?", metavar="PATH", help="file or folder (default: config.trainlint.yaml)")
     init.add_argument("--preset", metavar="P", help="built-in preset (default: sdxl/style); written pinned")
-    init.add_argument("--schema", dest="schema_ref", metavar="URL|PATH",
-                      help="schema for the modeline: the published URL (default) or a local file, written relative")
+    init.add_argument(
+        "--schema",
+        dest="schema_ref",
+        metavar="URL|PATH",
+        help="schema for the modeline: the published URL (default) or a local file, written relative",
+    )
     init.add_argument("--name", help="the config's name (default: from the file name)")
     init.add_argument("--dataset", default="./data", metavar="DIR", help="dataset folder, relative to the config")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -125,10 +160,14 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], object]]] = {
     "show": ("the effective config: each value, its source and its ratio to the preset", _build_show),
     "rule": ("explain a rule", _build_rule),
     "rules": ("list the rules (with the plugins the configuration allows)", _configuration),
-    "presets": ("list the built-in presets, or show one with its sources",
-                lambda p: p.add_argument("name", nargs="?", metavar="NAME")),
-    "schema": ("print the JSON Schema",
-               lambda p: p.add_argument("--schema-version", type=int, default=1, dest="version")),
+    "presets": (
+        "list the built-in presets, or show one with its sources",
+        lambda p: p.add_argument("name", nargs="?", metavar="NAME"),
+    ),
+    "schema": (
+        "print the JSON Schema",
+        lambda p: p.add_argument("--schema-version", type=int, default=1, dest="version"),
+    ),
     "init": ("write a new config from a preset, bound to the schema for editors", _build_init),
 }
 
@@ -150,8 +189,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         # for every argument added, as it checks each one by formatting it
         return argparse.HelpFormatter(prog, width=_columns() - 2)
 
-    parser = Parser(prog="trainlint", description="Check image-model fine-tuning configs against their presets.",
-                    formatter_class=formatter)
+    parser = Parser(
+        prog="trainlint",
+        description="Check image-model fine-tuning configs against their presets.",
+        formatter_class=formatter,
+    )
     parser.add_argument("--version", action="version", version=f"trainlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name, (summary, add_arguments) in COMMANDS.items():
@@ -216,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # one place turns surprises into exit 2, never a bare traceback
         if os.environ.get("TRAINLINT_DEBUG"):
             raise
-        print(f"trainlint: internal error: {type(exc).__name__}: {printable(str(exc))} "
-              "(set TRAINLINT_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"trainlint: internal error: {type(exc).__name__}: {printable(str(exc))} "
+            "(set TRAINLINT_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR

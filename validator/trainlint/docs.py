@@ -12,14 +12,23 @@ def rule_markdown(rule: type[Rule], heading: str = "##") -> str:
     meta = f"**{rule.name}** · severity `{rule.severity}` · {rule.stage}" + (" · fixable" if rule.fixable else "")
     parts = [f"{heading} {rule.code} {rule.name}", "", meta, "", rule.rationale()]
     if rule.thresholds:
-        parts += ["", "Thresholds (override in `[tool.trainlint.thresholds." + rule.code + "]`):",
-                  "", "```json", json.dumps(rule.thresholds, indent=2), "```"]
+        parts += [
+            "",
+            "Thresholds (override in `[tool.trainlint.thresholds." + rule.code + "]`):",
+            "",
+            "```json",
+            json.dumps(rule.thresholds, indent=2),
+            "```",
+        ]
     if rule.files:
         listing = sorted(rule.files)
         shown = ", ".join(listing[:4]) + (f" and {len(listing) - 4} more" if len(listing) > 4 else "")
         parts += ["", f"The examples sit beside these files: {shown}."]
     if rule.example_limits:
-        parts += ["", "The examples use these limits: " + ", ".join(f"{k}={v}" for k, v in rule.example_limits.items()) + "."]
+        parts += [
+            "",
+            "The examples use these limits: " + ", ".join(f"{k}={v}" for k, v in rule.example_limits.items()) + ".",
+        ]
     formats = "every input format" if rule.formats is None else ", ".join(rule.formats)
     parts += ["", f"Applies to: {formats}."]
     if rule.example_as:
@@ -28,10 +37,28 @@ def rule_markdown(rule: type[Rule], heading: str = "##") -> str:
         lang = _LANGUAGES.get(name.rpartition(".")[2], "text")
         where = "" if name == "config.yaml" else f" (`{name}`)"
         for other, text in (beside[0] if beside else {}).items():
-            parts += ["", f"Beside it, `{other}`:", "", f"```{_LANGUAGES.get(other.rpartition('.')[2], 'text')}",
-                      _show(text), "```"]
-        parts += ["", f"Fails{where}:", "", f"```{lang}", _show(fails), "```",
-                  "", f"Passes{where}:", "", f"```{lang}", _show(passes), "```"]
+            parts += [
+                "",
+                f"Beside it, `{other}`:",
+                "",
+                f"```{_LANGUAGES.get(other.rpartition('.')[2], 'text')}",
+                _show(text),
+                "```",
+            ]
+        parts += [
+            "",
+            f"Fails{where}:",
+            "",
+            f"```{lang}",
+            _show(fails),
+            "```",
+            "",
+            f"Passes{where}:",
+            "",
+            f"```{lang}",
+            _show(passes),
+            "```",
+        ]
     return "\n".join(parts) + "\n"
 
 
@@ -57,6 +84,9 @@ def rules_markdown() -> str:
         "| code | name | severity | fixable | what it catches |",
         "|---|---|---|---|---|",
     ]
-    head += [f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.severity} | {'yes' if r.fixable else ''} | "
-             f"{r.summary()} |" for r in rules]
+    head += [
+        f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.severity} | {'yes' if r.fixable else ''} | "
+        f"{r.summary()} |"
+        for r in rules
+    ]
     return "\n".join(head) + "\n\n" + "\n".join(rule_markdown(r) for r in rules)

@@ -33,8 +33,9 @@ from .selection import Selection
 from .settings import Settings
 
 
-def check_text(text: str, file: str = "<string>", settings: Settings | None = None,
-               base_dir: Path | None = None) -> FileResult:
+def check_text(
+    text: str, file: str = "<string>", settings: Settings | None = None, base_dir: Path | None = None
+) -> FileResult:
     settings = Settings() if settings is None else settings
     doc = load_text(text, file, settings.limits)
     return FileResult(file, run(doc, base_dir or Path.cwd(), settings), doc, fail_on=settings.fail_on)
@@ -65,8 +66,9 @@ def run(doc: Document, base_dir: Path, settings: Settings, keep_blocked_fixes: b
 FIXABLE_FORMATS = frozenset({"ai-toolkit"})
 
 
-def run_trainer(doc: Document, fmt: InputFormat, workspace: Workspace, settings: Settings,
-                keep_blocked_fixes: bool = False) -> list[Diagnostic] | None:
+def run_trainer(
+    doc: Document, fmt: InputFormat, workspace: Workspace, settings: Settings, keep_blocked_fixes: bool = False
+) -> list[Diagnostic] | None:
     """A trainer's config through its input format and the rules; None when the format, having
     read the file, finds it is not its own after all. Fixes are offered where `fix` applies them:
     files of FIXABLE_FORMATS without a finding that blocks fixing (see `run`)."""
@@ -94,8 +96,9 @@ def trainer_data(doc: Document) -> bool:
     return isinstance(doc.data, (dict, list))
 
 
-def adapt_trainer(doc: Document, fmt: InputFormat, workspace: Workspace,
-                  settings: Settings) -> tuple[Adapted, effective_mod.Effective, list[Finding]] | None:
+def adapt_trainer(
+    doc: Document, fmt: InputFormat, workspace: Workspace, settings: Settings
+) -> tuple[Adapted, effective_mod.Effective, list[Finding]] | None:
     """What a trainer's config trains, as trainlint's effective config: the format's reading with the
     user's training type and preset applied, the preset it is compared with, and the findings about
     that preset; None when the format finds the file is not its own."""
@@ -125,26 +128,43 @@ def _trainer_preset(adapted: Adapted) -> tuple[presets_mod.Preset | None, list[F
     preset for its base model and training type; None (rules that compare stay silent) otherwise."""
     cat = presets_mod.catalog()
     if adapted.training_type is not None and adapted.training_type not in cat.training_types:
-        return None, [Finding("TL104", f"training type {adapted.training_type!r} ({adapted.hints_source}) is not one of "
-                              f"{', '.join(cat.training_types)}", hint="fix the `# trainlint:` directive or the setting")]
+        return None, [
+            Finding(
+                "TL104",
+                f"training type {adapted.training_type!r} ({adapted.hints_source}) is not one of "
+                f"{', '.join(cat.training_types)}",
+                hint="fix the `# trainlint:` directive or the setting",
+            )
+        ]
     if adapted.preset is not None:
         preset = cat.get(adapted.preset)
         if preset is None:
-            return None, [Finding("TL201", f"unknown preset {adapted.preset!r} ({adapted.hints_source})",
-                                  hint="see `trainlint presets` for the names")]
+            return None, [
+                Finding(
+                    "TL201",
+                    f"unknown preset {adapted.preset!r} ({adapted.hints_source})",
+                    hint="see `trainlint presets` for the names",
+                )
+            ]
         if adapted.base_model is not None and preset.base_model != adapted.base_model:
-            return None, [Finding("TL204", f"preset {preset.ref} is for {preset.base_model}, but this "
-                                  f"{adapted.input_format} config trains {adapted.base_model} "
-                                  f"(from {adapted.base_model_key}); it is not compared with the preset",
-                                  hint=f"name a {adapted.base_model} preset")]
+            return None, [
+                Finding(
+                    "TL204",
+                    f"preset {preset.ref} is for {preset.base_model}, but this "
+                    f"{adapted.input_format} config trains {adapted.base_model} "
+                    f"(from {adapted.base_model_key}); it is not compared with the preset",
+                    hint=f"name a {adapted.base_model} preset",
+                )
+            ]
         return preset, []
     if adapted.training_type is not None and adapted.base_model is not None:
         return cat.get(f"{adapted.base_model}/{adapted.training_type}"), []
     return None, []
 
 
-def _semantic(doc: Document, base_dir: Path, settings: Settings,
-              schema_paths: set[ConfigPath]) -> tuple[list[Finding], bool]:
+def _semantic(
+    doc: Document, base_dir: Path, settings: Settings, schema_paths: set[ConfigPath]
+) -> tuple[list[Finding], bool]:
     """The preset and rule findings, and whether the rules ran (not when the preset is unusable)."""
     config = doc.data
     ref = config.get("preset")
@@ -156,8 +176,13 @@ def _semantic(doc: Document, base_dir: Path, settings: Settings,
         return [Finding(exc.code, str(exc), ("preset",))], False
     findings: list[Finding] = []
     if eff.dataset.truncated:
-        findings.append(Finding("TL094", f"dataset folder has more than {settings.limits.max_dataset_files:,} "
-                                "entries; images not counted", ("dataset", "path")))
+        findings.append(
+            Finding(
+                "TL094",
+                f"dataset folder has more than {settings.limits.max_dataset_files:,} entries; images not counted",
+                ("dataset", "path"),
+            )
+        )
     ctx = Context(doc, config, presets_mod.catalog(), eff, {})  # one per file; each rule gets its thresholds
     for check, thresholds in Selection.of(settings).checks("trainlint"):
         ctx.thresholds = thresholds
@@ -175,19 +200,29 @@ def _run_rule(check: Callable[[Context], Iterable[Finding]], ctx: Context, findi
         code = getattr(rule, "code", None)
         if code is None:
             raise
-        findings.append(Finding(code, f"rule {code} failed on this file ({type(exc).__name__}: {exc}); "
-                                "it did not check it", severity=Severity.ERROR,
-                                hint="please report this with the file and the configuration"))
+        findings.append(
+            Finding(
+                code,
+                f"rule {code} failed on this file ({type(exc).__name__}: {exc}); it did not check it",
+                severity=Severity.ERROR,
+                hint="please report this with the file and the configuration",
+            )
+        )
 
 
-def effective_config(config: dict[str, Any], base_dir: Path, settings: Settings,
-                     skip: set[ConfigPath] | frozenset[ConfigPath] = frozenset()) -> effective_mod.Effective:
+def effective_config(
+    config: dict[str, Any],
+    base_dir: Path,
+    settings: Settings,
+    skip: set[ConfigPath] | frozenset[ConfigPath] = frozenset(),
+) -> effective_mod.Effective:
     """Resolve the preset, count the dataset, overlay the config's training values (but those at
     `skip`, which the schema layer reported); PresetError when the preset cannot be used."""
     ref = config["preset"]
     root = settings.root or repo_root(base_dir)
-    preset = presets_mod.resolve(ref, _preset_dir(ref, base_dir, settings), root, limits=settings.limits,
-                                 also=settings.preset_dirs)
+    preset = presets_mod.resolve(
+        ref, _preset_dir(ref, base_dir, settings), root, limits=settings.limits, also=settings.preset_dirs
+    )
     dataset = effective_mod.scan_dataset(config.get("dataset"), base_dir, settings.limits.max_dataset_files, root)
     training = config.get("training")
     clean = {k: v for k, v in training.items() if ("training", k) not in skip} if isinstance(training, dict) else {}
@@ -212,8 +247,13 @@ def fix_blocker(doc: Document) -> Finding | None:
     return next((f for f in doc.findings if f.code.startswith(FIX_BLOCKERS)), None)
 
 
-def place(doc: Document, findings: list[Finding], settings: Settings, stages: frozenset[str] = _ALL_STAGES,
-          offer_fixes: bool = True) -> list[Diagnostic]:
+def place(
+    doc: Document,
+    findings: list[Finding],
+    settings: Settings,
+    stages: frozenset[str] = _ALL_STAGES,
+    offer_fixes: bool = True,
+) -> list[Diagnostic]:
     """Findings become diagnostics; then the file's suppression comments drop theirs and report idle ones,
     but only for rules whose stage ran: a YAML error must not make every suppression look stale.
     Without `offer_fixes` no diagnostic carries a fix: check, its JSON and SARIF offer what `fix` does."""
@@ -221,7 +261,9 @@ def place(doc: Document, findings: list[Finding], settings: Settings, stages: fr
     placed = [_diagnostic(doc, f, selection) for f in findings if selection.enabled(f.code)]
 
     def judged(code: str) -> bool:
-        return selection.enabled(code) and all(r.stage in stages for c, r in Rule.registry.items() if c.startswith(code))
+        return selection.enabled(code) and all(
+            r.stage in stages for c, r in Rule.registry.items() if c.startswith(code)
+        )
 
     kept, unused = suppressions.apply(doc, placed, judged, _is_rule_prefix)
     out = kept + [_diagnostic(doc, f, selection) for f in unused if selection.enabled(f.code)]
@@ -233,8 +275,19 @@ def _diagnostic(doc: Document, f: Finding, selection: Selection) -> Diagnostic:
     rule: type[Rule] = Rule.registry[f.code]
     span = f.span or _locate(doc, f)
     severity = selection.severity_of(f.code, f.severity or rule.severity)
-    return Diagnostic(doc.file, span.line + 1, span.col + 1, span.end_line + 1, span.end_col + 1,
-                      f.code, rule.name, severity, f.message, f.hint, f.fix)
+    return Diagnostic(
+        doc.file,
+        span.line + 1,
+        span.col + 1,
+        span.end_line + 1,
+        span.end_col + 1,
+        f.code,
+        rule.name,
+        severity,
+        f.message,
+        f.hint,
+        f.fix,
+    )
 
 
 def _is_rule_prefix(code: str) -> bool:

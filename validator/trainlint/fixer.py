@@ -55,16 +55,22 @@ class FixOutcome(NamedTuple):
         file name in the headers and every line go through `text.printable`, their breaks kept: what
         a file holds cannot start a forged line in a CI log or reach a terminal as an escape sequence
         (a line with such characters shows them escaped; `fix` writes the real ones)."""
+
         def split(text: str) -> list[str]:
-            return [text[start:end] if end > start + len(line) else line + "\n\\ No newline at end of file\n"
-                    for start, line, end in lines(text) if end > start]
+            return [
+                text[start:end] if end > start + len(line) else line + "\n\\ No newline at end of file\n"
+                for start, line, end in lines(text)
+                if end > start
+            ]
 
         name = printable(self.file)
-        return printable_lines("".join(difflib.unified_diff(
-            split(self.old), split(self.new), fromfile=f"a/{name}", tofile=f"b/{name}")))
+        return printable_lines(
+            "".join(difflib.unified_diff(split(self.old), split(self.new), fromfile=f"a/{name}", tofile=f"b/{name}"))
+        )
 
 
 # --- fixing -----------------------------------------------------------------------------
+
 
 def fix_document(doc: Document, base_dir: Path, settings: Settings, trainer: Trainer | None = None) -> FixOutcome:
     """Fix until no fixable finding is left (at most MAX_PASSES passes), then verify. `trainer`: the
@@ -90,8 +96,10 @@ def fix_document(doc: Document, base_dir: Path, settings: Settings, trainer: Tra
         doc = _reload(doc, text, settings, trainer)
         blocker = fix_blocker(doc)
         if blocker is not None:  # no fix may make the file unreadable; should one, nothing is written
-            raise FixError(f"the fixed text would not read cleanly ({_where(blocker)}{blocker.message}, "
-                           f"{blocker.code}); file left unchanged")
+            raise FixError(
+                f"the fixed text would not read cleanly ({_where(blocker)}{blocker.message}, "
+                f"{blocker.code}); file left unchanged"
+            )
         diagnostics = _check(doc, base_dir, settings, trainer)
     else:
         if any(d.fixable for d in diagnostics):
@@ -108,8 +116,9 @@ class Trainer(NamedTuple):
     workspace: Workspace
 
 
-def _check(doc: Document, base_dir: Path, settings: Settings, trainer: Trainer | None,
-           keep_blocked_fixes: bool = False) -> list[Diagnostic]:
+def _check(
+    doc: Document, base_dir: Path, settings: Settings, trainer: Trainer | None, keep_blocked_fixes: bool = False
+) -> list[Diagnostic]:
     if trainer is None:
         return run(doc, base_dir, settings, keep_blocked_fixes=keep_blocked_fixes)
     found = run_trainer(doc, trainer.fmt, trainer.workspace, settings, keep_blocked_fixes=keep_blocked_fixes)
@@ -167,8 +176,9 @@ def encode(doc: Document, text: str) -> bytes:
     return (BOM_OF.get(doc.encoding, b"") if doc.bom else b"") + text.encode(doc.encoding)
 
 
-def fix_trainer_file(path: Path, display: str, settings: Settings, raw: bytes, trainer: Trainer,
-                     write: bool = True) -> FixOutcome:
+def fix_trainer_file(
+    path: Path, display: str, settings: Settings, raw: bytes, trainer: Trainer, write: bool = True
+) -> FixOutcome:
     """Fix a trainer's config on disk (only formats whose fixes are byte-exact offer any: see
     engine.FIXABLE_FORMATS); FixError, the file untouched, for anything that is not safe."""
     doc = trainer.fmt.read(raw, display, settings.limits)
@@ -178,8 +188,9 @@ def fix_trainer_file(path: Path, display: str, settings: Settings, raw: bytes, t
     return outcome
 
 
-def fix_file(path: Path, display: str, settings: Settings, write: bool = True, raw: bytes | None = None,
-             marked: bool = False) -> FixOutcome:
+def fix_file(
+    path: Path, display: str, settings: Settings, write: bool = True, raw: bytes | None = None, marked: bool = False
+) -> FixOutcome:
     """Fix one file on disk; FixError (file untouched) for anything that is not safe to rewrite.
 
     `raw` is the file as the caller already read it: the write later refuses a file that
@@ -198,4 +209,3 @@ def fix_file(path: Path, display: str, settings: Settings, write: bool = True, r
     if outcome.changed and write:
         safe_write(path, raw, encode(doc, outcome.new))
     return outcome
-

@@ -83,8 +83,13 @@ def _training_lines(preset: Preset) -> list[str]:
     return lines
 
 
-def render(path: Path, preset_name: str = DEFAULT_PRESET, schema_ref: str | None = None,
-           name: str | None = None, dataset: str = "./data") -> NewConfig:
+def render(
+    path: Path,
+    preset_name: str = DEFAULT_PRESET,
+    schema_ref: str | None = None,
+    name: str | None = None,
+    dataset: str = "./data",
+) -> NewConfig:
     """The text of a new config; raises InitError for an unknown preset or schema file."""
     cat = catalog()
     preset = cat.get(preset_name)
@@ -130,8 +135,9 @@ def write(config: NewConfig, force: bool = False) -> None:
         handle.write(config.text)
 
 
-def run(path: str | None, preset: str | None, schema_ref: str | None, name: str | None, dataset: str,
-        force: bool) -> tuple[NewConfig, str]:
+def run(
+    path: str | None, preset: str | None, schema_ref: str | None, name: str | None, dataset: str, force: bool
+) -> tuple[NewConfig, str]:
     """What `trainlint init` does: render, write, and say what to do next."""
     target = Path(path or DEFAULT_FILE)
     if target.is_dir():
@@ -142,6 +148,8 @@ def run(path: str | None, preset: str | None, schema_ref: str | None, name: str 
     except FileExistsError:
         raise InitError(f"{target} exists; pass --force to overwrite it") from None
     shown, folder = printable(str(target)), printable(dataset)  # as given on the command line: anyone's to choose
-    return config, (f"wrote {shown} from preset {config.preset}\n"
-                    f"next: put the images in {folder} (beside {printable(target.name)}), "
-                    f"then `trainlint check {shown}`\n")
+    return config, (
+        f"wrote {shown} from preset {config.preset}\n"
+        f"next: put the images in {folder} (beside {printable(target.name)}), "
+        f"then `trainlint check {shown}`\n"
+    )

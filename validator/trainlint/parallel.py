@@ -41,8 +41,9 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def map_in_order(func: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
-                 prepare: Callable[[], object] | None = None) -> list[R]:
+def map_in_order(
+    func: Callable[[T], R], items: Sequence[T], jobs: int | None = None, prepare: Callable[[], object] | None = None
+) -> list[R]:
     """`[func(x) for x in items]`, on up to `jobs` processes when there are enough items.
 
     `prepare` runs once in this process before workers start (compiling the schema,
@@ -52,8 +53,9 @@ def map_in_order(func: Callable[[T], R], items: Sequence[T], jobs: int | None = 
     return list(imap_in_order(func, items, jobs, prepare))
 
 
-def imap_in_order(func: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
-                  prepare: Callable[[], object] | None = None) -> Iterator[R]:
+def imap_in_order(
+    func: Callable[[T], R], items: Sequence[T], jobs: int | None = None, prepare: Callable[[], object] | None = None
+) -> Iterator[R]:
     """`map_in_order`, each result handed out as soon as it and all before it are done, so
     a report can be written while later files are still being checked."""
     jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
@@ -141,7 +143,7 @@ def _work(func: Callable[[T], R], items: Sequence[T], bounds: list[tuple[int, in
                     message = dumps((number, False, RuntimeError(f"{type(exc).__name__}: {exc}")), protocol)
             view = memoryview(len(message).to_bytes(_HEADER, "little") + message)
             while view:
-                view = view[os.write(out, view):]
+                view = view[os.write(out, view) :]
     except BaseException:  # noqa: BLE001 - interrupted or the parent went away: nothing to report to
         code = 1
     finally:
@@ -171,9 +173,11 @@ def _collect(children: dict[int, int], chunks: int) -> Iterator[list[Any]]:
                 continue
             buffer = buffers[fd]
             buffer += data
-            while len(buffer) >= _HEADER and len(buffer) >= _HEADER + (length := int.from_bytes(buffer[:_HEADER], "little")):
-                number, ok, value = pickle.loads(buffer[_HEADER:_HEADER + length])
-                del buffer[:_HEADER + length]
+            while len(buffer) >= _HEADER and len(buffer) >= _HEADER + (
+                length := int.from_bytes(buffer[:_HEADER], "little")
+            ):
+                number, ok, value = pickle.loads(buffer[_HEADER : _HEADER + length])
+                del buffer[: _HEADER + length]
                 if not ok:
                     raise value
                 done[number] = value

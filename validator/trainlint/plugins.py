@@ -81,7 +81,9 @@ def _load_one(name: str) -> PluginError | None:
     found = list(entry_points(group=GROUP, name=name))
     if not found:
         others = ", ".join(installed()) or "none"
-        return PluginError(name, f"not installed (no entry point {name!r} in group {GROUP!r}; installed plugins: {others})")
+        return PluginError(
+            name, f"not installed (no entry point {name!r} in group {GROUP!r}; installed plugins: {others})"
+        )
     entry = found[0]
     before = set(Rule.registry)
     try:
@@ -110,8 +112,11 @@ def _invalid(codes: list[str], base: "type[Rule]") -> str | None:
             return f"rule {code} needs a `severity` (trainlint.diagnostics.Severity)"
         if rule.stage != "rules" or rule.check is base.check:
             return f"rule {code} needs a `check(ctx)` method and stage 'rules'"
-        if not rule.rationale() or not isinstance(getattr(rule, "fails", None), str) or not isinstance(
-                getattr(rule, "passes", None), str):
+        if (
+            not rule.rationale()
+            or not isinstance(getattr(rule, "fails", None), str)
+            or not isinstance(getattr(rule, "passes", None), str)
+        ):
             return f"rule {code} needs a docstring and `fails` / `passes` examples"
     return None
 
@@ -145,6 +150,9 @@ def _run_plugin_rule(rule: "type[Rule]", plugin: str, ctx: "Context") -> list[Fi
 
 
 def _failure(rule: "type[Rule]", plugin: str, what: str) -> Finding:
-    return Finding(rule.code, f"rule {rule.code} of plugin {plugin!r} {what}; it did not check this file",
-                   hint="report this to the plugin's authors, or remove the plugin from `plugins`",
-                   severity=Severity.ERROR)
+    return Finding(
+        rule.code,
+        f"rule {rule.code} of plugin {plugin!r} {what}; it did not check this file",
+        hint="report this to the plugin's authors, or remove the plugin from `plugins`",
+        severity=Severity.ERROR,
+    )

@@ -90,7 +90,9 @@ def replace_file(path: Path, expected: bytes, new: bytes) -> bool:
         raise ReplaceError("the file is read-only; not changed")
     if st.st_nlink > 1:
         raise ReplaceError(f"the file has {st.st_nlink} hard links and replacing it would separate them; not changed")
-    if target.parent not in _SWEPT:  # once per folder and process: a folder of 2,000 configs is listed once, not 2,000 times
+    if (
+        target.parent not in _SWEPT
+    ):  # once per folder and process: a folder of 2,000 configs is listed once, not 2,000 times
         _SWEPT.add(target.parent)
         sweep_stale_temps(target.parent)
     try:
@@ -107,8 +109,9 @@ def replace_file(path: Path, expected: bytes, new: bytes) -> bool:
     return replaced
 
 
-def _compare_and_swap(folder: "_Folder", name: str, temp: "_TempFile", st: os.stat_result,
-                      expected: bytes, new: bytes) -> bool:
+def _compare_and_swap(
+    folder: "_Folder", name: str, temp: "_TempFile", st: os.stat_result, expected: bytes, new: bytes
+) -> bool:
     """Steps 3 to 5 of the module's description; the caller holds the folder's lock."""
     old_fd = folder.open(name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     try:  # closing old_fd releases the lease: a writer it held up goes on only after this block
@@ -133,8 +136,9 @@ def _compare_and_swap(folder: "_Folder", name: str, temp: "_TempFile", st: os.st
         os.close(old_fd)
 
 
-def _check_exchange(folder: "_Folder", name: str, temp: "_TempFile", old: tuple[int, int],
-                    intact: Callable[[], bool]) -> None:
+def _check_exchange(
+    folder: "_Folder", name: str, temp: "_TempFile", old: tuple[int, int], intact: Callable[[], bool]
+) -> None:
     """After the exchange the temporary name holds what the file's name held: delete it if that
     is the compared file, untouched since; else exchange back and report."""
     assert temp.named is not None
@@ -147,12 +151,20 @@ def _check_exchange(folder: "_Folder", name: str, temp: "_TempFile", old: tuple[
     if _holds(lambda: folder.exchange(temp.named or "", name) and folder.identity(temp.named or "") == temp.identity):
         raise ReplaceError(f"{_DOUBT}; its version was put back and the fix was not written")
     kept = _set_aside(folder, temp, name)
-    raise ReplaceError(f"{_DOUBT}, and the fix could not be undone cleanly; the file holds the latest version "
-                       f"and the one before it is kept as {kept}")
+    raise ReplaceError(
+        f"{_DOUBT}, and the fix could not be undone cleanly; the file holds the latest version "
+        f"and the one before it is kept as {kept}"
+    )
 
 
-def _replace_keeping_old(folder: "_Folder", name: str, temp: "_TempFile", old: tuple[int, int],
-                         intact: Callable[[], bool], old_bytes: Callable[[], bytes]) -> None:
+def _replace_keeping_old(
+    folder: "_Folder",
+    name: str,
+    temp: "_TempFile",
+    old: tuple[int, int],
+    intact: Callable[[], bool],
+    old_bytes: Callable[[], bytes],
+) -> None:
     """Without an exchange: keep the compared file under a second link, check that it is the
     compared one, rename the new file over it, and rename the old one back on doubt."""
     assert temp.named is not None
@@ -214,7 +226,7 @@ def _kept_name(name: str) -> str:
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def _read_all(fd: int) -> bytes:
@@ -226,6 +238,7 @@ def _read_all(fd: int) -> bytes:
 
 
 # --- the folder and the temporary file ----------------------------------------------------
+
 
 class _Folder:
     """The target's folder, opened once for the *at() calls: readable where possible (the lock
@@ -391,6 +404,7 @@ def _open_anonymous(folder: _Folder) -> int | None:
 
 # --- owner, group, mode, extended attributes ----------------------------------------------
 
+
 def read_xattrs(target: str | int) -> dict[str, bytes] | None:
     """The file's extended attributes by name, the POSIX ACL (`system.posix_acl_access`) among
     them; None where the system has no calls to list them, {} on a file system without them."""
@@ -425,30 +439,39 @@ def copy_metadata(fd: int, st: os.stat_result, attributes: dict[str, bytes] | No
             os.fchown(fd, st.st_uid, st.st_gid)
         except PermissionError:
             if own.st_uid != st.st_uid:
-                raise ReplaceError(f"the file belongs to {_user(st.st_uid)}, and a new file written by {_user(own.st_uid)} "
-                                   f"cannot be given to them (only they or root can fix it); not changed") from None
-            raise ReplaceError(f"the file's group is {_group(st.st_gid)}, and {_user(own.st_uid)} cannot give a new file "
-                               f"that group (not a member of it); not changed") from None
+                raise ReplaceError(
+                    f"the file belongs to {_user(st.st_uid)}, and a new file written by {_user(own.st_uid)} "
+                    f"cannot be given to them (only they or root can fix it); not changed"
+                ) from None
+            raise ReplaceError(
+                f"the file's group is {_group(st.st_gid)}, and {_user(own.st_uid)} cannot give a new file "
+                f"that group (not a member of it); not changed"
+            ) from None
     if attributes is not None:
         present = read_xattrs(fd) or {}
         for name in present.keys() - attributes.keys():  # e.g. an ACL inherited from the folder's default ACL
             try:
                 os.removexattr(fd, name)
             except OSError as exc:
-                raise ReplaceError(f"a new file here gets the {_describe(name)} the file does not have, and it cannot "
-                                   f"be removed: {exc.strerror}; not changed") from None
+                raise ReplaceError(
+                    f"a new file here gets the {_describe(name)} the file does not have, and it cannot "
+                    f"be removed: {exc.strerror}; not changed"
+                ) from None
         for name, value in attributes.items():
             if present.get(name) != value:
                 try:
                     os.setxattr(fd, name, value)
                 except OSError as exc:
-                    raise ReplaceError(f"a new file cannot keep the file's {_describe(name)}: {exc.strerror}; "
-                                       f"not changed") from None
+                    raise ReplaceError(
+                        f"a new file cannot keep the file's {_describe(name)}: {exc.strerror}; not changed"
+                    ) from None
     os.fchmod(fd, stat.S_IMODE(st.st_mode))
     made = os.fstat(fd)
     if (made.st_uid, made.st_gid, stat.S_IMODE(made.st_mode)) != (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)):
-        raise ReplaceError(f"a new file cannot have the file's mode {stat.S_IMODE(st.st_mode):o} "
-                           f"(it got {stat.S_IMODE(made.st_mode):o}); not changed")
+        raise ReplaceError(
+            f"a new file cannot have the file's mode {stat.S_IMODE(st.st_mode):o} "
+            f"(it got {stat.S_IMODE(made.st_mode):o}); not changed"
+        )
     if attributes is not None and (read_xattrs(fd) or {}) != attributes:
         raise ReplaceError("the file system changed the extended attributes of the new file; not changed")
 
@@ -476,6 +499,7 @@ def _group(gid: int) -> str:
 
 
 # --- lease, exchange -------------------------------------------------------------------
+
 
 def _take_lease(fd: int) -> bool:
     """A read lease on `fd` (opened read-only): True, or False where the system gives none (not
@@ -550,7 +574,7 @@ def sweep_stale_temps(folder: Path) -> list[Path]:
         return removed
     for name in names:
         try:
-            pid = int(name[:-len(TMP_SUFFIX)].rsplit(".", 2)[-2])
+            pid = int(name[: -len(TMP_SUFFIX)].rsplit(".", 2)[-2])
         except (ValueError, IndexError):
             continue
         if pid != os.getpid() and not _alive(pid):

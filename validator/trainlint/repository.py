@@ -1,6 +1,5 @@
 """Which files are ours to read: the repository boundary, and symlinks that leave it."""
 
-
 import functools
 import os
 from pathlib import Path

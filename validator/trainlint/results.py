@@ -12,8 +12,14 @@ class FileResult:
 
     __slots__ = ("file", "diagnostics", "document", "skipped", "fail_on")
 
-    def __init__(self, file: str, diagnostics: list[Diagnostic] | None = None, document: Document | None = None,
-                 skipped: bool = False, fail_on: Severity = Severity.WARNING) -> None:
+    def __init__(
+        self,
+        file: str,
+        diagnostics: list[Diagnostic] | None = None,
+        document: Document | None = None,
+        skipped: bool = False,
+        fail_on: Severity = Severity.WARNING,
+    ) -> None:
         self.file = file
         self.diagnostics = [] if diagnostics is None else diagnostics
         self.document = document

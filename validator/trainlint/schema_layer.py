@@ -28,9 +28,25 @@ from .resources import SUPPORTED_SCHEMA_VERSIONS, schema
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-_RANGE = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems"}
-_TYPE_NAMES = {"integer": "a whole number", "number": "a number", "string": "a string", "object": "a mapping",
-               "array": "a list", "boolean": "true or false", "null": "null"}
+_RANGE = {
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+}
+_TYPE_NAMES = {
+    "integer": "a whole number",
+    "number": "a number",
+    "string": "a string",
+    "object": "a mapping",
+    "array": "a list",
+    "boolean": "true or false",
+    "null": "null",
+}
 
 
 @functools.cache
@@ -164,12 +180,21 @@ def _map(error: ValidationError) -> list[Finding]:
                 continue
             suggestion = _suggest(key, known)
             allowed = ", ".join(f"`{k}`" for k in known)
-            out.append(Finding("TL101", f"unknown key `{key}` in {_name(path)}" + (f"; {suggestion}" if suggestion else ""),
-                               path + (key,), on_key=True, hint=f"allowed here: {allowed}"))
+            out.append(
+                Finding(
+                    "TL101",
+                    f"unknown key `{key}` in {_name(path)}" + (f"; {suggestion}" if suggestion else ""),
+                    path + (key,),
+                    on_key=True,
+                    hint=f"allowed here: {allowed}",
+                )
+            )
         return out
     if kind == "required":
         missing = [k for k in value if k not in instance]
-        return [Finding("TL105", f"{_name(path)} is missing the required key `{k}`", path, on_key=True) for k in missing]
+        return [
+            Finding("TL105", f"{_name(path)} is missing the required key `{k}`", path, on_key=True) for k in missing
+        ]
     if kind == "type":
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in ([value] if isinstance(value, str) else value))
         hint = None
@@ -177,10 +202,16 @@ def _map(error: ValidationError) -> list[Finding]:
             hint = "remove the quotes so YAML reads a number"
         return [Finding("TL102", f"`{_name(path)}` must be {wanted}, not {_show(instance)}", path, hint=hint)]
     if kind in _RANGE:
-        words = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "greater than",
-                 "exclusiveMaximum": "less than", "minLength": "at least this many characters:",
-                 "maxLength": "at most this many characters:", "minItems": "at least this many items:",
-                 "maxItems": "at most this many items:"}
+        words = {
+            "minimum": "at least",
+            "maximum": "at most",
+            "exclusiveMinimum": "greater than",
+            "exclusiveMaximum": "less than",
+            "minLength": "at least this many characters:",
+            "maxLength": "at most this many characters:",
+            "minItems": "at least this many items:",
+            "maxItems": "at most this many items:",
+        }
         return [Finding("TL103", f"`{_name(path)}` is {_show(instance)}; it must be {words[kind]} {value}", path)]
     choices = _enums(error)
     if kind in ("anyOf", "oneOf") and error.context and all(sub.validator == "required" for sub in error.context):
@@ -205,8 +236,14 @@ def check(doc: Document, fast: bool = True) -> list[Finding]:
     version = data.get("schema_version", 1)
     if version not in SUPPORTED_SCHEMA_VERSIONS or isinstance(version, bool):
         supported = ", ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
-        return [Finding("TL100", f"schema_version {_show(version)} is not supported; this trainlint supports: {supported}",
-                        ("schema_version",), hint="upgrade trainlint, or set schema_version to a supported version")]
+        return [
+            Finding(
+                "TL100",
+                f"schema_version {_show(version)} is not supported; this trainlint supports: {supported}",
+                ("schema_version",),
+                hint="upgrade trainlint, or set schema_version to a supported version",
+            )
+        ]
     version = int(version)  # `1.0` is the schema's const 1 too (JSON Schema compares numbers by value)
     verdict = passes(data, version) if fast else None
     if verdict:

@@ -73,7 +73,9 @@ class Selection:
             overrides = self.settings.thresholds
             self._checks[input_format] = [
                 (plugins.checker(rule), MappingProxyType({**rule.thresholds, **overrides.get(rule.code, {})}))
-                for rule in iter_rules() if rule.stage == "rules" and self.enabled(rule.code)
+                for rule in iter_rules()
+                if rule.stage == "rules"
+                and self.enabled(rule.code)
                 and (rule.formats is None or input_format in rule.formats)
             ]
         return self._checks[input_format]
@@ -82,7 +84,8 @@ class Selection:
         """The enabled loader-stage rules that judge a document as read (`Rule.check_document`)."""
         if self._document_checks is None:
             self._document_checks = [
-                rule().check_document for rule in iter_rules()
+                rule().check_document
+                for rule in iter_rules()
                 if rule.stage == "loader" and rule.check_document is not Rule.check_document and self.enabled(rule.code)
             ]
         return self._document_checks

@@ -44,18 +44,41 @@ class Settings:
     preset: str | None
     hints_source: str | None
 
-    def __init__(self, select: tuple[str, ...] = ("TL",), extend_select: tuple[str, ...] = (),
-                 ignore: tuple[str, ...] = (), fail_on: Severity = Severity.WARNING,
-                 severity: dict[str, Severity] | None = None, thresholds: dict[str, dict[str, Any]] | None = None,
-                 limits: Limits = Limits(), root: Path | None = None, file_ignore: tuple[str, ...] = (),
-                 plugins: tuple[str, ...] = (), preset_dirs: tuple[Path, ...] = (), config_file: Path | None = None,
-                 input_format: str | None = None, training_type: str | None = None, preset: str | None = None,
-                 hints_source: str | None = None) -> None:
+    def __init__(
+        self,
+        select: tuple[str, ...] = ("TL",),
+        extend_select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        fail_on: Severity = Severity.WARNING,
+        severity: dict[str, Severity] | None = None,
+        thresholds: dict[str, dict[str, Any]] | None = None,
+        limits: Limits = Limits(),
+        root: Path | None = None,
+        file_ignore: tuple[str, ...] = (),
+        plugins: tuple[str, ...] = (),
+        preset_dirs: tuple[Path, ...] = (),
+        config_file: Path | None = None,
+        input_format: str | None = None,
+        training_type: str | None = None,
+        preset: str | None = None,
+        hints_source: str | None = None,
+    ) -> None:
         self.__dict__.update(
-            select=select, extend_select=extend_select, ignore=ignore, fail_on=fail_on,
-            severity={} if severity is None else severity, thresholds={} if thresholds is None else thresholds,
-            limits=limits, root=root, file_ignore=file_ignore, plugins=plugins, preset_dirs=preset_dirs,
-            config_file=config_file, input_format=input_format, training_type=training_type, preset=preset,
+            select=select,
+            extend_select=extend_select,
+            ignore=ignore,
+            fail_on=fail_on,
+            severity={} if severity is None else severity,
+            thresholds={} if thresholds is None else thresholds,
+            limits=limits,
+            root=root,
+            file_ignore=file_ignore,
+            plugins=plugins,
+            preset_dirs=preset_dirs,
+            config_file=config_file,
+            input_format=input_format,
+            training_type=training_type,
+            preset=preset,
             hints_source=hints_source,
         )
 

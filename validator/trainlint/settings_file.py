@@ -63,8 +63,11 @@ class Overrides(NamedTuple):
             ignore=settings.ignore + self.ignore,
             fail_on=self.fail_on if self.fail_on is not None else settings.fail_on,
             input_format=self.input_format or settings.input_format,
-            **({} if hinted or not asked else
-               {"training_type": self.training_type, "preset": self.preset, "hints_source": "command line"}),
+            **(
+                {}
+                if hinted or not asked
+                else {"training_type": self.training_type, "preset": self.preset, "hints_source": "command line"}
+            ),
         )
 
 
@@ -205,7 +208,7 @@ def _component(part: str) -> re.Pattern[str] | None:
     head, tail = "^", "(?:/|$)"
     if not (text.startswith(head) and text.endswith(tail)):
         return re.compile(text)
-    pieces = text[len(head):-len(tail)].split("[^/]*")  # pathspec writes each `*` so: what lies between is fixed
+    pieces = text[len(head) : -len(tail)].split("[^/]*")  # pathspec writes each `*` so: what lies between is fixed
     if len(pieces) == 1:
         return re.compile(f"(?s:{pieces[0]})\\Z")
     middle = "".join(f"(?>.*?{piece})" for piece in pieces[1:-1] if piece)  # first fit, never revisited
@@ -215,8 +218,9 @@ def _component(part: str) -> re.Pattern[str] | None:
 class Resolver:
     """Finds and caches the configuration for each checked file (one lookup per folder)."""
 
-    def __init__(self, config_file: Path | None = None, isolated: bool = False,
-                 overrides: Overrides | None = None) -> None:
+    def __init__(
+        self, config_file: Path | None = None, isolated: bool = False, overrides: Overrides | None = None
+    ) -> None:
         self.overrides = overrides if overrides is not None else Overrides()
         self.plugin_errors: list[str] = []
         self._by_folder: dict[Path, Config] = {}
@@ -270,8 +274,9 @@ class Resolver:
                 break
             walked.append(candidate)
             # os.path.isfile: False for a name longer than the system allows, where Path.is_file raises
-            found = next((c for c in (self._load(candidate / n) for n in NAMES if os.path.isfile(candidate / n)) if c),
-                         None)
+            found = next(
+                (c for c in (self._load(candidate / n) for n in NAMES if os.path.isfile(candidate / n)) if c), None
+            )
             if found:
                 break
         else:
@@ -298,10 +303,13 @@ def describe(settings: Settings) -> str:
 
     source = shown(settings.config_file) if settings.config_file else "none (defaults)"
     values: dict[str, Any] = {
-        "select": list(settings.select), "extend-select": list(settings.extend_select), "ignore": list(settings.ignore),
+        "select": list(settings.select),
+        "extend-select": list(settings.extend_select),
+        "ignore": list(settings.ignore),
         "fail-on": str(settings.fail_on),
         "severity": {code: str(level) for code, level in settings.severity.items()},
-        "thresholds": settings.thresholds, "preset-paths": [str(p) for p in settings.preset_dirs],
+        "thresholds": settings.thresholds,
+        "preset-paths": [str(p) for p in settings.preset_dirs],
         "plugins": list(settings.plugins),
         **{key: getattr(settings.limits, name) for key, name in LIMIT_KEYS.items()},
     }
@@ -339,8 +347,9 @@ def read_table(path: Path, required: bool = False) -> dict[str, Any] | None:
     return table
 
 
-def parse(table: dict[str, Any], path: Path,
-          report_plugin_errors: Callable[[list[str]], None] = lambda _: None) -> Config:
+def parse(
+    table: dict[str, Any], path: Path, report_plugin_errors: Callable[[list[str]], None] = lambda _: None
+) -> Config:
     """Check every key and value of a configuration table and build its Config."""
     reader = _Reader(path)
     unknown = set(table) - set(_KEYS)
@@ -349,8 +358,12 @@ def parse(table: dict[str, Any], path: Path,
 
         key = min(unknown)
         close = difflib.get_close_matches(key, list(_KEYS), n=1)
-        reader.fail(key, f"unknown key `{key}`" + (f"; did you mean `{close[0]}`?" if close else "")
-                    + f" (known keys: {', '.join(_KEYS)})")
+        reader.fail(
+            key,
+            f"unknown key `{key}`"
+            + (f"; did you mean `{close[0]}`?" if close else "")
+            + f" (known keys: {', '.join(_KEYS)})",
+        )
     plugins = tuple(reader.strings(table, "plugins"))
     if plugins:
         from .plugins import load
@@ -364,26 +377,56 @@ def parse(table: dict[str, Any], path: Path,
     if "fail-on" in table:
         kwargs["fail_on"] = reader.severity(table["fail-on"], "fail-on")
     severity = reader.table(table, "severity")
-    kwargs["severity"] = {reader.code(code, f"severity.{code}"): reader.severity(value, f"severity.{code}")
-                          for code, value in severity.items()}
+    kwargs["severity"] = {
+        reader.code(code, f"severity.{code}"): reader.severity(value, f"severity.{code}")
+        for code, value in severity.items()
+    }
     kwargs["thresholds"] = reader.thresholds(reader.table(table, "thresholds"))
     limits = {LIMIT_KEYS[k]: reader.positive_int(table, k) for k in LIMIT_KEYS if k in table}
     if limits:
         kwargs["limits"] = Limits(**limits)
     kwargs["preset_dirs"] = tuple(reader.folder(base, p, "preset-paths") for p in reader.strings(table, "preset-paths"))
-    per_file = tuple((pattern, tuple(reader.codes({pattern: codes}, pattern, f"per-file-ignores.{pattern!r}")))
-                     for pattern, codes in reader.table(table, "per-file-ignores").items())
-    hints = tuple((setting.replace("-", "_").removeprefix("per_file_"), pattern, reader.choice(value, key, pattern))
-                  for key, setting in _PER_FILE.items() for pattern, value in reader.table(table, key).items())
-    return Config(path, base, Settings(**kwargs), per_file, tuple(reader.strings(table, "include")),
-                  tuple(reader.strings(table, "exclude")), hints)
+    per_file = tuple(
+        (pattern, tuple(reader.codes({pattern: codes}, pattern, f"per-file-ignores.{pattern!r}")))
+        for pattern, codes in reader.table(table, "per-file-ignores").items()
+    )
+    hints = tuple(
+        (setting.replace("-", "_").removeprefix("per_file_"), pattern, reader.choice(value, key, pattern))
+        for key, setting in _PER_FILE.items()
+        for pattern, value in reader.table(table, key).items()
+    )
+    return Config(
+        path,
+        base,
+        Settings(**kwargs),
+        per_file,
+        tuple(reader.strings(table, "include")),
+        tuple(reader.strings(table, "exclude")),
+        hints,
+    )
 
 
 # configuration key -> the setting it gives the files its globs match
-_PER_FILE = {"per-file-input-format": "per-file-input-format", "per-file-training-type": "per-file-training-type",
-             "per-file-preset": "per-file-preset"}
-_KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity", "fail-on", "thresholds",
-         "include", "exclude", "preset-paths", "plugins", *_PER_FILE, *LIMIT_KEYS)
+_PER_FILE = {
+    "per-file-input-format": "per-file-input-format",
+    "per-file-training-type": "per-file-training-type",
+    "per-file-preset": "per-file-preset",
+}
+_KEYS = (
+    "select",
+    "extend-select",
+    "ignore",
+    "per-file-ignores",
+    "severity",
+    "fail-on",
+    "thresholds",
+    "include",
+    "exclude",
+    "preset-paths",
+    "plugins",
+    *_PER_FILE,
+    *LIMIT_KEYS,
+)
 
 
 class _Reader:
@@ -398,14 +441,20 @@ class _Reader:
             self._lines = self.path.read_text(encoding="utf-8").splitlines()
         start = next((n for n, text in enumerate(self._lines) if re.match(r"\s*\[+\s*tool\.trainlint\b", text)), 0)
         name = re.escape(key.split(".")[0].strip("'\""))
-        line = next((n for n, text in enumerate(self._lines[start:], start + 1)
-                     if re.match(rf"\s*(\[[\w.\"' -]*)?[\"']?{name}[\"']?\s*[=\].]", text)), None)
+        line = next(
+            (
+                n
+                for n, text in enumerate(self._lines[start:], start + 1)
+                if re.match(rf"\s*(\[[\w.\"' -]*)?[\"']?{name}[\"']?\s*[=\].]", text)
+            ),
+            None,
+        )
         raise ConfigError(shown(self.path) + (f":{line}" if line else "") + f": {message}")
 
     def strings(self, table: dict[str, Any], key: str) -> list[str]:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(key, f"`{key}` must be a list of strings, like [\"a\", \"b\"]")
+            self.fail(key, f'`{key}` must be a list of strings, like ["a", "b"]')
         return value
 
     def table(self, table: dict[str, Any], key: str) -> dict[str, Any]:
@@ -437,8 +486,11 @@ class _Reader:
         from .inputs.base import FORMAT_NAMES
 
         cat = catalog()
-        known = {"per-file-input-format": list(FORMAT_NAMES), "per-file-training-type": list(cat.training_types),
-                 "per-file-preset": cat.refs()}[key]
+        known = {
+            "per-file-input-format": list(FORMAT_NAMES),
+            "per-file-training-type": list(cat.training_types),
+            "per-file-preset": cat.refs(),
+        }[key]
         if not isinstance(value, str) or value not in known:
             self.fail(key, f"`{key}.{pattern!r}` must be one of {', '.join(known)}, not {value!r}")
         return value
@@ -468,8 +520,9 @@ class _Reader:
             for name, value in values.items():
                 default = rule.thresholds.get(name)
                 if default is None:
-                    self.fail(name, f"`thresholds.{code}.{name}`: unknown threshold "
-                              f"(known: {', '.join(rule.thresholds)})")
+                    self.fail(
+                        name, f"`thresholds.{code}.{name}`: unknown threshold (known: {', '.join(rule.thresholds)})"
+                    )
                 if not _same_kind(default, value):
                     whole = " a whole number" if _whole_default(default) else ""
                     self.fail(name, f"`thresholds.{code}.{name}` must be{whole} like {default!r}, not {value!r}")
@@ -494,11 +547,17 @@ def _same_kind(default: Any, value: Any) -> bool:
     if isinstance(default, (list, tuple)):  # a list of names may grow; a numeric [low, high] pair may not
         if default and all(isinstance(d, str) for d in default):
             return isinstance(value, list) and all(isinstance(v, str) for v in value)
-        return isinstance(value, list) and len(value) == len(default) and all(
-            _same_kind(d, v) for d, v in zip(default, value))
+        return (
+            isinstance(value, list)
+            and len(value) == len(default)
+            and all(_same_kind(d, v) for d, v in zip(default, value, strict=True))
+        )
     if isinstance(default, dict):
-        return isinstance(value, dict) and set(value) <= set(default) and all(
-            _same_kind(default[k], v) for k, v in value.items())
+        return (
+            isinstance(value, dict)
+            and set(value) <= set(default)
+            and all(_same_kind(default[k], v) for k, v in value.items())
+        )
     return type(default) is type(value)
 
 
@@ -507,7 +566,7 @@ def _as_default(default: Any, value: Any) -> Any:
     if _whole_default(default) and isinstance(value, float):
         return int(value)
     if isinstance(default, list) and isinstance(value, list) and len(default) == len(value):
-        return [_as_default(d, v) for d, v in zip(default, value)]
+        return [_as_default(d, v) for d, v in zip(default, value, strict=True)]
     if isinstance(default, dict) and isinstance(value, dict):
         return {k: _as_default(default[k], v) for k, v in value.items()}
     return value

@@ -30,7 +30,9 @@ def _num(value: float | None) -> str:
 
 def _table(rows: list[list[str]], out: TextIO) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out.writelines("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() + "\n" for row in rows)
+    out.writelines(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() + "\n" for row in rows
+    )
 
 
 # the stable object `show --format json` prints for a file, whatever its input format (docs/show.md)
@@ -49,12 +51,16 @@ def effective_view(path: Path, display: str, settings: Settings) -> dict[str, An
     if candidate.trainer is not None:
         doc = candidate.trainer.read(candidate.raw, display, settings.limits)
         root = settings.root or repo_root(path.parent)
-        trainer = adapt_trainer(doc, candidate.trainer, FolderWorkspace(path.parent, root, settings.limits), settings) \
-            if trainer_data(doc) else None
+        trainer = (
+            adapt_trainer(doc, candidate.trainer, FolderWorkspace(path.parent, root, settings.limits), settings)
+            if trainer_data(doc)
+            else None
+        )
         if trainer is not None:
             return _trainer_view(doc, *trainer[:2])
-        raise UsageError(printable(f"{display}: cannot show the effective values; run `trainlint check {display}` "
-                                   "for the problems"))
+        raise UsageError(
+            printable(f"{display}: cannot show the effective values; run `trainlint check {display}` for the problems")
+        )
     return _trainlint_view(path, display, settings, candidate.raw)
 
 
@@ -66,11 +72,20 @@ def _position(doc: Document, path: tuple[str | int, ...] | None) -> tuple[int | 
     return span.line + 1, span.col + 1
 
 
-def _entry(value: float | None, source: str, key: str | None, where: tuple[int | None, int | None],
-           base: float | None) -> dict[str, Any]:
+def _entry(
+    value: float | None, source: str, key: str | None, where: tuple[int | None, int | None], base: float | None
+) -> dict[str, Any]:
     ratio = value / base if value is not None and base else None
-    return {"value": value, "source": source, "key": key, "line": where[0], "column": where[1],
-            "preset": base, "ratio": ratio, "note": None}
+    return {
+        "value": value,
+        "source": source,
+        "key": key,
+        "line": where[0],
+        "column": where[1],
+        "preset": base,
+        "ratio": ratio,
+        "note": None,
+    }
 
 
 def _trainer_view(doc: Document, adapted: Adapted, eff: Effective) -> dict[str, Any]:
@@ -84,19 +99,28 @@ def _trainer_view(doc: Document, adapted: Adapted, eff: Effective) -> dict[str, 
         if trained is None:
             values[key] = _entry(None, "derived", None, (None, None), base)
         else:
-            values[key] = {**_entry(trained.value, trained.source, trained.key, _position(doc, trained.path), base),
-                           "note": trained.note}
-    return {"file": doc.file, "input_format": adapted.input_format, "base_model": adapted.base_model,
-            "training_type": adapted.training_type or (eff.preset.training_type if eff.preset else None),
-            "method": adapted.method, "images": adapted.images, "preset": eff.preset.ref if eff.preset else None,
-            "values": values}
+            values[key] = {
+                **_entry(trained.value, trained.source, trained.key, _position(doc, trained.path), base),
+                "note": trained.note,
+            }
+    return {
+        "file": doc.file,
+        "input_format": adapted.input_format,
+        "base_model": adapted.base_model,
+        "training_type": adapted.training_type or (eff.preset.training_type if eff.preset else None),
+        "method": adapted.method,
+        "images": adapted.images,
+        "preset": eff.preset.ref if eff.preset else None,
+        "values": values,
+    }
 
 
 def _trainlint_view(path: Path, display: str, settings: Settings, raw: bytes) -> dict[str, Any]:
     doc = load_bytes(raw, display, settings.limits)
     if not doc.ok or not isinstance(doc.data.get("preset"), str):
-        raise UsageError(printable(f"{display}: cannot show the effective config; run `trainlint check {display}` "
-                                   "for the problems"))
+        raise UsageError(
+            printable(f"{display}: cannot show the effective config; run `trainlint check {display}` for the problems")
+        )
     config = doc.data
     try:
         eff = effective_config(config, path.parent, settings)
@@ -120,14 +144,24 @@ def _trainlint_view(path: Path, display: str, settings: Settings, raw: bytes) ->
         values[key] = _entry(value, source, f"training.{written}" if written else None, where, base)
     training_type = config.get("training_type") if isinstance(config.get("training_type"), str) else None
     base_model = config.get("base_model") if isinstance(config.get("base_model"), str) else None
-    return {"file": display, "input_format": "trainlint", "base_model": base_model, "training_type": training_type,
-            "method": None, "images": eff.images, "preset": eff.preset.ref, "values": values,
-            "classification": config.get("classification"), "deviations": eff.deviations(),
-            "images_counted": eff.dataset.exists and not eff.dataset.truncated}
+    return {
+        "file": display,
+        "input_format": "trainlint",
+        "base_model": base_model,
+        "training_type": training_type,
+        "method": None,
+        "images": eff.images,
+        "preset": eff.preset.ref,
+        "values": values,
+        "classification": config.get("classification"),
+        "deviations": eff.deviations(),
+        "images_counted": eff.dataset.exists and not eff.dataset.truncated,
+    }
 
 
-def render_effective(path: Path, out: TextIO, settings: Settings | None = None, fmt: str = "text",
-                     display: str | None = None) -> int:
+def render_effective(
+    path: Path, out: TextIO, settings: Settings | None = None, fmt: str = "text", display: str | None = None
+) -> int:
     """`trainlint show`: the view as a table, or as the JSON object of docs/show.md."""
     display = display or str(path)
     if not path.is_file():
@@ -153,8 +187,13 @@ def _trainlint_table(view: dict[str, Any], out: TextIO) -> None:
     preset_ref = printable(str(view["preset"]))  # a preset file's path, as the config names it
     out.write(f"preset          {preset_ref} ({origin})\n")
     out.write(f"images          {_num(view['images'])} ({where})\n" if view["images"] else "images          unknown\n")
-    state = ("unknown (image count missing)" if deviations is None else
-             f"Custom (deviates in {', '.join(deviations)})" if deviations else f"matches {preset_ref}")
+    state = (
+        "unknown (image count missing)"
+        if deviations is None
+        else f"Custom (deviates in {', '.join(deviations)})"
+        if deviations
+        else f"matches {preset_ref}"
+    )
     out.write(f"effective       {state}; tagged {printable(str(view['classification'] or '(none)'))}\n\n")
     rows = [["key", "value", "source", "preset", "ratio"]]
     for key, entry in view["values"].items():
@@ -175,8 +214,17 @@ def _trainer_table(view: dict[str, Any], out: TextIO) -> None:
     notes = []
     for key, entry in view["values"].items():
         at = f"{entry['line']}:{entry['column']}" if entry["line"] else "-"
-        rows.append([key, _num(entry["value"]), entry["source"] if entry["value"] is not None else "unknown",
-                     printable(entry["key"] or "-"), at, _num(entry["preset"]), _ratio(entry["ratio"])])
+        rows.append(
+            [
+                key,
+                _num(entry["value"]),
+                entry["source"] if entry["value"] is not None else "unknown",
+                printable(entry["key"] or "-"),
+                at,
+                _num(entry["preset"]),
+                _ratio(entry["ratio"]),
+            ]
+        )
         if entry.get("note"):
             notes.append(f"{key}: {printable(entry['note'])}")
     _table(rows, out)
@@ -194,9 +242,18 @@ def render_presets(out: TextIO) -> int:
     for name, versions in cat.presets.items():
         p = versions[max(versions)]
         v = p.values
-        rows.append([name, ",".join(f"@{n}" for n in sorted(versions)), p.base_model, p.training_type,
-                     v["steps"].describe(), v["learning_rate_unet"].describe(),
-                     v["learning_rate_text_encoder"].describe(), v["text_encoder_ratio"].describe()])
+        rows.append(
+            [
+                name,
+                ",".join(f"@{n}" for n in sorted(versions)),
+                p.base_model,
+                p.training_type,
+                v["steps"].describe(),
+                v["learning_rate_unet"].describe(),
+                v["learning_rate_text_encoder"].describe(),
+                v["text_encoder_ratio"].describe(),
+            ]
+        )
     _table(rows, out)
     return 0
 
@@ -206,8 +263,10 @@ def render_preset(name: str, out: TextIO) -> int:
     preset = cat.get(name)
     if preset is None:
         raise UsageError(f"unknown preset {name!r} (see `trainlint presets`)")
-    out.write(f"{preset.ref}: {cat.base_models[preset.base_model]['title']}, "
-              f"{cat.training_types[preset.training_type]['title']} training\n")
+    out.write(
+        f"{preset.ref}: {cat.base_models[preset.base_model]['title']}, "
+        f"{cat.training_types[preset.training_type]['title']} training\n"
+    )
     if preset.note:
         out.write(f"note: {preset.note}\n")
     out.write("\n")

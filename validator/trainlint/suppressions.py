@@ -80,7 +80,7 @@ def parse(doc: Document) -> list[Suppression]:
             hash_at = start + match.start()
             if (match.start() and not body[match.start() - 1].isspace()) or inside(hash_at):
                 continue
-            own_line = not body[:match.start()].strip()
+            own_line = not body[: match.start()].strip()
             kind = match.group(1)
             if kind == "disable-file":
                 target: int | None = None
@@ -90,18 +90,25 @@ def parse(doc: Document) -> list[Suppression]:
             else:
                 target = index + 1
             listed = _CODES.match(body, match.end()) if match.group(2) else None
-            codes = tuple(Code(t.group().upper(), start + t.start(), start + t.end())
-                          for t in _TOKEN.finditer(body, listed.start(), listed.end())) if listed else ()
+            codes = (
+                tuple(
+                    Code(t.group().upper(), start + t.start(), start + t.end())
+                    for t in _TOKEN.finditer(body, listed.start(), listed.end())
+                )
+                if listed
+                else ()
+            )
             span = Span(index, match.start(), index, len(body), hash_at, end)
-            cut_from = start if own_line else start + len(body[:match.start()].rstrip())
+            cut_from = start if own_line else start + len(body[: match.start()].rstrip())
             cut_to = (lines[index + 1][0] if index + 1 < len(lines) else len(text)) if own_line else end
             found.append(Suppression(target, codes, span, Edit(cut_from, cut_to, "")))
             break  # one directive per comment
     return found
 
 
-def apply(doc: Document, diagnostics: list[Diagnostic], enabled: Callable[[str], bool],
-          known: Callable[[str], bool]) -> tuple[list[Diagnostic], list[Finding]]:
+def apply(
+    doc: Document, diagnostics: list[Diagnostic], enabled: Callable[[str], bool], known: Callable[[str], bool]
+) -> tuple[list[Diagnostic], list[Finding]]:
     """Drop the suppressed diagnostics; return the rest and a TL020 finding per unused code.
 
     A diagnostic is looked up by its line (and the whole file) and each prefix of its code,
@@ -116,8 +123,12 @@ def apply(doc: Document, diagnostics: list[Diagnostic], enabled: Callable[[str],
     refused: dict[tuple[int | None, str], str] = {}  # a suppression -> a finding it matched but may not hide
     kept = []
     for d in diagnostics:
-        hits = [key for k in range(1, len(d.code) + 1) for key in ((None, d.code[:k]), (d.line, d.code[:k]))
-                if key in present]
+        hits = [
+            key
+            for k in range(1, len(d.code) + 1)
+            for key in ((None, d.code[:k]), (d.line, d.code[:k]))
+            if key in present
+        ]
         if hits and unsuppressible(d.code):
             refused.update(dict.fromkeys(hits, d.code))
             hits = []
@@ -128,25 +139,41 @@ def apply(doc: Document, diagnostics: list[Diagnostic], enabled: Callable[[str],
     return kept, [f for s in suppressions for f in _unused(s, used, refused, enabled, known)]
 
 
-def _unused(s: Suppression, used: set[tuple[int | None, str]], refused: dict[tuple[int | None, str], str],
-            enabled: Callable[[str], bool], known: Callable[[str], bool]) -> Iterator[Finding]:
+def _unused(
+    s: Suppression,
+    used: set[tuple[int | None, str]],
+    refused: dict[tuple[int | None, str], str],
+    enabled: Callable[[str], bool],
+    known: Callable[[str], bool],
+) -> Iterator[Finding]:
     where = "in this file" if s.line is None else f"on line {s.line}" if s.line else "below it"
     if not s.codes:
-        yield Finding(CODE, "suppression names no rule code", span=s.span,
-                      hint="name the codes it is for: `# trainlint: disable=TL401`",
-                      fix=Fix("remove the suppression", (s.removal,)))
+        yield Finding(
+            CODE,
+            "suppression names no rule code",
+            span=s.span,
+            hint="name the codes it is for: `# trainlint: disable=TL401`",
+            fix=Fix("remove the suppression", (s.removal,)),
+        )
         return
     # a code no comment may use is reported whatever ran: it can never suppress anything
-    idle = [j for j, c in enumerate(s.codes) if (s.line, c.code) not in used
-            and (unsuppressible(c.code) or (s.line, c.code) in refused or not known(c.code) or enabled(c.code))]
+    idle = [
+        j
+        for j, c in enumerate(s.codes)
+        if (s.line, c.code) not in used
+        and (unsuppressible(c.code) or (s.line, c.code) in refused or not known(c.code) or enabled(c.code))
+    ]
     for j in idle:
         c = s.codes[j]
         fix = s.removal if len(idle) == len(s.codes) else _drop_code(s.codes, j)
         line, col = s.span.line, s.span.col + (c.start - s.span.start)
         span = Span(line, col, line, col + len(c.code), c.start, c.end)
         if unsuppressible(c.code) or (s.line, c.code) in refused:
-            message = (f"{c.code} cannot be suppressed inline: {_WHICH} always show" if unsuppressible(c.code) else
-                       f"{c.code} does not suppress {refused[s.line, c.code]}: {_WHICH} cannot be suppressed inline")
+            message = (
+                f"{c.code} cannot be suppressed inline: {_WHICH} always show"
+                if unsuppressible(c.code)
+                else f"{c.code} does not suppress {refused[s.line, c.code]}: {_WHICH} cannot be suppressed inline"
+            )
             hint = "fix what the finding reports; a comment in the file cannot hide it"
         elif known(c.code):
             message, hint = f"unused suppression: no {c.code} finding {where}", "remove it"

@@ -22,18 +22,28 @@ LINE_BREAK = re.compile(r"\r\n|\r|\n")
 FOREIGN_BREAKS = ("\x85", "\u2028", "\u2029")
 
 # byte-order marks, longest first (UTF-32-LE starts with UTF-16-LE's)
-BOMS = ((codecs.BOM_UTF8, "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 WIDE_BOMS = tuple((bom, encoding) for bom, encoding in BOMS if encoding != "utf-8")
-BOM_OF = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
-          "utf-32-le": b"\xff\xfe\x00\x00", "utf-32-be": b"\x00\x00\xfe\xff"}
+BOM_OF = {
+    "utf-8": codecs.BOM_UTF8,
+    "utf-16-le": codecs.BOM_UTF16_LE,
+    "utf-16-be": codecs.BOM_UTF16_BE,
+    "utf-32-le": b"\xff\xfe\x00\x00",
+    "utf-32-be": b"\x00\x00\xfe\xff",
+}
 
 
 def lines(text: str) -> list[tuple[int, str, int]]:
     """(start offset, line without its break, end offset including the break) of every line."""
     out, start = [], 0
     for match in LINE_BREAK.finditer(text):
-        out.append((start, text[start:match.start()], match.end()))
+        out.append((start, text[start : match.start()], match.end()))
         start = match.end()
     if start < len(text) or not out:
         out.append((start, text[start:], len(text)))
@@ -73,8 +83,10 @@ def too_large(raw: bytes, limits: Limits) -> Finding | None:
     if len(raw) <= limits.max_file_bytes:
         return None
     return Finding(
-        "TL091", f"file is larger than {limits.max_file_bytes:,} bytes; a training config is a few hundred",
-        span=Span(0, 0, 0, 0), hint="raise `max-file-bytes` in the trainlint configuration if this really is a config",
+        "TL091",
+        f"file is larger than {limits.max_file_bytes:,} bytes; a training config is a few hundred",
+        span=Span(0, 0, 0, 0),
+        hint="raise `max-file-bytes` in the trainlint configuration if this really is a config",
     )
 
 
@@ -85,8 +97,7 @@ def first_line_break(text: str) -> str:
 
 # control characters (C0 but tab, DEL, C1: NEL among them), line and paragraph separators, bidirectional
 # controls (marks, embeddings, overrides, isolates) and lone surrogates (undecodable bytes of a file name)
-_UNPRINTABLE_CHARS = ("\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-                      "\ud800-\udfff")
+_UNPRINTABLE_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 _UNPRINTABLE = re.compile(f"[\n{_UNPRINTABLE_CHARS}]")
 # GitHub's runner takes a line for a workflow command when it starts with `::` after blanks, and
 # also when `##[` stands anywhere in it (the older form, still honoured: `##[add-mask]`, `##[error]`)
@@ -132,7 +143,9 @@ def printable_lines(text: str) -> str:
     """`printable` line by line, for text that is meant to span lines, such as a diff of a file: LF
     and CR LF stay, a bare CR is shown `\\r` before a LF (a terminal returns to the start of the
     line there, and the next line would be written over this one)."""
-    return "".join(f"{printable(line)}{_BREAK_SHOWN[text[start + len(line):end]]}" for start, line, end in lines(text))
+    return "".join(
+        f"{printable(line)}{_BREAK_SHOWN[text[start + len(line) : end]]}" for start, line, end in lines(text)
+    )
 
 
 _BREAK_SHOWN = {"\n": "\n", "\r\n": "\r\n", "\r": "\\r\n", "": ""}
@@ -171,15 +184,22 @@ def decode(raw: bytes, doc: Document) -> str | None:
         text = raw[bom_len:].decode(encoding)
     except UnicodeDecodeError as exc:
         where = bom_len + exc.start
-        before = exc.object[:exc.start].decode(encoding)  # the valid part: columns count characters
-        doc.findings.append(Finding(
-            "TL007", f"not valid {encoding.upper()} text (byte 0x{raw[where]:02x} at offset {where}); "
-            "is this a binary file?", span=offset_span(before, len(before)),
-        ))
+        before = exc.object[: exc.start].decode(encoding)  # the valid part: columns count characters
+        doc.findings.append(
+            Finding(
+                "TL007",
+                f"not valid {encoding.upper()} text (byte 0x{raw[where]:02x} at offset {where}); "
+                "is this a binary file?",
+                span=offset_span(before, len(before)),
+            )
+        )
         return None
     if "\x00" in text:
-        doc.findings.append(Finding("TL007", "the file holds NUL bytes: is this a binary file?",
-                                    span=offset_span(text, text.index("\x00"))))
+        doc.findings.append(
+            Finding(
+                "TL007", "the file holds NUL bytes: is this a binary file?", span=offset_span(text, text.index("\x00"))
+            )
+        )
         return None
     first_break = LINE_BREAK.search(text)
     doc.newline = first_break.group() if first_break else "\n"

@@ -48,8 +48,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         fix_paths_reporting(args, resolver, write=True, out=None)
     if args.output is None:  # written while later files are still being checked
         results: list[FileResult] = []
-        renderer(name)(_kept(iter_check(args.paths, jobs=args.jobs, only_configs=args.only_configs,
-                                        resolver=resolver), results), out)
+        renderer(name)(
+            _kept(iter_check(args.paths, jobs=args.jobs, only_configs=args.only_configs, resolver=resolver), results),
+            out,
+        )
     else:  # rendered whole once every file is checked, then written: never a half-written report
         results = check_paths(args.paths, jobs=args.jobs, only_configs=args.only_configs, resolver=resolver)
         report = io.StringIO(newline="\n")

@@ -50,12 +50,15 @@ def _stop_between_files() -> Iterator[Callable[[], None]]:
         signal.signal(signal.SIGINT, previous)
 
 
-def fix_paths_reporting(args: argparse.Namespace, resolver: Resolver, write: bool, out: TextIO | None) -> tuple[int, int]:
+def fix_paths_reporting(
+    args: argparse.Namespace, resolver: Resolver, write: bool, out: TextIO | None
+) -> tuple[int, int]:
     """Fix (or diff) every file, saying what happened to each as soon as it is done."""
     changed = errors = 0
     with _stop_between_files() as stop_if_interrupted:
-        for report in iter_fix(args.paths, write=write, jobs=args.jobs, only_configs=args.only_configs,
-                               resolver=resolver):
+        for report in iter_fix(
+            args.paths, write=write, jobs=args.jobs, only_configs=args.only_configs, resolver=resolver
+        ):
             if report.error is not None:
                 errors += 1
                 print(printable(f"{report.display}: not fixed: {report.error}"), file=sys.stderr, flush=True)
@@ -72,8 +75,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     resolver = resolver_from(args)
     changed, errors = fix_paths_reporting(args, resolver, write=not args.diff, out=out)
     verb = "would fix" if args.diff else "fixed"
-    print(f"{verb} {changed} file{'' if changed == 1 else 's'}" + (f", {errors} not fixed" if errors else ""),
-          file=sys.stderr if args.diff else out)
+    print(
+        f"{verb} {changed} file{'' if changed == 1 else 's'}" + (f", {errors} not fixed" if errors else ""),
+        file=sys.stderr if args.diff else out,
+    )
     if errors or plugin_errors(resolver):
         return EXIT_ERROR
     return EXIT_FINDINGS if args.diff and changed else EXIT_OK

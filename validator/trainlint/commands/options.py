@@ -32,9 +32,15 @@ def resolver_from(args: argparse.Namespace) -> Resolver:
             raise UsageError(f"--fail-on: {exc}") from None
     select = getattr(args, "select", None)
     training_type, preset = _hints(args)
-    overrides = Overrides(select=tuple(select) if select else None, extend_select=tuple(getattr(args, "extend_select", [])),
-                          ignore=tuple(getattr(args, "ignore", [])), fail_on=fail_on,
-                          input_format=getattr(args, "input_format", None), training_type=training_type, preset=preset)
+    overrides = Overrides(
+        select=tuple(select) if select else None,
+        extend_select=tuple(getattr(args, "extend_select", [])),
+        ignore=tuple(getattr(args, "ignore", [])),
+        fail_on=fail_on,
+        input_format=getattr(args, "input_format", None),
+        training_type=training_type,
+        preset=preset,
+    )
     return Resolver(args.config, args.isolated, overrides)
 
 

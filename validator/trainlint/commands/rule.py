@@ -22,8 +22,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
         plugin_errors(resolver)
         if CODE_PATTERN.match(args.code.upper()):
-            raise UsageError(f"unknown rule {args.code!r}: the plugin range, and no allowed plugin defines it; allow its "
-                             f"plugin with `plugins = [...]` in the configuration (installed: {', '.join(installed()) or 'none'})")
+            raise UsageError(
+                f"unknown rule {args.code!r}: the plugin range, and no allowed plugin defines it; allow its "
+                f"plugin with `plugins = [...]` in the configuration (installed: {', '.join(installed()) or 'none'})"
+            )
         raise UsageError(f"unknown rule {args.code!r} (see `trainlint rules`)")
     out.write(rule_markdown(rule, heading="#"))
     return EXIT_OK

@@ -12,7 +12,9 @@ from . import EXIT_OK
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.version not in SUPPORTED_SCHEMA_VERSIONS:
-        raise UsageError(f"schema version {args.version} is not supported (supported: "
-                         f"{', '.join(map(str, SUPPORTED_SCHEMA_VERSIONS))})")
+        raise UsageError(
+            f"schema version {args.version} is not supported (supported: "
+            f"{', '.join(map(str, SUPPORTED_SCHEMA_VERSIONS))})"
+        )
     out.write(schema_path(args.version).read_text(encoding="utf-8"))
     return EXIT_OK

@@ -86,7 +86,9 @@ class _AitkResolver(yaml.resolver.Resolver):  # type: ignore[misc,unused-ignore]
 
 
 _AitkResolver.add_implicit_resolver(
-    "tag:yaml.org,2002:float", re.compile(K.FLOAT_PATTERN, re.VERBOSE), list("-+0123456789."),
+    "tag:yaml.org,2002:float",
+    re.compile(K.FLOAT_PATTERN, re.VERBOSE),
+    list("-+0123456789."),
 )
 _RESOLVER = _AitkResolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -118,12 +120,12 @@ def _plain_source(doc: Document, path: ConfigPath) -> str | None:
     if spans is None:
         return None
     span = spans[1]
-    source = doc.text[span.start:span.end]
+    source = doc.text[span.start : span.end]
     while source.startswith("&"):
         match = _PROPERTY.match(source)
         if match is None:
             return None
-        source = source[match.end():]
+        source = source[match.end() :]
     if not source or source[0] in "'\"|>!*" or "\n" in source or "\r" in source:
         return None
     return source
@@ -218,12 +220,15 @@ def _reading_notes(readings: dict[ConfigPath, tuple[str, Any, Any]]) -> list[Not
     for path, (text, ours, theirs) in sorted(readings.items(), key=lambda item: str(item[0])):
         meant = _meant(path)
         if isinstance(theirs, datetime.date):
-            notes.append(Note(
-                YAML11_READING, path,
-                f"ai-toolkit reads `{text}` as {_describe(theirs)} ({loader}) and stops before training: "
-                f"preprocess_config writes the config out with json.dumps, which cannot write a date ({K.DUMPS})",
-                f'quote it: "{text}"',
-            ))
+            notes.append(
+                Note(
+                    YAML11_READING,
+                    path,
+                    f"ai-toolkit reads `{text}` as {_describe(theirs)} ({loader}) and stops before training: "
+                    f"preprocess_config writes the config out with json.dumps, which cannot write a date ({K.DUMPS})",
+                    f'quote it: "{text}"',
+                )
+            )
             continue
         if isinstance(ours, str):
             if isinstance(theirs, bool):
@@ -242,12 +247,15 @@ def _reading_notes(readings: dict[ConfigPath, tuple[str, Any, Any]]) -> list[Not
             hint = f"write {ours!r} without the leading zero"
         else:
             hint = f'quote it if you mean the text: "{text}"'
-        notes.append(Note(
-            YAML11_READING, path,
-            f"ai-toolkit reads `{text}` as {_describe(theirs)}, not {_describe(ours)} as YAML 1.2 does: {loader}, "
-            "so ai-toolkit is affected",
-            hint,
-        ))
+        notes.append(
+            Note(
+                YAML11_READING,
+                path,
+                f"ai-toolkit reads `{text}` as {_describe(theirs)}, not {_describe(ours)} as YAML 1.2 does: {loader}, "
+                "so ai-toolkit is affected",
+                hint,
+            )
+        )
     return notes
 
 
@@ -279,7 +287,9 @@ class _Process:
     def path(self, *keys: str | int) -> ConfigPath:
         return (*self.base, *keys)
 
-    def number(self, section: str, key: str, default: float | None) -> tuple[float | None, Source, ConfigPath | None, str]:
+    def number(
+        self, section: str, key: str, default: float | None
+    ) -> tuple[float | None, Source, ConfigPath | None, str]:
         """A numeric key as ai-toolkit has it: (value, source, path, why None). Strings are noted."""
         table = self.section(section)
         if key not in table:
@@ -305,7 +315,8 @@ def _string_note(path: ConfigPath, name: str, value: str) -> Note:
     except (ValueError, OverflowError):
         pass
     return Note(
-        NUMBER_AS_STRING, path,
+        NUMBER_AS_STRING,
+        path,
         f"`{name}` is {shown}: ai-toolkit reads its keys as given (kwargs.get, no conversion, "
         f"{K.MODULES}) and stops with a type error where it first computes with the value",
         hint,
@@ -379,8 +390,9 @@ def _adapt(doc: Document, workspace: Workspace, hints: Hints) -> Adapted | None:
     entries = [(i, p) for i, p in enumerate(processes) if isinstance(p, dict)] if isinstance(processes, list) else []
     training = [(i, p) for i, p in entries if _process_type(p) in K.TRAINING_PROCESSES]
     if not training:  # an extract, generate or mod job: ai-toolkit's, but nothing is trained
-        return Adapted(NAME, None, None, None, None, {}, tuple(notes), chosen.training_type, chosen.preset,
-                       chosen.source)
+        return Adapted(
+            NAME, None, None, None, None, {}, tuple(notes), chosen.training_type, chosen.preset, chosen.source
+        )
     index, proc_data = training[0]
     proc = _Process(proc_data, index, notes)
     name = config.get("name")
@@ -391,31 +403,51 @@ def _adapt(doc: Document, workspace: Workspace, hints: Hints) -> Adapted | None:
     method = _method(proc)
     images, images_why = _images(proc, workspace, name if isinstance(name, str) else None)
     values = _values(proc, images, images_why, others)
-    return Adapted(NAME, base_model, base_key, method, images, values, tuple(notes), chosen.training_type,
-                   chosen.preset, chosen.source, text_encoder_switch=(
-                       "set train.train_text_encoder to false", "set train.train_text_encoder to true"))
+    return Adapted(
+        NAME,
+        base_model,
+        base_key,
+        method,
+        images,
+        values,
+        tuple(notes),
+        chosen.training_type,
+        chosen.preset,
+        chosen.source,
+        text_encoder_switch=("set train.train_text_encoder to false", "set train.train_text_encoder to true"),
+    )
 
 
 # --- unknown keys ---------------------------------------------------------------------------
 
 
-def _key_notes(notes: list[Note], table: dict[str, Any], known: frozenset[str], path: ConfigPath, where: str,
-               foreign: dict[str, str]) -> None:
+def _key_notes(
+    notes: list[Note],
+    table: dict[str, Any],
+    known: frozenset[str],
+    path: ConfigPath,
+    where: str,
+    foreign: dict[str, str],
+) -> None:
     """UNKNOWN_KEY for keys that look like a slip for one ai-toolkit reads in this section."""
     for key in table:
         if not isinstance(key, str) or key in known:
             continue
         if key in foreign:
             meant, _, why = foreign[key].partition(" (")
-            message = (f"`{key}` is not an ai-toolkit key in {where}: ai-toolkit reads `{meant.split(':')[0]}` "
-                       f"and ignores `{key}` without a word (kwargs.get, {K.MODULES})")
+            message = (
+                f"`{key}` is not an ai-toolkit key in {where}: ai-toolkit reads `{meant.split(':')[0]}` "
+                f"and ignores `{key}` without a word (kwargs.get, {K.MODULES})"
+            )
             hint = f"did you mean `{meant}`?" + (f" ({why}" if why else "")
         else:
             close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.8)
             if not close:
                 continue  # possibly a key newer than the versions read: left alone
-            message = (f"`{key}` is not a key ai-toolkit reads in {where}; it ignores unknown keys without a word "
-                       f"(kwargs.get, {K.MODULES})")
+            message = (
+                f"`{key}` is not a key ai-toolkit reads in {where}; it ignores unknown keys without a word "
+                f"(kwargs.get, {K.MODULES})"
+            )
             hint = f"did you mean `{close[0]}`?"
         notes.append(Note(UNKNOWN_KEY, (*path, key), message, hint, on_key=True))
 
@@ -433,22 +465,30 @@ def _process_key_notes(proc: _Process) -> None:
                     repeats = entry.get("num_repeats")
                     if isinstance(repeats, str) and _env_var(repeats) is None:
                         # DatasetConfig compares it with 1 (num_repeats > 1): a string stops the job there
-                        proc.notes.append(_string_note(proc.path("datasets", j, "num_repeats"),
-                                                       f"datasets[{j}].num_repeats", repeats))
+                        proc.notes.append(
+                            _string_note(proc.path("datasets", j, "num_repeats"), f"datasets[{j}].num_repeats", repeats)
+                        )
         else:
             _key_notes(proc.notes, proc.section(section), known, proc.path(section), f"{where}.{section}", foreign)
     train = proc.section("train")
     for key in ("unet_lr", "text_encoder_lr"):
         if key in train:
             part = "the UNet/transformer" if key == "unet_lr" else "the text encoder"
-            hint = "set `train.lr`" if key == "unet_lr" else (
-                "set `train.lr`; `train.train_text_encoder: false` keeps the text encoder out of training")
-            proc.notes.append(Note(
-                UNKNOWN_KEY, proc.path("train", key),
-                f"`train.{key}` is read but never used: ai-toolkit trains {part} and every other part at `train.lr` "
-                f"({K.TRAIN[key].source})",
-                hint, on_key=True,
-            ))
+            hint = (
+                "set `train.lr`"
+                if key == "unet_lr"
+                else ("set `train.lr`; `train.train_text_encoder: false` keeps the text encoder out of training")
+            )
+            proc.notes.append(
+                Note(
+                    UNKNOWN_KEY,
+                    proc.path("train", key),
+                    f"`train.{key}` is read but never used: ai-toolkit trains {part} and every other part at `train.lr` "
+                    f"({K.TRAIN[key].source})",
+                    hint,
+                    on_key=True,
+                )
+            )
 
 
 # --- model family and method ----------------------------------------------------------------
@@ -477,13 +517,17 @@ def _base_model(proc: _Process) -> tuple[BaseModel | None, str | None]:
     if family is not None:
         return family, signal
     if arch in K.ARCH_NAMES:
-        message = (f"{K.ARCH_NAMES[arch]} ({signal}) is a model family trainlint has no advice for: its rules are "
-                   "written for SD 1.5, SDXL and FLUX.1")
+        message = (
+            f"{K.ARCH_NAMES[arch]} ({signal}) is a model family trainlint has no advice for: its rules are "
+            "written for SD 1.5, SDXL and FLUX.1"
+        )
         hint = None
     else:
         close = difflib.get_close_matches(arch, sorted(K.ARCH_NAMES), n=1, cutoff=0.7)
-        message = (f"`model.arch: {arch_value}` is not an architecture ai-toolkit names; it falls back to its legacy "
-                   f"Stable Diffusion class ({K.ARCH_SOURCE})")
+        message = (
+            f"`model.arch: {arch_value}` is not an architecture ai-toolkit names; it falls back to its legacy "
+            f"Stable Diffusion class ({K.ARCH_SOURCE})"
+        )
         hint = f"did you mean `{close[0]}`?" if close else None
     proc.notes.append(Note(UNSUPPORTED_MODEL, path, message, hint))
     return None, signal
@@ -559,9 +603,11 @@ def _images(proc: _Process, workspace: Workspace, job_name: str | None) -> tuple
         seen.add(folder)
         count = _count_folder(workspace, folder)
         if count is None:
-            return None, (f"{where}.{key} {folder!r} is not a folder trainlint can list inside the repository "
-                          "(missing, outside it, a JSON caption file or too large); relative paths are taken from "
-                          "the config's folder, while ai-toolkit takes them from the folder it is started in")
+            return None, (
+                f"{where}.{key} {folder!r} is not a folder trainlint can list inside the repository "
+                "(missing, outside it, a JSON caption file or too large); relative paths are taken from "
+                "the config's folder, while ai-toolkit takes them from the folder it is started in"
+            )
         total += count
     if not seen:
         return None, "every dataset is a regularisation set"
@@ -574,15 +620,23 @@ def _images(proc: _Process, workspace: Workspace, job_name: str | None) -> tuple
 def _values(proc: _Process, images: int | None, images_why: str, others: list[str]) -> dict[str, TrainerValue]:
     values: dict[str, TrainerValue] = {}
     train = proc.section("train")
-    other_note = (f"; {', '.join(others)} {'is another run' if len(others) == 1 else 'are other runs'} of this job, "
-                  "not adapted here") if others else ""
+    other_note = (
+        (
+            f"; {', '.join(others)} {'is another run' if len(others) == 1 else 'are other runs'} of this job, "
+            "not adapted here"
+        )
+        if others
+        else ""
+    )
 
     # steps
     steps, source, path, why = proc.number("train", "steps", 1000)
     steps_key = "train.steps"
     if steps is not None and isinstance(train.get("steps"), float):
-        why = (f"`train.steps` is the decimal number {train['steps']!r}: ai-toolkit's loop range(start, steps) "
-               "needs an integer and stops")
+        why = (
+            f"`train.steps` is the decimal number {train['steps']!r}: ai-toolkit's loop range(start, steps) "
+            "needs an integer and stops"
+        )
         steps = None
     batch, _, _, _ = proc.number("train", "batch_size", 1)
     accumulation, _, _, _ = proc.number("train", "gradient_accumulation", 1)
@@ -592,20 +646,34 @@ def _values(proc: _Process, images: int | None, images_why: str, others: list[st
         origin = "the default" if source == "trainer-default" else "train.steps"
         note = f"{origin} {fmt_number(steps)} ({K.TRAIN['steps'].source})"
         if accumulation is not None and legacy is not None and accumulation > 1 and legacy != 1:
-            steps, why = None, ("gradient_accumulation and gradient_accumulation_steps are both set: ai-toolkit refuses "
-                                f"the config as they are mutually exclusive ({K.TRAIN['gradient_accumulation'].source})")
+            steps, why = (
+                None,
+                (
+                    "gradient_accumulation and gradient_accumulation_steps are both set: ai-toolkit refuses "
+                    f"the config as they are mutually exclusive ({K.TRAIN['gradient_accumulation'].source})"
+                ),
+            )
         elif legacy == -1:
-            steps, why = None, ("gradient_accumulation_steps -1 steps the optimizer once an epoch: the number of updates "
-                                "depends on the batches per epoch")
+            steps, why = (
+                None,
+                (
+                    "gradient_accumulation_steps -1 steps the optimizer once an epoch: the number of updates "
+                    "depends on the batches per epoch"
+                ),
+            )
         elif legacy is not None and legacy > 1:
             updates = math.floor(steps / legacy)
-            note = (f"{origin} {fmt_number(steps)} loop steps of one batch each; with the legacy gradient_accumulation_steps "
-                    f"{fmt_number(legacy)} the optimizer steps every {fmt_number(legacy)}th: about {fmt_number(updates)} "
-                    f"updates ({K.TRAIN['gradient_accumulation_steps'].source})")
+            note = (
+                f"{origin} {fmt_number(steps)} loop steps of one batch each; with the legacy gradient_accumulation_steps "
+                f"{fmt_number(legacy)} the optimizer steps every {fmt_number(legacy)}th: about {fmt_number(updates)} "
+                f"updates ({K.TRAIN['gradient_accumulation_steps'].source})"
+            )
             steps, source = float(updates), "derived"
         elif accumulation is not None and accumulation > 1:
-            note += (f"; each step draws {fmt_number(accumulation)} batches and makes one optimizer update "
-                     f"({K.TRAIN['gradient_accumulation'].source})")
+            note += (
+                f"; each step draws {fmt_number(accumulation)} batches and makes one optimizer update "
+                f"({K.TRAIN['gradient_accumulation'].source})"
+            )
         if steps is not None:
             values["steps"] = TrainerValue(steps, source, steps_key, path, note + other_note)
     if "steps" not in values:
@@ -617,13 +685,19 @@ def _values(proc: _Process, images: int | None, images_why: str, others: list[st
         note = f"{fmt_number(steps)} steps / {images} images (distinct images; num_repeats changes the mix of datasets, not the steps)"
         shown = (loop_steps or steps) * (batch or 1) * (accumulation or 1)  # images seen over the run
         if shown != steps:
-            note += (f"; {fmt_number(loop_steps or steps)} loop steps x batch {fmt_number(batch or 1)} x "
-                     f"{fmt_number(accumulation or 1)} batches a step show {fmt_number(shown / images)} samples per image")
+            note += (
+                f"; {fmt_number(loop_steps or steps)} loop steps x batch {fmt_number(batch or 1)} x "
+                f"{fmt_number(accumulation or 1)} batches a step show {fmt_number(shown / images)} samples per image"
+            )
         if _has_reg(proc):
             note += f"; with a regularisation dataset about half the steps draw from it instead ({K.REG_STEPS})"
         values["steps_per_image"] = TrainerValue(per_image, "derived", steps_key, path, note)
     else:
-        reason = images_why if images is None else ("the datasets hold no images" if images == 0 else "the steps are unknown")
+        reason = (
+            images_why
+            if images is None
+            else ("the datasets hold no images" if images == 0 else "the steps are unknown")
+        )
         values["steps_per_image"] = TrainerValue(None, "derived", steps_key, path, reason)
 
     # learning rates
@@ -645,32 +719,51 @@ def _values(proc: _Process, images: int | None, images_why: str, others: list[st
     if trains_unet:
         values["learning_rate_unet"] = TrainerValue(used, lr_source, "train.lr", lr_path, lr_note)
     else:
-        values["learning_rate_unet"] = TrainerValue(None, "config", "train.train_unet", proc.path("train", "train_unet"),
-                                                    "train.train_unet is false: the UNet/transformer is not trained")
+        values["learning_rate_unet"] = TrainerValue(
+            None,
+            "config",
+            "train.train_unet",
+            proc.path("train", "train_unet"),
+            "train.train_unet is false: the UNet/transformer is not trained",
+        )
     te_flag_path = proc.path("train", "train_text_encoder") if "train_text_encoder" in train else None
     te_var = _env_var(train.get("train_text_encoder"))
     if te_var is not None:
-        values["learning_rate_text_encoder"] = TrainerValue(None, "config", "train.lr", lr_path,
-                                                            f"train.train_text_encoder is set from {te_var} at start")
-        values["text_encoder_ratio"] = TrainerValue(None, "config", "train.train_text_encoder", te_flag_path,
-                                                    f"train.train_text_encoder is set from the environment variable {te_var}")
+        values["learning_rate_text_encoder"] = TrainerValue(
+            None, "config", "train.lr", lr_path, f"train.train_text_encoder is set from {te_var} at start"
+        )
+        values["text_encoder_ratio"] = TrainerValue(
+            None,
+            "config",
+            "train.train_text_encoder",
+            te_flag_path,
+            f"train.train_text_encoder is set from the environment variable {te_var}",
+        )
         return values
     if trains_te:
         values["learning_rate_text_encoder"] = TrainerValue(used, lr_source, "train.lr", lr_path, lr_note)
     else:
         values["learning_rate_text_encoder"] = TrainerValue(
-            None, "config" if te_flag_path else "trainer-default", "train.train_text_encoder", te_flag_path,
+            None,
+            "config" if te_flag_path else "trainer-default",
+            "train.train_text_encoder",
+            te_flag_path,
             "the text encoder is not trained (train.train_text_encoder is false"
             + (")" if te_flag_path else f", the default: {K.TRAIN['train_text_encoder'].source})"),
         )
     flag = train.get("train_text_encoder", False)
-    ratio_note = ("train.train_text_encoder: ai-toolkit has no text-encoder stop, it trains for all steps or none "
-                  f"({K.TRAIN['train_text_encoder'].source})")
+    ratio_note = (
+        "train.train_text_encoder: ai-toolkit has no text-encoder stop, it trains for all steps or none "
+        f"({K.TRAIN['train_text_encoder'].source})"
+    )
     if isinstance(flag, str):
         ratio_note += f"; the text {flag!r} counts as {'true' if trains_te else 'false'} to Python's `if`"
     values["text_encoder_ratio"] = TrainerValue(
-        1.0 if trains_te else 0.0, "config" if te_flag_path else "trainer-default", "train.train_text_encoder",
-        te_flag_path, ratio_note,
+        1.0 if trains_te else 0.0,
+        "config" if te_flag_path else "trainer-default",
+        "train.train_text_encoder",
+        te_flag_path,
+        ratio_note,
     )
     return values
 
@@ -688,24 +781,33 @@ def _optimizer_notes(proc: _Process, optimizer: Any, lr: float | None, lr_path: 
     path = proc.path("train", "optimizer")
     shown = fmt_number(lr) if lr is not None else "train.lr"
     if lower.startswith(K.MULTIPLIER_OPTIMIZERS):
-        proc.notes.append(Note(
-            ADAPTIVE_OPTIMIZER, path,
-            f"`train.optimizer: {optimizer}` estimates its own step size and takes train.lr ({shown}) as a multiplier "
-            f"on it, not as a step size; ai-toolkit's get_optimizer replaces an lr below 0.1 by 1.0 only as the "
-            f"optimizer's default, while the parameter groups it trains carry train.lr itself "
-            f"({K.OPTIMIZER_SOURCE}; {K.TRAIN['lr'].source})",
-            "these optimizers are meant to run with train.lr 1.0",
-        ))
+        proc.notes.append(
+            Note(
+                ADAPTIVE_OPTIMIZER,
+                path,
+                f"`train.optimizer: {optimizer}` estimates its own step size and takes train.lr ({shown}) as a multiplier "
+                f"on it, not as a step size; ai-toolkit's get_optimizer replaces an lr below 0.1 by 1.0 only as the "
+                f"optimizer's default, while the parameter groups it trains carry train.lr itself "
+                f"({K.OPTIMIZER_SOURCE}; {K.TRAIN['lr'].source})",
+                "these optimizers are meant to run with train.lr 1.0",
+            )
+        )
     elif lower.startswith(K.SELF_TUNING_OPTIMIZERS):
         forced = lr is not None and lr > K.AUTOMAGIC_MAX_LR
-        proc.notes.append(Note(
-            ADAPTIVE_OPTIMIZER, path,
-            f"`train.optimizer: {optimizer}` adapts every parameter's learning rate while training, starting at "
-            f"train.lr and moving within {fmt_number(K.AUTOMAGIC_MIN_LR)}..{fmt_number(K.AUTOMAGIC_MAX_LR)}"
-            + (f"; a start above {fmt_number(K.AUTOMAGIC_MAX_LR)} is forced to {fmt_number(K.AUTOMAGIC_FORCED_START)}"
-               if forced else "")
-            + f" ({K.AUTOMAGIC_SOURCE}): train.lr is a starting point",
-        ))
+        proc.notes.append(
+            Note(
+                ADAPTIVE_OPTIMIZER,
+                path,
+                f"`train.optimizer: {optimizer}` adapts every parameter's learning rate while training, starting at "
+                f"train.lr and moving within {fmt_number(K.AUTOMAGIC_MIN_LR)}..{fmt_number(K.AUTOMAGIC_MAX_LR)}"
+                + (
+                    f"; a start above {fmt_number(K.AUTOMAGIC_MAX_LR)} is forced to {fmt_number(K.AUTOMAGIC_FORCED_START)}"
+                    if forced
+                    else ""
+                )
+                + f" ({K.AUTOMAGIC_SOURCE}): train.lr is a starting point",
+            )
+        )
         if forced:
             return K.AUTOMAGIC_FORCED_START
     return lr
@@ -714,13 +816,23 @@ def _optimizer_notes(proc: _Process, optimizer: Any, lr: float | None, lr_path: 
 def _zero_note(proc: _Process, optimizer: Any, lr_path: ConfigPath | None) -> None:
     lower = optimizer.lower() if isinstance(optimizer, str) else ""
     if lower.startswith(K.SELF_TUNING_OPTIMIZERS):
-        meaning = (f"Automagic starts every parameter at 0 and raises it by its bump on agreeing steps, at least to "
-                   f"{fmt_number(K.AUTOMAGIC_MIN_LR)} ({K.AUTOMAGIC_SOURCE}): training starts from the lowest rate")
+        meaning = (
+            f"Automagic starts every parameter at 0 and raises it by its bump on agreeing steps, at least to "
+            f"{fmt_number(K.AUTOMAGIC_MIN_LR)} ({K.AUTOMAGIC_SOURCE}): training starts from the lowest rate"
+        )
     else:
-        meaning = ("ai-toolkit trains every part at train.lr, so no weight moves: the run takes all its steps and saves "
-                   f"what it started from ({K.TRAIN['lr'].source})")
-    proc.notes.append(Note(ZERO_LEARNING_RATE, lr_path or proc.path("train"), f"train.lr is 0: {meaning}",
-                           "set train.lr to the rate you mean (1e-4 is ai-toolkit's usual LoRA rate)"))
+        meaning = (
+            "ai-toolkit trains every part at train.lr, so no weight moves: the run takes all its steps and saves "
+            f"what it started from ({K.TRAIN['lr'].source})"
+        )
+    proc.notes.append(
+        Note(
+            ZERO_LEARNING_RATE,
+            lr_path or proc.path("train"),
+            f"train.lr is 0: {meaning}",
+            "set train.lr to the rate you mean (1e-4 is ai-toolkit's usual LoRA rate)",
+        )
+    )
 
 
 FORMAT = AiToolkitFormat()

@@ -27,7 +27,16 @@ from ..diagnostics import ConfigPath, Span
 from ..document import Document, Limits
 
 # the names used everywhere: CLI (`--input-format`), configuration, JSON output, docs
-FORMAT_NAMES = ("trainlint", "kohya_ss", "sd-scripts", "ai-toolkit", "onetrainer", "simpletuner", "diffusers", "scenario")
+FORMAT_NAMES = (
+    "trainlint",
+    "kohya_ss",
+    "sd-scripts",
+    "ai-toolkit",
+    "onetrainer",
+    "simpletuner",
+    "diffusers",
+    "scenario",
+)
 
 # trainlint's effective training keys, in the order `show` prints them
 VALUE_KEYS = ("steps", "steps_per_image", "learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio")
@@ -67,8 +76,18 @@ UNKNOWN_KEY = "unknown-key"  # a key the trainer does not read (with a did-you-m
 YAML11_READING = "yaml11-reading"  # a scalar the trainer's YAML loader reads otherwise than YAML 1.2
 UNSUPPORTED_MODEL = "unsupported-model"  # a model family trainlint has no advice for (SD3, Wan, ...)
 ADAPTIVE_OPTIMIZER = "adaptive-optimizer"  # Prodigy, D-Adaptation: the learning rate is a multiplier
-NOTE_KINDS = (NUMBER_AS_STRING, EPOCHS_OVERRIDE_STEPS, TE_STOP_IGNORED, TE_STOP_UNIT, TE_FRACTION_COARSE,
-              ZERO_LEARNING_RATE, UNKNOWN_KEY, YAML11_READING, UNSUPPORTED_MODEL, ADAPTIVE_OPTIMIZER)
+NOTE_KINDS = (
+    NUMBER_AS_STRING,
+    EPOCHS_OVERRIDE_STEPS,
+    TE_STOP_IGNORED,
+    TE_STOP_UNIT,
+    TE_FRACTION_COARSE,
+    ZERO_LEARNING_RATE,
+    UNKNOWN_KEY,
+    YAML11_READING,
+    UNSUPPORTED_MODEL,
+    ADAPTIVE_OPTIMIZER,
+)
 
 
 class Note(NamedTuple):
@@ -218,7 +237,7 @@ def json_number(text: str) -> str | None:
         return None
     if not math.isfinite(value):
         return None
-    if value.is_integer() and abs(value) < 2 ** 53:
+    if value.is_integer() and abs(value) < 2**53:
         return str(int(value))
     written = text.strip()
     return written if _JSON_NUMBER.fullmatch(written) else repr(value)

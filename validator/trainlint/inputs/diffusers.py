@@ -64,8 +64,15 @@ class _Value:
 
     __slots__ = ("given", "number", "path", "source", "text", "why")
 
-    def __init__(self, number: float | None, text: str | None, source: Source, path: ConfigPath | None,
-                 why: str = "", given: bool = False) -> None:
+    def __init__(
+        self,
+        number: float | None,
+        text: str | None,
+        source: Source,
+        path: ConfigPath | None,
+        why: str = "",
+        given: bool = False,
+    ) -> None:
         self.number, self.text, self.source, self.path, self.why, self.given = number, text, source, path, why, given
 
 
@@ -96,18 +103,28 @@ class _Command:
             if len(matches) == 1:
                 return matches[0]
             if matches:
-                self.notes.append(Note(
-                    UNKNOWN_KEY, self.path(written),
-                    f"`{written}` is ambiguous to {self.script.name}'s argument parser ({', '.join(matches[:4])}): "
-                    "argparse stops the script before training",
-                    hint=f"write the whole flag, such as {matches[0]}", on_key=True))
+                self.notes.append(
+                    Note(
+                        UNKNOWN_KEY,
+                        self.path(written),
+                        f"`{written}` is ambiguous to {self.script.name}'s argument parser ({', '.join(matches[:4])}): "
+                        "argparse stops the script before training",
+                        hint=f"write the whole flag, such as {matches[0]}",
+                        on_key=True,
+                    )
+                )
                 return None
         close = difflib.get_close_matches(written, sorted(accepted), n=1, cutoff=0.75)
-        self.notes.append(Note(
-            UNKNOWN_KEY, self.path(written),
-            f"`{written}` is not a flag of {self.script.name}: argparse stops the script with "
-            "\"unrecognized arguments\"",
-            hint=f"did you mean {close[0]}?" if close else None, on_key=True))
+        self.notes.append(
+            Note(
+                UNKNOWN_KEY,
+                self.path(written),
+                f"`{written}` is not a flag of {self.script.name}: argparse stops the script with "
+                '"unrecognized arguments"',
+                hint=f"did you mean {close[0]}?" if close else None,
+                on_key=True,
+            )
+        )
         return None
 
     def on(self, flag: str) -> bool:
@@ -150,11 +167,15 @@ class _Command:
             except ValueError:
                 pass
             what = "refused" if number is None else "not a finite number"
-            self.notes.append(Note(
-                NUMBER_AS_STRING, path,
-                f"argparse reads {written} with {name}(): `{raw}` is {what}"
-                + (f", so {self.script.name} stops before training" if number is None else ""),
-                hint=hint))
+            self.notes.append(
+                Note(
+                    NUMBER_AS_STRING,
+                    path,
+                    f"argparse reads {written} with {name}(): `{raw}` is {what}"
+                    + (f", so {self.script.name} stops before training" if number is None else ""),
+                    hint=hint,
+                )
+            )
             return _Value(None, raw, "config", path, f"{written} `{raw}` is not a usable {name}", given=True)
         return _Value(number, raw, "config", path, given=True)
 
@@ -179,8 +200,10 @@ def _processes(command: dict[str, Any]) -> tuple[int | None, str]:
             return int(given), f"--num_processes {given}"
         if options.get("--cpu") is True:
             return 1, "one process (--cpu)"
-        return None, ("accelerate launch without --num_processes: accelerate's own config, not this file, sets the "
-                      "number of processes")
+        return None, (
+            "accelerate launch without --num_processes: accelerate's own config, not this file, sets the "
+            "number of processes"
+        )
     if launcher in _TORCHRUN:
         per_node, nodes = count("--nproc_per_node", "--nproc-per-node"), count("--nnodes") or "1"
         if per_node is not None and "--nnodes" in options and count("--nnodes") is None:
@@ -223,8 +246,14 @@ class DiffusersFormat:
         commands = data.get("commands")
         if not isinstance(commands, list):
             return NOT_MINE
-        found = next(((index, command, match) for index, command in enumerate(commands)
-                      if isinstance(command, dict) and (match := _SCRIPT.search(command.get("script", "")))), None)
+        found = next(
+            (
+                (index, command, match)
+                for index, command in enumerate(commands)
+                if isinstance(command, dict) and (match := _SCRIPT.search(command.get("script", "")))
+            ),
+            None,
+        )
         if found is None:
             return NOT_MINE
         index, command, match = found
@@ -235,11 +264,24 @@ class DiffusersFormat:
         script = K.SCRIPTS.get(name)
         if script is None:
             label = next((family for key, family in K.OTHER_FAMILIES if key in name), None)
-            message = (f"{name} trains {label}: trainlint has no advice for that model family" if label else
-                       f"{name} is not a DreamBooth script trainlint knows: its model family and defaults are unknown")
+            message = (
+                f"{name} trains {label}: trainlint has no advice for that model family"
+                if label
+                else f"{name} is not a DreamBooth script trainlint knows: its model family and defaults are unknown"
+            )
             note = Note(UNSUPPORTED_MODEL, ("commands", index, "script"), message)
-            return Adapted("diffusers", None, f"script {name}", method, None, {}, (note,),
-                           hints.training_type, hints.preset, hints.source)
+            return Adapted(
+                "diffusers",
+                None,
+                f"script {name}",
+                method,
+                None,
+                {},
+                (note,),
+                hints.training_type,
+                hints.preset,
+                hints.source,
+            )
         return _adapt(_Command(index, command, script), workspace, hints, method)
 
 
@@ -263,8 +305,11 @@ def _adapt(cmd: _Command, workspace: Workspace, hints: Hints, method: Method) ->
     per_epoch_why = ""
     one_process = for_one_process(processes_why) if processes is None else ""
     length, length_text = _dataset_length(cmd, images, images_why, repeats)
-    unknown = [why for number, why in ((length, length_text), (batch.number, batch.why),
-                                       (accumulation.number, accumulation.why)) if number is None]
+    unknown = [
+        why
+        for number, why in ((length, length_text), (batch.number, batch.why), (accumulation.number, accumulation.why))
+        if number is None
+    ]
     if unknown:
         per_epoch_why = unknown[0]
     else:
@@ -274,47 +319,68 @@ def _adapt(cmd: _Command, workspace: Workspace, hints: Hints, method: Method) ->
         batches_text = f"ceil({length_text} / batch {fmt_number(batch.number)})"
         if processes is not None and processes > 1:
             batches_text = f"ceil({batches_text} / {processes} processes)"
-        per_epoch_why = (f"ceil({batches_text} / accumulation {fmt_number(accumulation.number)}) = "
-                         f"{per_epoch} updates per epoch" + (f", {one_process}" if one_process else ""))
+        per_epoch_why = (
+            f"ceil({batches_text} / accumulation {fmt_number(accumulation.number)}) = "
+            f"{per_epoch} updates per epoch" + (f", {one_process}" if one_process else "")
+        )
 
     total: float | None
     run_epochs: float | None
     if max_steps.given:
         total, run_epochs = max_steps.number, None
-        steps = TrainerValue(total, "config", cmd.given["--max_train_steps"], max_steps.path,
-                             max_steps.why or f"--max_train_steps wins over --num_train_epochs ({K.STEPS_FORMULA})")
+        steps = TrainerValue(
+            total,
+            "config",
+            cmd.given["--max_train_steps"],
+            max_steps.path,
+            max_steps.why or f"--max_train_steps wins over --num_train_epochs ({K.STEPS_FORMULA})",
+        )
         if total is not None and per_epoch:
             run_epochs = math.ceil(total / per_epoch)
     else:
         run_epochs = epochs.number
         if epochs.number is not None and per_epoch is not None:
             total = epochs.number * per_epoch
-            note = (f"--num_train_epochs {fmt_number(epochs.number)} x {per_epoch_why} ({K.STEPS_FORMULA})")
+            note = f"--num_train_epochs {fmt_number(epochs.number)} x {per_epoch_why} ({K.STEPS_FORMULA})"
         else:
             total = None
             note = epochs.why or f"--num_train_epochs x updates per epoch, unknown: {per_epoch_why}"
-        steps = TrainerValue(total, "derived", cmd.given.get("--num_train_epochs", "--num_train_epochs"),
-                             epochs.path, note)
+        steps = TrainerValue(
+            total, "derived", cmd.given.get("--num_train_epochs", "--num_train_epochs"), epochs.path, note
+        )
     values["steps"] = steps
     if total is not None and images:
         values["steps_per_image"] = TrainerValue(
-            total / images, "derived", steps.key, steps.path,
-            f"{fmt_number(total)} steps / {images} images")
+            total / images, "derived", steps.key, steps.path, f"{fmt_number(total)} steps / {images} images"
+        )
     else:
         values["steps_per_image"] = TrainerValue(
-            None, "derived", steps.key, steps.path,
-            steps.note if total is None else f"images unknown: {images_why}")
+            None, "derived", steps.key, steps.path, steps.note if total is None else f"images unknown: {images_why}"
+        )
 
     values["learning_rate_unet"], unet_lr = _unet_lr(cmd, batch, accumulation, processes, processes_why)
     values["learning_rate_text_encoder"] = _text_encoder_lr(cmd, unet_lr)
-    values["text_encoder_ratio"] = _text_encoder_ratio(cmd, run_epochs, per_epoch, total, max_steps.given,
-                                                       one_process)
+    values["text_encoder_ratio"] = _text_encoder_ratio(cmd, run_epochs, per_epoch, total, max_steps.given, one_process)
     _optimizer_note(cmd, unet_lr)
-    return Adapted("diffusers", base_model, base_key, method, images, values, tuple(notes),
-                   hints.training_type, hints.preset, hints.source, text_encoder_stop=script.fraction,
-                   text_encoder_switch=None if script.fraction else (
-                       "drop --train_text_encoder", "add --train_text_encoder" + (
-                           ", with a --text_encoder_lr" if "--text_encoder_lr" in script.keys else "")))
+    return Adapted(
+        "diffusers",
+        base_model,
+        base_key,
+        method,
+        images,
+        values,
+        tuple(notes),
+        hints.training_type,
+        hints.preset,
+        hints.source,
+        text_encoder_stop=script.fraction,
+        text_encoder_switch=None
+        if script.fraction
+        else (
+            "drop --train_text_encoder",
+            "add --train_text_encoder" + (", with a --text_encoder_lr" if "--text_encoder_lr" in script.keys else ""),
+        ),
+    )
 
 
 def _base_model(cmd: _Command) -> tuple[BaseModel | None, str]:
@@ -329,9 +395,13 @@ def _base_model(cmd: _Command) -> tuple[BaseModel | None, str]:
     if family is None:
         return script.family, key
     assert model.path is not None
-    cmd.notes.append(Note(
-        UNSUPPORTED_MODEL, model.path,
-        f"{model.text} is a {family} model ({script.name} trains it too): trainlint has no advice for {family}"))
+    cmd.notes.append(
+        Note(
+            UNSUPPORTED_MODEL,
+            model.path,
+            f"{model.text} is a {family} model ({script.name} trains it too): trainlint has no advice for {family}",
+        )
+    )
     return None, key
 
 
@@ -365,32 +435,53 @@ def _dataset_length(cmd: _Command, images: int | None, images_why: str, repeats:
     return length, text
 
 
-def _unet_lr(cmd: _Command, batch: _Value, accumulation: _Value, processes: int | None,
-             processes_why: str) -> tuple[TrainerValue, float | None]:
+def _unet_lr(
+    cmd: _Command, batch: _Value, accumulation: _Value, processes: int | None, processes_why: str
+) -> tuple[TrainerValue, float | None]:
     lr = cmd.value("--learning_rate")
     key = cmd.given.get("--learning_rate", "--learning_rate")
     if lr.number == 0 and lr.path is not None:
         follows = "" if cmd.script.text_encoder_lr else " nor the text encoder, which trains at --learning_rate"
-        cmd.notes.append(Note(
-            ZERO_LEARNING_RATE, lr.path,
-            f"--learning_rate 0: the {'transformer' if cmd.script.family == 'flux.1' else 'UNet'} does not learn{follows}",
-            hint="set a learning rate, or leave the flag out for the script's default "
-                 f"({fmt_number(cmd.script.keys['--learning_rate'].default)})"))
+        cmd.notes.append(
+            Note(
+                ZERO_LEARNING_RATE,
+                lr.path,
+                f"--learning_rate 0: the {'transformer' if cmd.script.family == 'flux.1' else 'UNet'} does not learn{follows}",
+                hint="set a learning rate, or leave the flag out for the script's default "
+                f"({fmt_number(cmd.script.keys['--learning_rate'].default)})",
+            )
+        )
     if not cmd.on("--scale_lr") or lr.number is None:
         note = lr.why or ("" if lr.given else f"the script's default ({cmd.script.keys['--learning_rate'].source})")
         return TrainerValue(lr.number, lr.source, key, lr.path, note), lr.number
-    missing = [why for number, why in ((batch.number, batch.why), (accumulation.number, accumulation.why),
-                                       (processes, processes_why)) if number is None]
+    missing = [
+        why
+        for number, why in (
+            (batch.number, batch.why),
+            (accumulation.number, accumulation.why),
+            (processes, processes_why),
+        )
+        if number is None
+    ]
     if missing:
-        return TrainerValue(None, "derived", key, lr.path,
-                            f"--scale_lr multiplies {fmt_number(lr.number)} by accumulation x batch x processes: "
-                            f"{missing[0]} ({K.SCALE_LR})"), None
+        return TrainerValue(
+            None,
+            "derived",
+            key,
+            lr.path,
+            f"--scale_lr multiplies {fmt_number(lr.number)} by accumulation x batch x processes: "
+            f"{missing[0]} ({K.SCALE_LR})",
+        ), None
     assert batch.number and accumulation.number and processes
     scaled = lr.number * accumulation.number * batch.number * processes
-    return TrainerValue(scaled, "derived", key, lr.path,
-                        f"--scale_lr: {fmt_number(lr.number)} x accumulation {fmt_number(accumulation.number)} x batch "
-                        f"{fmt_number(batch.number)} x {processes} process{'es' if processes > 1 else ''} ({K.SCALE_LR})"
-                        ), scaled
+    return TrainerValue(
+        scaled,
+        "derived",
+        key,
+        lr.path,
+        f"--scale_lr: {fmt_number(lr.number)} x accumulation {fmt_number(accumulation.number)} x batch "
+        f"{fmt_number(batch.number)} x {processes} process{'es' if processes > 1 else ''} ({K.SCALE_LR})",
+    ), scaled
 
 
 def _text_encoder_lr(cmd: _Command, unet_lr: float | None) -> TrainerValue:
@@ -406,32 +497,53 @@ def _text_encoder_lr(cmd: _Command, unet_lr: float | None) -> TrainerValue:
     lr_path = cmd.flag_path("--learning_rate")
     if not script.text_encoder_lr:
         where = K.SD_TE_SHARES_LR if script.method == "lora" else script.source
-        return TrainerValue(unet_lr, "derived", lr_key, lr_path,
-                            f"{script.name} trains the text encoder at --learning_rate ({where})")
+        return TrainerValue(
+            unet_lr, "derived", lr_key, lr_path, f"{script.name} trains the text encoder at --learning_rate ({where})"
+        )
     te = cmd.value("--text_encoder_lr")
     optimizer = cmd.value("--optimizer", str) if "--optimizer" in script.keys else None
     if optimizer is not None and (optimizer.text or "").lower() in K.ADAPTIVE_OPTIMIZERS:
-        return TrainerValue(unet_lr, "derived", lr_key, lr_path,
-                            f"with Prodigy the text encoder gets --learning_rate ({K.PRODIGY_TE_LR})")
+        return TrainerValue(
+            unet_lr,
+            "derived",
+            lr_key,
+            lr_path,
+            f"with Prodigy the text encoder gets --learning_rate ({K.PRODIGY_TE_LR})",
+        )
     te_key = cmd.given.get("--text_encoder_lr", "--text_encoder_lr")
     if te.number is None:
         return TrainerValue(None, te.source, te_key, te.path, te.why)
     if te.number == 0:
         if te.path is not None:
             shown = fmt_number(unet_lr) if unet_lr is not None else "--learning_rate"
-            cmd.notes.append(Note(
-                ZERO_LEARNING_RATE, te.path,
-                f"--text_encoder_lr 0 does not freeze the text encoder: {script.name} uses --learning_rate "
-                f"({shown}) when --text_encoder_lr is 0",
-                hint="leave out --train_text_encoder to keep the text encoder frozen"))
-        return TrainerValue(unet_lr, "derived", te_key, te.path,
-                            f"--text_encoder_lr 0 falls back to --learning_rate ({K.TE_LR_FALLBACK})")
-    note = ("" if te.given else f"the script's default ({script.keys['--text_encoder_lr'].source})")
+            cmd.notes.append(
+                Note(
+                    ZERO_LEARNING_RATE,
+                    te.path,
+                    f"--text_encoder_lr 0 does not freeze the text encoder: {script.name} uses --learning_rate "
+                    f"({shown}) when --text_encoder_lr is 0",
+                    hint="leave out --train_text_encoder to keep the text encoder frozen",
+                )
+            )
+        return TrainerValue(
+            unet_lr,
+            "derived",
+            te_key,
+            te.path,
+            f"--text_encoder_lr 0 falls back to --learning_rate ({K.TE_LR_FALLBACK})",
+        )
+    note = "" if te.given else f"the script's default ({script.keys['--text_encoder_lr'].source})"
     return TrainerValue(te.number, te.source, te_key, te.path, note.lstrip("; "))
 
 
-def _fraction(frac: float, run_epochs: float | None, per_epoch: int | None, total: float | None,
-              steps_given: bool, one_process: str = "") -> tuple[float | None, str]:
+def _fraction(
+    frac: float,
+    run_epochs: float | None,
+    per_epoch: int | None,
+    total: float | None,
+    steps_given: bool,
+    one_process: str = "",
+) -> tuple[float | None, str]:
     """The share of optimizer steps a `--*_frac` of epochs gives: int(frac x epochs) whole epochs
     (K.TE_FRACTION), capped by the run's steps; None when the epoch count is unknown."""
     if frac >= 1:
@@ -442,16 +554,26 @@ def _fraction(frac: float, run_epochs: float | None, per_epoch: int | None, tota
         return None, "int(fraction x epochs) whole epochs, and the epoch count is unknown (images or processes)"
     trained_epochs = int(frac * run_epochs)
     if not steps_given or per_epoch is None or not total:
-        return trained_epochs / run_epochs, (f"int({fmt_number(frac)} x {fmt_number(run_epochs)} epochs) = "
-                                             f"{trained_epochs} epochs of {fmt_number(run_epochs)}")
+        return trained_epochs / run_epochs, (
+            f"int({fmt_number(frac)} x {fmt_number(run_epochs)} epochs) = "
+            f"{trained_epochs} epochs of {fmt_number(run_epochs)}"
+        )
     trained = min(trained_epochs * per_epoch, total)
-    return trained / total, (f"int({fmt_number(frac)} x {fmt_number(run_epochs)} epochs) = {trained_epochs} epochs of "
-                             f"{per_epoch} updates = {fmt_number(trained)} of {fmt_number(total)} steps"
-                             + (f", the epochs counted {one_process}" if one_process else ""))
+    return trained / total, (
+        f"int({fmt_number(frac)} x {fmt_number(run_epochs)} epochs) = {trained_epochs} epochs of "
+        f"{per_epoch} updates = {fmt_number(trained)} of {fmt_number(total)} steps"
+        + (f", the epochs counted {one_process}" if one_process else "")
+    )
 
 
-def _text_encoder_ratio(cmd: _Command, run_epochs: float | None, per_epoch: int | None, total: float | None,
-                        steps_given: bool, one_process: str = "") -> TrainerValue:
+def _text_encoder_ratio(
+    cmd: _Command,
+    run_epochs: float | None,
+    per_epoch: int | None,
+    total: float | None,
+    steps_given: bool,
+    one_process: str = "",
+) -> TrainerValue:
     script = cmd.script
     on_path = cmd.flag_path("--train_text_encoder")
     key = cmd.given.get("--train_text_encoder", "--train_text_encoder")
@@ -462,8 +584,10 @@ def _text_encoder_ratio(cmd: _Command, run_epochs: float | None, per_epoch: int 
             if ti.number is not None:
                 share, how = _fraction(ti.number, run_epochs, per_epoch, total, steps_given, one_process)
                 _coarse(cmd, "--train_text_encoder_ti_frac", "--train_text_encoder_ti", ti, share, how)
-                note += (f"; pivotal tuning (--train_text_encoder_ti) trains only new token embeddings, for "
-                         f"{'an unknown share' if share is None else format(share, '.0%')} of the run: {how}")
+                note += (
+                    f"; pivotal tuning (--train_text_encoder_ti) trains only new token embeddings, for "
+                    f"{'an unknown share' if share is None else format(share, '.0%')} of the run: {how}"
+                )
         return TrainerValue(0.0, "trainer-default", key, None, note)
     if not script.fraction:
         return TrainerValue(1.0, "config", key, on_path, "--train_text_encoder: the text encoder trains the whole run")
@@ -473,8 +597,13 @@ def _text_encoder_ratio(cmd: _Command, run_epochs: float | None, per_epoch: int 
     share, how = _fraction(frac.number, run_epochs, per_epoch, total, steps_given, one_process)
     _coarse(cmd, "--train_text_encoder_frac", "--train_text_encoder", frac, share, how)
     source: Source = "derived" if frac.given or share is None else "trainer-default"
-    return TrainerValue(share, source, cmd.given.get("--train_text_encoder_frac", "--train_text_encoder_frac"),
-                        frac.path or on_path, f"{how} ({K.TE_FRACTION})")
+    return TrainerValue(
+        share,
+        source,
+        cmd.given.get("--train_text_encoder_frac", "--train_text_encoder_frac"),
+        frac.path or on_path,
+        f"{how} ({K.TE_FRACTION})",
+    )
 
 
 def _coarse(cmd: _Command, flag: str, switch: str, frac: _Value, share: float | None, how: str) -> None:
@@ -486,12 +615,16 @@ def _coarse(cmd: _Command, flag: str, switch: str, frac: _Value, share: float | 
     path = frac.path or cmd.flag_path(switch)
     if path is None:
         return
-    cmd.notes.append(Note(
-        TE_FRACTION_COARSE, path,
-        f"{flag} {fmt_number(frac.number)} counts whole epochs: {how}, so the text encoder trains for "
-        f"{share:.0%} of the run, not {frac.number:.0%}",
-        hint="more epochs (fewer images or repeats per epoch, or more --num_train_epochs) make the fraction finer",
-        on_key=frac.path is None))
+    cmd.notes.append(
+        Note(
+            TE_FRACTION_COARSE,
+            path,
+            f"{flag} {fmt_number(frac.number)} counts whole epochs: {how}, so the text encoder trains for "
+            f"{share:.0%} of the run, not {frac.number:.0%}",
+            hint="more epochs (fewer images or repeats per epoch, or more --num_train_epochs) make the fraction finer",
+            on_key=frac.path is None,
+        )
+    )
 
 
 def _optimizer_note(cmd: _Command, unet_lr: float | None) -> None:
@@ -501,10 +634,14 @@ def _optimizer_note(cmd: _Command, unet_lr: float | None) -> None:
     if optimizer.path is None or (optimizer.text or "").lower() not in K.ADAPTIVE_OPTIMIZERS:
         return
     shown = fmt_number(unet_lr) if unet_lr is not None else "--learning_rate"
-    cmd.notes.append(Note(
-        ADAPTIVE_OPTIMIZER, optimizer.path,
-        f"--optimizer {optimizer.text}: Prodigy estimates its own step size and --learning_rate ({shown}) "
-        "multiplies it; it is not a step size (1.0 is the usual value)"))
+    cmd.notes.append(
+        Note(
+            ADAPTIVE_OPTIMIZER,
+            optimizer.path,
+            f"--optimizer {optimizer.text}: Prodigy estimates its own step size and --learning_rate ({shown}) "
+            "multiplies it; it is not a step size (1.0 is the usual value)",
+        )
+    )
 
 
 FORMAT = DiffusersFormat()

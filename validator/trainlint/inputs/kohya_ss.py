@@ -51,25 +51,60 @@ _DETECT_BYTES = 262_144
 _SIGNATURE_BYTES = tuple(f'"{key}"'.encode() for key in K.SIGNATURE_KEYS)
 # other trainers' JSON: OneTrainer, SimpleTuner, ai-toolkit, Scenario
 _FOREIGN_BYTES = (b'"__version"', b'"model_family"', b'"training_method"', b'"job"')
-_FOREIGN_KEYS = frozenset({"__version", "model_family", "training_method", "job", "config", "parameters",
-                           "concepts", "datasets"})
+_FOREIGN_KEYS = frozenset(
+    {"__version", "model_family", "training_method", "job", "config", "parameters", "concepts", "datasets"}
+)
 _MIN_SIGNATURE = 4
 # numeric fields update_my_data does not convert; the GUI's number fields take what they can read
-_OTHER_NUMBERS = frozenset({"train_batch_size", "dataset_repeats", "stop_text_encoder_training",
-                            "stop_text_encoder_training_pct", "learning_rate_te", "learning_rate_te1",
-                            "learning_rate_te2", "t5xxl_lr"})
+_OTHER_NUMBERS = frozenset(
+    {
+        "train_batch_size",
+        "dataset_repeats",
+        "stop_text_encoder_training",
+        "stop_text_encoder_training_pct",
+        "learning_rate_te",
+        "learning_rate_te1",
+        "learning_rate_te2",
+        "t5xxl_lr",
+    }
+)
 # the keys the effective values depend on: every number stored as text in them is noted
-_READ = frozenset({"max_train_steps", "max_train_epochs", "epoch", "train_batch_size", "gradient_accumulation_steps",
-                   "learning_rate", "unet_lr", "text_encoder_lr"}) | _OTHER_NUMBERS
+_READ = (
+    frozenset(
+        {
+            "max_train_steps",
+            "max_train_epochs",
+            "epoch",
+            "train_batch_size",
+            "gradient_accumulation_steps",
+            "learning_rate",
+            "unet_lr",
+            "text_encoder_lr",
+        }
+    )
+    | _OTHER_NUMBERS
+)
 _MAX_COUNT = sd.MAX_COUNT
 # the script each tab runs for each model checkbox ("" : none on) (lora_gui.py:1779-1791 and the other tabs)
 _SCRIPTS: dict[str, dict[str, str]] = {
-    "lora": {"sdxl": "sdxl_train_network.py", "flux1_checkbox": "flux_train_network.py",
-             "sd3_checkbox": "sd3_train_network.py", "": "train_network.py"},
-    "dreambooth": {"sdxl": "sdxl_train.py", "sd3_checkbox": "sd3_train.py", "flux1_checkbox": "flux_train.py",
-                   "": "train_db.py"},
-    "finetune": {"sdxl_checkbox": "sdxl_train.py", "sd3_checkbox": "sd3_train.py", "flux1_checkbox": "flux_train.py",
-                 "": "fine_tune.py"},
+    "lora": {
+        "sdxl": "sdxl_train_network.py",
+        "flux1_checkbox": "flux_train_network.py",
+        "sd3_checkbox": "sd3_train_network.py",
+        "": "train_network.py",
+    },
+    "dreambooth": {
+        "sdxl": "sdxl_train.py",
+        "sd3_checkbox": "sd3_train.py",
+        "flux1_checkbox": "flux_train.py",
+        "": "train_db.py",
+    },
+    "finetune": {
+        "sdxl_checkbox": "sdxl_train.py",
+        "sd3_checkbox": "sd3_train.py",
+        "flux1_checkbox": "flux_train.py",
+        "": "fine_tune.py",
+    },
     "ti": {"sdxl": "sdxl_train_textual_inversion.py", "": "train_textual_inversion.py"},
 }  # beyond this no step, batch or repeat count is meant; arithmetic on it is refused
 
@@ -94,6 +129,7 @@ class KohyaSsFormat:
     def read(self, raw: bytes, file: str, limits: Limits) -> Document:
         """Python's json, as the GUI reads the file (json.load)."""
         from .readers.json_reader import read_json
+
         return read_json(raw, file, limits)
 
     def adapt(self, doc: Document, workspace: Workspace, hints: Hints) -> Adapted | None:
@@ -163,7 +199,9 @@ class _Gui:
     def _read(self, key: str) -> Num:
         path: ConfigPath = (key,)
         if key not in self.data:
-            return Num(None, False, f"{key} is not in the file: the GUI keeps whatever its field shows ({K.LOAD_OVERLAY})")
+            return Num(
+                None, False, f"{key} is not in the file: the GUI keeps whatever its field shows ({K.LOAD_OVERLAY})"
+            )
         raw = self.data[key]
         if sd.is_refused(raw) or raw is None:
             return Num(None, True, f"{key} has no usable value", path)
@@ -182,8 +220,13 @@ class _Gui:
             except TypeError:
                 read = None
             if read is None or not sd.finite(float(read)):
-                return Num(None, True, f"{key} is {sd._kind(raw)}: the GUI's loader cannot convert it "
-                                       f"({K.UPDATE_MY_DATA}) and the file does not load", path)
+                return Num(
+                    None,
+                    True,
+                    f"{key} is {sd._kind(raw)}: the GUI's loader cannot convert it "
+                    f"({K.UPDATE_MY_DATA}) and the file does not load",
+                    path,
+                )
             return Num(float(read), True, "", path)
         if isinstance(raw, str):
             if raw.strip() == "":
@@ -223,16 +266,28 @@ class _Gui:
         elif self.tab == "finetune":
             self._finetune_rates()
         self._stop_notes()
-        return Adapted(NAME, base, base_key, method, images, self.values, tuple(self.notes),
-                       hints.training_type, hints.preset, hints.source,
-                       text_encoder_stop=self.tab == "dreambooth" and self.script == "train_db.py",
-                       text_encoder_switch=self._te_switch())
+        return Adapted(
+            NAME,
+            base,
+            base_key,
+            method,
+            images,
+            self.values,
+            tuple(self.notes),
+            hints.training_type,
+            hints.preset,
+            hints.source,
+            text_encoder_stop=self.tab == "dreambooth" and self.script == "train_db.py",
+            text_encoder_switch=self._te_switch(),
+        )
 
     def _te_switch(self) -> tuple[str, str] | None:
         """How the script the GUI runs leaves the text encoder out, and how it trains it (a script without a stop)."""
         if self.tab == "lora":
-            return ("add --network_train_unet_only to additional_parameters",
-                    "give text_encoder_lr a rate above 0, without --network_train_unet_only")
+            return (
+                "add --network_train_unet_only to additional_parameters",
+                "give text_encoder_lr a rate above 0, without --network_train_unet_only",
+            )
         if self.tab == "dreambooth" and self.script == "sdxl_train.py":
             return "set learning_rate_te1 and learning_rate_te2 to 0", "give learning_rate_te1 a rate above 0"
         if self.tab == "finetune" and self.script == "fine_tune.py":
@@ -245,10 +300,16 @@ class _Gui:
         for key in self.data:
             if key in K.ACCEPTED_KEYS:
                 continue
-            self.notes.append(Note(UNKNOWN_KEY, (key,),
-                                   f"the kohya_ss GUI has no field named '{key}': it ignores the key when it loads the "
-                                   f"file ({K.LOAD_OVERLAY}), and the field keeps whatever it shows",
-                                   sd.did_you_mean(str(key), K.ACCEPTED_KEYS), on_key=True))
+            self.notes.append(
+                Note(
+                    UNKNOWN_KEY,
+                    (key,),
+                    f"the kohya_ss GUI has no field named '{key}': it ignores the key when it loads the "
+                    f"file ({K.LOAD_OVERLAY}), and the field keeps whatever it shows",
+                    sd.did_you_mean(str(key), K.ACCEPTED_KEYS),
+                    on_key=True,
+                )
+            )
 
     def _strings(self) -> None:
         """NUMBER_AS_STRING: a number stored as text, and what the GUI turns it into."""
@@ -260,24 +321,38 @@ class _Gui:
                 if key not in _READ and (raw.strip() == "" or _reads(raw, key in K.INT_ON_LOAD)):
                     continue  # text the loader reads as the number it shows, in a key no value here depends on
                 if raw.strip() == "":
-                    what = "0, which the GUI treats as not set" if key in ("max_train_steps", "max_train_epochs") \
-                        else "0"
+                    what = (
+                        "0, which the GUI treats as not set" if key in ("max_train_steps", "max_train_epochs") else "0"
+                    )
                     message = f"{key} is an empty text: the GUI's loader turns it into {what} ({K.UPDATE_MY_DATA})"
                 elif read.value == 0 and not _reads_as_zero(raw, key in K.INT_ON_LOAD):
-                    message = (f"{key} is the text {raw!r}, which the GUI's loader cannot read with "
-                               f"{'int' if key in K.INT_ON_LOAD else 'float'}() and turns into 0 ({K.UPDATE_MY_DATA})")
+                    message = (
+                        f"{key} is the text {raw!r}, which the GUI's loader cannot read with "
+                        f"{'int' if key in K.INT_ON_LOAD else 'float'}() and turns into 0 ({K.UPDATE_MY_DATA})"
+                    )
                 else:
-                    message = (f"{key} is the text {raw!r}: the GUI's loader turns it into "
-                               f"{sd.fmt(read.value) if read.value is not None else 'a value it cannot use'} "
-                               f"({K.UPDATE_MY_DATA})")
+                    message = (
+                        f"{key} is the text {raw!r}: the GUI's loader turns it into "
+                        f"{sd.fmt(read.value) if read.value is not None else 'a value it cannot use'} "
+                        f"({K.UPDATE_MY_DATA})"
+                    )
                 self.notes.append(Note(NUMBER_AS_STRING, (key,), message, _number_hint(key, raw)))
             elif key in _OTHER_NUMBERS:
                 read = self.num(key)
-                what = (f"its number field takes {sd.fmt(read.value)}" if read.value is not None
-                        else "its number field cannot read it")
-                self.notes.append(Note(NUMBER_AS_STRING, (key,),
-                                       f"{key} is the text {raw!r}: the GUI's loader does not convert this key "
-                                       f"({K.UPDATE_MY_DATA}); {what}", _number_hint(key, raw)))
+                what = (
+                    f"its number field takes {sd.fmt(read.value)}"
+                    if read.value is not None
+                    else "its number field cannot read it"
+                )
+                self.notes.append(
+                    Note(
+                        NUMBER_AS_STRING,
+                        (key,),
+                        f"{key} is the text {raw!r}: the GUI's loader does not convert this key "
+                        f"({K.UPDATE_MY_DATA}); {what}",
+                        _number_hint(key, raw),
+                    )
+                )
 
     def _additional_parameters(self) -> None:
         text = self.text("additional_parameters")
@@ -287,10 +362,15 @@ class _Gui:
             if flag.name in SD.ARGUMENTS or flag.name.startswith(SD.ARGUMENT_PREFIXES):
                 self.flags[flag.name] = flag
                 continue
-            self.notes.append(Note(UNKNOWN_KEY, ("additional_parameters",),
-                                   f"--{flag.name} in additional_parameters is not an option of sd-scripts: argparse "
-                                   f"stops the training with \"unrecognized arguments\" ({K.ADDITIONAL_PARAMETERS})",
-                                   sd.did_you_mean(flag.name, SD.ARGUMENTS)))
+            self.notes.append(
+                Note(
+                    UNKNOWN_KEY,
+                    ("additional_parameters",),
+                    f"--{flag.name} in additional_parameters is not an option of sd-scripts: argparse "
+                    f'stops the training with "unrecognized arguments" ({K.ADDITIONAL_PARAMETERS})',
+                    sd.did_you_mean(flag.name, SD.ARGUMENTS),
+                )
+            )
 
     def _flag_value(self, name: str, as_int: bool) -> float | None:
         flag = self.flags.get(name)
@@ -322,8 +402,13 @@ class _Gui:
             self.script = _SCRIPTS["lora"]["flux1_checkbox"]
             return "flux.1", "LoRA_type"
         for key in self.data:
-            if isinstance(key, str) and key.endswith("_checkbox") and key not in order and self.on(key) \
-                    and key not in ("flux1_checkbox", "sd3_checkbox", "sdxl_checkbox"):
+            if (
+                isinstance(key, str)
+                and key.endswith("_checkbox")
+                and key not in order
+                and self.on(key)
+                and key not in ("flux1_checkbox", "sd3_checkbox", "sdxl_checkbox")
+            ):
                 return self._unsupported(f"the model family of '{key}'", key)
         self.script = _SCRIPTS[self.tab][""]
         if self.on("v2"):
@@ -332,9 +417,14 @@ class _Gui:
         return "sd-1.5", (f"{', '.join(marks)} off: {self.script}" if marks else f"no model checkbox: {self.script}")
 
     def _unsupported(self, family: str, key: str) -> tuple[None, str]:
-        self.notes.append(Note(UNSUPPORTED_MODEL, (key,),
-                               f"{key} is on, so the GUI trains {family}: trainlint has no advice for it and the "
-                               f"model-dependent rules stay silent ({K.SCRIPT_CHOICE_LORA})"))
+        self.notes.append(
+            Note(
+                UNSUPPORTED_MODEL,
+                (key,),
+                f"{key} is on, so the GUI trains {family}: trainlint has no advice for it and the "
+                f"model-dependent rules stay silent ({K.SCRIPT_CHOICE_LORA})",
+            )
+        )
         return None, key
 
     # -- steps ---------------------------------------------------------------------------------------
@@ -363,17 +453,32 @@ class _Gui:
             where = ("additional_parameters",) if "max_train_epochs" in self.flags else ("max_train_epochs",)
             self.values["steps"] = TrainerValue(value, "derived", "max_train_epochs", where, note)
             if steps is not None and steps != 0:
-                result = (f"sd-scripts trains {sd.fmt(value)} steps" if value is not None
-                          else "the steps depend on the batches of an epoch, which could not be counted")
-                self.notes.append(Note(
-                    EPOCHS_OVERRIDE_STEPS, where,
-                    f"max_train_epochs {sd.fmt(epochs)} overrides max_train_steps {sd.fmt(steps)}: {result} "
-                    f"({SD.EPOCHS_FORMULA})", "set max_train_epochs to 0 to train max_train_steps", on_key=True))
+                result = (
+                    f"sd-scripts trains {sd.fmt(value)} steps"
+                    if value is not None
+                    else "the steps depend on the batches of an epoch, which could not be counted"
+                )
+                self.notes.append(
+                    Note(
+                        EPOCHS_OVERRIDE_STEPS,
+                        where,
+                        f"max_train_epochs {sd.fmt(epochs)} overrides max_train_steps {sd.fmt(steps)}: {result} "
+                        f"({SD.EPOCHS_FORMULA})",
+                        "set max_train_epochs to 0 to train max_train_steps",
+                        on_key=True,
+                    )
+                )
         elif "max_train_steps" in self.flags:
             value = self._flag_value("max_train_steps", True)
-            self.values["steps"] = TrainerValue(value, "config", "max_train_steps", ("additional_parameters",),
-                                                "--max_train_steps in additional_parameters overrides the TOML"
-                                                if value is not None else "--max_train_steps has no integer value")
+            self.values["steps"] = TrainerValue(
+                value,
+                "config",
+                "max_train_steps",
+                ("additional_parameters",),
+                "--max_train_steps in additional_parameters overrides the TOML"
+                if value is not None
+                else "--max_train_steps has no integer value",
+            )
         else:
             self.values["steps"] = self._gui_steps(steps, batch, batch_problem, ga, ga_problem)
         self._per_image(images, epoch_info)
@@ -390,19 +495,22 @@ class _Gui:
         read = self.num("max_train_steps")
         return read.value
 
-    def _from_epochs(self, epochs: float, ga: int | None, ga_problem: str,
-                     epoch: sd.Epoch) -> tuple[float | None, str]:
+    def _from_epochs(self, epochs: float, ga: int | None, ga_problem: str, epoch: sd.Epoch) -> tuple[float | None, str]:
         if not _bounded(epochs):
             return None, f"max_train_epochs {sd.fmt(epochs)} is too large to count with"
         if ga is None or ga == 0:
             return None, ga_problem or "gradient_accumulation_steps 0: the training cannot divide by it"
         if epoch.batches is None:
-            return None, f"max_train_epochs {sd.fmt(epochs)} x the batches of an epoch, which are not known: {epoch.note}"
+            return (
+                None,
+                f"max_train_epochs {sd.fmt(epochs)} x the batches of an epoch, which are not known: {epoch.note}",
+            )
         processes, how = self._processes()
         per_epoch = math.ceil(epoch.batches / processes / ga)
         return epochs * per_epoch, (
             f"max_train_epochs {sd.fmt(epochs)} x ceil({epoch.batches} batches / {processes} process(es) / {ga} "
-            f"accumulation) = {sd.fmt(epochs * per_epoch)} ({SD.EPOCHS_FORMULA}); {epoch.note}; {how}")
+            f"accumulation) = {sd.fmt(epochs * per_epoch)} ({SD.EPOCHS_FORMULA}); {epoch.note}; {how}"
+        )
 
     def _processes(self) -> tuple[int, str]:
         """accelerate launch --num_processes: the field when it is above 0 (class_accelerate_launch.py)."""
@@ -440,59 +548,93 @@ class _Gui:
         if repeats is None or batch is None or batch < 1:
             return sd.Epoch(None, count, problem or "train_batch_size is not usable")
         batches = math.ceil(count * repeats / batch) if count * repeats > 0 else 0
-        return sd.Epoch(batches, count, f"{count} images x {repeats} dataset_repeats in batches of {batch}: {batches} "
-                                        "batches (fine_tune.py reads the images from the metadata file the GUI "
-                                        "writes for image_folder)")
+        return sd.Epoch(
+            batches,
+            count,
+            f"{count} images x {repeats} dataset_repeats in batches of {batch}: {batches} "
+            "batches (fine_tune.py reads the images from the metadata file the GUI "
+            "writes for image_folder)",
+        )
 
-    def _gui_steps(self, steps: float | None, batch: int | None, batch_problem: str, ga: int | None,
-                   ga_problem: str) -> TrainerValue:
+    def _gui_steps(
+        self, steps: float | None, batch: int | None, batch_problem: str, ga: int | None, ga_problem: str
+    ) -> TrainerValue:
         """No epochs: max_train_steps if not 0, else sd-scripts' 1600 with a dataset config, else the GUI's count."""
         read = self.num("max_train_steps")
-        source = K.STEPS_FINETUNE if self.tab == "finetune" else (
-            K.STEPS_DREAMBOOTH if self.tab == "dreambooth" else K.STEPS_LORA)
+        source = (
+            K.STEPS_FINETUNE
+            if self.tab == "finetune"
+            else (K.STEPS_DREAMBOOTH if self.tab == "dreambooth" else K.STEPS_LORA)
+        )
         config = self.text("dataset_config")
         if steps is None:
             return TrainerValue(None, "config", "max_train_steps", read.path, read.problem)
         if steps != 0:
             if self.tab == "finetune" and self.on("flip_aug") and not config and _bounded(steps):
                 halved = math.ceil(steps / 2)
-                return TrainerValue(float(halved), "derived", "max_train_steps", read.path,
-                                    f"max_train_steps {sd.fmt(steps)} halved because flip_aug is on: ceil({sd.fmt(steps)}"
-                                    f" / 2) = {halved} ({source})")
+                return TrainerValue(
+                    float(halved),
+                    "derived",
+                    "max_train_steps",
+                    read.path,
+                    f"max_train_steps {sd.fmt(steps)} halved because flip_aug is on: ceil({sd.fmt(steps)}"
+                    f" / 2) = {halved} ({source})",
+                )
             return TrainerValue(steps, "config", "max_train_steps", read.path)
         if "max_train_epochs" not in self.data:
             return TrainerValue(None, "config", "max_train_steps", read.path, self.num("max_train_epochs").problem)
         if config:
-            return TrainerValue(float(SD.KEYS["max_train_steps"].default), "trainer-default", "max_train_steps",
-                                read.path, "max_train_steps 0 with a dataset_config: the GUI passes no step count and "
-                                f"sd-scripts trains its default ({SD.KEYS['max_train_steps'].source})")
+            return TrainerValue(
+                float(SD.KEYS["max_train_steps"].default),
+                "trainer-default",
+                "max_train_steps",
+                read.path,
+                "max_train_steps 0 with a dataset_config: the GUI passes no step count and "
+                f"sd-scripts trains its default ({SD.KEYS['max_train_steps'].source})",
+            )
         total, how = self._gui_samples()
         if total is None:
             return TrainerValue(None, "derived", "max_train_steps", read.path, how)
         epoch, epoch_problem = self._count("epoch")
         if epoch is None or batch is None or ga is None:
-            return TrainerValue(None, "derived", "max_train_steps", read.path,
-                                epoch_problem or batch_problem or ga_problem)
+            return TrainerValue(
+                None, "derived", "max_train_steps", read.path, epoch_problem or batch_problem or ga_problem
+            )
         if batch == 0 or ga == 0:
-            return TrainerValue(None, "derived", "max_train_steps", read.path,
-                                "train_batch_size or gradient_accumulation_steps is 0: the GUI's step count divides "
-                                "by it and fails")
+            return TrainerValue(
+                None,
+                "derived",
+                "max_train_steps",
+                read.path,
+                "train_batch_size or gradient_accumulation_steps is 0: the GUI's step count divides by it and fails",
+            )
         reg = 2 if (self.text("reg_data_dir") or "") != "" and self.tab != "finetune" else 1
         exact = float(total) / batch / ga * epoch * reg
         if not sd.finite(exact) or abs(exact) > _MAX_COUNT:
             return TrainerValue(None, "derived", "max_train_steps", read.path, "the GUI's step count is out of range")
         value = math.ceil(exact)
         formula = f"ceil({total} {how} / {batch} batch / {ga} accumulation x {epoch} epoch" + (
-            (" x 2 for reg_data_dir)" if reg == 2 else " x 1: no reg_data_dir)") if self.tab != "finetune" else ")")
+            (" x 2 for reg_data_dir)" if reg == 2 else " x 1: no reg_data_dir)") if self.tab != "finetune" else ")"
+        )
         if self.tab == "finetune" and self.on("flip_aug") and value:
             value = math.ceil(value / 2)
             formula += ", halved because flip_aug is on"
         if value == 0:
-            return TrainerValue(float(SD.KEYS["max_train_steps"].default), "trainer-default", "max_train_steps",
-                                read.path, f"the GUI's count {formula} is 0, so it passes no step count and "
-                                f"sd-scripts trains its default ({SD.KEYS['max_train_steps'].source})")
-        return TrainerValue(float(value), "derived", "max_train_steps", read.path,
-                            f"max_train_steps 0: the GUI computes {formula} = {value} ({source})")
+            return TrainerValue(
+                float(SD.KEYS["max_train_steps"].default),
+                "trainer-default",
+                "max_train_steps",
+                read.path,
+                f"the GUI's count {formula} is 0, so it passes no step count and "
+                f"sd-scripts trains its default ({SD.KEYS['max_train_steps'].source})",
+            )
+        return TrainerValue(
+            float(value),
+            "derived",
+            "max_train_steps",
+            read.path,
+            f"max_train_steps 0: the GUI computes {formula} = {value} ({source})",
+        )
 
     def _gui_samples(self) -> tuple[int | None, str]:
         """The GUI's own sample count: N x images over the N_name folders (any N int() reads), or the
@@ -512,7 +654,7 @@ class _Gui:
             return None, f"train_data_dir is not in the file: the GUI keeps whatever its field shows ({K.LOAD_OVERLAY})"
         folder = self.text("train_data_dir")
         if not folder:
-            return None, "train_data_dir is empty: the GUI refuses to start (\"Train data dir is empty\")"
+            return None, 'train_data_dir is empty: the GUI refuses to start ("Train data dir is empty")'
         names = self.workspace.subfolders(folder)
         if names is None:
             return None, f"train_data_dir '{folder}' could not be listed inside the repository"
@@ -546,24 +688,40 @@ class _Gui:
         """A learning rate as the GUI passes it, --key in additional_parameters overriding it."""
         if key in self.flags:
             value = self._flag_value(key, False)
-            return TrainerValue(value, "config", key, ("additional_parameters",),
-                                f"--{key} in additional_parameters overrides the field ({K.ADDITIONAL_PARAMETERS})"
-                                if value is not None else f"--{key} has no number")
+            return TrainerValue(
+                value,
+                "config",
+                key,
+                ("additional_parameters",),
+                f"--{key} in additional_parameters overrides the field ({K.ADDITIONAL_PARAMETERS})"
+                if value is not None
+                else f"--{key} has no number",
+            )
         read = self.num(key)
         return TrainerValue(read.value, "config", key, read.path, read.problem)
 
     def _lora_rates(self, base: BaseModel | None) -> None:
         """The LoRA tab's switch (lora_gui.py:909-923, 2066-2131), then additional_parameters, then sd-scripts."""
         lr, unet, te = self._rate("learning_rate"), self._rate("unet_lr"), self._rate("text_encoder_lr")
-        te_ratio = TrainerValue(1.0, "derived", "text_encoder_lr", te.path,
-                                f"the LoRA tab trains the text encoder for the whole run unless its learning rate is "
-                                f"0 ({K.LORA_LR_SWITCH})")
+        te_ratio = TrainerValue(
+            1.0,
+            "derived",
+            "text_encoder_lr",
+            te.path,
+            f"the LoRA tab trains the text encoder for the whole run unless its learning rate is "
+            f"0 ({K.LORA_LR_SWITCH})",
+        )
         if unet.value is None or te.value is None or lr.value is None:
             unknown = next(v for v in (unet, te, lr) if v.value is None)
             why = unknown.note or f"{unknown.key} is not usable"
             if te.value == 0 and unet.value:
-                te_ratio = TrainerValue(0.0, "config", "text_encoder_lr", te.path,
-                                        f"text_encoder_lr 0 with unet_lr set: network_train_unet_only ({K.LORA_LR_SWITCH})")
+                te_ratio = TrainerValue(
+                    0.0,
+                    "config",
+                    "text_encoder_lr",
+                    te.path,
+                    f"text_encoder_lr 0 with unet_lr set: network_train_unet_only ({K.LORA_LR_SWITCH})",
+                )
                 te = TrainerValue(None, "config", "text_encoder_lr", te.path, "the text encoder is not trained")
             elif not te.value:
                 te_ratio = TrainerValue(None, "config", unknown.key, unknown.path, why)
@@ -573,10 +731,15 @@ class _Gui:
             self._lora_overrides(unet, te, te_ratio, base)
             return
         if lr.value == unet.value == te.value == 0:
-            self.notes.append(Note(ZERO_LEARNING_RATE, lr.path or ("learning_rate",),
-                                   "learning_rate, unet_lr and text_encoder_lr are all 0: the GUI refuses to start "
-                                   f"(\"Please input learning rate values.\", {K.LORA_LR_SWITCH})",
-                                   "set unet_lr and text_encoder_lr, or learning_rate for both"))
+            self.notes.append(
+                Note(
+                    ZERO_LEARNING_RATE,
+                    lr.path or ("learning_rate",),
+                    "learning_rate, unet_lr and text_encoder_lr are all 0: the GUI refuses to start "
+                    f'("Please input learning rate values.", {K.LORA_LR_SWITCH})',
+                    "set unet_lr and text_encoder_lr, or learning_rate for both",
+                )
+            )
             why = "all learning rates are 0: the GUI does not start"
             self.values["learning_rate_unet"] = TrainerValue(None, "config", "unet_lr", unet.path, why)
             self.values["learning_rate_text_encoder"] = TrainerValue(None, "config", "text_encoder_lr", te.path, why)
@@ -584,21 +747,34 @@ class _Gui:
             return
         if te.value == 0 and unet.value != 0:
             self._zero(te, "the GUI runs sd-scripts with network_train_unet_only: the text encoder is not trained")
-            te = TrainerValue(None, "config", "text_encoder_lr", te.path, "text_encoder_lr 0: the text encoder is not trained")
-            te_ratio = TrainerValue(0.0, "config", "text_encoder_lr", te.path,
-                                    f"text_encoder_lr 0 with unet_lr set: network_train_unet_only ({K.LORA_LR_SWITCH})")
+            te = TrainerValue(
+                None, "config", "text_encoder_lr", te.path, "text_encoder_lr 0: the text encoder is not trained"
+            )
+            te_ratio = TrainerValue(
+                0.0,
+                "config",
+                "text_encoder_lr",
+                te.path,
+                f"text_encoder_lr 0 with unet_lr set: network_train_unet_only ({K.LORA_LR_SWITCH})",
+            )
         elif unet.value == 0 and te.value != 0:
             self._zero(unet, "the GUI runs sd-scripts with network_train_text_encoder_only: the U-Net is not trained")
             unet = TrainerValue(None, "config", "unet_lr", unet.path, "unet_lr 0: the U-Net is not trained")
         elif unet.value == 0 and te.value == 0:
-            self._zero(unet, f"with text_encoder_lr 0 as well, the GUI passes learning_rate {sd.fmt(lr.value)} to both "
-                             "the U-Net and the text encoder")
-            unet = lr._replace(note=f"unet_lr and text_encoder_lr are 0: both train at learning_rate ({K.LORA_LR_SWITCH})")
+            self._zero(
+                unet,
+                f"with text_encoder_lr 0 as well, the GUI passes learning_rate {sd.fmt(lr.value)} to both "
+                "the U-Net and the text encoder",
+            )
+            unet = lr._replace(
+                note=f"unet_lr and text_encoder_lr are 0: both train at learning_rate ({K.LORA_LR_SWITCH})"
+            )
             te = unet
         self._lora_overrides(unet, te, te_ratio, base)
 
-    def _lora_overrides(self, unet: TrainerValue, te: TrainerValue, te_ratio: TrainerValue,
-                        base: BaseModel | None) -> None:
+    def _lora_overrides(
+        self, unet: TrainerValue, te: TrainerValue, te_ratio: TrainerValue, base: BaseModel | None
+    ) -> None:
         """additional_parameters come after --config_file on the command line: their flags win (section 10.2)."""
         where: ConfigPath = ("additional_parameters",)
         for key, is_te in (("unet_lr", False), ("text_encoder_lr", True)):
@@ -607,9 +783,14 @@ class _Gui:
             value = self._flag_value(key, False)
             note = f"--{key} in additional_parameters overrides the field ({K.ADDITIONAL_PARAMETERS})"
             if value == 0:
-                self.notes.append(Note(ZERO_LEARNING_RATE, where,
-                                       f"--{key} 0 in additional_parameters: sd-scripts drops that parameter group "
-                                       f"({SD.ZERO_LR_DROPS_GROUP}), so it is not trained"))
+                self.notes.append(
+                    Note(
+                        ZERO_LEARNING_RATE,
+                        where,
+                        f"--{key} 0 in additional_parameters: sd-scripts drops that parameter group "
+                        f"({SD.ZERO_LR_DROPS_GROUP}), so it is not trained",
+                    )
+                )
             new = TrainerValue(value if value else None, "config", key, where, note if value != 0 else "0: not trained")
             if is_te:
                 te = new
@@ -624,35 +805,64 @@ class _Gui:
             if te.key == "learning_rate":
                 te = TrainerValue(value, "config", "learning_rate", where, note)
         if "network_train_unet_only" in self.flags:
-            te = TrainerValue(None, "config", "network_train_unet_only", where,
-                              "--network_train_unet_only in additional_parameters: the text encoder is not trained")
-            te_ratio = TrainerValue(0.0, "config", "network_train_unet_only", where,
-                                    f"--network_train_unet_only in additional_parameters overrides the text-encoder "
-                                    f"learning rate ({K.ADDITIONAL_PARAMETERS}; {SD.KEYS['network_train_unet_only'].source})")
+            te = TrainerValue(
+                None,
+                "config",
+                "network_train_unet_only",
+                where,
+                "--network_train_unet_only in additional_parameters: the text encoder is not trained",
+            )
+            te_ratio = TrainerValue(
+                0.0,
+                "config",
+                "network_train_unet_only",
+                where,
+                f"--network_train_unet_only in additional_parameters overrides the text-encoder "
+                f"learning rate ({K.ADDITIONAL_PARAMETERS}; {SD.KEYS['network_train_unet_only'].source})",
+            )
         if "network_train_text_encoder_only" in self.flags:
-            unet = TrainerValue(None, "config", "network_train_text_encoder_only", where,
-                                "--network_train_text_encoder_only in additional_parameters: the U-Net is not trained")
+            unet = TrainerValue(
+                None,
+                "config",
+                "network_train_text_encoder_only",
+                where,
+                "--network_train_text_encoder_only in additional_parameters: the U-Net is not trained",
+            )
         t5 = self.num("t5xxl_lr")
         if base == "flux.1" and te.value and t5.value:
-            te = te._replace(note=sd._join(te.note, f"the CLIP-L's rate; t5xxl_lr {sd.fmt(t5.value)} is the T5XXL's "
-                                                     f"({SD.TE_LR_LIST})"))
+            te = te._replace(
+                note=sd._join(
+                    te.note, f"the CLIP-L's rate; t5xxl_lr {sd.fmt(t5.value)} is the T5XXL's ({SD.TE_LR_LIST})"
+                )
+            )
         self.values["learning_rate_unet"] = unet
         self.values["learning_rate_text_encoder"] = te
         self.values["text_encoder_ratio"] = te_ratio
 
     def _zero(self, value: TrainerValue, meaning: str) -> None:
-        self.notes.append(Note(ZERO_LEARNING_RATE, value.path or (value.key or "learning_rate",),
-                               f"{value.key} 0 in the LoRA tab: {meaning} ({K.LORA_LR_SWITCH})",
-                               "to train it, give it a learning rate; to say it plainly, add --network_train_unet_only "
-                               "or --network_train_text_encoder_only to additional_parameters"))
+        self.notes.append(
+            Note(
+                ZERO_LEARNING_RATE,
+                value.path or (value.key or "learning_rate",),
+                f"{value.key} 0 in the LoRA tab: {meaning} ({K.LORA_LR_SWITCH})",
+                "to train it, give it a learning rate; to say it plainly, add --network_train_unet_only "
+                "or --network_train_text_encoder_only to additional_parameters",
+            )
+        )
 
     def _unet_full(self) -> None:
         """Full fine-tuning trains the U-Net at learning_rate; 0 leaves it as it is."""
         rate = self._rate("learning_rate")
         if rate.value == 0:
-            self.notes.append(Note(ZERO_LEARNING_RATE, rate.path or ("learning_rate",),
-                                   f"learning_rate 0: {self.script or 'the script'} trains the U-Net with learning rate "
-                                   "0, so it never changes", "give the U-Net a learning rate"))
+            self.notes.append(
+                Note(
+                    ZERO_LEARNING_RATE,
+                    rate.path or ("learning_rate",),
+                    f"learning_rate 0: {self.script or 'the script'} trains the U-Net with learning rate "
+                    "0, so it never changes",
+                    "give the U-Net a learning rate",
+                )
+            )
             rate = rate._replace(value=None, note=sd._join(rate.note, "learning rate 0: the U-Net does not change"))
         self.values["learning_rate_unet"] = rate
 
@@ -661,8 +871,9 @@ class _Gui:
         if self.script == "sdxl_train.py":
             self._sdxl_te(train_flag=None)
         elif self.script != "train_db.py":
-            self._te_unknown(f"{self.script or 'the script of this model family'}: which text encoders it trains "
-                             "is not read here")
+            self._te_unknown(
+                f"{self.script or 'the script of this model family'}: which text encoders it trains is not read here"
+            )
         else:
             te = self._te_rate("learning_rate_te")
             self.values["learning_rate_text_encoder"] = te
@@ -678,44 +889,77 @@ class _Gui:
         raw = self.data.get(key)
         if isinstance(raw, str) and raw.strip() == "" and key not in self.flags:
             lr = self._rate("learning_rate")
-            return lr._replace(note=sd._join(lr.note, f"{key} is empty: the GUI passes none and the text encoder trains "
-                                                      f"at learning_rate ({SD.KEYS['learning_rate_te'].source})"))
+            return lr._replace(
+                note=sd._join(
+                    lr.note,
+                    f"{key} is empty: the GUI passes none and the text encoder trains "
+                    f"at learning_rate ({SD.KEYS['learning_rate_te'].source})",
+                )
+            )
         return rate
 
     def _db_ratio(self, te: TrainerValue) -> TrainerValue:
         """train_db.py: the text encoder trains until step stop_text_encoder_training (the slider's number)."""
         if te.value == 0:
-            self.notes.append(Note(ZERO_LEARNING_RATE, te.path or ("learning_rate_te",),
-                                   f"{te.key} 0: train_db.py gives the text encoder's parameter group learning rate 0 "
-                                   f"({SD.KEYS['learning_rate_te'].source}), so it never changes",
-                                   "leave it empty to train the text encoder at learning_rate"))
-            self.values["learning_rate_text_encoder"] = TrainerValue(None, "config", te.key, te.path,
-                                                                     "learning rate 0: the text encoder does not change")
+            self.notes.append(
+                Note(
+                    ZERO_LEARNING_RATE,
+                    te.path or ("learning_rate_te",),
+                    f"{te.key} 0: train_db.py gives the text encoder's parameter group learning rate 0 "
+                    f"({SD.KEYS['learning_rate_te'].source}), so it never changes",
+                    "leave it empty to train the text encoder at learning_rate",
+                )
+            )
+            self.values["learning_rate_text_encoder"] = TrainerValue(
+                None, "config", te.key, te.path, "learning rate 0: the text encoder does not change"
+            )
             return TrainerValue(0.0, "config", te.key, te.path, "the text encoder's learning rate is 0")
         stop, where = self._stop()
         if stop.value is None:
             return TrainerValue(None, "config", "stop_text_encoder_training", stop.path, stop.problem)
         if stop.value == 0:
-            return TrainerValue(1.0, "config", "stop_text_encoder_training", stop.path,
-                                f"0: the GUI passes no stop and train_db.py trains the text encoder for the whole run "
-                                f"({K.DREAMBOOTH_TE_STOP})")
+            return TrainerValue(
+                1.0,
+                "config",
+                "stop_text_encoder_training",
+                stop.path,
+                f"0: the GUI passes no stop and train_db.py trains the text encoder for the whole run "
+                f"({K.DREAMBOOTH_TE_STOP})",
+            )
         if stop.value < 0:
-            return TrainerValue(0.0, "config", "stop_text_encoder_training", where,
-                                f"{sd.fmt(stop.value)}: train_db.py does not train the text encoder "
-                                f"({SD.KEYS['stop_text_encoder_training'].source})")
+            return TrainerValue(
+                0.0,
+                "config",
+                "stop_text_encoder_training",
+                where,
+                f"{sd.fmt(stop.value)}: train_db.py does not train the text encoder "
+                f"({SD.KEYS['stop_text_encoder_training'].source})",
+            )
         total = self.values["steps"].value
         if not total or total <= 0:
-            return TrainerValue(None, "derived", "stop_text_encoder_training", where,
-                                f"the text encoder stops after {sd.fmt(stop.value)} steps; the total steps are not known")
-        return TrainerValue(min(stop.value, total) / total, "derived", "stop_text_encoder_training", where,
-                            f"train_db.py stops the text encoder at step {sd.fmt(stop.value)} of {sd.fmt(total)} "
-                            f"({K.DREAMBOOTH_TE_STOP}; {SD.KEYS['stop_text_encoder_training'].source})")
+            return TrainerValue(
+                None,
+                "derived",
+                "stop_text_encoder_training",
+                where,
+                f"the text encoder stops after {sd.fmt(stop.value)} steps; the total steps are not known",
+            )
+        return TrainerValue(
+            min(stop.value, total) / total,
+            "derived",
+            "stop_text_encoder_training",
+            where,
+            f"train_db.py stops the text encoder at step {sd.fmt(stop.value)} of {sd.fmt(total)} "
+            f"({K.DREAMBOOTH_TE_STOP}; {SD.KEYS['stop_text_encoder_training'].source})",
+        )
 
     def _stop(self) -> tuple[Num, ConfigPath | None]:
         if "stop_text_encoder_training" in self.flags:
             value = self._flag_value("stop_text_encoder_training", True)
             where: ConfigPath = ("additional_parameters",)
-            return Num(value, True, "" if value is not None else "--stop_text_encoder_training has no integer", where), where
+            return Num(
+                value, True, "" if value is not None else "--stop_text_encoder_training has no integer", where
+            ), where
         read = self.num("stop_text_encoder_training")
         return read, read.path
 
@@ -727,31 +971,51 @@ class _Gui:
         flag_on = self.on(train_flag) if train_flag else True
         if train_flag and not flag_on:
             why = f"{train_flag} is off"
-            self.values["learning_rate_text_encoder"] = TrainerValue(None, "config", train_flag, (train_flag,),
-                                                                     f"the text encoders are not trained: {why}")
-            self.values["text_encoder_ratio"] = TrainerValue(0.0, "config", train_flag, (train_flag,),
-                                                             f"{why} ({SD.KEYS['train_text_encoder'].source})")
+            self.values["learning_rate_text_encoder"] = TrainerValue(
+                None, "config", train_flag, (train_flag,), f"the text encoders are not trained: {why}"
+            )
+            self.values["text_encoder_ratio"] = TrainerValue(
+                0.0, "config", train_flag, (train_flag,), f"{why} ({SD.KEYS['train_text_encoder'].source})"
+            )
             return
         if not trained:
             unknown = [v for v in (te1, te2) if v.value is None]
             if unknown:
                 self._te_unknown(unknown[0].note or "learning_rate_te1 / _te2 are not usable")
                 return
-            self.values["learning_rate_text_encoder"] = TrainerValue(None, "config", "learning_rate_te1", te1.path,
-                                                                     "learning_rate_te1 and _te2 are 0: the text "
-                                                                     "encoders are not trained")
-            self.values["text_encoder_ratio"] = TrainerValue(0.0, "config", "learning_rate_te1", te1.path,
-                                                             "learning_rate_te1 and learning_rate_te2 are 0: the GUI "
-                                                             f"does not pass train_text_encoder ({K.DREAMBOOTH_TE_LR}; "
-                                                             f"{SD.KEYS['learning_rate_te1'].source})")
+            self.values["learning_rate_text_encoder"] = TrainerValue(
+                None,
+                "config",
+                "learning_rate_te1",
+                te1.path,
+                "learning_rate_te1 and _te2 are 0: the text encoders are not trained",
+            )
+            self.values["text_encoder_ratio"] = TrainerValue(
+                0.0,
+                "config",
+                "learning_rate_te1",
+                te1.path,
+                "learning_rate_te1 and learning_rate_te2 are 0: the GUI "
+                f"does not pass train_text_encoder ({K.DREAMBOOTH_TE_LR}; "
+                f"{SD.KEYS['learning_rate_te1'].source})",
+            )
             return
         first = trained[0]
         self.values["learning_rate_text_encoder"] = first._replace(
-            note=sd._join(first.note, "text encoder 1" if first.key == "learning_rate_te1"
-                          else "text encoder 1 is not trained; text encoder 2"))
-        self.values["text_encoder_ratio"] = TrainerValue(1.0, "config", first.key, first.path,
-                                                         "sdxl_train.py trains the text encoders for the whole run "
-                                                         f"({SD.KEYS['learning_rate_te1'].source})")
+            note=sd._join(
+                first.note,
+                "text encoder 1"
+                if first.key == "learning_rate_te1"
+                else "text encoder 1 is not trained; text encoder 2",
+            )
+        )
+        self.values["text_encoder_ratio"] = TrainerValue(
+            1.0,
+            "config",
+            first.key,
+            first.path,
+            f"sdxl_train.py trains the text encoders for the whole run ({SD.KEYS['learning_rate_te1'].source})",
+        )
 
     def _finetune_rates(self) -> None:
         self._unet_full()
@@ -759,25 +1023,33 @@ class _Gui:
             self._sdxl_te(train_flag="train_text_encoder")
             return
         if self.script != "fine_tune.py":
-            self._te_unknown(f"{self.script or 'the script of this model family'}: which text encoders it trains "
-                             "is not read here")
+            self._te_unknown(
+                f"{self.script or 'the script of this model family'}: which text encoders it trains is not read here"
+            )
             return
         if not self.on("train_text_encoder"):
             path: ConfigPath | None = ("train_text_encoder",) if "train_text_encoder" in self.data else None
             if path is None:
-                self._te_unknown(f"train_text_encoder is not in the file: the GUI keeps whatever its field shows "
-                                 f"({K.LOAD_OVERLAY})")
+                self._te_unknown(
+                    f"train_text_encoder is not in the file: the GUI keeps whatever its field shows ({K.LOAD_OVERLAY})"
+                )
                 return
-            self.values["learning_rate_text_encoder"] = TrainerValue(None, "config", "train_text_encoder", path,
-                                                                     "train_text_encoder is off")
-            self.values["text_encoder_ratio"] = TrainerValue(0.0, "config", "train_text_encoder", path,
-                                                             "fine_tune.py trains the text encoder only with "
-                                                             "train_text_encoder")
+            self.values["learning_rate_text_encoder"] = TrainerValue(
+                None, "config", "train_text_encoder", path, "train_text_encoder is off"
+            )
+            self.values["text_encoder_ratio"] = TrainerValue(
+                0.0,
+                "config",
+                "train_text_encoder",
+                path,
+                "fine_tune.py trains the text encoder only with train_text_encoder",
+            )
             return
         te = self._te_rate("learning_rate_te")
         self.values["learning_rate_text_encoder"] = te
-        self.values["text_encoder_ratio"] = TrainerValue(1.0, "config", "train_text_encoder", ("train_text_encoder",),
-                                                         "train_text_encoder: the whole run")
+        self.values["text_encoder_ratio"] = TrainerValue(
+            1.0, "config", "train_text_encoder", ("train_text_encoder",), "train_text_encoder: the whole run"
+        )
 
     def _stop_notes(self) -> None:
         """TE_STOP_IGNORED (LoRA tab, SDXL DreamBooth) where the text encoder trains, and TE_STOP_UNIT (SD 1.x
@@ -789,21 +1061,37 @@ class _Gui:
                 continue
             shown = sd.fmt(read.value)
             if self.tab == "lora" and trained:
-                self.notes.append(Note(TE_STOP_IGNORED, (key,),
-                                       f"{key} {shown} is ignored in the LoRA tab: the GUI logs \"stop text encoder "
-                                       f"training is not yet supported. Ignoring\" and resets it to 0 "
-                                       f"({K.LORA_TE_STOP_IGNORED}); the text encoder trains for the whole run",
-                                       f"the LoRA tab trains the text encoder for the whole run or not at all: set {key} "
-                                       "to 0 to train it throughout, or add --network_train_unet_only to "
-                                       "additional_parameters to leave it out", on_key=True))
-            elif self.tab == "dreambooth" and key == "stop_text_encoder_training" and self.script == "sdxl_train.py" \
-                    and trained:
-                self.notes.append(Note(TE_STOP_IGNORED, (key,),
-                                       f"{key} {shown}: sdxl_train.py has no such option and ignores it; the text "
-                                       "encoders train for the whole run when learning_rate_te1 or _te2 is above 0",
-                                       f"sdxl_train.py trains the text encoders for the whole run or not at all: set {key} "
-                                       "to 0 to train them throughout, or learning_rate_te1 and learning_rate_te2 to 0 "
-                                       "to leave them out", on_key=True))
+                self.notes.append(
+                    Note(
+                        TE_STOP_IGNORED,
+                        (key,),
+                        f'{key} {shown} is ignored in the LoRA tab: the GUI logs "stop text encoder '
+                        f'training is not yet supported. Ignoring" and resets it to 0 '
+                        f"({K.LORA_TE_STOP_IGNORED}); the text encoder trains for the whole run",
+                        f"the LoRA tab trains the text encoder for the whole run or not at all: set {key} "
+                        "to 0 to train it throughout, or add --network_train_unet_only to "
+                        "additional_parameters to leave it out",
+                        on_key=True,
+                    )
+                )
+            elif (
+                self.tab == "dreambooth"
+                and key == "stop_text_encoder_training"
+                and self.script == "sdxl_train.py"
+                and trained
+            ):
+                self.notes.append(
+                    Note(
+                        TE_STOP_IGNORED,
+                        (key,),
+                        f"{key} {shown}: sdxl_train.py has no such option and ignores it; the text "
+                        "encoders train for the whole run when learning_rate_te1 or _te2 is above 0",
+                        f"sdxl_train.py trains the text encoders for the whole run or not at all: set {key} "
+                        "to 0 to train them throughout, or learning_rate_te1 and learning_rate_te2 to 0 "
+                        "to leave them out",
+                        on_key=True,
+                    )
+                )
             elif self.tab == "dreambooth" and key == "stop_text_encoder_training" and self.script == "train_db.py":
                 self._stop_unit(key, read.value)
 
@@ -816,17 +1104,27 @@ class _Gui:
         for a number above 100 (a step count: the slider cannot show it), for a negative one (no text-encoder
         training either way) and when --stop_text_encoder_training in additional_parameters sets the stop."""
         total = self.values["steps"].value
-        if "stop_text_encoder_training" in self.flags or not 0 < stop <= 100 or total is None \
-                or not _bounded(total) or total < 200 or stop * 10 >= total:
+        if (
+            "stop_text_encoder_training" in self.flags
+            or not 0 < stop <= 100
+            or total is None
+            or not _bounded(total)
+            or total < 200
+            or stop * 10 >= total
+        ):
             return
         shown, meant = sd.fmt(stop), math.ceil(total * stop / 100)
-        self.notes.append(Note(
-            TE_STOP_UNIT, (key,),
-            f"{key} {shown} is labelled \"% of total steps\" ({K.STOP_SLIDER}) but the GUI passes it unchanged and "
-            f"train_db.py reads it as a step number ({K.DREAMBOOTH_TE_STOP}): the text encoder stops after step "
-            f"{shown} of {sd.fmt(total)} ({stop / total:.1%} of the run), not at {shown}% (step {meant})",
-            f"to stop it at {shown}% of the run, add --stop_text_encoder_training {meant} to additional_parameters, "
-            "which overrides the slider (the slider stops at 100)"))
+        self.notes.append(
+            Note(
+                TE_STOP_UNIT,
+                (key,),
+                f'{key} {shown} is labelled "% of total steps" ({K.STOP_SLIDER}) but the GUI passes it unchanged and '
+                f"train_db.py reads it as a step number ({K.DREAMBOOTH_TE_STOP}): the text encoder stops after step "
+                f"{shown} of {sd.fmt(total)} ({stop / total:.1%} of the run), not at {shown}% (step {meant})",
+                f"to stop it at {shown}% of the run, add --stop_text_encoder_training {meant} to additional_parameters, "
+                "which overrides the slider (the slider stops at 100)",
+            )
+        )
 
 
 def _reads(raw: str, integer: bool) -> bool:
@@ -847,6 +1145,6 @@ def _reads_as_zero(raw: str, integer: bool) -> bool:
 
 def _number_hint(key: str, raw: str) -> str | None:
     if raw.strip() == "":
-        return f"write \"{key}\": 0 to say it is not set" if key in ("max_train_steps", "max_train_epochs") else None
+        return f'write "{key}": 0 to say it is not set' if key in ("max_train_steps", "max_train_epochs") else None
     written = json_number(raw)
-    return f"write it as a JSON number: \"{key}\": {written}" if written else None
+    return f'write it as a JSON number: "{key}": {written}' if written else None

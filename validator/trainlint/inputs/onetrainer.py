@@ -51,9 +51,12 @@ from .readers.json_reader import Refused, read_json
 
 _MODEL_TYPE = re.compile(
     rb'"model_type"\s*:\s*"(?:STABLE_DIFFUSION_|STABLE_CASCADE_|WUERSTCHEN_|FLUX_|PIXART_|SANA|HUNYUAN_VIDEO|HI_DREAM'
-    rb'|CHROMA_|QWEN|ANIMA|Z_IMAGE|ERNIE|KREA_|IDEOGRAM_)')
+    rb"|CHROMA_|QWEN|ANIMA|Z_IMAGE|ERNIE|KREA_|IDEOGRAM_)"
+)
 _TRAINING_METHOD = re.compile(rb'"training_method"\s*:\s*"(?:FINE_TUNE|LORA|EMBEDDING|FINE_TUNE_VAE)"')
-_CONCEPT = re.compile(rb'"(?:balancing|balancing_strategy|image_variations|text_variations|include_subdirectories)"\s*:')
+_CONCEPT = re.compile(
+    rb'"(?:balancing|balancing_strategy|image_variations|text_variations|include_subdirectories)"\s*:'
+)
 _FOREIGN = (b'"LoRA_type"', b'"model_family"', b'"pretrained_model_name_or_path"', b'"--')
 
 
@@ -68,6 +71,7 @@ class _Field(NamedTuple):
 
 class _Concepts(NamedTuple):
     """What the concepts of a run give: training images and samples per epoch."""
+
     images: int | None  # distinct training images (STANDARD concepts)
     samples: int | None  # samples per epoch, prior-prediction concepts included
     how: str  # the sum, for the note
@@ -82,8 +86,12 @@ class _Reading:
         self.noted: set[tuple[str, ConfigPath]] = set()
         raw_version = data.get("__version")
         self.version: int | None = None
-        if isinstance(raw_version, (int, float)) and not isinstance(raw_version, bool) and math.isfinite(raw_version) \
-                and raw_version == int(raw_version):
+        if (
+            isinstance(raw_version, (int, float))
+            and not isinstance(raw_version, bool)
+            and math.isfinite(raw_version)
+            and raw_version == int(raw_version)
+        ):
             self.version = int(raw_version)
         model_type = data.get("model_type")
         self.model_type = model_type if isinstance(model_type, str) else None
@@ -110,16 +118,20 @@ class _Reading:
             return True, node[key], path
         return False, None, path
 
-    def number(self, container: ConfigPath, key: str, default: Any, *, integer: bool, nullable: bool,
-               shown: str | None = None) -> _Field:
+    def number(
+        self, container: ConfigPath, key: str, default: Any, *, integer: bool, nullable: bool, shown: str | None = None
+    ) -> _Field:
         """A float or int field: `float(value)` / `int(value)`, the default when that fails."""
         present, raw, path = self.lookup(container, key)
         if not present:
             return _Field(default, None, "trainer-default")
-        return self.convert(raw, path, default, integer=integer, nullable=nullable, shown=shown or ".".join(map(str, path)))
+        return self.convert(
+            raw, path, default, integer=integer, nullable=nullable, shown=shown or ".".join(map(str, path))
+        )
 
-    def convert(self, raw: Any, path: ConfigPath, default: Any, *, integer: bool, nullable: bool, shown: str,
-                how: str = "") -> _Field:
+    def convert(
+        self, raw: Any, path: ConfigPath, default: Any, *, integer: bool, nullable: bool, shown: str, how: str = ""
+    ) -> _Field:
         """`raw` as BaseConfig.from_dict converts a float or int field, with the default when that fails."""
         if isinstance(raw, Refused):  # the reader reported it already
             return _Field(None, path, "config", how)
@@ -131,13 +143,21 @@ class _Reading:
             try:
                 value: Any = int(raw) if integer else float(raw)
             except ValueError:
-                self.note(NUMBER_AS_STRING, path, f"{shown} is the string {raw[:40]!r}: OneTrainer cannot convert it "
-                          f"({'int' if integer else 'float'}(...) fails), prints \"Could not set {path[-1]}\" and "
-                          f"keeps its default {_show(default)}",
-                          hint=f"write a JSON number{', an integer' if integer else ''}")
+                self.note(
+                    NUMBER_AS_STRING,
+                    path,
+                    f"{shown} is the string {raw[:40]!r}: OneTrainer cannot convert it "
+                    f'({"int" if integer else "float"}(...) fails), prints "Could not set {path[-1]}" and '
+                    f"keeps its default {_show(default)}",
+                    hint=f"write a JSON number{', an integer' if integer else ''}",
+                )
                 return self.failed(raw, path, default, shown, how)
-            return _Field(value, path, "config", how or f"{shown} {raw!r} converted by OneTrainer's "
-                          f"{'int' if integer else 'float'}(...)")
+            return _Field(
+                value,
+                path,
+                "config",
+                how or f"{shown} {raw!r} converted by OneTrainer's {'int' if integer else 'float'}(...)",
+            )
         if isinstance(raw, (bool, int, float)):
             if integer:
                 if isinstance(raw, float) and not math.isfinite(raw):
@@ -163,8 +183,12 @@ class _Reading:
         if isinstance(raw, str) and (names is None or raw in names):
             return _Field(raw, path, "config")
         if isinstance(raw, str):
-            return _Field(default, path, "trainer-default",
-                          f"{'.'.join(map(str, path))} {raw!r} is no name OneTrainer knows: it keeps {default}")
+            return _Field(
+                default,
+                path,
+                "trainer-default",
+                f"{'.'.join(map(str, path))} {raw!r} is no name OneTrainer knows: it keeps {default}",
+            )
         return _Field(raw, path, "config")
 
     def flag(self, container: ConfigPath, key: str, default: bool) -> _Field:
@@ -173,9 +197,14 @@ class _Reading:
         if not present:
             return _Field(default, None, "trainer-default")
         if isinstance(raw, str) and not isinstance(raw, Refused):
-            self.note(NUMBER_AS_STRING, path, f"{'.'.join(map(str, path))} is the string {raw[:40]!r}: OneTrainer "
-                      "stores it unconverted and tests its truth, so any non-empty string (\"false\" too) means "
-                      "true", hint="write true or false without quotes")
+            self.note(
+                NUMBER_AS_STRING,
+                path,
+                f"{'.'.join(map(str, path))} is the string {raw[:40]!r}: OneTrainer "
+                'stores it unconverted and tests its truth, so any non-empty string ("false" too) means '
+                "true",
+                hint="write true or false without quotes",
+            )
         return _Field(bool(raw), path, "config")
 
     # --- model parts, through the migrations a file of this version goes through
@@ -183,10 +212,15 @@ class _Reading:
     def part_source(self, part: str) -> tuple[str, str]:
         """The part of the file a part's settings come from, and how (migration 8 replaces
         `transformer` by `prior` in files older than version 9)."""
-        if part == "transformer" and self.version is not None and self.version <= 8 \
-                and self.model_type not in ot.PRIOR_MODEL_TYPES:
-            return "prior", (f"migration 8 (files of __version 8 or older, this one {self.version}) replaces "
-                             "transformer by prior")
+        if (
+            part == "transformer"
+            and self.version is not None
+            and self.version <= 8
+            and self.model_type not in ot.PRIOR_MODEL_TYPES
+        ):
+            return "prior", (
+                f"migration 8 (files of __version 8 or older, this one {self.version}) replaces transformer by prior"
+            )
         return part, ""
 
     def part_field(self, part: str, field: str) -> _Field:
@@ -211,14 +245,14 @@ class _Reading:
 
     def legacy_field(self, part: str, field: str, legacy: str, default: Any, how: str) -> _Field:
         """A part field read from a flat version-0 key (migration 1)."""
-        why = f"migration 1 (files of __version 1 or older, this one {self.version}) reads {legacy} as " \
-              f"{part}.{field}"
+        why = f"migration 1 (files of __version 1 or older, this one {self.version}) reads {legacy} as {part}.{field}"
         how = f"{how}; {why}" if how else why
         raw, path = self.data[legacy], (legacy,)
         if field == "train":
             return _Field(bool(raw), path, "config", how)
-        return self.convert(raw, path, default, integer=field == "stop_training_after", nullable=True, shown=legacy,
-                            how=how)
+        return self.convert(
+            raw, path, default, integer=field == "stop_training_after", nullable=True, shown=legacy, how=how
+        )
 
     # --- unknown keys
 
@@ -231,20 +265,35 @@ class _Reading:
             if migration is not None:
                 if self.version is None or self.version <= migration:
                     continue
-                self.note(UNKNOWN_KEY, (key,), f"{key} is read only by OneTrainer's migration {migration}, for files "
-                          f"of __version {migration} or older; this file is version {self.version}, so OneTrainer "
-                          "ignores it", on_key=True)
+                self.note(
+                    UNKNOWN_KEY,
+                    (key,),
+                    f"{key} is read only by OneTrainer's migration {migration}, for files "
+                    f"of __version {migration} or older; this file is version {self.version}, so OneTrainer "
+                    "ignores it",
+                    on_key=True,
+                )
                 continue
-            self.note(UNKNOWN_KEY, (key,), f"OneTrainer has no setting {key!r} and ignores it without a word",
-                      hint=_did_you_mean(key, ot.TOP_LEVEL_KEYS), on_key=True)
+            self.note(
+                UNKNOWN_KEY,
+                (key,),
+                f"OneTrainer has no setting {key!r} and ignores it without a word",
+                hint=_did_you_mean(key, ot.TOP_LEVEL_KEYS),
+                on_key=True,
+            )
         for part in ot.PART_NAMES:
             node = self.data.get(part)
             if not isinstance(node, dict):
                 continue
             for key in node:
                 if key not in ot.PART_KEYS:
-                    self.note(UNKNOWN_KEY, (part, key), f"OneTrainer's {part} settings have no {key!r}: it is "
-                              "ignored without a word", hint=_did_you_mean(key, ot.PART_KEYS), on_key=True)
+                    self.note(
+                        UNKNOWN_KEY,
+                        (part, key),
+                        f"OneTrainer's {part} settings have no {key!r}: it is ignored without a word",
+                        hint=_did_you_mean(key, ot.PART_KEYS),
+                        on_key=True,
+                    )
 
 
 def _did_you_mean(key: str, known: frozenset[str]) -> str | None:
@@ -278,12 +327,29 @@ def _is_config(data: dict[str, Any]) -> bool:
     if any(isinstance(key, str) and key.startswith("--") for key in data):
         return False
     signals = ("model_type", "training_method", "base_model_name", "concept_file_name")
-    return any(isinstance(data.get(key), str) for key in signals) or "__version" in data and (
-        "concepts" in data or "epochs" in data or "text_encoder" in data)
+    return (
+        any(isinstance(data.get(key), str) for key in signals)
+        or "__version" in data
+        and ("concepts" in data or "epochs" in data or "text_encoder" in data)
+    )
 
 
-_CONCEPT_KEYS = ("name", "type", "balancing", "balancing_strategy", "repeats", "image_variations", "text_variations",
-                 "include_subdirectories", "enabled", "validation_concept", "text", "image", "seed", "loss_weight")
+_CONCEPT_KEYS = (
+    "name",
+    "type",
+    "balancing",
+    "balancing_strategy",
+    "repeats",
+    "image_variations",
+    "text_variations",
+    "include_subdirectories",
+    "enabled",
+    "validation_concept",
+    "text",
+    "image",
+    "seed",
+    "loss_weight",
+)
 
 
 def _is_concept(item: Any) -> bool:
@@ -313,8 +379,9 @@ def _concepts(reading: _Reading, items: list[Any], inline: bool) -> _Concepts:
         raw = item.get(key, 1.0)
         balancing: float | None
         if inline and key in item:
-            balancing = reading.convert(raw, ("concepts", index, key), 1.0, integer=False, nullable=False,
-                                        shown=f"concepts[{index}].{key}").value
+            balancing = reading.convert(
+                raw, ("concepts", index, key), 1.0, integer=False, nullable=False, shown=f"concepts[{index}].{key}"
+            ).value
         else:
             balancing = _float_or_default(raw, 1.0)
         strategy = item.get("balancing_strategy", "REPEATS")
@@ -323,8 +390,9 @@ def _concepts(reading: _Reading, items: list[Any], inline: bool) -> _Concepts:
         path = item.get("path", "")
         count: int | None = None
         if isinstance(path, str) and path:
-            count = reading.workspace.count_images(path, recursive=bool(item.get("include_subdirectories", False)),
-                                                   suffixes=ot.IMAGE_SUFFIXES)
+            count = reading.workspace.count_images(
+                path, recursive=bool(item.get("include_subdirectories", False)), suffixes=ot.IMAGE_SUFFIXES
+            )
         if kind == "STANDARD":
             images = None if images is None or count is None else images + count
         name = path if isinstance(path, str) and path else f"concept {index}"
@@ -364,8 +432,10 @@ def _read_concepts(reading: _Reading) -> tuple[_Concepts | None, str]:
         return _concepts(reading, inline, inline=True), "the concepts in this file"
     name = data.get("concept_file_name")
     if not isinstance(name, str) or not name:
-        return None, ("the file names no concepts: OneTrainer reads them from concept_file_name (default "
-                      f"{ot.KEYS['concept_file_name'].default}, relative to OneTrainer's folder)")
+        return None, (
+            "the file names no concepts: OneTrainer reads them from concept_file_name (default "
+            f"{ot.KEYS['concept_file_name'].default}, relative to OneTrainer's folder)"
+        )
     other = reading.workspace.read(name, "onetrainer")
     if other is None or not isinstance(other.data, list):
         return None, f"the concepts file {name} is not readable inside the repository"
@@ -382,18 +452,23 @@ class _Run(NamedTuple):
     how: str
 
 
-def _steps(reading: _Reading, values: dict[str, TrainerValue], images: int | None,
-           concepts: _Concepts | None, why_not: str) -> _Run:
+def _steps(
+    reading: _Reading, values: dict[str, TrainerValue], images: int | None, concepts: _Concepts | None, why_not: str
+) -> _Run:
     """Steps (batches), steps per image and the run's total batches."""
     epochs = reading.number((), "epochs", ot.KEYS["epochs"].default, integer=True, nullable=False)
     batch = reading.number((), "batch_size", ot.KEYS["batch_size"].default, integer=True, nullable=False)
-    accumulation = reading.number((), "gradient_accumulation_steps", ot.KEYS["gradient_accumulation_steps"].default,
-                                  integer=True, nullable=False)
+    accumulation = reading.number(
+        (), "gradient_accumulation_steps", ot.KEYS["gradient_accumulation_steps"].default, integer=True, nullable=False
+    )
     reading.accumulation = accumulation.value if isinstance(accumulation.value, int) else 1
     source: Source = "derived"
     if concepts is None or concepts.samples is None:
-        reason = why_not if concepts is None else "the image count of a concept is not known (folder missing or " \
-                                                  "outside the repository)"
+        reason = (
+            why_not
+            if concepts is None
+            else "the image count of a concept is not known (folder missing or outside the repository)"
+        )
         values["steps"] = TrainerValue(None, source, "epochs", epochs.path, f"needs the images per epoch: {reason}")
         return _Run(None, "")
     if not isinstance(batch.value, int) or batch.value < 1:
@@ -404,12 +479,16 @@ def _steps(reading: _Reading, values: dict[str, TrainerValue], images: int | Non
         return _Run(None, "")
     per_epoch = concepts.samples // batch.value
     total = max(0, epochs.value) * per_epoch
-    how = (f"epochs {epochs.value} x {per_epoch} batches per epoch (floor({concepts.samples} samples / batch_size "
-           f"{batch.value}); samples: {concepts.how or 'none'}); OneTrainer counts steps in batches "
-           f"({ot.STEP_COUNTS_BATCHES}; {ot.SAMPLES_SOURCE}; {ot.BATCHES_SOURCE})")
+    how = (
+        f"epochs {epochs.value} x {per_epoch} batches per epoch (floor({concepts.samples} samples / batch_size "
+        f"{batch.value}); samples: {concepts.how or 'none'}); OneTrainer counts steps in batches "
+        f"({ot.STEP_COUNTS_BATCHES}; {ot.SAMPLES_SOURCE}; {ot.BATCHES_SOURCE})"
+    )
     if reading.accumulation > 1:
-        how += f"; with gradient_accumulation_steps {reading.accumulation} that is {total / reading.accumulation:g} " \
-               "optimizer updates"
+        how += (
+            f"; with gradient_accumulation_steps {reading.accumulation} that is {total / reading.accumulation:g} "
+            "optimizer updates"
+        )
     bucketing = reading.data.get("aspect_ratio_bucketing", True)
     if bucketing:
         how += "; all samples taken as one aspect bucket (each bucket drops its own remainder)"
@@ -418,17 +497,23 @@ def _steps(reading: _Reading, values: dict[str, TrainerValue], images: int | Non
     total_value = _finite(total)
     values["steps"] = TrainerValue(total_value, source, "epochs", epochs.path, how)
     if images and total_value is not None:
-        values["steps_per_image"] = TrainerValue(total_value / images, source, "epochs", epochs.path,
-                                                 f"{total} batches / {images} images")
+        values["steps_per_image"] = TrainerValue(
+            total_value / images, source, "epochs", epochs.path, f"{total} batches / {images} images"
+        )
     else:
-        values["steps_per_image"] = TrainerValue(None, source, "epochs", epochs.path,
-                                                 "no training images counted" if images == 0 else
-                                                 "the image count is not known")
+        values["steps_per_image"] = TrainerValue(
+            None,
+            source,
+            "epochs",
+            epochs.path,
+            "no training images counted" if images == 0 else "the image count is not known",
+        )
     return _Run(total, how)
 
 
 class _TeStop(NamedTuple):
     """One text encoder's share of the run, how it was worked out and where it is set."""
+
     ratio: float | None
     part: str
     how: str
@@ -459,13 +544,22 @@ def _te_ratio(reading: _Reading, part: str, epochs: Any, run: _Run) -> _TeStop:
         if not isinstance(epochs, int) or epochs <= 0:
             return _TeStop(None, part, f"{label}: epochs is not a positive number", where)
         kept = min(max(stop.value, 0), epochs)
-        return _TeStop(kept / epochs, part, f"{label}: min({stop.value}, epochs {epochs}) / {epochs} (the stop is "
-                       "checked after each update, so one more update than that)", where)
+        return _TeStop(
+            kept / epochs,
+            part,
+            f"{label}: min({stop.value}, epochs {epochs}) / {epochs} (the stop is "
+            "checked after each update, so one more update than that)",
+            where,
+        )
     if run.batches is None or run.batches <= 0:
         return _TeStop(None, part, f"{label}: needs the total number of batches, which is not known", where)
     kept_steps = min(max(stop.value, 0), run.batches)
-    return _TeStop(kept_steps / run.batches, part, f"{label}: min({stop.value}, {run.batches} batches) / "
-                   f"{run.batches} (STEP counts batches)", where)
+    return _TeStop(
+        kept_steps / run.batches,
+        part,
+        f"{label}: min({stop.value}, {run.batches} batches) / {run.batches} (STEP counts batches)",
+        where,
+    )
 
 
 # a text encoder stopped within the first tenth of the run is below every training type's usual ratio
@@ -491,16 +585,25 @@ def _te_unit_notes(reading: _Reading, part: str, run: _Run) -> None:
         as_batches, as_updates = min(stop, total) / total, min(stop * ga, total) / total
         if not as_batches < _FIRST_TENTH <= as_updates:
             return
-        reading.note(TE_STOP_UNIT, unit.path, f"{part}.stop_training_after_unit STEP counts batches, not optimizer "
-                     f"updates: with gradient_accumulation_steps {ga} the text encoder stops after {stop} batches "
-                     f"({stop / ga:g} updates), {as_batches:.1%} of the run's {total} batches; {stop} updates would "
-                     f"be {stop * ga} batches, {as_updates:.0%} of the run ({ot.STEP_COUNTS_BATCHES})",
-                     hint=f"to stop after {stop} updates, set {part}.stop_training_after to {stop * ga} "
-                          f"({stop} x gradient_accumulation_steps {ga}): STEP counts batches")
+        reading.note(
+            TE_STOP_UNIT,
+            unit.path,
+            f"{part}.stop_training_after_unit STEP counts batches, not optimizer "
+            f"updates: with gradient_accumulation_steps {ga} the text encoder stops after {stop} batches "
+            f"({stop / ga:g} updates), {as_batches:.1%} of the run's {total} batches; {stop} updates would "
+            f"be {stop * ga} batches, {as_updates:.0%} of the run ({ot.STEP_COUNTS_BATCHES})",
+            hint=f"to stop after {stop} updates, set {part}.stop_training_after to {stop * ga} "
+            f"({stop} x gradient_accumulation_steps {ga}): STEP counts batches",
+        )
     elif unit.value in ot.WALL_CLOCK_UNITS:
-        reading.note(TE_STOP_UNIT, unit.path, f"{part}.stop_training_after_unit {unit.value} stops the text encoder "
-                     "after a wall-clock time: how much of the run that is depends on the GPU, not on the config "
-                     f"({ot.TE_STOP_SOURCE})", hint="use EPOCH or STEP (which counts batches)")
+        reading.note(
+            TE_STOP_UNIT,
+            unit.path,
+            f"{part}.stop_training_after_unit {unit.value} stops the text encoder "
+            "after a wall-clock time: how much of the run that is depends on the GPU, not on the config "
+            f"({ot.TE_STOP_SOURCE})",
+            hint="use EPOCH or STEP (which counts batches)",
+        )
 
 
 def _learning_rate(reading: _Reading, part: str, trained: bool) -> TrainerValue:
@@ -515,8 +618,10 @@ def _learning_rate(reading: _Reading, part: str, trained: bool) -> TrainerValue:
     else:
         field = reading.number((), "learning_rate", ot.KEYS["learning_rate"].default, integer=False, nullable=False)
         key = "learning_rate"
-        fallback = f"{shown_part}.learning_rate is null: OneTrainer uses learning_rate " \
-                   "(modules/util/NamedParameterGroup.py:40)"
+        fallback = (
+            f"{shown_part}.learning_rate is null: OneTrainer uses learning_rate "
+            "(modules/util/NamedParameterGroup.py:40)"
+        )
         how = "; ".join(filter(None, (own.how, fallback, field.how)))
     value = field.value if isinstance(field.value, float) and math.isfinite(field.value) else None
     source: Source = field.source
@@ -524,17 +629,27 @@ def _learning_rate(reading: _Reading, part: str, trained: bool) -> TrainerValue:
         scaler = reading.enum((), "learning_rate_scaler", "NONE", ot.LR_SCALERS).value
         factor = _scale(reading, scaler)
         if factor is None:
-            return TrainerValue(None, "derived", key, field.path, f"learning_rate_scaler {scaler} multiplies it by "
-                                "the square root of a count that includes the number of GPUs, which the file does not "
-                                f"give ({ot.LR_SCALER_SOURCE})")
+            return TrainerValue(
+                None,
+                "derived",
+                key,
+                field.path,
+                f"learning_rate_scaler {scaler} multiplies it by "
+                "the square root of a count that includes the number of GPUs, which the file does not "
+                f"give ({ot.LR_SCALER_SOURCE})",
+            )
         if factor != 1.0:
             how = f"{how}; " if how else ""
             how += f"{fmt_number(value)} x {factor:.4g} (learning_rate_scaler {scaler}, {ot.LR_SCALER_SOURCE})"
             value, source = value * factor, "derived"
         if value == 0 and trained and field.path is not None:
-            reading.note(ZERO_LEARNING_RATE, field.path, f"{key} 0: OneTrainer takes 0 as the rate (only null falls "
-                         f"back to learning_rate), so {part} is trained with a step size of 0 and does not change",
-                         hint=f"set {part}.train to false to leave it out, or give it a rate")
+            reading.note(
+                ZERO_LEARNING_RATE,
+                field.path,
+                f"{key} 0: OneTrainer takes 0 as the rate (only null falls "
+                f"back to learning_rate), so {part} is trained with a step size of 0 and does not change",
+                hint=f"set {part}.train to false to leave it out, or give it a rate",
+            )
     return TrainerValue(value, source, key, field.path, how)
 
 
@@ -542,8 +657,13 @@ def _raw(reading: _Reading, path: ConfigPath) -> Any:
     """The value at `path` in the document's data, None when there is none."""
     node: Any = reading.data
     for part in path:
-        node = node.get(part) if isinstance(node, dict) else node[part] if isinstance(node, list) and \
-            isinstance(part, int) and 0 <= part < len(node) else None
+        node = (
+            node.get(part)
+            if isinstance(node, dict)
+            else node[part]
+            if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            else None
+        )
     return node
 
 
@@ -567,11 +687,19 @@ def _optimizer(reading: _Reading, values: dict[str, TrainerValue]) -> None:
         name, path = node.get("optimizer"), ("optimizer", "optimizer")
     if not isinstance(name, str) or name not in ot.ADAPTIVE_OPTIMIZERS:
         return
-    shown = [f"{key} {fmt_number(v.value)}" for key, v in values.items() if key.startswith("learning_rate")
-             and v.value is not None]
-    reading.note(ADAPTIVE_OPTIMIZER, path, f"{name} estimates its own step size: the learning rates "
-                 f"({', '.join(shown) or 'as set'}) multiply that estimate and are not step sizes "
-                 f"({ot.ADAPTIVE_SOURCE})", hint="1.0 is the usual value with an adaptive optimizer")
+    shown = [
+        f"{key} {fmt_number(v.value)}"
+        for key, v in values.items()
+        if key.startswith("learning_rate") and v.value is not None
+    ]
+    reading.note(
+        ADAPTIVE_OPTIMIZER,
+        path,
+        f"{name} estimates its own step size: the learning rates "
+        f"({', '.join(shown) or 'as set'}) multiply that estimate and are not step sizes "
+        f"({ot.ADAPTIVE_SOURCE})",
+        hint="1.0 is the usual value with an adaptive optimizer",
+    )
 
 
 def _model(reading: _Reading) -> tuple[BaseModel | None, ot.ModelTypeInfo | None]:
@@ -583,13 +711,21 @@ def _model(reading: _Reading) -> tuple[BaseModel | None, ot.ModelTypeInfo | None
     if isinstance(raw, str) and raw in ot.MODEL_TYPES:
         info = ot.MODEL_TYPES[raw]
         if info.base_model is None:
-            reading.note(UNSUPPORTED_MODEL, path, f"model_type {raw}: trainlint has advice for SD 1.5, SDXL and "
-                         "Flux.1 only; the values below are OneTrainer's, the model-specific rules stay silent")
+            reading.note(
+                UNSUPPORTED_MODEL,
+                path,
+                f"model_type {raw}: trainlint has advice for SD 1.5, SDXL and "
+                "Flux.1 only; the values below are OneTrainer's, the model-specific rules stay silent",
+            )
         return info.base_model, info
     shown = repr(raw[:40]) if isinstance(raw, str) else _show(raw)
-    reading.note(UNSUPPORTED_MODEL, path, f"model_type {shown} is no model type trainlint knows ("
-                 f"{ot.MODEL_TYPE_SOURCE}); if OneTrainer's ModelType has no such name either, it prints \"Could not "
-                 "set model_type\" and trains STABLE_DIFFUSION_15")
+    reading.note(
+        UNSUPPORTED_MODEL,
+        path,
+        f"model_type {shown} is no model type trainlint knows ("
+        f"{ot.MODEL_TYPE_SOURCE}); if OneTrainer's ModelType has no such name either, it prints \"Could not "
+        'set model_type" and trains STABLE_DIFFUSION_15',
+    )
     return None, None
 
 
@@ -618,26 +754,51 @@ def _adapt_config(doc: Document, data: dict[str, Any], workspace: Workspace, hin
                 values["learning_rate_unet"] = _learning_rate(reading, info.denoiser, True)
             else:  # not trained: no rate, and the reason, as the other trainers' adapters give it
                 shown = reading.part_source(info.denoiser)[0]
-                values["learning_rate_unet"] = TrainerValue(None, train.source, f"{shown}.train", train.path,
-                                                            f"{shown}.train is false: the {info.denoiser} is not "
-                                                            "trained")
+                values["learning_rate_unet"] = TrainerValue(
+                    None,
+                    train.source,
+                    f"{shown}.train",
+                    train.path,
+                    f"{shown}.train is false: the {info.denoiser} is not trained",
+                )
             _text_encoders(reading, values, info, epochs, run)
         else:
-            values["learning_rate_unet"] = TrainerValue(None, "derived", "learning_rate", None,
-                                                        "which part holds the denoiser's settings depends on the "
-                                                        "model type, which is not known")
+            values["learning_rate_unet"] = TrainerValue(
+                None,
+                "derived",
+                "learning_rate",
+                None,
+                "which part holds the denoiser's settings depends on the model type, which is not known",
+            )
     elif training_method == "EMBEDDING":
-        values["text_encoder_ratio"] = TrainerValue(0.0, "derived", "training_method", ("training_method",),
-                                                    "EMBEDDING trains embedding vectors only: the text encoder's "
-                                                    "weights are not trained (TrainConfig.train_text_encoder_or_embedding)")
+        values["text_encoder_ratio"] = TrainerValue(
+            0.0,
+            "derived",
+            "training_method",
+            ("training_method",),
+            "EMBEDDING trains embedding vectors only: the text encoder's "
+            "weights are not trained (TrainConfig.train_text_encoder_or_embedding)",
+        )
     _optimizer(reading, values)
     reading.unknown_keys()
-    return Adapted("onetrainer", base_model, "model_type", method, images, values, tuple(reading.notes),
-                   hints.training_type, hints.preset, hints.source, text_encoder_stop=True)
+    return Adapted(
+        "onetrainer",
+        base_model,
+        "model_type",
+        method,
+        images,
+        values,
+        tuple(reading.notes),
+        hints.training_type,
+        hints.preset,
+        hints.source,
+        text_encoder_stop=True,
+    )
 
 
-def _text_encoders(reading: _Reading, values: dict[str, TrainerValue], info: ot.ModelTypeInfo, epochs: Any,
-                   run: _Run) -> None:
+def _text_encoders(
+    reading: _Reading, values: dict[str, TrainerValue], info: ot.ModelTypeInfo, epochs: Any, run: _Run
+) -> None:
     """text_encoder_ratio (the largest of the model's text encoders) and that encoder's rate."""
     stops = [_te_ratio(reading, part, epochs, run) for part in info.text_encoders]
     for part in info.text_encoders:
@@ -650,17 +811,20 @@ def _text_encoders(reading: _Reading, values: dict[str, TrainerValue], info: ot.
     unknown = any(stop.ratio is None for stop in stops)
     if best is None or (unknown and (best.ratio or 0.0) < 1.0):
         chosen = stops[0]
-        values["text_encoder_ratio"] = TrainerValue(None, "derived", _path_key(chosen.path, chosen.part),
-                                                    chosen.path, how)
+        values["text_encoder_ratio"] = TrainerValue(
+            None, "derived", _path_key(chosen.path, chosen.part), chosen.path, how
+        )
         te_part = chosen.part
     else:
-        values["text_encoder_ratio"] = TrainerValue(best.ratio, "derived", _path_key(best.path, best.part),
-                                                    best.path, how + f" ({ot.TE_STOP_SOURCE})")
+        values["text_encoder_ratio"] = TrainerValue(
+            best.ratio, "derived", _path_key(best.path, best.part), best.path, how + f" ({ot.TE_STOP_SOURCE})"
+        )
         te_part = best.part if (best.ratio or 0.0) > 0 else info.text_encoders[0]
     ratio = values["text_encoder_ratio"]
     if ratio.value == 0:  # not trained: no rate, and the reason, as the other trainers' adapters give it
-        values["learning_rate_text_encoder"] = TrainerValue(None, ratio.source, ratio.key, ratio.path,
-                                                            f"the text encoder is not trained: {how}")
+        values["learning_rate_text_encoder"] = TrainerValue(
+            None, ratio.source, ratio.key, ratio.path, f"the text encoder is not trained: {how}"
+        )
         return
     trained = bool(reading.part_field(te_part, "train").value)
     values["learning_rate_text_encoder"] = _learning_rate(reading, te_part, trained)
@@ -679,11 +843,13 @@ def _adapt_concepts(doc: Document, items: list[Any], workspace: Workspace, hints
         return NOT_MINE
     reading = _Reading(doc, {}, workspace)
     concepts = _concepts(reading, items, inline=False)
-    elsewhere = ("set by the training config whose concept_file_name names this concepts file, which is "
-                 "checked with it")
-    samples = (f"; the concepts give {concepts.samples} samples per epoch ({concepts.how or 'none'}), which the "
-               "training config's epochs and batch_size turn into steps" if concepts.samples is not None else
-               "; the samples per epoch are not known: the image count of a concept is not known")
+    elsewhere = "set by the training config whose concept_file_name names this concepts file, which is checked with it"
+    samples = (
+        f"; the concepts give {concepts.samples} samples per epoch ({concepts.how or 'none'}), which the "
+        "training config's epochs and batch_size turn into steps"
+        if concepts.samples is not None
+        else "; the samples per epoch are not known: the image count of a concept is not known"
+    )
     values = {
         "steps": TrainerValue(None, "config", None, None, elsewhere + samples),
         "steps_per_image": TrainerValue(None, "config", None, None, elsewhere),
@@ -691,8 +857,18 @@ def _adapt_concepts(doc: Document, items: list[Any], workspace: Workspace, hints
         "learning_rate_text_encoder": TrainerValue(None, "config", None, None, elsewhere),
         "text_encoder_ratio": TrainerValue(None, "config", None, None, elsewhere),
     }
-    return Adapted("onetrainer", None, None, None, concepts.images, values, tuple(reading.notes),
-                   hints.training_type, hints.preset, hints.source)
+    return Adapted(
+        "onetrainer",
+        None,
+        None,
+        None,
+        concepts.images,
+        values,
+        tuple(reading.notes),
+        hints.training_type,
+        hints.preset,
+        hints.source,
+    )
 
 
 class OneTrainerFormat:

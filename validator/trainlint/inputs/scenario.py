@@ -120,8 +120,19 @@ class _Reading:
         values["learning_rate_unet"] = self.unet_lr(family)
         values["learning_rate_text_encoder"] = self.te_lr(family)
         values["text_encoder_ratio"] = self.ratio(family, steps)
-        return Adapted(NAME, family, family_key, method, images, values, tuple(self.notes), hints.training_type,
-                       hints.preset, hints.source, text_encoder_stop=True)
+        return Adapted(
+            NAME,
+            family,
+            family_key,
+            method,
+            images,
+            values,
+            tuple(self.notes),
+            hints.training_type,
+            hints.preset,
+            hints.source,
+            text_encoder_stop=True,
+        )
 
     # --- reading fields
 
@@ -133,13 +144,16 @@ class _Reading:
         if isinstance(value, str):
             shown = "an empty text" if not value.strip() else f"the text {value!r}"
             written = json_number(value)
-            hint = f"write it as a JSON number: \"{key}\": {written}" if written else "write the number without quotes"
-            self.notes.append(Note(
-                NUMBER_AS_STRING, self.field(key),
-                f"`{key}` is {shown}: the Scenario API types it as a number ({S.DOCS}); what it does with text is "
-                "not documented, most likely it refuses the request",
-                hint,
-            ))
+            hint = f'write it as a JSON number: "{key}": {written}' if written else "write the number without quotes"
+            self.notes.append(
+                Note(
+                    NUMBER_AS_STRING,
+                    self.field(key),
+                    f"`{key}` is {shown}: the Scenario API types it as a number ({S.DOCS}); what it does with text is "
+                    "not documented, most likely it refuses the request",
+                    hint,
+                )
+            )
             return True, None, f"`{key}` is {shown}, not a number"
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             return True, None, f"`{key}` is {value!r}, not a number"
@@ -159,25 +173,35 @@ class _Reading:
         elif kind.startswith("sd-xl") and "composition" not in kind:
             family, method, what = "sdxl", ("lora" if kind.endswith("-lora") else None), f"SDXL ({kind}, legacy)"
         elif kind in S.NOT_TRAINED:
-            self.notes.append(Note(
-                UNSUPPORTED_MODEL, path,
-                f"model type `{kind}` is not a training type: Scenario trains LoRAs on the `-lora` types "
-                f"({S.TYPE_SOURCE})",
-            ))
+            self.notes.append(
+                Note(
+                    UNSUPPORTED_MODEL,
+                    path,
+                    f"model type `{kind}` is not a training type: Scenario trains LoRAs on the `-lora` types "
+                    f"({S.TYPE_SOURCE})",
+                )
+            )
             return None, None, f"type {kind}"
         else:
             close = difflib.get_close_matches(kind, sorted(S.TYPES), n=1, cutoff=0.75)
-            self.notes.append(Note(
-                UNSUPPORTED_MODEL, path, f"`{kind}` is not a Scenario model type ({S.TYPE_SOURCE})",
-                f"did you mean `{close[0]}`?" if close else None,
-            ))
+            self.notes.append(
+                Note(
+                    UNSUPPORTED_MODEL,
+                    path,
+                    f"`{kind}` is not a Scenario model type ({S.TYPE_SOURCE})",
+                    f"did you mean `{close[0]}`?" if close else None,
+                )
+            )
             return None, None, f"type {kind}"
         if family is None:
-            self.notes.append(Note(
-                UNSUPPORTED_MODEL, path,
-                f"{what} (type `{kind}`) is a model family trainlint has no advice for: its rules are written for "
-                "SD 1.5, SDXL and FLUX.1",
-            ))
+            self.notes.append(
+                Note(
+                    UNSUPPORTED_MODEL,
+                    path,
+                    f"{what} (type `{kind}`) is a model family trainlint has no advice for: its rules are written for "
+                    "SD 1.5, SDXL and FLUX.1",
+                )
+            )
         return family, method, f"type {kind}"
 
     def images(self) -> int | None:
@@ -192,12 +216,15 @@ class _Reading:
                 continue
             path = self.field(key)
             if key in S.IGNORED:
-                self.notes.append(Note(
-                    UNKNOWN_KEY, path,
-                    f"`{key}` is ignored: the API reference calls it a legacy parameter that 'will be ignored' "
-                    f"({S.PARAMETERS[key].source})",
-                    on_key=True,
-                ))
+                self.notes.append(
+                    Note(
+                        UNKNOWN_KEY,
+                        path,
+                        f"`{key}` is ignored: the API reference calls it a legacy parameter that 'will be ignored' "
+                        f"({S.PARAMETERS[key].source})",
+                        on_key=True,
+                    )
+                )
                 continue
             if key in S.PARAMETER_KEYS:
                 continue
@@ -207,12 +234,16 @@ class _Reading:
             if meant is None:
                 close = difflib.get_close_matches(key, sorted(S.PARAMETER_KEYS), n=1, cutoff=0.75)
                 meant = close[0] if close else None
-            self.notes.append(Note(
-                UNKNOWN_KEY, path,
-                f"`{key}` is not one of the training parameters the Scenario API lists for "
-                f"PUT /models/{{modelId}}/train ({S.DOCS})",
-                f"did you mean `{meant}`?" if meant else None, on_key=True,
-            ))
+            self.notes.append(
+                Note(
+                    UNKNOWN_KEY,
+                    path,
+                    f"`{key}` is not one of the training parameters the Scenario API lists for "
+                    f"PUT /models/{{modelId}}/train ({S.DOCS})",
+                    f"did you mean `{meant}`?" if meant else None,
+                    on_key=True,
+                )
+            )
 
     # --- values
 
@@ -221,7 +252,9 @@ class _Reading:
         key = "maxTrainSteps"
         extra = ""
         if any(k in self.parameters for k in ("nbEpochs", "nbRepeats")):
-            extra = "; nbEpochs/nbRepeats are set too, and how Scenario combines them with maxTrainSteps is not documented"
+            extra = (
+                "; nbEpochs/nbRepeats are set too, and how Scenario combines them with maxTrainSteps is not documented"
+            )
         if present:
             if value is None:
                 return TrainerValue(None, "config", key, self.field(key), why)
@@ -231,31 +264,53 @@ class _Reading:
             return TrainerValue(value, "config", key, self.field(key), note + extra)
         if family == "flux.1":
             if images is None:
-                return TrainerValue(None, "trainer-default", key, None,
-                                    f"the Flux default is training images x {S.FLUX_STEPS_PER_IMAGE} ({S.DOCS}) and "
-                                    "this file does not say how many images (trainingImagesNumber)" + extra)
-            return TrainerValue(float(images * S.FLUX_STEPS_PER_IMAGE), "trainer-default", key, None,
-                                f"the Flux default: {images} training images x {S.FLUX_STEPS_PER_IMAGE} ({S.DOCS})"
-                                + extra)
+                return TrainerValue(
+                    None,
+                    "trainer-default",
+                    key,
+                    None,
+                    f"the Flux default is training images x {S.FLUX_STEPS_PER_IMAGE} ({S.DOCS}) and "
+                    "this file does not say how many images (trainingImagesNumber)" + extra,
+                )
+            return TrainerValue(
+                float(images * S.FLUX_STEPS_PER_IMAGE),
+                "trainer-default",
+                key,
+                None,
+                f"the Flux default: {images} training images x {S.FLUX_STEPS_PER_IMAGE} ({S.DOCS})" + extra,
+            )
         note = "no maxTrainSteps, and the API reference states no default for this model type"
         text_steps, unet_steps = self.parameters.get("numTextTrainSteps"), self.parameters.get("numUNetTrainSteps")
-        if isinstance(text_steps, (int, float)) and isinstance(unet_steps, (int, float)) \
-                and _is_number(text_steps) and _is_number(unet_steps):
-            note += (f"; numTextTrainSteps + numUNetTrainSteps = {fmt_number(text_steps + unet_steps)} would be the "
-                     "total if the legacy phases run one after the other, as the textEncoderTrainingRatio example "
-                     "describes, which the reference does not state (trainer-formats.md §9)")
+        if (
+            isinstance(text_steps, (int, float))
+            and isinstance(unet_steps, (int, float))
+            and _is_number(text_steps)
+            and _is_number(unet_steps)
+        ):
+            note += (
+                f"; numTextTrainSteps + numUNetTrainSteps = {fmt_number(text_steps + unet_steps)} would be the "
+                "total if the legacy phases run one after the other, as the textEncoderTrainingRatio example "
+                "describes, which the reference does not state (trainer-formats.md §9)"
+            )
         return TrainerValue(None, "trainer-default", key, None, note)
 
     def per_image(self, steps: TrainerValue, images: int | None) -> TrainerValue:
         if steps.value is None or not images:
-            why = ("the file does not say how many training images there are (trainingImagesNumber)" if images is None
-                   else "no training images" if images == 0 else "the steps are unknown")
+            why = (
+                "the file does not say how many training images there are (trainingImagesNumber)"
+                if images is None
+                else "no training images"
+                if images == 0
+                else "the steps are unknown"
+            )
             return TrainerValue(None, "derived", steps.key, steps.path, why)
         note = f"{fmt_number(steps.value)} steps / {images} training images"
         present, batch, _ = self.number("batchSize")
         if present and batch and batch > 1:
-            note += (f"; batchSize {fmt_number(batch)} shows {fmt_number(batch)} images a step: "
-                     f"{fmt_number(steps.value * batch / images)} samples per image")
+            note += (
+                f"; batchSize {fmt_number(batch)} shows {fmt_number(batch)} images a step: "
+                f"{fmt_number(steps.value * batch / images)} samples per image"
+            )
         return TrainerValue(steps.value / images, "derived", steps.key, steps.path, note)
 
     def unet_lr(self, family: BaseModel | None) -> TrainerValue:
@@ -263,16 +318,26 @@ class _Reading:
         legacy_present, legacy, legacy_why = self.number("learningRateUnet")
         key = "learningRate"
         if present and legacy_present and value != legacy:
-            return TrainerValue(None, "config", key, self.field(key),
-                                "learningRate and the deprecated learningRateUnet are both set and differ; the API "
-                                "reference does not say which one the UNet trains at")
+            return TrainerValue(
+                None,
+                "config",
+                key,
+                self.field(key),
+                "learningRate and the deprecated learningRateUnet are both set and differ; the API "
+                "reference does not say which one the UNet trains at",
+            )
         if present:
             self.zero(key, value, family)
             return TrainerValue(value, "config", key, self.field(key), why or f"learningRate {fmt_number(value or 0)}")
         if legacy_present:
             self.zero("learningRateUnet", legacy, family)
-            return TrainerValue(legacy, "config", "learningRateUnet", self.field("learningRateUnet"),
-                                legacy_why or "learningRateUnet, a deprecated legacy parameter")
+            return TrainerValue(
+                legacy,
+                "config",
+                "learningRateUnet",
+                self.field("learningRateUnet"),
+                legacy_why or "learningRateUnet, a deprecated legacy parameter",
+            )
         return self.default(key, family)
 
     def te_lr(self, family: BaseModel | None) -> TrainerValue:
@@ -292,24 +357,41 @@ class _Reading:
     def default(self, key: str, family: BaseModel | None) -> TrainerValue:
         defaults = S.DEFAULTS.get(family or "", {})
         if key in defaults:
-            return TrainerValue(defaults[key], "trainer-default", key, None,
-                                f"the {family} default {fmt_number(defaults[key])} ({S.PARAMETERS[key].source})")
-        why = ("the file does not name the model type, on which Scenario's defaults depend" if family is None
-               else f"not set, and the API reference states no default for {family}")
+            return TrainerValue(
+                defaults[key],
+                "trainer-default",
+                key,
+                None,
+                f"the {family} default {fmt_number(defaults[key])} ({S.PARAMETERS[key].source})",
+            )
+        why = (
+            "the file does not name the model type, on which Scenario's defaults depend"
+            if family is None
+            else f"not set, and the API reference states no default for {family}"
+        )
         return TrainerValue(None, "trainer-default", key, None, why)
 
     def zero(self, key: str, value: float | None, family: BaseModel | None) -> None:
         if value is None or value > 0:
             return
         if key == "learningRateTextEncoder":
-            meaning = ("the API reference gives Flux LoRA a minimum of 1e-6 for it, so the request is refused"
-                       if family == "flux.1" else
-                       "the API reference gives it no meaning at 0 for this model type (Flux LoRA's minimum is 1e-6)")
+            meaning = (
+                "the API reference gives Flux LoRA a minimum of 1e-6 for it, so the request is refused"
+                if family == "flux.1"
+                else "the API reference gives it no meaning at 0 for this model type (Flux LoRA's minimum is 1e-6)"
+            )
         else:
-            meaning = (f"the API reference requires more than 0 (exclusiveMinimum 0, {S.DOCS}), so the request is "
-                       "refused")
-        self.notes.append(Note(ZERO_LEARNING_RATE, self.field(key), f"`{key}` is {fmt_number(value)}: {meaning}",
-                               "leave it out to get the documented default"))
+            meaning = (
+                f"the API reference requires more than 0 (exclusiveMinimum 0, {S.DOCS}), so the request is refused"
+            )
+        self.notes.append(
+            Note(
+                ZERO_LEARNING_RATE,
+                self.field(key),
+                f"`{key}` is {fmt_number(value)}: {meaning}",
+                "leave it out to get the documented default",
+            )
+        )
 
     def ratio(self, family: BaseModel | None, steps: TrainerValue) -> TrainerValue:
         key = "textEncoderTrainingRatio"
@@ -317,9 +399,11 @@ class _Reading:
         if present:
             if value is None:
                 return TrainerValue(None, "config", key, self.field(key), why)
-            note = (f"textEncoderTrainingRatio {fmt_number(value)}, a deprecated legacy parameter: the share of the "
-                    "steps spent on the text encoder first, the UNet training alone afterwards (the reference's "
-                    "example: 100 steps x 0.2 = 20 text encoder steps, then 80 UNet steps)")
+            note = (
+                f"textEncoderTrainingRatio {fmt_number(value)}, a deprecated legacy parameter: the share of the "
+                "steps spent on the text encoder first, the UNet training alone afterwards (the reference's "
+                "example: 100 steps x 0.2 = 20 text encoder steps, then 80 UNet steps)"
+            )
             if not 0 <= value <= 1:
                 return TrainerValue(None, "config", key, self.field(key), note + "; outside 0..1, so not a share")
             return TrainerValue(value, "config", key, self.field(key), note)
@@ -328,25 +412,43 @@ class _Reading:
             path = self.field("numTextTrainSteps")
             if text_steps is None:
                 return TrainerValue(None, "config", "numTextTrainSteps", path, text_why)
-            open_question = ("whether numTextTrainSteps counts inside maxTrainSteps or on top of it is not stated "
-                             "(trainer-formats.md §9)")
+            open_question = (
+                "whether numTextTrainSteps counts inside maxTrainSteps or on top of it is not stated "
+                "(trainer-formats.md §9)"
+            )
             if steps.source == "config" and steps.value:
                 share = min(text_steps / steps.value, 1.0)
-                return TrainerValue(share, "derived", "numTextTrainSteps", path,
-                                    f"numTextTrainSteps {fmt_number(text_steps)} / maxTrainSteps "
-                                    f"{fmt_number(steps.value)}, reading them as inside the total; {open_question}")
+                return TrainerValue(
+                    share,
+                    "derived",
+                    "numTextTrainSteps",
+                    path,
+                    f"numTextTrainSteps {fmt_number(text_steps)} / maxTrainSteps "
+                    f"{fmt_number(steps.value)}, reading them as inside the total; {open_question}",
+                )
             unet_present, unet_steps, _ = self.number("numUNetTrainSteps")
             if unet_present and unet_steps is not None and text_steps + unet_steps > 0:
-                return TrainerValue(text_steps / (text_steps + unet_steps), "derived", "numTextTrainSteps", path,
-                                    f"numTextTrainSteps {fmt_number(text_steps)} / (numTextTrainSteps + "
-                                    f"numUNetTrainSteps {fmt_number(unet_steps)}), reading the legacy phases as one "
-                                    f"after the other; {open_question}")
-            return TrainerValue(None, "config", "numTextTrainSteps", path,
-                                f"numTextTrainSteps {fmt_number(text_steps)} without a total to compare it with; "
-                                + open_question)
+                return TrainerValue(
+                    text_steps / (text_steps + unet_steps),
+                    "derived",
+                    "numTextTrainSteps",
+                    path,
+                    f"numTextTrainSteps {fmt_number(text_steps)} / (numTextTrainSteps + "
+                    f"numUNetTrainSteps {fmt_number(unet_steps)}), reading the legacy phases as one "
+                    f"after the other; {open_question}",
+                )
+            return TrainerValue(
+                None,
+                "config",
+                "numTextTrainSteps",
+                path,
+                f"numTextTrainSteps {fmt_number(text_steps)} without a total to compare it with; " + open_question,
+            )
         if family == "flux.1":
-            why = ("the API reference does not say for how many steps Flux LoRA trains the text encoder "
-                   "(learningRateTextEncoder is its only text-encoder field)")
+            why = (
+                "the API reference does not say for how many steps Flux LoRA trains the text encoder "
+                "(learningRateTextEncoder is its only text-encoder field)"
+            )
         else:
             why = "not set, and the API reference states no default (trainer-formats.md §9)"
         return TrainerValue(None, "trainer-default", key, None, why)

@@ -91,10 +91,13 @@ def adaptive(optimizer: Any) -> bool:
 
 def adaptive_note(optimizer: str, path: ConfigPath) -> Note:
     """ADAPTIVE_OPTIMIZER (trainer-formats.md section 10.8)."""
-    return Note(ADAPTIVE_OPTIMIZER, path,
-                f"{optimizer} adapts its own step size: the learning rates are multipliers of it (1.0 is usual), "
-                "not step sizes, so learning-rate ranges written for AdamW do not apply",
-                "compare the run with other Prodigy or D-Adaptation runs, not with AdamW learning rates")
+    return Note(
+        ADAPTIVE_OPTIMIZER,
+        path,
+        f"{optimizer} adapts its own step size: the learning rates are multipliers of it (1.0 is usual), "
+        "not step sizes, so learning-rate ranges written for AdamW do not apply",
+        "compare the run with other Prodigy or D-Adaptation runs, not with AdamW learning rates",
+    )
 
 
 def fmt(value: float) -> str:
@@ -172,8 +175,7 @@ def join(folder: str, name: str) -> str:
     return posixpath.join(folder.replace("\\", "/"), name) if folder else name
 
 
-def subdir_subsets(workspace: Workspace, folder: str, is_reg: bool,
-                   suffixes: frozenset[str]) -> list[Subset] | None:
+def subdir_subsets(workspace: Workspace, folder: str, is_reg: bool, suffixes: frozenset[str]) -> list[Subset] | None:
     """The `N_name` subfolders of `folder` sd-scripts trains (N >= 1; library/config_util.py:607-644)."""
     names = workspace.subfolders(folder)
     if names is None:
@@ -199,14 +201,18 @@ def subdir_epoch(workspace: Workspace, train_dir: str, reg_dir: str | None, batc
     if reg_dir:
         found = subdir_subsets(workspace, reg_dir, True, K.IMAGE_SUFFIXES)
         if found is None:
-            return Epoch(None, distinct_images(train), f"reg_data_dir '{reg_dir}' could not be listed inside the repository")
+            return Epoch(
+                None, distinct_images(train), f"reg_data_dir '{reg_dir}' could not be listed inside the repository"
+            )
         reg = found
     subsets = train + reg
     samples = sum(s.images * s.repeats for s in train)
     batches = dataset_batches(subsets, batch_size)
-    how = (f"{samples} samples (images x N of the N_name folders, {K.SUBDIR_REPEATS})"
-           + (", doubled by regularisation samples" if reg_samples(samples, reg) else "")
-           + f" in batches of {batch_size}: {batches} batches ({K.BATCHES_PER_EPOCH})")
+    how = (
+        f"{samples} samples (images x N of the N_name folders, {K.SUBDIR_REPEATS})"
+        + (", doubled by regularisation samples" if reg_samples(samples, reg) else "")
+        + f" in batches of {batch_size}: {batches} batches ({K.BATCHES_PER_EPOCH})"
+    )
     return Epoch(batches, distinct_images(subsets), how)
 
 
@@ -259,12 +265,16 @@ class Reading(NamedTuple):
 
 
 def _string_note(key: str, path: ConfigPath, raw: str, notes: list[Note], wants: str) -> None:
-    notes.append(Note(
-        NUMBER_AS_STRING, path,
-        f"{key} is the text {raw!r}: sd-scripts passes TOML values on without argparse's conversion "
-        f"({K.CONFIG_FILE_LOADER}), so the training code gets text where it does arithmetic with {wants} and "
-        "stops with a TypeError",
-        f"write it as a TOML number: {key} = {raw.strip()}" if _numeric(raw) else f"write {key} as a TOML number"))
+    notes.append(
+        Note(
+            NUMBER_AS_STRING,
+            path,
+            f"{key} is the text {raw!r}: sd-scripts passes TOML values on without argparse's conversion "
+            f"({K.CONFIG_FILE_LOADER}), so the training code gets text where it does arithmetic with {wants} and "
+            "stops with a TypeError",
+            f"write it as a TOML number: {key} = {raw.strip()}" if _numeric(raw) else f"write {key} as a TOML number",
+        )
+    )
 
 
 def _numeric(text: str) -> bool:
@@ -287,11 +297,17 @@ def _from_cli(key: str, entry: Flat, notes: list[Note], integer: bool) -> Readin
     except ValueError:
         number = None
     if number is None or not finite(number) or (integer and abs(number) > MAX_COUNT):
-        notes.append(Note(NUMBER_AS_STRING, entry.path,
-                          f"argparse reads {entry.cli} with {'int' if integer else 'float'}(): `{raw}` is refused, so "
-                          "the script stops before training" if number is None else
-                          f"{entry.cli} `{raw}` is not a usable number",
-                          f"write {int(float(raw))}" if integer and _numeric(raw) and float(raw).is_integer() else None))
+        notes.append(
+            Note(
+                NUMBER_AS_STRING,
+                entry.path,
+                f"argparse reads {entry.cli} with {'int' if integer else 'float'}(): `{raw}` is refused, so "
+                "the script stops before training"
+                if number is None
+                else f"{entry.cli} `{raw}` is not a usable number",
+                f"write {int(float(raw))}" if integer and _numeric(raw) and float(raw).is_integer() else None,
+            )
+        )
         return Reading(None, f"{entry.cli} `{raw}` is not a usable {'int' if integer else 'float'}")
     return Reading(number)
 
@@ -312,8 +328,11 @@ def toml_int(key: str, entry: Flat | None, notes: list[Note]) -> Reading:
         return Reading(None, f"{key} {raw} is too large to count with")
     if isinstance(raw, bool) or not isinstance(raw, int):
         if isinstance(raw, float) and finite(raw):
-            return Reading(None, f"{key} is {_kind(raw)}: sd-scripts expects an integer and does not convert TOML "
-                                 "values (range() of a float stops the run)")
+            return Reading(
+                None,
+                f"{key} is {_kind(raw)}: sd-scripts expects an integer and does not convert TOML "
+                "values (range() of a float stops the run)",
+            )
         return Reading(None, f"{key} is {_kind(raw)}, not a number")
     return Reading(float(raw))
 
@@ -396,14 +415,20 @@ def flag_number(flag: Flag, as_int: bool) -> float | None:
 # the format
 
 
-_SHELL_SCRIPT = re.compile(rb"(?<![\w.-])(?:" + b"|".join(re.escape(n.encode()) for n in K.SCRIPTS)
-                           + rb"|\w+" + re.escape(K.OTHER_NETWORK_SCRIPT.encode()) + rb")(?![\w.-])")
+_SHELL_SCRIPT = re.compile(
+    rb"(?<![\w.-])(?:"
+    + b"|".join(re.escape(n.encode()) for n in K.SCRIPTS)
+    + rb"|\w+"
+    + re.escape(K.OTHER_NETWORK_SCRIPT.encode())
+    + rb")(?![\w.-])"
+)
 _TOML_KEY = re.compile(rb"(?m)^[ \t]*\"?([A-Za-z0-9_]+)\"?[ \t]*=")
 _TOML_TABLE = re.compile(rb"(?m)^[ \t]*\[\[?[ \t]*\"?([A-Za-z0-9_.]+)")
 _DETECT_BYTES = 262_144
 # tables of the kohya_ss GUI's own defaults file (config.toml), which looks like a flattened sd-scripts config
-_GUI_DEFAULTS_TABLES = frozenset({"accelerate_launch", "settings", "server", "dataset_preparation", "wd14_caption",
-                                  "configuration"})
+_GUI_DEFAULTS_TABLES = frozenset(
+    {"accelerate_launch", "settings", "server", "dataset_preparation", "wd14_caption", "configuration"}
+)
 # other tools' TOML: SimpleTuner's config.toml, LECO prompt files, Python project files
 _FOREIGN_KEYS = frozenset({"model_family", "data_backend_config"})
 _FOREIGN_TABLES = frozenset({"prompts", "project", "tool", "build-system", "package", "dependencies"})
@@ -441,11 +466,14 @@ class SdScriptsFormat:
         """JSON or TOML by the file's extension, as sd-scripts chooses (library/config_util.py:675-700)."""
         if file.lower().endswith(".json"):
             from .readers.json_reader import read_json
+
             return read_json(raw, file, limits)
         if file.lower().endswith((".sh", ".bash")):
             from .readers.shell_reader import read_shell
+
             return read_shell(raw, file, limits)
         from .readers.toml_reader import read_toml
+
         return read_toml(raw, file, limits)
 
     def adapt(self, doc: Document, workspace: Workspace, hints: Hints) -> Adapted | None:
@@ -495,8 +523,14 @@ def script_name(command: Any) -> str | None:
 def adapt_command(doc: Document, commands: list[Any], workspace: Workspace, hints: Hints) -> Adapted | None:
     """The first command that runs an sd-scripts training script: its flags as argparse reads them, over
     the TOML of --config_file when it names one (flags given on the command line win)."""
-    found = next(((index, command, script) for index, command in enumerate(commands)
-                  if (script := script_name(command)) is not None), None)
+    found = next(
+        (
+            (index, command, script)
+            for index, command in enumerate(commands)
+            if (script := script_name(command)) is not None
+        ),
+        None,
+    )
     if found is None:
         return NOT_MINE
     index, command, script = found
@@ -513,9 +547,15 @@ def adapt_command(doc: Document, commands: list[Any], workspace: Workspace, hint
         path: ConfigPath = ("commands", index, "args", written)
         key = _expand(written[2:]) if written.startswith("--") else ""
         if key not in K.ARGUMENTS and not key.startswith(K.ARGUMENT_PREFIXES):
-            notes.append(Note(UNKNOWN_KEY, path,
-                              f"`{written}` is not an option of {script}: argparse stops it with \"unrecognized "
-                              "arguments\"", did_you_mean(written[2:], K.ARGUMENTS), on_key=True))
+            notes.append(
+                Note(
+                    UNKNOWN_KEY,
+                    path,
+                    f'`{written}` is not an option of {script}: argparse stops it with "unrecognized arguments"',
+                    did_you_mean(written[2:], K.ARGUMENTS),
+                    on_key=True,
+                )
+            )
             continue
         shown = unresolved.get(written)
         given.append((key, Flat(raw, path, written, ", ".join(map(str, shown)) if isinstance(shown, list) else "")))
@@ -529,8 +569,12 @@ def adapt_command(doc: Document, commands: list[Any], workspace: Workspace, hint
     flat.update(given)
     processes = _processes(command)
     cut = command.get("cut_off")
-    cut_note = (f"; {len(cut)} flags after the command are not passed to it (a line without a trailing backslash "
-                "ends the command)" if isinstance(cut, list) and cut else "")
+    cut_note = (
+        f"; {len(cut)} flags after the command are not passed to it (a line without a trailing backslash "
+        "ends the command)"
+        if isinstance(cut, list) and cut
+        else ""
+    )
     training = _Training(doc, flat, workspace, script, processes, cut_note)
     training.notes.extend(notes)
     return training.adapt(hints)
@@ -564,8 +608,9 @@ def _as_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_COUNT else None
 
 
-def read_dataset_config(data: dict[str, Any], workspace: Workspace, train_batch_size: int | None,
-                        dataset_repeats: int = 1) -> DatasetReading:
+def read_dataset_config(
+    data: dict[str, Any], workspace: Workspace, train_batch_size: int | None, dataset_repeats: int = 1
+) -> DatasetReading:
     """Images, repeats and batches of a dataset config, with the notes its keys call for.
 
     Values fall back subset -> dataset -> [general] -> the training options (train_batch_size,
@@ -600,7 +645,8 @@ def read_dataset_config(data: dict[str, Any], workspace: Workspace, train_batch_
             batch_problems.append(
                 f"datasets[{i}] sets no batch_size, so it is train_batch_size of the training config"
                 if batch is None and train_batch_size is None and _missing("batch_size", levels)
-                else f"datasets[{i}]: batch_size is not a positive integer")
+                else f"datasets[{i}]: batch_size is not a positive integer"
+            )
             batch = None
         else:
             sizes.append(batch)
@@ -626,11 +672,15 @@ def read_dataset_config(data: dict[str, Any], workspace: Workspace, train_batch_
     problems = image_problems + batch_problems
     if problems:
         return DatasetReading(Epoch(None, images, "; ".join(problems[:3])), notes, tuple(sizes))
-    how = (f"{len(datasets)} dataset(s): ceil((samples with repeats + regularisation samples) / batch size) "
-           f"= {batches} batches ({K.BATCHES_PER_EPOCH}, {K.REG_BALANCING})")
+    how = (
+        f"{len(datasets)} dataset(s): ceil((samples with repeats + regularisation samples) / batch size) "
+        f"= {batches} batches ({K.BATCHES_PER_EPOCH}, {K.REG_BALANCING})"
+    )
     if inexact:
-        how += ("; with aspect-ratio buckets and batches of more than one image each bucket rounds up on its own, "
-                "so this is the least an epoch holds")
+        how += (
+            "; with aspect-ratio buckets and batches of more than one image each bucket rounds up on its own, "
+            "so this is the least an epoch holds"
+        )
     return DatasetReading(Epoch(batches, images, how, not inexact), notes, tuple(sizes))
 
 
@@ -638,25 +688,36 @@ def _missing(key: str, levels: list[tuple[dict[str, Any], ConfigPath]]) -> bool:
     return all(level.get(key) is None for level, _ in levels)
 
 
-def _fallback(key: str, levels: list[tuple[dict[str, Any], ConfigPath]], notes: list[Note],
-              last: int | None) -> int | None:
+def _fallback(
+    key: str, levels: list[tuple[dict[str, Any], ConfigPath]], notes: list[Note], last: int | None
+) -> int | None:
     """The first level that sets `key` (search_value in library/config_util.py), else `last`."""
     for level, where in levels:
         value = level.get(key)
         if value is None:
             continue
         if isinstance(value, str) and not is_refused(value):
-            notes.append(Note(NUMBER_AS_STRING, where + (key,),
-                              f"{key} is the text {value!r}: sd-scripts checks the dataset config against its schema "
-                              f"and stops (expected int; {K.DATASET_SCHEMA_SOURCE})",
-                              f"write it as a number: {key} = {value.strip()}" if _numeric(value) else None))
+            notes.append(
+                Note(
+                    NUMBER_AS_STRING,
+                    where + (key,),
+                    f"{key} is the text {value!r}: sd-scripts checks the dataset config against its schema "
+                    f"and stops (expected int; {K.DATASET_SCHEMA_SOURCE})",
+                    f"write it as a number: {key} = {value.strip()}" if _numeric(value) else None,
+                )
+            )
             return None
         return _as_int(value)
     return last
 
 
-def _subset(subset: dict[str, Any], levels: list[tuple[dict[str, Any], ConfigPath]], workspace: Workspace,
-            notes: list[Note], dataset_repeats: int) -> Subset | str:
+def _subset(
+    subset: dict[str, Any],
+    levels: list[tuple[dict[str, Any], ConfigPath]],
+    workspace: Workspace,
+    notes: list[Note],
+    dataset_repeats: int,
+) -> Subset | str:
     where = _dotted(levels[0][1])
     image_dir = subset.get("image_dir")
     if "metadata_file" in subset:
@@ -684,10 +745,14 @@ def _check_keys(table: dict[str, Any], where: ConfigPath, accepted: frozenset[st
 
 
 def _dataset_unknown(key: str, path: ConfigPath, accepted: frozenset[str]) -> Note:
-    return Note(UNKNOWN_KEY, path,
-                f"'{key}' is not a dataset config key here: sd-scripts checks the file against its schema and stops "
-                f"with \"extra keys not allowed\" ({K.DATASET_SCHEMA_SOURCE})",
-                did_you_mean(key, accepted), on_key=True)
+    return Note(
+        UNKNOWN_KEY,
+        path,
+        f"'{key}' is not a dataset config key here: sd-scripts checks the file against its schema and stops "
+        f'with "extra keys not allowed" ({K.DATASET_SCHEMA_SOURCE})',
+        did_you_mean(key, accepted),
+        on_key=True,
+    )
 
 
 def adapt_dataset_config(doc: Document, workspace: Workspace, hints: Hints) -> Adapted:
@@ -695,10 +760,15 @@ def adapt_dataset_config(doc: Document, workspace: Workspace, hints: Hints) -> A
     assert isinstance(doc.data, dict)
     reading = read_dataset_config(doc.data, workspace, None)
     epoch = reading.epoch
-    elsewhere = ("set by the training config (--config_file or the command line), not by a dataset config: "
-                 "max_train_steps (default 1600) or max_train_epochs x the batches of an epoch")
-    batches = f"; one epoch is {epoch.batches} batches ({epoch.note})" if epoch.batches is not None else (
-        f"; the batches of an epoch are not known: {epoch.note}")
+    elsewhere = (
+        "set by the training config (--config_file or the command line), not by a dataset config: "
+        "max_train_steps (default 1600) or max_train_epochs x the batches of an epoch"
+    )
+    batches = (
+        f"; one epoch is {epoch.batches} batches ({epoch.note})"
+        if epoch.batches is not None
+        else (f"; the batches of an epoch are not known: {epoch.note}")
+    )
     values = {
         "steps": TrainerValue(None, "config", None, None, elsewhere + batches),
         "steps_per_image": TrainerValue(None, "config", None, None, elsewhere),
@@ -716,8 +786,15 @@ def adapt_dataset_config(doc: Document, workspace: Workspace, hints: Hints) -> A
 class _Training:
     """One `--config_file` TOML adapted: the values sd-scripts computes from it."""
 
-    def __init__(self, doc: Document, flat: dict[str, Flat], workspace: Workspace, script: str | None = None,
-                 processes: tuple[int, str] = (1, ""), cut_note: str = "") -> None:
+    def __init__(
+        self,
+        doc: Document,
+        flat: dict[str, Flat],
+        workspace: Workspace,
+        script: str | None = None,
+        processes: tuple[int, str] = (1, ""),
+        cut_note: str = "",
+    ) -> None:
         self.doc, self.flat, self.workspace = doc, flat, workspace
         self.script = script  # known for a command line; a TOML does not say which script reads it
         known = K.SCRIPTS.get(script or "")
@@ -753,8 +830,18 @@ class _Training:
         if self.cut_note:
             steps = self.values["steps"]
             self.values["steps"] = steps._replace(note=_join(steps.note, self.cut_note.lstrip("; ")))
-        return Adapted(NAME, base, base_key, method, images, self.values, tuple(self.notes), **_with_hints(hints),
-                       text_encoder_stop=self.text_encoder_stop, text_encoder_switch=self.text_encoder_switch)
+        return Adapted(
+            NAME,
+            base,
+            base_key,
+            method,
+            images,
+            self.values,
+            tuple(self.notes),
+            **_with_hints(hints),
+            text_encoder_stop=self.text_encoder_stop,
+            text_encoder_switch=self.text_encoder_switch,
+        )
 
     # -- keys -------------------------------------------------------------------------------
 
@@ -762,11 +849,16 @@ class _Training:
         for key, entry in self.flat.items():
             if key in K.ARGUMENTS or key.startswith(K.ARGUMENT_PREFIXES) or entry.cli or entry.origin:
                 continue
-            self.notes.append(Note(
-                UNKNOWN_KEY, entry.path,
-                f"sd-scripts accepts '{key}' without a word and never reads it: no training script has such an "
-                f"option ({K.CONFIG_FILE_LOADER} puts every TOML key into the arguments unchecked)",
-                did_you_mean(key, K.ARGUMENTS), on_key=True))
+            self.notes.append(
+                Note(
+                    UNKNOWN_KEY,
+                    entry.path,
+                    f"sd-scripts accepts '{key}' without a word and never reads it: no training script has such an "
+                    f"option ({K.CONFIG_FILE_LOADER} puts every TOML key into the arguments unchecked)",
+                    did_you_mean(key, K.ARGUMENTS),
+                    on_key=True,
+                )
+            )
 
     # -- model family and method ------------------------------------------------------------------
 
@@ -829,18 +921,33 @@ class _Training:
         return None, key
 
     def _unsupported(self, family: str, path: ConfigPath, key: str) -> None:
-        self.notes.append(Note(UNSUPPORTED_MODEL, path,
-                               f"{key} marks a {family} run: trainlint has no advice for {family}, so the "
-                               "model-dependent rules stay silent"))
+        self.notes.append(
+            Note(
+                UNSUPPORTED_MODEL,
+                path,
+                f"{key} marks a {family} run: trainlint has no advice for {family}, so the "
+                "model-dependent rules stay silent",
+            )
+        )
 
     def _method(self) -> Method | None:
         if self.kind is not None:
             return "lora" if self.kind == "lora" else "full" if self.kind == "full" else None
         if self.get("network_module") is not None:
             return "lora"
-        if any(self.get(k) is not None for k in ("learning_rate_te", "learning_rate_te1", "learning_rate_te2",
-                                                   "train_text_encoder", "stop_text_encoder_training",
-                                                   "no_token_padding", "block_lr", "diffusers_xformers")):
+        if any(
+            self.get(k) is not None
+            for k in (
+                "learning_rate_te",
+                "learning_rate_te1",
+                "learning_rate_te2",
+                "train_text_encoder",
+                "stop_text_encoder_training",
+                "no_token_padding",
+                "block_lr",
+                "diffusers_xformers",
+            )
+        ):
             return "full"
         return None
 
@@ -854,20 +961,25 @@ class _Training:
             if other is None or not isinstance(other.data, dict):
                 return Epoch(None, None, f"dataset_config '{config.value}' could not be read inside the repository")
             repeats = toml_int("dataset_repeats", self.get("dataset_repeats"), [])
-            reading = read_dataset_config(other.data, self.workspace, batch,
-                                          int(repeats.value) if repeats.value is not None else 1)
+            reading = read_dataset_config(
+                other.data, self.workspace, batch, int(repeats.value) if repeats.value is not None else 1
+            )
             return reading.epoch
         if self.get("in_json") is not None:
-            return Epoch(None, None, "a fine-tuning dataset (in_json): its images are listed in the metadata file, "
-                                     "which is not read")
+            return Epoch(
+                None,
+                None,
+                "a fine-tuning dataset (in_json): its images are listed in the metadata file, which is not read",
+            )
         train = self.get("train_data_dir")
         if train is None or not isinstance(train.value, str) or not train.value:
             return Epoch(None, None, "neither dataset_config nor train_data_dir is set in the file")
         if batch is None:
             return Epoch(None, None, "train_batch_size is not usable")
         reg = self.get("reg_data_dir")
-        return subdir_epoch(self.workspace, train.value, reg.value if reg and isinstance(reg.value, str) else None,
-                            batch)
+        return subdir_epoch(
+            self.workspace, train.value, reg.value if reg and isinstance(reg.value, str) else None, batch
+        )
 
     def _steps(self) -> int | None:
         batch_r = toml_int("train_batch_size", self.get("train_batch_size"), self.notes)
@@ -884,22 +996,36 @@ class _Training:
             self.values["steps"] = TrainerValue(value, "derived", "max_train_epochs", where, note)
             if steps.problem != "absent" and where is not None:
                 shown = fmt(steps.value) if steps.value is not None else repr(self.flat["max_train_steps"].value)
-                result = (f"sd-scripts trains {fmt(value)} steps" if value is not None
-                          else "the steps depend on the batches of an epoch, which could not be counted")
-                self.notes.append(Note(
-                    EPOCHS_OVERRIDE_STEPS, where,
-                    f"max_train_epochs {fmt(epochs.value) if epochs.value is not None else _shown(self.flat['max_train_epochs'].value)}"
-                    " overrides max_train_steps "
-                    f"{shown}: {result} ({K.EPOCHS_FORMULA})",
-                    "remove one of the two so the file says what runs", on_key=True))
+                result = (
+                    f"sd-scripts trains {fmt(value)} steps"
+                    if value is not None
+                    else "the steps depend on the batches of an epoch, which could not be counted"
+                )
+                self.notes.append(
+                    Note(
+                        EPOCHS_OVERRIDE_STEPS,
+                        where,
+                        f"max_train_epochs {fmt(epochs.value) if epochs.value is not None else _shown(self.flat['max_train_epochs'].value)}"
+                        " overrides max_train_steps "
+                        f"{shown}: {result} ({K.EPOCHS_FORMULA})",
+                        "remove one of the two so the file says what runs",
+                        on_key=True,
+                    )
+                )
         elif steps.problem == "absent":
-            self.values["steps"] = TrainerValue(1600.0, "trainer-default", "max_train_steps", None,
-                                                f"neither max_train_steps nor max_train_epochs is set: sd-scripts "
-                                                f"trains its default {K.KEYS['max_train_steps'].default} steps "
-                                                f"({K.KEYS['max_train_steps'].source})")
+            self.values["steps"] = TrainerValue(
+                1600.0,
+                "trainer-default",
+                "max_train_steps",
+                None,
+                f"neither max_train_steps nor max_train_epochs is set: sd-scripts "
+                f"trains its default {K.KEYS['max_train_steps'].default} steps "
+                f"({K.KEYS['max_train_steps'].source})",
+            )
         else:
-            self.values["steps"] = TrainerValue(steps.value, "config", "max_train_steps", self.path("max_train_steps"),
-                                                steps.problem)
+            self.values["steps"] = TrainerValue(
+                steps.value, "config", "max_train_steps", self.path("max_train_steps"), steps.problem
+            )
         self._per_image(images, epoch)
         return images
 
@@ -909,37 +1035,54 @@ class _Training:
         if ga is None or ga == 0:
             return None, "gradient_accumulation_steps is not usable"
         if epoch.batches is None:
-            return None, f"max_train_epochs {fmt(epochs.value)} x the batches of an epoch, which are not known: " + \
-                epoch.note
+            return (
+                None,
+                f"max_train_epochs {fmt(epochs.value)} x the batches of an epoch, which are not known: " + epoch.note,
+            )
         per_epoch = math.ceil(epoch.batches / self.processes / ga)
-        processes = self.processes_note or for_one_process("the number of GPU processes is set at launch, not in "
-                                                           "this file")
-        note = (f"max_train_epochs {fmt(epochs.value)} x ceil({epoch.batches} batches / {self.processes} process(es) / "
-                f"{ga} accumulation) = {fmt(epochs.value * per_epoch)} ({K.EPOCHS_FORMULA}); {epoch.note}; "
-                f"{processes}")
+        processes = self.processes_note or for_one_process(
+            "the number of GPU processes is set at launch, not in this file"
+        )
+        note = (
+            f"max_train_epochs {fmt(epochs.value)} x ceil({epoch.batches} batches / {self.processes} process(es) / "
+            f"{ga} accumulation) = {fmt(epochs.value * per_epoch)} ({K.EPOCHS_FORMULA}); {epoch.note}; "
+            f"{processes}"
+        )
         return epochs.value * per_epoch, note
 
     def _per_image(self, images: int | None, epoch: Epoch) -> None:
         steps = self.values["steps"]
         if steps.value is None:
-            self.values["steps_per_image"] = TrainerValue(None, "derived", steps.key, steps.path,
-                                                          "the total steps are not known")
+            self.values["steps_per_image"] = TrainerValue(
+                None, "derived", steps.key, steps.path, "the total steps are not known"
+            )
         elif not images:
             why = "no training images were found" if images == 0 else f"the images are not known: {epoch.note}"
             self.values["steps_per_image"] = TrainerValue(None, "derived", steps.key, steps.path, why)
         else:
             self.values["steps_per_image"] = TrainerValue(
-                steps.value / images, "derived", steps.key, steps.path,
-                f"{fmt(steps.value)} steps / {images} distinct training images")
+                steps.value / images,
+                "derived",
+                steps.key,
+                steps.path,
+                f"{fmt(steps.value)} steps / {images} distinct training images",
+            )
 
     # -- learning rates and the text encoder ---------------------------------------------------------
 
     def _rates(self, method: Method | None, base: BaseModel | None) -> None:
         lr = toml_float("learning_rate", self.get("learning_rate"), self.notes)
-        base_lr = TrainerValue(lr.value, "config", "learning_rate", self.path("learning_rate"), lr.problem) \
-            if lr.problem != "absent" else TrainerValue(
-                float(K.KEYS["learning_rate"].default), "trainer-default", "learning_rate", None,
-                f"learning_rate is not set: sd-scripts' default ({K.KEYS['learning_rate'].source})")
+        base_lr = (
+            TrainerValue(lr.value, "config", "learning_rate", self.path("learning_rate"), lr.problem)
+            if lr.problem != "absent"
+            else TrainerValue(
+                float(K.KEYS["learning_rate"].default),
+                "trainer-default",
+                "learning_rate",
+                None,
+                f"learning_rate is not set: sd-scripts' default ({K.KEYS['learning_rate'].source})",
+            )
+        )
         if method == "lora":
             self._lora_rates(base_lr, base)
         elif method == "full":
@@ -948,13 +1091,20 @@ class _Training:
             self.values["learning_rate_unet"] = base_lr
 
     def _lora_rates(self, base_lr: TrainerValue, base: BaseModel | None) -> None:
-        self.text_encoder_switch = ("set network_train_unet_only",
-                                    "give text_encoder_lr a rate above 0, without network_train_unet_only")
+        self.text_encoder_switch = (
+            "set network_train_unet_only",
+            "give text_encoder_lr a rate above 0, without network_train_unet_only",
+        )
         unet_r = toml_float("unet_lr", self.get("unet_lr"), self.notes)
-        unet = TrainerValue(unet_r.value, "config", "unet_lr", self.path("unet_lr"), unet_r.problem) \
-            if unet_r.problem != "absent" else base_lr._replace(
-                note=_join(base_lr.note, f"unet_lr is not set: the U-Net trains at learning_rate "
-                                         f"({K.KEYS['unet_lr'].source})"))
+        unet = (
+            TrainerValue(unet_r.value, "config", "unet_lr", self.path("unet_lr"), unet_r.problem)
+            if unet_r.problem != "absent"
+            else base_lr._replace(
+                note=_join(
+                    base_lr.note, f"unet_lr is not set: the U-Net trains at learning_rate ({K.KEYS['unet_lr'].source})"
+                )
+            )
+        )
         te = self._te_lr(base_lr, base)
         unet_only, why_u = truthy(self.get("network_train_unet_only"))
         te_only, why_t = truthy(self.get("network_train_text_encoder_only"))
@@ -971,31 +1121,62 @@ class _Training:
         te_ratio: TrainerValue
         if unet_only:
             path = self.path("network_train_unet_only")
-            te = TrainerValue(None, "config", "network_train_unet_only", path,
-                              "network_train_unet_only: the text encoder is not trained" + why_u)
-            te_ratio = TrainerValue(0.0, "config", "network_train_unet_only", path,
-                                    f"network_train_unet_only ({K.KEYS['network_train_unet_only'].source})" + why_u)
+            te = TrainerValue(
+                None,
+                "config",
+                "network_train_unet_only",
+                path,
+                "network_train_unet_only: the text encoder is not trained" + why_u,
+            )
+            te_ratio = TrainerValue(
+                0.0,
+                "config",
+                "network_train_unet_only",
+                path,
+                f"network_train_unet_only ({K.KEYS['network_train_unet_only'].source})" + why_u,
+            )
         elif te_zero:
-            te_ratio = TrainerValue(0.0, "derived", te.key, te.path,
-                                    f"{te.key} 0 drops the text encoder's parameter group ({K.ZERO_LR_DROPS_GROUP})")
-            te = TrainerValue(None, "derived", te.key, te.path, "the text encoder is not trained (its learning rate is 0)")
+            te_ratio = TrainerValue(
+                0.0,
+                "derived",
+                te.key,
+                te.path,
+                f"{te.key} 0 drops the text encoder's parameter group ({K.ZERO_LR_DROPS_GROUP})",
+            )
+            te = TrainerValue(
+                None, "derived", te.key, te.path, "the text encoder is not trained (its learning rate is 0)"
+            )
         elif te.value is None:
             te_ratio = TrainerValue(None, "derived", te.key, te.path, "the text encoder's learning rate is not usable")
         else:
             key, where = self._te_decided_by(te)
-            te_ratio = TrainerValue(1.0, "derived", key, where,
-                                    "a LoRA trains the text encoder for the whole run unless network_train_unet_only "
-                                    "or a text-encoder learning rate of 0 turns it off "
-                                    f"({K.KEYS['network_train_unet_only'].source})")
+            te_ratio = TrainerValue(
+                1.0,
+                "derived",
+                key,
+                where,
+                "a LoRA trains the text encoder for the whole run unless network_train_unet_only "
+                "or a text-encoder learning rate of 0 turns it off "
+                f"({K.KEYS['network_train_unet_only'].source})",
+            )
         if te_only:
             path = self.path("network_train_text_encoder_only")
-            unet = TrainerValue(None, "config", "network_train_text_encoder_only", path,
-                                "network_train_text_encoder_only: the U-Net is not trained" + why_t)
+            unet = TrainerValue(
+                None,
+                "config",
+                "network_train_text_encoder_only",
+                path,
+                "network_train_text_encoder_only: the U-Net is not trained" + why_t,
+            )
         elif unet_zero:
-            unet = TrainerValue(None, "derived", unet.key, unet.path, "the U-Net is not trained (its learning rate is 0)")
+            unet = TrainerValue(
+                None, "derived", unet.key, unet.path, "the U-Net is not trained (its learning rate is 0)"
+            )
         if base == "sdxl" and te_ratio.value == 1.0 and truthy(self.get("cache_text_encoder_outputs"))[0]:
-            te_ratio = te_ratio._replace(note=te_ratio.note + "; cache_text_encoder_outputs is on as well, which "
-                                         f"sd-scripts refuses while the text encoder trains ({K.SDXL_TE_CACHE_ASSERT})")
+            te_ratio = te_ratio._replace(
+                note=te_ratio.note + "; cache_text_encoder_outputs is on as well, which "
+                f"sd-scripts refuses while the text encoder trains ({K.SDXL_TE_CACHE_ASSERT})"
+            )
         self.values["learning_rate_unet"] = unet
         self.values["learning_rate_text_encoder"] = te
         self.values["text_encoder_ratio"] = te_ratio
@@ -1020,54 +1201,88 @@ class _Training:
         if stop is None or te_ratio.value == 0:
             return
         if stop.cli:
-            self.notes.append(Note(UNKNOWN_KEY, stop.path,
-                                   f"`{stop.cli}` is not an option of {self.script or 'the LoRA scripts'}: only "
-                                   "train_db.py has it, and argparse stops the others with \"unrecognized arguments\"",
-                                   "remove it: a LoRA trains the text encoder for the whole run or not at all "
-                                   "(--network_train_unet_only leaves it out)", on_key=True))
+            self.notes.append(
+                Note(
+                    UNKNOWN_KEY,
+                    stop.path,
+                    f"`{stop.cli}` is not an option of {self.script or 'the LoRA scripts'}: only "
+                    'train_db.py has it, and argparse stops the others with "unrecognized arguments"',
+                    "remove it: a LoRA trains the text encoder for the whole run or not at all "
+                    "(--network_train_unet_only leaves it out)",
+                    on_key=True,
+                )
+            )
             return
-        self.notes.append(Note(TE_STOP_IGNORED, stop.path,
-                               f"stop_text_encoder_training {_shown(stop.value)}: only train_db.py has this option; "
-                               f"{self.script or 'a LoRA script'} takes the key from the TOML without a word and never "
-                               f"reads it ({K.CONFIG_FILE_LOADER}), so the text encoder trains for the whole run",
-                               "a LoRA trains the text encoder for the whole run or not at all: remove "
-                               "stop_text_encoder_training to train it throughout, or set network_train_unet_only = "
-                               "true to leave it out", on_key=True))
+        self.notes.append(
+            Note(
+                TE_STOP_IGNORED,
+                stop.path,
+                f"stop_text_encoder_training {_shown(stop.value)}: only train_db.py has this option; "
+                f"{self.script or 'a LoRA script'} takes the key from the TOML without a word and never "
+                f"reads it ({K.CONFIG_FILE_LOADER}), so the text encoder trains for the whole run",
+                "a LoRA trains the text encoder for the whole run or not at all: remove "
+                "stop_text_encoder_training to train it throughout, or set network_train_unet_only = "
+                "true to leave it out",
+                on_key=True,
+            )
+        )
 
     def _te_lr(self, base_lr: TrainerValue, base: BaseModel | None) -> TrainerValue:
         entry = self.get("text_encoder_lr")
         if entry is None:
-            return base_lr._replace(note=_join(base_lr.note, f"text_encoder_lr is not set: the text encoder trains at "
-                                                             f"learning_rate ({K.KEYS['text_encoder_lr'].source})"))
+            return base_lr._replace(
+                note=_join(
+                    base_lr.note,
+                    f"text_encoder_lr is not set: the text encoder trains at "
+                    f"learning_rate ({K.KEYS['text_encoder_lr'].source})",
+                )
+            )
         raw = entry.value
         if isinstance(raw, list):
             if not raw:
-                return base_lr._replace(note="text_encoder_lr is an empty list: treated as not set, the text "
-                                             f"encoder trains at learning_rate ({K.TE_LR_LIST})")
+                return base_lr._replace(
+                    note="text_encoder_lr is an empty list: treated as not set, the text "
+                    f"encoder trains at learning_rate ({K.TE_LR_LIST})"
+                )
             first = toml_float("text_encoder_lr", Flat(raw[0], entry.path + (0,)), self.notes)
             which = "CLIP-L; the second is the T5XXL's" if base == "flux.1" else "networks.lora uses the first"
-            return TrainerValue(first.value, "config", "text_encoder_lr", entry.path + (0,),
-                                first.problem or f"the first of {len(raw)} values ({which}; {K.TE_LR_LIST})")
+            return TrainerValue(
+                first.value,
+                "config",
+                "text_encoder_lr",
+                entry.path + (0,),
+                first.problem or f"the first of {len(raw)} values ({which}; {K.TE_LR_LIST})",
+            )
         read = toml_float("text_encoder_lr", entry, self.notes)
         return TrainerValue(read.value, "config", "text_encoder_lr", entry.path, read.problem)
 
     def _zero(self, value: TrainerValue, group: str, meaning: str) -> None:
         if value.path is None:
             return
-        self.notes.append(Note(ZERO_LEARNING_RATE, value.path,
-                               f"{value.key} 0: sd-scripts drops {group} (\"NO LR skipping!\", "
-                               f"{K.ZERO_LR_DROPS_GROUP}), so {meaning}",
-                               "leave the key out to train at learning_rate, or say it plainly with "
-                               "network_train_unet_only / network_train_text_encoder_only"))
+        self.notes.append(
+            Note(
+                ZERO_LEARNING_RATE,
+                value.path,
+                f'{value.key} 0: sd-scripts drops {group} ("NO LR skipping!", {K.ZERO_LR_DROPS_GROUP}), so {meaning}',
+                "leave the key out to train at learning_rate, or say it plainly with "
+                "network_train_unet_only / network_train_text_encoder_only",
+            )
+        )
 
     def _full_rates(self, base_lr: TrainerValue, base: BaseModel | None) -> None:
         """Full fine-tuning: train_db.py (SD 1.x DreamBooth), fine_tune.py, sdxl_train.py."""
         if base_lr.value == 0 and base_lr.path is not None:
-            self.notes.append(Note(ZERO_LEARNING_RATE, base_lr.path,
-                                   "learning_rate 0: a full fine-tune trains the U-Net with learning rate 0, so it never "
-                                   "changes", "give the U-Net a learning rate"))
+            self.notes.append(
+                Note(
+                    ZERO_LEARNING_RATE,
+                    base_lr.path,
+                    "learning_rate 0: a full fine-tune trains the U-Net with learning rate 0, so it never changes",
+                    "give the U-Net a learning rate",
+                )
+            )
             self.values["learning_rate_unet"] = base_lr._replace(
-                value=None, note=_join(base_lr.note, "learning rate 0: the U-Net does not change"))
+                value=None, note=_join(base_lr.note, "learning rate 0: the U-Net does not change")
+            )
         else:
             self.values["learning_rate_unet"] = base_lr
         stop = self.get("stop_text_encoder_training")
@@ -1081,20 +1296,32 @@ class _Training:
             return
         te_key = "learning_rate_te"
         te_r = toml_float(te_key, self.get(te_key), self.notes)
-        te = (TrainerValue(te_r.value, "config", te_key, self.path(te_key), te_r.problem)
-              if te_r.problem != "absent" else base_lr._replace(
-                  note=f"learning_rate_te is not set: the text encoder trains at learning_rate ({K.KEYS[te_key].source})"))
-        finetune = self.script == "fine_tune.py" or (self.script is None and (
-            self.get("train_text_encoder") is not None or self.get("in_json") is not None))
+        te = (
+            TrainerValue(te_r.value, "config", te_key, self.path(te_key), te_r.problem)
+            if te_r.problem != "absent"
+            else base_lr._replace(
+                note=f"learning_rate_te is not set: the text encoder trains at learning_rate ({K.KEYS[te_key].source})"
+            )
+        )
+        finetune = self.script == "fine_tune.py" or (
+            self.script is None and (self.get("train_text_encoder") is not None or self.get("in_json") is not None)
+        )
         if finetune:
             self.text_encoder_switch = ("turn train_text_encoder off", "turn train_text_encoder on")
             on, why = truthy(self.get("train_text_encoder"))
             path = self.path("train_text_encoder")
-            self.values["text_encoder_ratio"] = TrainerValue(1.0 if on else 0.0, "config", "train_text_encoder", path,
-                                                             "fine_tune.py trains the text encoder only with "
-                                                             "train_text_encoder" + why)
-            self.values["learning_rate_text_encoder"] = te if on else TrainerValue(
-                None, "config", "train_text_encoder", path, "the text encoder is not trained")
+            self.values["text_encoder_ratio"] = TrainerValue(
+                1.0 if on else 0.0,
+                "config",
+                "train_text_encoder",
+                path,
+                "fine_tune.py trains the text encoder only with train_text_encoder" + why,
+            )
+            self.values["learning_rate_text_encoder"] = (
+                te
+                if on
+                else TrainerValue(None, "config", "train_text_encoder", path, "the text encoder is not trained")
+            )
             return
         self.values["learning_rate_text_encoder"] = te
         self.values["text_encoder_ratio"] = self._db_stop(stop, te)
@@ -1103,39 +1330,73 @@ class _Training:
     def _db_stop(self, stop: Flat | None, te: TrainerValue) -> TrainerValue:
         """train_db.py: the text encoder trains with the U-Net until global_step == stop_text_encoder_training."""
         if te.value == 0 and te.path is not None:
-            self.notes.append(Note(ZERO_LEARNING_RATE, te.path,
-                                   f"{te.key} 0: train_db.py gives the text encoder's parameter group learning rate 0 "
-                                   f"({K.KEYS['learning_rate_te'].source}), so it takes part in every step and never "
-                                   "changes", "leave the key out to train it at learning_rate"))
+            self.notes.append(
+                Note(
+                    ZERO_LEARNING_RATE,
+                    te.path,
+                    f"{te.key} 0: train_db.py gives the text encoder's parameter group learning rate 0 "
+                    f"({K.KEYS['learning_rate_te'].source}), so it takes part in every step and never "
+                    "changes",
+                    "leave the key out to train it at learning_rate",
+                )
+            )
             return TrainerValue(0.0, "derived", te.key, te.path, "the text encoder's learning rate is 0")
         if stop is None:
-            return TrainerValue(1.0, "trainer-default", "stop_text_encoder_training", None,
-                                "stop_text_encoder_training is not set: train_db.py trains the text encoder for the "
-                                f"whole run ({K.KEYS['stop_text_encoder_training'].source})")
+            return TrainerValue(
+                1.0,
+                "trainer-default",
+                "stop_text_encoder_training",
+                None,
+                "stop_text_encoder_training is not set: train_db.py trains the text encoder for the "
+                f"whole run ({K.KEYS['stop_text_encoder_training'].source})",
+            )
         read = toml_int("stop_text_encoder_training", stop, self.notes)
         if read.value is None:
             return TrainerValue(None, "config", "stop_text_encoder_training", stop.path, read.problem)
         total = self.values["steps"].value
         if read.value < 0:
-            return TrainerValue(0.0, "config", "stop_text_encoder_training", stop.path,
-                                f"{fmt(read.value)}: train_db.py does not train the text encoder "
-                                f"({K.KEYS['stop_text_encoder_training'].source})")
+            return TrainerValue(
+                0.0,
+                "config",
+                "stop_text_encoder_training",
+                stop.path,
+                f"{fmt(read.value)}: train_db.py does not train the text encoder "
+                f"({K.KEYS['stop_text_encoder_training'].source})",
+            )
         if not total or total <= 0:
-            return TrainerValue(None, "derived", "stop_text_encoder_training", stop.path,
-                                f"the text encoder stops after {fmt(read.value)} steps; the total steps are not known")
-        return TrainerValue(min(read.value, total) / total, "derived", "stop_text_encoder_training", stop.path,
-                            f"the text encoder stops after step {fmt(read.value)} of {fmt(total)} "
-                            f"({K.KEYS['stop_text_encoder_training'].source})")
+            return TrainerValue(
+                None,
+                "derived",
+                "stop_text_encoder_training",
+                stop.path,
+                f"the text encoder stops after {fmt(read.value)} steps; the total steps are not known",
+            )
+        return TrainerValue(
+            min(read.value, total) / total,
+            "derived",
+            "stop_text_encoder_training",
+            stop.path,
+            f"the text encoder stops after step {fmt(read.value)} of {fmt(total)} "
+            f"({K.KEYS['stop_text_encoder_training'].source})",
+        )
 
     def _sdxl_full(self, base_lr: TrainerValue, stop: Flat | None) -> None:
         """sdxl_train.py: the text encoders train with train_text_encoder; a learning rate of 0 leaves one out."""
-        self.text_encoder_switch = ("turn train_text_encoder off",
-                                    "turn train_text_encoder on, with learning_rate_te1 or _te2 not 0")
+        self.text_encoder_switch = (
+            "turn train_text_encoder off",
+            "turn train_text_encoder on, with learning_rate_te1 or _te2 not 0",
+        )
         if stop is not None:
-            self.notes.append(Note(TE_STOP_IGNORED, stop.path,
-                                   "sdxl_train.py has no stop_text_encoder_training: the key is accepted and ignored, "
-                                   "the text encoders train for the whole run or not at all",
-                                   "use train_text_encoder (on or off) instead", on_key=True))
+            self.notes.append(
+                Note(
+                    TE_STOP_IGNORED,
+                    stop.path,
+                    "sdxl_train.py has no stop_text_encoder_training: the key is accepted and ignored, "
+                    "the text encoders train for the whole run or not at all",
+                    "use train_text_encoder (on or off) instead",
+                    on_key=True,
+                )
+            )
         on, why = truthy(self.get("train_text_encoder"))
         path = self.path("train_text_encoder")
         rates = []
@@ -1146,17 +1407,30 @@ class _Training:
         trained = [(k, v, p) for k, v, p in rates if v is None or v != 0]
         if not on or not trained:
             why_not = ("train_text_encoder is off" + why) if not on else "learning_rate_te1 and learning_rate_te2 are 0"
-            self.values["learning_rate_text_encoder"] = TrainerValue(None, "config", "train_text_encoder", path,
-                                                                     f"the text encoders are not trained: {why_not}")
-            self.values["text_encoder_ratio"] = TrainerValue(0.0, "config", "train_text_encoder", path,
-                                                             f"{why_not} ({K.KEYS['train_text_encoder'].source})")
+            self.values["learning_rate_text_encoder"] = TrainerValue(
+                None, "config", "train_text_encoder", path, f"the text encoders are not trained: {why_not}"
+            )
+            self.values["text_encoder_ratio"] = TrainerValue(
+                0.0, "config", "train_text_encoder", path, f"{why_not} ({K.KEYS['train_text_encoder'].source})"
+            )
             return
         key, value, where = trained[0]
         self.values["learning_rate_text_encoder"] = TrainerValue(
-            value, "config" if where else base_lr.source, key if where else "learning_rate", where or base_lr.path,
-            f"{key} (text encoder 1)" if key == "learning_rate_te1" else "text encoder 1 is not trained; text encoder 2")
-        self.values["text_encoder_ratio"] = TrainerValue(1.0, "config", "train_text_encoder", path,
-                                                         f"train_text_encoder: the whole run ({K.KEYS['train_text_encoder'].source})")
+            value,
+            "config" if where else base_lr.source,
+            key if where else "learning_rate",
+            where or base_lr.path,
+            f"{key} (text encoder 1)"
+            if key == "learning_rate_te1"
+            else "text encoder 1 is not trained; text encoder 2",
+        )
+        self.values["text_encoder_ratio"] = TrainerValue(
+            1.0,
+            "config",
+            "train_text_encoder",
+            path,
+            f"train_text_encoder: the whole run ({K.KEYS['train_text_encoder'].source})",
+        )
 
 
 def _join(*parts: str) -> str:
@@ -1165,4 +1439,3 @@ def _join(*parts: str) -> str:
 
 def _shown(value: Any) -> str:
     return fmt(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else repr(value)
-

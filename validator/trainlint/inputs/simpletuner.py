@@ -56,7 +56,8 @@ _TOML_OPTION = re.compile(rb'(?m)^[ \t]*["\']?(?:--)?(?:model_family|data_backen
 _ENV_NAMES = re.compile(
     rb"(?m)^[ \t]*(?:export[ \t]+)?(?:TRAINER_EXTRA_ARGS|MODEL_FAMILY|DATALOADER_CONFIG|TRAINING_NUM_PROCESSES"
     rb"|TRAINING_NUM_MACHINES|MAX_NUM_STEPS|TRAINING_DYNAMO_BACKEND|TRAINER_DYNAMO_BACKEND|LYCORIS_CONFIG"
-    rb"|ACCELERATE_EXTRA_ARGS|USE_GRADIENT_CHECKPOINTING|CHECKPOINTING_STEPS|VALIDATION_PROMPT|HUB_MODEL_NAME)\+?=")
+    rb"|ACCELERATE_EXTRA_ARGS|USE_GRADIENT_CHECKPOINTING|CHECKPOINTING_STEPS|VALIDATION_PROMPT|HUB_MODEL_NAME)\+?="
+)
 _FOREIGN = (b'"LoRA_type"', b'"job"', b'"parameters"')
 # SimpleTuner reads relative paths from its own folder, the one holding `config/`: from a config in
 # config/ or config/<env>/ that is one or two folders up (the config's own folder is tried first)
@@ -99,17 +100,28 @@ class _Reading:
         if name not in st.OPTIONS:
             matches = sorted(option for option in st.OPTIONS if option.startswith(name)) if name else []
             if len(matches) == 1:
-                self.note(UNKNOWN_KEY, arg.path, f"{arg.key} is no SimpleTuner option; argparse takes it as an "
-                          f"abbreviation of --{matches[0]} and sets that", hint=f"write {matches[0]} in full",
-                          on_key=on_key)
+                self.note(
+                    UNKNOWN_KEY,
+                    arg.path,
+                    f"{arg.key} is no SimpleTuner option; argparse takes it as an "
+                    f"abbreviation of --{matches[0]} and sets that",
+                    hint=f"write {matches[0]} in full",
+                    on_key=on_key,
+                )
                 name = matches[0]
             else:
                 close = difflib.get_close_matches(name, sorted(st.OPTIONS), n=1, cutoff=0.75)
-                problem = f"abbreviates several options ({', '.join(matches[:4])})" if matches else \
-                    "is no SimpleTuner option"
-                self.note(UNKNOWN_KEY, arg.path, f"{arg.key} {problem}: SimpleTuner's argument parser refuses it and "
-                          f"training does not start ({st.PARSER_SOURCE})",
-                          hint=f"did you mean {close[0]!r}?" if close else None, on_key=on_key)
+                problem = (
+                    f"abbreviates several options ({', '.join(matches[:4])})" if matches else "is no SimpleTuner option"
+                )
+                self.note(
+                    UNKNOWN_KEY,
+                    arg.path,
+                    f"{arg.key} {problem}: SimpleTuner's argument parser refuses it and "
+                    f"training does not start ({st.PARSER_SOURCE})",
+                    hint=f"did you mean {close[0]!r}?" if close else None,
+                    on_key=on_key,
+                )
                 return
         self.options[name] = arg._replace(name=name)
 
@@ -119,12 +131,22 @@ class _Reading:
             return
         if name in st.HANDLED_BEFORE_PARSER:
             if name == "repeats":
-                self.note(UNKNOWN_KEY, path, f"{key}: SimpleTuner drops a top-level repeats before parsing; repeats "
-                          f"is set per backend in the data backend list ({st.CLI_SOURCE})", on_key=True)
+                self.note(
+                    UNKNOWN_KEY,
+                    path,
+                    f"{key}: SimpleTuner drops a top-level repeats before parsing; repeats "
+                    f"is set per backend in the data backend list ({st.CLI_SOURCE})",
+                    on_key=True,
+                )
             return
         close = difflib.get_close_matches(name, sorted(st.OPTIONS), n=1, cutoff=0.75)
-        self.note(UNKNOWN_KEY, path, f"{key} is no SimpleTuner option; {why}, so nothing complains and it has no "
-                  f"effect ({st.CLI_SOURCE})", hint=f"did you mean {close[0]!r}?" if close else None, on_key=True)
+        self.note(
+            UNKNOWN_KEY,
+            path,
+            f"{key} is no SimpleTuner option; {why}, so nothing complains and it has no effect ({st.CLI_SOURCE})",
+            hint=f"did you mean {close[0]!r}?" if close else None,
+            on_key=True,
+        )
 
     def from_mapping(self, data: dict[str, Any]) -> None:
         """config.json / config.toml: `mapping_to_cli_args`."""
@@ -187,10 +209,19 @@ class _Reading:
             if variable in st.ENV_TO_ARGS or variable in st.ENV_OTHER or variable.startswith(st.ENV_OTHER_PREFIXES):
                 continue
             close = difflib.get_close_matches(variable.upper(), sorted(st.ENV_TO_ARGS), n=1, cutoff=0.75)
-            hint = f"did you mean {close[0]!r}?" if close else \
-                "SimpleTuner reads options from config.env only through the names of its map, or TRAINER_EXTRA_ARGS"
-            self.note(UNKNOWN_KEY, (variable,), f"SimpleTuner maps no option to {variable}: it only becomes an "
-                      f"environment variable of the training process ({st.ENV_SOURCE})", hint=hint, on_key=True)
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else "SimpleTuner reads options from config.env only through the names of its map, or TRAINER_EXTRA_ARGS"
+            )
+            self.note(
+                UNKNOWN_KEY,
+                (variable,),
+                f"SimpleTuner maps no option to {variable}: it only becomes an "
+                f"environment variable of the training process ({st.ENV_SOURCE})",
+                hint=hint,
+                on_key=True,
+            )
         extra = data.get(st.ENV_EXTRA_ARGS)
         if isinstance(extra, str):
             self.from_extra_args(extra, doc.unexpanded.get(st.ENV_EXTRA_ARGS))
@@ -204,8 +235,10 @@ class _Reading:
             token = tokens[index]
             index += 1
             if "$" in token or "`" in token:
-                self.caveat = f"{st.ENV_EXTRA_ARGS} holds {token[:40]}, which the file does not determine and " \
-                              "which may set this option too"
+                self.caveat = (
+                    f"{st.ENV_EXTRA_ARGS} holds {token[:40]}, which the file does not determine and "
+                    "which may set this option too"
+                )
                 continue
             if not token.startswith("--"):
                 continue
@@ -237,9 +270,14 @@ class _Reading:
         try:
             return int(arg.text), arg, ""
         except ValueError:
-            self.note(NUMBER_AS_STRING, arg.path, f"{arg.key} is {arg.text[:40]!r}: SimpleTuner passes it as text and "
-                      f"argparse reads --{name} with int(), which refuses it, so training does not start "
-                      f"({st.PARSER_SOURCE})", hint="write a whole number (100, not 100.0 or 1e2)")
+            self.note(
+                NUMBER_AS_STRING,
+                arg.path,
+                f"{arg.key} is {arg.text[:40]!r}: SimpleTuner passes it as text and "
+                f"argparse reads --{name} with int(), which refuses it, so training does not start "
+                f"({st.PARSER_SOURCE})",
+                hint="write a whole number (100, not 100.0 or 1e2)",
+            )
             return None, arg, f"argparse refuses {arg.text[:40]!r} for an integer option"
 
     def real(self, name: str) -> tuple[float | None, _Arg | None, str]:
@@ -255,9 +293,13 @@ class _Reading:
         try:
             value = float(arg.text)
         except ValueError:
-            self.note(NUMBER_AS_STRING, arg.path, f"{arg.key} is {arg.text[:40]!r}: argparse reads --{name} with "
-                      f"float(), which refuses it, so training does not start ({st.PARSER_SOURCE})",
-                      hint="write a number such as 1e-4")
+            self.note(
+                NUMBER_AS_STRING,
+                arg.path,
+                f"{arg.key} is {arg.text[:40]!r}: argparse reads --{name} with "
+                f"float(), which refuses it, so training does not start ({st.PARSER_SOURCE})",
+                hint="write a number such as 1e-4",
+            )
             return None, arg, f"argparse refuses {arg.text[:40]!r} for a number"
         if not math.isfinite(value):
             return None, arg, f"{arg.text[:40]!r} is not a finite number"
@@ -303,6 +345,7 @@ def _text(raw: Any) -> str:
 
 class _Backends(NamedTuple):
     """What a data backend list gives: training images and batches per epoch, or why not."""
+
     images: int | None
     batches: int | None  # per epoch, before accumulation
     how: str
@@ -328,16 +371,18 @@ def _backends(items: list[Any], workspace: Workspace, batch: int, prefixes: tupl
         backend_type = item.get("type", "local")
         folder = item.get("instance_data_dir")
         if backend_type != "local" or not isinstance(folder, str) or not folder:
-            return _Backends(None, None, "", f"backend {name} is of type {backend_type!s:.20}: its images are not "
-                             "in the repository")
+            return _Backends(
+                None, None, "", f"backend {name} is of type {backend_type!s:.20}: its images are not in the repository"
+            )
         count = None
         for prefix in ("",) if folder.startswith(("/", "~")) else prefixes:
             count = workspace.count_images(prefix + folder, recursive=True, suffixes=st.IMAGE_SUFFIXES)
             if count is not None:
                 break
         if count is None:
-            return _Backends(None, None, "", f"the folder {folder} of backend {name} is not countable inside the "
-                             "repository")
+            return _Backends(
+                None, None, "", f"the folder {folder} of backend {name} is not countable inside the repository"
+            )
         repeats = _repeats(item.get("repeats", 0))
         if repeats is None:
             return _Backends(None, None, "", f"backend {name}'s repeats is not a whole number")
@@ -393,13 +438,21 @@ def _model(reading: _Reading) -> tuple[BaseModel | None, str | None]:
     if family in st.FAMILIES:
         return st.FAMILIES[family], "model_family"
     if family in st.OTHER_FAMILIES:
-        reading.note(UNSUPPORTED_MODEL, arg.path, f"model_family {family}: trainlint has advice for SD 1.5 (sd1x), "
-                     "SDXL and Flux.1 (flux) only; the values below are SimpleTuner's, the model-specific rules stay "
-                     "silent")
+        reading.note(
+            UNSUPPORTED_MODEL,
+            arg.path,
+            f"model_family {family}: trainlint has advice for SD 1.5 (sd1x), "
+            "SDXL and Flux.1 (flux) only; the values below are SimpleTuner's, the model-specific rules stay "
+            "silent",
+        )
     else:
         close = difflib.get_close_matches(family, sorted(set(st.FAMILIES) | st.OTHER_FAMILIES), n=1, cutoff=0.7)
-        reading.note(UNSUPPORTED_MODEL, arg.path, f"model_family {family[:40]!r} is no model family trainlint knows "
-                     f"({st.KEYS['model_family'].source})", hint=f"did you mean {close[0]!r}?" if close else None)
+        reading.note(
+            UNSUPPORTED_MODEL,
+            arg.path,
+            f"model_family {family[:40]!r} is no model family trainlint knows ({st.KEYS['model_family'].source})",
+            hint=f"did you mean {close[0]!r}?" if close else None,
+        )
     return None, "model_family"
 
 
@@ -422,14 +475,18 @@ def _steps(reading: _Reading, values: dict[str, TrainerValue]) -> int | None:
     accumulation, _, accumulation_why = reading.integer("gradient_accumulation_steps")
     epochs, epochs_arg, epochs_why = reading.integer("num_train_epochs")
     if steps_why:
-        values["steps"] = TrainerValue(None, "config", "max_train_steps", steps_arg.path if steps_arg else None,
-                                       reading.say(steps_why))
+        values["steps"] = TrainerValue(
+            None, "config", "max_train_steps", steps_arg.path if steps_arg else None, reading.say(steps_why)
+        )
         return None
     if steps is not None and steps > 0:
-        values["steps"] = TrainerValue(_finite(steps), _source(steps_arg), steps_arg.key if steps_arg else
-                                       "max_train_steps", steps_arg.path if steps_arg else None,
-                                       reading.say(f"max_train_steps {steps} is above 0, so it sets the steps "
-                                                   f"({st.STEPS_SOURCE})"))
+        values["steps"] = TrainerValue(
+            _finite(steps),
+            _source(steps_arg),
+            steps_arg.key if steps_arg else "max_train_steps",
+            steps_arg.path if steps_arg else None,
+            reading.say(f"max_train_steps {steps} is above 0, so it sets the steps ({st.STEPS_SOURCE})"),
+        )
         return steps
     key = epochs_arg.key if epochs_arg else "num_train_epochs"
     where = epochs_arg.path if epochs_arg else None
@@ -439,26 +496,39 @@ def _steps(reading: _Reading, values: dict[str, TrainerValue]) -> int | None:
         return None
     assert epochs is not None and batch is not None and accumulation is not None
     if epochs <= 0:
-        values["steps"] = TrainerValue(None, "derived", key, where, "max_train_steps and num_train_epochs are both "
-                                       f"0: SimpleTuner stops with an error ({st.STEPS_SOURCE})")
+        values["steps"] = TrainerValue(
+            None,
+            "derived",
+            key,
+            where,
+            f"max_train_steps and num_train_epochs are both 0: SimpleTuner stops with an error ({st.STEPS_SOURCE})",
+        )
         return None
     if batch < 1 or accumulation < 1:
-        values["steps"] = TrainerValue(None, "derived", key, where,
-                                       "train_batch_size and gradient_accumulation_steps must be at least 1")
+        values["steps"] = TrainerValue(
+            None, "derived", key, where, "train_batch_size and gradient_accumulation_steps must be at least 1"
+        )
         return None
     backends = _read_backends(reading, batch)
     reading.images = backends.images
     if backends.batches is None:
-        values["steps"] = TrainerValue(None, "derived", key, where,
-                                       reading.say(f"needs the batches per epoch: {backends.why_not}"))
+        values["steps"] = TrainerValue(
+            None, "derived", key, where, reading.say(f"needs the batches per epoch: {backends.why_not}")
+        )
         return None
     per_epoch = -(-backends.batches // accumulation)
     total = epochs * per_epoch
     values["steps"] = TrainerValue(
-        _finite(total), "derived", key, where, reading.say(
+        _finite(total),
+        "derived",
+        key,
+        where,
+        reading.say(
             f"num_train_epochs {epochs} x ceil({backends.batches} batches / gradient_accumulation_steps "
             f"{accumulation}) = {epochs} x {per_epoch} ({backends.how or 'no image backend'}; all images of a "
-            f"backend taken as one aspect bucket; {st.BATCHES_SOURCE}; {st.STEPS_SOURCE})"))
+            f"backend taken as one aspect bucket; {st.BATCHES_SOURCE}; {st.STEPS_SOURCE})"
+        ),
+    )
     return total
 
 
@@ -482,36 +552,64 @@ def _learning_rates(reading: _Reading, values: dict[str, TrainerValue], train_te
         elif scale is None and scale_arg is not None:
             rate, rate_why = None, f"{scale_arg.key} is not a true/false word argparse reads"
         if rate == 0 and rate_arg is not None:
-            reading.note(ZERO_LEARNING_RATE, rate_arg.path, f"{rate_arg.key} 0: SimpleTuner hands 0 to the optimizer, "
-                         "so nothing is trained (an adaptive optimizer multiplies its estimate by 0 too)",
-                         hint="give the learning rate you mean, such as 1e-4 for a LoRA")
+            reading.note(
+                ZERO_LEARNING_RATE,
+                rate_arg.path,
+                f"{rate_arg.key} 0: SimpleTuner hands 0 to the optimizer, "
+                "so nothing is trained (an adaptive optimizer multiplies its estimate by 0 too)",
+                hint="give the learning rate you mean, such as 1e-4 for a LoRA",
+            )
     source: Source = "derived" if "lr_scale" in how else _source(rate_arg)
     values["learning_rate_unet"] = TrainerValue(rate, source, key, where, reading.say(rate_why or how))
     te_rate, te_arg, te_why = reading.real("text_encoder_lr")
     if te_arg is not None and te_rate == 0 and train_te:
-        reading.note(ZERO_LEARNING_RATE, te_arg.path, f"{te_arg.key} 0: SimpleTuner tests the rate for truth, so 0 "
-                     "counts as unset and the text encoder trains at learning_rate "
-                     f"{fmt_number(rate) if rate is not None else ''} ({st.LR_SOURCE})",
-                     hint="set train_text_encoder to false to leave the text encoder out")
+        reading.note(
+            ZERO_LEARNING_RATE,
+            te_arg.path,
+            f"{te_arg.key} 0: SimpleTuner tests the rate for truth, so 0 "
+            "counts as unset and the text encoder trains at learning_rate "
+            f"{fmt_number(rate) if rate is not None else ''} ({st.LR_SOURCE})",
+            hint="set train_text_encoder to false to leave the text encoder out",
+        )
     if train_te is False:  # its ratio is 0: no rate, and the reason, as the other trainers' adapters give it
         train_arg = reading.raw("train_text_encoder")
         values["learning_rate_text_encoder"] = TrainerValue(
-            None, _source(train_arg), train_arg.key if train_arg else "train_text_encoder",
+            None,
+            _source(train_arg),
+            train_arg.key if train_arg else "train_text_encoder",
             train_arg.path if train_arg else None,
-            reading.say("the text encoder is not trained (train_text_encoder is false"
-                        + (")" if train_arg else f", the default: {st.KEYS['train_text_encoder'].source})")))
+            reading.say(
+                "the text encoder is not trained (train_text_encoder is false"
+                + (")" if train_arg else f", the default: {st.KEYS['train_text_encoder'].source})")
+            ),
+        )
     elif te_why:
-        values["learning_rate_text_encoder"] = TrainerValue(None, "config", te_arg.key if te_arg else "text_encoder_lr",
-                                                            te_arg.path if te_arg else None, reading.say(te_why))
+        values["learning_rate_text_encoder"] = TrainerValue(
+            None,
+            "config",
+            te_arg.key if te_arg else "text_encoder_lr",
+            te_arg.path if te_arg else None,
+            reading.say(te_why),
+        )
     elif te_rate:
-        values["learning_rate_text_encoder"] = TrainerValue(te_rate, "config", te_arg.key if te_arg else
-                                                            "text_encoder_lr", te_arg.path if te_arg else None,
-                                                            reading.say(f"text_encoder_lr ({st.LR_SOURCE})"))
+        values["learning_rate_text_encoder"] = TrainerValue(
+            te_rate,
+            "config",
+            te_arg.key if te_arg else "text_encoder_lr",
+            te_arg.path if te_arg else None,
+            reading.say(f"text_encoder_lr ({st.LR_SOURCE})"),
+        )
     else:
         values["learning_rate_text_encoder"] = TrainerValue(
-            rate, values["learning_rate_unet"].source, key, where,
-            reading.say(f"text_encoder_lr unset or 0: the text encoder trains at learning_rate ({st.LR_SOURCE})"
-                        + ("" if rate is not None else f"; {rate_why or how}")))
+            rate,
+            values["learning_rate_unet"].source,
+            key,
+            where,
+            reading.say(
+                f"text_encoder_lr unset or 0: the text encoder trains at learning_rate ({st.LR_SOURCE})"
+                + ("" if rate is not None else f"; {rate_why or how}")
+            ),
+        )
 
 
 def _scale(reading: _Reading) -> tuple[float | None, str]:
@@ -522,11 +620,15 @@ def _scale(reading: _Reading) -> tuple[float | None, str]:
     if batch is None or accumulation is None:
         return None, "lr_scale multiplies by train_batch_size and gradient_accumulation_steps, which are not known"
     if processes_arg is None or processes is None:
-        return None, ("lr_scale multiplies by the number of processes (GPUs), which the file does not give "
-                      "(num_processes or TRAINING_NUM_PROCESSES)")
+        return None, (
+            "lr_scale multiplies by the number of processes (GPUs), which the file does not give "
+            "(num_processes or TRAINING_NUM_PROCESSES)"
+        )
     if min(batch, accumulation, processes) < 1:
-        return None, ("lr_scale multiplies by train_batch_size, gradient_accumulation_steps and the processes, "
-                      "and one of them is below 1")
+        return None, (
+            "lr_scale multiplies by train_batch_size, gradient_accumulation_steps and the processes, "
+            "and one of them is below 1"
+        )
     product = _finite(batch * accumulation * processes)
     if product is None:
         return None, "lr_scale's product of batch, accumulation and processes is beyond a number"
@@ -546,8 +648,10 @@ def _text_encoder(reading: _Reading, values: dict[str, TrainerValue], family: st
         why = f"{arg.key} depends on {arg.unknown}" if arg and arg.unknown else f"{key} is not a true/false word"
         values["text_encoder_ratio"] = TrainerValue(None, "config", key, where, reading.say(why))
         return None
-    how = f"train_text_encoder {'true' if train else 'false'}: SimpleTuner has no text-encoder stop, so 1 or 0 " \
-          f"({st.KEYS['train_text_encoder'].source})"
+    how = (
+        f"train_text_encoder {'true' if train else 'false'}: SimpleTuner has no text-encoder stop, so 1 or 0 "
+        f"({st.KEYS['train_text_encoder'].source})"
+    )
     if train and family == "flux":
         how += f"; T5-class encoders are never trained ({st.T5_SOURCE})"
     values["text_encoder_ratio"] = TrainerValue(1.0 if train else 0.0, _source(arg), key, where, reading.say(how))
@@ -559,8 +663,13 @@ def _optimizer(reading: _Reading) -> None:
     arg = reading.raw("optimizer")
     if arg is None or arg.text is None or arg.text.strip().lower() not in st.ADAPTIVE_OPTIMIZERS:
         return
-    reading.note(ADAPTIVE_OPTIMIZER, arg.path, f"{arg.text.strip()} estimates its own step size: learning_rate "
-                 "multiplies that estimate and is not a step size", hint="1.0 is the usual value with prodigy")
+    reading.note(
+        ADAPTIVE_OPTIMIZER,
+        arg.path,
+        f"{arg.text.strip()} estimates its own step size: learning_rate "
+        "multiplies that estimate and is not a step size",
+        hint="1.0 is the usual value with prodigy",
+    )
 
 
 def _adapt_options(reading: _Reading, hints: Hints) -> Adapted:
@@ -575,19 +684,40 @@ def _adapt_options(reading: _Reading, hints: Hints) -> Adapted:
         reading.images = _read_backends(reading, batch if batch is not None and batch >= 1 else 1).images
     images = reading.images
     if steps is not None and images and _finite(steps) is not None:
-        values["steps_per_image"] = TrainerValue(_finite(steps / images), "derived", values["steps"].key, values["steps"].path,
-                                                 f"{steps} steps / {images} images")
+        values["steps_per_image"] = TrainerValue(
+            _finite(steps / images),
+            "derived",
+            values["steps"].key,
+            values["steps"].path,
+            f"{steps} steps / {images} images",
+        )
     else:
-        values["steps_per_image"] = TrainerValue(None, "derived", values["steps"].key, values["steps"].path,
-                                                 "no images counted" if images == 0 else
-                                                 "needs the steps and the image count")
+        values["steps_per_image"] = TrainerValue(
+            None,
+            "derived",
+            values["steps"].key,
+            values["steps"].path,
+            "no images counted" if images == 0 else "needs the steps and the image count",
+        )
     train_te = _text_encoder(reading, values, family)
     _learning_rates(reading, values, train_te)
     _optimizer(reading)
-    return Adapted("simpletuner", base_model, base_key, _method(reading), images, values, tuple(reading.notes),
-                   hints.training_type, hints.preset, hints.source, text_encoder_switch=(
-                       "set train_text_encoder to false, its default",
-                       "set train_text_encoder to true, with a text_encoder_lr"))
+    return Adapted(
+        "simpletuner",
+        base_model,
+        base_key,
+        _method(reading),
+        images,
+        values,
+        tuple(reading.notes),
+        hints.training_type,
+        hints.preset,
+        hints.source,
+        text_encoder_switch=(
+            "set train_text_encoder to false, its default",
+            "set train_text_encoder to true, with a text_encoder_lr",
+        ),
+    )
 
 
 def _is_options(data: dict[str, Any]) -> bool:
@@ -596,13 +726,19 @@ def _is_options(data: dict[str, Any]) -> bool:
     if names & {"LoRA_type", "job", "config", "datasets", "process"}:
         return False
     return bool(names & {"model_family", "data_backend_config"}) or any(
-        isinstance(key, str) and key.startswith("--") for key in data)
+        isinstance(key, str) and key.startswith("--") for key in data
+    )
 
 
 def _is_backend_list(items: list[Any]) -> bool:
     """Whether a list is a SimpleTuner data backend list."""
-    return bool(items) and all(isinstance(item, dict) for item in items) and any(
-        "instance_data_dir" in item or "dataset_type" in item or ("id" in item and "type" in item) for item in items)
+    return (
+        bool(items)
+        and all(isinstance(item, dict) for item in items)
+        and any(
+            "instance_data_dir" in item or "dataset_type" in item or ("id" in item and "type" in item) for item in items
+        )
+    )
 
 
 class SimpleTunerFormat:
@@ -637,6 +773,7 @@ class SimpleTunerFormat:
             return read_env(raw, file, limits)
         if lowered.endswith(".toml"):
             from .readers.toml_reader import read_toml  # type: ignore[import-not-found, unused-ignore]
+
             doc: Document = read_toml(raw, file, limits)
             return doc
         return read_json(raw, file, limits)
@@ -665,12 +802,16 @@ def _adapt_backends(items: list[Any], workspace: Workspace, hints: Hints) -> Ada
     learning rates and text encoder are the trainer config's (the one whose data_backend_config names this
     file), and the values say so."""
     backends = _backends(items, workspace, 1, _ROOTS)
-    elsewhere = ("set by the trainer config whose data_backend_config names this data backend list, which is "
-                 "checked with it")
-    batches = (f"; at batch size 1 an epoch is {backends.batches} batches ({backends.how}), which the trainer "
-               "config's train_batch_size, gradient_accumulation_steps and num_train_epochs or max_train_steps turn "
-               "into steps" if backends.batches is not None else f"; the batches of an epoch are not known: "
-               f"{backends.why_not}")
+    elsewhere = (
+        "set by the trainer config whose data_backend_config names this data backend list, which is checked with it"
+    )
+    batches = (
+        f"; at batch size 1 an epoch is {backends.batches} batches ({backends.how}), which the trainer "
+        "config's train_batch_size, gradient_accumulation_steps and num_train_epochs or max_train_steps turn "
+        "into steps"
+        if backends.batches is not None
+        else f"; the batches of an epoch are not known: {backends.why_not}"
+    )
     values = {
         "steps": TrainerValue(None, "config", None, None, elsewhere + batches),
         "steps_per_image": TrainerValue(None, "config", None, None, elsewhere),
@@ -678,8 +819,9 @@ def _adapt_backends(items: list[Any], workspace: Workspace, hints: Hints) -> Ada
         "learning_rate_text_encoder": TrainerValue(None, "config", None, None, elsewhere),
         "text_encoder_ratio": TrainerValue(None, "config", None, None, elsewhere),
     }
-    return Adapted("simpletuner", None, None, None, backends.images, values, (), hints.training_type,
-                   hints.preset, hints.source)
+    return Adapted(
+        "simpletuner", None, None, None, backends.images, values, (), hints.training_type, hints.preset, hints.source
+    )
 
 
 FORMAT = SimpleTunerFormat()

@@ -20,8 +20,10 @@ SUFFIXES = (".yaml", ".yml")
 # match could start (see _has_marker), as searching the whole text tries it at every byte
 _TOP_KEY = re.compile(rb"(?:---[ \t]+)?(?:\{\s*)?[\"']?schema_version[\"']?\s*:")
 _MODELINE = re.compile(rb"#\s*yaml-language-server:\s*\$schema=\S*trainlint")
-NOT_A_CONFIG = ("not a trainlint config (no top-level `schema_version` key, no trainlint `$schema` modeline), nor a config "
-                "of a trainer trainlint reads (kohya_ss, sd-scripts, ai-toolkit, onetrainer, simpletuner, diffusers, scenario)")
+NOT_A_CONFIG = (
+    "not a trainlint config (no top-level `schema_version` key, no trainlint `$schema` modeline), nor a config "
+    "of a trainer trainlint reads (kohya_ss, sd-scripts, ai-toolkit, onetrainer, simpletuner, diffusers, scenario)"
+)
 
 
 def looks_like_config(raw: bytes) -> bool:
@@ -48,7 +50,7 @@ def marker(raw: bytes) -> bool | None:
     costs a search or two and no parse."""
     for bom, encoding in WIDE_BOMS:
         if raw.startswith(bom):
-            raw = raw[len(bom):].decode(encoding, "replace").encode("utf-8")
+            raw = raw[len(bom) :].decode(encoding, "replace").encode("utf-8")
             break
     if _has_marker(raw):
         return True
@@ -108,5 +110,9 @@ def is_config(raw: bytes, doc: Document) -> bool:
 
 
 def not_a_config() -> Finding:
-    return Finding("TL006", NOT_A_CONFIG, span=Span(0, 0, 0, 0),
-                   hint="add `schema_version: 1` at the top if this is a config; other YAML needs no trainlint")
+    return Finding(
+        "TL006",
+        NOT_A_CONFIG,
+        span=Span(0, 0, 0, 0),
+        hint="add `schema_version: 1` at the top if this is a config; other YAML needs no trainlint",
+    )

@@ -39,8 +39,13 @@ class FolderWorkspace:
     """`Workspace` over the file system: paths resolve against the config's folder and must stay
     inside `root` (the repository), symlinks included; anything else answers None."""
 
-    def __init__(self, base_dir: Path, root: Path, limits: Limits,
-                 readers: Mapping[str, Callable[[bytes, str, Limits], Document]] | None = None) -> None:
+    def __init__(
+        self,
+        base_dir: Path,
+        root: Path,
+        limits: Limits,
+        readers: Mapping[str, Callable[[bytes, str, Limits], Document]] | None = None,
+    ) -> None:
         """`readers`: how to read another file by format name (default: each trainer format's own `read`)."""
         self.base_dir, self.root, self.limits, self.readers = base_dir, root, limits, readers
 
@@ -60,7 +65,9 @@ class FolderWorkspace:
         state = _state(full)
         if state is None or self.readers is not None:
             return self._read(full, path, format_name)
-        found = _remembered(("read", state, path, format_name, self.limits), lambda: self._read(full, path, format_name))
+        found = _remembered(
+            ("read", state, path, format_name, self.limits), lambda: self._read(full, path, format_name)
+        )
         return found if isinstance(found, Document) else None
 
     def _read(self, full: Path, path: str, format_name: str) -> Document | None:
@@ -80,8 +87,10 @@ class FolderWorkspace:
         state = _state(full)
         if state is None:
             return None
-        found = _remembered(("count", state, recursive, suffixes, str(self.root), self.limits.max_dataset_files),
-                            lambda: self._count(full, recursive, suffixes))
+        found = _remembered(
+            ("count", state, recursive, suffixes, str(self.root), self.limits.max_dataset_files),
+            lambda: self._count(full, recursive, suffixes),
+        )
         return found if isinstance(found, int) else None
 
     def _count(self, full: Path, recursive: bool, suffixes: frozenset[str] | None) -> int | None:

@@ -38,7 +38,7 @@ def scalar_text(value: str, like: str = "", flow: bool = False) -> str:
 def _plain_is_safe(value: str, flow: bool) -> bool:
     """The loader itself decides: unquoted, it must read back as this string and YAML 1.1 must agree.
     Memoised: a repository's configs are tagged with the same few names, each parsed once."""
-    text = "{k: %s}" % value if flow else f"k: {value}\n"
+    text = f"{{k: {value}}}" if flow else f"k: {value}\n"
     doc = load_text(text)
     return doc.data == {"k": value} and not doc.findings and not doc.yaml11
 
@@ -61,7 +61,7 @@ def set_top_level_key(doc: Document, key: str, value: str, after: str) -> tuple[
     if () not in spans or not isinstance(doc.data, dict):
         return ()
     root = spans[()][1]
-    flow = text[root.start:root.start + 1] == "{"
+    flow = text[root.start : root.start + 1] == "{"
     if (key,) in spans:
         if isinstance(doc.data.get(key), (dict, list)):
             return ()
@@ -82,9 +82,9 @@ def _replace_scalar(text: str, key: Span, value_span: Span, value: str, flow: bo
     start = properties.end() if properties else start
     old = text[start:end]
     if old[:1] in ("|", ">"):  # a block scalar: keep the line break it ends with
-        return (Edit(start, end, scalar_text(value, flow=flow) + old[len(old.rstrip("\r\n")):]),)
+        return (Edit(start, end, scalar_text(value, flow=flow) + old[len(old.rstrip("\r\n")) :]),)
     if start == end:  # `key:` with nothing after it (null)
-        return (Edit(start, end, (" " if text[start - 1:start] == ":" else "") + scalar_text(value, flow=flow)),)
+        return (Edit(start, end, (" " if text[start - 1 : start] == ":" else "") + scalar_text(value, flow=flow)),)
     return (Edit(start, end, scalar_text(value, old, flow)),)
 
 
@@ -92,13 +92,13 @@ def _insert_after(text: str, key: Span, value_span: Span, new_key: str, value: s
     where = _written_value(text, key, value_span)
     if where is None:
         return ()
-    like = text[where[0]:where[0] + 1]  # quote the new value as the one it follows, the new key as its key
-    entry = f"{scalar_text(new_key, text[key.start:key.start + 1], flow)}: {scalar_text(value, like, flow)}"
+    like = text[where[0] : where[0] + 1]  # quote the new value as the one it follows, the new key as its key
+    entry = f"{scalar_text(new_key, text[key.start : key.start + 1], flow)}: {scalar_text(value, like, flow)}"
     indent = " " * key.col
     end = where[1]
     line_break = LINE_BREAK.search(text, end)
     if flow:
-        rest = text[end:line_break.start()] if line_break else ""
+        rest = text[end : line_break.start()] if line_break else ""
         if line_break and _FLOW_ENTRY_END.fullmatch(rest):  # one entry per line: add a line like it
             return (Edit(line_break.end(), line_break.end(), f"{indent}{entry},{line_break.group()}"),)
         return (Edit(end, end, f", {entry}"),)
@@ -116,8 +116,6 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     for edit in sorted(set(edits), key=lambda e: (e.start, e.end), reverse=True):
         if edit.end > last_start or (edit.end == last_start and edit.start == edit.end == last_start):
             continue
-        text = text[:edit.start] + edit.text + text[edit.end:]
+        text = text[: edit.start] + edit.text + text[edit.end :]
         last_start = edit.start
     return text
-
-

@@ -82,6 +82,7 @@ class _Loader(yaml.CSafeLoader):
             return _STR
         return _SEQ if kind is SequenceNode else _MAP
 
+
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 _YAML11 = yaml.resolver.Resolver()
 _YAML11_CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -181,7 +182,9 @@ class _Builder:
         assert isinstance(node, MappingNode)
         return self.mapping(node, path, spans)
 
-    def mapping(self, node: MappingNode, path: ConfigPath, spans: dict[ConfigPath, tuple[Span | None, Span]]) -> dict[str, Any]:
+    def mapping(
+        self, node: MappingNode, path: ConfigPath, spans: dict[ConfigPath, tuple[Span | None, Span]]
+    ) -> dict[str, Any]:
         out: dict[str, Any] = {}
         first_seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
@@ -196,20 +199,27 @@ class _Builder:
             if key in first_seen:
                 earlier = first_seen[key]
                 self.report(
-                    "TL002", f"duplicate key {key!r} (first at line {earlier.start_mark.line + 1}); "
-                    "PyYAML-based trainers silently keep the last one", key_node, at, on_key=True,
+                    "TL002",
+                    f"duplicate key {key!r} (first at line {earlier.start_mark.line + 1}); "
+                    "PyYAML-based trainers silently keep the last one",
+                    key_node,
+                    at,
+                    on_key=True,
                 )
-                self.doc.findings.append(Finding(
-                    "TL002", f"key {key!r} is defined again at line {key_node.start_mark.line + 1}",
-                    span=_span(earlier),
-                ))
+                self.doc.findings.append(
+                    Finding(
+                        "TL002",
+                        f"key {key!r} is defined again at line {key_node.start_mark.line + 1}",
+                        span=_span(earlier),
+                    )
+                )
             first_seen[key] = key_node
             spans[at] = (_span(key_node), _span(value_node))
             out[key] = self.build(value_node, at)
         return out
 
     def scalar(self, node: ScalarNode, path: ConfigPath) -> Any:
-        tag, text = node.tag[len(_CORE):], node.value
+        tag, text = node.tag[len(_CORE) :], node.value
         try:
             value = _construct(tag, text)
         except ValueError as exc:
@@ -231,7 +241,7 @@ class _Builder:
         that replaced it would drop the anchor an alias refers to. An explicit tag is
         read by its tag in YAML 1.1 too, not resolved from the text."""
         span, tag = _span(node), None
-        if self.doc.text[span.start:span.start + 1] in ("&", "!"):
+        if self.doc.text[span.start : span.start + 1] in ("&", "!"):
             span, tag = _scalar_only(self.doc.text, span)
         if tag is not None:
             string11, value11 = False, _yaml11_tagged(node.tag, node.value)
@@ -259,7 +269,7 @@ def _scalar_only(text: str, span: Span) -> tuple[Span, str | None]:
         if prop.group().startswith("!") and prop.group() != "!":
             tag = prop.group()
         at = _SEPARATION.match(text, prop.end(), span.end).end()  # type: ignore[union-attr]
-    skipped = text[span.start:at]
+    skipped = text[span.start : at]
     breaks = list(_LIBYAML_BREAK.finditer(skipped))
     line = span.line + len(breaks)
     col = len(skipped) - breaks[-1].end() if breaks else span.col + len(skipped)
@@ -326,6 +336,7 @@ def _construct(tag: str, text: str) -> Any:
 
 # --- entry points ---------------------------------------------------------------------
 
+
 def load_text(text: str, file: str = "<string>", limits: Limits = Limits()) -> Document:
     doc = Document(file=file, text=text)
     _parse(doc, limits)
@@ -366,10 +377,13 @@ def load_bytes(raw: bytes, file: str, limits: Limits = Limits()) -> Document:
     """Decode and parse; every problem becomes a finding, never an exception."""
     doc = Document(file=file)
     if len(raw) > limits.max_file_bytes:
-        doc.findings.append(Finding(
-            "TL091", f"file is larger than {limits.max_file_bytes:,} bytes; a training config is a few hundred",
-            hint="raise `max-file-bytes` in the trainlint configuration if this really is a config",
-        ))
+        doc.findings.append(
+            Finding(
+                "TL091",
+                f"file is larger than {limits.max_file_bytes:,} bytes; a training config is a few hundred",
+                hint="raise `max-file-bytes` in the trainlint configuration if this really is a config",
+            )
+        )
         return doc
     text = decode(raw, doc)
     if text is not None:
@@ -407,8 +421,10 @@ def _scalar_stretches(doc: Document) -> Any:
     """Whether an offset lies in a scalar key or value (a `#` there is no comment): sorted stretches
     with the furthest end reached so far, so each question is a binary search."""
     parents = {p[:-1] for p in doc.spans if p}
-    stretches = sorted([(k.start, k.end) for k, _ in doc.spans.values() if k is not None]
-                       + [(v.start, v.end) for p, (_, v) in doc.spans.items() if p and p not in parents])
+    stretches = sorted(
+        [(k.start, k.end) for k, _ in doc.spans.values() if k is not None]
+        + [(v.start, v.end) for p, (_, v) in doc.spans.items() if p and p not in parents]
+    )
     starts, reach, furthest = [start for start, _ in stretches], [], -1
     for _, end in stretches:
         furthest = max(furthest, end)
@@ -431,20 +447,29 @@ def _report_breaks_in_comments(doc: Document) -> None:
         at = match.start()
         line_start = max(text.rfind(ch, 0, at) for ch in _ANY_BREAK) + 1
         rest_end = min((i for i in (text.find(ch, at + 1) for ch in _ANY_BREAK) if i >= 0), default=len(text))
-        rest = text[at + 1:rest_end].strip(" \t")
+        rest = text[at + 1 : rest_end].strip(" \t")
         if not rest or rest.startswith("#"):
             continue
-        comment = next((i for i in range(line_start, at) if text[i] == "#" and (i == line_start or text[i - 1] in " \t")
-                        and not inside(i)), None)
+        comment = next(
+            (
+                i
+                for i in range(line_start, at)
+                if text[i] == "#" and (i == line_start or text[i - 1] in " \t") and not inside(i)
+            ),
+            None,
+        )
         if comment is None:
             continue
         name = _BREAK_NAMES[match.group()]
-        doc.findings.append(Finding(
-            "TL001", f"{name} in a comment: YAML 1.1 readers (libyaml, PyYAML: most trainers, and trainlint) end "
-            f"the comment there and read `{rest[:60]}` as config, while editors and YAML 1.2 show one comment",
-            span=offset_span(text, at),
-            hint="delete the character; if what follows is meant as config, put it on a line of its own",
-        ))
+        doc.findings.append(
+            Finding(
+                "TL001",
+                f"{name} in a comment: YAML 1.1 readers (libyaml, PyYAML: most trainers, and trainlint) end "
+                f"the comment there and read `{rest[:60]}` as config, while editors and YAML 1.2 show one comment",
+                span=offset_span(text, at),
+                hint="delete the character; if what follows is meant as config, put it on a line of its own",
+            )
+        )
 
 
 def _report_pure_reader_tab(doc: Document) -> None:
@@ -464,10 +489,15 @@ def _report_pure_reader_tab(doc: Document) -> None:
                 found = text.find("\t", start, token.end_mark.index)
                 tab = found if found >= 0 else None
             if tab is not None:
-                doc.findings.append(Finding(
-                    "TL001", "YAML syntax error for PyYAML: a tab here stops its own reader (`yaml.safe_load`, which "
-                    "most training scripts use), though libyaml accepts it", span=offset_span(text, tab),
-                    hint="use spaces"))
+                doc.findings.append(
+                    Finding(
+                        "TL001",
+                        "YAML syntax error for PyYAML: a tab here stops its own reader (`yaml.safe_load`, which "
+                        "most training scripts use), though libyaml accepts it",
+                        span=offset_span(text, tab),
+                        hint="use spaces",
+                    )
+                )
                 return
             end = max(end, token.end_mark.index)
     except yaml.YAMLError:
@@ -478,8 +508,6 @@ def _report_pure_reader_tab(doc: Document) -> None:
 
 # between tokens: a comment (which may hold tabs) or a tab
 _GAP_TAB = re.compile("#[^\r\n\x85\u2028\u2029]*|\t")
-
-
 
 
 def _relocate(doc: Document) -> None:
@@ -517,8 +545,13 @@ def _compose_and_build(doc: Document, limits: Limits) -> None:
         doc.findings.append(Finding(code, f"YAML syntax error: {problem}" if code == "TL001" else problem, span=span))
         return
     except yaml.reader.ReaderError as exc:  # a character YAML forbids; its position is an offset
-        doc.findings.append(Finding("TL001", f"YAML syntax error: {exc.reason} (character {exc.character!r})",
-                                    span=offset_span(doc.text, exc.position)))
+        doc.findings.append(
+            Finding(
+                "TL001",
+                f"YAML syntax error: {exc.reason} (character {exc.character!r})",
+                span=offset_span(doc.text, exc.position),
+            )
+        )
         return
     except yaml.YAMLError as exc:
         doc.findings.append(Finding("TL001", f"YAML error: {exc}"))
@@ -527,10 +560,13 @@ def _compose_and_build(doc: Document, limits: Limits) -> None:
         doc.findings.append(Finding("TL006", "the file holds no YAML document (empty, or only comments)"))
         return
     if count > 1:
-        doc.findings.append(Finding(
-            "TL005", f"{count} YAML documents in one file; a config is a single document",
-            span=_span(nodes[1]),
-        ))
+        doc.findings.append(
+            Finding(
+                "TL005",
+                f"{count} YAML documents in one file; a config is a single document",
+                span=_span(nodes[1]),
+            )
+        )
     root = nodes[0]
     try:
         data = _build(doc, root, limits)

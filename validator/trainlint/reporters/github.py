@@ -38,9 +38,18 @@ def render(results: Iterable[FileResult], stream: TextIO) -> None:
     for result in results:
         seen.append(result)
         for d in result.diagnostics:
-            props = {"file": d.file, "line": d.line, "col": d.col, "endLine": d.end_line, "endColumn": d.end_col,
-                     "title": f"{d.code} {d.name}"}
+            props = {
+                "file": d.file,
+                "line": d.line,
+                "col": d.col,
+                "endLine": d.end_line,
+                "endColumn": d.end_col,
+                "title": f"{d.code} {d.name}",
+            }
             message = printable(d.message) + (f"\nhint: {printable(d.hint)}" if d.hint else "")
-            stream.write(f"::{_COMMANDS[d.severity]} " + ",".join(f"{k}={_property(str(v))}" for k, v in props.items())
-                         + f"::{_data(message)}\n")
+            stream.write(
+                f"::{_COMMANDS[d.severity]} "
+                + ",".join(f"{k}={_property(str(v))}" for k, v in props.items())
+                + f"::{_data(message)}\n"
+            )
     stream.write(summary(seen) + "\n")

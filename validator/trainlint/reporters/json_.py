@@ -26,11 +26,20 @@ def render(results: Iterable[FileResult], stream: TextIO) -> None:
     results = list(results)
     diagnostics = [
         {
-            "code": d.code, "name": d.name, "severity": str(d.severity), "message": d.message, "hint": d.hint,
-            "file": d.file, "line": d.line, "column": d.col, "end_line": d.end_line, "end_column": d.end_col,
+            "code": d.code,
+            "name": d.name,
+            "severity": str(d.severity),
+            "message": d.message,
+            "hint": d.hint,
+            "file": d.file,
+            "line": d.line,
+            "column": d.col,
+            "end_line": d.end_line,
+            "end_column": d.end_col,
             "fixable": d.fixable,
         }
-        for r in results for d in r.diagnostics
+        for r in results
+        for d in r.diagnostics
     ]
     files = sum(1 for r in results if not r.skipped)
     stream.write(guarded(json.dumps({"version": 1, "files": files, "diagnostics": diagnostics}, indent=2), json_escape))

@@ -40,17 +40,32 @@ def render(results: Iterable[FileResult], stream: TextIO) -> None:
     failures = sum(len(r.diagnostics) for r in checked)
     root = ET.Element("testsuites", name="trainlint", tests=str(total), failures=str(failures), errors="0")
     for result in checked:
-        suite = ET.SubElement(root, "testsuite", name=_clean(result.file), tests=str(max(1, len(result.diagnostics))),
-                              failures=str(len(result.diagnostics)), errors="0", skipped="0")
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=_clean(result.file),
+            tests=str(max(1, len(result.diagnostics))),
+            failures=str(len(result.diagnostics)),
+            errors="0",
+            skipped="0",
+        )
         if not result.diagnostics:
-            ET.SubElement(suite, "testcase", name="no problems", classname=_clean(result.file),
-                          file=_clean(result.file))
+            ET.SubElement(
+                suite, "testcase", name="no problems", classname=_clean(result.file), file=_clean(result.file)
+            )
         for d in result.diagnostics:
-            case = ET.SubElement(suite, "testcase", name=f"{d.code} {d.name} at {d.line}:{d.col}",
-                                 classname=_clean(result.file), file=_clean(d.file), line=str(d.line))
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                name=f"{d.code} {d.name} at {d.line}:{d.col}",
+                classname=_clean(result.file),
+                file=_clean(d.file),
+                line=str(d.line),
+            )
             failure = ET.SubElement(case, "failure", message=_clean(d.message), type=str(d.severity))
             failure.text = f"{printable(d.file)}:{d.line}:{d.col}: {d.code} [{d.severity}] {printable(d.message)}" + (
-                f"\nhint: {printable(d.hint)}" if d.hint else "")
+                f"\nhint: {printable(d.hint)}" if d.hint else ""
+            )
     ET.indent(root)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     stream.write(guarded(ET.tostring(root, encoding="unicode"), _reference))

@@ -57,8 +57,12 @@ def rule_descriptors() -> list[dict[str, Any]]:
 
 def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
     location = {"artifactLocation": {"uri": uri(d.file)}}
-    region = {"startLine": d.line, "startColumn": d.col, "endLine": max(d.end_line, d.line),
-              "endColumn": max(d.end_col, 1)}
+    region = {
+        "startLine": d.line,
+        "startColumn": d.col,
+        "endLine": max(d.end_line, d.line),
+        "endColumn": max(d.end_col, 1),
+    }
     result: dict[str, Any] = {
         "ruleId": d.code,
         "level": _LEVELS[d.severity],
@@ -68,12 +72,23 @@ def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
     if d.code in index:
         result["ruleIndex"] = index[d.code]
     if d.fix is not None and d.fixable:
-        result["fixes"] = [{
-            "description": {"text": d.hint or d.fix.title},
-            "artifactChanges": [{**location, "replacements": [
-                {"deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
-                 "insertedContent": {"text": e.text}} for e in d.fix.edits]}],
-        }]
+        result["fixes"] = [
+            {
+                "description": {"text": d.hint or d.fix.title},
+                "artifactChanges": [
+                    {
+                        **location,
+                        "replacements": [
+                            {
+                                "deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
+                                "insertedContent": {"text": e.text},
+                            }
+                            for e in d.fix.edits
+                        ],
+                    }
+                ],
+            }
+        ]
     return result
 
 
@@ -83,13 +98,21 @@ def render(results: Iterable[FileResult], stream: TextIO) -> None:
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "trainlint", "version": __version__, "semanticVersion": __version__,
-                                "rules": rules}},
-            "columnKind": "unicodeCodePoints",
-            "results": [_result(d, index) for r in results for d in r.diagnostics],
-            "invocations": [{"executionSuccessful": True}],
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "trainlint",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(d, index) for r in results for d in r.diagnostics],
+                "invocations": [{"executionSuccessful": True}],
+            }
+        ],
     }
     stream.write(guarded(json.dumps(log, indent=2), json_escape))
     stream.write("\n")

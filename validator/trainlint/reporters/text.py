@@ -37,7 +37,9 @@ def render(results: Iterable[FileResult], stream: TextIO, hints: bool = True) ->
             head = f"{where} {paint('1;' + _COLOURS[d.severity], d.code)} [{d.severity}] {printable(d.message)}"
             stream.write(head + "\n")
             if d.hint and hints:
-                stream.write(f"  hint: {printable(d.hint)}" + (" (fixable with `trainlint fix`)" if d.fixable else "") + "\n")
+                stream.write(
+                    f"  hint: {printable(d.hint)}" + (" (fixable with `trainlint fix`)" if d.fixable else "") + "\n"
+                )
     stream.write(summary(seen) + "\n")
 
 

@@ -35,8 +35,15 @@ class Context:
 
     __slots__ = ("doc", "config", "catalog", "effective", "thresholds", "adapted")
 
-    def __init__(self, doc: Document, config: dict[str, Any], catalog: Catalog, effective: Effective,
-                 thresholds: Mapping[str, Any], adapted: Adapted | None = None) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        config: dict[str, Any],
+        catalog: Catalog,
+        effective: Effective,
+        thresholds: Mapping[str, Any],
+        adapted: Adapted | None = None,
+    ) -> None:
         self.doc, self.config, self.catalog = doc, config, catalog
         self.effective = effective
         self.thresholds = thresholds  # the running rule's
@@ -73,7 +80,9 @@ class Context:
     def training_type(self) -> str | None:
         """The config's training type, else its preset's (for a trainer's config: what the user said)."""
         if self.adapted is not None:
-            return self.adapted.training_type or (self.effective.preset.training_type if self.effective.preset else None)
+            return self.adapted.training_type or (
+                self.effective.preset.training_type if self.effective.preset else None
+            )
         declared = self.config.get("training_type")
         if isinstance(declared, str):
             return declared

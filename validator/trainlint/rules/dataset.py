@@ -10,7 +10,9 @@ from .base import Context, Rule, finding
 from .reading import _VALID
 
 _WITH_PATH = _VALID.replace("  images: 24", "  path: ./data")
-_CAPTIONED = {f"data/{i:02}.png": "" for i in range(12)} | {f"data/{i:02}.txt": "a watercolor landscape" for i in range(12)}
+_CAPTIONED = {f"data/{i:02}.png": "" for i in range(12)} | {
+    f"data/{i:02}.txt": "a watercolor landscape" for i in range(12)
+}
 
 
 def _info_when_declared(dataset: Dataset) -> dict[str, Severity]:
@@ -40,11 +42,21 @@ class DatasetPathMissing(Rule):
         where = ("dataset", "path")
         soft = _info_when_declared(dataset)
         if dataset.problem is not None:  # it is there: say what is wrong with it, not that it is missing
-            yield finding(self, f"dataset folder {str(ctx.config['dataset']['path'])!r} {dataset.problem}", where,
-                          hint="point it at a folder trainlint may list, or declare `dataset.images`", **soft)
+            yield finding(
+                self,
+                f"dataset folder {str(ctx.config['dataset']['path'])!r} {dataset.problem}",
+                where,
+                hint="point it at a folder trainlint may list, or declare `dataset.images`",
+                **soft,
+            )
         elif not dataset.exists:
-            yield finding(self, f"dataset folder {str(ctx.config['dataset']['path'])!r} not found", where,
-                          hint="fix the path (it is relative to this file), or declare `dataset.images`", **soft)
+            yield finding(
+                self,
+                f"dataset folder {str(ctx.config['dataset']['path'])!r} not found",
+                where,
+                hint="fix the path (it is relative to this file), or declare `dataset.images`",
+                **soft,
+            )
         elif dataset.found == 0:
             yield finding(self, "dataset folder holds no images (jpg, jpeg, png, webp)", where, **soft)
 
@@ -70,10 +82,13 @@ class DatasetOutsideRepository(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         dataset = ctx.effective.dataset
         if dataset.outside:
-            yield finding(self, f"dataset folder {str(ctx.config['dataset']['path'])!r} is outside the repository; "
-                          "it was not read", ("dataset", "path"),
-                          hint="move the images into the repository, or declare `dataset.images`",
-                          **_info_when_declared(dataset))
+            yield finding(
+                self,
+                f"dataset folder {str(ctx.config['dataset']['path'])!r} is outside the repository; it was not read",
+                ("dataset", "path"),
+                hint="move the images into the repository, or declare `dataset.images`",
+                **_info_when_declared(dataset),
+            )
 
 
 class ImageCountMismatch(Rule):
@@ -93,9 +108,13 @@ class ImageCountMismatch(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         dataset = ctx.effective.dataset
         if dataset.exists and dataset.found and dataset.declared and dataset.found != dataset.declared:
-            yield finding(self, f"dataset.images says {dataset.declared} but {dataset.found} images are in "
-                          f"{ctx.config['dataset']['path']!r}; the {dataset.found} found are used",
-                          ("dataset", "images"), hint=f"set images: {dataset.found}")
+            yield finding(
+                self,
+                f"dataset.images says {dataset.declared} but {dataset.found} images are in "
+                f"{ctx.config['dataset']['path']!r}; the {dataset.found} found are used",
+                ("dataset", "images"),
+                hint=f"set images: {dataset.found}",
+            )
 
 
 class MissingCaptions(Rule):
@@ -122,11 +141,15 @@ class MissingCaptions(Rule):
         names = ", ".join(dataset.uncaptioned[: ctx.thresholds["listed"]])
         more = len(dataset.uncaptioned) - ctx.thresholds["listed"]
         extra = {"severity": Severity.ERROR} if ctx.is_custom else {}
-        yield finding(self, f"{len(dataset.uncaptioned)} of {dataset.found} images have no caption: {names}"
-                      + (f" and {more} more" if more > 0 else ""), ("dataset", "path"),
-                      hint="add a .txt caption beside each image" + (
-                          "; the guide says to fix captions before tuning a Custom config" if ctx.is_custom else ""),
-                      **extra)
+        yield finding(
+            self,
+            f"{len(dataset.uncaptioned)} of {dataset.found} images have no caption: {names}"
+            + (f" and {more} more" if more > 0 else ""),
+            ("dataset", "path"),
+            hint="add a .txt caption beside each image"
+            + ("; the guide says to fix captions before tuning a Custom config" if ctx.is_custom else ""),
+            **extra,
+        )
 
 
 class DatasetSizeUnusual(Rule):
@@ -150,5 +173,9 @@ class DatasetSizeUnusual(Rule):
         usual = ctx.catalog.training_types.get(kind, {}).get("dataset_images")
         images = ctx.effective.images
         if usual and not usual["min"] <= images <= usual["max"]:
-            yield finding(self, f"{images} images is outside the usual {usual['min']}-{usual['max']} for {kind} training",
-                          ("dataset",), on_key=True)
+            yield finding(
+                self,
+                f"{images} images is outside the usual {usual['min']}-{usual['max']} for {kind} training",
+                ("dataset",),
+                on_key=True,
+            )

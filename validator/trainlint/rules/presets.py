@@ -9,7 +9,9 @@ from ..inputs.yaml_edit import set_top_level_key
 from .base import Context, Rule, finding
 from .reading import _VALID
 
-_HOUSE = "extends: sdxl/style@1\ndescription: our house style, a little slower\ntraining:\n  learning_rate_unet: 8.0e-5\n"
+_HOUSE = (
+    "extends: sdxl/style@1\ndescription: our house style, a little slower\ntraining:\n  learning_rate_unet: 8.0e-5\n"
+)
 
 
 class PresetRule(Rule):
@@ -26,7 +28,9 @@ class UnknownPreset(PresetRule):
     """
 
     code, name = "TL201", "unknown-preset"
-    fails = _VALID.replace("preset: sdxl/style", "preset: ./presets/missing.yaml").replace("classification: sdxl/style", "classification: Custom")
+    fails = _VALID.replace("preset: sdxl/style", "preset: ./presets/missing.yaml").replace(
+        "classification: sdxl/style", "classification: Custom"
+    )
 
 
 class PresetCycle(PresetRule):
@@ -36,9 +40,17 @@ class PresetCycle(PresetRule):
     """
 
     code, name = "TL202", "preset-cycle"
-    fails = _VALID.replace("preset: sdxl/style", "preset: ./presets/a.yaml").replace("classification: sdxl/style", "classification: Custom")
-    passes = _VALID.replace("preset: sdxl/style", "preset: ./presets/house.yaml").replace("classification: sdxl/style", "classification: ./presets/house.yaml")
-    files = {"presets/a.yaml": "extends: ./b.yaml\n", "presets/b.yaml": "extends: ./a.yaml\n", "presets/house.yaml": _HOUSE}
+    fails = _VALID.replace("preset: sdxl/style", "preset: ./presets/a.yaml").replace(
+        "classification: sdxl/style", "classification: Custom"
+    )
+    passes = _VALID.replace("preset: sdxl/style", "preset: ./presets/house.yaml").replace(
+        "classification: sdxl/style", "classification: ./presets/house.yaml"
+    )
+    files = {
+        "presets/a.yaml": "extends: ./b.yaml\n",
+        "presets/b.yaml": "extends: ./a.yaml\n",
+        "presets/house.yaml": _HOUSE,
+    }
 
 
 class PresetParentMissing(PresetRule):
@@ -60,7 +72,10 @@ class InvalidPresetFile(PresetRule):
     code, name = "TL206", "invalid-preset-file"
     fails = PresetCycle.fails.replace("a.yaml", "odd.yaml")
     passes = PresetCycle.passes
-    files = {"presets/odd.yaml": "extends: sdxl/style\ntraining:\n  learning_rate_unet: fast\n", "presets/house.yaml": _HOUSE}
+    files = {
+        "presets/odd.yaml": "extends: sdxl/style\ntraining:\n  learning_rate_unet: fast\n",
+        "presets/house.yaml": _HOUSE,
+    }
 
 
 class BaseModelMismatch(Rule):
@@ -81,8 +96,12 @@ class BaseModelMismatch(Rule):
         preset = ctx.preset
         model = ctx.config.get("base_model")
         if isinstance(model, str) and model != preset.base_model:
-            yield finding(self, f"base_model is {model} but preset {preset.ref} is for {preset.base_model}",
-                          ("base_model",), hint=f"use a {model} preset, or set base_model: {preset.base_model}")
+            yield finding(
+                self,
+                f"base_model is {model} but preset {preset.ref} is for {preset.base_model}",
+                ("base_model",),
+                hint=f"use a {model} preset, or set base_model: {preset.base_model}",
+            )
 
 
 class TrainingTypeMismatch(Rule):
@@ -106,8 +125,12 @@ class TrainingTypeMismatch(Rule):
             return
         compatible = ctx.catalog.training_types.get(kind, {}).get("compatible_presets", ())
         if preset.training_type not in compatible:
-            yield finding(self, f"training_type is {kind} but preset {preset.ref} is a {preset.training_type} preset",
-                          ("training_type",), hint=f"use the {preset.base_model}/{kind} preset")
+            yield finding(
+                self,
+                f"training_type is {kind} but preset {preset.ref} is a {preset.training_type} preset",
+                ("training_type",),
+                hint=f"use the {preset.base_model}/{kind} preset",
+            )
 
 
 class ClassificationOutdated(Rule):
@@ -124,7 +147,10 @@ class ClassificationOutdated(Rule):
     severity = Severity.WARNING
     fixable = True
     fails = _VALID + "training:\n  learning_rate_unet: 2.0e-4\n"
-    passes = _VALID.replace("classification: sdxl/style", "classification: Custom") + "training:\n  learning_rate_unet: 2.0e-4\n"
+    passes = (
+        _VALID.replace("classification: sdxl/style", "classification: Custom")
+        + "training:\n  learning_rate_unet: 2.0e-4\n"
+    )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         if not isinstance(ctx.config.get("preset"), str):
@@ -144,8 +170,14 @@ class ClassificationOutdated(Rule):
             message, path = f"config {why} but has no classification", ("preset",)
         else:
             message, path = f"config {why} but is classified {current}", ("classification",)
-        yield finding(self, message, path, on_key=current is None, hint=f"set classification: {expected}",
-                      fix=classification_fix(ctx, expected))
+        yield finding(
+            self,
+            message,
+            path,
+            on_key=current is None,
+            hint=f"set classification: {expected}",
+            fix=classification_fix(ctx, expected),
+        )
 
 
 def classification_fix(ctx: Context, expected: str) -> Fix | None:

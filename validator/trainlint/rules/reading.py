@@ -182,5 +182,10 @@ class DatasetScanLimit(LoaderRule):
     severity = Severity.WARNING
     fails = _VALID.replace("  images: 24", "  path: ./data\n  images: 3")
     passes = _VALID.replace("  images: 24", "  path: ./small\n  images: 2")
-    files = {f"{folder}/{i}.{ext}": "" for folder, n in (("data", 3), ("small", 2)) for i in range(n) for ext in ("png", "txt")}
+    files = {
+        f"{folder}/{i}.{ext}": ""
+        for folder, n in (("data", 3), ("small", 2))
+        for i in range(n)
+        for ext in ("png", "txt")
+    }
     example_limits = {"max_dataset_files": 5}

@@ -34,7 +34,10 @@ class UnknownKey(SchemaRule):
     """
 
     code, name = "TL101", "unknown-key"
-    fails = _VALID.replace("classification: sdxl/style", "classification: Custom") + "training:\n  learning_rate_unte: 2.0e-4\n"
+    fails = (
+        _VALID.replace("classification: sdxl/style", "classification: Custom")
+        + "training:\n  learning_rate_unte: 2.0e-4\n"
+    )
 
 
 class WrongType(SchemaRule):
@@ -45,7 +48,7 @@ class WrongType(SchemaRule):
     """
 
     code, name = "TL102", "wrong-type"
-    fails = _VALID + "training:\n  steps: \"8400\"\n"
+    fails = _VALID + 'training:\n  steps: "8400"\n'
 
 
 class OutOfRange(SchemaRule):

@@ -24,9 +24,15 @@ TRAINERS = ("kohya_ss", "sd-scripts", "ai-toolkit", "onetrainer", "simpletuner",
 # Examples in the trainers' formats, here and in training.py: each trainer's smallest config (the keys
 # its own tools write, a dataset folder `img/10_style` where the file names one), with the keys an
 # example is about laid over it. The file is named for the trainer; its content tells the format.
-EXAMPLE_FILES = {"kohya_ss": "kohya_ss.json", "sd-scripts": "sd_scripts.toml", "ai-toolkit": "ai_toolkit.yaml",
-                 "onetrainer": "onetrainer.json", "simpletuner": "simpletuner.json", "diffusers": "diffusers.sh",
-                 "scenario": "scenario.json"}
+EXAMPLE_FILES = {
+    "kohya_ss": "kohya_ss.json",
+    "sd-scripts": "sd_scripts.toml",
+    "ai-toolkit": "ai_toolkit.yaml",
+    "onetrainer": "onetrainer.json",
+    "simpletuner": "simpletuner.json",
+    "diffusers": "diffusers.sh",
+    "scenario": "scenario.json",
+}
 Example = tuple[str, str, str, dict[str, str]]
 
 
@@ -47,55 +53,105 @@ def _scalar(value: Any) -> str:
 
 def kohya_ss(**fields: Any) -> str:
     """A kohya_ss GUI config saved from the LoRA tab (SD 1.5); without `LoRA_type`, the DreamBooth tab."""
-    return _json({"LoRA_type": "Standard", "pretrained_model_name_or_path": "runwayml/stable-diffusion-v1-5",
-                  "sdxl": False, "train_data_dir": "img", "optimizer": "AdamW8bit", "train_batch_size": 1,
-                  "epoch": 10, "caption_extension": ".txt", "save_model_as": "safetensors"}, fields)
+    return _json(
+        {
+            "LoRA_type": "Standard",
+            "pretrained_model_name_or_path": "runwayml/stable-diffusion-v1-5",
+            "sdxl": False,
+            "train_data_dir": "img",
+            "optimizer": "AdamW8bit",
+            "train_batch_size": 1,
+            "epoch": 10,
+            "caption_extension": ".txt",
+            "save_model_as": "safetensors",
+        },
+        fields,
+    )
 
 
 def sd_scripts(**keys: Any) -> str:
     """An sd-scripts `--config_file` for sdxl_train_network.py."""
-    keys = {"pretrained_model_name_or_path": "stabilityai/stable-diffusion-xl-base-1.0",
-            "network_module": "networks.lora", "train_data_dir": "img", "train_batch_size": 1,
-            "learning_rate": 1e-4, **keys}
-    return "".join(f"{key} = {json.dumps(v) if isinstance(v, str) else _scalar(v)}\n"
-                   for key, v in keys.items() if v is not None)
+    keys = {
+        "pretrained_model_name_or_path": "stabilityai/stable-diffusion-xl-base-1.0",
+        "network_module": "networks.lora",
+        "train_data_dir": "img",
+        "train_batch_size": 1,
+        "learning_rate": 1e-4,
+        **keys,
+    }
+    return "".join(
+        f"{key} = {json.dumps(v) if isinstance(v, str) else _scalar(v)}\n" for key, v in keys.items() if v is not None
+    )
 
 
 def ai_toolkit(model: str = "black-forest-labs/FLUX.1-dev\n        is_flux: true", **train: Any) -> str:
     """An ai-toolkit job training a FLUX.1 LoRA; `train` holds the keys of its `train:` section."""
-    return ("job: extension\nconfig:\n  name: example\n  process:\n    - type: sd_trainer\n"
-            "      network:\n        type: lora\n      datasets:\n        - folder_path: img/10_style\n"
-            f"      model:\n        name_or_path: {model}\n      train:\n"
-            + "".join(f"        {key}: {_scalar(v)}\n" for key, v in train.items()))
+    return (
+        "job: extension\nconfig:\n  name: example\n  process:\n    - type: sd_trainer\n"
+        "      network:\n        type: lora\n      datasets:\n        - folder_path: img/10_style\n"
+        f"      model:\n        name_or_path: {model}\n      train:\n"
+        + "".join(f"        {key}: {_scalar(v)}\n" for key, v in train.items())
+    )
 
 
 def onetrainer(**fields: Any) -> str:
     """A OneTrainer config for an SD 1.5 LoRA with one concept."""
-    return _json({"__version": 11, "model_type": "STABLE_DIFFUSION_15", "training_method": "LORA", "batch_size": 1,
-                  "learning_rate": 1e-4, "concepts": [{"name": "style", "path": "img/10_style"}]}, fields)
+    return _json(
+        {
+            "__version": 11,
+            "model_type": "STABLE_DIFFUSION_15",
+            "training_method": "LORA",
+            "batch_size": 1,
+            "learning_rate": 1e-4,
+            "concepts": [{"name": "style", "path": "img/10_style"}],
+        },
+        fields,
+    )
 
 
 def simpletuner(**options: Any) -> str:
     """A SimpleTuner config.json for an SDXL LoRA (its data backends: `SIMPLETUNER_DATA`)."""
-    return _json({"model_family": "sdxl", "model_type": "lora",
-                  "pretrained_model_name_or_path": "stabilityai/stable-diffusion-xl-base-1.0",
-                  "data_backend_config": "multidatabackend.json", "output_dir": "output", "train_batch_size": 1,
-                  "learning_rate": 1e-4}, options)
+    return _json(
+        {
+            "model_family": "sdxl",
+            "model_type": "lora",
+            "pretrained_model_name_or_path": "stabilityai/stable-diffusion-xl-base-1.0",
+            "data_backend_config": "multidatabackend.json",
+            "output_dir": "output",
+            "train_batch_size": 1,
+            "learning_rate": 1e-4,
+        },
+        options,
+    )
 
 
-SIMPLETUNER_DATA = {"multidatabackend.json": json.dumps([
-    {"id": "style", "type": "local", "instance_data_dir": "img/10_style", "caption_strategy": "filename"},
-    {"id": "text-embeds", "type": "local", "dataset_type": "text_embeds", "default": True, "cache_dir": "cache"},
-], indent=2) + "\n"}
+SIMPLETUNER_DATA = {
+    "multidatabackend.json": json.dumps(
+        [
+            {"id": "style", "type": "local", "instance_data_dir": "img/10_style", "caption_strategy": "filename"},
+            {
+                "id": "text-embeds",
+                "type": "local",
+                "dataset_type": "text_embeds",
+                "default": True,
+                "cache_dir": "cache",
+            },
+        ],
+        indent=2,
+    )
+    + "\n"
+}
 
 
 def diffusers(*flags: str, script: str = "train_dreambooth_lora_sdxl.py", **options: Any) -> str:
     """A shell script launching one of diffusers' DreamBooth scripts (SDXL LoRA); `flags` are switches."""
     given = [f"--{flag}" for flag in flags] + [f"--{key}={_scalar(v)}" for key, v in options.items()]
-    return (f"accelerate launch --num_processes 1 {script} \\\n"
-            "  --pretrained_model_name_or_path=stabilityai/stable-diffusion-xl-base-1.0 \\\n"
-            "  --instance_data_dir=img/10_style --instance_prompt='in the style of TOK' \\\n"
-            f"  {' '.join(given)}\n")
+    return (
+        f"accelerate launch --num_processes 1 {script} \\\n"
+        "  --pretrained_model_name_or_path=stabilityai/stable-diffusion-xl-base-1.0 \\\n"
+        "  --instance_data_dir=img/10_style --instance_prompt='in the style of TOK' \\\n"
+        f"  {' '.join(given)}\n"
+    )
 
 
 def scenario(model: str = "flux.1-lora", images: int = 10, **parameters: Any) -> str:
@@ -103,8 +159,9 @@ def scenario(model: str = "flux.1-lora", images: int = 10, **parameters: Any) ->
     return _json({"type": model, "trainingImagesNumber": images, "parameters": parameters}, {})
 
 
-def example(trainer: str, fails: str, passes: str, training_type: str | None = None,
-            beside: dict[str, str] | None = None) -> Example:
+def example(
+    trainer: str, fails: str, passes: str, training_type: str | None = None, beside: dict[str, str] | None = None
+) -> Example:
     """A `more_examples` entry in a trainer's format, with the training type said the way that format
     allows: a `# trainlint:` comment, or for JSON, which holds no comments, the configuration beside it."""
     name, files = EXAMPLE_FILES[trainer], dict(beside or {})
@@ -150,8 +207,11 @@ class NumberAsString(TrainerNoteRule):
     fails = sd_scripts(learning_rate="1e-4")
     passes = sd_scripts(learning_rate=1e-4)
     more_examples = (
-        example("kohya_ss", kohya_ss(learning_rate="1e-4", max_train_steps=""),
-                kohya_ss(learning_rate=1e-4, max_train_steps=0)),
+        example(
+            "kohya_ss",
+            kohya_ss(learning_rate="1e-4", max_train_steps=""),
+            kohya_ss(learning_rate=1e-4, max_train_steps=0),
+        ),
         example("ai-toolkit", ai_toolkit(steps=1000, lr='"1e-4"'), ai_toolkit(steps=1000, lr=1e-4)),
         example("onetrainer", onetrainer(epochs="1e2"), onetrainer(epochs=100)),
         example("simpletuner", simpletuner(max_train_steps="1e3"), simpletuner(max_train_steps=1000)),
@@ -177,8 +237,11 @@ class EpochsOverrideSteps(TrainerNoteRule):
     fails = sd_scripts(max_train_steps=2000, max_train_epochs=10)
     passes = sd_scripts(max_train_steps=2000)
     more_examples = (
-        example("kohya_ss", kohya_ss(max_train_steps=2000, max_train_epochs=10),
-                kohya_ss(max_train_steps=2000, max_train_epochs=0)),
+        example(
+            "kohya_ss",
+            kohya_ss(max_train_steps=2000, max_train_epochs=10),
+            kohya_ss(max_train_steps=2000, max_train_epochs=0),
+        ),
     )
 
 
@@ -200,11 +263,19 @@ class TextEncoderStopIgnored(TrainerNoteRule):
     kind = notes.TE_STOP_IGNORED
     example_file = EXAMPLE_FILES["kohya_ss"]
     fails = kohya_ss(learning_rate=1e-4, unet_lr=1e-4, text_encoder_lr=5e-5, stop_text_encoder_training=30)
-    passes = kohya_ss(learning_rate=1e-4, unet_lr=1e-4, text_encoder_lr=5e-5, stop_text_encoder_training=0,
-                      additional_parameters="--network_train_unet_only")
+    passes = kohya_ss(
+        learning_rate=1e-4,
+        unet_lr=1e-4,
+        text_encoder_lr=5e-5,
+        stop_text_encoder_training=0,
+        additional_parameters="--network_train_unet_only",
+    )
     more_examples = (
-        example("sd-scripts", sd_scripts(network_module=None, train_text_encoder=True, stop_text_encoder_training=100),
-                sd_scripts(network_module=None, train_text_encoder=False)),
+        example(
+            "sd-scripts",
+            sd_scripts(network_module=None, train_text_encoder=True, stop_text_encoder_training=100),
+            sd_scripts(network_module=None, train_text_encoder=False),
+        ),
     )
 
 
@@ -232,15 +303,33 @@ class TextEncoderStopUnit(TrainerNoteRule):
     example_file = EXAMPLE_FILES["onetrainer"]
     # 10 images, 100 epochs at batch 1: 1,000 batches; after 50 batches is 5 % of the run, 50 updates 20 %
     files: ClassVar[dict[str, str]] = {f"img/10_style/{n:02}.png": "" for n in range(10)}
-    fails = onetrainer(gradient_accumulation_steps=4, text_encoder={
-        "train": True, "stop_training_after": 50, "stop_training_after_unit": "STEP"})
-    passes = onetrainer(gradient_accumulation_steps=4, text_encoder={
-        "train": True, "stop_training_after": 200, "stop_training_after_unit": "STEP"})
+    fails = onetrainer(
+        gradient_accumulation_steps=4,
+        text_encoder={"train": True, "stop_training_after": 50, "stop_training_after_unit": "STEP"},
+    )
+    passes = onetrainer(
+        gradient_accumulation_steps=4,
+        text_encoder={"train": True, "stop_training_after": 200, "stop_training_after_unit": "STEP"},
+    )
     more_examples = (
-        example("kohya_ss", kohya_ss(LoRA_type=None, learning_rate=1e-5, learning_rate_te=5e-6, max_train_steps=3000,
-                                     stop_text_encoder_training=30),
-                kohya_ss(LoRA_type=None, learning_rate=1e-5, learning_rate_te=5e-6, max_train_steps=3000,
-                         stop_text_encoder_training=30, additional_parameters="--stop_text_encoder_training 900")),
+        example(
+            "kohya_ss",
+            kohya_ss(
+                LoRA_type=None,
+                learning_rate=1e-5,
+                learning_rate_te=5e-6,
+                max_train_steps=3000,
+                stop_text_encoder_training=30,
+            ),
+            kohya_ss(
+                LoRA_type=None,
+                learning_rate=1e-5,
+                learning_rate_te=5e-6,
+                max_train_steps=3000,
+                stop_text_encoder_training=30,
+                additional_parameters="--stop_text_encoder_training 900",
+            ),
+        ),
     )
 
 
@@ -258,10 +347,18 @@ class TextEncoderFractionCoarse(TrainerNoteRule):
     severity = Severity.WARNING
     kind = notes.TE_FRACTION_COARSE
     example_file = EXAMPLE_FILES["diffusers"]
-    fails = diffusers("train_text_encoder", script="train_dreambooth_lora_sdxl_advanced.py", num_train_epochs=1,
-                      train_text_encoder_frac=0.5)
-    passes = diffusers("train_text_encoder", script="train_dreambooth_lora_sdxl_advanced.py", num_train_epochs=10,
-                       train_text_encoder_frac=0.5)
+    fails = diffusers(
+        "train_text_encoder",
+        script="train_dreambooth_lora_sdxl_advanced.py",
+        num_train_epochs=1,
+        train_text_encoder_frac=0.5,
+    )
+    passes = diffusers(
+        "train_text_encoder",
+        script="train_dreambooth_lora_sdxl_advanced.py",
+        num_train_epochs=10,
+        train_text_encoder_frac=0.5,
+    )
 
 
 class ZeroLearningRate(TrainerNoteRule):
@@ -282,11 +379,17 @@ class ZeroLearningRate(TrainerNoteRule):
     fails = ai_toolkit(steps=1000, lr=0)
     passes = ai_toolkit(steps=1000, lr=1e-4)
     more_examples = (
-        example("kohya_ss", kohya_ss(learning_rate=1e-4, unet_lr=1e-4, text_encoder_lr=0),
-                kohya_ss(learning_rate=1e-4, unet_lr=1e-4, text_encoder_lr=5e-5)),
+        example(
+            "kohya_ss",
+            kohya_ss(learning_rate=1e-4, unet_lr=1e-4, text_encoder_lr=0),
+            kohya_ss(learning_rate=1e-4, unet_lr=1e-4, text_encoder_lr=5e-5),
+        ),
         example("sd-scripts", sd_scripts(text_encoder_lr=0), sd_scripts(network_train_unet_only=True)),
-        example("onetrainer", onetrainer(text_encoder={"train": True, "learning_rate": 0}),
-                onetrainer(text_encoder={"train": False})),
+        example(
+            "onetrainer",
+            onetrainer(text_encoder={"train": True, "learning_rate": 0}),
+            onetrainer(text_encoder={"train": False}),
+        ),
         example("simpletuner", simpletuner(learning_rate=0), simpletuner(learning_rate=1e-4)),
         example("diffusers", diffusers(learning_rate=0), diffusers(learning_rate=1e-4)),
         example("scenario", scenario(learningRate=0), scenario(learningRate=1e-4)),
@@ -311,7 +414,9 @@ class UnknownTrainerKey(TrainerNoteRule):
     passes = sd_scripts()
     more_examples = (
         example("kohya_ss", kohya_ss(lerning_rate=1e-4), kohya_ss(learning_rate=1e-4)),
-        example("ai-toolkit", ai_toolkit(steps=1000, lr=1e-4, bacth_size=2), ai_toolkit(steps=1000, lr=1e-4, batch_size=2)),
+        example(
+            "ai-toolkit", ai_toolkit(steps=1000, lr=1e-4, bacth_size=2), ai_toolkit(steps=1000, lr=1e-4, batch_size=2)
+        ),
         example("onetrainer", onetrainer(learning_rate=None, learning_rte=1e-4), onetrainer()),
         example("simpletuner", simpletuner(learning_rate=None, lerning_rate=1e-4), simpletuner()),
         example("diffusers", diffusers(learnig_rate=1e-4), diffusers(learning_rate=1e-4)),
@@ -342,6 +447,7 @@ class TrainerYaml11Reading(TrainerNoteRule):
             reading = readings.get(found.path)
             edits = () if reading is None or isinstance(reading.value11, datetime.date) else yaml11_fix(reading)
             yield found._replace(fix=Fix(f"write it as {edits[0].text}", edits)) if edits else found
+
     example_file = EXAMPLE_FILES["ai-toolkit"]
     fails = ai_toolkit(steps=1000, lr=1e-4).replace("      network:", "      trigger_word: no\n      network:")
     passes = ai_toolkit(steps=1000, lr=1e-4).replace("      network:", '      trigger_word: "no"\n      network:')
@@ -364,12 +470,23 @@ class UnsupportedModel(TrainerNoteRule):
     passes = ai_toolkit(steps=1000, lr=1e-4)
     more_examples = (
         example("kohya_ss", kohya_ss(sd3_checkbox=True), kohya_ss(sd3_checkbox=False)),
-        example("sd-scripts", sd_scripts(pretrained_model_name_or_path="stabilityai/stable-diffusion-3-medium",
-                                         network_module="networks.lora_sd3"), sd_scripts()),
+        example(
+            "sd-scripts",
+            sd_scripts(
+                pretrained_model_name_or_path="stabilityai/stable-diffusion-3-medium",
+                network_module="networks.lora_sd3",
+            ),
+            sd_scripts(),
+        ),
         example("onetrainer", onetrainer(model_type="STABLE_DIFFUSION_3"), onetrainer()),
         example("simpletuner", simpletuner(model_family="sd3"), simpletuner()),
-        example("diffusers", diffusers(script="train_dreambooth_lora_sd3.py").replace(
-            "stabilityai/stable-diffusion-xl-base-1.0", "stabilityai/stable-diffusion-3-medium-diffusers"), diffusers()),
+        example(
+            "diffusers",
+            diffusers(script="train_dreambooth_lora_sd3.py").replace(
+                "stabilityai/stable-diffusion-xl-base-1.0", "stabilityai/stable-diffusion-3-medium-diffusers"
+            ),
+            diffusers(),
+        ),
         example("scenario", scenario("qwen-image-lora"), scenario()),
     )
 
@@ -391,16 +508,29 @@ class AdaptiveOptimizer(TrainerNoteRule):
     fails = diffusers(optimizer="prodigy", learning_rate=1.0)
     passes = diffusers(optimizer="adamw", learning_rate=1e-4)
     more_examples = (
-        example("kohya_ss", kohya_ss(optimizer="Prodigy", learning_rate=1.0, unet_lr=1.0, text_encoder_lr=1.0),
-                kohya_ss(optimizer="AdamW8bit", learning_rate=1e-4, unet_lr=1e-4, text_encoder_lr=5e-5)),
-        example("sd-scripts", sd_scripts(optimizer_type="Prodigy", learning_rate=1.0),
-                sd_scripts(optimizer_type="AdamW8bit")),
-        example("ai-toolkit", ai_toolkit(steps=1000, lr=1.0, optimizer="prodigy"),
-                ai_toolkit(steps=1000, lr=1e-4, optimizer="adamw8bit")),
-        example("onetrainer", onetrainer(learning_rate=1.0, optimizer={"optimizer": "PRODIGY"}),
-                onetrainer(optimizer={"optimizer": "ADAMW"})),
-        example("simpletuner", simpletuner(optimizer="prodigy", learning_rate=1.0),
-                simpletuner(optimizer="adamw_bf16")),
+        example(
+            "kohya_ss",
+            kohya_ss(optimizer="Prodigy", learning_rate=1.0, unet_lr=1.0, text_encoder_lr=1.0),
+            kohya_ss(optimizer="AdamW8bit", learning_rate=1e-4, unet_lr=1e-4, text_encoder_lr=5e-5),
+        ),
+        example(
+            "sd-scripts",
+            sd_scripts(optimizer_type="Prodigy", learning_rate=1.0),
+            sd_scripts(optimizer_type="AdamW8bit"),
+        ),
+        example(
+            "ai-toolkit",
+            ai_toolkit(steps=1000, lr=1.0, optimizer="prodigy"),
+            ai_toolkit(steps=1000, lr=1e-4, optimizer="adamw8bit"),
+        ),
+        example(
+            "onetrainer",
+            onetrainer(learning_rate=1.0, optimizer={"optimizer": "PRODIGY"}),
+            onetrainer(optimizer={"optimizer": "ADAMW"}),
+        ),
+        example(
+            "simpletuner", simpletuner(optimizer="prodigy", learning_rate=1.0), simpletuner(optimizer="adamw_bf16")
+        ),
     )
 
 
@@ -423,21 +553,34 @@ class TrainingTypeUnknown(Rule):
     fails = sd_scripts(network_train_unet_only=True)
     passes = "# trainlint: training_type=style\n" + sd_scripts(network_train_unet_only=True)
     more_examples = (
-        (EXAMPLE_FILES["ai-toolkit"], ai_toolkit(steps=1000, lr=1e-4),
-         "# trainlint: training_type=style\n" + ai_toolkit(steps=1000, lr=1e-4)),
-        ("simpletuner.toml", 'model_family = "sdxl"\nmodel_type = "lora"\nlearning_rate = 1e-4\n',
-         '# trainlint: training_type=style\nmodel_family = "sdxl"\nmodel_type = "lora"\nlearning_rate = 1e-4\n'),
-        (EXAMPLE_FILES["diffusers"], diffusers(learning_rate=1e-4),
-         "# trainlint: training_type=style\n" + diffusers(learning_rate=1e-4)),
+        (
+            EXAMPLE_FILES["ai-toolkit"],
+            ai_toolkit(steps=1000, lr=1e-4),
+            "# trainlint: training_type=style\n" + ai_toolkit(steps=1000, lr=1e-4),
+        ),
+        (
+            "simpletuner.toml",
+            'model_family = "sdxl"\nmodel_type = "lora"\nlearning_rate = 1e-4\n',
+            '# trainlint: training_type=style\nmodel_family = "sdxl"\nmodel_type = "lora"\nlearning_rate = 1e-4\n',
+        ),
+        (
+            EXAMPLE_FILES["diffusers"],
+            diffusers(learning_rate=1e-4),
+            "# trainlint: training_type=style\n" + diffusers(learning_rate=1e-4),
+        ),
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         if ctx.adapted is None or ctx.training_type is not None or ctx.adapted.base_model is None:
             return  # a family trainlint has no presets for is named by TL509 instead
         mapped = "map it in [tool.trainlint.per-file-training-type]"
-        yield finding(type(self), f"no training type for this {ctx.adapted.input_format} config: rules that depend on it "
-                      "(text encoder ratio, steps against a preset) stay silent", (),
-                      hint=f"{mapped} (a JSON file holds no comments), or pass --training-type"
-                      if ctx.doc.file.lower().endswith((".json", ".jsonc")) else
-                      "add `# trainlint: training_type=style` (or subject, character, object) as a comment, "
-                      f"{mapped}, or pass --training-type")
+        yield finding(
+            type(self),
+            f"no training type for this {ctx.adapted.input_format} config: rules that depend on it "
+            "(text encoder ratio, steps against a preset) stay silent",
+            (),
+            hint=f"{mapped} (a JSON file holds no comments), or pass --training-type"
+            if ctx.doc.file.lower().endswith((".json", ".jsonc"))
+            else "add `# trainlint: training_type=style` (or subject, character, object) as a comment, "
+            f"{mapped}, or pass --training-type",
+        )

@@ -58,8 +58,11 @@ def _te_rate_judged(ctx: Context) -> bool:
 def _written(data: Any, path: ConfigPath) -> Any:
     """The value written at `path` in a trainer's data (None when the path does not lead to one)."""
     for step in path:
-        found = step in data if isinstance(data, dict) else (
-            isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data))
+        found = (
+            step in data
+            if isinstance(data, dict)
+            else (isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data))
+        )
         if not found:
             return None
         data = data[step]
@@ -91,7 +94,9 @@ def _what(ctx: Context, key: str, label: str | None = None) -> str:
     if value is None:
         return label
     named = f"{label} (`{value.key}`)" if value.key else label
-    return named + (f", the {ctx.adapted.input_format} default," if ctx.adapted and value.source == "trainer-default" else "")
+    return named + (
+        f", the {ctx.adapted.input_format} default," if ctx.adapted and value.source == "trainer-default" else ""
+    )
 
 
 # The examples in the trainers' formats: each trainer's smallest config on its preset for the 10 images
@@ -104,13 +109,22 @@ def _images(count: int) -> dict[str, str]:
 
 
 def _kohya(te: bool = False, **fields: Any) -> str:
-    return kohya_ss(**{"max_train_steps": 1750, "learning_rate": 1e-4, "unet_lr": 1e-4, "text_encoder_lr": 1e-5,
-                       "additional_parameters": None if te else "--network_train_unet_only", **fields})
+    return kohya_ss(
+        **{
+            "max_train_steps": 1750,
+            "learning_rate": 1e-4,
+            "unet_lr": 1e-4,
+            "text_encoder_lr": 1e-5,
+            "additional_parameters": None if te else "--network_train_unet_only",
+            **fields,
+        }
+    )
 
 
 def _sd(te: bool = False, **keys: Any) -> str:
-    return sd_scripts(**{"max_train_steps": 3500, **({"text_encoder_lr": 1e-5} if te else
-                                                     {"network_train_unet_only": True}), **keys})
+    return sd_scripts(
+        **{"max_train_steps": 3500, **({"text_encoder_lr": 1e-5} if te else {"network_train_unet_only": True}), **keys}
+    )
 
 
 def _ait(te: bool = False, **train: Any) -> str:
@@ -119,20 +133,31 @@ def _ait(te: bool = False, **train: Any) -> str:
 
 def _ot(epochs: int = 175, te: float = 0.2, **fields: Any) -> str:
     """OneTrainer stops the text encoder after the epoch that ends the fraction `te` of the run."""
-    return onetrainer(**{"epochs": epochs, "text_encoder": {"train": True, "stop_training_after": round(epochs * te),
-                                                            "stop_training_after_unit": "EPOCH", "learning_rate": 1e-5},
-                         **fields})
+    return onetrainer(
+        **{
+            "epochs": epochs,
+            "text_encoder": {
+                "train": True,
+                "stop_training_after": round(epochs * te),
+                "stop_training_after_unit": "EPOCH",
+                "learning_rate": 1e-5,
+            },
+            **fields,
+        }
+    )
 
 
 def _st(te: bool = False, **options: Any) -> str:
-    return simpletuner(**{"max_train_steps": 3500, **({"train_text_encoder": True, "text_encoder_lr": 1e-5}
-                                                      if te else {}), **options})
+    return simpletuner(
+        **{"max_train_steps": 3500, **({"train_text_encoder": True, "text_encoder_lr": 1e-5} if te else {}), **options}
+    )
 
 
 def _df(te: bool = False, **options: Any) -> str:
-    return diffusers(*(["train_text_encoder"] if te else []),
-                     **{"max_train_steps": 3500, "learning_rate": 1e-4, **({"text_encoder_lr": 1e-5} if te else {}),
-                        **options})
+    return diffusers(
+        *(["train_text_encoder"] if te else []),
+        **{"max_train_steps": 3500, "learning_rate": 1e-4, **({"text_encoder_lr": 1e-5} if te else {}), **options},
+    )
 
 
 def _sc(**parameters: Any) -> str:
@@ -159,18 +184,38 @@ class LearningRateAndStepsSameDirection(Rule):
     passes = _CUSTOM + "training:\n  steps: 4200\n  learning_rate_unet: 2.0e-4\n"
     files = _images(10)
     more_examples = (
-        _in("kohya_ss", "style", _kohya(unet_lr=1.5e-4, max_train_steps=2600),
-            _kohya(unet_lr=1.5e-4, max_train_steps=1170)),
-        _in("sd-scripts", "style", _sd(learning_rate=1.5e-4, max_train_steps=5200),
-            _sd(learning_rate=1.5e-4, max_train_steps=2330)),
+        _in(
+            "kohya_ss",
+            "style",
+            _kohya(unet_lr=1.5e-4, max_train_steps=2600),
+            _kohya(unet_lr=1.5e-4, max_train_steps=1170),
+        ),
+        _in(
+            "sd-scripts",
+            "style",
+            _sd(learning_rate=1.5e-4, max_train_steps=5200),
+            _sd(learning_rate=1.5e-4, max_train_steps=2330),
+        ),
         _in("ai-toolkit", "style", _ait(lr=1.5e-4, steps=1500), _ait(lr=1.5e-4, steps=670)),
         _in("onetrainer", "style", _ot(learning_rate=1.5e-4, epochs=260), _ot(learning_rate=1.5e-4, epochs=117)),
-        _in("simpletuner", "style", _st(learning_rate=1.5e-4, max_train_steps=5200),
-            _st(learning_rate=1.5e-4, max_train_steps=2330)),
-        _in("diffusers", "style", _df(learning_rate=1.5e-4, max_train_steps=5200),
-            _df(learning_rate=1.5e-4, max_train_steps=2330)),
-        _in("scenario", "style", _sc(learningRate=1.5e-4, maxTrainSteps=1500),
-            _sc(learningRate=1.5e-4, maxTrainSteps=670)),
+        _in(
+            "simpletuner",
+            "style",
+            _st(learning_rate=1.5e-4, max_train_steps=5200),
+            _st(learning_rate=1.5e-4, max_train_steps=2330),
+        ),
+        _in(
+            "diffusers",
+            "style",
+            _df(learning_rate=1.5e-4, max_train_steps=5200),
+            _df(learning_rate=1.5e-4, max_train_steps=2330),
+        ),
+        _in(
+            "scenario",
+            "style",
+            _sc(learningRate=1.5e-4, maxTrainSteps=1500),
+            _sc(learningRate=1.5e-4, maxTrainSteps=670),
+        ),
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
@@ -190,13 +235,17 @@ class LearningRateAndStepsSameDirection(Rule):
         per_image = eff.per_image(base)
         keep = f"keep steps at {_n(base)}" + (f" ({_n(per_image)} per image)" if per_image else "")
         verb = "lower" if moved == "raised" else "raise"
-        what = ("learning rate and steps" if ctx.adapted is None
-                else f"{_what(ctx, 'learning_rate_unet')} and {_what(ctx, 'steps')}")
+        what = (
+            "learning rate and steps"
+            if ctx.adapted is None
+            else f"{_what(ctx, 'learning_rate_unet')} and {_what(ctx, 'steps')}"
+        )
         yield finding(
             type(self),
             f"{what} both {moved} from preset {eff.preset.ref if eff.preset else ''} "
             f"(lr {fmt_ratio(lr)}, steps {fmt_ratio(steps)}): {risk} risk; {advice}",
-            ctx.where("steps"), on_key=True,
+            ctx.where("steps"),
+            on_key=True,
             hint=f"{keep} or {verb} them to about {_n(round(target, -1 if target > 100 else 0))} with this learning rate",
         )
 
@@ -224,8 +273,12 @@ class TextEncoderRatioRange(Rule):
         _in("onetrainer", "style", _ot(te=0.6), _ot()),
         _in("simpletuner", "style", _st(te=True), _st()),
         _in("diffusers", "style", _df(te=True), _df()),
-        _in("scenario", "style", scenario("sd-xl-lora", maxTrainSteps=3500, learningRate=1e-4, numTextTrainSteps=2100),
-            scenario("sd-xl-lora", maxTrainSteps=3500, learningRate=1e-4, numTextTrainSteps=525)),
+        _in(
+            "scenario",
+            "style",
+            scenario("sd-xl-lora", maxTrainSteps=3500, learningRate=1e-4, numTextTrainSteps=2100),
+            scenario("sd-xl-lora", maxTrainSteps=3500, learningRate=1e-4, numTextTrainSteps=525),
+        ),
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
@@ -238,8 +291,11 @@ class TextEncoderRatioRange(Rule):
         if not usual or usual["min"] <= ratio <= usual["max"]:
             return
         side = "high" if ratio > usual["max"] else "low"
-        why = ("styles are lower: the model already knows most concepts" if kind == "style"
-               else "subjects are higher: their details must stay consistent")
+        why = (
+            "styles are lower: the model already knows most concepts"
+            if kind == "style"
+            else "subjects are higher: their details must stay consistent"
+        )
         hint = f"try a value between {usual['min']:g} and {usual['max']:g}"
         if ctx.adapted is not None and not ctx.adapted.text_encoder_stop:
             # the trainer can only train the text encoder for the whole run or not at all: advise
@@ -248,14 +304,21 @@ class TextEncoderRatioRange(Rule):
             if ratio == nearer:
                 return
             how = ctx.adapted.text_encoder_switch
-            hint = (f"this trainer trains the text encoder for the whole run or not at all, and "
-                    f"{'leaving it out' if nearer == 0 else 'training it'} is the nearer to the usual range"
-                    + (f": {how[0 if nearer == 0 else 1]}" if how else ""))
+            hint = (
+                f"this trainer trains the text encoder for the whole run or not at all, and "
+                f"{'leaving it out' if nearer == 0 else 'training it'} is the nearer to the usual range"
+                + (f": {how[0 if nearer == 0 else 1]}" if how else "")
+            )
         elif ctx.adapted is not None:
             hint = _ratio_setting(ctx, ratio, usual["min"], usual["max"])
-        yield finding(type(self), f"{_what(ctx, 'text_encoder_ratio')} {ratio:g} is {side} for {kind} training "
-                      f"(usual {usual['min']:g}-{usual['max']:g}); {why}",
-                      ctx.where("text_encoder_ratio"), on_key=True, hint=hint)
+        yield finding(
+            type(self),
+            f"{_what(ctx, 'text_encoder_ratio')} {ratio:g} is {side} for {kind} training "
+            f"(usual {usual['min']:g}-{usual['max']:g}); {why}",
+            ctx.where("text_encoder_ratio"),
+            on_key=True,
+            hint=hint,
+        )
 
 
 class StepsPerImageFar(Rule):
@@ -297,9 +360,14 @@ class StepsPerImageFar(Rule):
             low = min(low, large["low"] / base)  # the guide's fewer steps per image on a large dataset
         if low <= ratio <= t["high"]:
             return
-        yield finding(type(self), f"{_n(mine or 0)} steps per image is {fmt_ratio(ratio)} the preset's {_n(base or 0)}; "
-                      "make small, incremental adjustments", ctx.where("steps"), on_key=True,
-                      hint=f"stay within {t['low']:g}x-{t['high']:g}x of the preset per step of tuning")
+        yield finding(
+            type(self),
+            f"{_n(mine or 0)} steps per image is {fmt_ratio(ratio)} the preset's {_n(base or 0)}; "
+            "make small, incremental adjustments",
+            ctx.where("steps"),
+            on_key=True,
+            hint=f"stay within {t['low']:g}x-{t['high']:g}x of the preset per step of tuning",
+        )
 
 
 class LargeDatasetSteps(Rule):
@@ -323,8 +391,12 @@ class LargeDatasetSteps(Rule):
         _in("onetrainer", "style", _ot(epochs=175), _ot(epochs=100)),
         _in("simpletuner", "style", _st(max_train_steps=14000), _st(max_train_steps=4000)),
         _in("diffusers", "style", _df(max_train_steps=14000), _df(max_train_steps=4000)),
-        _in("scenario", "style", scenario(images=40, maxTrainSteps=4800, learningRate=2e-4),
-            scenario(images=40, maxTrainSteps=4000, learningRate=2e-4)),
+        _in(
+            "scenario",
+            "style",
+            scenario(images=40, maxTrainSteps=4800, learningRate=2e-4),
+            scenario(images=40, maxTrainSteps=4000, learningRate=2e-4),
+        ),
     )
 
     def check(self, ctx: Context) -> Iterable[Finding]:
@@ -334,9 +406,14 @@ class LargeDatasetSteps(Rule):
         per_image = eff.per_image(eff.values.get("steps"))
         if per_image is None or per_image <= t["high"]:
             return
-        yield finding(type(self), f"{eff.images} images at {_n(per_image)} steps per image; past {t['images']} images, "
-                      f"{t['low']}-{t['high']} per image usually serve", ctx.where("steps"), on_key=True,
-                      hint=f"try steps between {_n(t['low'] * eff.images)} and {_n(t['high'] * eff.images)}")
+        yield finding(
+            type(self),
+            f"{eff.images} images at {_n(per_image)} steps per image; past {t['images']} images, "
+            f"{t['low']}-{t['high']} per image usually serve",
+            ctx.where("steps"),
+            on_key=True,
+            hint=f"try steps between {_n(t['low'] * eff.images)} and {_n(t['high'] * eff.images)}",
+        )
 
 
 class StepsConflict(Rule):
@@ -358,9 +435,14 @@ class StepsConflict(Rule):
             return
         steps, per_image = eff.overrides["steps"], eff.overrides["steps_per_image"]
         if steps != per_image * eff.images:
-            yield finding(type(self), f"steps {_n(steps)} and steps_per_image {_n(per_image)} disagree: "
-                          f"{_n(per_image)} x {eff.images} images = {_n(per_image * eff.images)}",
-                          ("training", "steps"), on_key=True, hint="keep only one of the two")
+            yield finding(
+                type(self),
+                f"steps {_n(steps)} and steps_per_image {_n(per_image)} disagree: "
+                f"{_n(per_image)} x {eff.images} images = {_n(per_image * eff.images)}",
+                ("training", "steps"),
+                on_key=True,
+                hint="keep only one of the two",
+            )
 
 
 class LargeAdjustment(Rule):
@@ -373,7 +455,11 @@ class LargeAdjustment(Rule):
 
     code, name = "TL406", "large-adjustment"
     severity = Severity.WARNING
-    thresholds: ClassVar[dict[str, Any]] = {"low": 0.5, "high": 2.0, "keys": ["learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio"]}
+    thresholds: ClassVar[dict[str, Any]] = {
+        "low": 0.5,
+        "high": 2.0,
+        "keys": ["learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio"],
+    }
     fails = _CUSTOM + "training:\n  learning_rate_unet: 4.0e-4\n  steps: 2100\n"
     passes = _CUSTOM + "training:\n  learning_rate_unet: 1.5e-4\n  steps: 5600\n"
     files = _images(10)
@@ -397,10 +483,14 @@ class LargeAdjustment(Rule):
                 continue  # all or nothing: no small step to advise; TL402 says which of the two fits
             if key == "learning_rate_text_encoder" and not _te_rate_judged(ctx):
                 continue
-            yield finding(type(self), f"{_what(ctx, key)} {_n(eff.values[key] or 0)} is {fmt_ratio(ratio)} the preset's "
-                          f"{_n(eff.preset_values[key] or 0)}; the guide advises small, incremental adjustments",
-                          ctx.where(key), on_key=True,
-                          hint=f"move it at most {t['high']:g}x up or {t['low']:g}x down per round of tuning")
+            yield finding(
+                type(self),
+                f"{_what(ctx, key)} {_n(eff.values[key] or 0)} is {fmt_ratio(ratio)} the preset's "
+                f"{_n(eff.preset_values[key] or 0)}; the guide advises small, incremental adjustments",
+                ctx.where(key),
+                on_key=True,
+                hint=f"move it at most {t['high']:g}x up or {t['low']:g}x down per round of tuning",
+            )
 
 
 class ExtremeValue(Rule):
@@ -417,12 +507,14 @@ class ExtremeValue(Rule):
 
     code, name = "TL407", "extreme-value"
     severity = Severity.WARNING
-    thresholds: ClassVar[dict[str, Any]] = {"ranges": {
-        "learning_rate_unet": [1.0e-5, 1.0e-3],
-        "learning_rate_text_encoder": [2.0e-6, 5.0e-4],
-        "text_encoder_ratio": [0.05, 0.9],
-        "steps_per_image": [25, 1000],
-    }}
+    thresholds: ClassVar[dict[str, Any]] = {
+        "ranges": {
+            "learning_rate_unet": [1.0e-5, 1.0e-3],
+            "learning_rate_text_encoder": [2.0e-6, 5.0e-4],
+            "text_encoder_ratio": [0.05, 0.9],
+            "steps_per_image": [25, 1000],
+        }
+    }
     fails = _CUSTOM + "training:\n  learning_rate_text_encoder: 1.0e-6\n"
     passes = _CUSTOM + "training:\n  learning_rate_text_encoder: 8.0e-6\n"
     files = _images(10)
@@ -453,12 +545,21 @@ class ExtremeValue(Rule):
                 continue  # a trainer's text encoder left out or trained throughout: TL402 judges that by type
             if key == "learning_rate_text_encoder" and not _te_rate_judged(ctx):
                 continue
-            if key.startswith("learning_rate") and ctx.adapted is not None and (ctx.adapted.method == "full" or not value):
+            if (
+                key.startswith("learning_rate")
+                and ctx.adapted is not None
+                and (ctx.adapted.method == "full" or not value)
+            ):
                 continue  # the usual ranges are LoRA rates (a full fine-tune trains 20-100x lower); 0 is TL506's
             side = "low" if value < low else "high"
             label = "steps per image" if key == "steps_per_image" else _what(ctx, key)
-            yield finding(type(self), f"{label} {_n(value)} is extremely {side} (usual {_n(low)} to {_n(high)}); "
-                          "it is very rare to need an extreme setting", where, on_key=True)
+            yield finding(
+                type(self),
+                f"{label} {_n(value)} is extremely {side} (usual {_n(low)} to {_n(high)}); "
+                "it is very rare to need an extreme setting",
+                where,
+                on_key=True,
+            )
 
 
 class TextEncoderLrAboveUnet(Rule):
@@ -478,8 +579,7 @@ class TextEncoderLrAboveUnet(Rule):
     more_examples = (
         _in("kohya_ss", "subject", _kohya(te=True, text_encoder_lr=2e-4), _kohya(te=True)),
         _in("sd-scripts", "subject", _sd(te=True, text_encoder_lr=2e-4), _sd(te=True)),
-        _in("onetrainer", "subject", _ot(te=0.6, text_encoder={"train": True, "learning_rate": 2e-4}),
-            _ot(te=0.6)),
+        _in("onetrainer", "subject", _ot(te=0.6, text_encoder={"train": True, "learning_rate": 2e-4}), _ot(te=0.6)),
         _in("simpletuner", "subject", _st(te=True, text_encoder_lr=2e-4), _st(te=True)),
         _in("diffusers", "subject", _df(te=True, text_encoder_lr=2e-4), _df(te=True)),
         _in("scenario", "subject", _sc(learningRateTextEncoder=2e-4), _sc(learningRateTextEncoder=1e-5)),
@@ -491,6 +591,10 @@ class TextEncoderLrAboveUnet(Rule):
         if ctx.adapted is not None and eff.values.get("text_encoder_ratio") == 0:
             return  # the text encoder is not trained: its rate does nothing
         if te is not None and unet and te > unet:  # a UNet rate of 0 is TL506's in a trainer's config
-            yield finding(type(self), f"{_what(ctx, 'learning_rate_text_encoder')} {_n(te)} is above the UNet's {_n(unet)}",
-                          ctx.where("learning_rate_text_encoder"), on_key=True,
-                          hint="keep the text encoder rate at or below the UNet rate (presets use a tenth)")
+            yield finding(
+                type(self),
+                f"{_what(ctx, 'learning_rate_text_encoder')} {_n(te)} is above the UNet's {_n(unet)}",
+                ctx.where("learning_rate_text_encoder"),
+                on_key=True,
+                hint="keep the text encoder rate at or below the UNet rate (presets use a tenth)",
+            )

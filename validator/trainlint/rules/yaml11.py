@@ -65,7 +65,6 @@ def describe(value: Any) -> str:
     return f"the {type(value).__name__} {value!r}"
 
 
-
 class Yaml11Ambiguity(LoaderRule):
     """A plain value that YAML 1.1 readers (PyYAML, used by most training scripts) read differently.
 
@@ -84,8 +83,14 @@ class Yaml11Ambiguity(LoaderRule):
     code, name = "TL010", "yaml11-ambiguity"
     severity = Severity.WARNING
     fixable = True
-    fails = _VALID.replace("classification: sdxl/style", "classification: Custom") + "training:\n  learning_rate_unet: 1e-4\n"
-    passes = _VALID.replace("classification: sdxl/style", "classification: Custom") + "training:\n  learning_rate_unet: 1.0e-4\n"
+    fails = (
+        _VALID.replace("classification: sdxl/style", "classification: Custom")
+        + "training:\n  learning_rate_unet: 1e-4\n"
+    )
+    passes = (
+        _VALID.replace("classification: sdxl/style", "classification: Custom")
+        + "training:\n  learning_rate_unet: 1.0e-4\n"
+    )
 
     def check_document(self, doc: Document) -> Iterable[Finding]:
         seen: set[int] = set()

@@ -34,8 +34,14 @@ def readme_with_example_output(repo: Path) -> str:
     """The README with its example block replaced by what the real CLI prints for the examples."""
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("GITHUB_ACTIONS", None)
-    run = subprocess.run([sys.executable, "-m", "trainlint", "check", EXAMPLES], cwd=repo, env=env,
-                         capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "trainlint", "check", EXAMPLES],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if run.returncode not in (0, 1) or not run.stdout:
         raise SystemExit(f"trainlint check {EXAMPLES} failed (exit {run.returncode}):\n{run.stderr}")
     block = f"```console\n$ trainlint check {EXAMPLES}\n{run.stdout}```\n"

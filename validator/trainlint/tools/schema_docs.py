@@ -19,8 +19,12 @@ from ..init import yaml_number
 DEFAULTS_MARK = "\n\n**Preset defaults**"
 DEFAULTS_MARK_TEXT = " Preset defaults: "
 
-_SHORT = {"steps": "steps", "learning_rate_unet": "UNet lr", "learning_rate_text_encoder": "text encoder lr",
-          "text_encoder_ratio": "text encoder ratio"}
+_SHORT = {
+    "steps": "steps",
+    "learning_rate_unet": "UNet lr",
+    "learning_rate_text_encoder": "text encoder lr",
+    "text_encoder_ratio": "text encoder ratio",
+}
 
 
 def newest(cat: Catalog) -> list[Preset]:
@@ -68,8 +72,9 @@ def _with_defaults(prop: dict[str, Any], rows: list[tuple[str, str]]) -> None:
     """Replace the generated tail of a property's descriptions with the current defaults."""
     md = prop["markdownDescription"].split(DEFAULTS_MARK)[0]
     table = "\n".join(f"| {who} | {value} |" for who, value in rows)
-    prop["markdownDescription"] = (f"{md}{DEFAULTS_MARK} (when the key is missing)\n\n"
-                                   f"| preset | default |\n|---|---|\n{table}")
+    prop["markdownDescription"] = (
+        f"{md}{DEFAULTS_MARK} (when the key is missing)\n\n| preset | default |\n|---|---|\n{table}"
+    )
     text = prop["description"].split(DEFAULTS_MARK_TEXT)[0]
     plain = "; ".join(f"{who.replace('`', '')} {value}" for who, value in rows)
     prop["description"] = f"{text}{DEFAULTS_MARK_TEXT}{plain}."
@@ -102,29 +107,33 @@ def snippets(cat: Catalog) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """`defaultSnippets` for a whole new config and for the `training` block."""
     presets = newest(cat)
     first = presets[0]
-    config = [{
-        "label": "New trainlint config",
-        "description": "Every required key, from a built-in preset; pick the base model, type and preset.",
-        "body": {
-            "schema_version": 1,
-            "name": "${1:my-model}",
-            "base_model": "${2" + _choice(list(cat.base_models)) + "}",
-            "training_type": "${3" + _choice(list(cat.training_types)) + "}",
-            "preset": "${4" + _choice([p.name for p in presets]) + "}",
-            "dataset": {"path": "${5:./data}"},
-        },
-    }]
+    config = [
+        {
+            "label": "New trainlint config",
+            "description": "Every required key, from a built-in preset; pick the base model, type and preset.",
+            "body": {
+                "schema_version": 1,
+                "name": "${1:my-model}",
+                "base_model": "${2" + _choice(list(cat.base_models)) + "}",
+                "training_type": "${3" + _choice(list(cat.training_types)) + "}",
+                "preset": "${4" + _choice([p.name for p in presets]) + "}",
+                "dataset": {"path": "${5:./data}"},
+            },
+        }
+    ]
     per_image = first.values["steps"].per_image or 1
-    training = [{
-        "label": "training (every key)",
-        "description": "All advanced parameters; the numbers are placeholders, keep only the keys you change.",
-        "body": {
-            "steps_per_image": f"^${{1:{per_image:g}}}",
-            "learning_rate_unet": f"^${{2:{yaml_number(first.values['learning_rate_unet'].at(10) or 0)}}}",
-            "learning_rate_text_encoder": f"^${{3:{yaml_number(first.values['learning_rate_text_encoder'].at(10) or 0)}}}",
-            "text_encoder_ratio": f"^${{4:{first.values['text_encoder_ratio'].at(10):g}}}",
-        },
-    }]
+    training = [
+        {
+            "label": "training (every key)",
+            "description": "All advanced parameters; the numbers are placeholders, keep only the keys you change.",
+            "body": {
+                "steps_per_image": f"^${{1:{per_image:g}}}",
+                "learning_rate_unet": f"^${{2:{yaml_number(first.values['learning_rate_unet'].at(10) or 0)}}}",
+                "learning_rate_text_encoder": f"^${{3:{yaml_number(first.values['learning_rate_text_encoder'].at(10) or 0)}}}",
+                "text_encoder_ratio": f"^${{4:{first.values['text_encoder_ratio'].at(10):g}}}",
+            },
+        }
+    ]
     return config, training
 
 
@@ -135,7 +144,8 @@ def fill(schema: dict[str, Any], cat: Catalog) -> dict[str, Any]:
     defs["base_model"]["markdownEnumDescriptions"] = [m["title"] for m in cat.base_models.values()]
     defs["training_type"]["enum"] = list(cat.training_types)
     defs["training_type"]["markdownEnumDescriptions"] = [
-        f"**{t['title']}**: {t['description']}" for t in cat.training_types.values()]
+        f"**{t['title']}**: {t['description']}" for t in cat.training_types.values()
+    ]
     defs["preset"]["anyOf"][0]["enum"] = cat.refs()
     defs["preset"]["anyOf"][0]["markdownEnumDescriptions"] = preset_descriptions(cat)
     for enum_schema in (defs["base_model"], defs["training_type"], defs["preset"]["anyOf"][0]):

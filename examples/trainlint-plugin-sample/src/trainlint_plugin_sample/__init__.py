@@ -41,8 +41,12 @@ class MissingName(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         name = ctx.config.get("name")
         if not isinstance(name, str) or not name.strip():
-            yield Finding(self.code, "the config has no `name`", ("name",) if "name" in ctx.config else (),
-                          hint="add `name: <short-kebab-case-name>` at the top")
+            yield Finding(
+                self.code,
+                "the config has no `name`",
+                ("name",) if "name" in ctx.config else (),
+                hint="add `name: <short-kebab-case-name>` at the top",
+            )
 
 
 class NameStyle(Rule):
@@ -66,8 +70,16 @@ class NameStyle(Rule):
         limit = ctx.thresholds["max_length"]
         if not _KEBAB.fullmatch(name):
             suggestion = "-".join(re.findall(r"[a-z0-9]+", name.lower()))
-            yield Finding(self.code, f"name {name!r} is not kebab-case", ("name",),
-                          hint=f"write it as `{suggestion}`" if suggestion else "use lower-case words joined by hyphens")
+            yield Finding(
+                self.code,
+                f"name {name!r} is not kebab-case",
+                ("name",),
+                hint=f"write it as `{suggestion}`" if suggestion else "use lower-case words joined by hyphens",
+            )
         elif len(name) > limit:
-            yield Finding(self.code, f"name {name!r} is {len(name)} characters long (limit {limit})", ("name",),
-                          hint="shorten it; details belong in the description")
+            yield Finding(
+                self.code,
+                f"name {name!r} is {len(name)} characters long (limit {limit})",
+                ("name",),
+                hint="shorten it; details belong in the description",
+            )

@@ -55,30 +55,66 @@ READER_BY_SUFFIX = f"{CONFIG}:68-104"
 # --- the job --------------------------------------------------------------------------------
 
 TOP_KEYS = frozenset({"job", "config", "meta"})
-CONFIG_KEYS = frozenset({
-    "name", "process", "training_folder", "device", "log_dir", "dtype", "is_v2",
-    "base_model", "extract_model", "output_folder",  # extract jobs
-})
+CONFIG_KEYS = frozenset(
+    {
+        "name",
+        "process",
+        "training_folder",
+        "device",
+        "log_dir",
+        "dtype",
+        "is_v2",
+        "base_model",
+        "extract_model",
+        "output_folder",  # extract jobs
+    }
+)
 # processes that run BaseSDTrainProcess's loop over images (job: extension): the SDTrainer family
 # (extensions_built_in/sd_trainer/__init__.py @02c06cb9); `slider` is the train job's slider
 # process (jobs/TrainJob.py @01c9f830), trained from prompt pairs rather than images
-IMAGE_TRAINERS = frozenset({
-    "sd_trainer", "ui_trainer", "diffusion_trainer", "three_phase_trigger_trainer", "textual_inversion_trainer",
-})
+IMAGE_TRAINERS = frozenset(
+    {
+        "sd_trainer",
+        "ui_trainer",
+        "diffusion_trainer",
+        "three_phase_trigger_trainer",
+        "textual_inversion_trainer",
+    }
+)
 PROMPT_TRAINERS = frozenset({"slider"})
 TRAINING_PROCESSES = IMAGE_TRAINERS | PROMPT_TRAINERS
 PROCESS_TYPES = "extensions_built_in/sd_trainer/__init__.py @02c06cb9; jobs/TrainJob.py @01c9f830"
-PROCESS_KEYS = frozenset({
-    "type", "name", "training_folder", "device", "log_dir", "performance_log_every", "trigger_word",
-    "network", "save", "datasets", "train", "model", "sample", "logging", "adapter", "embedding",
-    "decorator", "slider", "meta",
-})
+PROCESS_KEYS = frozenset(
+    {
+        "type",
+        "name",
+        "training_folder",
+        "device",
+        "log_dir",
+        "performance_log_every",
+        "trigger_word",
+        "network",
+        "save",
+        "datasets",
+        "train",
+        "model",
+        "sample",
+        "logging",
+        "adapter",
+        "embedding",
+        "decorator",
+        "slider",
+        "meta",
+    }
+)
 
 # --- train ----------------------------------------------------------------------------------
 
 TRAIN: dict[str, KeyInfo] = {
     "steps": KeyInfo(1000, "loop steps", f"{MODULES}:380; the loop runs range(start, steps), {LOOP}:2533"),
-    "lr": KeyInfo(1e-6, "learning rate", f"{MODULES}:381; every parameter group trains at it, {LOOP}:2025-2028, 2147-2151"),
+    "lr": KeyInfo(
+        1e-6, "learning rate", f"{MODULES}:381; every parameter group trains at it, {LOOP}:2025-2028, 2147-2151"
+    ),
     # read into the config object, never used: LoRA and full fine-tune groups are built with train.lr
     "unet_lr": KeyInfo(None, "learning rate (read, never used)", f"{MODULES}:382; {LOOP}:2025-2028, 2147-2151"),
     "text_encoder_lr": KeyInfo(None, "learning rate (read, never used)", f"{MODULES}:383; {LOOP}:2025-2028, 2147-2151"),
@@ -108,33 +144,111 @@ TRAIN: dict[str, KeyInfo] = {
 }
 # every TrainConfig key of the versions read; ai-toolkit adds keys often, so a key missing here is
 # only reported when it is a near miss of one of these (a typo), never for being unknown alone
-TRAIN_KEYS = frozenset(TRAIN) | frozenset({
-    "refiner_lr", "embedding_lr", "adapter_lr", "optimizer_params", "lr_scheduler_params",
-    "expert_1_lr_scheduler", "expert_1_lr_scheduler_params", "expert_2_lr_scheduler", "expert_2_lr_scheduler_params",
-    "min_denoising_steps", "attention_backend", "train_refiner", "train_turbo", "show_turbo_outputs", "snr_gamma",
-    "learnable_snr_gos", "force_first_sample", "weight_jitter", "merge_network_on_save",
-    "merge_network_on_save_strength", "max_grad_norm", "start_step", "free_u", "adapter_assist_name_or_path",
-    "adapter_assist_type", "noise_multiplier", "target_noise_multiplier", "random_noise_multiplier",
-    "random_noise_shift", "img_multiplier", "noisy_latent_multiplier", "latent_multiplier", "negative_prompt",
-    "max_negative_prompts", "reg_weight", "num_train_timesteps", "adaptive_scaling_factor", "prompt_dropout_prob",
-    "match_noise_norm", "short_and_long_captions", "short_and_long_captions_encoder_split",
-    "single_item_batching", "match_adapter_assist", "match_adapter_chance", "loss_target", "inverted_mask_prior",
-    "inverted_mask_prior_multiplier", "diff_output_preservation", "diff_output_preservation_multiplier",
-    "diff_output_preservation_class", "blank_prompt_preservation", "blank_prompt_preservation_multiplier",
-    "standardize_images", "standardize_latents", "dynamic_noise_offset", "do_cfg", "do_random_cfg",
-    "cfg_same_prompt", "cfg_scale", "max_cfg_scale", "cfg_rescale", "correct_pred_norm",
-    "correct_pred_norm_multiplier", "loss_type", "pred_scaler", "prompt_saturation_chance", "do_prior_divergence",
-    "ema_config", "target_norm_std", "target_norm_std_value", "timestep_type", "next_sample_timesteps",
-    "linear_timesteps2", "do_paramiter_swapping", "paramiter_swapping_factor", "bypass_guidance_embedding",
-    "latent_feature_extractor_path", "latent_feature_loss_weight", "diffusion_feature_extractor_path",
-    "diffusion_feature_extractor_weight", "optimal_noise_pairing_samples", "force_consistent_noise",
-    "blended_blur_noise", "do_guidance_loss", "guidance_loss_target", "unconditional_prompt",
-    "switch_boundary_every", "text_dropout_rate", "text_dropout_rate_negative", "image_dropout_rate",
-    "image_dropout_rate_negative", "do_signal_correction_noise", "do_batch_noise_correction",
-    "batch_noise_correction_scale", "do_signal_amplification", "signal_amplification_strength",
-    "signal_correction_noise_scale", "attention_tanh_softcap_enabled", "attention_tanh_softcap_value",
-    "attention_f32_rope_enabled", "gelu_acceleration_enabled",
-})
+TRAIN_KEYS = frozenset(TRAIN) | frozenset(
+    {
+        "refiner_lr",
+        "embedding_lr",
+        "adapter_lr",
+        "optimizer_params",
+        "lr_scheduler_params",
+        "expert_1_lr_scheduler",
+        "expert_1_lr_scheduler_params",
+        "expert_2_lr_scheduler",
+        "expert_2_lr_scheduler_params",
+        "min_denoising_steps",
+        "attention_backend",
+        "train_refiner",
+        "train_turbo",
+        "show_turbo_outputs",
+        "snr_gamma",
+        "learnable_snr_gos",
+        "force_first_sample",
+        "weight_jitter",
+        "merge_network_on_save",
+        "merge_network_on_save_strength",
+        "max_grad_norm",
+        "start_step",
+        "free_u",
+        "adapter_assist_name_or_path",
+        "adapter_assist_type",
+        "noise_multiplier",
+        "target_noise_multiplier",
+        "random_noise_multiplier",
+        "random_noise_shift",
+        "img_multiplier",
+        "noisy_latent_multiplier",
+        "latent_multiplier",
+        "negative_prompt",
+        "max_negative_prompts",
+        "reg_weight",
+        "num_train_timesteps",
+        "adaptive_scaling_factor",
+        "prompt_dropout_prob",
+        "match_noise_norm",
+        "short_and_long_captions",
+        "short_and_long_captions_encoder_split",
+        "single_item_batching",
+        "match_adapter_assist",
+        "match_adapter_chance",
+        "loss_target",
+        "inverted_mask_prior",
+        "inverted_mask_prior_multiplier",
+        "diff_output_preservation",
+        "diff_output_preservation_multiplier",
+        "diff_output_preservation_class",
+        "blank_prompt_preservation",
+        "blank_prompt_preservation_multiplier",
+        "standardize_images",
+        "standardize_latents",
+        "dynamic_noise_offset",
+        "do_cfg",
+        "do_random_cfg",
+        "cfg_same_prompt",
+        "cfg_scale",
+        "max_cfg_scale",
+        "cfg_rescale",
+        "correct_pred_norm",
+        "correct_pred_norm_multiplier",
+        "loss_type",
+        "pred_scaler",
+        "prompt_saturation_chance",
+        "do_prior_divergence",
+        "ema_config",
+        "target_norm_std",
+        "target_norm_std_value",
+        "timestep_type",
+        "next_sample_timesteps",
+        "linear_timesteps2",
+        "do_paramiter_swapping",
+        "paramiter_swapping_factor",
+        "bypass_guidance_embedding",
+        "latent_feature_extractor_path",
+        "latent_feature_loss_weight",
+        "diffusion_feature_extractor_path",
+        "diffusion_feature_extractor_weight",
+        "optimal_noise_pairing_samples",
+        "force_consistent_noise",
+        "blended_blur_noise",
+        "do_guidance_loss",
+        "guidance_loss_target",
+        "unconditional_prompt",
+        "switch_boundary_every",
+        "text_dropout_rate",
+        "text_dropout_rate_negative",
+        "image_dropout_rate",
+        "image_dropout_rate_negative",
+        "do_signal_correction_noise",
+        "do_batch_noise_correction",
+        "batch_noise_correction_scale",
+        "do_signal_amplification",
+        "signal_amplification_strength",
+        "signal_correction_noise_scale",
+        "attention_tanh_softcap_enabled",
+        "attention_tanh_softcap_value",
+        "attention_f32_rope_enabled",
+        "gelu_acceleration_enabled",
+    }
+)
 
 # --- model ----------------------------------------------------------------------------------
 
@@ -157,33 +271,87 @@ MODEL: dict[str, KeyInfo] = {
     "low_vram": KeyInfo(False, "flag", f"{MODULES} ModelConfig @f699f4be"),
     "dtype": KeyInfo("float16", "name", f"{MODULES} ModelConfig @f699f4be"),
 }
-MODEL_KEYS = frozenset(MODEL) | frozenset({
-    "vae_path", "refiner_name_or_path", "refiner_start_at", "lora_path", "assistant_lora_path", "inference_lora_path",
-    "latent_space_version", "use_text_encoder_1", "use_text_encoder_2", "experimental_xl", "use_flux_cfg",
-    "text_encoder_bits", "unet_path", "unet_sample_size", "vae_device", "vae_dtype", "te_device", "te_dtype",
-    "qtype", "qtype_te", "attn_masking", "ignore_if_contains", "only_if_contains", "quantize_kwargs",
-    "split_model_over_gpus", "split_model_other_module_param_count_scale", "te_name_or_path", "extras_name_or_path",
-    "accuracy_recovery_adapter", "compile", "model_kwargs",
-})
+MODEL_KEYS = frozenset(MODEL) | frozenset(
+    {
+        "vae_path",
+        "refiner_name_or_path",
+        "refiner_start_at",
+        "lora_path",
+        "assistant_lora_path",
+        "inference_lora_path",
+        "latent_space_version",
+        "use_text_encoder_1",
+        "use_text_encoder_2",
+        "experimental_xl",
+        "use_flux_cfg",
+        "text_encoder_bits",
+        "unet_path",
+        "unet_sample_size",
+        "vae_device",
+        "vae_dtype",
+        "te_device",
+        "te_dtype",
+        "qtype",
+        "qtype_te",
+        "attn_masking",
+        "ignore_if_contains",
+        "only_if_contains",
+        "quantize_kwargs",
+        "split_model_over_gpus",
+        "split_model_other_module_param_count_scale",
+        "te_name_or_path",
+        "extras_name_or_path",
+        "accuracy_recovery_adapter",
+        "compile",
+        "model_kwargs",
+    }
+)
 
 # arch (after `flex1` -> `flux` and dropping a `:tag`, config_modules.py:766-823) -> trainlint's family;
 # None: a family trainlint has no advice for, named for the note
 ARCH_FAMILY: dict[str, BaseModel | None] = {"sd1": "sd-1.5", "sd15": "sd-1.5", "sdxl": "sdxl", "flux": "flux.1"}
 ARCH_NAMES = {
-    "sd1": "Stable Diffusion 1.x", "sd15": "Stable Diffusion 1.5", "sd2": "Stable Diffusion 2.x",
-    "sd3": "Stable Diffusion 3", "sdxl": "SDXL", "flux": "FLUX.1", "flex1": "Flex.1 (FLUX.1 architecture)",
-    "flex2": "Flex.2", "flux_kontext": "FLUX.1 Kontext (image editing)", "flux2": "FLUX.2", "chroma": "Chroma",
-    "lumina2": "Lumina Image 2.0", "hidream": "HiDream", "hidream_e1": "HiDream E1", "omnigen2": "OmniGen2",
-    "wan21": "Wan 2.1", "wan22_14b": "Wan 2.2 14B", "wan22_5b": "Wan 2.2 5B", "qwen_image": "Qwen-Image",
-    "qwen_image_edit": "Qwen-Image-Edit", "qwen_image_edit_plus": "Qwen-Image-Edit 2509", "pixart": "PixArt",
-    "pixart_sigma": "PixArt-Sigma", "auraflow": "AuraFlow", "vega": "Segmind Vega (distilled SDXL)",
-    "ssd": "SSD-1B (distilled SDXL)", "cogview4": "CogView4", "ltx2": "LTX-2",
+    "sd1": "Stable Diffusion 1.x",
+    "sd15": "Stable Diffusion 1.5",
+    "sd2": "Stable Diffusion 2.x",
+    "sd3": "Stable Diffusion 3",
+    "sdxl": "SDXL",
+    "flux": "FLUX.1",
+    "flex1": "Flex.1 (FLUX.1 architecture)",
+    "flex2": "Flex.2",
+    "flux_kontext": "FLUX.1 Kontext (image editing)",
+    "flux2": "FLUX.2",
+    "chroma": "Chroma",
+    "lumina2": "Lumina Image 2.0",
+    "hidream": "HiDream",
+    "hidream_e1": "HiDream E1",
+    "omnigen2": "OmniGen2",
+    "wan21": "Wan 2.1",
+    "wan22_14b": "Wan 2.2 14B",
+    "wan22_5b": "Wan 2.2 5B",
+    "qwen_image": "Qwen-Image",
+    "qwen_image_edit": "Qwen-Image-Edit",
+    "qwen_image_edit_plus": "Qwen-Image-Edit 2509",
+    "pixart": "PixArt",
+    "pixart_sigma": "PixArt-Sigma",
+    "auraflow": "AuraFlow",
+    "vega": "Segmind Vega (distilled SDXL)",
+    "ssd": "SSD-1B (distilled SDXL)",
+    "cogview4": "CogView4",
+    "ltx2": "LTX-2",
 }
 # with no arch, the legacy flags in this order decide; none set -> sd1 (config_modules.py:766-823)
 FLAG_ARCH = (
-    ("is_v2", "sd2"), ("is_v3", "sd3"), ("is_xl", "sdxl"), ("is_pixart", "pixart"),
-    ("is_pixart_sigma", "pixart_sigma"), ("is_auraflow", "auraflow"), ("is_flux", "flux"),
-    ("is_lumina2", "lumina2"), ("is_vega", "vega"), ("is_ssd", "ssd"),
+    ("is_v2", "sd2"),
+    ("is_v3", "sd3"),
+    ("is_xl", "sdxl"),
+    ("is_pixart", "pixart"),
+    ("is_pixart_sigma", "pixart_sigma"),
+    ("is_auraflow", "auraflow"),
+    ("is_flux", "flux"),
+    ("is_lumina2", "lumina2"),
+    ("is_vega", "vega"),
+    ("is_ssd", "ssd"),
 )
 ARCH_SOURCE = f"{MODULES}:623, :631-644, :706, :766-823; unknown arch strings fall back to the legacy SD class, toolkit/util/get_model.py:44-50"
 
@@ -195,17 +363,31 @@ NETWORK: dict[str, KeyInfo] = {
     "linear": KeyInfo(None, "rank", f"{MODULES}:169-188"),
     "linear_alpha": KeyInfo(None, "number", f"{MODULES}:169-188"),
 }
-NETWORK_KEYS = frozenset(NETWORK) | frozenset({
-    "rank", "conv", "alpha", "conv_alpha", "dropout", "network_kwargs", "lorm", "transformer_only",
-    "lokr_full_rank", "lokr_factor", "split_multistage_loras", "normalize",
-})
+NETWORK_KEYS = frozenset(NETWORK) | frozenset(
+    {
+        "rank",
+        "conv",
+        "alpha",
+        "conv_alpha",
+        "dropout",
+        "network_kwargs",
+        "lorm",
+        "transformer_only",
+        "lokr_full_rank",
+        "lokr_factor",
+        "split_multistage_loras",
+        "normalize",
+    }
+)
 METHOD_SOURCE = f"{LOOP}:251-253"
 
 # --- datasets -------------------------------------------------------------------------------
 
 DATASET: dict[str, KeyInfo] = {
     "folder_path": KeyInfo(None, "path", f"{MODULES}:921; walked recursively, toolkit/data_loader.py:425-454"),
-    "dataset_path": KeyInfo(None, "path", f"{MODULES} DatasetConfig @f699f4be (wins over folder_path, data_loader.py @a6c70a75)"),
+    "dataset_path": KeyInfo(
+        None, "path", f"{MODULES} DatasetConfig @f699f4be (wins over folder_path, data_loader.py @a6c70a75)"
+    ),
     "caption_ext": KeyInfo(".txt", "file suffix", f"{MODULES}:941-944"),
     "default_caption": KeyInfo(None, "text", f"{MODULES}:941-944"),
     "num_repeats": KeyInfo(1, "repeats", f"{MODULES}:1002; repeats the file list, toolkit/data_loader.py @a6c70a75"),
@@ -223,16 +405,55 @@ DATASET: dict[str, KeyInfo] = {
     "caption_dropout_rate": KeyInfo(0.0, "number", f"{MODULES} DatasetConfig @f699f4be"),
     "trigger_word": KeyInfo(None, "text", f"{MODULES} DatasetConfig @f699f4be"),
 }
-DATASET_KEYS = frozenset(DATASET) | frozenset({
-    "type", "random_triggers", "random_triggers_max", "resolution", "scale", "bucket_tolerance", "network_weight",
-    "token_dropout_rate", "keep_tokens", "augments", "control_path", "control_transparent_color", "inpaint_path",
-    "full_size_control_images", "alpha_mask", "mask_path", "unconditional_path", "invert_mask", "mask_min_value",
-    "poi", "use_short_captions", "cache_clip_vision_to_disk", "cache_text_embeddings", "standardize_images",
-    "augmentations", "shuffle_augmentations", "caption_type", "guidance_type", "clip_image_path",
-    "clip_image_from_same_folder", "clip_image_augmentations", "clip_image_shuffle_augmentations", "replacements",
-    "loss_multiplier", "num_workers", "prefetch_factor", "extra_values", "square_crop", "replay_transforms",
-    "shrink_video_to_frames", "fps", "debug", "controls", "fast_image_size", "do_i2v",
-})
+DATASET_KEYS = frozenset(DATASET) | frozenset(
+    {
+        "type",
+        "random_triggers",
+        "random_triggers_max",
+        "resolution",
+        "scale",
+        "bucket_tolerance",
+        "network_weight",
+        "token_dropout_rate",
+        "keep_tokens",
+        "augments",
+        "control_path",
+        "control_transparent_color",
+        "inpaint_path",
+        "full_size_control_images",
+        "alpha_mask",
+        "mask_path",
+        "unconditional_path",
+        "invert_mask",
+        "mask_min_value",
+        "poi",
+        "use_short_captions",
+        "cache_clip_vision_to_disk",
+        "cache_text_embeddings",
+        "standardize_images",
+        "augmentations",
+        "shuffle_augmentations",
+        "caption_type",
+        "guidance_type",
+        "clip_image_path",
+        "clip_image_from_same_folder",
+        "clip_image_augmentations",
+        "clip_image_shuffle_augmentations",
+        "replacements",
+        "loss_multiplier",
+        "num_workers",
+        "prefetch_factor",
+        "extra_values",
+        "square_crop",
+        "replay_transforms",
+        "shrink_video_to_frames",
+        "fps",
+        "debug",
+        "controls",
+        "fast_image_size",
+        "do_i2v",
+    }
+)
 # the images a folder dataset holds: these suffixes (lower-cased), every sub-folder but hidden
 # ones and files directly in a `_controls` folder (toolkit/data_loader.py:425-454)
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
@@ -241,40 +462,88 @@ SKIPPED_FOLDER = "_controls"
 # with a dataset marked is_reg, even-numbered steps (not save or sample steps) draw a reg batch
 REG_STEPS = f"{LOOP}:2568-2571"
 
-SAVE_KEYS = frozenset({
-    "save_every", "dtype", "max_step_saves_to_keep", "save_format", "push_to_hub", "hf_repo_id", "hf_private",
-})
-SAMPLE_KEYS = frozenset({
-    "sampler", "sample_every", "width", "height", "prompts", "samples", "neg", "seed", "walk_seed", "guidance_scale",
-    "sample_steps", "network_multiplier", "guidance_rescale", "format", "adapter_conditioning_scale",
-    "refiner_start_at", "extra_values", "num_frames", "fps", "sample_start_step", "do_cfg_norm",
-    "sampling_flow_shift", "attention_backend", "nag_scale", "nag_alpha", "nag_tau",
-})
+SAVE_KEYS = frozenset(
+    {
+        "save_every",
+        "dtype",
+        "max_step_saves_to_keep",
+        "save_format",
+        "push_to_hub",
+        "hf_repo_id",
+        "hf_private",
+    }
+)
+SAMPLE_KEYS = frozenset(
+    {
+        "sampler",
+        "sample_every",
+        "width",
+        "height",
+        "prompts",
+        "samples",
+        "neg",
+        "seed",
+        "walk_seed",
+        "guidance_scale",
+        "sample_steps",
+        "network_multiplier",
+        "guidance_rescale",
+        "format",
+        "adapter_conditioning_scale",
+        "refiner_start_at",
+        "extra_values",
+        "num_frames",
+        "fps",
+        "sample_start_step",
+        "do_cfg_norm",
+        "sampling_flow_shift",
+        "attention_backend",
+        "nag_scale",
+        "nag_alpha",
+        "nag_tau",
+    }
+)
 LOGGING_KEYS = frozenset({"log_every", "verbose", "use_wandb", "use_ui_logger", "project_name", "run_name"})
 
 # section -> the keys ai-toolkit reads there (see TRAIN_KEYS on what a missing key means)
 SECTION_KEYS: dict[str, frozenset[str]] = {
-    "train": TRAIN_KEYS, "model": MODEL_KEYS, "network": NETWORK_KEYS, "datasets": DATASET_KEYS,
-    "save": SAVE_KEYS, "sample": SAMPLE_KEYS, "logging": LOGGING_KEYS,
+    "train": TRAIN_KEYS,
+    "model": MODEL_KEYS,
+    "network": NETWORK_KEYS,
+    "datasets": DATASET_KEYS,
+    "save": SAVE_KEYS,
+    "sample": SAMPLE_KEYS,
+    "logging": LOGGING_KEYS,
 }
 
 # keys of other trainers people bring along, and what ai-toolkit calls them
 FOREIGN_KEYS: dict[str, dict[str, str]] = {
     "train": {
-        "learning_rate": "lr", "max_train_steps": "steps", "train_batch_size": "batch_size",
-        "optimizer_type": "optimizer", "unet_learning_rate": "lr", "text_encoder_learning_rate": "lr",
+        "learning_rate": "lr",
+        "max_train_steps": "steps",
+        "train_batch_size": "batch_size",
+        "optimizer_type": "optimizer",
+        "unet_learning_rate": "lr",
+        "text_encoder_learning_rate": "lr",
         "num_train_epochs": "steps (ai-toolkit counts steps, not epochs)",
         "max_train_epochs": "steps (ai-toolkit counts steps, not epochs)",
         "epochs": "steps (ai-toolkit counts steps, not epochs)",
-        "network_train_unet_only": "train_text_encoder: false", "network_dim": "network.linear",
+        "network_train_unet_only": "train_text_encoder: false",
+        "network_dim": "network.linear",
         "network_alpha": "network.linear_alpha",
     },
     "datasets": {
-        "caption_extension": "caption_ext", "image_dir": "folder_path", "train_data_dir": "folder_path",
-        "instance_data_dir": "folder_path", "repeats": "num_repeats", "path": "folder_path",
+        "caption_extension": "caption_ext",
+        "image_dir": "folder_path",
+        "train_data_dir": "folder_path",
+        "instance_data_dir": "folder_path",
+        "repeats": "num_repeats",
+        "path": "folder_path",
     },
     "model": {
-        "pretrained_model_name_or_path": "name_or_path", "model_family": "arch", "model_type": "arch",
+        "pretrained_model_name_or_path": "name_or_path",
+        "model_family": "arch",
+        "model_type": "arch",
         "base_model": "name_or_path",
     },
     "network": {"network_dim": "linear", "dim": "linear", "network_alpha": "linear_alpha", "lora_rank": "linear"},
@@ -295,14 +564,41 @@ AUTOMAGIC_MIN_LR, AUTOMAGIC_MAX_LR, AUTOMAGIC_FORCED_START = 1e-7, 1e-3, 1e-6
 
 # unit -> how a YAML value of that key is meant (for the loader's YAML 1.1 readings)
 TEXT_UNITS = frozenset({"text", "path", "name", "file suffix"})
-NUMBER_UNITS = frozenset({
-    "loop steps", "learning rate", "learning rate (read, never used)", "images per batch",
-    "batches per optimizer step", "loop steps per optimizer step", "number", "rank", "repeats",
-})
+NUMBER_UNITS = frozenset(
+    {
+        "loop steps",
+        "learning rate",
+        "learning rate (read, never used)",
+        "images per batch",
+        "batches per optimizer step",
+        "loop steps per optimizer step",
+        "number",
+        "rank",
+        "repeats",
+    }
+)
 # list items that are text wherever they stand (sample.prompts, meta.trigger_words, ...)
 TEXT_LISTS = frozenset({"prompts", "trigger_words", "random_triggers", "controls", "augments", "test_img_path"})
-TEXT_KEYS = frozenset({
-    "name", "type", "job", "device", "training_folder", "log_dir", "neg", "prompt", "sampler", "description",
-    "version", "filename", "output_path", "output_folder", "input_path", "hf_repo_id", "project_name", "run_name",
-    "trigger_word",
-})
+TEXT_KEYS = frozenset(
+    {
+        "name",
+        "type",
+        "job",
+        "device",
+        "training_folder",
+        "log_dir",
+        "neg",
+        "prompt",
+        "sampler",
+        "description",
+        "version",
+        "filename",
+        "output_path",
+        "output_folder",
+        "input_path",
+        "hf_repo_id",
+        "project_name",
+        "run_name",
+        "trigger_word",
+    }
+)

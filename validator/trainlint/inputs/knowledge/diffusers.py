@@ -26,8 +26,10 @@ _ADV = "examples/advanced_diffusion_training/"
 
 # total steps: --max_train_steps, else num_train_epochs x ceil(len(train_dataloader) / accumulation);
 # afterwards num_train_epochs = ceil(max_train_steps / updates per epoch)
-STEPS_FORMULA = (f"{_DB}train_dreambooth_lora_sdxl.py:1574-1581, {_DB}train_dreambooth_lora.py:1178, "
-                 f"{_DB}train_dreambooth_lora_flux.py:1612")
+STEPS_FORMULA = (
+    f"{_DB}train_dreambooth_lora_sdxl.py:1574-1581, {_DB}train_dreambooth_lora.py:1178, "
+    f"{_DB}train_dreambooth_lora_flux.py:1612"
+)
 # len(dataset) = instance images x repeats, or max(that, class images) with prior preservation
 DATASET_LENGTH = f"{_DB}train_dreambooth_lora_sdxl.py:801, 842-853"
 # text-encoder group: --text_encoder_lr if truthy, else --learning_rate
@@ -38,7 +40,9 @@ PRODIGY_TE_LR = f"{_DB}train_dreambooth_lora_sdxl.py:1430-1439"
 SD_TE_SHARES_LR = f"{_DB}train_dreambooth_lora.py:1071-1077"
 # advanced scripts: num_train_epochs_text_encoder = int(frac x num_train_epochs); the text-encoder
 # groups get lr 0 at the start of that epoch
-TE_FRACTION = f"{_ADV}train_dreambooth_lora_sdxl_advanced.py:2084-2106, {_ADV}train_dreambooth_lora_flux_advanced.py:2092-2110"
+TE_FRACTION = (
+    f"{_ADV}train_dreambooth_lora_sdxl_advanced.py:2084-2106, {_ADV}train_dreambooth_lora_flux_advanced.py:2092-2110"
+)
 # --scale_lr: learning_rate x gradient_accumulation_steps x train_batch_size x processes
 SCALE_LR = "trainer-formats.md section 10.5; the `if args.scale_lr:` block after the Accelerator is made"
 # the data loader is sharded over processes: each takes ceil(batches / processes) of them
@@ -69,8 +73,9 @@ class Script(NamedTuple):
     source: str  # where the argparse block is
 
 
-def _keys(where: str, learning_rate: float, *, te_lr: bool, repeats: bool, optimizer: bool, fraction: bool,
-          dataset_name: bool) -> dict[str, KeyInfo]:
+def _keys(
+    where: str, learning_rate: float, *, te_lr: bool, repeats: bool, optimizer: bool, fraction: bool, dataset_name: bool
+) -> dict[str, KeyInfo]:
     keys = {
         "--pretrained_model_name_or_path": KeyInfo(None, "model id or path (required)", where),
         "--instance_data_dir": KeyInfo(None, "folder of instance images", where),
@@ -102,93 +107,246 @@ def _keys(where: str, learning_rate: float, *, te_lr: bool, repeats: bool, optim
 
 
 # flags every DreamBooth script defines
-_COMMON = frozenset({
-    "--pretrained_model_name_or_path", "--revision", "--variant", "--instance_data_dir", "--class_data_dir",
-    "--instance_prompt", "--class_prompt", "--validation_prompt", "--num_validation_images",
-    "--with_prior_preservation", "--prior_loss_weight", "--num_class_images", "--output_dir", "--seed",
-    "--resolution", "--center_crop", "--train_text_encoder", "--train_batch_size", "--sample_batch_size",
-    "--num_train_epochs", "--max_train_steps", "--checkpointing_steps", "--checkpoints_total_limit",
-    "--resume_from_checkpoint", "--gradient_accumulation_steps", "--gradient_checkpointing", "--learning_rate",
-    "--scale_lr", "--lr_scheduler", "--lr_warmup_steps", "--lr_num_cycles", "--lr_power",
-    "--dataloader_num_workers", "--use_8bit_adam", "--adam_beta1", "--adam_beta2", "--adam_weight_decay",
-    "--adam_epsilon", "--max_grad_norm", "--push_to_hub", "--hub_token", "--hub_model_id", "--logging_dir",
-    "--allow_tf32", "--report_to", "--mixed_precision", "--prior_generation_precision", "--local_rank",
-})
+_COMMON = frozenset(
+    {
+        "--pretrained_model_name_or_path",
+        "--revision",
+        "--variant",
+        "--instance_data_dir",
+        "--class_data_dir",
+        "--instance_prompt",
+        "--class_prompt",
+        "--validation_prompt",
+        "--num_validation_images",
+        "--with_prior_preservation",
+        "--prior_loss_weight",
+        "--num_class_images",
+        "--output_dir",
+        "--seed",
+        "--resolution",
+        "--center_crop",
+        "--train_text_encoder",
+        "--train_batch_size",
+        "--sample_batch_size",
+        "--num_train_epochs",
+        "--max_train_steps",
+        "--checkpointing_steps",
+        "--checkpoints_total_limit",
+        "--resume_from_checkpoint",
+        "--gradient_accumulation_steps",
+        "--gradient_checkpointing",
+        "--learning_rate",
+        "--scale_lr",
+        "--lr_scheduler",
+        "--lr_warmup_steps",
+        "--lr_num_cycles",
+        "--lr_power",
+        "--dataloader_num_workers",
+        "--use_8bit_adam",
+        "--adam_beta1",
+        "--adam_beta2",
+        "--adam_weight_decay",
+        "--adam_epsilon",
+        "--max_grad_norm",
+        "--push_to_hub",
+        "--hub_token",
+        "--hub_model_id",
+        "--logging_dir",
+        "--allow_tf32",
+        "--report_to",
+        "--mixed_precision",
+        "--prior_generation_precision",
+        "--local_rank",
+    }
+)
 # Stable Diffusion 1.x/2.x scripts (and DeepFloyd IF through them)
 _SD = _COMMON | {
-    "--tokenizer_name", "--enable_xformers_memory_efficient_attention", "--pre_compute_text_embeddings",
-    "--tokenizer_max_length", "--text_encoder_use_attention_mask", "--validation_images",
-    "--class_labels_conditioning", "--validation_scheduler", "--snr_gamma", "--offset_noise",
-    "--set_grads_to_none", "--skip_save_text_encoder", "--image_interpolation_mode",
+    "--tokenizer_name",
+    "--enable_xformers_memory_efficient_attention",
+    "--pre_compute_text_embeddings",
+    "--tokenizer_max_length",
+    "--text_encoder_use_attention_mask",
+    "--validation_images",
+    "--class_labels_conditioning",
+    "--validation_scheduler",
+    "--snr_gamma",
+    "--offset_noise",
+    "--set_grads_to_none",
+    "--skip_save_text_encoder",
+    "--image_interpolation_mode",
 }
 # scripts with --dataset_name, captions, repeats, Prodigy and a text-encoder learning rate
 _MODERN = _COMMON | {
-    "--dataset_name", "--dataset_config_name", "--cache_dir", "--image_column", "--caption_column", "--repeats",
-    "--random_flip", "--text_encoder_lr", "--optimizer", "--prodigy_beta3", "--prodigy_decouple",
-    "--adam_weight_decay_text_encoder", "--prodigy_use_bias_correction", "--prodigy_safeguard_warmup",
-    "--validation_epochs", "--cache_latents", "--image_interpolation_mode", "--enable_npu_flash_attention",
+    "--dataset_name",
+    "--dataset_config_name",
+    "--cache_dir",
+    "--image_column",
+    "--caption_column",
+    "--repeats",
+    "--random_flip",
+    "--text_encoder_lr",
+    "--optimizer",
+    "--prodigy_beta3",
+    "--prodigy_decouple",
+    "--adam_weight_decay_text_encoder",
+    "--prodigy_use_bias_correction",
+    "--prodigy_safeguard_warmup",
+    "--validation_epochs",
+    "--cache_latents",
+    "--image_interpolation_mode",
+    "--enable_npu_flash_attention",
 }
 _XL = _MODERN | {
-    "--pretrained_vae_model_name_or_path", "--crops_coords_top_left_h", "--crops_coords_top_left_w",
-    "--snr_gamma", "--enable_xformers_memory_efficient_attention", "--rank", "--use_dora",
-    "--do_edm_style_training", "--output_kohya_format", "--lora_unet_blocks", "--noise_offset",
+    "--pretrained_vae_model_name_or_path",
+    "--crops_coords_top_left_h",
+    "--crops_coords_top_left_w",
+    "--snr_gamma",
+    "--enable_xformers_memory_efficient_attention",
+    "--rank",
+    "--use_dora",
+    "--do_edm_style_training",
+    "--output_kohya_format",
+    "--lora_unet_blocks",
+    "--noise_offset",
 }
 _FLUX_FLAGS = _MODERN | {
-    "--max_sequence_length", "--guidance_scale", "--weighting_scheme", "--logit_mean", "--logit_std",
-    "--mode_scale", "--upcast_before_saving", "--proportion_empty_prompts",
+    "--max_sequence_length",
+    "--guidance_scale",
+    "--weighting_scheme",
+    "--logit_mean",
+    "--logit_std",
+    "--mode_scale",
+    "--upcast_before_saving",
+    "--proportion_empty_prompts",
 }
 _FLUX_LORA_FLAGS = _FLUX_FLAGS | {"--rank", "--lora_alpha", "--lora_dropout", "--lora_layers"}
-_PIVOTAL = frozenset({
-    "--token_abstraction", "--num_new_tokens_per_abstraction", "--initializer_concept", "--initializer_token",
-    "--train_text_encoder_ti", "--train_text_encoder_ti_frac", "--train_text_encoder_frac",
-})
+_PIVOTAL = frozenset(
+    {
+        "--token_abstraction",
+        "--num_new_tokens_per_abstraction",
+        "--initializer_concept",
+        "--initializer_token",
+        "--train_text_encoder_ti",
+        "--train_text_encoder_ti_frac",
+        "--train_text_encoder_frac",
+    }
+)
 
 SCRIPTS: dict[str, Script] = {
     "train_dreambooth.py": Script(
-        "train_dreambooth.py", "sd-1.5", "full",
+        "train_dreambooth.py",
+        "sd-1.5",
+        "full",
         _keys(_FULL, 5e-6, te_lr=False, repeats=False, optimizer=False, fraction=False, dataset_name=False),
-        _SD | {"--validation_steps"}, text_encoder_lr=False, fraction=False, source=_FULL),
+        _SD | {"--validation_steps"},
+        text_encoder_lr=False,
+        fraction=False,
+        source=_FULL,
+    ),
     "train_dreambooth_lora.py": Script(
-        "train_dreambooth_lora.py", "sd-1.5", "lora",
+        "train_dreambooth_lora.py",
+        "sd-1.5",
+        "lora",
         _keys(_LORA, 5e-4, te_lr=False, repeats=False, optimizer=False, fraction=False, dataset_name=False),
-        _SD | {"--validation_epochs", "--rank"}, text_encoder_lr=False, fraction=False, source=_LORA),
+        _SD | {"--validation_epochs", "--rank"},
+        text_encoder_lr=False,
+        fraction=False,
+        source=_LORA,
+    ),
     "train_dreambooth_lora_sdxl.py": Script(
-        "train_dreambooth_lora_sdxl.py", "sdxl", "lora",
+        "train_dreambooth_lora_sdxl.py",
+        "sdxl",
+        "lora",
         _keys(_SDXL, 1e-4, te_lr=True, repeats=True, optimizer=True, fraction=False, dataset_name=True),
-        _XL, text_encoder_lr=True, fraction=False, source=_SDXL),
+        _XL,
+        text_encoder_lr=True,
+        fraction=False,
+        source=_SDXL,
+    ),
     "train_dreambooth_lora_flux.py": Script(
-        "train_dreambooth_lora_flux.py", "flux.1", "lora",
+        "train_dreambooth_lora_flux.py",
+        "flux.1",
+        "lora",
         _keys(_FLUX, 1e-4, te_lr=True, repeats=True, optimizer=True, fraction=False, dataset_name=True),
-        _FLUX_LORA_FLAGS, text_encoder_lr=True, fraction=False, source=_FLUX),
+        _FLUX_LORA_FLAGS,
+        text_encoder_lr=True,
+        fraction=False,
+        source=_FLUX,
+    ),
     "train_dreambooth_flux.py": Script(
-        "train_dreambooth_flux.py", "flux.1", "full",
+        "train_dreambooth_flux.py",
+        "flux.1",
+        "full",
         _keys(_FLUX_FULL, 1e-4, te_lr=True, repeats=True, optimizer=True, fraction=False, dataset_name=True),
-        _FLUX_FLAGS, text_encoder_lr=True, fraction=False, source=_FLUX_FULL),
+        _FLUX_FLAGS,
+        text_encoder_lr=True,
+        fraction=False,
+        source=_FLUX_FULL,
+    ),
     "train_dreambooth_lora_sd15_advanced.py": Script(
-        "train_dreambooth_lora_sd15_advanced.py", "sd-1.5", "lora",
+        "train_dreambooth_lora_sd15_advanced.py",
+        "sd-1.5",
+        "lora",
         _keys(_SD15_ADV, 1e-4, te_lr=True, repeats=True, optimizer=True, fraction=True, dataset_name=True),
-        _MODERN | _PIVOTAL | {"--snr_gamma", "--enable_xformers_memory_efficient_attention", "--rank", "--use_dora",
-                              "--noise_offset", "--pretrained_vae_model_name_or_path"},
-        text_encoder_lr=True, fraction=True, source=_SD15_ADV),
+        _MODERN
+        | _PIVOTAL
+        | {
+            "--snr_gamma",
+            "--enable_xformers_memory_efficient_attention",
+            "--rank",
+            "--use_dora",
+            "--noise_offset",
+            "--pretrained_vae_model_name_or_path",
+        },
+        text_encoder_lr=True,
+        fraction=True,
+        source=_SD15_ADV,
+    ),
     "train_dreambooth_lora_sdxl_advanced.py": Script(
-        "train_dreambooth_lora_sdxl_advanced.py", "sdxl", "lora",
+        "train_dreambooth_lora_sdxl_advanced.py",
+        "sdxl",
+        "lora",
         _keys(_SDXL_ADV, 1e-4, te_lr=True, repeats=True, optimizer=True, fraction=True, dataset_name=True),
-        _XL | _PIVOTAL | {"--use_blora"}, text_encoder_lr=True, fraction=True, source=_SDXL_ADV),
+        _XL | _PIVOTAL | {"--use_blora"},
+        text_encoder_lr=True,
+        fraction=True,
+        source=_SDXL_ADV,
+    ),
     "train_dreambooth_lora_flux_advanced.py": Script(
-        "train_dreambooth_lora_flux_advanced.py", "flux.1", "lora",
+        "train_dreambooth_lora_flux_advanced.py",
+        "flux.1",
+        "lora",
         _keys(_FLUX_ADV, 1e-4, te_lr=True, repeats=True, optimizer=True, fraction=True, dataset_name=True)
         | {"--train_transformer_frac": KeyInfo(1.0, "fraction of epochs (floored)", _FLUX_ADV)},
         _FLUX_LORA_FLAGS | _PIVOTAL | {"--enable_t5_ti", "--train_transformer_frac"},
-        text_encoder_lr=True, fraction=True, source=_FLUX_ADV),
+        text_encoder_lr=True,
+        fraction=True,
+        source=_FLUX_ADV,
+    ),
 }
 
 # flags argparse reads with int() and float(); anything else is a string or a store_true flag
-INT_FLAGS = frozenset({"--max_train_steps", "--num_train_epochs", "--train_batch_size",
-                       "--gradient_accumulation_steps", "--repeats", "--num_class_images", "--lr_warmup_steps"})
-FLOAT_FLAGS = frozenset({"--learning_rate", "--text_encoder_lr", "--train_text_encoder_frac",
-                         "--train_text_encoder_ti_frac", "--train_transformer_frac"})
-STORE_TRUE = frozenset({"--train_text_encoder", "--train_text_encoder_ti", "--scale_lr",
-                        "--with_prior_preservation"})
+INT_FLAGS = frozenset(
+    {
+        "--max_train_steps",
+        "--num_train_epochs",
+        "--train_batch_size",
+        "--gradient_accumulation_steps",
+        "--repeats",
+        "--num_class_images",
+        "--lr_warmup_steps",
+    }
+)
+FLOAT_FLAGS = frozenset(
+    {
+        "--learning_rate",
+        "--text_encoder_lr",
+        "--train_text_encoder_frac",
+        "--train_text_encoder_ti_frac",
+        "--train_transformer_frac",
+    }
+)
+STORE_TRUE = frozenset({"--train_text_encoder", "--train_text_encoder_ti", "--scale_lr", "--with_prior_preservation"})
 
 # other DreamBooth scripts of the repository: the family each trains (none of them trainlint advises on)
 OTHER_FAMILIES: tuple[tuple[str, str], ...] = (

@@ -21,18 +21,29 @@ _LEGACY = "deprecated legacy training parameter"
 
 # every field of `parameters` the trigger page lists (32); the API's reference types each one
 PARAMETERS: dict[str, KeyInfo] = {
-    "maxTrainSteps": KeyInfo(None, "training steps", f"{_T}: Flux default training images x 100, range 0..10000; "
-                             "no SD 1.5/SDXL default stated"),
+    "maxTrainSteps": KeyInfo(
+        None,
+        "training steps",
+        f"{_T}: Flux default training images x 100, range 0..10000; no SD 1.5/SDXL default stated",
+    ),
     "learningRate": KeyInfo(None, "learning rate", f"{_T}: SD 1.5 and SDXL 0.000005, Flux 0.0001; exclusiveMinimum 0"),
     "learningRateUnet": KeyInfo(None, "learning rate", f"{_T}: UNet learning rate, {_LEGACY}"),
-    "learningRateTextEncoder": KeyInfo(None, "learning rate", f"{_T}: Flux LoRA default 0.00001, minimum 0.000001, "
-                                       "maximum 0.001"),
-    "textEncoderTrainingRatio": KeyInfo(None, "fraction of steps", f"{_T}: 100 steps x 0.2 -> the text encoder for 20 "
-                                        f"steps, then the UNet for 80; {_LEGACY} (use numTextTrainSteps)"),
+    "learningRateTextEncoder": KeyInfo(
+        None, "learning rate", f"{_T}: Flux LoRA default 0.00001, minimum 0.000001, maximum 0.001"
+    ),
+    "textEncoderTrainingRatio": KeyInfo(
+        None,
+        "fraction of steps",
+        f"{_T}: 100 steps x 0.2 -> the text encoder for 20 "
+        f"steps, then the UNet for 80; {_LEGACY} (use numTextTrainSteps)",
+    ),
     "numTextTrainSteps": KeyInfo(None, "steps", f"{_T}: text encoder steps, {_LEGACY}"),
     "numUNetTrainSteps": KeyInfo(None, "steps", f"{_T}: UNet steps, {_LEGACY}"),
-    "batchSize": KeyInfo(None, "images per batch", f"{_T}: Flux LoRA only, 1..4; a larger batch means fewer steps and "
-                         "a higher learning rate"),
+    "batchSize": KeyInfo(
+        None,
+        "images per batch",
+        f"{_T}: Flux LoRA only, 1..4; a larger batch means fewer steps and a higher learning rate",
+    ),
     "nbEpochs": KeyInfo(None, "epochs", f"{_T}: Flux LoRA only"),
     "nbRepeats": KeyInfo(None, "repeats", f"{_T}: Flux LoRA only"),
     "rank": KeyInfo(None, "rank", f"{_T}: Flux 16 (2..64), Musubi 64 (2..128)"),
@@ -60,17 +71,37 @@ PARAMETERS: dict[str, KeyInfo] = {
     "voiceDescription": KeyInfo(None, "text", f"{_T}: ElevenLabs voice training only"),
 }
 PARAMETER_KEYS = frozenset(PARAMETERS)
-DEPRECATED = frozenset({
-    "learningRateUnet", "textEncoderTrainingRatio", "numTextTrainSteps", "numUNetTrainSteps", "classPrompt",
-    "lrScheduler", "scaleLr", "seed", "priorLossWeight", "randomCrop", "randomCropRatio", "randomCropScale",
-    "validationFrequency", "validationPrompt",
-})
+DEPRECATED = frozenset(
+    {
+        "learningRateUnet",
+        "textEncoderTrainingRatio",
+        "numTextTrainSteps",
+        "numUNetTrainSteps",
+        "classPrompt",
+        "lrScheduler",
+        "scaleLr",
+        "seed",
+        "priorLossWeight",
+        "randomCrop",
+        "randomCropRatio",
+        "randomCropScale",
+        "validationFrequency",
+        "validationPrompt",
+    }
+)
 IGNORED = frozenset({"scaleLr"})  # "Legacy parameter, will be ignored"
 NUMBER_FIELDS = frozenset(k for k, info in PARAMETERS.items() if info.unit not in ("text", "name", "flag", "asset ids"))
 # the distinctive fields a cheap test looks for (camelCase; no other trainer spells them so)
 SIGNATURE_FIELDS = (
-    "maxTrainSteps", "learningRateTextEncoder", "textEncoderTrainingRatio", "numTextTrainSteps",
-    "numUNetTrainSteps", "learningRateUnet", "conceptPrompt", "nbEpochs", "nbRepeats",
+    "maxTrainSteps",
+    "learningRateTextEncoder",
+    "textEncoderTrainingRatio",
+    "numTextTrainSteps",
+    "numUNetTrainSteps",
+    "learningRateUnet",
+    "conceptPrompt",
+    "nbEpochs",
+    "nbRepeats",
 )
 
 # defaults the pages state, per family (anything else has none)
@@ -115,18 +146,41 @@ TYPES: dict[str, tuple[BaseModel | None, Method | None, str]] = {
     "sd-1_5": ("sd-1.5", None, "SD 1.5 (legacy)"),
 }
 # types that exist but are not trained: base models, compositions of LoRAs, hosted models, voices
-NOT_TRAINED = frozenset({
-    "custom", "elevenlabs-voice", "flux.1", "flux.1-composition", "flux.1-kontext-dev", "flux.1-krea-dev",
-    "flux.1-pro", "flux.1.1-pro-ultra", "flux1.1-pro", "gpt-image-1", "sd-xl-composition",
-})
+NOT_TRAINED = frozenset(
+    {
+        "custom",
+        "elevenlabs-voice",
+        "flux.1",
+        "flux.1-composition",
+        "flux.1-kontext-dev",
+        "flux.1-krea-dev",
+        "flux.1-pro",
+        "flux.1.1-pro-ultra",
+        "flux1.1-pro",
+        "gpt-image-1",
+        "sd-xl-composition",
+    }
+)
 TYPE_SOURCE = f"{CREATE} (type enum); {SDK}; legacy strings: {UNITY}"
 
 # other trainers' names for these fields
 FOREIGN_KEYS = {
-    "max_train_steps": "maxTrainSteps", "steps": "maxTrainSteps", "learning_rate": "learningRate",
-    "lr": "learningRate", "unet_lr": "learningRate", "text_encoder_lr": "learningRateTextEncoder",
-    "train_batch_size": "batchSize", "batch_size": "batchSize", "num_train_epochs": "nbEpochs",
-    "epochs": "nbEpochs", "num_repeats": "nbRepeats", "repeats": "nbRepeats", "network_dim": "rank",
-    "lora_rank": "rank", "instance_prompt": "conceptPrompt", "class_prompt": "classPrompt",
-    "text_encoder_training_ratio": "textEncoderTrainingRatio", "trainingSteps": "maxTrainSteps",
+    "max_train_steps": "maxTrainSteps",
+    "steps": "maxTrainSteps",
+    "learning_rate": "learningRate",
+    "lr": "learningRate",
+    "unet_lr": "learningRate",
+    "text_encoder_lr": "learningRateTextEncoder",
+    "train_batch_size": "batchSize",
+    "batch_size": "batchSize",
+    "num_train_epochs": "nbEpochs",
+    "epochs": "nbEpochs",
+    "num_repeats": "nbRepeats",
+    "repeats": "nbRepeats",
+    "network_dim": "rank",
+    "lora_rank": "rank",
+    "instance_prompt": "conceptPrompt",
+    "class_prompt": "classPrompt",
+    "text_encoder_training_ratio": "textEncoderTrainingRatio",
+    "trainingSteps": "maxTrainSteps",
 }

@@ -123,7 +123,7 @@ class _Scanner:
             if char in _BLANKS or char in _ENDS or char == "\r":
                 break
             if char == "=" and word.name_end < 0 and word.plain and at_start is False:
-                name = text[word.start:pos]
+                name = text[word.start : pos]
                 if name.endswith("+"):
                     name, word.append = name[:-1], True
                 if _NAME.fullmatch(name):
@@ -138,7 +138,7 @@ class _Scanner:
                 close = text.find("'", pos + 1)
                 if close < 0:
                     raise _Unclosed("the single quote", pos)
-                parts.append(text[pos + 1:close])
+                parts.append(text[pos + 1 : close])
                 pos = close + 1
             elif char == '"':
                 word.plain = False
@@ -315,24 +315,31 @@ def read_env(raw: bytes, file: str, limits: Limits = _DEFAULT_LIMITS) -> EnvDocu
             for word in _assignments(words):
                 count += 1
                 if count > limits.max_nodes:
-                    doc.findings.append(Finding(
-                        "TL092", f"more than {limits.max_nodes:,} assignments: far more than a training config holds",
-                        span=offset_span(text, word.start, word.end, starts)))
+                    doc.findings.append(
+                        Finding(
+                            "TL092",
+                            f"more than {limits.max_nodes:,} assignments: far more than a training config holds",
+                            span=offset_span(text, word.start, word.end, starts),
+                        )
+                    )
                     return doc
                 _assign(doc, data, word, starts)
     except _Unclosed as exc:
-        doc.findings.append(Finding(
-            "TL001", f"shell syntax error: {exc.what} is not closed before the end of the file",
-            span=offset_span(text, exc.start, None, starts),
-            hint="a shell sourcing this file stops here; the assignments before it are kept",
-        ))
+        doc.findings.append(
+            Finding(
+                "TL001",
+                f"shell syntax error: {exc.what} is not closed before the end of the file",
+                span=offset_span(text, exc.start, None, starts),
+                hint="a shell sourcing this file stops here; the assignments before it are kept",
+            )
+        )
     return doc
 
 
 def _assign(doc: EnvDocument, data: dict[str, str], word: _Word, starts: list[int]) -> None:
     """Set a variable from an assignment word (appending for `+=`), with its spans."""
     text = doc.text
-    name = text[word.start:word.name_end]
+    name = text[word.start : word.name_end]
     value = word.value
     if word.append:
         value = data.get(name, "") + value

@@ -90,6 +90,7 @@ def _pattern_with_comments() -> re.Pattern[str]:
     """The pattern that also skips comments, compiled on first use: it costs some 10 ms to compile."""
     return re.compile(_WHITESPACE_AND_COMMENTS + _TOKENS.replace("WS", _WHITESPACE_AND_COMMENTS), re.VERBOSE)
 
+
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # the json module's words for a bad string, as the finding says them
 _STRING_ERRORS = {
@@ -102,8 +103,11 @@ _STRING_ERRORS = {
 # what the parser expects next
 _VALUE, _VALUE_OR_CLOSE, _KEY, _KEY_OR_CLOSE, _COLON_NEXT, _AFTER_VALUE = range(6)
 _EXPECTED = {
-    _VALUE: "a value", _VALUE_OR_CLOSE: "a value or ']'", _KEY: "a key in double quotes",
-    _KEY_OR_CLOSE: "a key in double quotes or '}'", _COLON_NEXT: "':' after the key",
+    _VALUE: "a value",
+    _VALUE_OR_CLOSE: "a value or ']'",
+    _KEY: "a key in double quotes",
+    _KEY_OR_CLOSE: "a key in double quotes or '}'",
+    _COLON_NEXT: "':' after the key",
 }
 
 
@@ -170,9 +174,9 @@ class _Parser:
                 nodes += 1
                 if kind == _KEY:
                     end = match.end(3)
-                    key, state = text[start + 1:end - 1], _VALUE
+                    key, state = text[start + 1 : end - 1], _VALUE
                 else:  # a key with escapes, or one without its colon: the colon is a token of its own
-                    key = text[start + 1:end - 1] if kind == _STR else self.key(start, end)
+                    key = text[start + 1 : end - 1] if kind == _STR else self.key(start, end)
                     state = _COLON_NEXT
                 line = bisect_right(starts, start) - 1
                 col = start - starts[line]
@@ -190,7 +194,7 @@ class _Parser:
                 else:
                     at = path + (len(container),)
                 if kind == _STR:
-                    value: Any = text[start + 1:end - 1]
+                    value: Any = text[start + 1 : end - 1]
                 elif kind == _INT and end - start < 20:
                     value = int(text[start:end])
                 else:
@@ -248,21 +252,38 @@ class _Parser:
         if kind == _FLOAT:
             value = float(text)
             if math.isinf(value):
-                return self.refuse("TL008", f"{text[:40]!r} is too large for a float: Python's json reads it as "
-                                   "infinity", start, end, at)
+                return self.refuse(
+                    "TL008",
+                    f"{text[:40]!r} is too large for a float: Python's json reads it as infinity",
+                    start,
+                    end,
+                    at,
+                )
             return value
         if kind == _TRUE or kind == _FALSE:
             return kind == _TRUE
         if kind == _NULL:
             return None
         if kind == _CONST:
-            return self.refuse("TL008", f"{text} is not a finite number: Python's json reads it, but no training "
-                               "value can be one and JSON proper has no such number", start, end, at)
+            return self.refuse(
+                "TL008",
+                f"{text} is not a finite number: Python's json reads it, but no training "
+                "value can be one and JSON proper has no such number",
+                start,
+                end,
+                at,
+            )
         string = self.string(start, end)
         if _SURROGATE.search(string):
-            return self.refuse("TL007", "the string holds half of a UTF-16 surrogate pair (a \\ud800-\\udfff escape "
-                               "without its other half): no character, and no report could show it", start, end, at,
-                               quoted=True)
+            return self.refuse(
+                "TL007",
+                "the string holds half of a UTF-16 surrogate pair (a \\ud800-\\udfff escape "
+                "without its other half): no character, and no report could show it",
+                start,
+                end,
+                at,
+                quoted=True,
+            )
         return string
 
     def big_int(self, text: str, start: int, end: int, at: ConfigPath) -> Any:
@@ -270,8 +291,13 @@ class _Parser:
         digits, be read by Python's json at all)."""
         digits = len(text.lstrip("-"))
         if digits > 400:
-            return self.refuse("TL008", f"an integer of {digits:,} digits is not a usable number "
-                               "(Python's json refuses more than 4,300)", start, end, at)
+            return self.refuse(
+                "TL008",
+                f"an integer of {digits:,} digits is not a usable number (Python's json refuses more than 4,300)",
+                start,
+                end,
+                at,
+            )
         value = int(text)
         if value.bit_length() > 1000:  # every later step may turn it into a float: it must fit one
             return self.refuse("TL008", f"{text[:40]}... is too large for a float", start, end, at)
@@ -288,8 +314,11 @@ class _Parser:
             value: str = decoder.scanstring(self.text, start + 1)[0]  # type: ignore[attr-defined]
         except JSONDecodeError as exc:
             problem = _STRING_ERRORS.get(exc.msg, exc.msg.lower())
-            raise _Stop(Finding("TL001", f"JSON syntax error: {problem}",
-                                span=self.span(exc.pos, min(exc.pos + 1, len(self.text))))) from None
+            raise _Stop(
+                Finding(
+                    "TL001", f"JSON syntax error: {problem}", span=self.span(exc.pos, min(exc.pos + 1, len(self.text)))
+                )
+            ) from None
         return value
 
     def key(self, start: int, end: int) -> str:
@@ -297,17 +326,21 @@ class _Parser:
         value = self.string(start, end)
         if not _SURROGATE.search(value):
             return value
-        self.doc.findings.append(Finding(
-            "TL007", "the key holds half of a UTF-16 surrogate pair (a \\ud800-\\udfff escape without its other "
-            "half): it is shown as written", span=self.span(start, end),
-        ))
-        return self.text[start + 1:end - 1]
+        self.doc.findings.append(
+            Finding(
+                "TL007",
+                "the key holds half of a UTF-16 surrogate pair (a \\ud800-\\udfff escape without its other "
+                "half): it is shown as written",
+                span=self.span(start, end),
+            )
+        )
+        return self.text[start + 1 : end - 1]
 
     def refuse(self, code: str, message: str, start: int, end: int, at: ConfigPath, quoted: bool = False) -> Refused:
         """Report the value at `at` and stand its source text (a string's without quotes) in for it."""
         self.doc.findings.append(Finding(code, message, span=self.span(start, end)))
         self.doc.reported.add(at)
-        return Refused(self.text[start + quoted:end - quoted])
+        return Refused(self.text[start + quoted : end - quoted])
 
     def duplicate(self, at: ConfigPath, key_span: Span) -> None:
         """TL002 at both keys; the value read later replaces the earlier one, as in Python's json."""
@@ -315,10 +348,14 @@ class _Parser:
         earlier = spans[at][0]
         assert earlier is not None
         name = at[-1]
-        findings.append(Finding(
-            "TL002", f"duplicate key {name!r} (first at line {earlier.line + 1}); Python's json, which the "
-            "trainers use, silently keeps the last one", span=key_span,
-        ))
+        findings.append(
+            Finding(
+                "TL002",
+                f"duplicate key {name!r} (first at line {earlier.line + 1}); Python's json, which the "
+                "trainers use, silently keeps the last one",
+                span=key_span,
+            )
+        )
         findings.append(Finding("TL002", f"key {name!r} is defined again at line {key_span.line + 1}", span=earlier))
         self.doc.reported.add(at)
         depth = len(at)
@@ -329,8 +366,13 @@ class _Parser:
 
     def limit(self, too_many: bool, start: int, end: int) -> _Stop:
         if too_many:
-            return _Stop(Finding("TL092", f"more than {self.max_nodes:,} values: far more than a training config "
-                                 "holds", span=self.span(start, end)))
+            return _Stop(
+                Finding(
+                    "TL092",
+                    f"more than {self.max_nodes:,} values: far more than a training config holds",
+                    span=self.span(start, end),
+                )
+            )
         return _Stop(Finding("TL093", f"nesting deeper than {self.max_depth} levels", span=self.span(start, end)))
 
     def syntax(self, kind: int, state: int, start: int, end: int, is_object: bool, nested: bool) -> _Stop:
@@ -343,15 +385,20 @@ class _Parser:
         else:
             expected = _EXPECTED[state]
         found, hint = self.describe(kind, start, end)
-        if nested and ((state == _KEY and kind == _RBRACE) or (state == _VALUE and kind == _RBRACKET and not is_object)):
+        if nested and (
+            (state == _KEY and kind == _RBRACE) or (state == _VALUE and kind == _RBRACKET and not is_object)
+        ):
             hint = "JSON allows no comma after the last item"
         if kind == _EOF:
             end = start
         elif kind == _OTHER:
             word = _WORD.match(text, start)
             end = word.end() if word else end
-        return _Stop(Finding("TL001", f"JSON syntax error: expected {expected}, found {found}",
-                             span=self.span(start, end), hint=hint))
+        return _Stop(
+            Finding(
+                "TL001", f"JSON syntax error: expected {expected}, found {found}", span=self.span(start, end), hint=hint
+            )
+        )
 
     def describe(self, kind: int, start: int, end: int) -> tuple[str, str | None]:
         """How to name the token found, and a hint when it is a common slip."""
@@ -365,15 +412,20 @@ class _Parser:
         word = _WORD.match(text, start)
         if word:
             spelled = {"True": "true", "False": "false", "None": "null", "nan": "NaN", "inf": "Infinity"}
-            hint = f"JSON spells it {spelled[word.group()]}" if word.group() in spelled else \
-                "JSON strings are written in double quotes"
+            hint = (
+                f"JSON spells it {spelled[word.group()]}"
+                if word.group() in spelled
+                else "JSON strings are written in double quotes"
+            )
             return f"`{word.group()[:40]}`", hint
         char = text[start]
         if char == "'":
-            return "\"'\"", "JSON strings are written in double quotes"
+            return '"\'"', "JSON strings are written in double quotes"
         if char == "/" and not self.comments:
-            return "'/'", ("comments are not JSON: Python's json.loads, which trainers use (ai-toolkit for .jsonc "
-                           "too), refuses them")
+            return "'/'", (
+                "comments are not JSON: Python's json.loads, which trainers use (ai-toolkit for .jsonc "
+                "too), refuses them"
+            )
         if char == "/":
             return "'/'", "the comment is not closed" if text.startswith("/*", start) else "a comment starts with //"
         return repr(char), None

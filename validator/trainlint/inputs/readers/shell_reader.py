@@ -80,15 +80,39 @@ _LAUNCH_MODULES = {
 _LAUNCHERS = {"torchrun": "torchrun", "deepspeed": "deepspeed", "accelerate-launch": "accelerate launch"}
 _WRAPPERS = frozenset({"nohup", "time", "exec", "command", "builtin", "sudo", "stdbuf"})
 # statements whose assignments may or may not run: a variable set there is undetermined afterwards
-_CONDITIONAL = frozenset({
-    "if_statement", "elif_clause", "else_clause", "while_statement", "for_statement", "c_style_for_statement",
-    "case_statement", "case_item", "function_definition", "subshell", "pipeline", "list", "negated_command",
-})
+_CONDITIONAL = frozenset(
+    {
+        "if_statement",
+        "elif_clause",
+        "else_clause",
+        "while_statement",
+        "for_statement",
+        "c_style_for_statement",
+        "case_statement",
+        "case_item",
+        "function_definition",
+        "subshell",
+        "pipeline",
+        "list",
+        "negated_command",
+    }
+)
 _SKIP = frozenset({"command_substitution", "process_substitution", "heredoc_body", "comment", "test_command"})
 _DQ_ESCAPE = re.compile(r"\\([$`\"\\\n])")
 _WORD_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
-_ANSI_C = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "e": "\x1b",
-           "f": "\f", "v": "\v"}
+_ANSI_C = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    "a": "\a",
+    "b": "\b",
+    "e": "\x1b",
+    "f": "\f",
+    "v": "\v",
+}
 
 
 class _Text:
@@ -118,7 +142,7 @@ class _Text:
         return offset_span(self.text, self.char(start_byte), self.char(end_byte), self.line_starts)
 
     def source(self, node: Node) -> str:
-        return self.raw[node.start_byte:node.end_byte].decode("utf-8", "surrogatepass")
+        return self.raw[node.start_byte : node.end_byte].decode("utf-8", "surrogatepass")
 
 
 class _Word:
@@ -150,8 +174,11 @@ class _Reader:
     def word(self, node: Node) -> _Word:
         self.words += 1
         if self.words > self.limits.max_nodes:
-            raise _Limit("TL092", f"more than {self.limits.max_nodes:,} shell words: the rest of the file is not read",
-                         self.text.span(node.start_byte, node.end_byte))
+            raise _Limit(
+                "TL092",
+                f"more than {self.limits.max_nodes:,} shell words: the rest of the file is not read",
+                self.text.span(node.start_byte, node.end_byte),
+            )
         parts: list[str] = []
         unresolved: list[str] = []
         self.expand(node, parts, unresolved, quoted=False)
@@ -210,8 +237,11 @@ class _Reader:
             node, depth, conditional = stack.pop()
             kind = node.type
             if depth > self.limits.max_depth:
-                raise _Limit("TL093", f"shell statements nested deeper than {self.limits.max_depth} levels",
-                             self.text.span(node.start_byte, node.start_byte))
+                raise _Limit(
+                    "TL093",
+                    f"shell statements nested deeper than {self.limits.max_depth} levels",
+                    self.text.span(node.start_byte, node.start_byte),
+                )
             if kind == "command":
                 self.command(node)
                 continue
@@ -260,15 +290,21 @@ class _Reader:
         self.var_spans[name] = (self.text.span(name_node.start_byte, name_node.end_byte), self.text.span(start, end))
 
     def command(self, node: Node) -> None:
-        children = [c for c in node.children if c.is_named
-                    and c.type not in ("variable_assignment", "file_redirect", "herestring_redirect", "comment")]
+        children = [
+            c
+            for c in node.children
+            if c.is_named and c.type not in ("variable_assignment", "file_redirect", "herestring_redirect", "comment")
+        ]
         room = self.limits.max_nodes - self.words
         limit: _Limit | None = None
         if len(children) > room:  # read what fits, record the command, then stop
             dropped = children[max(room, 0)]
-            limit = _Limit("TL092", f"more than {self.limits.max_nodes:,} shell words: the rest of the file is "
-                           "not read", self.text.span(dropped.start_byte, dropped.end_byte))
-            children = children[:max(room, 0)]
+            limit = _Limit(
+                "TL092",
+                f"more than {self.limits.max_nodes:,} shell words: the rest of the file is not read",
+                self.text.span(dropped.start_byte, dropped.end_byte),
+            )
+            children = children[: max(room, 0)]
         words = [w for w in map(self.word, children) if w.text or w.raw]
         self.command_words(node, words)
         if limit is not None:
@@ -297,14 +333,22 @@ class _Reader:
         last = self.commands[-1]
         if last["_end"] > node.start_byte:
             return
-        between = self.text.raw[last["_end"]:node.start_byte].decode("utf-8", "surrogatepass")
-        if all(not line.strip() or line.strip().startswith("#") or line.strip() == "\\"
-               for line in between.splitlines()):
+        between = self.text.raw[last["_end"] : node.start_byte].decode("utf-8", "surrogatepass")
+        if all(
+            not line.strip() or line.strip().startswith("#") or line.strip() == "\\" for line in between.splitlines()
+        ):
             last["cut_off"].extend(w.text.partition("=")[0] for w in words if w.text.startswith("-"))
             last["_end"] = node.end_byte
 
-    def record(self, node: Node, before: list[_Word], launcher: str, launcher_words: list[_Word], script: _Word,
-               rest: list[_Word]) -> None:
+    def record(
+        self,
+        node: Node,
+        before: list[_Word],
+        launcher: str,
+        launcher_words: list[_Word],
+        script: _Word,
+        rest: list[_Word],
+    ) -> None:
         index = len(self.commands)
         at: ConfigPath = ("commands", index)
         spans = self.doc.spans
@@ -319,23 +363,26 @@ class _Reader:
         for name in self.variables:
             if name in self.var_spans:
                 spans[(*at, "variables", name)] = self.var_spans[name]
-        self.commands.append({
-            "launcher": launcher,
-            "launcher_args": launcher_args,
-            "script": script.text,
-            "args": args,
-            "positional": positional,
-            "unresolved": unresolved,
-            "repeated": repeated,
-            "cut_off": [],
-            "variables": dict(self.variables),
-            "incomplete": False,
-            "_start": node.start_byte,
-            "_end": node.end_byte,
-        })
+        self.commands.append(
+            {
+                "launcher": launcher,
+                "launcher_args": launcher_args,
+                "script": script.text,
+                "args": args,
+                "positional": positional,
+                "unresolved": unresolved,
+                "repeated": repeated,
+                "cut_off": [],
+                "variables": dict(self.variables),
+                "incomplete": False,
+                "_start": node.start_byte,
+                "_end": node.end_byte,
+            }
+        )
 
-    def options(self, words: list[_Word], at: ConfigPath
-                ) -> tuple[dict[str, Any], list[str], dict[str, list[str]], list[str]]:
+    def options(
+        self, words: list[_Word], at: ConfigPath
+    ) -> tuple[dict[str, Any], list[str], dict[str, list[str]], list[str]]:
         """argparse's reading of option words: `--flag=value`, `--flag value [value ...]`, `--flag`."""
         args: dict[str, Any] = {}
         positional: list[str] = []
@@ -391,15 +438,16 @@ def _split_launch(words: list[_Word]) -> tuple[str, list[_Word], _Word, list[_Wo
     while i < len(words) and (words[i].text.rsplit("/", 1)[-1] in _WRAPPERS or words[i].text == "env"):
         if words[i].text == "env":  # env [-u NAME] [NAME=value ...] command
             i += 1
-            while i < len(words) and ("=" in words[i].text and not words[i].text.startswith("-")
-                                      or words[i].text.startswith("-")):
+            while i < len(words) and (
+                "=" in words[i].text and not words[i].text.startswith("-") or words[i].text.startswith("-")
+            ):
                 i += 2 if words[i].text in ("-u", "-C", "-S") else 1
             continue
         i += 1
     if i >= len(words):
         return None
     program = words[i].text.rsplit("/", 1)[-1]
-    rest = words[i + 1:]
+    rest = words[i + 1 :]
     if program == "accelerate":
         if not rest or rest[0].text != "launch":
             return None
@@ -413,13 +461,13 @@ def _split_launch(words: list[_Word]) -> tuple[str, list[_Word], _Word, list[_Wo
             if option == "-m" and j + 1 < len(rest):
                 module = rest[j + 1].text
                 if module in _LAUNCH_MODULES:
-                    return _launcher_script(_LAUNCH_MODULES[module], rest[j + 2:])
+                    return _launcher_script(_LAUNCH_MODULES[module], rest[j + 2 :])
                 return None
             if option in ("-c", "-m", "-"):
                 return None
             j += 2 if option in _PY_OPTS_WITH_VALUE else 1
         if j < len(rest) and rest[j].text.endswith(".py"):
-            return ("python", rest[:j], rest[j], rest[j + 1:])
+            return ("python", rest[:j], rest[j], rest[j + 1 :])
         return None
     if program.endswith(".py"):
         return ("", [], words[i], rest)
@@ -433,7 +481,7 @@ def _launcher_script(launcher: str, words: list[_Word]) -> tuple[str, list[_Word
             before = words[j - 1].text if j else ""
             if before.startswith("-") and "=" not in before and before in ("--config_file", "--config-file"):
                 continue
-            return (launcher, words[:j], word, words[j + 1:])
+            return (launcher, words[:j], word, words[j + 1 :])
     return None
 
 
@@ -444,10 +492,13 @@ def read_shell(raw: bytes, file: str, limits: Limits = _DEFAULT_LIMITS) -> Docum
     """Decode and parse a shell script; every problem becomes a finding, never an exception."""
     doc = Document(file=file)
     if len(raw) > limits.max_file_bytes:
-        doc.findings.append(Finding(
-            "TL091", f"file is larger than {limits.max_file_bytes:,} bytes; a training script is a few kilobytes",
-            hint="raise `max-file-bytes` in the trainlint configuration if this really is a training script",
-        ))
+        doc.findings.append(
+            Finding(
+                "TL091",
+                f"file is larger than {limits.max_file_bytes:,} bytes; a training script is a few kilobytes",
+                hint="raise `max-file-bytes` in the trainlint configuration if this really is a training script",
+            )
+        )
         return doc
     text = decode(raw, doc)
     if text is None:
@@ -466,10 +517,13 @@ def read_shell(raw: bytes, file: str, limits: Limits = _DEFAULT_LIMITS) -> Docum
     if tree.root_node.has_error:
         reader.errors = _errors(tree.root_node)
         start, end = reader.errors[0]
-        doc.findings.append(Finding(
-            "TL001", "shell syntax error (an unterminated quote, `$(` or `${`?): bash stops at the command "
-            "that holds it", span=positions.span(start, max(start, min(end, start + 1))),
-        ))
+        doc.findings.append(
+            Finding(
+                "TL001",
+                "shell syntax error (an unterminated quote, `$(` or `${`?): bash stops at the command that holds it",
+                span=positions.span(start, max(start, min(end, start + 1))),
+            )
+        )
     reader.mark_incomplete()
     doc.data = {"commands": reader.commands}
     return doc

@@ -39,14 +39,17 @@ _BLANKS_AND_COMMENTS = re.compile(r"(?:[ \t\r\n]++|#[^\r\n]*+)*+")  # inside arr
 _LINE_END = re.compile(r"[ \t]*+(?:#[^\r\n]*+)?(?:\r?\n|\Z)")
 _SIMPLE_KEY = re.compile(r"""[A-Za-z0-9_-]++|"(?:[^"\\\r\n]++|\\.)*+"|'[^'\r\n]*+'""")
 _DOT = re.compile(r"[ \t]*+\.[ \t]*+")
-_SCALAR = re.compile(r'''
+_SCALAR = re.compile(
+    r'''
   """(?:[^"\\]++|\\[\s\S]|"{1,2}+(?!"))*+"{3,5}          # multi-line basic string
 | \'\'\'(?:[^']++|'{1,2}+(?!'))*+'{3,5}                   # multi-line literal string
 | "(?!"")(?:[^"\\\r\n]++|\\.)*+"                      # basic string (`"""` opens a multi-line one)
 | '(?!'')[^'\r\n]*+'                                  # literal string
 | [0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt\ ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?)?
 | [A-Za-z0-9_.:+-]++                                   # numbers, booleans, local times
-''', re.VERBOSE)
+''',
+    re.VERBOSE,
+)
 _DECIMAL = re.compile(r"[+-]?[0-9_]+")
 _NOT_FINITE = frozenset(("nan", "+nan", "-nan", "inf", "+inf", "-inf"))
 _TOML_ERROR = re.compile(r"(.*) \(at (?:line (\d+), column (\d+)|end of document)\)", re.DOTALL)
@@ -125,8 +128,13 @@ class Builder:
         """One more value and its key (an array item has none): TL092/TL093 when past a limit."""
         self.nodes += values
         if self.nodes > self.max_nodes:
-            raise _Stop(Finding("TL092", f"more than {self.max_nodes:,} values: far more than a training config "
-                                "holds", span=self.span(start, end)))
+            raise _Stop(
+                Finding(
+                    "TL092",
+                    f"more than {self.max_nodes:,} values: far more than a training config holds",
+                    span=self.span(start, end),
+                )
+            )
         if len(path) > self.max_depth:
             raise _Stop(Finding("TL093", f"nesting deeper than {self.max_depth} levels", span=self.span(start, end)))
 
@@ -324,7 +332,7 @@ class _Scanner:
         """`key = value` at `pos` under `table` (or in an inline table at `table`): where the value ends."""
         parts, pos = self.key(pos)
         pos = self.blanks(self.expect(self.blanks(pos), "="))
-        char = self.text[pos:pos + 1]
+        char = self.text[pos : pos + 1]
         if char == "[" or char == "{":
             path = self.builder.key(table, parts, pos)
             end = self.value(pos, path)
@@ -343,7 +351,7 @@ class _Scanner:
     def value(self, pos: int, path: ConfigPath) -> int:
         """A value at `pos` (its items and keys reported): where it ends."""
         text = self.text
-        char = text[pos:pos + 1]
+        char = text[pos : pos + 1]
         if char == "[":
             return self.array(pos, path)
         if char == "{":
@@ -364,7 +372,7 @@ class _Scanner:
             if text.startswith("]", pos):
                 return pos + 1
             at = path + (index,)
-            if text[pos:pos + 1] in ("[", "{"):
+            if text[pos : pos + 1] in ("[", "{"):
                 builder.reserve_item(at, pos)  # parents before children
             else:
                 builder.count(at, pos, pos + 1, values=1)
@@ -434,8 +442,12 @@ def _syntax_error(builder: Builder, error: Exception, confused: int | None) -> l
         path, earlier, later = duplicates[0]
         name = path[-1]
         return [
-            Finding("TL002", f"duplicate key {name!r} (first at line {earlier.line + 1}): TOML forbids it and "
-                    "tomllib refuses the file", span=later),
+            Finding(
+                "TL002",
+                f"duplicate key {name!r} (first at line {earlier.line + 1}): TOML forbids it and "
+                "tomllib refuses the file",
+                span=later,
+            ),
             Finding("TL002", f"key {name!r} is defined again at line {later.line + 1}", span=earlier),
         ]
     problem = problem[:1].lower() + problem[1:]
