@@ -399,3 +399,36 @@ def test_plain_hook_checks_trainer_configs_and_skips_other_files_of_their_kinds(
     for folder in ("kohya", "ai-toolkit", "diffusers"):
         shutil.rmtree(repo / folder)
     assert commit(repo, env, NOT_CONFIGS).returncode == 0
+
+
+def test_the_repositorys_own_pre_commit_config_runs_its_checks(tmp_path):
+    """`.pre-commit-config.yaml` of this repository, run by the real pre-commit on a snapshot of the
+    checkout: ruff, the formatter, mypy and trainlint's own hooks on the example configs all pass;
+    a broken example config added to the checked folder fails the trainlint hook."""
+    env = git_env(tmp_path / "pre-commit-home")
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # ruff, mypy, trainlint
+    snapshot = tmp_path / "checkout"
+    for name in [*SNAPSHOT, ".pre-commit-config.yaml", "examples", "tests", "bench"]:
+        if (REPO / name).is_dir():
+            shutil.copytree(
+                REPO / name,
+                snapshot / name,
+                dirs_exist_ok=True,
+                ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "node_modules", ".mypy_cache"),
+            )
+        else:
+            snapshot.mkdir(exist_ok=True)
+            shutil.copy2(REPO / name, snapshot / name)
+    init_repo(snapshot, env)
+    run(["git", "add", "-A"], snapshot, env)
+    passed = run([sys.executable, "-m", "pre_commit", "run", "--all-files"], snapshot, {**env, **OFFLINE})
+    assert passed.returncode == 0, passed.stdout
+    for hook in ("ruff check", "ruff format", "mypy", "trainlint fix (examples)", "trainlint (examples)"):
+        assert any(line.startswith(hook) and line.endswith("Passed") for line in passed.stdout.splitlines()), (
+            passed.stdout
+        )
+    broken = REPO / "examples/lora-configs/broken/typos.yaml"
+    shutil.copy2(broken, snapshot / "examples/lora-configs/configs/typos.yaml")
+    run(["git", "add", "-A"], snapshot, env)
+    failed = run([sys.executable, "-m", "pre_commit", "run", "trainlint", "--all-files"], snapshot, {**env, **OFFLINE})
+    assert failed.returncode == 1 and "TL104" in failed.stdout, failed.stdout

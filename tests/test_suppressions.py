@@ -6,7 +6,7 @@ import os
 
 import pytest
 from helpers import run_cli
-from test_config import CONFIG
+from test_settings_file import CONFIG
 
 from trainlint.api import check_file
 from trainlint.fixer import fix_text
