@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from trainlint.api import check_file
-from trainlint.document import Limits
+from trainlint.document import Document, Limits
+from trainlint.inputs.base import Adapted, Hints, InputFormat
+from trainlint.inputs.workspace import FolderWorkspace
 from trainlint.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
+# the verbatim trainer configs beside the project (never copied into it); tests that read them skip without
+REAL_CONFIGS = Path(os.environ.get("TRAINLINT_REAL_CONFIGS", REPO.parent / "shared" / "real-configs"))
+
+
+def adapt_with(
+    fmt: InputFormat, path: Path, base: Path | None = None, clean: bool = False, readers: dict[str, Any] | None = None
+) -> tuple[Document, Adapted]:
+    """A fixture through a format's three steps (detect, read, adapt with no hints), the workspace
+    rooted at the repository and based at `base` (the file's folder); `clean`: no reading finding."""
+    raw = path.read_bytes()
+    assert fmt.detect(raw, path.suffix.lower()), path
+    doc = fmt.read(raw, str(path), Limits())
+    if clean:
+        assert not doc.findings, doc.findings
+    workspace = FolderWorkspace(base or path.parent, REPO, Limits(), readers if readers is not None else {})
+    adapted = fmt.adapt(doc, workspace, Hints())
+    assert adapted is not None, path
+    return doc, adapted
 
 
 def write_tree(root: Path, files: dict[str, str]) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import adapt_with
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -40,12 +41,7 @@ def workspace(base: Path = FIXTURES) -> FolderWorkspace:
 
 
 def adapt_file(path: Path) -> tuple[Document, Adapted]:
-    raw = path.read_bytes()
-    assert FORMAT.detect(raw, path.suffix.lower()), path
-    doc = FORMAT.read(raw, str(path), Limits())
-    adapted = FORMAT.adapt(doc, workspace(path.parent), Hints())
-    assert adapted is not None
-    return doc, adapted
+    return adapt_with(FORMAT, path)
 
 
 def adapt_text(text: str, name: str = "job.yaml", base: Path = FIXTURES) -> Adapted:

@@ -6,13 +6,13 @@ input."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import REAL_CONFIGS, adapt_with
 
 from trainlint.document import Document, Limits
 from trainlint.inputs.base import (
@@ -33,7 +33,7 @@ from trainlint.inputs.workspace import FolderWorkspace
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "onetrainer"
 TRAPS = FIXTURES / "traps"
-REAL_ROOT = Path(os.environ.get("TRAINLINT_REAL_CONFIGS", REPO.parent / "shared" / "real-configs"))
+REAL_ROOT = REAL_CONFIGS
 
 
 def workspace(base: Path) -> FolderWorkspace:
@@ -41,12 +41,7 @@ def workspace(base: Path) -> FolderWorkspace:
 
 
 def adapt_file(path: Path) -> tuple[Document, Adapted]:
-    raw = path.read_bytes()
-    assert FORMAT.detect(raw, path.suffix.lower()), path
-    doc = FORMAT.read(raw, str(path), Limits())
-    adapted = FORMAT.adapt(doc, workspace(path.parent), Hints())
-    assert adapted is not None, path
-    return doc, adapted
+    return adapt_with(FORMAT, path, readers={"onetrainer": FORMAT.read})
 
 
 def adapt_data(data: Any, base: Path = FIXTURES) -> Adapted | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import REAL_CONFIGS, adapt_with
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,7 +30,7 @@ from trainlint.inputs.workspace import FolderWorkspace
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "scenario"
-REAL = REPO.parent / "shared" / "real-configs"
+REAL = REAL_CONFIGS
 
 
 def workspace() -> FolderWorkspace:
@@ -37,13 +38,7 @@ def workspace() -> FolderWorkspace:
 
 
 def adapt_file(path: Path) -> Adapted:
-    raw = path.read_bytes()
-    assert FORMAT.detect(raw, path.suffix), path
-    doc = FORMAT.read(raw, str(path), Limits())
-    assert doc.findings == []
-    adapted = FORMAT.adapt(doc, workspace(), Hints())
-    assert adapted is not None
-    return adapted
+    return adapt_with(FORMAT, path, base=FIXTURES, clean=True)[1]
 
 
 def adapt_json(text: str) -> Adapted | None:

@@ -6,13 +6,13 @@ backend list through the real readers, detection, the real example configs, host
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import REAL_CONFIGS, adapt_with
 
 from trainlint.document import Document, Limits
 from trainlint.inputs.base import (
@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "simpletuner"
 CONFIG = FIXTURES / "config"
 TRAPS = FIXTURES / "traps"
-REAL_ROOT = Path(os.environ.get("TRAINLINT_REAL_CONFIGS", REPO.parent / "shared" / "real-configs"))
+REAL_ROOT = REAL_CONFIGS
 
 
 def workspace(base: Path) -> FolderWorkspace:
@@ -42,13 +42,7 @@ def workspace(base: Path) -> FolderWorkspace:
 
 
 def adapt_file(path: Path) -> tuple[Document, Adapted]:
-    raw = path.read_bytes()
-    assert FORMAT.detect(raw, path.suffix.lower()), path
-    doc = FORMAT.read(raw, str(path), Limits())
-    assert not doc.findings, doc.findings
-    adapted = FORMAT.adapt(doc, workspace(path.parent), Hints())
-    assert adapted is not None, path
-    return doc, adapted
+    return adapt_with(FORMAT, path, clean=True, readers={"simpletuner": FORMAT.read})
 
 
 def adapt_data(data: Any, base: Path = TRAPS) -> Adapted | None:
