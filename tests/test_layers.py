@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "validator" / "trainlint"
 
 # lowest first; a module name ending in "." stands for the whole package below it
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("records and errors", ("diagnostics", "document", "results", "errors", "settings")),
+    ("records and errors", ("codes", "diagnostics", "document", "results", "errors", "settings")),
     ("text primitives and utilities", ("text", "paths", "resources", "parallel")),
     ("loading: input formats", ("inputs.",)),
     ("repository boundary", ("repository",)),

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from . import codes
 from .diagnostics import Finding, Span
 from .discovery import Target, discover
 from .document import Document
@@ -39,7 +40,7 @@ def unreadable(exc: OSError, path: Path | None = None) -> str:
 def _unreadable_result(display: str, settings: Settings, why: str) -> FileResult:
     """A file that could not be read, as one TL090 finding on it: the other files' report goes on."""
     doc = Document(file=display)
-    return FileResult(display, place(doc, [Finding("TL090", why, span=Span(0, 0, 0, 0))], settings), doc)
+    return FileResult(display, place(doc, [Finding(codes.UNREADABLE_FILE, why, span=Span(0, 0, 0, 0))], settings), doc)
 
 
 def check_file(

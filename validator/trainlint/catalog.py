@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
+from . import codes
 from .diagnostics import fmt_number
 from .errors import PresetError
 from .resources import data_dir
@@ -172,24 +173,24 @@ def resolve(
     if not is_file_ref(ref):
         preset = catalog().get(ref)
         if preset is None:
-            raise PresetError("TL201", f"unknown preset {ref!r}")
+            raise PresetError(codes.UNKNOWN_PRESET, f"unknown preset {ref!r}")
         return preset
     try:
         path = (base_dir / ref).resolve()
     except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
-        raise PresetError("TL201", f"preset file {ref!r} is a symlink loop") from None
+        raise PresetError(codes.UNKNOWN_PRESET, f"preset file {ref!r} is a symlink loop") from None
     except ValueError:  # a NUL in the name
-        raise PresetError("TL201", f"preset file {ref!r} cannot be a file name") from None
+        raise PresetError(codes.UNKNOWN_PRESET, f"preset file {ref!r} cannot be a file name") from None
     if root is not None and not any(path.is_relative_to(folder.resolve()) for folder in (root, *also)):
         where = f"the repository ({root}) and the preset-paths folders" if also else f"the repository ({root})"
-        raise PresetError("TL201", f"preset file {ref!r} is outside {where}")
+        raise PresetError(codes.UNKNOWN_PRESET, f"preset file {ref!r} is outside {where}")
     if path in _chain:
         cycle = " -> ".join(p.name for p in (*_chain, path))
-        raise PresetError("TL202", f"preset files extend each other in a cycle: {cycle}")
+        raise PresetError(codes.PRESET_CYCLE, f"preset files extend each other in a cycle: {cycle}")
     if len(_chain) >= MAX_EXTENDS_DEPTH:
-        raise PresetError("TL202", f"preset `extends` chain deeper than {MAX_EXTENDS_DEPTH} files")
+        raise PresetError(codes.PRESET_CYCLE, f"preset `extends` chain deeper than {MAX_EXTENDS_DEPTH} files")
     if not is_file(path):
-        code = "TL203" if _chain else "TL201"
+        code = codes.PRESET_PARENT_MISSING if _chain else codes.UNKNOWN_PRESET
         raise PresetError(
             code, f"preset file {ref!r} not found" + (f" (extended by {_chain[-1].name})" if _chain else "")
         )
@@ -198,20 +199,25 @@ def resolve(
     if data is None and doc.findings:  # it did not load: say why (syntax, size, aliases...)
         first = doc.findings[0]
         line = f" line {first.span.line + 1}:" if first.span else ""
-        raise PresetError("TL206", f"preset file {ref!r} cannot be read:{line} {first.message} ({first.code})")
+        raise PresetError(
+            codes.INVALID_PRESET_FILE, f"preset file {ref!r} cannot be read:{line} {first.message} ({first.code})"
+        )
     if not isinstance(data, dict) or not isinstance(data.get("extends"), str):
         raise PresetError(
-            "TL206", f"preset file {ref!r} is not a preset: it needs `extends: <preset>` and a `training` mapping"
+            codes.INVALID_PRESET_FILE,
+            f"preset file {ref!r} is not a preset: it needs `extends: <preset>` and a `training` mapping",
         )
     parent = resolve(data["extends"], path.parent, root, (*_chain, path), limits, also)
     values = dict(parent.values)
     training = data.get("training") or {}
     if not isinstance(training, dict):
-        raise PresetError("TL206", f"preset file {ref!r}: `training` must be a mapping")
+        raise PresetError(codes.INVALID_PRESET_FILE, f"preset file {ref!r}: `training` must be a mapping")
     for key, value in training.items():
         target = "steps" if key == "steps_per_image" else key
         if target not in TRAINING_KEYS or isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise PresetError("TL206", f"preset file {ref!r}: `training.{key}` is not a known numeric key")
+            raise PresetError(
+                codes.INVALID_PRESET_FILE, f"preset file {ref!r}: `training.{key}` is not a known numeric key"
+            )
         values[target] = (
             ValueSpec(per_image=value, source=str(path.name))
             if key == "steps_per_image"

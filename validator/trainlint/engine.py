@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from . import catalog as presets_mod
+from . import codes, schema_layer, suppressions
 from . import effective as effective_mod
 from . import plugins as plugins_mod
-from . import schema_layer, suppressions
 from .diagnostics import ConfigPath, Diagnostic, Finding, Severity, Span
 from .document import Document
 from .errors import PresetError
@@ -54,7 +54,7 @@ def run(doc: Document, base_dir: Path, settings: Settings, keep_blocked_fixes: b
         stages.update(("loader", "schema"))
         schema_findings = schema_layer.check(doc)
         findings.extend(schema_findings)
-        if not any(f.code == "TL100" for f in schema_findings):
+        if not any(f.code == codes.UNSUPPORTED_SCHEMA_VERSION for f in schema_findings):
             semantic, complete = _semantic(doc, base_dir, settings, {f.path for f in schema_findings})
             findings.extend(semantic)
             stages.update(("preset", "rules") if complete else ())
@@ -130,7 +130,7 @@ def _trainer_preset(adapted: Adapted) -> tuple[presets_mod.Preset | None, list[F
     if adapted.training_type is not None and adapted.training_type not in cat.training_types:
         return None, [
             Finding(
-                "TL104",
+                codes.INVALID_VALUE,
                 f"training type {adapted.training_type!r} ({adapted.hints_source}) is not one of "
                 f"{', '.join(cat.training_types)}",
                 hint="fix the `# trainlint:` directive or the setting",
@@ -141,7 +141,7 @@ def _trainer_preset(adapted: Adapted) -> tuple[presets_mod.Preset | None, list[F
         if preset is None:
             return None, [
                 Finding(
-                    "TL201",
+                    codes.UNKNOWN_PRESET,
                     f"unknown preset {adapted.preset!r} ({adapted.hints_source})",
                     hint="see `trainlint presets` for the names",
                 )
@@ -149,7 +149,7 @@ def _trainer_preset(adapted: Adapted) -> tuple[presets_mod.Preset | None, list[F
         if adapted.base_model is not None and preset.base_model != adapted.base_model:
             return None, [
                 Finding(
-                    "TL204",
+                    codes.BASE_MODEL_MISMATCH,
                     f"preset {preset.ref} is for {preset.base_model}, but this "
                     f"{adapted.input_format} config trains {adapted.base_model} "
                     f"(from {adapted.base_model_key}); it is not compared with the preset",
@@ -178,7 +178,7 @@ def _semantic(
     if eff.dataset.truncated:
         findings.append(
             Finding(
-                "TL094",
+                codes.DATASET_SCAN_LIMIT,
                 f"dataset folder has more than {settings.limits.max_dataset_files:,} entries; images not counted",
                 ("dataset", "path"),
             )

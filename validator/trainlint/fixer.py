@@ -22,6 +22,7 @@ import warnings
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from . import codes
 from .diagnostics import Diagnostic, Finding
 from .document import Document
 from .engine import check_text, fix_blocker, run, run_trainer
@@ -202,7 +203,7 @@ def fix_file(
     doc = load_bytes(raw, display, settings.limits)
     if doc.ok and not (marked or is_config(raw, doc)):
         raise FixError(NOT_A_CONFIG)
-    no_mapping = next((f for f in doc.findings if f.code == "TL006"), None)
+    no_mapping = next((f for f in doc.findings if f.code == codes.NOT_A_CONFIG), None)
     if no_mapping is not None:  # empty, only comments, or a list or a single value at the top
         raise FixError(f"not a trainlint config: {no_mapping.message}")
     outcome = fix_document(doc, path.parent, settings)

@@ -21,6 +21,7 @@ import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from . import codes
 from .diagnostics import ConfigPath, Finding
 from .document import Document
 from .resources import SUPPORTED_SCHEMA_VERSIONS, schema
@@ -182,7 +183,7 @@ def _map(error: ValidationError) -> list[Finding]:
             allowed = ", ".join(f"`{k}`" for k in known)
             out.append(
                 Finding(
-                    "TL101",
+                    codes.UNKNOWN_KEY,
                     f"unknown key `{key}` in {_name(path)}" + (f"; {suggestion}" if suggestion else ""),
                     path + (key,),
                     on_key=True,
@@ -193,14 +194,15 @@ def _map(error: ValidationError) -> list[Finding]:
     if kind == "required":
         missing = [k for k in value if k not in instance]
         return [
-            Finding("TL105", f"{_name(path)} is missing the required key `{k}`", path, on_key=True) for k in missing
+            Finding(codes.MISSING_KEY, f"{_name(path)} is missing the required key `{k}`", path, on_key=True)
+            for k in missing
         ]
     if kind == "type":
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in ([value] if isinstance(value, str) else value))
         hint = None
         if isinstance(instance, str) and wanted.endswith("number") and _numeric(instance):
             hint = "remove the quotes so YAML reads a number"
-        return [Finding("TL102", f"`{_name(path)}` must be {wanted}, not {_show(instance)}", path, hint=hint)]
+        return [Finding(codes.WRONG_TYPE, f"`{_name(path)}` must be {wanted}, not {_show(instance)}", path, hint=hint)]
     if kind in _RANGE:
         words = {
             "minimum": "at least",
@@ -212,19 +214,22 @@ def _map(error: ValidationError) -> list[Finding]:
             "minItems": "at least this many items:",
             "maxItems": "at most this many items:",
         }
-        return [Finding("TL103", f"`{_name(path)}` is {_show(instance)}; it must be {words[kind]} {value}", path)]
+        return [
+            Finding(codes.OUT_OF_RANGE, f"`{_name(path)}` is {_show(instance)}; it must be {words[kind]} {value}", path)
+        ]
     choices = _enums(error)
     if kind in ("anyOf", "oneOf") and error.context and all(sub.validator == "required" for sub in error.context):
         needed = " or ".join(f"`{sub.validator_value[0]}`" for sub in error.context)
-        return [Finding("TL105", f"{_name(path)} needs {needed}", path, on_key=True)]
+        return [Finding(codes.MISSING_KEY, f"{_name(path)} needs {needed}", path, on_key=True)]
     if choices or kind == "pattern":
         hint = _suggest(instance, [str(c) for c in choices])
         shown = ", ".join(str(c) for c in choices[:8]) + (", ..." if len(choices) > 8 else "")
         message = f"`{_name(path)}` cannot be {_show(instance)}" + (f"; {hint}" if hint else "")
-        return [Finding("TL104", message, path, hint=f"valid values: {shown}" if choices else None)]
+        return [Finding(codes.INVALID_VALUE, message, path, hint=f"valid values: {shown}" if choices else None)]
     if kind in ("anyOf", "oneOf") and error.context:
         return _map(min(error.context, key=lambda e: len(list(e.absolute_path))))
-    return [Finding("TL106", f"`{_name(path)}`: {error.message}", path)]
+    # a keyword the schema does not use today (`multipleOf`, `uniqueItems`): a value it refuses, in its words
+    return [Finding(codes.INVALID_VALUE, f"`{_name(path)}`: {error.message}", path)]
 
 
 def check(doc: Document, fast: bool = True) -> list[Finding]:
@@ -238,7 +243,7 @@ def check(doc: Document, fast: bool = True) -> list[Finding]:
         supported = ", ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
         return [
             Finding(
-                "TL100",
+                codes.UNSUPPORTED_SCHEMA_VERSION,
                 f"schema_version {_show(version)} is not supported; this trainlint supports: {supported}",
                 ("schema_version",),
                 hint="upgrade trainlint, or set schema_version to a supported version",
@@ -272,7 +277,7 @@ def _one_per_keyword(errors: Iterable[Any]) -> list[Any]:
     return out
 
 
-# the keywords `_map` has words for; a config failing any other is handed to jsonschema, whose message TL106 shows
+# the keywords `_map` has words for; a config failing any other is handed to jsonschema, whose message TL104 shows
 _WORDED = {"additionalProperties", "required", "type", "enum", "const", "pattern", "anyOf", *_RANGE}
 
 

@@ -29,11 +29,11 @@ import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
+from . import codes
 from .diagnostics import Diagnostic, Edit, Finding, Fix, Span
 from .document import Document
 from .text import lines as text_lines
 
-CODE = "TL020"
 _DIRECTIVE = re.compile(r"#[ \t]*trainlint[ \t]*:[ \t]*(disable-file|disable)\b[ \t]*(=?)[ \t]*")
 _CODES = re.compile(r"[A-Za-z]+[0-9]*(?:[ \t]*,[ \t]*[A-Za-z]+[0-9]*)*")
 _TOKEN = re.compile(r"[A-Za-z]+[0-9]*")
@@ -55,7 +55,7 @@ class Suppression(NamedTuple):
 # reading findings (syntax, duplicate keys, tags, keys, documents, not a config, encoding, numbers) and the
 # file's own reading failures and safety limits (TL090-TL093); TL094, a dataset folder too big to count, is
 # about a folder, not the file, and may be suppressed like any rule
-_UNSUPPRESSIBLE_LIMITS = ("TL090", "TL091", "TL092", "TL093")
+_UNSUPPRESSIBLE_LIMITS = (codes.UNREADABLE_FILE, codes.FILE_TOO_LARGE, codes.ALIAS_EXPANSION, codes.NESTING_DEPTH)
 _WHICH = "findings about reading the file (TL001-TL009) and its safety limits (TL090-TL093)"
 
 
@@ -90,7 +90,7 @@ def parse(doc: Document) -> list[Suppression]:
             else:
                 target = index + 1
             listed = _CODES.match(body, match.end()) if match.group(2) else None
-            codes = (
+            named = (
                 tuple(
                     Code(t.group().upper(), start + t.start(), start + t.end())
                     for t in _TOKEN.finditer(body, listed.start(), listed.end())
@@ -101,7 +101,7 @@ def parse(doc: Document) -> list[Suppression]:
             span = Span(index, match.start(), index, len(body), hash_at, end)
             cut_from = start if own_line else start + len(body[: match.start()].rstrip())
             cut_to = (lines[index + 1][0] if index + 1 < len(lines) else len(text)) if own_line else end
-            found.append(Suppression(target, codes, span, Edit(cut_from, cut_to, "")))
+            found.append(Suppression(target, named, span, Edit(cut_from, cut_to, "")))
             break  # one directive per comment
     return found
 
@@ -149,7 +149,7 @@ def _unused(
     where = "in this file" if s.line is None else f"on line {s.line}" if s.line else "below it"
     if not s.codes:
         yield Finding(
-            CODE,
+            codes.UNUSED_SUPPRESSION,
             "suppression names no rule code",
             span=s.span,
             hint="name the codes it is for: `# trainlint: disable=TL401`",
@@ -181,14 +181,14 @@ def _unused(
             message = f"suppression names {c.code}, which is no rule (or its plugin is not enabled)"
             hint = "see `trainlint rules` for the codes"
         title = "remove the suppression" if fix is s.removal else f"remove {c.code} from the suppression"
-        yield Finding(CODE, message, span=span, hint=hint, fix=Fix(title, (fix,)))
+        yield Finding(codes.UNUSED_SUPPRESSION, message, span=span, hint=hint, fix=Fix(title, (fix,)))
 
 
-def _drop_code(codes: tuple[Code, ...], j: int) -> Edit:
+def _drop_code(named: tuple[Code, ...], j: int) -> Edit:
     """Remove one code and the comma that joins it to its neighbour."""
-    if j + 1 < len(codes):
-        return Edit(codes[j].start, codes[j + 1].start, "")
-    return Edit(codes[j - 1].end, codes[j].end, "")
+    if j + 1 < len(named):
+        return Edit(named[j].start, named[j + 1].start, "")
+    return Edit(named[j - 1].end, named[j].end, "")
 
 
 def _next_content(lines: list[tuple[int, str, int]]) -> list[int]:

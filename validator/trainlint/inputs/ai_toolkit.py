@@ -35,6 +35,7 @@ from typing import Any
 import yaml  # type: ignore[import-untyped,unused-ignore]
 from yaml.nodes import ScalarNode  # type: ignore[import-untyped,unused-ignore]
 
+from .. import codes
 from ..diagnostics import ConfigPath, fmt_number
 from ..document import Document, Limits
 from .base import (
@@ -359,7 +360,7 @@ class AiToolkitFormat:
             return read_json(raw, file, limits)
         doc = load_bytes(raw, file, limits)
         # trainlint's generic YAML 1.1 findings do not fit ai-toolkit's patched loader: adapt() notes the real ones
-        doc.findings[:] = [f for f in doc.findings if f.code != "TL010"]
+        doc.findings[:] = [f for f in doc.findings if f.code != codes.YAML11_AMBIGUITY]
         return doc
 
     def adapt(self, doc: Document, workspace: Workspace, hints: Hints) -> Adapted | None:

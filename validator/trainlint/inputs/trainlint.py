@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .. import codes
 from ..diagnostics import Finding, Span
 from ..document import Document
 from ..text import WIDE_BOMS
@@ -111,7 +112,7 @@ def is_config(raw: bytes, doc: Document) -> bool:
 
 def not_a_config() -> Finding:
     return Finding(
-        "TL006",
+        codes.NOT_A_CONFIG,
         NOT_A_CONFIG,
         span=Span(0, 0, 0, 0),
         hint="add `schema_version: 1` at the top if this is a config; other YAML needs no trainlint",

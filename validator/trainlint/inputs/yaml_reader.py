@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .. import codes
 from ..diagnostics import ConfigPath, Finding, Span
 from ..document import DEEPEST, Document, Limits, Yaml11Reading
 from ..text import (
@@ -69,7 +70,9 @@ class _Loader(yaml.CSafeLoader):
         self.composed += 1
         if self.composed > self.max_nodes and parent is not None:
             at = parent.start_mark  # the collection being composed; its end is not known yet
-            raise _Limit("TL092", f"more than {self.max_nodes:,} values", ScalarNode(parent.tag, "", at, at))
+            raise _Limit(
+                codes.ALIAS_EXPANSION, f"more than {self.max_nodes:,} values", ScalarNode(parent.tag, "", at, at)
+            )
 
     def resolve(self, kind: type[Node], value: str | None, implicit: tuple[bool, bool]) -> str:
         """What PyYAML's resolver does for our table (no path resolvers, no wildcard), minus its
@@ -115,9 +118,9 @@ def _measure(root: Node, limits: Limits) -> None:
         if key in sizes:
             return sizes[key]
         if depth > limits.max_depth:
-            raise _Limit("TL093", f"nesting deeper than {limits.max_depth} levels", node)
+            raise _Limit(codes.NESTING_DEPTH, f"nesting deeper than {limits.max_depth} levels", node)
         if key in active:
-            raise _Limit("TL092", "recursive alias: a node contains itself", node)
+            raise _Limit(codes.ALIAS_EXPANSION, "recursive alias: a node contains itself", node)
         total = 1
         if isinstance(node, (MappingNode, SequenceNode)):
             active.add(key)
@@ -125,7 +128,9 @@ def _measure(root: Node, limits: Limits) -> None:
             for child in children:
                 total += size(child, depth + 1)
                 if total > limits.max_nodes:
-                    raise _Limit("TL092", f"more than {limits.max_nodes:,} values once aliases are expanded", node)
+                    raise _Limit(
+                        codes.ALIAS_EXPANSION, f"more than {limits.max_nodes:,} values once aliases are expanded", node
+                    )
             active.discard(key)
         sizes[key] = total
         return total
@@ -162,7 +167,9 @@ class _Builder:
                 raise _Unmeasured
         tag = node.tag
         if tag not in _ALLOWED_TAGS:
-            self.report("TL003", f"tag {tag!r} is not allowed: trainlint configs hold plain data only", node, path)
+            self.report(
+                codes.DISALLOWED_TAG, f"tag {tag!r} is not allowed: trainlint configs hold plain data only", node, path
+            )
             return _Refused(tag)
         if isinstance(node, ScalarNode):
             text = node.value
@@ -192,14 +199,16 @@ class _Builder:
                 if self.limits is not None and not isinstance(key_node, ScalarNode):
                     raise _Unmeasured  # its nodes count too: measured the thorough way
                 shown = key_node.value if isinstance(key_node, ScalarNode) else type(key_node).__name__[:-4].lower()
-                self.report("TL004", f"key {shown!r} is not a string: keys are names like `steps`", key_node, path)
+                self.report(
+                    codes.NON_STRING_KEY, f"key {shown!r} is not a string: keys are names like `steps`", key_node, path
+                )
                 continue
             key = key_node.value
             at = (*path, key)
             if key in first_seen:
                 earlier = first_seen[key]
                 self.report(
-                    "TL002",
+                    codes.DUPLICATE_KEY,
                     f"duplicate key {key!r} (first at line {earlier.start_mark.line + 1}); "
                     "PyYAML-based trainers silently keep the last one",
                     key_node,
@@ -208,7 +217,7 @@ class _Builder:
                 )
                 self.doc.findings.append(
                     Finding(
-                        "TL002",
+                        codes.DUPLICATE_KEY,
                         f"key {key!r} is defined again at line {key_node.start_mark.line + 1}",
                         span=_span(earlier),
                     )
@@ -223,10 +232,10 @@ class _Builder:
         try:
             value = _construct(tag, text)
         except ValueError as exc:
-            self.report("TL008", f"{text[:40]!r} is not a usable number: {exc}", node, path)
+            self.report(codes.BAD_NUMBER, f"{text[:40]!r} is not a usable number: {exc}", node, path)
             return _Refused(text)
         if isinstance(value, float) and not math.isfinite(value):
-            self.report("TL008", f"{text[:40]!r} is not a finite number", node, path)
+            self.report(codes.BAD_NUMBER, f"{text[:40]!r} is not a finite number", node, path)
             return _Refused(text)
         if not node.style and text:
             self.check_yaml11(node, value, path)
@@ -379,7 +388,7 @@ def load_bytes(raw: bytes, file: str, limits: Limits = Limits()) -> Document:
     if len(raw) > limits.max_file_bytes:
         doc.findings.append(
             Finding(
-                "TL091",
+                codes.FILE_TOO_LARGE,
                 f"file is larger than {limits.max_file_bytes:,} bytes; a training config is a few hundred",
                 hint="raise `max-file-bytes` in the trainlint configuration if this really is a config",
             )
@@ -397,7 +406,7 @@ def load_file(path: Path, file: str, limits: Limits = Limits()) -> Document:
         raw = read_head(path, limits)
     except OSError as exc:
         doc = Document(file=file)
-        doc.findings.append(Finding("TL201", f"cannot read {file}: {exc.strerror or exc}"))
+        doc.findings.append(Finding(codes.UNKNOWN_PRESET, f"cannot read {file}: {exc.strerror or exc}"))
         return doc
     return load_bytes(raw, file, limits)
 
@@ -463,7 +472,7 @@ def _report_breaks_in_comments(doc: Document) -> None:
         name = _BREAK_NAMES[match.group()]
         doc.findings.append(
             Finding(
-                "TL001",
+                codes.YAML_SYNTAX,
                 f"{name} in a comment: YAML 1.1 readers (libyaml, PyYAML: most trainers, and trainlint) end "
                 f"the comment there and read `{rest[:60]}` as config, while editors and YAML 1.2 show one comment",
                 span=offset_span(text, at),
@@ -491,7 +500,7 @@ def _report_pure_reader_tab(doc: Document) -> None:
             if tab is not None:
                 doc.findings.append(
                     Finding(
-                        "TL001",
+                        codes.YAML_SYNTAX,
                         "YAML syntax error for PyYAML: a tab here stops its own reader (`yaml.safe_load`, which "
                         "most training scripts use), though libyaml accepts it",
                         span=offset_span(text, tab),
@@ -538,31 +547,33 @@ def _compose_and_build(doc: Document, limits: Limits) -> None:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
         if "nesting depth" in (exc.context or "") + problem:
-            code, problem = "TL093", "nesting too deep for a training config"
+            code, problem = codes.NESTING_DEPTH, "nesting too deep for a training config"
         else:
-            code = "TL001"
+            code = codes.YAML_SYNTAX
         span = Span(mark.line, mark.column, mark.line, mark.column + 1, mark.index, mark.index) if mark else None
-        doc.findings.append(Finding(code, f"YAML syntax error: {problem}" if code == "TL001" else problem, span=span))
+        doc.findings.append(
+            Finding(code, f"YAML syntax error: {problem}" if code == codes.YAML_SYNTAX else problem, span=span)
+        )
         return
     except yaml.reader.ReaderError as exc:  # a character YAML forbids; its position is an offset
         doc.findings.append(
             Finding(
-                "TL001",
+                codes.YAML_SYNTAX,
                 f"YAML syntax error: {exc.reason} (character {exc.character!r})",
                 span=offset_span(doc.text, exc.position),
             )
         )
         return
     except yaml.YAMLError as exc:
-        doc.findings.append(Finding("TL001", f"YAML error: {exc}"))
+        doc.findings.append(Finding(codes.YAML_SYNTAX, f"YAML error: {exc}"))
         return
     if not nodes:
-        doc.findings.append(Finding("TL006", "the file holds no YAML document (empty, or only comments)"))
+        doc.findings.append(Finding(codes.NOT_A_CONFIG, "the file holds no YAML document (empty, or only comments)"))
         return
     if count > 1:
         doc.findings.append(
             Finding(
-                "TL005",
+                codes.MULTIPLE_DOCUMENTS,
                 f"{count} YAML documents in one file; a config is a single document",
                 span=_span(nodes[1]),
             )
@@ -576,11 +587,13 @@ def _compose_and_build(doc: Document, limits: Limits) -> None:
         return
     except RecursionError:  # not expected below DEEPEST; a finding rather than the run's end
         doc.spans.clear()
-        doc.findings.append(Finding("TL093", "nesting too deep to read", span=_span(root)))
+        doc.findings.append(Finding(codes.NESTING_DEPTH, "nesting too deep to read", span=_span(root)))
         return
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
-        doc.findings.append(Finding("TL006", f"the document is {kind}, not a mapping of config keys", span=_span(root)))
+        doc.findings.append(
+            Finding(codes.NOT_A_CONFIG, f"the document is {kind}, not a mapping of config keys", span=_span(root))
+        )
         return
     doc.data = data
 

@@ -48,6 +48,7 @@ import bisect
 import re
 from typing import TYPE_CHECKING, Any
 
+from ... import codes
 from ...diagnostics import ConfigPath, Finding, Span
 from ...document import Document, Limits
 from ...text import decode, line_starts, offset_span
@@ -175,7 +176,7 @@ class _Reader:
         self.words += 1
         if self.words > self.limits.max_nodes:
             raise _Limit(
-                "TL092",
+                codes.ALIAS_EXPANSION,
                 f"more than {self.limits.max_nodes:,} shell words: the rest of the file is not read",
                 self.text.span(node.start_byte, node.end_byte),
             )
@@ -238,7 +239,7 @@ class _Reader:
             kind = node.type
             if depth > self.limits.max_depth:
                 raise _Limit(
-                    "TL093",
+                    codes.NESTING_DEPTH,
                     f"shell statements nested deeper than {self.limits.max_depth} levels",
                     self.text.span(node.start_byte, node.start_byte),
                 )
@@ -300,7 +301,7 @@ class _Reader:
         if len(children) > room:  # read what fits, record the command, then stop
             dropped = children[max(room, 0)]
             limit = _Limit(
-                "TL092",
+                codes.ALIAS_EXPANSION,
                 f"more than {self.limits.max_nodes:,} shell words: the rest of the file is not read",
                 self.text.span(dropped.start_byte, dropped.end_byte),
             )
@@ -494,7 +495,7 @@ def read_shell(raw: bytes, file: str, limits: Limits = _DEFAULT_LIMITS) -> Docum
     if len(raw) > limits.max_file_bytes:
         doc.findings.append(
             Finding(
-                "TL091",
+                codes.FILE_TOO_LARGE,
                 f"file is larger than {limits.max_file_bytes:,} bytes; a training script is a few kilobytes",
                 hint="raise `max-file-bytes` in the trainlint configuration if this really is a training script",
             )
@@ -513,13 +514,13 @@ def read_shell(raw: bytes, file: str, limits: Limits = _DEFAULT_LIMITS) -> Docum
     except _Limit as exc:
         doc.findings.append(Finding(exc.code, exc.message, span=exc.where))
     except RecursionError:  # not expected (the walk is iterative); a finding rather than a traceback
-        doc.findings.append(Finding("TL093", "shell input nested too deeply to read"))
+        doc.findings.append(Finding(codes.NESTING_DEPTH, "shell input nested too deeply to read"))
     if tree.root_node.has_error:
         reader.errors = _errors(tree.root_node)
         start, end = reader.errors[0]
         doc.findings.append(
             Finding(
-                "TL001",
+                codes.YAML_SYNTAX,
                 "shell syntax error (an unterminated quote, `$(` or `${`?): bash stops at the command that holds it",
                 span=positions.span(start, max(start, min(end, start + 1))),
             )
