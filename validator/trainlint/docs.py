@@ -9,17 +9,29 @@ from .rules import Rule, iter_rules
 
 
 def rule_markdown(rule: type[Rule], heading: str = "##") -> str:
+    """A rule's page: its summary, then its docstring's sections (Why, Fix safety), thresholds, examples and
+    Source, each under a heading one level below `heading`. A plugin's plain docstring is shown as written."""
+    doc, sub = rule.doc(), heading + "#"
     meta = f"**{rule.name}** · severity `{rule.severity}` · {rule.stage}" + (" · fixable" if rule.fixable else "")
-    parts = [f"{heading} {rule.code} {rule.name}", "", meta, "", rule.rationale()]
+    formats = "every input format" if rule.formats is None else ", ".join(rule.formats)
+    parts = [f"{heading} {rule.code} {rule.name}", "", meta, "", doc.summary, "", f"Applies to: {formats}."]
+    if doc.why:
+        parts += ["", f"{sub} Why", ""] if doc.labels else [""]
+        parts.append(doc.why)
+    if doc.fix_safety:
+        parts += ["", f"{sub} Fix safety", "", doc.fix_safety]
     if rule.thresholds:
         parts += [
             "",
-            "Thresholds (override in `[tool.trainlint.thresholds." + rule.code + "]`):",
+            f"{sub} Thresholds",
+            "",
+            "Override them in `[tool.trainlint.thresholds." + rule.code + "]`:",
             "",
             "```json",
             json.dumps(rule.thresholds, indent=2),
             "```",
         ]
+    parts += ["", f"{sub} Examples"]
     if rule.files:
         listing = sorted(rule.files)
         shown = ", ".join(listing[:4]) + (f" and {len(listing) - 4} more" if len(listing) > 4 else "")
@@ -29,8 +41,6 @@ def rule_markdown(rule: type[Rule], heading: str = "##") -> str:
             "",
             "The examples use these limits: " + ", ".join(f"{k}={v}" for k, v in rule.example_limits.items()) + ".",
         ]
-    formats = "every input format" if rule.formats is None else ", ".join(rule.formats)
-    parts += ["", f"Applies to: {formats}."]
     if rule.example_as:
         parts += ["", f"The failing example fails once the file is made {rule.example_as}."]
     for name, fails, passes, *beside in ((rule.example_file, rule.fails, rule.passes), *rule.more_examples):
@@ -59,6 +69,8 @@ def rule_markdown(rule: type[Rule], heading: str = "##") -> str:
             _show(passes),
             "```",
         ]
+    if doc.source:
+        parts += ["", f"{sub} Source", "", doc.source]
     return "\n".join(parts) + "\n"
 
 

@@ -1,10 +1,11 @@
 """SARIF 2.1.0, the format GitHub code scanning uploads (`github/codeql-action/upload-sarif`).
 
-One run; the driver lists every rule with its metadata, and its help text is the same
-registry-generated Markdown as `trainlint rule CODE` and docs/rules.md. Results point at
-the file with a relative URI (GitHub resolves it against the repository root), a region
-in Unicode code points (the columns trainlint counts), and, for fixable findings, the
-replacements `trainlint fix` would make. The tests validate this output against the official
+One run; the driver lists every rule with its metadata and its docstring's sections: the
+summary is its short description, Why its full description, and its help the whole
+docstring, in Markdown the same registry-generated text as `trainlint rule CODE` and
+docs/rules.md. Results point at the file with a relative URI (GitHub resolves it against
+the repository root), a region in Unicode code points (the columns trainlint counts), and,
+for fixable findings, the replacements `trainlint fix` would make. The tests validate this output against the official
 OASIS schema. As in the JSON format, `##[` is written `##\\u005b` (`text.guarded`).
 """
 
@@ -40,11 +41,12 @@ def rule_descriptors() -> list[dict[str, Any]]:
 
     out = []
     for rule in iter_rules():
+        doc = rule.doc()
         descriptor: dict[str, Any] = {
             "id": rule.code,
             "name": rule.name,
-            "shortDescription": {"text": rule.summary()},
-            "fullDescription": {"text": rule.rationale()},
+            "shortDescription": {"text": doc.summary},
+            "fullDescription": {"text": doc.why or doc.summary},
             "help": {"text": rule.rationale(), "markdown": rule_markdown(rule, heading="#")},
             "defaultConfiguration": {"level": _LEVELS[rule.severity]},
             "properties": {"tags": [rule.stage], "fixable": rule.fixable},

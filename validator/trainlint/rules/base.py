@@ -1,7 +1,21 @@
 """What a rule is: code, name, severity, thresholds (data), examples and a docstring.
 
-The docstring is the rule's rationale and becomes its documentation (`trainlint rule
-CODE`, docs/rules.md, SARIF help); `fails` and `passes` are configs that the test
+The docstring is the rule's documentation (`trainlint rule CODE`, docs/rules.md, SARIF
+help), written in fixed sections that `Rule.doc` reads:
+
+    One line: what the rule catches (`trainlint rules` and the table of docs/rules.md).
+
+    Why: the rationale, quoting the guide or the trainer where the rule rests on them.
+
+    Fix safety: what the fix changes and why that is safe (fixable rules only).
+
+    Source: where the rule's facts come from: the guide, the catalog's source, the
+    trainer's file and lines.
+
+A section runs from its label to the next label, over as many paragraphs as it needs.
+Every built-in rule has a summary, Why and Source, and Fix safety exactly when it is
+fixable (the tests hold them to it); a plugin's rule may keep a plain docstring, whose
+text after the summary is read as its Why. `fails` and `passes` are configs that the test
 suite runs through the real pipeline, so a rule's examples can never go stale.
 
 Rules of the `loader` and `schema` stages have no `check`: the loader and the schema
@@ -11,8 +25,9 @@ suppressions and documentation treat every finding alike.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, NamedTuple
 
 from ..catalog import Catalog, Preset
 from ..diagnostics import ConfigPath, Finding, Severity
@@ -98,6 +113,20 @@ class Context:
         return self.config.get("classification") == "Custom"
 
 
+# the labels that open a docstring's sections, in the order they come
+SECTIONS = ("Why", "Fix safety", "Source")
+
+
+class RuleDoc(NamedTuple):
+    """A rule's docstring read into its sections (`Rule.doc`)."""
+
+    summary: str  # the first paragraph, on one line
+    why: str  # the `Why:` section; in a docstring without sections, the text after the summary
+    fix_safety: str | None
+    source: str | None
+    labels: tuple[str, ...]  # the section labels the docstring has, in its order (empty: a plain docstring)
+
+
 class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
@@ -140,13 +169,33 @@ class Rule:
 
     @classmethod
     def rationale(cls) -> str:
+        """The whole docstring, its indentation removed."""
         import inspect
 
         return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
+    def doc(cls) -> RuleDoc:
+        """The docstring's sections: the summary, then the text of each label up to the next one."""
+        paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", cls.rationale()) if p.strip()]
+        summary = paragraphs[0].replace("\n", " ") if paragraphs else ""
+        texts: dict[str, list[str]] = {}
+        current, labels = "", []
+        for paragraph in paragraphs[1:]:
+            label = next((s for s in SECTIONS if paragraph.startswith(s + ":")), None)
+            if label is not None and label not in texts:
+                current = label
+                labels.append(label)
+                paragraph = paragraph[len(label) + 1 :].strip()
+            texts.setdefault(current, []).append(paragraph)
+        joined = {label: "\n\n".join(p for p in parts if p) for label, parts in texts.items()}
+        unlabelled = joined.get("", "")  # a plain docstring's body, or text before the first label
+        why = "\n\n".join(t for t in (unlabelled, joined.get("Why", "")) if t)
+        return RuleDoc(summary, why, joined.get("Fix safety"), joined.get("Source"), tuple(labels))
+
+    @classmethod
     def summary(cls) -> str:
-        return cls.rationale().split("\n\n", 1)[0].replace("\n", " ")
+        return cls.doc().summary
 
 
 def finding(rule: type[Rule] | Rule, message: str, path: ConfigPath = (), **extra: Any) -> Finding:

@@ -23,9 +23,12 @@ def _info_when_declared(dataset: Dataset) -> dict[str, Severity]:
 class DatasetPathMissing(Rule):
     """`dataset.path` does not exist, is not a folder, cannot be read, or holds no images (jpg, jpeg, png, webp).
 
-    Without images there is no image count, and every steps check depends on it.
+    Why: Without images there is no image count, and every steps check depends on it.
     When `dataset.images` is also given (the images live on the training machine),
     the declared count is used and this is only informational.
+
+    Source: docs/reference.md, "The config (schema version 1)": the image count is the
+    number of images in `dataset.path` when that folder exists, else `dataset.images`.
     """
 
     code, name = "TL301", "dataset-path-missing"
@@ -64,12 +67,14 @@ class DatasetPathMissing(Rule):
 class DatasetOutsideRepository(Rule):
     """`dataset.path` leads out of the repository (`../..`, an absolute path, a symlink out).
 
-    A config arrives in pull requests, and CI checks it with the runner's file system
+    Why: A config arrives in pull requests, and CI checks it with the runner's file system
     at hand; listing a folder outside the repository would reveal file names and
     counts from that machine. The folder is not looked at, and the declared
     `dataset.images` is used instead. Keep datasets inside the repository, or declare
     the count: with `dataset.images` given (the images live on the training
     machine) this is only informational.
+
+    Source: docs/reference.md, "Safety limits and hostile input"; SECURITY.md.
     """
 
     code, name = "TL305", "dataset-outside-repository"
@@ -94,8 +99,11 @@ class DatasetOutsideRepository(Rule):
 class ImageCountMismatch(Rule):
     """`dataset.images` disagrees with the number of images found in `dataset.path`.
 
-    Steps scale with the image count (175 per image on SD 1.5), so a stale count
+    Why: Steps scale with the image count (175 per image on SD 1.5), so a stale count
     silently changes the training length. The images found win.
+
+    Source: Scenario's guide, "175 training steps for every image" (the catalog's
+    `scenario-guide`); docs/reference.md, "The config (schema version 1)".
     """
 
     code, name = "TL302", "image-count-mismatch"
@@ -120,10 +128,13 @@ class ImageCountMismatch(Rule):
 class MissingCaptions(Rule):
     """Images in the dataset folder without a sidecar caption (`image.png` + `image.txt`).
 
-    Scenario's guide: "It is recommended to improve your captions and your dataset
+    Why: Scenario's guide: "It is recommended to improve your captions and your dataset
     while still using the Scenario training presets before adjusting advanced
     training settings." The text encoder learns from captions. This is an error on
     a Custom config: fix the dataset before tuning parameters.
+
+    Source: Scenario, "Optimizing Advanced Training Parameters for Creatives" (the catalog's
+    `scenario-guide`).
     """
 
     code, name = "TL303", "missing-captions"
@@ -155,9 +166,12 @@ class MissingCaptions(Rule):
 class DatasetSizeUnusual(Rule):
     """The image count is outside the usual range for the training type.
 
-    Scenario's dataset guides suggest 10-30 images for a style and 5-15 for a
+    Why: Scenario's dataset guides suggest 10-30 images for a style and 5-15 for a
     character, subject or object. More is not wrong, but more images usually want
     fewer steps per image (see TL404).
+
+    Source: Scenario's dataset-curation notes and blog posts (the catalog's
+    `scenario-dataset-guides`).
     """
 
     code, name = "TL304", "dataset-size-unusual"

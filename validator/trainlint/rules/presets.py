@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .. import codes
 from ..diagnostics import Finding, Fix, Severity
 from ..inputs.yaml_edit import set_top_level_key
 from .base import Context, Rule, finding
@@ -23,11 +24,14 @@ class PresetRule(Rule):
 class UnknownPreset(PresetRule):
     """`preset` names no built-in preset, or a preset file that does not exist.
 
-    Every check compares the config with its preset; without one there is nothing
+    Why: Every check compares the config with its preset; without one there is nothing
     to compare with. Preset files must live inside the repository.
+
+    Source: The preset catalog, schema/presets.yaml; docs/reference.md, "Presets" (preset files
+    and `preset-paths`).
     """
 
-    code, name = "TL201", "unknown-preset"
+    code, name = codes.UNKNOWN_PRESET, "unknown-preset"
     fails = _VALID.replace("preset: sdxl/style", "preset: ./presets/missing.yaml").replace(
         "classification: sdxl/style", "classification: Custom"
     )
@@ -36,10 +40,12 @@ class UnknownPreset(PresetRule):
 class PresetCycle(PresetRule):
     """Repository preset files `extends` each other in a loop, or the chain is too deep (32 files).
 
-    A preset's values come from its parents; a loop has no values at all.
+    Why: A preset's values come from its parents; a loop has no values at all.
+
+    Source: docs/reference.md, "Presets".
     """
 
-    code, name = "TL202", "preset-cycle"
+    code, name = codes.PRESET_CYCLE, "preset-cycle"
     fails = _VALID.replace("preset: sdxl/style", "preset: ./presets/a.yaml").replace(
         "classification: sdxl/style", "classification: Custom"
     )
@@ -54,9 +60,15 @@ class PresetCycle(PresetRule):
 
 
 class PresetParentMissing(PresetRule):
-    """A repository preset file `extends` a preset that does not exist."""
+    """A repository preset file `extends` a preset that does not exist.
 
-    code, name = "TL203", "preset-parent-missing"
+    Why: A preset file holds only what differs from the preset it extends; without that
+    parent, the values it does not set, and so the config's, are unknown.
+
+    Source: docs/reference.md, "Presets".
+    """
+
+    code, name = codes.PRESET_PARENT_MISSING, "preset-parent-missing"
     fails = PresetCycle.fails.replace("a.yaml", "child.yaml")
     passes = PresetCycle.passes
     files = {"presets/child.yaml": "extends: ./gone.yaml\n", "presets/house.yaml": _HOUSE}
@@ -65,11 +77,13 @@ class PresetParentMissing(PresetRule):
 class InvalidPresetFile(PresetRule):
     """A repository preset file is not a preset: it needs `extends` and numeric `training` values.
 
-    Preset files hold only what differs from the preset they extend, using the same
+    Why: Preset files hold only what differs from the preset they extend, using the same
     keys as a config's `training` block.
+
+    Source: docs/reference.md, "Presets".
     """
 
-    code, name = "TL206", "invalid-preset-file"
+    code, name = codes.INVALID_PRESET_FILE, "invalid-preset-file"
     fails = PresetCycle.fails.replace("a.yaml", "odd.yaml")
     passes = PresetCycle.passes
     files = {
@@ -81,12 +95,17 @@ class InvalidPresetFile(PresetRule):
 class BaseModelMismatch(Rule):
     """`base_model` differs from the base model of the preset.
 
-    Preset values are tuned per base model: SDXL's 350 steps per image are not SD
+    Why: Preset values are tuned per base model: SDXL's 350 steps per image are not SD
     1.5's 175, and Flux's learning rates depend on the image count. A config that
     names one model and a preset for another trains with the wrong defaults.
+
+    Source: The preset catalog, schema/presets.yaml: 175 steps per image from Scenario's guide
+    (`scenario-guide`), 350 on SDXL from Scenario's "Understanding the training interface"
+    (`scenario-training-interface`), Flux's learning rates by image count from Scenario's
+    "Advanced parameters" (`scenario-advanced-parameters`).
     """
 
-    code, name = "TL204", "base-model-mismatch"
+    code, name = codes.BASE_MODEL_MISMATCH, "base-model-mismatch"
     formats = ("trainlint",)
     severity = Severity.ERROR
     fails = _VALID.replace("base_model: sdxl", "base_model: sd-1.5")
@@ -107,9 +126,12 @@ class BaseModelMismatch(Rule):
 class TrainingTypeMismatch(Rule):
     """`training_type` differs from the preset's training type.
 
-    The text encoder ratio is the main difference between presets of one model:
+    Why: The text encoder ratio is the main difference between presets of one model:
     low for styles, high for subjects. Characters may use a Subject preset, as
     Scenario advises ("keep the Subject preset"); the catalog lists such pairs.
+
+    Source: Scenario, "Train a character model for beginners" (the catalog's
+    `scenario-character-post`); the catalog's `compatible_presets` (schema/presets.yaml).
     """
 
     code, name = "TL207", "training-type-mismatch"
@@ -134,12 +156,22 @@ class TrainingTypeMismatch(Rule):
 
 
 class ClassificationOutdated(Rule):
-    """`classification` does not say what the config is: Custom when any effective value differs from the preset, the preset's name when none does.
+    """`classification` is not what the config is: Custom when a value differs from the preset, else the preset's name.
 
-    Scenario's guide: "Models with adjusted training parameters will automatically
+    Why: Scenario's guide: "Models with adjusted training parameters will automatically
     be classified as Custom." Reviewers rely on the tag to see at a glance which
-    configs left the tested presets. `trainlint fix` sets it (and adds it after
-    `preset` when it is missing).
+    configs left the tested presets: it says Custom when any effective value differs from
+    the preset, the preset's name when none does.
+
+    Fix safety: `trainlint fix` sets it: `Custom`, or the preset's name, in place of the value,
+    and when the key is missing it adds it after `preset` (quoted like `preset`'s key; in a
+    flow-style config, as the entry after it). Only that key changes, a tag for reviewers rather
+    than a training value: before anything is written, ruamel.yaml reads the old and the new
+    text, which must hold the same data apart from `classification`, and `classification` must
+    stay a string. Every other byte of the file stays as it was.
+
+    Source: Scenario, "Optimizing Advanced Training Parameters for Creatives" (the catalog's
+    `scenario-guide`).
     """
 
     code, name = "TL205", "classification-outdated"

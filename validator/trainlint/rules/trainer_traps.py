@@ -190,14 +190,14 @@ class TrainerNoteRule(Rule):
 class NumberAsString(TrainerNoteRule):
     """A number written as a string (or `""`) where the trainer wants a number.
 
-    What happens then depends on the trainer, and none of it is what the author meant:
+    Why: What happens then depends on the trainer, and none of it is what the author meant:
     kohya_ss's GUI turns a string it cannot read into 0 on load (`max_train_steps: ""` means
     sd-scripts' default of 1,600 steps, `learning_rate: "1e-4 "` becomes 0.0;
     `kohya_gui/common_gui.py:379-509`); sd-scripts uses TOML values raw, so a quoted learning
     rate reaches the optimizer as a string (`library/train_util.py:4700-4763`); argparse-based
     scripts refuse `--max_train_steps=1e3`. Each message says what that trainer does.
 
-    Source: the trainers' loaders, cited per trainer in trainlint's trainer pages (docs/trainers/).
+    Source: The trainers' loaders, cited per trainer in trainlint's trainer pages (docs/trainers/).
     """
 
     code, name = "TL501", "number-as-string"
@@ -223,7 +223,7 @@ class NumberAsString(TrainerNoteRule):
 class EpochsOverrideSteps(TrainerNoteRule):
     """An epoch count that silently replaces a step count written beside it.
 
-    sd-scripts computes `max_train_steps` from `max_train_epochs` whenever that is set, whatever
+    Why: sd-scripts computes `max_train_steps` from `max_train_epochs` whenever that is set, whatever
     `max_train_steps` says (`train_network.py:798-805`); the kohya_ss GUI passes both on. The
     steps a reader of the file sees are not the steps that train.
 
@@ -248,7 +248,7 @@ class EpochsOverrideSteps(TrainerNoteRule):
 class TextEncoderStopIgnored(TrainerNoteRule):
     """A text-encoder stop the trainer ignores: the text encoder trains for the whole run.
 
-    The kohya_ss GUI's LoRA tab logs "not yet supported. Ignoring" for a "Stop TE (% of total
+    Why: The kohya_ss GUI's LoRA tab logs "not yet supported. Ignoring" for a "Stop TE (% of total
     steps)" above 0 and resets it (`lora_gui.py:1600-1605`); sd-scripts' LoRA scripts and
     `sdxl_train.py` have no such option (only `train_db.py` has) and take the key from a TOML
     without a word. A style LoRA meant to stop the text encoder early trains it to the end. It is
@@ -282,7 +282,7 @@ class TextEncoderStopIgnored(TrainerNoteRule):
 class TextEncoderStopUnit(TrainerNoteRule):
     """A text-encoder stop counted in another unit than it looks.
 
-    The kohya_ss DreamBooth tab labels `stop_text_encoder_training` a percentage but passes the
+    Why: The kohya_ss DreamBooth tab labels `stop_text_encoder_training` a percentage but passes the
     number unchanged to `train_db.py`, which reads it as a step count (`dreambooth_gui.py:1081-1083`):
     30 means "after 30 steps", not 30 %. It is reported where the number cannot be the step its author
     meant: one the slider offers (1 to 100) that, as a step, stops the text encoder within the first
@@ -336,7 +336,7 @@ class TextEncoderStopUnit(TrainerNoteRule):
 class TextEncoderFractionCoarse(TrainerNoteRule):
     """A text-encoder fraction the run has too few epochs to honour.
 
-    diffusers' advanced DreamBooth scripts stop the text encoder after
+    Why: diffusers' advanced DreamBooth scripts stop the text encoder after
     `int(train_text_encoder_frac x num_train_epochs)` epochs: with one or two epochs a fraction of
     0.5 means no text-encoder training at all, or all of it.
 
@@ -364,12 +364,12 @@ class TextEncoderFractionCoarse(TrainerNoteRule):
 class ZeroLearningRate(TrainerNoteRule):
     """A learning rate of 0, and what that trainer makes of it.
 
-    It means something different in every trainer: sd-scripts drops the parameter group (that
+    Why: It means something different in every trainer: sd-scripts drops the parameter group (that
     part is not trained, `networks/lora.py:1187-1189`), the kohya_ss LoRA tab switches to
     U-Net-only or text-encoder-only training, ai-toolkit trains nothing, diffusers' SDXL script
     falls back to `--learning_rate` for the text encoder. The message says which.
 
-    Source: per trainer, in trainlint's trainer pages (docs/trainers/).
+    Source: Per trainer, in trainlint's trainer pages (docs/trainers/).
     """
 
     code, name = "TL506", "zero-learning-rate"
@@ -399,11 +399,11 @@ class ZeroLearningRate(TrainerNoteRule):
 class UnknownTrainerKey(TrainerNoteRule):
     """A key (or flag) the trainer does not read, with the closest one it does.
 
-    Most trainers accept unknown keys silently (sd-scripts takes any TOML key into its
+    Why: Most trainers accept unknown keys silently (sd-scripts takes any TOML key into its
     namespace, `train_util.py:4700-4763`), so a typo such as `learnig_rate` leaves the default
     in force with no warning.
 
-    Source: the accepted keys of each trainer at its pinned commit (inputs/knowledge/).
+    Source: The accepted keys of each trainer at its pinned commit (inputs/knowledge/).
     """
 
     code, name = "TL507", "unknown-trainer-key"
@@ -427,9 +427,17 @@ class UnknownTrainerKey(TrainerNoteRule):
 class TrainerYaml11Reading(TrainerNoteRule):
     """A plain YAML value that the trainer's own YAML loader reads otherwise than meant.
 
-    ai-toolkit patches PyYAML so that `1e-4` is a float, but the rest of YAML 1.1 still applies:
+    Why: ai-toolkit patches PyYAML so that `1e-4` is a float, but the rest of YAML 1.1 still applies:
     `no` and `on` are booleans, `0755` is octal, `2024-05-01` a date (which stops the job when
     it is written out as JSON). The message says whether the trainer is affected.
+
+    Fix safety: The fix writes the spelling both YAML versions read alike, TL010's (`no`
+    quoted, `0755` as `755`), so that ai-toolkit reads what the file shows: the YAML 1.2 data
+    stays as it was, only its spelling changes. The job is read again by ai-toolkit's format
+    after each pass, and before anything is written ruamel.yaml reads the old and the new text,
+    which must hold the same data. A date gets no fix: quoting it would change its data for
+    YAML 1.2 readers such as ruamel.yaml, so its author decides. Only ai-toolkit's YAML jobs are
+    rewritten; JSON and TOML trainer configs are checked, not fixed.
 
     Source: ostris/ai-toolkit `toolkit/config.py:55-67`.
     """
@@ -456,7 +464,7 @@ class TrainerYaml11Reading(TrainerNoteRule):
 class UnsupportedModel(TrainerNoteRule):
     """A model family the guide's advice was not written for (SD3, Wan, Qwen-Image, ...).
 
-    The presets and thresholds are those of SD 1.5, SDXL and FLUX.1; another family is named
+    Why: The presets and thresholds are those of SD 1.5, SDXL and FLUX.1; another family is named
     rather than misread as one of them, and the rules that compare with a preset stay silent.
 
     Source: Scenario's guide covers SD 1.5, SDXL and FLUX.1 (reference-values in the docs).
@@ -494,10 +502,10 @@ class UnsupportedModel(TrainerNoteRule):
 class AdaptiveOptimizer(TrainerNoteRule):
     """An adaptive optimizer (Prodigy, D-Adaptation): the learning rate is a multiplier.
 
-    With these optimizers `1.0` is the usual learning rate; the step size is estimated during
+    Why: With these optimizers `1.0` is the usual learning rate; the step size is estimated during
     training. The learning-rate rules, written for AdamW step sizes, are not applied to the file.
 
-    Source: the Prodigy and D-Adaptation papers' recommended settings; kohya_ss and diffusers
+    Source: The Prodigy and D-Adaptation papers' recommended settings; kohya_ss and diffusers
     examples use a learning rate of 1.0 with them.
     """
 
@@ -537,7 +545,7 @@ class AdaptiveOptimizer(TrainerNoteRule):
 class TrainingTypeUnknown(Rule):
     """A trainer's config with no training type: the type-dependent rules stay silent.
 
-    No trainer stores whether a run trains a style, a subject, a character or an object, and
+    Why: No trainer stores whether a run trains a style, a subject, a character or an object, and
     the guide's advice depends on it (the text-encoder ratio above all). Say it in the file
     (`# trainlint: training_type=style`, in YAML, TOML and shell comments), in the configuration
     (`[tool.trainlint.per-file-training-type]`, for JSON files, which hold no comments), or with

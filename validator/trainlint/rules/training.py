@@ -1,7 +1,7 @@
 """The advanced training parameters: the heart of Scenario's guide.
 
-Thresholds are data (`thresholds`), overridable per project; the numbers and their
-sources are in each rule's rationale.
+Thresholds are data (`thresholds`), overridable per project; the numbers are in each
+rule's Why, and where they come from in its Source.
 """
 
 from __future__ import annotations
@@ -171,10 +171,13 @@ def _in(trainer: str, training_type: str, fails: str, passes: str) -> Example:
 class LearningRateAndStepsSameDirection(Rule):
     """The UNet learning rate and the steps both moved the same way from the preset.
 
-    Scenario's guide, twice: "When increasing the learning rate, decrease the
+    Why: Scenario's guide, twice: "When increasing the learning rate, decrease the
     training steps, and vice versa." Both raised trains harder on two axes at once
     and risks overtraining (burnt, copy-paste outputs); both lowered risks a model
     that has barely learnt. Moves within `tolerance` of the preset do not count.
+
+    Source: Scenario, "Optimizing Advanced Training Parameters for Creatives", the best
+    practices for the training steps and for the learning rate (the catalog's `scenario-guide`).
     """
 
     code, name = "TL401", "lr-steps-same-direction"
@@ -253,12 +256,16 @@ class LearningRateAndStepsSameDirection(Rule):
 class TextEncoderRatioRange(Rule):
     """The text encoder ratio is outside the usual range for the training type.
 
-    Scenario's guide: "it is typically advised to keep the text encoder training
+    Why: Scenario's guide: "it is typically advised to keep the text encoder training
     ratio lower for style training" and "it is important to increase the ratio for
     subject training, where the concept being learned has very specific details".
     The ranges per training type live in the preset catalog (community numbers:
     style 10-30 %, subject, character and object 40-80 %, after TheLastBen's
     DreamBooth notebook).
+
+    Source: Scenario's guide, "Text Encoder Training Ratio" (the catalog's `scenario-guide`);
+    the ranges: TheLastBen/fast-stable-diffusion, `fast-DreamBooth.ipynb` (the catalog's
+    `thelastben-notebook`, community).
     """
 
     code, name = "TL402", "text-encoder-ratio-range"
@@ -324,11 +331,15 @@ class TextEncoderRatioRange(Rule):
 class StepsPerImageFar(Rule):
     """The steps per image are far from the preset's (beyond `high` or below `low` times).
 
-    Scenario's default is 175 steps per image on SD 1.5 and 350 on SDXL; its guide
+    Why: Scenario's default is 175 steps per image on SD 1.5 and 350 on SDXL; its guide
     asks for "small incremental adjustments". Doubling or halving the training
     length in one go is not incremental. Past 30 images the guide itself advises
     50-100 steps per image (TL404, whose default thresholds these are), so there
     down to 50 is not far.
+
+    Source: Scenario's guide, 175 steps per image and "small incremental adjustments" (the
+    catalog's `scenario-guide`); Scenario, "Understanding the training interface", 350 per image
+    on SDXL and 50-100 past 30 images (`scenario-training-interface`).
     """
 
     code, name = "TL403", "steps-per-image-far"
@@ -373,9 +384,12 @@ class StepsPerImageFar(Rule):
 class LargeDatasetSteps(Rule):
     """A dataset of more than 30 images trains at more than 100 steps per image.
 
-    Scenario's guide: "For datasets larger than 30 images, you may usefully
+    Why: Scenario's guide: "For datasets larger than 30 images, you may usefully
     experiment with reducing the number of steps per image"; its training page
     suggests 50-100 per image there.
+
+    Source: Scenario's guide (the catalog's `scenario-guide`); Scenario, "Understanding the
+    training interface" (`scenario-training-interface`).
     """
 
     code, name = "TL404", "large-dataset-steps"
@@ -419,8 +433,10 @@ class LargeDatasetSteps(Rule):
 class StepsConflict(Rule):
     """`steps` and `steps_per_image` are both given and disagree for the image count.
 
-    Use one of them. Trainers that read only one of the two would train a different
+    Why: Use one of them. Trainers that read only one of the two would train a different
     length than the reviewer reads.
+
+    Source: docs/reference.md, "The config (schema version 1)".
     """
 
     code, name = "TL405", "steps-conflict"
@@ -448,9 +464,12 @@ class StepsConflict(Rule):
 class LargeAdjustment(Rule):
     """A learning rate or the text encoder ratio moved more than `high` or less than `low` times the preset in one go.
 
-    Scenario's guide: "Try small, incremental adjustments." A jump beyond 2x (or
+    Why: Scenario's guide: "Try small, incremental adjustments." A jump beyond 2x (or
     below half) is not incremental: tune in smaller steps and compare results.
     Steps have their own rule (TL403).
+
+    Source: Scenario, "Optimizing Advanced Training Parameters for Creatives" (the catalog's
+    `scenario-guide`).
     """
 
     code, name = "TL406", "large-adjustment"
@@ -496,13 +515,18 @@ class LargeAdjustment(Rule):
 class ExtremeValue(Rule):
     """A value at the extreme of the usual range.
 
-    Scenario's guide: "It is very rare to require an extremely low or extremely high
+    Why: Scenario's guide: "It is very rare to require an extremely low or extremely high
     setting on any of the sliders." The usual ranges are data (`ranges`): UNet
     learning rates 1e-5 to 1e-3 (community LoRA practice, kohya sd-scripts; a trainer's
     full fine-tune, at 1e-6 to 5e-6, is not judged by them), text
     encoder learning rates 2e-6 to 5e-4 (Scenario's API allows 1e-6 to 1e-3), text
     encoder ratio 0.05 to 0.9, 25 to 1,000 steps per image (Scenario's 175-350
     defaults, 50-100 on large datasets).
+
+    Source: Scenario's guide (the catalog's `scenario-guide`); kohya-ss/sd-scripts,
+    `docs/train_network.md` (`kohya-train-network`, community) for LoRA learning rates; Scenario's
+    API, `PUT /models/{modelId}/train` (`scenario-api-train`), for the text encoder rates it
+    allows; Scenario's steps per image (`scenario-guide`, `scenario-training-interface`).
     """
 
     code, name = "TL407", "extreme-value"
@@ -565,9 +589,12 @@ class ExtremeValue(Rule):
 class TextEncoderLrAboveUnet(Rule):
     """The text encoder learning rate is higher than the UNet learning rate.
 
-    The text encoder already understands language; it is fine-tuned gently. kohya's
+    Why: The text encoder already understands language; it is fine-tuned gently. kohya's
     sd-scripts recommend a text encoder rate "smaller than U-Net" (community), and
     every built-in preset keeps it 10x lower.
+
+    Source: kohya-ss/sd-scripts, `docs/train_network.md` (the catalog's `kohya-train-network`,
+    community); the built-in presets, schema/presets.yaml.
     """
 
     code, name = "TL408", "text-encoder-lr-above-unet"

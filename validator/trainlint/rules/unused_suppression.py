@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import codes
 from ..diagnostics import Severity
 from .base import Rule
 from .reading import _VALID
@@ -12,10 +13,9 @@ _HEAD = _VALID + "training:\n"
 class UnusedSuppression(Rule):
     """A `# trainlint: disable=...` comment that suppresses nothing.
 
-    The finding it was written for is gone (the value was fixed, the rule changed) or the
+    Why: The finding it was written for is gone (the value was fixed, the rule changed) or the
     code is mistyped. A stale suppression is worse than none: it silently hides the next
-    real problem on that line. `trainlint fix` deletes the unused code, or the whole comment
-    when none of its codes is used. Suppressions of rules that are not enabled for the file
+    real problem on that line. Suppressions of rules that are not enabled for the file
     are left alone, since nobody can tell whether they would be used. Like ruff's RUF100.
 
     A comment cannot hide what reading the file found: the reading findings (TL001-TL009)
@@ -24,9 +24,16 @@ class UnusedSuppression(Rule):
     tag or alias bomb. A suppression naming one of these codes (or a prefix that would have
     matched one, such as `TL0` on a line with a TL003) is reported here as unable to
     suppress it. TL094, a dataset folder too big to count, may be suppressed.
+
+    Fix safety: `trainlint fix` deletes the unused code, or the whole comment when none of its
+    codes is used (with its line, when the comment stands on a line of its own). Only a comment
+    changes, so the data stays as it was: before anything is written, ruamel.yaml reads the old
+    and the new text, which must hold the same data.
+
+    Source: ruff's RUF100 (unused `noqa`); docs/reference.md, "Suppressions".
     """
 
-    code = "TL020"
+    code = codes.UNUSED_SUPPRESSION
     name = "unused-suppression"
     severity = Severity.WARNING
     stage = "loader"

@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Iterable
 from typing import Any
 
+from .. import codes
 from ..diagnostics import Edit, Finding, Fix, Severity
 from ..document import Document, Yaml11Reading
 from .reading import _VALID, LoaderRule
@@ -68,19 +69,26 @@ def describe(value: Any) -> str:
 class Yaml11Ambiguity(LoaderRule):
     """A plain value that YAML 1.1 readers (PyYAML, used by most training scripts) read differently.
 
-    trainlint reads YAML 1.2, where `1e-4` is a float and `no` is a string. PyYAML
+    Why: trainlint reads YAML 1.2, where `1e-4` is a float and `no` is a string. PyYAML
     follows YAML 1.1: it reads `1e-4` as the string "1e-4" (a learning rate that
     then breaks or is silently ignored), `yes/no/on/off` as booleans and `012` as
-    octal. The fix spells the value so both versions agree (`1.0e-4`, `"no"`); it
-    replaces the value's own text, so an anchor or tag written before it stays.
-    An explicitly tagged value (`!!str yes`) is read by its tag in both versions
+    octal. An explicitly tagged value (`!!str yes`) is read by its tag in both versions
     and is reported only where they build that tag's value differently (`!!int 012`
-    is octal to YAML 1.1). A value that ruamel.yaml, which checks every rewrite,
-    reads otherwise than trainlint (`1_000`, `0b101`, a date) gets no fix: any new
-    spelling would change its data there, so its author decides.
+    is octal to YAML 1.1).
+
+    Fix safety: The fix spells the value so both versions agree (`1.0e-4`, `"no"`): the
+    YAML 1.2 data stays as it was, only its spelling changes, and YAML 1.1 readers now read
+    the same. It replaces the value's own text, so an anchor or tag written before it stays;
+    before anything is written, ruamel.yaml reads the old and the new text, which must hold the
+    same data. A value that ruamel.yaml, which checks every rewrite, reads otherwise than
+    trainlint (`1_000`, `0b101`, a date) gets no fix: any new spelling would change its data
+    there, so its author decides.
+
+    Source: The YAML 1.1 and 1.2 specifications, which resolve plain values differently;
+    PyYAML's resolver (yaml/pyyaml#173); docs/reference.md, "YAML 1.1 versus 1.2".
     """
 
-    code, name = "TL010", "yaml11-ambiguity"
+    code, name = codes.YAML11_AMBIGUITY, "yaml11-ambiguity"
     severity = Severity.WARNING
     fixable = True
     fails = (
