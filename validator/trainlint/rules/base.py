@@ -117,14 +117,15 @@ class Context:
 SECTIONS = ("Why", "Fix safety", "Source")
 
 
-class RuleDoc(NamedTuple):
-    """A rule's docstring read into its sections (`Rule.doc`)."""
-
-    summary: str  # the first paragraph, on one line
-    why: str  # the `Why:` section; in a docstring without sections, the text after the summary
-    fix_safety: str | None
-    source: str | None
-    labels: tuple[str, ...]  # the section labels the docstring has, in its order (empty: a plain docstring)
+# A rule's docstring read into its sections (`Rule.doc`): the summary (its first paragraph, on one line); Why
+# (in a docstring without sections, the text after the summary); Fix safety and Source (None when absent); the
+# labels the docstring has, in its order (none: a plain docstring). Made by a call rather than a class statement,
+# whose annotations this module's `from __future__ import annotations` would have compiled at start-up
+# (diagnostics.py says why that costs every check).
+RuleDoc = NamedTuple(  # noqa: UP014 - the class statement is what compiles the annotations
+    "RuleDoc",
+    [("summary", str), ("why", str), ("fix_safety", str | None), ("source", str | None), ("labels", tuple[str, ...])],
+)
 
 
 class Rule:
