@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import overload
 
+from . import codes
 from .diagnostics import Finding, Span
 from .document import Document, Limits
 
@@ -83,7 +84,7 @@ def too_large(raw: bytes, limits: Limits) -> Finding | None:
     if len(raw) <= limits.max_file_bytes:
         return None
     return Finding(
-        "TL091",
+        codes.FILE_TOO_LARGE,
         f"file is larger than {limits.max_file_bytes:,} bytes; a training config is a few hundred",
         span=Span(0, 0, 0, 0),
         hint="raise `max-file-bytes` in the trainlint configuration if this really is a config",
@@ -187,7 +188,7 @@ def decode(raw: bytes, doc: Document) -> str | None:
         before = exc.object[: exc.start].decode(encoding)  # the valid part: columns count characters
         doc.findings.append(
             Finding(
-                "TL007",
+                codes.ENCODING,
                 f"not valid {encoding.upper()} text (byte 0x{raw[where]:02x} at offset {where}); "
                 "is this a binary file?",
                 span=offset_span(before, len(before)),
@@ -197,10 +198,25 @@ def decode(raw: bytes, doc: Document) -> str | None:
     if "\x00" in text:
         doc.findings.append(
             Finding(
-                "TL007", "the file holds NUL bytes: is this a binary file?", span=offset_span(text, text.index("\x00"))
+                codes.ENCODING,
+                "the file holds NUL bytes: is this a binary file?",
+                span=offset_span(text, text.index("\x00")),
             )
         )
         return None
     first_break = LINE_BREAK.search(text)
     doc.newline = first_break.group() if first_break else "\n"
+    return text
+
+
+def decoded_text(raw: bytes, doc: Document, limits: Limits) -> str | None:
+    """Every reader's first step: the file's text, set on `doc` (with its encoding, BOM and line
+    ending), or None with the reason as a finding on `doc` (too large: not decoded at all; not text)."""
+    finding = too_large(raw, limits)
+    if finding is not None:
+        doc.findings.append(finding)
+        return None
+    text = decode(raw, doc)
+    if text is not None:
+        doc.text = text
     return text

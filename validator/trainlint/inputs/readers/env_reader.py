@@ -27,9 +27,10 @@ runs the commands before the one it cannot parse).
 
 import re
 
+from ... import codes
 from ...diagnostics import Finding, Span
 from ...document import Document, Limits
-from ...text import decode, line_starts, offset_span, too_large
+from ...text import decoded_text, line_starts, offset_span
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DECLARERS = frozenset({"export", "readonly", "declare", "typeset"})
@@ -296,14 +297,9 @@ def _assignments(words: list[_Word]) -> list[_Word]:
 def read_env(raw: bytes, file: str, limits: Limits = _DEFAULT_LIMITS) -> EnvDocument:
     """Read a shell `.env` file into an EnvDocument; every problem becomes a finding, never an exception."""
     doc = EnvDocument(file)
-    finding = too_large(raw, limits)
-    if finding is not None:
-        doc.findings.append(finding)
-        return doc
-    text = decode(raw, doc)
+    text = decoded_text(raw, doc, limits)
     if text is None:
         return doc
-    doc.text = text
     data: dict[str, str] = {}
     doc.data = data
     scanner = _Scanner(text)
@@ -317,7 +313,7 @@ def read_env(raw: bytes, file: str, limits: Limits = _DEFAULT_LIMITS) -> EnvDocu
                 if count > limits.max_nodes:
                     doc.findings.append(
                         Finding(
-                            "TL092",
+                            codes.ALIAS_EXPANSION,
                             f"more than {limits.max_nodes:,} assignments: far more than a training config holds",
                             span=offset_span(text, word.start, word.end, starts),
                         )
@@ -327,7 +323,7 @@ def read_env(raw: bytes, file: str, limits: Limits = _DEFAULT_LIMITS) -> EnvDocu
     except _Unclosed as exc:
         doc.findings.append(
             Finding(
-                "TL001",
+                codes.YAML_SYNTAX,
                 f"shell syntax error: {exc.what} is not closed before the end of the file",
                 span=offset_span(text, exc.start, None, starts),
                 hint="a shell sourcing this file stops here; the assignments before it are kept",

@@ -37,13 +37,10 @@ import math
 import re
 from typing import Any, NamedTuple
 
+from ... import codes
 from ...diagnostics import ConfigPath, Finding, Span
 from ...document import Document, Limits
-from ...text import (  # the primitives every reader shares
-    decode,
-    line_starts,
-    too_large,
-)
+from ...text import decoded_text, line_starts  # the primitives every reader shares
 
 __all__ = ["DEEPEST", "DEFAULT_LIMITS", "Refused", "read_json"]
 DEFAULT_LIMITS = Limits()
@@ -253,7 +250,7 @@ class _Parser:
             value = float(text)
             if math.isinf(value):
                 return self.refuse(
-                    "TL008",
+                    codes.BAD_NUMBER,
                     f"{text[:40]!r} is too large for a float: Python's json reads it as infinity",
                     start,
                     end,
@@ -266,7 +263,7 @@ class _Parser:
             return None
         if kind == _CONST:
             return self.refuse(
-                "TL008",
+                codes.BAD_NUMBER,
                 f"{text} is not a finite number: Python's json reads it, but no training "
                 "value can be one and JSON proper has no such number",
                 start,
@@ -276,7 +273,7 @@ class _Parser:
         string = self.string(start, end)
         if _SURROGATE.search(string):
             return self.refuse(
-                "TL007",
+                codes.ENCODING,
                 "the string holds half of a UTF-16 surrogate pair (a \\ud800-\\udfff escape "
                 "without its other half): no character, and no report could show it",
                 start,
@@ -292,7 +289,7 @@ class _Parser:
         digits = len(text.lstrip("-"))
         if digits > 400:
             return self.refuse(
-                "TL008",
+                codes.BAD_NUMBER,
                 f"an integer of {digits:,} digits is not a usable number (Python's json refuses more than 4,300)",
                 start,
                 end,
@@ -300,7 +297,7 @@ class _Parser:
             )
         value = int(text)
         if value.bit_length() > 1000:  # every later step may turn it into a float: it must fit one
-            return self.refuse("TL008", f"{text[:40]}... is too large for a float", start, end, at)
+            return self.refuse(codes.BAD_NUMBER, f"{text[:40]}... is too large for a float", start, end, at)
         return value
 
     def string(self, start: int, end: int) -> str:
@@ -316,7 +313,9 @@ class _Parser:
             problem = _STRING_ERRORS.get(exc.msg, exc.msg.lower())
             raise _Stop(
                 Finding(
-                    "TL001", f"JSON syntax error: {problem}", span=self.span(exc.pos, min(exc.pos + 1, len(self.text)))
+                    codes.YAML_SYNTAX,
+                    f"JSON syntax error: {problem}",
+                    span=self.span(exc.pos, min(exc.pos + 1, len(self.text))),
                 )
             ) from None
         return value
@@ -328,7 +327,7 @@ class _Parser:
             return value
         self.doc.findings.append(
             Finding(
-                "TL007",
+                codes.ENCODING,
                 "the key holds half of a UTF-16 surrogate pair (a \\ud800-\\udfff escape without its other "
                 "half): it is shown as written",
                 span=self.span(start, end),
@@ -350,13 +349,15 @@ class _Parser:
         name = at[-1]
         findings.append(
             Finding(
-                "TL002",
+                codes.DUPLICATE_KEY,
                 f"duplicate key {name!r} (first at line {earlier.line + 1}); Python's json, which the "
                 "trainers use, silently keeps the last one",
                 span=key_span,
             )
         )
-        findings.append(Finding("TL002", f"key {name!r} is defined again at line {key_span.line + 1}", span=earlier))
+        findings.append(
+            Finding(codes.DUPLICATE_KEY, f"key {name!r} is defined again at line {key_span.line + 1}", span=earlier)
+        )
         self.doc.reported.add(at)
         depth = len(at)
         for stale in [p for p in spans if len(p) > depth and p[:depth] == at]:  # the earlier value's contents
@@ -368,12 +369,14 @@ class _Parser:
         if too_many:
             return _Stop(
                 Finding(
-                    "TL092",
+                    codes.ALIAS_EXPANSION,
                     f"more than {self.max_nodes:,} values: far more than a training config holds",
                     span=self.span(start, end),
                 )
             )
-        return _Stop(Finding("TL093", f"nesting deeper than {self.max_depth} levels", span=self.span(start, end)))
+        return _Stop(
+            Finding(codes.NESTING_DEPTH, f"nesting deeper than {self.max_depth} levels", span=self.span(start, end))
+        )
 
     def syntax(self, kind: int, state: int, start: int, end: int, is_object: bool, nested: bool) -> _Stop:
         """The one finding for a token that cannot stand where it is."""
@@ -396,7 +399,10 @@ class _Parser:
             end = word.end() if word else end
         return _Stop(
             Finding(
-                "TL001", f"JSON syntax error: expected {expected}, found {found}", span=self.span(start, end), hint=hint
+                codes.YAML_SYNTAX,
+                f"JSON syntax error: expected {expected}, found {found}",
+                span=self.span(start, end),
+                hint=hint,
             )
         )
 
@@ -440,14 +446,9 @@ def read_json(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS, *, comment
     finding and no data.
     """
     doc = Document(file=file)
-    finding = too_large(raw, limits)
-    if finding is not None:
-        doc.findings.append(finding)
-        return doc
-    text = decode(raw, doc)
+    text = decoded_text(raw, doc, limits)
     if text is None:
         return doc
-    doc.text = text
     try:
         doc.data = _Parser(doc, limits, comments).run()
     except _Stop as stop:

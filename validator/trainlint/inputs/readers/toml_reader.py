@@ -29,9 +29,10 @@ import re
 import tomllib
 from typing import Any, NamedTuple
 
+from ... import codes
 from ...diagnostics import ConfigPath, Finding, Span
 from ...document import Document, Limits
-from ...text import decode, line_starts, too_large
+from ...text import decoded_text, line_starts
 from .json_reader import DEEPEST, DEFAULT_LIMITS, Refused
 
 _BLANKS = re.compile(r"[ \t]*+")
@@ -130,13 +131,15 @@ class Builder:
         if self.nodes > self.max_nodes:
             raise _Stop(
                 Finding(
-                    "TL092",
+                    codes.ALIAS_EXPANSION,
                     f"more than {self.max_nodes:,} values: far more than a training config holds",
                     span=self.span(start, end),
                 )
             )
         if len(path) > self.max_depth:
-            raise _Stop(Finding("TL093", f"nesting deeper than {self.max_depth} levels", span=self.span(start, end)))
+            raise _Stop(
+                Finding(codes.NESTING_DEPTH, f"nesting deeper than {self.max_depth} levels", span=self.span(start, end))
+            )
 
     def walk(self, path: ConfigPath, parts: list[Part], start: int | None, end: int) -> ConfigPath:
         """The path of the tables the leading parts of a key name, each recorded where first implied:
@@ -443,16 +446,16 @@ def _syntax_error(builder: Builder, error: Exception, confused: int | None) -> l
         name = path[-1]
         return [
             Finding(
-                "TL002",
+                codes.DUPLICATE_KEY,
                 f"duplicate key {name!r} (first at line {earlier.line + 1}): TOML forbids it and "
                 "tomllib refuses the file",
                 span=later,
             ),
-            Finding("TL002", f"key {name!r} is defined again at line {later.line + 1}", span=earlier),
+            Finding(codes.DUPLICATE_KEY, f"key {name!r} is defined again at line {later.line + 1}", span=earlier),
         ]
     problem = problem[:1].lower() + problem[1:]
     span = builder.span(offset, min(offset + 1, len(text)))
-    return [Finding("TL001", f"TOML syntax error: {problem}", span=span)]
+    return [Finding(codes.YAML_SYNTAX, f"TOML syntax error: {problem}", span=span)]
 
 
 def _place_refused(doc: Document, builder: Builder) -> None:
@@ -462,7 +465,7 @@ def _place_refused(doc: Document, builder: Builder) -> None:
         for part in path[:-1]:
             container = container[part]
         container[path[-1]] = Refused(doc.text[start:end])
-        doc.findings.append(Finding("TL008", message, span=builder.span(start, end)))
+        doc.findings.append(Finding(codes.BAD_NUMBER, message, span=builder.span(start, end)))
         doc.reported.add(path)
 
 
@@ -494,13 +497,8 @@ def read_toml(raw: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Documen
     limit reached, gives one finding (two for a duplicate key) and no data.
     """
     doc = Document(file=file)
-    finding = too_large(raw, limits)
-    if finding is not None:
-        doc.findings.append(finding)
-        return doc
-    text = decode(raw, doc)
+    text = decoded_text(raw, doc, limits)
     if text is None:
         return doc
-    doc.text = text
     _read(doc, limits)
     return doc
