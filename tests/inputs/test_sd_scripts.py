@@ -793,3 +793,21 @@ def test_real_configs_of_other_trainers_are_not_claimed() -> None:
             suffix = path.suffix.lower()
             if path.is_file() and suffix in FORMAT.suffixes:
                 assert not FORMAT.detect(path.read_bytes(), suffix), path
+
+
+@pytest.mark.parametrize(
+    ("args", "multiplier"),
+    [("", True), ('["scale_parameter=False", "relative_step=False", "warmup_init=False"]', False)],
+)
+def test_adafactor_with_its_relative_step_takes_no_learning_rate(tmp_path: Path, args: str, multiplier: bool) -> None:
+    # library/train_util.py get_optimizer: relative_step defaults to True for Adafactor; then "learning rate is
+    # used as initial_lr" and "unet_lr and text_encoder_lr are ignored"
+    toml = 'network_module = "networks.lora"\noptimizer_type = "Adafactor"\nlearning_rate = 1.0\n'
+    if args:
+        toml += f"optimizer_args = {args}\n"
+    path = tmp_path / "adafactor.toml"
+    path.write_text(toml)
+    doc = FORMAT.read(path.read_bytes(), str(path), Limits())
+    adapted = FORMAT.adapt(doc, FolderWorkspace(tmp_path, tmp_path, Limits()), Hints())
+    assert adapted is not None
+    assert any(n.kind == base.ADAPTIVE_OPTIMIZER for n in adapted.notes) is multiplier

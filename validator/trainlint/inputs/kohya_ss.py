@@ -380,7 +380,7 @@ class _Gui:
         flag = self.flags.get("optimizer_type")
         if flag is not None and flag.values and sd.adaptive(flag.values[0]):
             self.notes.append(sd.adaptive_note(flag.values[0], ("additional_parameters",)))
-        elif flag is None and sd.adaptive(self.data.get("optimizer")):
+        elif flag is None and sd.adaptive(self.data.get("optimizer"), self.data.get("optimizer_args")):
             self.notes.append(sd.adaptive_note(str(self.data["optimizer"]), ("optimizer",)))
 
     # -- model family ------------------------------------------------------------------------------

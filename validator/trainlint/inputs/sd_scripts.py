@@ -81,16 +81,37 @@ def finite(value: float) -> bool:
     return not (math.isnan(value) or math.isinf(value))
 
 
-def adaptive(optimizer: Any) -> bool:
-    """Prodigy and the D-Adaptation family: the learning rate multiplies a step size they find."""
+def adaptive(optimizer: Any, optimizer_args: Any = None) -> bool:
+    """Prodigy and the D-Adaptation family: the learning rate multiplies a step size they find; and
+    Adafactor with its relative step, sd-scripts' default unless `relative_step=False` is among the
+    optimizer's arguments: the learning rate is only the initial rate of Adafactor's own schedule and
+    `unet_lr` / `text_encoder_lr` are dropped (library/train_util.py, get_optimizer, "learning rate is
+    used as initial_lr", "unet_lr and text_encoder_lr are ignored")."""
     if not isinstance(optimizer, str):
         return False
     name = optimizer.lower().rsplit(".", 1)[-1]
+    if name == "adafactor":
+        return not _RELATIVE_STEP_OFF.search(
+            " ".join(optimizer_args) if isinstance(optimizer_args, list) else str(optimizer_args or "")
+        )
     return "prodigy" in name or name.startswith("dadapt")
+
+
+_RELATIVE_STEP_OFF = re.compile(r"relative_step\s*=\s*False", re.IGNORECASE)
 
 
 def adaptive_note(optimizer: str, path: ConfigPath) -> Note:
     """ADAPTIVE_OPTIMIZER (trainer-formats.md section 10.8)."""
+    if optimizer.lower().rsplit(".", 1)[-1] == "adafactor":
+        return Note(
+            ADAPTIVE_OPTIMIZER,
+            path,
+            "Adafactor with its relative step (sd-scripts' default): the learning rate is only the initial "
+            "rate of Adafactor's own schedule and unet_lr / text_encoder_lr are ignored "
+            "(library/train_util.py, get_optimizer), so learning-rate ranges written for AdamW do not apply",
+            "add relative_step=False scale_parameter=False warmup_init=False to the optimizer's arguments "
+            "to train at the learning rates written",
+        )
     return Note(
         ADAPTIVE_OPTIMIZER,
         path,
@@ -822,7 +843,8 @@ class _Training:
         base, base_key = self._base_model()
         method = self._method()
         optimizer = self.get("optimizer_type")
-        if optimizer is not None and adaptive(optimizer.value):
+        optimizer_args = self.get("optimizer_args")
+        if optimizer is not None and adaptive(optimizer.value, optimizer_args.value if optimizer_args else None):
             self.notes.append(adaptive_note(str(optimizer.value), optimizer.path))
         images = self._steps()
         if self.kind != "textual inversion":  # a textual inversion trains embeddings: no U-Net or text encoder
