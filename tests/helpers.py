@@ -19,6 +19,16 @@ REPO = Path(__file__).resolve().parent.parent
 REAL_CONFIGS = Path(os.environ.get("TRAINLINT_REAL_CONFIGS", REPO.parent / "shared" / "real-configs"))
 
 
+def real_config_kinds() -> dict[str, str]:
+    """The real configs' SOURCES.md: each file (relative to the corpus) -> its `kind` column."""
+    kinds: dict[str, str] = {}
+    for line in (REAL_CONFIGS / "SOURCES.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.split("|")]
+        if len(cells) > 4 and cells[1].startswith("`") and cells[1].endswith("`") and not cells[1].endswith("/`"):
+            kinds[cells[1].strip("`")] = cells[3]
+    return kinds
+
+
 def adapt_with(
     fmt: InputFormat, path: Path, base: Path | None = None, clean: bool = False, readers: dict[str, Any] | None = None
 ) -> tuple[Document, Adapted]:

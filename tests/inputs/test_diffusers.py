@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import REAL_CONFIGS
 
 from trainlint.document import Document, Limits
 from trainlint.inputs import base
@@ -19,7 +20,7 @@ from trainlint.inputs.knowledge import diffusers as knowledge
 from trainlint.inputs.workspace import FolderWorkspace
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "diffusers"
-REAL = Path(__file__).resolve().parents[3] / "shared" / "real-configs"
+REAL = REAL_CONFIGS
 
 
 NO_HINTS = Hints()

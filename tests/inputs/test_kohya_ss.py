@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import REAL_CONFIGS, real_config_kinds
 
 from trainlint.document import Document, Limits
 from trainlint.inputs import base
@@ -24,7 +25,7 @@ from trainlint.inputs.sd_scripts import FORMAT as SD_SCRIPTS
 from trainlint.inputs.workspace import FolderWorkspace
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "kohya_ss"
-REAL = Path(__file__).resolve().parents[3] / "shared" / "real-configs"
+REAL = REAL_CONFIGS
 READERS: dict[str, Reader] = {"sd-scripts": SD_SCRIPTS.read, "kohya_ss": FORMAT.read}
 
 
@@ -629,20 +630,10 @@ def test_knowledge_cites_the_pinned_commit() -> None:
 # --- the real configs ------------------------------------------------------------------------------------
 
 
-def sources() -> dict[str, str]:
-    """SOURCES.md: file under real-configs/ -> kind."""
-    kinds_by_file = {}
-    for line in (REAL / "SOURCES.md").read_text().splitlines():
-        match = re.match(r"\| `([^`]+)` \| .*? \| ([^|]+?) \| `", line)
-        if match:
-            kinds_by_file[match.group(1)] = match.group(2)
-    return kinds_by_file
-
-
 @pytest.mark.skipif(not (REAL / "kohya_ss").is_dir(), reason="the real-configs corpus is not here")
 def test_real_kohya_ss_configs() -> None:
     """Every GUI config and preset is detected and adapted; dataset configs go to sd-scripts; the rest to neither."""
-    listed = sources()
+    listed = real_config_kinds()
     seen = 0
     for path in sorted((REAL / "kohya_ss").glob("**/*")):
         if not path.is_file():

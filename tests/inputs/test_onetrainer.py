@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REAL_CONFIGS, adapt_with
+from helpers import REAL_CONFIGS, adapt_with, real_config_kinds
 
 from trainlint.document import Document, Limits
 from trainlint.inputs.base import (
@@ -381,7 +381,7 @@ def test_note_kinds_are_the_seams() -> None:
 # --- knowledge ------------------------------------------------------------------------------------
 
 
-def test_knowledge_tables_cite_sources() -> None:
+def test_knowledge_tables_citereal_config_kinds() -> None:
     assert re.fullmatch(r"[0-9a-f]{40}", knowledge.COMMIT) and knowledge.REPOSITORY == "Nerogar/OneTrainer"
     tables = [knowledge.KEYS, knowledge.CONCEPT_KEYS, *knowledge.PART_DEFAULTS.values()]
     for table in tables:
@@ -427,22 +427,11 @@ def test_adapt_refuses_what_is_not_onetrainer() -> None:
 # --- the real presets (shared/real-configs, outside the project) -----------------------------------
 
 
-def _sources() -> dict[str, str]:
-    """file (under real-configs/) -> kind, from SOURCES.md's tables."""
-    table = REAL_ROOT / "SOURCES.md"
-    kinds_by_file: dict[str, str] = {}
-    for line in table.read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip() for cell in line.split("|")]
-        if len(cells) > 4 and cells[1].startswith("`") and cells[1].endswith("`") and not cells[1].endswith("/`"):
-            kinds_by_file[cells[1].strip("`")] = cells[3]
-    return kinds_by_file
-
-
 @pytest.mark.skipif(not (REAL_ROOT / "SOURCES.md").is_file(), reason="the real-config corpus is not here")
 def test_real_configs() -> None:
     """Every OneTrainer file of the corpus (built-in presets) is detected and adapted; no file of
     another trainer, and no SimpleTuner network config, is taken for OneTrainer's."""
-    sources = _sources()
+    sources = real_config_kinds()
     ours = [name for name in sources if name.startswith("OneTrainer/")]
     assert len(ours) >= 50
     for name, kind in sources.items():

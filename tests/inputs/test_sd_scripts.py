@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import REAL_CONFIGS, real_config_kinds
 
 from trainlint.document import Document, Limits
 from trainlint.inputs import base
@@ -29,7 +30,7 @@ from trainlint.inputs.sd_scripts import (
 from trainlint.inputs.workspace import FolderWorkspace
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "sd-scripts"
-REAL = Path(__file__).resolve().parents[3] / "shared" / "real-configs"
+REAL = REAL_CONFIGS
 READERS: dict[str, Reader] = {"sd-scripts": FORMAT.read}
 
 
@@ -747,19 +748,10 @@ def test_knowledge_cites_the_pinned_commit() -> None:
 # --- the real configs ----------------------------------------------------------------------------------------
 
 
-def sources() -> dict[str, str]:
-    kinds_by_file = {}
-    for line in (REAL / "SOURCES.md").read_text().splitlines():
-        match = re.match(r"\| `([^`]+)` \| .*? \| ([^|]+?) \| `", line)
-        if match:
-            kinds_by_file[match.group(1)] = match.group(2)
-    return kinds_by_file
-
-
 @pytest.mark.skipif(not (REAL / "sd-scripts").is_dir(), reason="the real-configs corpus is not here")
 def test_real_sd_scripts_configs() -> None:
     """The documentation's dataset configs and launch commands are detected and adapted."""
-    listed = sources()
+    listed = real_config_kinds()
     adapted_by_kind: dict[str, int] = {}
     for path in sorted((REAL / "sd-scripts").glob("**/*")):
         if not path.is_file():

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REAL_CONFIGS, adapt_with
+from helpers import REAL_CONFIGS, adapt_with, real_config_kinds
 
 from trainlint.document import Document, Limits
 from trainlint.inputs.base import (
@@ -323,7 +323,7 @@ def test_note_kinds_are_the_seams() -> None:
 # --- knowledge ------------------------------------------------------------------------------------
 
 
-def test_knowledge_tables_cite_sources() -> None:
+def test_knowledge_tables_citereal_config_kinds() -> None:
     assert re.fullmatch(r"[0-9a-f]{40}", knowledge.COMMIT) and knowledge.REPOSITORY == "bghira/SimpleTuner"
     for table in (knowledge.KEYS, knowledge.BACKEND_KEYS):
         for info in table.values():
@@ -363,21 +363,11 @@ def test_adapt_refuses_what_is_not_simpletuner() -> None:
 # --- the real example configs (shared/real-configs, outside the project) ----------------------------
 
 
-def _sources() -> dict[str, str]:
-    """file (under real-configs/) -> kind, from SOURCES.md's tables."""
-    kinds_by_file: dict[str, str] = {}
-    for line in (REAL_ROOT / "SOURCES.md").read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip() for cell in line.split("|")]
-        if len(cells) > 4 and cells[1].startswith("`") and cells[1].endswith("`") and not cells[1].endswith("/`"):
-            kinds_by_file[cells[1].strip("`")] = cells[3]
-    return kinds_by_file
-
-
 @pytest.mark.skipif(not (REAL_ROOT / "SOURCES.md").is_file(), reason="the real-config corpus is not here")
 def test_real_configs() -> None:
     """Every SimpleTuner trainer config (JSON, env) and data backend list of the corpus is detected
     and adapted; its LyCORIS network configs, and every other trainer's file, are not claimed."""
-    sources = _sources()
+    sources = real_config_kinds()
     claimed = 0
     for name, kind in sources.items():
         path = REAL_ROOT / name
