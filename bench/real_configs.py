@@ -77,7 +77,7 @@ def examine(path: Path, corpus: Path, settings: Settings) -> FileReport:
             doc = fmt.read(candidate.raw, report.path, settings.limits)
             if doc.ok:
                 workspace = FolderWorkspace(path.parent, settings.root or repo_root(path.parent), settings.limits)
-                adapted = fmt.adapt(doc, workspace, directive_hints(doc.text))  # the seam of inputs/base.py
+                adapted = fmt.adapt(doc, workspace, directive_hints(doc.text, doc.spans))  # the seam of inputs/base.py
                 if adapted is None:
                     report.refused = True
                 else:

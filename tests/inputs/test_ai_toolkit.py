@@ -27,6 +27,7 @@ from trainlint.inputs.base import (
     ZERO_LEARNING_RATE,
     Adapted,
     Hints,
+    directive_hints,
 )
 from trainlint.inputs.workspace import FolderWorkspace
 
@@ -46,7 +47,7 @@ def adapt_file(path: Path) -> tuple[Document, Adapted]:
 
 def adapt_text(text: str, name: str = "job.yaml", base: Path = FIXTURES) -> Adapted:
     doc = FORMAT.read(text.encode(), str(base / name), Limits())
-    adapted = FORMAT.adapt(doc, workspace(base), Hints())
+    adapted = FORMAT.adapt(doc, workspace(base), directive_hints(doc.text, doc.spans))  # as the engine passes them
     assert adapted is not None
     return adapted
 

@@ -14,7 +14,7 @@ from helpers import REAL_CONFIGS
 
 from trainlint.document import Document, Limits
 from trainlint.inputs import base
-from trainlint.inputs.base import Adapted, Hints
+from trainlint.inputs.base import Adapted, Hints, directive_hints
 from trainlint.inputs.diffusers import FORMAT
 from trainlint.inputs.knowledge import diffusers as knowledge
 from trainlint.inputs.workspace import FolderWorkspace
@@ -37,7 +37,7 @@ def run(
     assert FORMAT.detect(raw, ".sh")
     doc = FORMAT.read(raw, name, Limits())
     workspace = FolderWorkspace(tmp_path, tmp_path, Limits(), {})
-    return doc, FORMAT.adapt(doc, workspace, hints)
+    return doc, FORMAT.adapt(doc, workspace, hints if hints.source else directive_hints(doc.text, doc.spans))
 
 
 def notes(adapted: Adapted | None, kind: str) -> list[base.Note]:

@@ -18,7 +18,7 @@ from helpers import REAL_CONFIGS, real_config_kinds
 
 from trainlint.document import Document, Limits
 from trainlint.inputs import base
-from trainlint.inputs.base import Adapted, Hints, Reader
+from trainlint.inputs.base import Adapted, Hints, Reader, directive_hints
 from trainlint.inputs.knowledge import sd_scripts as knowledge
 from trainlint.inputs.sd_scripts import (
     FORMAT,
@@ -39,7 +39,7 @@ def run(path: Path, base_dir: Path | None = None, root: Path = FIXTURES) -> tupl
     raw = path.read_bytes()
     doc = FORMAT.read(raw, str(path), Limits())
     workspace = FolderWorkspace(base_dir or path.parent, root, Limits(), READERS)
-    return doc, FORMAT.adapt(doc, workspace, Hints())
+    return doc, FORMAT.adapt(doc, workspace, directive_hints(doc.text, doc.spans))  # as the engine passes them
 
 
 def fixture(name: str) -> tuple[Document, Adapted]:

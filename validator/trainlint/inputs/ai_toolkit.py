@@ -54,7 +54,6 @@ from .base import (
     Source,
     TrainerValue,
     Workspace,
-    directive_hints,
 )
 from .knowledge import ai_toolkit as K
 from .readers.json_reader import read_json
@@ -382,8 +381,7 @@ def _adapt(doc: Document, workspace: Workspace, hints: Hints) -> Adapted | None:
         notes.extend(_reading_notes(readings))
         data = _with_readings(raw, readings)
     config: dict[str, Any] = data["config"]
-    direct = directive_hints(doc.text, doc.spans) if doc.text else Hints()
-    chosen = direct if direct.source else hints
+    chosen = hints
     _key_notes(notes, data, K.TOP_KEYS, (), "the top level", {})
     _key_notes(notes, config, K.CONFIG_KEYS, ("config",), "config", {})
 

@@ -46,7 +46,6 @@ from .base import (
     Source,
     TrainerValue,
     Workspace,
-    directive_hints,
     for_one_process,
 )
 from .knowledge import diffusers as K
@@ -257,8 +256,6 @@ class DiffusersFormat:
         if found is None:
             return NOT_MINE
         index, command, match = found
-        if hints.source is None:
-            hints = directive_hints(doc.text, doc.spans)
         name = match.group(2)
         method: Method = "lora" if "_lora" in name else "full"
         script = K.SCRIPTS.get(name)

@@ -50,7 +50,6 @@ from .base import (
     Note,
     TrainerValue,
     Workspace,
-    directive_hints,
     for_one_process,
 )
 from .knowledge import sd_scripts as K
@@ -501,8 +500,6 @@ class SdScriptsFormat:
         data = doc.data
         if not isinstance(data, dict):
             return NOT_MINE
-        if hints.source is None:  # `# trainlint: training_type=... preset=...` in a TOML or shell comment
-            hints = directive_hints(doc.text, doc.spans)
         if isinstance(data.get("commands"), list) and doc.file.lower().endswith((".sh", ".bash")):
             return adapt_command(doc, data["commands"], workspace, hints)
         if is_dataset_config(data):
