@@ -157,14 +157,14 @@ const INSTALL = "Install it in the environment you train from (pip install train
 async function start(): Promise<void> {
   const found = await findServer();
   if (!isLaunch(found)) {
-    void tell(`trainlint was not found (looked on ${found.searched.join(", ")}). ${INSTALL}`);
+    void tell(`trainlint was not found (searched: ${found.searched.join(", ")}). ${INSTALL}`);
     return;
   }
   const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   log().info(`starting ${commandLine(found)} (from ${found.origin})`);
   const outcome = await probe(found, cwd);
   if (outcome.kind === "missing") {
-    void tell(`trainlint was not found at ${found.command} (from ${found.origin}): ${outcome.detail}. ${INSTALL}`);
+    void tell(`trainlint was not found: ${found.command} (from ${found.origin}): ${outcome.detail}. ${INSTALL}`);
     return;
   }
   if (outcome.kind === "too-old") {

@@ -207,7 +207,7 @@ export function classifyProbe(run: ProbeRun): Probe {
     return { kind: "too-old", detail: "it has no `server` command" };
   }
   if (/No module named '?trainlint'?/.test(run.stderr)) {
-    return { kind: "missing", detail: "the interpreter has no trainlint package" };
+    return { kind: "missing", detail: "this Python has no trainlint package" };
   }
   const tail = lastLines(run.stderr, 3);
   return { kind: "failed", detail: tail === "" ? `exit code ${run.exitCode}` : tail };
