@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from editor.lsp import LanguageServer, node
-from helpers import REPO
+from helpers import REPO, run_cli
 
 from trainlint import schema_layer
 from trainlint.catalog import catalog
@@ -212,3 +212,71 @@ def test_a_config_from_init_is_bound_and_clean_in_the_editor(server, workspace, 
     assert {d["message"] for d in server.diagnostics(target.as_uri() + "?broken", broken)} == {
         "Value is above the maximum of 1."
     }
+
+
+# --- configs made by `trainlint init`, bound the ways it binds them --------------------------------
+
+
+def _repository(root: Path) -> Path:
+    (root / ".git").mkdir(parents=True)
+    return root
+
+
+def _new_config_is_understood(ls: LanguageServer, path: Path, broken: Path | None = None) -> None:
+    """The server loads the schema for the new config (no diagnostic at all: no schema-load error) and
+    completes the keys not yet set and the preset names (so the schema is bound, not merely absent); a
+    copy at `broken`, bound the same way, with a value out of range is flagged."""
+    text = path.read_text(encoding="utf-8")
+    assert ls.diagnostics(path.as_uri(), text, keep_open=True) == []
+    lines = text.splitlines()
+    unset = set(json.loads(SCHEMA.read_text())["properties"]) - {line.split(":")[0] for line in lines}
+    offered = labels(ls.completion(path.as_uri(), len(lines), 0))  # the empty line after the last one
+    assert "training" in unset and unset <= offered, offered
+    preset_line = next(i for i, line in enumerate(lines) if line.startswith("preset: "))
+    assert set(catalog().refs()) <= labels(ls.completion(path.as_uri(), preset_line, len("preset: ")))
+    ls.close(path.as_uri())
+    if broken is not None:
+        bad = text.replace("# training:", "training:").replace("#   text_encoder_ratio", "  text_encoder_ratio: 7 #")
+        assert {d["message"] for d in ls.diagnostics(broken.as_uri(), bad)} == {"Value is above the maximum of 1."}
+
+
+def test_a_config_from_init_binds_the_repositorys_schema_copy_with_a_modeline(tmp_path):
+    """The default: `.trainlint/v1/config.schema.json` written in the repository, a relative modeline."""
+    repo = _repository(tmp_path / "lora-configs")
+    made = run_cli("init", "--preset", "flux.1/character", "characters/mascot", cwd=repo)
+    assert made.returncode == 0, made.stderr
+    config = repo / "characters/mascot/config.trainlint.yaml"
+    assert config.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=../../.trainlint/v1/config.schema.json\n"
+    )
+    assert (repo / ".trainlint/v1/config.schema.json").read_bytes() == SCHEMA.read_bytes()
+    ls = LanguageServer(repo, {"schemaStore": {"enable": False}, "validate": True, "completion": True})
+    try:
+        _new_config_is_understood(ls, config, config.with_name("broken.yaml"))
+    finally:
+        ls.shutdown()
+
+
+def test_a_config_from_init_for_vscode_is_bound_by_the_workspace_settings(tmp_path):
+    """`--editor vscode`: no modeline; `.vscode/settings.json` maps the copy to `*.trainlint.yaml` (and to a file
+    of another name by its path), and the server, given those settings as VS Code gives them, binds both."""
+    repo = _repository(tmp_path / "lora-configs")
+    for path in ("styles/ink.trainlint.yaml", "subjects/product.yaml"):
+        made = run_cli("init", "--editor", "vscode", path, cwd=repo)
+        assert made.returncode == 0, made.stderr
+        assert "# yaml-language-server" not in (repo / path).read_text(encoding="utf-8")
+    settings = json.loads((repo / ".vscode/settings.json").read_text(encoding="utf-8"))
+    assert settings == {
+        "yaml.schemas": {
+            "./.trainlint/v1/config.schema.json": ["*.trainlint.yaml", "*.trainlint.yml", "subjects/product.yaml"]
+        }
+    }
+    yaml_section = {key.removeprefix("yaml."): value for key, value in settings.items() if key.startswith("yaml.")}
+    ls = LanguageServer(repo, {**yaml_section, "schemaStore": {"enable": False}, "validate": True, "completion": True})
+    try:
+        _new_config_is_understood(ls, repo / "styles/ink.trainlint.yaml", repo / "other/broken.trainlint.yaml")
+        _new_config_is_understood(ls, repo / "subjects/product.yaml")
+        unbound = repo / "subjects/notes.yaml"  # a YAML file the settings do not name gets no schema
+        assert ls.diagnostics(unbound.as_uri(), "schema_version: 1\nbase_model: 7\n") == []
+    finally:
+        ls.shutdown()

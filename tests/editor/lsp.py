@@ -162,11 +162,12 @@ class LanguageServer:
     def close(self, uri: str) -> None:
         self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
 
-    def diagnostics(self, uri: str, text: str) -> list[dict[str, Any]]:
-        """Open a document, wait for the diagnostics the server publishes for it, close it."""
-        return self.diagnostics_of({uri: text})[uri]
+    def diagnostics(self, uri: str, text: str, keep_open: bool = False) -> list[dict[str, Any]]:
+        """Open a document, wait for the diagnostics the server publishes for it, close it (unless asked
+        to keep it open, for completion and hover)."""
+        return self.diagnostics_of({uri: text}, keep_open)[uri]
 
-    def diagnostics_of(self, documents: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    def diagnostics_of(self, documents: dict[str, str], keep_open: bool = False) -> dict[str, list[dict[str, Any]]]:
         """Open all documents at once (the server validates them together), collect, close.
 
         Each URI should be new to this server: a closed document's diagnostics are
@@ -184,7 +185,7 @@ class LanguageServer:
                     raise LspError(f"no diagnostics for {uri} in {self.timeout:g} s") from None
             return found
         finally:
-            for uri in documents:
+            for uri in documents if not keep_open else ():
                 self.close(uri)
 
     def completion(self, uri: str, line: int, character: int) -> list[dict[str, Any]]:

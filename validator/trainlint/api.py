@@ -151,6 +151,8 @@ class FixReport(NamedTuple):
     changed: bool = False
     diff: str = ""  # the unified diff, when not writing
     error: str | None = None  # why the file was left as it was
+    # the files its fixes rewrote (or, when not writing, would rewrite) besides it: (name, diff when not writing)
+    others: tuple[tuple[str, str], ...] = ()
 
 
 def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
@@ -178,7 +180,10 @@ def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
             outcome = fix_file(path, target.display, settings, write=write, raw=candidate.raw, marked=candidate.marked)
     except (FixError, OSError) as exc:
         return FixReport(target.display, error=str(exc))
-    return FixReport(target.display, outcome.changed, outcome.diff() if outcome.changed and not write else "")
+    others = tuple((o.display, "" if write else o.diff()) for o in outcome.others if o.old != o.new)
+    return FixReport(
+        target.display, outcome.changed, outcome.diff() if outcome.changed and not write else "", others=others
+    )
 
 
 def fix_paths(

@@ -139,14 +139,43 @@ def _build_rule(rule: argparse.ArgumentParser) -> None:
     _configuration(rule)
 
 
+def _build_schema(schema: argparse.ArgumentParser) -> None:
+    schema.add_argument("--schema-version", type=int, default=1, dest="version", metavar="N")
+    schema.add_argument(
+        "--write",
+        nargs="?",
+        const="-",
+        metavar="PATH",
+        help="write the schema to PATH (default: .trainlint/v1/config.schema.json at the repository root), "
+        "where editors load it; `check` reports a copy that is out of date",
+    )
+
+
 def _build_init(init: argparse.ArgumentParser) -> None:
-    init.add_argument("path", nargs="?", metavar="PATH", help="file or folder (default: config.trainlint.yaml)")
-    init.add_argument("--preset", metavar="P", help="built-in preset (default: sdxl/style); written pinned")
+    init.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="file, or folder (one without a .yaml suffix is made) to hold config.trainlint.yaml (the default)",
+    )
+    init.add_argument(
+        "--preset",
+        metavar="P",
+        help="built-in preset (default: sdxl/style), written pinned, or a repository preset file (presets/house.yaml)",
+    )
+    init.add_argument(
+        "--editor",
+        choices=("modeline", "vscode"),
+        default="modeline",
+        help="bind the config to the repository's schema copy (.trainlint/v1/config.schema.json, written) "
+        "with a modeline (default), or by file name in .vscode/settings.json (yaml.schemas)",
+    )
     init.add_argument(
         "--schema",
         dest="schema_ref",
         metavar="URL|PATH",
-        help="schema for the modeline: the published URL (default) or a local file, written relative",
+        help="name this schema in the modeline instead: a URL (the published one resolves once it is served) "
+        "or a local file, written relative",
     )
     init.add_argument("--name", help="the config's name (default: from the file name)")
     init.add_argument("--dataset", default="./data", metavar="DIR", help="dataset folder, relative to the config")
@@ -164,10 +193,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], object]]] = {
         "list the built-in presets, or show one with its sources",
         lambda p: p.add_argument("name", nargs="?", metavar="NAME"),
     ),
-    "schema": (
-        "print the JSON Schema",
-        lambda p: p.add_argument("--schema-version", type=int, default=1, dest="version"),
-    ),
+    "schema": ("print the JSON Schema, or write the repository's copy for editors", _build_schema),
     "init": ("write a new config from a preset, bound to the schema for editors", _build_init),
 }
 

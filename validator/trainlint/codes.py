@@ -24,6 +24,9 @@ BAD_NUMBER: Final = "TL008"
 YAML11_AMBIGUITY: Final = "TL010"
 UNUSED_SUPPRESSION: Final = "TL020"
 
+# the editor binding: the repository's copy of the schema (rules/editor.py)
+STALE_EDITOR_SCHEMA: Final = "TL030"
+
 # the file's own reading failures and the safety limits (rules/reading.py)
 UNREADABLE_FILE: Final = "TL090"
 FILE_TOO_LARGE: Final = "TL091"

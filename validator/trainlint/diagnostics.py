@@ -61,11 +61,16 @@ class Edit(NamedTuple):
 class Fix(NamedTuple):
     """What a finding offers to change (ruff's fix records): edits applied together, a title that
     says what they do, and whether applying them is safe. A safe fix never changes what the config
-    means to the trainer; `trainlint fix` applies safe fixes only, and only those count as fixable."""
+    means to the trainer; `trainlint fix` applies safe fixes only, and only those count as fixable.
+
+    `file` names another file the edits apply to (an absolute path), for a finding about a file the
+    config depends on rather than its own text (TL030: the repository's copy of the editor schema);
+    its edits then replace that file's whole text."""
 
     title: str
     edits: tuple[Edit, ...]
     safe: bool = True
+    file: str | None = None
 
 
 ConfigPath = tuple[str | int, ...]

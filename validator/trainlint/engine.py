@@ -29,6 +29,7 @@ from .inputs.yaml_reader import load_text
 from .repository import repo_root
 from .results import FileResult
 from .rules import Context, Rule
+from .rules import editor as editor_rules
 from .selection import Selection
 from .settings import Settings
 
@@ -47,8 +48,12 @@ def run(doc: Document, base_dir: Path, settings: Settings, keep_blocked_fixes: b
     so, to tell a file it refuses from one with nothing to fix)."""
     plugins_mod.load(settings.plugins)  # no-op once loaded; worker processes load them here
     findings = list(doc.findings)
-    for check_document in Selection.of(settings).document_checks():
+    selection = Selection.of(settings)
+    for check_document in selection.document_checks():
         findings.extend(check_document(doc))
+    if selection.enabled(codes.STALE_EDITOR_SCHEMA):
+        name = doc.file.replace("\\", "/").rpartition("/")[2]
+        findings.extend(editor_rules.findings(doc, name, base_dir, settings.root or repo_root(base_dir)))
     stages: set[str] = set()  # which stages ran: a suppression is unused only if its rule had its chance
     if doc.ok:  # else the text did not even load (YAML error, not a mapping): nothing had its chance
         stages.update(("loader", "schema"))

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import codes
-from .diagnostics import Diagnostic, Finding
+from .diagnostics import Diagnostic, Edit, Finding
 from .document import Document
 from .engine import check_text, fix_blocker, run, run_trainer
 from .errors import FixError
@@ -31,6 +31,7 @@ from .inputs.base import InputFormat, Workspace
 from .inputs.trainlint import NOT_A_CONFIG, is_config
 from .inputs.yaml_edit import apply_edits
 from .inputs.yaml_reader import load_bytes, load_text, read_head
+from .paths import from_cwd
 from .replace import TMP_SUFFIX, sweep_stale_temps  # noqa: F401 - importable from here, as before
 from .replace import replace_file as safe_write
 from .results import FileResult
@@ -40,34 +41,55 @@ from .text import BOM_OF, lines, printable, printable_lines
 MAX_PASSES = 5
 
 
+def unified_diff(file: str, old: str, new: str) -> str:
+    """A change as a unified diff, for people to read: lines end where the file's line breaks are
+    (CR LF, CR, LF; not NEL, LS or PS), a last line without a break says so as git does, and the
+    file name in the headers and every line go through `text.printable`, their breaks kept: what
+    a file holds cannot start a forged line in a CI log or reach a terminal as an escape sequence
+    (a line with such characters shows them escaped; `fix` writes the real ones)."""
+
+    def split(text: str) -> list[str]:
+        return [
+            text[start:end] if end > start + len(line) else line + "\n\\ No newline at end of file\n"
+            for start, line, end in lines(text)
+            if end > start
+        ]
+
+    name = printable(file)
+    return printable_lines(
+        "".join(difflib.unified_diff(split(old), split(new), fromfile=f"a/{name}", tofile=f"b/{name}"))
+    )
+
+
+class OtherFile(NamedTuple):
+    """A file a fix rewrites besides the config (TL030: the repository's copy of the editor schema)."""
+
+    path: str  # absolute
+    old: str  # "" for a file the fix creates
+    new: str
+
+    @property
+    def display(self) -> str:
+        return from_cwd(self.path)
+
+    def diff(self) -> str:
+        return unified_diff(self.display, self.old, self.new)
+
+
 class FixOutcome(NamedTuple):
     file: str
     old: str
     new: str
     result: FileResult  # what is left after fixing
+    others: tuple[OtherFile, ...] = ()  # files the fixes rewrite besides this one
 
     @property
     def changed(self) -> bool:
+        """Whether the config itself changes."""
         return self.old != self.new
 
     def diff(self) -> str:
-        """The change as a unified diff, for people to read: lines end where the file's line breaks are
-        (CR LF, CR, LF; not NEL, LS or PS), a last line without a break says so as git does, and the
-        file name in the headers and every line go through `text.printable`, their breaks kept: what
-        a file holds cannot start a forged line in a CI log or reach a terminal as an escape sequence
-        (a line with such characters shows them escaped; `fix` writes the real ones)."""
-
-        def split(text: str) -> list[str]:
-            return [
-                text[start:end] if end > start + len(line) else line + "\n\\ No newline at end of file\n"
-                for start, line, end in lines(text)
-                if end > start
-            ]
-
-        name = printable(self.file)
-        return printable_lines(
-            "".join(difflib.unified_diff(split(self.old), split(self.new), fromfile=f"a/{name}", tofile=f"b/{name}"))
-        )
+        return unified_diff(self.file, self.old, self.new)
 
 
 # --- fixing -----------------------------------------------------------------------------
@@ -89,8 +111,12 @@ def fix_document(doc: Document, base_dir: Path, settings: Settings, trainer: Tra
             raise FixError(f"{_where(blocker)}{blocker.message} ({blocker.code}); fix that first, then run fix again")
         diagnostics = [d._replace(fix=None) if d.fix is not None else d for d in diagnostics]
         return FixOutcome(doc.file, old, old, FileResult(doc.file, diagnostics, doc))
+    others: dict[str, list[Edit]] = {}
     for _ in range(MAX_PASSES):
-        edits = [e for d in diagnostics if d.fix is not None and d.fix.safe for e in d.fix.edits]
+        for d in diagnostics:
+            if d.fix is not None and d.fix.safe and d.fix.file is not None:
+                others.setdefault(d.fix.file, list(d.fix.edits))
+        edits = [e for d in diagnostics if d.fix is not None and d.fix.safe and d.fix.file is None for e in d.fix.edits]
         if not edits:
             break
         text = apply_edits(text, edits)
@@ -107,7 +133,55 @@ def fix_document(doc: Document, base_dir: Path, settings: Settings, trainer: Tra
             raise FixError(f"the fixes did not settle after {MAX_PASSES} passes; file left unchanged")
     if text != old:
         verify_same_data(old, text, () if trainer is not None else ("classification",))
-    return FixOutcome(doc.file, old, text, FileResult(doc.file, diagnostics, doc))
+    written = tuple(_other_file(path, edits) for path, edits in others.items())
+    # what is left is what a check after the write reports: the other files' findings are gone with the fix
+    left = [d for d in diagnostics if not (d.fix is not None and d.fix.safe and d.fix.file in others)]
+    return FixOutcome(doc.file, old, text, FileResult(doc.file, left, doc), written)
+
+
+def _other_file(path: str, edits: list[Edit]) -> OtherFile:
+    """The old and new text of a file a fix rewrites whole: its edits must span the text it holds now."""
+    try:
+        with open(path, "rb") as handle:
+            current = handle.read().decode("utf-8")
+    except FileNotFoundError:
+        current = ""
+    except (OSError, ValueError) as exc:
+        raise FixError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    if len(edits) == 1 and edits[0].start == 0 and edits[0].end == len(current):
+        return OtherFile(path, current, edits[0].text)
+    if len(edits) == 1 and current == edits[0].text:  # another run made the same change first
+        return OtherFile(path, current, current)
+    raise FixError(f"{path} changed since it was checked; not fixed")
+
+
+def write_others(outcome: FixOutcome) -> list[OtherFile]:
+    """Write the files a fix rewrites besides the config (replaced safely, or created); those written."""
+    written = []
+    for other in outcome.others:
+        if other.old == other.new:
+            continue
+        path = Path(other.path)
+        if other.old:
+            try:
+                if safe_write(path, other.old.encode("utf-8"), other.new.encode("utf-8")):
+                    written.append(other)
+            except FixError as exc:
+                raise FixError(f"{other.display}: {exc}") from None
+            except OSError as exc:
+                raise FixError(f"{other.display}: {exc.strerror or exc}") from None
+            continue
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "x", encoding="utf-8", newline="") as handle:
+                handle.write(other.new)
+            written.append(other)
+        except FileExistsError:
+            if path.read_bytes() != other.new.encode("utf-8"):
+                raise FixError(f"{other.display} appeared since it was checked; not fixed") from None
+        except OSError as exc:
+            raise FixError(f"cannot write {other.display}: {exc.strerror or exc}") from None
+    return written
 
 
 class Trainer(NamedTuple):
@@ -184,9 +258,9 @@ def fix_trainer_file(
     engine.FIXABLE_FORMATS); FixError, the file untouched, for anything that is not safe."""
     doc = trainer.fmt.read(raw, display, settings.limits)
     outcome = fix_document(doc, path.parent, settings, trainer)
-    if outcome.changed and write:
+    if write and outcome.changed:
         safe_write(path, raw, encode(doc, outcome.new))
-    return outcome
+    return outcome._replace(others=tuple(write_others(outcome))) if write else outcome
 
 
 def fix_file(
@@ -207,6 +281,6 @@ def fix_file(
     if no_mapping is not None:  # empty, only comments, or a list or a single value at the top
         raise FixError(f"not a trainlint config: {no_mapping.message}")
     outcome = fix_document(doc, path.parent, settings)
-    if outcome.changed and write:
+    if write and outcome.changed:
         safe_write(path, raw, encode(doc, outcome.new))
-    return outcome
+    return outcome._replace(others=tuple(write_others(outcome))) if write else outcome

@@ -49,3 +49,12 @@ def shown_name(path: str) -> str:
     except UnicodeEncodeError:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return path
+
+
+def from_cwd(path: Path | str) -> str:
+    """A path as messages name it: relative to the working folder (`../.trainlint/...` too), absolute only
+    where no relative path leads (another drive)."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return os.fspath(path)

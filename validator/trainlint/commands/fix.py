@@ -55,6 +55,7 @@ def fix_paths_reporting(
 ) -> tuple[int, int]:
     """Fix (or diff) every file, saying what happened to each as soon as it is done."""
     changed = errors = 0
+    others: set[str] = set()  # a file several configs' fixes rewrite (the editor schema) is named once
     with _stop_between_files() as stop_if_interrupted:
         for report in iter_fix(
             args.paths, write=write, jobs=args.jobs, only_configs=args.only_configs, resolver=resolver
@@ -67,6 +68,13 @@ def fix_paths_reporting(
                 if out is not None:
                     out.write(report.diff if not write else f"fixed {printable(report.display)}\n")
                     out.flush()
+            for name, diff in report.others:
+                if name not in others:
+                    others.add(name)
+                    changed += 1
+                    if out is not None:
+                        out.write(diff if not write else f"fixed {printable(name)}\n")
+                        out.flush()
             stop_if_interrupted()
     return changed, errors
 

@@ -12,7 +12,7 @@ from . import EXIT_OK
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     try:
-        _, message = init.run(args.path, args.preset, args.schema_ref, args.name, args.dataset, args.force)
+        _, message = init.run(args.path, args.preset, args.schema_ref, args.name, args.dataset, args.force, args.editor)
     except InitError as exc:
         raise UsageError(str(exc)) from None
     out.write(message)

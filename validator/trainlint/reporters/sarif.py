@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..diagnostics import Diagnostic, Severity
+from ..paths import from_cwd
 from ..results import FileResult
 from ..text import guarded
 from .json_ import json_escape
@@ -79,7 +80,10 @@ def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
                 "description": {"text": d.hint or d.fix.title},
                 "artifactChanges": [
                     {
-                        **location,
+                        # a fix of another file (the editor schema) names that file, relative like the config
+                        **(
+                            location if d.fix.file is None else {"artifactLocation": {"uri": uri(from_cwd(d.fix.file))}}
+                        ),
                         "replacements": [
                             {
                                 "deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},

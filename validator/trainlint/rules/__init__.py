@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import (  # noqa: F401  (registers the rules)
     dataset,
+    editor,
     presets,
     reading,
     schema,
