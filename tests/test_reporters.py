@@ -225,3 +225,24 @@ def test_readme_ci_recipes_are_valid_for_their_ci(first_line, schema, tmp_path):
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "--format" in recipe.read_text() and "--output" in recipe.read_text()
+
+
+def test_junit_counts_as_failures_only_what_fails_the_run(tmp_path):
+    """An info finding (TL304, a small dataset) does not fail the run at the default `--fail-on warning`:
+    in the report it is a passing test case whose output is the finding; with `--fail-on info` it fails."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "c.yaml").write_text(
+        "schema_version: 1\nbase_model: sdxl\ntraining_type: style\npreset: sdxl/style\n"
+        "classification: sdxl/style\ndataset:\n  images: 4\n"
+    )
+    passing = run_cli("check", "--format", "junit", "c.yaml", cwd=tmp_path, env=env())
+    assert passing.returncode == 0, passing.stderr
+    root = ET.fromstring(passing.stdout)
+    assert (root.get("tests"), root.get("failures")) == ("1", "0")
+    (case,) = root.iter("testcase")
+    assert case.get("name").startswith("TL304 ") and case.find("failure") is None
+    assert case.find("system-out").text.startswith("c.yaml:6:1: TL304 [info] 4 images is outside")
+    failing = run_cli("check", "--format", "junit", "--fail-on", "info", "c.yaml", cwd=tmp_path, env=env())
+    assert failing.returncode == 1
+    root = ET.fromstring(failing.stdout)
+    assert root.get("failures") == "1" and next(root.iter("failure")).get("type") == "info"

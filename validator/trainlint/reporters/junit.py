@@ -1,7 +1,10 @@
 """JUnit XML, the test-report format GitLab (`artifacts:reports:junit`) and Jenkins read.
 
-One test suite per checked file; each finding is a failed test case named after its code
-and position, so the merge request widget lists them one by one. A clean file is one
+One test suite per checked file; each finding is a test case named after its code and
+position, so the merge request widget lists them one by one. A finding at or above the
+failing severity (`--fail-on`, default `warning`) is a failed test case; one below it (an
+`info` finding, by default) does not fail the run, so it is a passing test case whose output
+(`system-out`) is the finding: the report and the exit code agree. A clean file is one
 passing test case, so the report also shows what was checked.
 
 The failure's text is the text format's line (`text.printable`); in attributes, C0 control
@@ -33,11 +36,15 @@ def _reference(char: str) -> str:
     return f"&#x{ord(char):X};"
 
 
+def _failing(result: FileResult) -> int:
+    return sum(d.severity >= result.fail_on for d in result.diagnostics)
+
+
 def render(results: Iterable[FileResult], stream: TextIO) -> None:
     """One test suite per checked file, one test case per finding (or one passing case)."""
     checked = [r for r in results if not r.skipped]
     total = sum(max(1, len(r.diagnostics)) for r in checked)
-    failures = sum(len(r.diagnostics) for r in checked)
+    failures = sum(_failing(r) for r in checked)
     root = ET.Element("testsuites", name="trainlint", tests=str(total), failures=str(failures), errors="0")
     for result in checked:
         suite = ET.SubElement(
@@ -45,7 +52,7 @@ def render(results: Iterable[FileResult], stream: TextIO) -> None:
             "testsuite",
             name=_clean(result.file),
             tests=str(max(1, len(result.diagnostics))),
-            failures=str(len(result.diagnostics)),
+            failures=str(_failing(result)),
             errors="0",
             skipped="0",
         )
@@ -62,10 +69,13 @@ def render(results: Iterable[FileResult], stream: TextIO) -> None:
                 file=_clean(d.file),
                 line=str(d.line),
             )
-            failure = ET.SubElement(case, "failure", message=_clean(d.message), type=str(d.severity))
-            failure.text = f"{printable(d.file)}:{d.line}:{d.col}: {d.code} [{d.severity}] {printable(d.message)}" + (
+            line = f"{printable(d.file)}:{d.line}:{d.col}: {d.code} [{d.severity}] {printable(d.message)}" + (
                 f"\nhint: {printable(d.hint)}" if d.hint else ""
             )
+            if d.severity >= result.fail_on:
+                ET.SubElement(case, "failure", message=_clean(d.message), type=str(d.severity)).text = line
+            else:
+                ET.SubElement(case, "system-out").text = line
     ET.indent(root)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     stream.write(guarded(ET.tostring(root, encoding="unicode"), _reference))
