@@ -9,6 +9,8 @@ import tomllib
 
 from helpers import REPO
 
+from trainlint.editor_schema import SCHEMA_FILE
+from trainlint.init import PATTERNS
 from trainlint.inputs import SEARCHED_SUFFIXES
 
 DOC = (REPO / "docs" / "editors.md").read_text(encoding="utf-8")
@@ -51,8 +53,8 @@ def test_the_page_lists_the_suffixes_trainlint_reads() -> None:
     assert sorted(re.findall(r"`(\.\w+)`", listed.group(1))) == sorted(SEARCHED_SUFFIXES)
 
 
-def test_vscode_settings_bind_the_published_schema_and_fix_all() -> None:
+def test_vscode_settings_bind_the_repositorys_schema_copy_as_init_does_and_fix_all() -> None:
     settings = next(json.loads(t) for t in blocks("json") if "yaml.schemas" in t)
     catalog = json.loads((REPO / "schema" / "catalog.json").read_text(encoding="utf-8"))["schemas"][0]
-    assert settings["yaml.schemas"] == {catalog["url"]: catalog["fileMatch"]}
+    assert settings["yaml.schemas"] == {"./" + SCHEMA_FILE: catalog["fileMatch"]} == {"./" + SCHEMA_FILE: PATTERNS}
     assert settings["[yaml]"]["editor.codeActionsOnSave"] == {"source.fixAll.trainlint": "explicit"}
