@@ -14,3 +14,10 @@ def snippet(tmp_path: Path):
         return check_snippet(tmp_path, text, files, **limits)
 
     return run
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A folder that is a repository's root (it has `.git`)."""
+    (tmp_path / ".git").mkdir()
+    return tmp_path

@@ -72,3 +72,24 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
     return subprocess.run(
         [sys.executable, "-m", "trainlint", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )
+
+
+# the command line's environment in tests: no colour, and not the GitHub format a CI runner would pick
+CLI_ENV = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"} | {"NO_COLOR": "1"}
+
+# a clean trainlint config: the preset's values, its tag, a declared image count
+GOOD_CONFIG = """\
+schema_version: 1
+name: ok
+base_model: sdxl
+training_type: style
+preset: sdxl/style
+classification: sdxl/style
+dataset:
+  images: 24
+"""
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`trainlint ARGS` in `cwd`, with CLI_ENV."""
+    return run_cli(*args, cwd=cwd, env=CLI_ENV)

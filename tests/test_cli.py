@@ -7,38 +7,16 @@ import os
 import shutil
 
 import pytest
-from helpers import REPO, run_cli
-
-ENV = {**os.environ, "NO_COLOR": "1"}
-ENV.pop("GITHUB_ACTIONS", None)
-
-GOOD = """\
-schema_version: 1
-name: ok
-base_model: sdxl
-training_type: style
-preset: sdxl/style
-classification: sdxl/style
-dataset:
-  images: 24
-"""
-
-
-@pytest.fixture
-def repo(tmp_path):
-    (tmp_path / ".git").mkdir()
-    return tmp_path
-
-
-def cli(*args, cwd):
-    return run_cli(*args, cwd=cwd, env=ENV)
+from helpers import CLI_ENV as ENV
+from helpers import GOOD_CONFIG as GOOD
+from helpers import REPO, cli, run_cli
 
 
 def test_clean_config_exits_0_with_summary(repo):
     (repo / "good.yaml").write_text(GOOD)
     run = cli("check", "good.yaml", cwd=repo)
     assert run.returncode == 0, run.stderr
-    assert run.stdout == "no problems in 1 file\n"
+    assert run.stdout == "no problems in 1 file checked\n"
 
 
 def test_findings_are_ruff_style_and_exit_1(repo):
@@ -56,14 +34,16 @@ def test_findings_are_ruff_style_and_exit_1(repo):
     assert (
         lines[1] == "  hint: keep steps at 8,400 (350 per image) or lower them to about 4,200 with this learning rate"
     )
-    assert lines[-1] == "1 problem (1 warning) in 1 file"
+    assert lines[-1] == "1 problem (1 warning) in 1 file checked"
 
 
 def test_summary_counts_severities_and_fixable(repo):
     (repo / "a.yaml").write_text(GOOD + "training:\n  learning_rate_unet: 2e-4\n  text_encoder_ratio: 2\n")
     (repo / "b.yaml").write_text(GOOD)
     run = cli("check", ".", cwd=repo)
-    assert run.stdout.splitlines()[-1] == "3 problems (1 error, 2 warnings) in 2 files; 2 fixable with `trainlint fix`"
+    assert run.stdout.splitlines()[-1] == (
+        "3 problems (1 error, 2 warnings) in 1 of 2 files checked; 2 fixable with `trainlint fix`"
+    )
 
 
 def test_fail_on_and_exit_zero(repo):
@@ -120,8 +100,9 @@ def test_an_unreadable_file_is_a_finding_on_it(repo):
         target.chmod(0)
     (repo / "list.txt").write_text("")
     run = cli("check", str(target), cwd=repo)
-    assert run.returncode in (0, 1)  # a folder named *.yaml is searched, not read
-    if os.geteuid() != 0:
+    if os.geteuid() == 0:  # a folder named *.yaml is searched, not read: nothing in it to check
+        assert run.returncode == 2 and "no configs checked" in run.stderr
+    else:
         assert run.returncode == 1 and "secret.yaml:1:1: TL090 [error] cannot read: Permission denied" in run.stdout
 
 
@@ -147,7 +128,7 @@ def test_folders_are_searched_and_other_yaml_left_alone(repo):
     (repo / ".github" / "workflows" / "ci.yml").write_text("on: push\njobs: {}\n")
     (repo / "docker-compose.yaml").write_text("services: {}\n")
     run = cli("check", ".", cwd=repo)
-    assert run.returncode == 0 and run.stdout == "no problems in 1 file\n"
+    assert run.returncode == 0 and run.stdout == "no problems in 1 file checked\n"
 
 
 def test_explicit_non_config_gets_one_clear_diagnostic(repo):
@@ -161,7 +142,7 @@ def test_globs(repo):
     for name in ("a.yaml", "b.yaml", "c.txt"):
         (repo / name).write_text(GOOD)
     run = cli("check", "*.yaml", cwd=repo)
-    assert run.stdout == "no problems in 2 files\n"
+    assert run.stdout == "no problems in 2 files checked\n"
 
 
 def test_rule_and_rules_explain_from_the_registry(repo):
@@ -220,7 +201,7 @@ def test_check_copies_of_examples_from_outside_the_repo(tmp_path):
 def test_a_named_file_with_glob_characters_is_a_file(repo):
     (repo / "run[1].yaml").write_text(GOOD)
     run = cli("check", "run[1].yaml", cwd=repo)
-    assert run.returncode == 0 and run.stdout == "no problems in 1 file\n"
+    assert run.returncode == 0 and run.stdout == "no problems in 1 file checked\n"
 
 
 def test_quote_hint_only_for_quoted_numbers(repo):

@@ -262,7 +262,7 @@ def test_folder_search_neither_reads_nor_fixes_through_symlinks_out(tmp_path: Pa
     checked = finish(*start(["check", "."], repo))
     fixed = finish(*start(["fix", "."], repo))
     assert (checked.returncode, fixed.returncode) == (0, 0), checked.stdout + checked.stderr + fixed.stderr
-    assert "no problems in 1 file" in checked.stdout
+    assert "no problems in 1 file checked" in checked.stdout
     assert "fixed 0 files" in fixed.stdout
     assert outside.read_bytes() == before
 

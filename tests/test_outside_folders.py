@@ -37,7 +37,7 @@ def test_a_preset_paths_folder_outside_the_repository_is_used(tmp_path: Path) ->
     repo = shared_presets(tmp_path, {"house.yaml": "extends: ./base.yaml\n", "base.yaml": HOUSE})
     (repo / "c.yaml").write_text(config("house.yaml", classification="house.yaml"))
     run = run_cli("check", "c.yaml", cwd=repo)
-    assert (run.returncode, run.stdout) == (0, "no problems in 1 file\n"), run.stdout + run.stderr
+    assert (run.returncode, run.stdout) == (0, "no problems in 1 file checked\n"), run.stdout + run.stderr
 
 
 def test_from_a_preset_paths_folder_a_reference_out_of_it_is_still_refused(tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ def test_the_sample_plugin_is_installed():
 
 def test_an_installed_plugin_stays_off_until_the_configuration_allows_it(repo):
     run = cli(repo, "check", "c.yaml")
-    assert (run.returncode, run.stdout) == (0, "no problems in 1 file\n")
+    assert (run.returncode, run.stdout) == (0, "no problems in 1 file checked\n")
     assert "TL901" not in cli(repo, "rules").stdout
     explain = cli(repo, "rule", "TL901")
     assert (
@@ -181,7 +181,7 @@ def test_a_plugin_that_is_not_installed(repo):
     run = cli(repo, "check", "c.yaml")
     assert run.returncode == 2
     assert "plugin 'nope': not installed (no entry point 'nope' in group 'trainlint.rules'" in run.stderr
-    assert run.stdout == "no problems in 1 file\n"
+    assert run.stdout == "no problems in 1 file checked\n"
 
 
 @pytest.mark.parametrize(

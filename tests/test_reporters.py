@@ -78,7 +78,11 @@ def test_text_and_concise(expected):
     heads = [f"{d['file']}:{d['line']}:{d['column']}: {d['code']} [{d['severity']}] {d['message']}" for d in expected]
     assert concise[:-1] == heads  # one line per finding, then the summary
     assert [line for line in full if not line.startswith("  hint: ")][:-1] == heads
-    assert full[-1] == concise[-1] == "14 problems (5 errors, 9 warnings) in 7 files; 2 fixable with `trainlint fix`"
+    assert (
+        full[-1]
+        == concise[-1]
+        == "14 problems (5 errors, 9 warnings) in 3 of 7 files checked; 2 fixable with `trainlint fix`"
+    )
     assert "\033[" not in "\n".join(full)
 
 
@@ -176,6 +180,8 @@ def test_sarif_help_is_the_registry_documentation():
 
 def test_sarif_of_a_clean_run_is_valid(tmp_path):
     (tmp_path / ".git").mkdir()
+    clean = (REPO / EXAMPLES / "configs" / "watercolor-landscapes.yaml").read_text()
+    (tmp_path / "clean.yaml").write_text(clean.replace("path: ./../data/watercolor", "images: 24"))
     run = run_cli("check", "--format", "sarif", ".", cwd=tmp_path, env=env())
     log = json.loads(run.stdout)
     jsonschema.Draft4Validator(sarif_schema()).validate(log)
@@ -188,7 +194,7 @@ def test_output_file_gets_the_report_and_the_terminal_the_summary(name, tmp_path
     run = check(EXAMPLES, "--format", name, "--output", str(target))
     assert run.returncode == 1
     assert run.stdout == (
-        f"14 problems (5 errors, 9 warnings) in 7 files; 2 fixable with `trainlint fix`; "
+        f"14 problems (5 errors, 9 warnings) in 3 of 7 files checked; 2 fixable with `trainlint fix`; "
         f"{name} report written to {target}\n"
     )
     assert target.read_text(encoding="utf-8") == check(EXAMPLES, "--format", name).stdout

@@ -120,7 +120,8 @@ def test_a_folder_search_skips_files_no_format_claims(tmp_path):
         },
     )
     run = run_cli("check", ".", cwd=tmp_path)
-    assert (run.returncode, run.stdout.lower()) == (0, "no problems in 0 files\n")
+    assert (run.returncode, run.stdout) == (2, "no files checked\n")  # a run that checks no config fails
+    assert "no configs checked: 4 files found, none of them a config" in run.stderr
 
 
 def test_a_directive_counts_only_in_a_comment(tmp_path):

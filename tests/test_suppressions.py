@@ -101,7 +101,7 @@ def test_suppressions_work_from_the_command_line(tmp_path):
     (tmp_path / "c.yaml").write_text(body(a="  # trainlint: disable=TL401", b="  # trainlint: disable=TL010"))
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     run = run_cli("check", "c.yaml", cwd=tmp_path, env=env)
-    assert (run.returncode, run.stdout) == (0, "no problems in 1 file\n")
+    assert (run.returncode, run.stdout) == (0, "no problems in 1 file checked\n")
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])

@@ -7,9 +7,9 @@ starting workers would cost more than it saves.
 """
 
 import errno
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, TypeVar
 
 from . import codes
 from .diagnostics import Finding, Span
@@ -20,10 +20,10 @@ from .inputs.trainlint import is_config, not_a_config
 from .inputs.workspace import FolderWorkspace
 from .inputs.yaml_reader import load_bytes
 from .parallel import imap_in_order
-from .repository import read_candidate, repo_root
+from .repository import Candidate, claim, read_candidate, repo_root
 from .results import FileResult
 from .settings import Settings
-from .settings_file import Resolver
+from .settings_file import Resolver, shown
 
 
 def unreadable(exc: OSError, path: Path | None = None) -> str:
@@ -52,6 +52,22 @@ def check_file(
         candidate = read_candidate(path, settings, explicit, link)
     except OSError as exc:
         return _unreadable_result(display, settings, unreadable(exc, path))
+    return _check_candidate(candidate, path, display, settings, explicit)
+
+
+def check_source(raw: bytes, path: Path, display: str, settings: Settings) -> FileResult:
+    """Check a config's bytes as if they were the file at `path` (`check - --stdin-filename PATH`:
+    an editor's unsaved buffer): the path decides the input format by its suffix, and the dataset
+    folders, preset files and trainer files beside it resolve from its folder; the file itself, if
+    there is one, is not read. `raw` is at most one byte past the size limit, as a file's read is."""
+    result = _check_candidate(claim(raw, path, settings), path, display, settings, True)
+    result.fail_on = settings.fail_on
+    return result
+
+
+def _check_candidate(
+    candidate: Candidate | None, path: Path, display: str, settings: Settings, explicit: bool
+) -> FileResult:
     if candidate is None:
         return FileResult(display, skipped=True)
     raw, marked, trainer = candidate
@@ -85,21 +101,39 @@ def check_target(item: tuple[Target, Settings]) -> FileResult:
     return result
 
 
+# what a caller is told of a file named on the command line that the run leaves alone: (its name, why)
+Skipped = Callable[[str, str], None]
+NOT_A_CONFIG_SKIP = "not a config of trainlint or of any trainer format trainlint reads"
+
+
 def with_settings(
-    paths: Iterable[str], settings: Settings | None = None, only_configs: bool = False, resolver: Resolver | None = None
+    paths: Iterable[str],
+    settings: Settings | None = None,
+    only_configs: bool = False,
+    resolver: Resolver | None = None,
+    skipped: Skipped | None = None,
 ) -> list[tuple[Target, Settings]]:
     """Discovered files paired with the settings each is checked with.
 
     Given `settings`, every file uses them. Otherwise each file gets the closest
-    configuration file above it (see config.py), and the files its `exclude` /
+    configuration file above it (see settings_file.py), and the files its `exclude` /
     `include` globs leave out are dropped; `resolver` carries command-line overrides
-    and collects plugin errors.
+    and collects plugin errors. `skipped` hears of each file named on the command line that
+    the configuration excludes.
     """
     targets = discover(list(paths), only_configs)
     if settings is not None:
         return [(t, settings) for t in targets]
     resolver = resolver or Resolver()
-    return [(t, found) for t in targets if (found := resolver.lookup(t.path, t.explicit, t.real)) is not None]
+    out = []
+    for t in targets:
+        found = resolver.lookup(t.path, t.explicit, t.real)
+        if found is not None:
+            out.append((t, found))
+        elif t.named and skipped is not None:
+            config = resolver.config_for(t.path, t.real).file
+            skipped(t.display, "excluded by `exclude` in " + (shown(config) if config else "the configuration"))
+    return out
 
 
 def warm_up() -> None:
@@ -119,6 +153,7 @@ def check_paths(
     jobs: int | None = None,
     only_configs: bool = False,
     resolver: Resolver | None = None,
+    skipped: Skipped | None = None,
 ) -> list[FileResult]:
     """Check files, folders (recursively) and globs; raises errors.UsageError for a bad path.
 
@@ -128,7 +163,7 @@ def check_paths(
     or 0: one per core; 1: in this process). Results carry diagnostics but not the
     loaded documents.
     """
-    return list(iter_check(paths, settings, jobs, only_configs, resolver))
+    return list(iter_check(paths, settings, jobs, only_configs, resolver, skipped))
 
 
 def iter_check(
@@ -137,11 +172,34 @@ def iter_check(
     jobs: int | None = None,
     only_configs: bool = False,
     resolver: Resolver | None = None,
+    skipped: Skipped | None = None,
 ) -> Iterator[FileResult]:
     """`check_paths`, each result handed out as soon as it is ready (in the same order), so a
     report is written while later files are checked. Bad paths and configuration files
-    raise here, before the first result."""
-    return imap_in_order(check_target, with_settings(paths, settings, only_configs, resolver), jobs, warm_up)
+    raise here, before the first result. `skipped` hears of each file named on the command line
+    that is not checked: excluded by the configuration (before the first result) or, with
+    `only_configs`, not a config (as its result arrives)."""
+    items = with_settings(paths, settings, only_configs, resolver, skipped)
+    results = imap_in_order(check_target, items, jobs, warm_up)
+    if skipped is None:
+        return results
+    return _telling(items, results, skipped)
+
+
+class _MaySkip(Protocol):
+    @property
+    def skipped(self) -> bool: ...
+
+
+Out = TypeVar("Out", bound=_MaySkip)
+
+
+def _telling(targets: list[tuple[Target, Settings]], outs: Iterator[Out], skipped: Skipped) -> Iterator[Out]:
+    """The results or reports as they come, telling `skipped` of each named file found to be no config."""
+    for (target, _), out in zip(targets, outs, strict=True):
+        if out.skipped and target.named:
+            skipped(target.display, NOT_A_CONFIG_SKIP)
+        yield out
 
 
 class FixReport(NamedTuple):
@@ -153,37 +211,56 @@ class FixReport(NamedTuple):
     error: str | None = None  # why the file was left as it was
     # the files its fixes rewrote (or, when not writing, would rewrite) besides it: (name, diff when not writing)
     others: tuple[tuple[str, str], ...] = ()
+    fixed: int = 0  # how many findings the fixes settled
+    skipped: bool = False  # not a config (found in a folder, or named with only_configs)
 
 
 def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
     """Fix one discovered file (write it, or compute its diff); files found in folders must look like configs."""
-    from .errors import FixError
-    from .fixer import Trainer, fix_file, fix_trainer_file
-    from .repository import read_candidate
-
     target, settings, write = item
     path = Path(target.path)
     try:
         candidate = read_candidate(path, settings, target.explicit, target.link)
     except OSError as exc:
         return FixReport(target.display, error=unreadable(exc, path))
+    return _fix_candidate(candidate, path, target.display, settings, write)[0]
+
+
+def fix_source(raw: bytes, path: Path, display: str, settings: Settings, diff: bool = False) -> tuple[bytes, FixReport]:
+    """`fix - --stdin-filename PATH`: the fixed bytes (the input as it was when there is nothing to fix,
+    or nothing that can be fixed safely: the report's `error` says why) and what was done, as for a file
+    at `path` (see `check_source`); nothing is written."""
+    report, new = _fix_candidate(claim(raw, path, settings), path, display, settings, write=False, diff=diff)
+    return (raw if new is None else new), report
+
+
+def _fix_candidate(
+    candidate: Candidate | None, path: Path, display: str, settings: Settings, write: bool, diff: bool = True
+) -> tuple[FixReport, bytes | None]:
+    """Fix the bytes a format claimed: the report, and the new bytes when there are any."""
+    from .errors import FixError
+    from .fixer import Trainer, encode, fix_file, fix_trainer_file
+
     if candidate is None:
-        return FixReport(target.display)
+        return FixReport(display, skipped=True), None
     try:
         if candidate.trainer is not None:
             trainer = Trainer(
                 candidate.trainer,
                 FolderWorkspace(path.parent, settings.root or repo_root(path.parent), settings.limits),
             )
-            outcome = fix_trainer_file(path, target.display, settings, candidate.raw, trainer, write=write)
+            outcome = fix_trainer_file(path, display, settings, candidate.raw, trainer, write=write)
         else:
-            outcome = fix_file(path, target.display, settings, write=write, raw=candidate.raw, marked=candidate.marked)
+            outcome = fix_file(path, display, settings, write=write, raw=candidate.raw, marked=candidate.marked)
     except (FixError, OSError) as exc:
-        return FixReport(target.display, error=str(exc))
+        return FixReport(display, error=str(exc)), None
     others = tuple((o.display, "" if write else o.diff()) for o in outcome.others if o.old != o.new)
-    return FixReport(
-        target.display, outcome.changed, outcome.diff() if outcome.changed and not write else "", others=others
-    )
+    if not outcome.changed:
+        return FixReport(display, others=others), None
+    document = outcome.result.document
+    new = encode(document, outcome.new) if document is not None and not (write or diff) else None
+    diff_text = outcome.diff() if diff and not write else ""
+    return FixReport(display, True, diff_text, fixed=outcome.fixed, others=others), new
 
 
 def fix_paths(
@@ -205,12 +282,15 @@ def iter_fix(
     jobs: int | None = None,
     only_configs: bool = False,
     resolver: Resolver | None = None,
+    skipped: Skipped | None = None,
 ) -> Iterator[FixReport]:
     """`fix_paths`, each report handed out as soon as it and all before it are done, so a command says
     which files it rewrote as it goes, and a run stopped halfway has named them. Bad paths and
-    configuration files raise here, before the first report."""
+    configuration files raise here, before the first report. `skipped`: as for `iter_check`."""
     from .replace import new_run
 
-    items = [(t, s, write) for t, s in with_settings(paths, settings, only_configs, resolver)]
+    pairs = with_settings(paths, settings, only_configs, resolver, skipped)
+    items = [(t, s, write) for t, s in pairs]
     new_run()  # each folder is swept for stale temporary files once per run
-    return imap_in_order(fix_target, items, jobs, warm_up)
+    reports = imap_in_order(fix_target, items, jobs, warm_up)
+    return reports if skipped is None else _telling(pairs, reports, skipped)

@@ -32,9 +32,29 @@ def _codes(text: str) -> list[str]:
 
 
 def _selection(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--select", type=_codes, help="rule codes or prefixes to run (default: all, TL)")
-    p.add_argument("--extend-select", type=_codes, default=[], help="add codes or prefixes to the selection")
-    p.add_argument("--ignore", type=_codes, default=[], help="rule codes or prefixes to skip")
+    # each may be given more than once and adds up: `--select TL4 --select TL5` is `--select TL4,TL5`
+    p.add_argument(
+        "--select", type=_codes, action="extend", help="rule codes or prefixes to run (default: all, TL); repeatable"
+    )
+    p.add_argument(
+        "--extend-select",
+        type=_codes,
+        action="extend",
+        default=[],
+        help="add codes or prefixes to the selection; repeatable",
+    )
+    p.add_argument(
+        "--ignore", type=_codes, action="extend", default=[], help="rule codes or prefixes to skip; repeatable"
+    )
+
+
+def _quiet(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print the findings (or diffs) only: no summary, no notes on skipped files",
+    )
 
 
 def _configuration(p: argparse.ArgumentParser) -> None:
@@ -97,8 +117,19 @@ def _only_configs(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _paths(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files, folders and globs (default: .); - reads standard input"
+    )
+    p.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="the file the text on standard input stands for: its configuration, format and folder (not read)",
+    )
+
+
 def _build_check(check: argparse.ArgumentParser) -> None:
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    _paths(check)
     _selection(check)
     _inputs(check)
     _configuration(check)
@@ -120,22 +151,24 @@ def _build_check(check: argparse.ArgumentParser) -> None:
         help="print the configuration file and settings each file would be checked with, then exit",
     )
     check.add_argument("--fix", action="store_true", help="apply safe fixes first, then report what is left")
+    _quiet(check)
     _only_configs(check)
     _jobs(check)
 
 
 def _build_fix(fix: argparse.ArgumentParser) -> None:
-    fix.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    _paths(fix)
     _selection(fix)
     _inputs(fix)
     _configuration(fix)
     fix.add_argument("--diff", action="store_true", help="print the diff instead of writing; exit 1 if any")
+    _quiet(fix)
     _only_configs(fix)
     _jobs(fix)
 
 
 def _build_rule(rule: argparse.ArgumentParser) -> None:
-    rule.add_argument("code", metavar="CODE")
+    rule.add_argument("code", metavar="CODE|NAME", help="a code (TL401) or a name (lr-steps-same-direction)")
     _configuration(rule)
 
 
@@ -187,7 +220,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], object]]] = {
     "check": ("check configs (files, folders, globs)", _build_check),
     "fix": ("apply safe fixes (classification tag, YAML 1.1-safe numbers)", _build_fix),
     "show": ("the effective config: each value, its source and its ratio to the preset", _build_show),
-    "rule": ("explain a rule", _build_rule),
+    "rule": ("explain a rule, by code or name", _build_rule),
     "rules": ("list the rules (with the plugins the configuration allows)", _configuration),
     "presets": (
         "list the built-in presets, or show one with its sources",
@@ -208,7 +241,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             from .text import printable  # the message quotes the command line: file names from anyone
 
             self.print_usage(sys.stderr)
-            self.exit(EXIT_ERROR, f"trainlint: error: {printable(message)}\n")
+            self.exit(EXIT_ERROR, f"trainlint: error: {printable(message + _suggestion(message, self))}\n")
 
     def formatter(prog: str) -> argparse.HelpFormatter:
         # argparse's own, told the width: asking itself, it imports shutil (and with it bz2, lzma, zlib)
@@ -226,6 +259,36 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         if only in (None, name):  # each parser costs a millisecond (gettext looks for translations)
             add_arguments(sub.add_parser(name, help=summary, formatter_class=formatter))
     return parser
+
+
+def _command_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    import argparse
+
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    found: argparse.ArgumentParser = action.choices[name]
+    return found
+
+
+def _suggestion(message: str, parser: argparse.ArgumentParser) -> str:
+    """Did-you-mean for argparse's errors (Python 3.14's `suggest_on_error`, which 3.11 lacks): an
+    invalid choice (a command, a format) gets the closest valid one, an unknown option the closest
+    option of the command that was given."""
+    import re
+
+    from .text import did_you_mean
+
+    choice = re.search(r"invalid choice: '(.*?)' \(choose from (.*)\)$", message)
+    if choice:
+        return did_you_mean(choice.group(1), re.findall(r"'([^']*)'", choice.group(2)))
+    unknown = re.match(r"unrecognized arguments: (.*)$", message)
+    if unknown:
+        options = [o for o in parser._option_string_actions if o.startswith("--")]
+        for word in unknown.group(1).split():
+            if word.startswith("-"):
+                hint = did_you_mean(word.partition("=")[0], options)
+                if hint:
+                    return hint
+    return ""
 
 
 def _columns() -> int:
@@ -260,10 +323,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"trainlint {__version__}")
         return EXIT_OK
     first = next((w for w in words if not w.startswith("-")), None)
-    args = build_parser(first if first in COMMANDS else None).parse_args(argv)
+    parser = build_parser(first if first in COMMANDS else None)
+    args, extra = parser.parse_known_args(argv)
     if args.command is None:
-        build_parser().print_help()
+        if extra:
+            parser.parse_args(argv)  # argparse's own error for them, with our prefix
+        parser.print_help()
         return EXIT_ERROR
+    if extra:  # the command's own usage and options, not the top level's
+        _command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
     import importlib
 
     from .errors import UsageError

@@ -48,3 +48,14 @@ PRESET_CYCLE: Final = "TL202"
 PRESET_PARENT_MISSING: Final = "TL203"
 BASE_MODEL_MISMATCH: Final = "TL204"
 INVALID_PRESET_FILE: Final = "TL206"
+
+# What reading the file found (syntax, duplicate keys, tags, keys, documents, not a config, encoding,
+# numbers: TL001-TL009) and the file's own reading failures and safety limits (TL090-TL093): always
+# reported, whatever `select`, `ignore`, `per-file-ignores` or a suppression comment say, as ruff
+# always reports a syntax error. TL094, a dataset folder too big to count, is about a folder, not the
+# file, and is selected and suppressed like any rule.
+
+
+def always_reported(code: str) -> bool:
+    """Whether a code (or every code a prefix covers) is one no selection or suppression can hide."""
+    return code.startswith(YAML_SYNTAX[:4]) or code in (UNREADABLE_FILE, FILE_TOO_LARGE, ALIAS_EXPANSION, NESTING_DEPTH)

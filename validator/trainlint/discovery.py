@@ -32,6 +32,7 @@ class Target(NamedTuple):
     explicit: bool
     real: str  # the real path, worked out once here for de-duplication and reused to find the configuration
     link: bool | None = None  # whether the file is a symlink, when the folder listing told (None: not known)
+    named: bool = False  # named on the command line (with --only-configs too): a skipped one is named on stderr
 
 
 def _real_or_lexical(path: str) -> str:
@@ -209,11 +210,11 @@ def discover(args: list[str], only_configs: bool = False) -> list[Target]:
     seen: set[str] = set()
     out: list[Target] = []
 
-    def add(path: str, explicit: bool, key: str | None = None, link: bool | None = None) -> None:
+    def add(path: str, explicit: bool, key: str | None = None, link: bool | None = None, named: bool = False) -> None:
         key = key or _real_or_lexical(path)
         if key not in seen:
             seen.add(key)
-            out.append(Target(path, shown_name(os.path.normpath(path)), explicit, key, link))
+            out.append(Target(path, shown_name(os.path.normpath(path)), explicit, key, link, named))
 
     def search(folder: str, root: str | None) -> None:
         """Walk a folder named or matched, unless it reaches out of `root` through a symlink."""
@@ -238,7 +239,7 @@ def discover(args: list[str], only_configs: bool = False) -> list[Target]:
         elif os.path.isdir(arg):
             search(arg, None)
         elif os.path.lexists(arg) or _too_long(arg):
-            add(arg, not only_configs)
+            add(arg, not only_configs, named=True)
         else:
             raise UsageError(f"{arg}: no such file or folder")
     return out

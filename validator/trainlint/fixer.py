@@ -82,6 +82,7 @@ class FixOutcome(NamedTuple):
     new: str
     result: FileResult  # what is left after fixing
     others: tuple[OtherFile, ...] = ()  # files the fixes rewrite besides this one
+    fixed: int = 0  # the findings whose fixes were applied, over every pass (`check --fix`: "3 fixed")
 
     @property
     def changed(self) -> bool:
@@ -112,13 +113,16 @@ def fix_document(doc: Document, base_dir: Path, settings: Settings, trainer: Tra
         diagnostics = [d._replace(fix=None) if d.fix is not None else d for d in diagnostics]
         return FixOutcome(doc.file, old, old, FileResult(doc.file, diagnostics, doc))
     others: dict[str, list[Edit]] = {}
+    fixed = 0
     for _ in range(MAX_PASSES):
         for d in diagnostics:
             if d.fix is not None and d.fix.safe and d.fix.file is not None:
                 others.setdefault(d.fix.file, list(d.fix.edits))
-        edits = [e for d in diagnostics if d.fix is not None and d.fix.safe and d.fix.file is None for e in d.fix.edits]
+        applied = [d for d in diagnostics if d.fix is not None and d.fix.safe and d.fix.file is None and d.fix.edits]
+        edits = [e for d in applied if d.fix is not None for e in d.fix.edits]
         if not edits:
             break
+        fixed += len(applied)
         text = apply_edits(text, edits)
         doc = _reload(doc, text, settings, trainer)
         blocker = fix_blocker(doc)
@@ -136,7 +140,7 @@ def fix_document(doc: Document, base_dir: Path, settings: Settings, trainer: Tra
     written = tuple(_other_file(path, edits) for path, edits in others.items())
     # what is left is what a check after the write reports: the other files' findings are gone with the fix
     left = [d for d in diagnostics if not (d.fix is not None and d.fix.safe and d.fix.file in others)]
-    return FixOutcome(doc.file, old, text, FileResult(doc.file, left, doc), written)
+    return FixOutcome(doc.file, old, text, FileResult(doc.file, left, doc), written, fixed if text != old else 0)
 
 
 def _other_file(path: str, edits: list[Edit]) -> OtherFile:

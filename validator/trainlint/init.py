@@ -32,7 +32,7 @@ from .inputs.yaml_reader import load_text
 from .paths import from_cwd, is_inside
 from .repository import repo_root
 from .settings import Settings
-from .text import printable
+from .text import did_you_mean, printable
 
 DEFAULT_PRESET = "sdxl/style"
 DEFAULT_FILE = "config.trainlint.yaml"
@@ -150,7 +150,7 @@ def _preset(ref: str, path: Path, root: Path) -> tuple[Preset, str]:
     if not is_file_ref(ref):
         preset = catalog().get(ref)
         if preset is None:
-            raise InitError(f"unknown preset {ref!r} (see `trainlint presets`)")
+            raise InitError(f"unknown preset {ref!r}{did_you_mean(ref, catalog().refs())} (see `trainlint presets`)")
         return preset, preset.ref
     try:
         preset = resolve(ref, Path.cwd(), root, limits=Settings().limits)

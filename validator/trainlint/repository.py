@@ -52,7 +52,12 @@ def read_candidate(path: Path, settings: Settings, explicit: bool, link: bool | 
     a format (`--input-format`)."""
     if not explicit and outside_repository(path, settings, link):
         return None
-    raw = read_head(path, settings.limits)
+    return claim(read_head(path, settings.limits), path, settings, explicit)
+
+
+def claim(raw: bytes, path: Path, settings: Settings, explicit: bool = True) -> Candidate | None:
+    """`read_candidate` on bytes already read (standard input, named by `--stdin-filename`): which
+    format reads them, decided by their content and the suffix of `path`, as for a file there."""
     forced = settings.input_format
     if forced is not None:
         return Candidate(raw, forced == "trainlint", None if forced == "trainlint" else trainer_format(forced))

@@ -4,7 +4,8 @@ severity, and the rules stage's checks with their thresholds.
 Selection follows ruff: `select` and `ignore` take codes or prefixes (`TL4`), and the most
 specific match wins, so `select=["TL4"], ignore=["TL40"]` with `extend_select=["TL401"]`
 runs TL401 alone among the TL4xx rules. Codes of plugins the settings do not allow stay
-off, whatever the selection says.
+off, whatever the selection says; what reading the file found (`codes.always_reported`:
+syntax, duplicate keys, tags, encoding, numbers, the safety limits) is always on.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from . import plugins
+from . import codes, plugins
 from .diagnostics import Finding, Severity
 from .document import Document
 from .rules import Context, Rule, iter_rules
@@ -49,6 +50,8 @@ class Selection:
 
     def _decide(self, code: str) -> bool:
         s = self.settings
+        if codes.always_reported(code):  # what reading the file found: never deselected (as ruff's syntax errors)
+            return True
         if code.startswith(s.file_ignore) or plugins.owner(code) not in (None, *s.plugins):
             return False
         best_len, best = -1, False

@@ -21,7 +21,7 @@ from .inputs.yaml_reader import load_bytes
 from .reporters.json_ import json_escape
 from .repository import read_candidate, repo_root
 from .settings import Settings
-from .text import guarded, printable
+from .text import did_you_mean, guarded, printable
 
 
 def _num(value: float | None) -> str:
@@ -262,7 +262,7 @@ def render_preset(name: str, out: TextIO) -> int:
     cat = catalog()
     preset = cat.get(name)
     if preset is None:
-        raise UsageError(f"unknown preset {name!r} (see `trainlint presets`)")
+        raise UsageError(f"unknown preset {name!r}{did_you_mean(name, cat.refs())} (see `trainlint presets`)")
     out.write(
         f"{preset.ref}: {cat.base_models[preset.base_model]['title']}, "
         f"{cat.training_types[preset.training_type]['title']} training\n"

@@ -35,14 +35,18 @@ from .document import Document
 from .text import lines as text_lines
 
 _DIRECTIVE = re.compile(r"#[ \t]*trainlint[ \t]*:[ \t]*(disable-file|disable)\b[ \t]*(=?)[ \t]*")
-_CODES = re.compile(r"[A-Za-z]+[0-9]*(?:[ \t]*,[ \t]*[A-Za-z]+[0-9]*)*")
-_TOKEN = re.compile(r"[A-Za-z]+[0-9]*")
+# the codes after `=`: words joined by commas (a word, not just its code-shaped start: `TL4O1` is one
+# mistyped word, never the prefix TL4 followed by a reason); the free-form reason follows a space
+_CODES = re.compile(r"[\w-]+(?:[ \t]*,[ \t]*[\w-]+)*")
+_TOKEN = re.compile(r"[\w-]+")
+_CODE_SHAPE = re.compile(r"[A-Z]+[0-9]*")
 
 
 class Code(NamedTuple):
-    code: str
+    code: str  # as written, in capitals
     start: int  # offsets of the code in the text, for the fix that removes it
     end: int
+    written: str = ""  # as written, for messages about a mistyped one
 
 
 class Suppression(NamedTuple):
@@ -52,16 +56,13 @@ class Suppression(NamedTuple):
     removal: Edit  # deletes the whole comment (and its line when it stands alone)
 
 
-# reading findings (syntax, duplicate keys, tags, keys, documents, not a config, encoding, numbers) and the
-# file's own reading failures and safety limits (TL090-TL093); TL094, a dataset folder too big to count, is
-# about a folder, not the file, and may be suppressed like any rule
-_UNSUPPRESSIBLE_LIMITS = (codes.UNREADABLE_FILE, codes.FILE_TOO_LARGE, codes.ALIAS_EXPANSION, codes.NESTING_DEPTH)
 _WHICH = "findings about reading the file (TL001-TL009) and its safety limits (TL090-TL093)"
 
 
 def unsuppressible(code: str) -> bool:
-    """Whether a code, or every code a prefix covers, is one a suppression comment cannot hide."""
-    return code.startswith("TL00") or code in _UNSUPPRESSIBLE_LIMITS
+    """Whether a code, or every code a prefix covers, is one a suppression comment cannot hide
+    (`codes.always_reported`: what reading the file found)."""
+    return codes.always_reported(code)
 
 
 def parse(doc: Document) -> list[Suppression]:
@@ -92,7 +93,7 @@ def parse(doc: Document) -> list[Suppression]:
             listed = _CODES.match(body, match.end()) if match.group(2) else None
             named = (
                 tuple(
-                    Code(t.group().upper(), start + t.start(), start + t.end())
+                    Code(t.group().upper(), start + t.start(), start + t.end(), t.group())
                     for t in _TOKEN.finditer(body, listed.start(), listed.end())
                 )
                 if listed
@@ -178,10 +179,38 @@ def _unused(
         elif known(c.code):
             message, hint = f"unused suppression: no {c.code} finding {where}", "remove it"
         else:
-            message = f"suppression names {c.code}, which is no rule (or its plugin is not enabled)"
-            hint = "see `trainlint rules` for the codes"
+            message, hint = _not_a_code(c.written or c.code)
         title = "remove the suppression" if fix is s.removal else f"remove {c.code} from the suppression"
         yield Finding(codes.UNUSED_SUPPRESSION, message, span=span, hint=hint, fix=Fix(title, (fix,)))
+
+
+def _not_a_code(written: str) -> tuple[str, str]:
+    """The words for a code that names no rule: a code-shaped one may belong to a plugin that is not
+    enabled; anything else is a typo (`TL4O1`, `TL40l`: letters for digits) or a rule's name, with
+    the code it may mean."""
+    code = written.upper()
+    if _CODE_SHAPE.fullmatch(code):
+        return f"suppression names {code}, which is no rule (or its plugin is not enabled)", "see `trainlint rules`"
+    from .rules import Rule
+    from .text import did_you_mean
+
+    named = next((rule for rule in Rule.registry.values() if rule.name == written.lower()), None)
+    if named is not None:
+        return f"`{written}` is the name of {named.code}, not a code", f"write `{named.code}`"
+    letters = code[: len(code) - len(code.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
+    digits = code[len(letters) :].translate(_LOOKALIKES)
+    meant = letters + digits
+    suggestion = (
+        f"; did you mean `{meant}`?" if meant in Rule.registry else did_you_mean(code, Rule.registry, cutoff=0.8)
+    )
+    return (
+        f"`{written}` is not a rule code{suggestion}",
+        "codes are letters then digits (TL401) or a prefix of them (TL4); see `trainlint rules`",
+    )
+
+
+# letters typed for the digits they look like, in a code's digits
+_LOOKALIKES = str.maketrans({"O": "0", "L": "1", "I": "1", "S": "5", "B": "8"})
 
 
 def _drop_code(named: tuple[Code, ...], j: int) -> Edit:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import overload
 
 from . import codes
@@ -220,3 +220,16 @@ def decoded_text(raw: bytes, doc: Document, limits: Limits) -> str | None:
     if text is not None:
         doc.text = text
     return text
+
+
+def did_you_mean(word: str, choices: Iterable[str], quote: str = "`", cutoff: float = 0.6) -> str:
+    """`; did you mean `x`?` for the closest of `choices` to a mistyped word (difflib's ratio, as
+    ruff and argparse's suggest_on_error choose), or "" when none is close. Only a mistake pays
+    for difflib's import."""
+    import difflib
+
+    options = list(choices)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
+    if not close and word.lower() != word:
+        close = difflib.get_close_matches(word.lower(), options, n=1, cutoff=cutoff)
+    return f"; did you mean {quote}{close[0]}{quote}?" if close else ""

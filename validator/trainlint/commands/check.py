@@ -4,32 +4,35 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import os
 import stat
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from ..api import check_paths, iter_check, with_settings
+from ..api import check_source, iter_check, with_settings
 from ..discovery import Target
 from ..errors import UsageError
+from ..inputs import SEARCHED_SUFFIXES
 from ..reporters import FORMATS, renderer
-from ..reporters.text import summary
+from ..reporters.text import plural, summary
 from ..repository import read_candidate
 from ..results import FileResult
 from ..settings import Settings
 from ..settings_file import Resolver, describe
-from ..text import printable
-from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from .fix import fix_paths_reporting
+from ..text import did_you_mean, printable
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, stdin
+from .fix import fix_paths_reporting, tell_skipped
 from .options import plugin_errors, resolver_from
 
 
 def _format(args: argparse.Namespace) -> str:
     name = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if name not in FORMATS:
-        raise UsageError(f"unknown format {name!r} (choose from: {', '.join(FORMATS)})")
+        raise UsageError(f"unknown format {name!r} (choose from: {', '.join(FORMATS)}){did_you_mean(name, FORMATS)}")
     return name
 
 
@@ -39,32 +42,78 @@ def _kept(results: Iterable[FileResult], into: list[FileResult]) -> Iterator[Fil
         yield result
 
 
+# the formats whose closing summary line is a person's to read: `--quiet` drops it, `check --fix` adds to it
+_HUMAN = ("text", "concise")
+
+
 def run(args: argparse.Namespace, out: TextIO) -> int:
     name = _format(args)
     resolver = resolver_from(args)
     if args.show_settings:
         return _show_settings(args, resolver, out)
-    if args.fix:
-        fix_paths_reporting(args, resolver, write=True, out=None)
+    if args.fix and stdin.wanted(args):
+        raise UsageError("check --fix does not read standard input: `trainlint fix -` prints the fixed text")
+    fixed = fix_paths_reporting(args, resolver, write=True, out=None)[2] if args.fix else None
+    render = renderer(name)
+    if name in _HUMAN:
+        from ..reporters import text
+
+        render = functools.partial(text.render, hints=name == "text", quiet=args.quiet, fixed=fixed)
+    tell = tell_skipped(args)
+    source = stdin.read(args, resolver) if stdin.wanted(args) else None
+    if source is not None:
+        if source.settings is None:
+            tell(source.display, "excluded by the configuration")
+        found: Iterable[FileResult] = (
+            [] if source.settings is None else [check_source(source.raw, source.path, source.display, source.settings)]
+        )
+    else:
+        found = iter_check(
+            args.paths or ["."], jobs=args.jobs, only_configs=args.only_configs, resolver=resolver, skipped=tell
+        )
     if args.output is None:  # written while later files are still being checked
         results: list[FileResult] = []
-        renderer(name)(
-            _kept(iter_check(args.paths, jobs=args.jobs, only_configs=args.only_configs, resolver=resolver), results),
-            out,
-        )
+        render(_kept(found, results), out)
     else:  # rendered whole once every file is checked, then written: never a half-written report
-        results = check_paths(args.paths, jobs=args.jobs, only_configs=args.only_configs, resolver=resolver)
+        results = list(found)
         report = io.StringIO(newline="\n")
-        renderer(name)(results, report)
+        render(results, report)
         try:
             write_whole(args.output, report.getvalue())
         except OSError as exc:
             raise UsageError(f"--output {args.output}: cannot write: {exc.strerror or exc}") from None
-        out.write(f"{summary(results)}; {name} report written to {printable(str(args.output))}\n")
+        if not args.quiet:
+            out.write(f"{summary(results, fixed)}; {name} report written to {printable(str(args.output))}\n")
+    if fixed is not None and name not in _HUMAN and args.output is None and not args.quiet:
+        remaining = sum(len(r.diagnostics) for r in results)
+        print(f"trainlint: {fixed:,} fixed, {remaining:,} remaining", file=sys.stderr)
     if plugin_errors(resolver):
         return EXIT_ERROR
+    if not any(not r.skipped for r in results):
+        # an editor's buffer of an excluded file: nothing to say, as for ruff's --force-exclude
+        return EXIT_OK if source is not None else _nothing_checked(args, len(results))
     failing = any(d.severity >= r.fail_on for r in results for d in r.diagnostics)
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
+def _nothing_checked(args: argparse.Namespace, found: int) -> int:
+    """A run that checked no config says so, as ruff's "No Python files found": CI that checks nothing
+    must not look green, so it exits 2. With --only-configs (the pre-commit hooks, handed every staged
+    file of a suffix trainlint reads) a commit without a config is normal: a warning, exit 0."""
+    if found:
+        why = f"{plural(found, 'file')} found, none of them a config of trainlint or of a trainer format"
+    else:
+        why = (
+            "no file under the given paths has a suffix trainlint reads ("
+            + ", ".join(SEARCHED_SUFFIXES)
+            + "), or the configuration excludes them"
+        )
+    if args.only_configs:
+        if not args.quiet:
+            print(f"trainlint: warning: no configs checked: {why}", file=sys.stderr)
+        return EXIT_OK
+    print(f"trainlint: error: no configs checked: {why}", file=sys.stderr)
+    return EXIT_ERROR
 
 
 def write_whole(path: Path, text: str) -> None:
@@ -103,7 +152,7 @@ def _show_settings(args: argparse.Namespace, resolver: Resolver, out: TextIO) ->
         except OSError:
             return True  # the check would report it: show what it would be checked with
 
-    for target, settings in with_settings(args.paths, None, args.only_configs, resolver):
+    for target, settings in with_settings(args.paths or ["."], None, args.only_configs, resolver):
         if considered(target, settings):
             lines = describe(settings).split("\n")
             out.write(f"{printable(target.display)}:\n" + "".join(f"  {line}\n" for line in lines if line))

@@ -12,7 +12,7 @@ from ..errors import UsageError
 from ..plugins import CODE_PATTERN
 from ..rules import iter_rules
 from ..settings_file import Overrides, Resolver
-from ..text import printable
+from ..text import did_you_mean, printable
 from . import EXIT_ERROR, EXIT_OK
 
 
@@ -23,7 +23,9 @@ def resolver_from(args: argparse.Namespace) -> Resolver:
     for code in named:
         plugin_code = CODE_PATTERN.match(code.ljust(5, "0"))  # TL9xx belong to plugins, known once they load
         if not plugin_code and not any(r.startswith(code) for r in all_codes()):
-            raise UsageError(f"no rule code starts with {code!r} (see `trainlint rules`)")
+            raise UsageError(
+                f"no rule code starts with {code!r}{did_you_mean(code, all_codes())} (see `trainlint rules`)"
+            )
     fail_on = None
     if getattr(args, "fail_on", None) is not None:
         try:
@@ -53,9 +55,14 @@ def _hints(args: argparse.Namespace) -> tuple[str | None, str | None]:
 
     cat = catalog()
     if training_type is not None and training_type not in cat.training_types:
-        raise UsageError(f"--training-type: {training_type!r} is not one of {', '.join(cat.training_types)}")
+        raise UsageError(
+            f"--training-type: {training_type!r} is not one of {', '.join(cat.training_types)}"
+            + did_you_mean(training_type, cat.training_types)
+        )
     if preset is not None and cat.get(preset) is None:
-        raise UsageError(f"--preset: unknown preset {preset!r} (see `trainlint presets`)")
+        raise UsageError(
+            f"--preset: unknown preset {preset!r}{did_you_mean(preset, cat.refs())} (see `trainlint presets`)"
+        )
     return training_type, preset
 
 

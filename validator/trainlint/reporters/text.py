@@ -21,8 +21,15 @@ def _use_colour(stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def render(results: Iterable[FileResult], stream: TextIO, hints: bool = True) -> None:
-    """Each finding on its line, its hint below it (unless `hints` is off: the concise format), then the summary."""
+def render(
+    results: Iterable[FileResult],
+    stream: TextIO,
+    hints: bool = True,
+    quiet: bool = False,
+    fixed: int | None = None,
+) -> None:
+    """Each finding on its line, its hint below it (unless `hints` is off: the concise format), then the
+    summary (not with `quiet`; `fixed`: how many findings `check --fix` fixed first, said in it)."""
     colour = _use_colour(stream)
 
     def paint(code: str, text: str) -> str:
@@ -40,22 +47,39 @@ def render(results: Iterable[FileResult], stream: TextIO, hints: bool = True) ->
                 stream.write(
                     f"  hint: {printable(d.hint)}" + (" (fixable with `trainlint fix`)" if d.fixable else "") + "\n"
                 )
-    stream.write(summary(seen) + "\n")
+    if not quiet:
+        stream.write(summary(seen, fixed) + "\n")
 
 
-def summary(results: list[FileResult]) -> str:
+def plural(n: int, word: str) -> str:
+    """`1 file`, `2 files`, `1,000 files`."""
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def summary(results: list[FileResult], fixed: int | None = None) -> str:
+    """The closing line: `14 problems (5 errors, 9 warnings) in 3 of 7 files checked; 2 fixable with
+    `trainlint fix``, `no problems in 4 files checked`, `no files checked`. With `fixed` (after
+    `check --fix`), ruff's count of what was fixed and what remains: `(3 fixed, 2 remaining)`."""
     checked = [r for r in results if not r.skipped]
     diags = [d for r in checked for d in r.diagnostics]
-    files = f"{len(checked)} file" + ("" if len(checked) == 1 else "s")
+    tail = "" if fixed is None else f" ({fixed:,} fixed, {len(diags):,} remaining)"
+    if not checked:
+        return "no files checked" + tail
     if not diags:
-        return f"no problems in {files}"
+        return f"no problems in {plural(len(checked), 'file')} checked" + tail
     counts = []
     for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
         n = sum(1 for d in diags if d.severity == severity)
         if n:
-            counts.append(f"{n} {severity}" + ("" if n == 1 or severity == Severity.INFO else "s"))
-    text = f"{len(diags)} problem{'' if len(diags) == 1 else 's'} ({', '.join(counts)}) in {files}"
+            counts.append(f"{n:,} {severity}" + ("" if n == 1 or severity == Severity.INFO else "s"))
+    with_problems = sum(1 for r in checked if r.diagnostics)
+    where = (
+        f"{plural(len(checked), 'file')} checked"
+        if with_problems == len(checked)
+        else f"{with_problems:,} of {plural(len(checked), 'file')} checked"
+    )
+    text = f"{plural(len(diags), 'problem')} ({', '.join(counts)}) in {where}{tail}"
     fixable = sum(1 for d in diags if d.fixable)
     if fixable:
-        text += f"; {fixable} fixable with `trainlint fix`"
+        text += f"; {fixable:,} fixable with `trainlint fix`"
     return text
