@@ -30,6 +30,7 @@ import pytest
 from fuzz.corpus import CASES, VALID, Case, dataset_ref, preset_ref
 from helpers import check_snippet, codes
 
+from trainlint.cache import DEFAULT_DIR
 from trainlint.inputs.yaml_reader import load_bytes
 from trainlint.text import _UNPRINTABLE, printable
 
@@ -133,8 +134,9 @@ def snapshot(path: Path) -> tuple:
 
 def listing(*folders: Path) -> set[str]:
     """Names in the working folder and beside the config: where a command run by a tag, or a
-    temporary file left by the fixer, would appear (not recursive: dataset folders are huge)."""
-    return {str(folder / name) for folder in folders for name in os.listdir(folder)}
+    temporary file left by the fixer, would appear (not recursive: dataset folders are huge). The
+    results cache's own folder is the one thing a check may add (tests/test_cache.py holds it to that)."""
+    return {str(folder / name) for folder in folders for name in os.listdir(folder) if name != DEFAULT_DIR}
 
 
 @pytest.fixture

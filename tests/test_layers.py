@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "validator" / "trainlint"
 
 # lowest first; a module name ending in "." stands for the whole package below it
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("records and errors", ("codes", "diagnostics", "document", "results", "errors", "settings")),
+    ("records and errors", ("codes", "diagnostics", "document", "results", "errors", "settings", "reads")),
     ("text primitives and utilities", ("text", "paths", "resources", "parallel", "editor_schema")),
     ("loading: input formats", ("inputs.",)),
     ("repository boundary", ("repository",)),
@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("rules", ("rules.", "plugins", "selection")),
     ("engine", ("engine", "suppressions")),
     ("fixer", ("fixer", "replace")),
-    ("api", ("api", "discovery", "settings_file", "reporters.", "docs", "show", "init", "vscode_settings", "tools.")),
+    ("api", ("api", "cache", "discovery", "settings_file", "reporters.", "docs", "show", "init", "vscode_settings", "tools.")),
     ("commands", ("commands.",)),
     ("cli", ("cli", "__main__", "__init__")),
 ]

@@ -7,23 +7,27 @@ starting workers would cost more than it saves.
 """
 
 import errno
+import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
-from . import codes
+from . import codes, reads
+from .cache import Cache, kept_entry
 from .diagnostics import Finding, Span
 from .discovery import Target, discover
 from .document import Document
-from .engine import place, run, run_trainer
-from .inputs.trainlint import is_config, not_a_config
-from .inputs.workspace import FolderWorkspace
-from .inputs.yaml_reader import load_bytes
 from .parallel import imap_in_order
-from .repository import Candidate, claim, read_candidate, repo_root
 from .results import FileResult
 from .settings import Settings
 from .settings_file import Resolver, shown
+
+if TYPE_CHECKING:
+    from .repository import Candidate
+
+# The engine, the input formats, the YAML loader and the repository reader are imported where a file
+# is checked or fixed, not above: a run whose files all come from the results cache loads none of them.
 
 
 def unreadable(exc: OSError, path: Path | None = None) -> str:
@@ -39,17 +43,26 @@ def unreadable(exc: OSError, path: Path | None = None) -> str:
 
 def _unreadable_result(display: str, settings: Settings, why: str) -> FileResult:
     """A file that could not be read, as one TL090 finding on it: the other files' report goes on."""
+    from .engine import place
+
     doc = Document(file=display)
     return FileResult(display, place(doc, [Finding(codes.UNREADABLE_FILE, why, span=Span(0, 0, 0, 0))], settings), doc)
 
 
 def check_file(
-    path: Path, display: str, settings: Settings, explicit: bool = True, link: bool | None = None
+    path: Path,
+    display: str,
+    settings: Settings,
+    explicit: bool = True,
+    link: bool | None = None,
+    seen: Callable[[bytes], None] | None = None,
 ) -> FileResult:
     """Check one file. One that cannot be read (a named pipe, a dangling symlink, a symlink loop, a
-    path too long) gets a TL090 finding rather than stopping the run."""
+    path too long) gets a TL090 finding rather than stopping the run. `seen` is handed the bytes read."""
+    from .repository import read_candidate
+
     try:
-        candidate = read_candidate(path, settings, explicit, link)
+        candidate = read_candidate(path, settings, explicit, link, seen)
     except OSError as exc:
         return _unreadable_result(display, settings, unreadable(exc, path))
     return _check_candidate(candidate, path, display, settings, explicit)
@@ -60,14 +73,22 @@ def check_source(raw: bytes, path: Path, display: str, settings: Settings) -> Fi
     an editor's unsaved buffer): the path decides the input format by its suffix, and the dataset
     folders, preset files and trainer files beside it resolve from its folder; the file itself, if
     there is one, is not read. `raw` is at most one byte past the size limit, as a file's read is."""
+    from .repository import claim
+
     result = _check_candidate(claim(raw, path, settings), path, display, settings, True)
     result.fail_on = settings.fail_on
     return result
 
 
 def _check_candidate(
-    candidate: Candidate | None, path: Path, display: str, settings: Settings, explicit: bool
+    candidate: "Candidate | None", path: Path, display: str, settings: Settings, explicit: bool
 ) -> FileResult:
+    from .engine import place, run, run_trainer
+    from .inputs.trainlint import is_config, not_a_config
+    from .inputs.workspace import FolderWorkspace
+    from .inputs.yaml_reader import load_bytes
+    from .paths import repo_root
+
     if candidate is None:
         return FileResult(display, skipped=True)
     raw, marked, trainer = candidate
@@ -87,7 +108,7 @@ def _check_candidate(
     return FileResult(display, run(doc, path.parent, settings), doc)
 
 
-def check_target(item: tuple[Target, Settings]) -> FileResult:
+def check_target(item: tuple[Target, Settings], seen: Callable[[bytes], None] | None = None) -> FileResult:
     """One discovered file with its settings; the loaded document is dropped.
 
     Keeping every document would make memory grow with the repository, and a
@@ -95,10 +116,24 @@ def check_target(item: tuple[Target, Settings]) -> FileResult:
     diagnostics. `check_file` keeps it for callers that want it.
     """
     target, settings = item
-    result = check_file(Path(target.path), target.display, settings, target.explicit, target.link)
+    result = check_file(Path(target.path), target.display, settings, target.explicit, target.link, seen)
     result.document = None
     result.fail_on = settings.fail_on
     return result
+
+
+def check_target_kept(item: tuple[Target, Settings]) -> tuple[FileResult, list[Any] | None]:
+    """`check_target`, and what the results cache keeps of it (cache.kept_entry): the file's state
+    before it was read, the bytes read and what else the check looked at."""
+    checked_ns = time.time_ns()
+    try:
+        before: os.stat_result | None = os.stat(item[0].path)
+    except (OSError, ValueError):
+        before = None
+    raw: list[bytes] = []
+    with reads.recording() as notes:
+        result = check_target(item, raw.append)
+    return result, kept_entry(before, checked_ns, raw[0] if raw else None, notes, result)
 
 
 # what a caller is told of a file named on the command line that the run leaves alone: (its name, why)
@@ -154,6 +189,7 @@ def check_paths(
     only_configs: bool = False,
     resolver: Resolver | None = None,
     skipped: Skipped | None = None,
+    cache: Cache | None = None,
 ) -> list[FileResult]:
     """Check files, folders (recursively) and globs; raises errors.UsageError for a bad path.
 
@@ -163,7 +199,7 @@ def check_paths(
     or 0: one per core; 1: in this process). Results carry diagnostics but not the
     loaded documents.
     """
-    return list(iter_check(paths, settings, jobs, only_configs, resolver, skipped))
+    return list(iter_check(paths, settings, jobs, only_configs, resolver, skipped, cache))
 
 
 def iter_check(
@@ -173,17 +209,32 @@ def iter_check(
     only_configs: bool = False,
     resolver: Resolver | None = None,
     skipped: Skipped | None = None,
+    cache: Cache | None = None,
 ) -> Iterator[FileResult]:
     """`check_paths`, each result handed out as soon as it is ready (in the same order), so a
     report is written while later files are checked. Bad paths and configuration files
     raise here, before the first result. `skipped` hears of each file named on the command line
     that is not checked: excluded by the configuration (before the first result) or, with
-    `only_configs`, not a config (as its result arrives)."""
+    `only_configs`, not a config (as its result arrives). With a `cache`, unchanged files are not
+    checked again (cache.py), and the cache is saved once the last result is handed out."""
     items = with_settings(paths, settings, only_configs, resolver, skipped)
-    results = imap_in_order(check_target, items, jobs, warm_up)
+    results = imap_in_order(check_target, items, jobs, warm_up) if cache is None else _through_cache(items, jobs, cache)
     if skipped is None:
         return results
     return _telling(items, results, skipped)
+
+
+def _through_cache(items: list[tuple[Target, Settings]], jobs: int | None, cache: Cache) -> Iterator[FileResult]:
+    keys = [cache.key(settings, target.display, target.explicit, target.link) for target, settings in items]
+    found = [cache.lookup(t.real, t.path, key, t.display) for (t, _), key in zip(items, keys, strict=True)]
+    misses = [item for item, result in zip(items, found, strict=True) if result is None]
+    checked = imap_in_order(check_target_kept, misses, jobs, warm_up)
+    for (target, _), key, result in zip(items, keys, found, strict=True):
+        if result is None:
+            result, kept = next(checked)
+            cache.add(target.real, key, kept)
+        yield result
+    cache.save()
 
 
 class _MaySkip(Protocol):
@@ -217,6 +268,8 @@ class FixReport(NamedTuple):
 
 def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
     """Fix one discovered file (write it, or compute its diff); files found in folders must look like configs."""
+    from .repository import read_candidate
+
     target, settings, write = item
     path = Path(target.path)
     try:
@@ -230,16 +283,20 @@ def fix_source(raw: bytes, path: Path, display: str, settings: Settings, diff: b
     """`fix - --stdin-filename PATH`: the fixed bytes (the input as it was when there is nothing to fix,
     or nothing that can be fixed safely: the report's `error` says why) and what was done, as for a file
     at `path` (see `check_source`); nothing is written."""
+    from .repository import claim
+
     report, new = _fix_candidate(claim(raw, path, settings), path, display, settings, write=False, diff=diff)
     return (raw if new is None else new), report
 
 
 def _fix_candidate(
-    candidate: Candidate | None, path: Path, display: str, settings: Settings, write: bool, diff: bool = True
+    candidate: "Candidate | None", path: Path, display: str, settings: Settings, write: bool, diff: bool = True
 ) -> tuple[FixReport, bytes | None]:
     """Fix the bytes a format claimed: the report, and the new bytes when there are any."""
     from .errors import FixError
     from .fixer import Trainer, encode, fix_file, fix_trainer_file
+    from .inputs.workspace import FolderWorkspace
+    from .paths import repo_root
 
     if candidate is None:
         return FixReport(display, skipped=True), None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
-from . import codes
+from . import codes, reads
 from .diagnostics import fmt_number
 from .errors import PresetError
 from .resources import data_dir
@@ -184,6 +184,7 @@ def resolve(
     if root is not None and not any(path.is_relative_to(folder.resolve()) for folder in (root, *also)):
         where = f"the repository ({root}) and the preset-paths folders" if also else f"the repository ({root})"
         raise PresetError(codes.UNKNOWN_PRESET, f"preset file {ref!r} is outside {where}")
+    reads.looked_at(reads.FILE, path)  # there or not: a file that appears later changes the verdict
     if path in _chain:
         cycle = " -> ".join(p.name for p in (*_chain, path))
         raise PresetError(codes.PRESET_CYCLE, f"preset files extend each other in a cycle: {cycle}")

@@ -151,6 +151,18 @@ def _build_check(check: argparse.ArgumentParser) -> None:
         help="print the configuration file and settings each file would be checked with, then exit",
     )
     check.add_argument("--fix", action="store_true", help="apply safe fixes first, then report what is left")
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every file again, neither reading nor writing the results cache (also TRAINLINT_NO_CACHE=1)",
+    )
+    check.add_argument(
+        "--cache-dir",
+        type=_path,
+        metavar="DIR",
+        help="keep the results cache in DIR (default: the `cache-dir` setting, else .trainlint_cache/ in the "
+        "project; also TRAINLINT_CACHE_DIR)",
+    )
     _quiet(check)
     _only_configs(check)
     _jobs(check)

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from . import reads
 from .catalog import TRAINING_KEYS, Preset
 from .inputs.base import Adapted
 from .paths import is_inside, shown_name
@@ -55,6 +56,7 @@ def scan_dataset(raw: Any, base_dir: Path, max_files: int, root: Path | None = N
             return Dataset(declared=declared, path=path)
         if not inside:
             return Dataset(declared=declared, path=path, outside=True)
+    reads.looked_at(reads.FOLDER, path)
     try:
         listing = _listing(path, max_files, None if root is None else str(root))
     except FileNotFoundError:  # missing: the count comes from `images`

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import catalog as presets_mod
-from . import codes, schema_layer, suppressions
+from . import codes, reads, schema_layer, suppressions
 from . import effective as effective_mod
 from . import plugins as plugins_mod
 from .diagnostics import ConfigPath, Diagnostic, Finding, Severity, Span
@@ -26,7 +26,7 @@ from .inputs.base import (
     directive_hints,
 )
 from .inputs.yaml_reader import load_text
-from .repository import repo_root
+from .paths import repo_root
 from .results import FileResult
 from .rules import Context, Rule
 from .rules import editor as editor_rules
@@ -238,7 +238,11 @@ def _preset_dir(ref: str, base_dir: Path, settings: Settings) -> Path:
     """Where a preset file reference resolves: beside the config, else the first `preset-paths` folder holding it."""
     if not presets_mod.is_file_ref(ref) or presets_mod.is_file(base_dir / ref):
         return base_dir
-    return next((folder for folder in settings.preset_dirs if presets_mod.is_file(folder / ref)), base_dir)
+    for folder in settings.preset_dirs:
+        reads.looked_at(reads.FILE, folder / ref)
+        if presets_mod.is_file(folder / ref):
+            return folder
+    return base_dir
 
 
 _ALL_STAGES = frozenset(("loader", "schema", "preset", "rules"))

@@ -58,3 +58,23 @@ def from_cwd(path: Path | str) -> str:
         return os.path.relpath(path)
     except ValueError:
         return os.fspath(path)
+
+
+def repo_root(start: Path) -> Path:
+    """The bound for preset and dataset paths: the enclosing git work tree, else the
+    working folder when the config is below it, else the config's own folder.
+
+    Memoised per folder and working folder: every config of a folder asks, and the
+    walk up costs a resolve and a stat per level.
+    """
+    return _repo_root(start, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _repo_root(start: Path, cwd: str) -> Path:
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    here = Path(cwd).resolve()
+    return here if start.is_relative_to(here) else start

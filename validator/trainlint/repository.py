@@ -1,7 +1,7 @@
 """Which files are ours to read: the repository boundary, and symlinks that leave it."""
 
-import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -10,27 +10,8 @@ from .inputs.base import InputFormat
 from .inputs.trainlint import marker
 from .inputs.yaml_reader import load_bytes, read_head
 from .paths import is_inside
+from .paths import repo_root as repo_root  # its home is paths.py; re-exported for the callers that import it here
 from .settings import Settings
-
-
-def repo_root(start: Path) -> Path:
-    """The bound for preset and dataset paths: the enclosing git work tree, else the
-    working folder when the config is below it, else the config's own folder.
-
-    Memoised per folder and working folder: every config of a folder asks, and the
-    walk up costs a resolve and a stat per level.
-    """
-    return _repo_root(start, os.getcwd())
-
-
-@functools.lru_cache(maxsize=4096)
-def _repo_root(start: Path, cwd: str) -> Path:
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    here = Path(cwd).resolve()
-    return here if start.is_relative_to(here) else start
 
 
 class Candidate(NamedTuple):
@@ -42,17 +23,26 @@ class Candidate(NamedTuple):
     trainer: InputFormat | None = None
 
 
-def read_candidate(path: Path, settings: Settings, explicit: bool, link: bool | None = None) -> Candidate | None:
+def read_candidate(
+    path: Path,
+    settings: Settings,
+    explicit: bool,
+    link: bool | None = None,
+    seen: Callable[[bytes], None] | None = None,
+) -> Candidate | None:
     """The file's bytes and which format reads it; None for a file found by a folder search that
     is not ours to read (a symlink out of the repository) or no config of any format. One read
     serves the decision and the check or fix that follows. A YAML file is trainlint's when the loader
     would read a top-level `schema_version` in it: the byte test decides (`inputs.trainlint.marker`),
     and where it cannot tell, the parsed document does. OSError propagates. `link`: whether
     the file is a symlink, when the folder listing already said. `settings.input_format` forces
-    a format (`--input-format`)."""
+    a format (`--input-format`). `seen` is handed the bytes read (the results cache keys on them)."""
     if not explicit and outside_repository(path, settings, link):
         return None
-    return claim(read_head(path, settings.limits), path, settings, explicit)
+    raw = read_head(path, settings.limits)
+    if seen is not None:
+        seen(raw)
+    return claim(raw, path, settings, explicit)
 
 
 def claim(raw: bytes, path: Path, settings: Settings, explicit: bool = True) -> Candidate | None:

@@ -82,6 +82,7 @@ class Config(NamedTuple):
     exclude: tuple[str, ...] = ()
     # per-file-input-format, per-file-training-type, per-file-preset: (glob, value); the last matching glob wins
     per_file: tuple[tuple[str, str, str], ...] = ()  # (setting, glob, value)
+    cache_dir: Path | None = None  # `cache-dir`: where a run started here keeps the results cache
 
     def settings_for(self, path: Path | str, real: str | None = None) -> Settings:
         if not self.per_file_ignores and not self.per_file:
@@ -403,6 +404,7 @@ def parse(
         tuple(reader.strings(table, "include")),
         tuple(reader.strings(table, "exclude")),
         hints,
+        reader.cache_folder(base, table["cache-dir"]) if "cache-dir" in table else None,
     )
 
 
@@ -424,6 +426,7 @@ _KEYS = (
     "exclude",
     "preset-paths",
     "plugins",
+    "cache-dir",
     *_PER_FILE,
     *LIMIT_KEYS,
 )
@@ -505,6 +508,18 @@ class _Reader:
         folder = (base / value).resolve()
         if not folder.is_dir():
             self.fail(key, f"`{key}`: {value!r} is not a folder (relative to {base})")
+        return folder
+
+    def cache_folder(self, base: Path, value: Any) -> Path:
+        """`cache-dir`, relative to the configuration file: inside its repository, since a run writes there."""
+        from .paths import repo_root
+
+        if not isinstance(value, str) or not value.strip() or "\x00" in value:
+            self.fail("cache-dir", f"`cache-dir` must be a folder name, not {value!r}")
+        folder = (base / value).resolve()
+        root = repo_root(base)
+        if not folder.is_relative_to(root):
+            self.fail("cache-dir", f"`cache-dir`: {value!r} is outside the repository ({root}); a run writes there")
         return folder
 
     def thresholds(self, table: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -18,8 +18,9 @@ from .errors import PresetError, UsageError
 from .inputs.base import VALUE_KEYS, Adapted
 from .inputs.workspace import FolderWorkspace
 from .inputs.yaml_reader import load_bytes
+from .paths import repo_root
 from .reporters.json_ import json_escape
-from .repository import read_candidate, repo_root
+from .repository import read_candidate
 from .settings import Settings
 from .text import did_you_mean, guarded, printable
 

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TextIO
 
 from ..api import check_source, iter_check, with_settings
+from ..cache import DEFAULT_DIR, Cache
 from ..discovery import Target
 from ..errors import UsageError
 from ..inputs import SEARCHED_SUFFIXES
 from ..reporters import FORMATS, renderer
 from ..reporters.text import plural, summary
-from ..repository import read_candidate
 from ..results import FileResult
 from ..settings import Settings
 from ..settings_file import Resolver, describe
@@ -69,7 +69,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         )
     else:
         found = iter_check(
-            args.paths or ["."], jobs=args.jobs, only_configs=args.only_configs, resolver=resolver, skipped=tell
+            args.paths or ["."],
+            jobs=args.jobs,
+            only_configs=args.only_configs,
+            resolver=resolver,
+            skipped=tell,
+            cache=_cache(args, resolver),
         )
     if args.output is None:  # written while later files are still being checked
         results: list[FileResult] = []
@@ -94,6 +99,26 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK if source is not None else _nothing_checked(args, len(results))
     failing = any(d.severity >= r.fail_on for r in results for d in r.diagnostics)
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
+
+
+def _cache(args: argparse.Namespace, resolver: Resolver) -> Cache | None:
+    """The results cache of this run (cache.py), or None with `--no-cache` / TRAINLINT_NO_CACHE.
+
+    Its folder: `--cache-dir`, else TRAINLINT_CACHE_DIR, else the `cache-dir` of the configuration
+    that applies to the working folder, else `.trainlint_cache` beside that configuration file, or at
+    the top of the repository without one. Entries are kept for the files below that project folder.
+    """
+    if args.no_cache or os.environ.get("TRAINLINT_NO_CACHE", "").strip().lower() in ("1", "true", "yes"):
+        return None
+    from ..paths import repo_root
+
+    here = Path.cwd()
+    config = resolver.config_for(here / "-")
+    project = config.file.parent.resolve() if config.file is not None else repo_root(here)
+    named = args.cache_dir or os.environ.get("TRAINLINT_CACHE_DIR") or None
+    if named:
+        return Cache(Path(named).resolve(), project)
+    return Cache(config.cache_dir or project / DEFAULT_DIR, project, bound=repo_root(here))
 
 
 def _nothing_checked(args: argparse.Namespace, found: int) -> int:
@@ -145,6 +170,7 @@ def write_whole(path: Path, text: str) -> None:
 
 def _show_settings(args: argparse.Namespace, resolver: Resolver, out: TextIO) -> int:
     """Which configuration file wins for each file, and what it resolves to (with the command line on top)."""
+    from ..repository import read_candidate
 
     def considered(target: Target, settings: Settings) -> bool:  # as a check would decide
         try:

@@ -10,7 +10,6 @@ import sys
 from ..diagnostics import Severity
 from ..errors import UsageError
 from ..plugins import CODE_PATTERN
-from ..rules import iter_rules
 from ..settings_file import Overrides, Resolver
 from ..text import did_you_mean, printable
 from . import EXIT_ERROR, EXIT_OK
@@ -74,4 +73,6 @@ def plugin_errors(resolver: Resolver) -> int:
 
 
 def all_codes() -> list[str]:
+    from ..rules import iter_rules  # only a run that names codes loads the rules
+
     return [r.code for r in iter_rules()]

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from .. import reads
 from ..document import Document, Limits
 from ..paths import is_inside
 from . import TRAINER_FORMATS, trainer_format
@@ -62,6 +63,7 @@ class FolderWorkspace:
         full = self._inside(path)
         if full is None or format_name not in (TRAINER_FORMATS if self.readers is None else self.readers):
             return None
+        reads.looked_at(reads.FILE, full)
         state = _state(full)
         if state is None or self.readers is not None:
             return self._read(full, path, format_name)
@@ -84,6 +86,7 @@ class FolderWorkspace:
         full = self._inside(folder)
         if full is None:
             return None
+        reads.looked_at(reads.FOLDER, full)
         state = _state(full)
         if state is None:
             return None
@@ -127,6 +130,7 @@ class FolderWorkspace:
         full = self._inside(folder)
         if full is None:
             return None
+        reads.looked_at(reads.FOLDER, full)
         try:
             with os.scandir(full) as entries:
                 return sorted(e.name for e in entries if e.is_dir(follow_symlinks=False))

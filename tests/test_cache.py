@@ -1,0 +1,366 @@
+"""The results cache, through the real command: what it keeps, and everything that makes it check again.
+
+Whether a file was checked or served from the cache is seen from the outside: a plugin rule (a
+real distribution on PYTHONPATH, as importlib.metadata finds installed ones) appends the name of
+every file it checks to a log. A warm run must add nothing to the log and print exactly what the
+cold run printed; each change a result depends on must put the file back in the log and show in
+the report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from trainlint import cache
+from trainlint.api import check_file
+from trainlint.rules import iter_rules
+from trainlint.settings import Settings
+
+PROBE = """
+import os
+from trainlint.diagnostics import Severity
+from trainlint.rules import Rule
+
+class Counted(Rule):
+    '''Notes every file it checks (the cache tests read the log); reports nothing.'''
+    code = "TL977"
+    name = "counted"
+    severity = Severity.INFO
+    fails = passes = ""
+
+    def check(self, ctx):
+        with open(os.environ["PROBE_LOG"], "a") as log:
+            log.write(os.path.basename(ctx.doc.file) + "\\n")
+        return []
+"""
+
+CONFIG = """\
+schema_version: 1
+name: {name}
+base_model: sdxl
+training_type: style
+preset: {preset}
+classification: {preset}
+dataset:
+  path: data/{name}
+training:
+  learning_rate_unet: "1e-4"
+"""
+
+HOUSE = "extends: sdxl/style@1\ntraining:\n  learning_rate_unet: 8.0e-5\n"
+OLD = time.time() - 3600  # an hour ago: older than the cache's doubt window
+
+
+def backdate(root: Path, when: float = OLD) -> None:
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != cache.DEFAULT_DIR]
+        for name in [*dirs, *files]:
+            os.utime(os.path.join(folder, name), (when, when), follow_symlinks=False)
+
+
+def write(path: Path, text: str, when: float = OLD) -> None:
+    """Write a file and give it an old time (so that dependencies are trusted at once)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    os.utime(path, (when, when))
+    os.utime(path.parent, (when, when))
+
+
+def plugin(site: Path, version: str = "1.0") -> None:
+    info = site / "probe_plugin-0.dist-info"
+    info.mkdir(parents=True, exist_ok=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: probe-plugin\nVersion: {version}\n")
+    (info / "entry_points.txt").write_text("[trainlint.rules]\nprobe = probe_rules\n")
+    (site / "probe_rules.py").write_text(textwrap.dedent(PROBE))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    write(root / "trainlint.toml", 'plugins = ["probe"]\n')
+    for name, preset in (("ink", "sdxl/style"), ("house", "presets/house.yaml")):
+        write(root / f"{name}.yaml", CONFIG.format(name=name, preset=preset))
+        for stem in ("01", "02", "03"):
+            write(root / "data" / name / f"{stem}.png", "png")
+            write(root / "data" / name / f"{stem}.txt", f"a {name} picture")
+    write(root / "presets" / "house.yaml", HOUSE)
+    plugin(tmp_path / "site")
+    backdate(root)
+    return root
+
+
+def run(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TRAINLINT_")}
+    environment.update(PYTHONPATH=str(repo.parent / "site"), PROBE_LOG=str(repo.parent / "probe.log"), **env)
+    return subprocess.run(
+        [sys.executable, "-m", "trainlint", "check", *args],
+        cwd=repo,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def checked(repo: Path) -> list[str]:
+    """The files the probe saw since the last call."""
+    log = repo.parent / "probe.log"
+    seen = sorted(log.read_text().split()) if log.exists() else []
+    log.unlink(missing_ok=True)
+    return seen
+
+
+def warm(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A cold run then a warm one: the warm one checked nothing and printed the same."""
+    first = run(repo, *args)
+    assert checked(repo) == ["house.yaml", "ink.yaml"], first.stderr
+    second = run(repo, *args)
+    assert checked(repo) == [], "an unchanged repository is checked again"
+    assert (second.returncode, second.stdout, second.stderr) == (first.returncode, first.stdout, first.stderr)
+    return second
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "concise"])
+def test_a_warm_run_checks_nothing_and_reports_the_same(repo, fmt):
+    shown = warm(repo, "--format", fmt)
+    assert "TL" in shown.stdout  # the quoted learning rate: there are findings to keep, with their fixes
+    assert (repo / ".trainlint_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert (
+        (repo / ".trainlint_cache" / "CACHEDIR.TAG")
+        .read_text()
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
+
+
+def test_the_name_a_file_is_shown_under_is_part_of_its_key(repo):
+    warm(repo, ".")
+    named = run(repo, "ink.yaml")
+    assert checked(repo) == ["ink.yaml"] and "ink.yaml:" in named.stdout
+
+
+def test_changed_bytes_are_checked_again_even_with_the_old_size_and_time(repo):
+    warm(repo)
+    config = repo / "ink.yaml"
+    info = config.stat()
+    config.write_text(config.read_text().replace('"1e-4"', '"2e-4"'))  # same size
+    os.utime(config, ns=(info.st_atime_ns, info.st_mtime_ns))  # and the old time
+    again = run(repo)
+    assert checked(repo) == ["ink.yaml"]
+    assert '"2e-4"' in again.stdout or "2e-4" in again.stdout
+
+
+def test_a_touched_but_unchanged_file_is_not_checked_again(repo):
+    """A fresh checkout gives every file new times: the content of configs and preset files decides
+    (dataset folders are compared by their entries' sizes and times: their configs are checked again)."""
+    warm(repo)
+    for path in (repo / "ink.yaml", repo / "house.yaml", repo / "presets" / "house.yaml", repo / "trainlint.toml"):
+        os.utime(path, (OLD + 60, OLD + 60))
+    run(repo)
+    assert checked(repo) == []
+    backdate(repo / "data" / "ink", OLD + 60)
+    run(repo)
+    assert checked(repo) == ["ink.yaml"]
+
+
+def test_changed_settings_check_again(repo):
+    first = warm(repo)
+    write(repo / "trainlint.toml", 'plugins = ["probe"]\nignore = ["TL304"]\n')
+    second = run(repo)
+    assert checked(repo) == ["house.yaml", "ink.yaml"]
+    assert second.stdout != first.stdout
+    ignored = run(repo, "--ignore", "TL2")  # the command line is part of the settings too
+    assert checked(repo) == ["house.yaml", "ink.yaml"] and ignored.returncode in (0, 1)
+
+
+def test_another_trainlint_version_checks_again(repo):
+    warm(repo)
+    code = "import sys, trainlint; trainlint.__version__ = '99.0'; from trainlint.cli import entry; sys.argv[0] = 'trainlint'; entry()"
+    env = {**os.environ, "PYTHONPATH": str(repo.parent / "site"), "PROBE_LOG": str(repo.parent / "probe.log")}
+    subprocess.run([sys.executable, "-c", code, "check"], cwd=repo, env=env, capture_output=True, timeout=120)
+    assert checked(repo) == ["house.yaml", "ink.yaml"]
+
+
+def test_another_plugin_version_checks_again(repo):
+    warm(repo)
+    plugin(repo.parent / "site", version="2.0")
+    run(repo)
+    assert checked(repo) == ["house.yaml", "ink.yaml"]
+
+
+def test_a_changed_preset_file_checks_the_configs_that_extend_it(repo):
+    warm(repo)
+    write(repo / "presets" / "house.yaml", HOUSE.replace("8.0e-5", "1.0e-4"))
+    run(repo)
+    assert checked(repo) == ["house.yaml"]
+
+
+def test_a_preset_file_that_appears_checks_again(repo):
+    write(repo / "ink.yaml", CONFIG.format(name="ink", preset="presets/late.yaml"))
+    first = run(repo)
+    assert "not found" in first.stdout
+    checked(repo)
+    run(repo)
+    assert checked(repo) == []
+    write(repo / "presets" / "late.yaml", HOUSE)
+    second = run(repo)
+    assert checked(repo) == ["ink.yaml"] and second.stdout != first.stdout
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda data: (data / "02.txt").unlink(),  # a caption removed: an image without one
+        lambda data: write(data / "04.png", "png"),  # an image added
+        lambda data: write(data / "01.txt", "another caption"),  # a caption edited
+        lambda data: write(data / "sub" / "05.png", "png"),  # in a sub-folder
+    ],
+    ids=["caption-removed", "image-added", "caption-edited", "sub-folder"],
+)
+def test_a_changed_dataset_folder_checks_its_configs_again(repo, change):
+    first = warm(repo)
+    change(repo / "data" / "ink")
+    os.utime(repo / "data" / "ink", (OLD, OLD))  # the folder's own time says nothing
+    second = run(repo)
+    assert checked(repo) == ["ink.yaml"]
+    if "caption-removed" in repr(change) or (repo / "data" / "ink" / "02.txt").exists() is False:
+        assert "02.png" in second.stdout and "02.png" not in first.stdout
+
+
+def test_a_dataset_folder_changed_moments_ago_is_not_trusted(repo):
+    write(repo / "data" / "ink" / "09.png", "png", when=time.time() + 60)  # "now", however slow this machine is
+    run(repo)
+    assert checked(repo) == ["house.yaml", "ink.yaml"]
+    run(repo)
+    assert checked(repo) == ["ink.yaml"], "a result that depends on a folder changed just now is not kept"
+
+
+def test_no_cache(repo):
+    for args, env in ((("--no-cache",), {}), ((), {"TRAINLINT_NO_CACHE": "1"})):
+        run(repo, *args, **env)
+        run(repo, *args, **env)
+        assert checked(repo) == ["house.yaml", "house.yaml", "ink.yaml", "ink.yaml"]
+        assert not (repo / ".trainlint_cache").exists()
+
+
+def test_the_cache_dir_setting_and_flag(repo, tmp_path):
+    write(repo / "trainlint.toml", 'plugins = ["probe"]\ncache-dir = "build/lint-cache"\n')
+    warm(repo)
+    assert (repo / "build" / "lint-cache" / "v1" / cache.RESULTS).is_file()
+    assert not (repo / ".trainlint_cache").exists()
+    elsewhere = tmp_path / "ci-cache"
+    run(repo, "--cache-dir", str(elsewhere))
+    assert checked(repo) == ["house.yaml", "ink.yaml"]
+    run(repo, TRAINLINT_CACHE_DIR=str(elsewhere))
+    assert checked(repo) == [] and (elsewhere / "v1" / cache.RESULTS).is_file()
+
+
+def test_a_cache_dir_setting_out_of_the_repository_is_refused(repo, tmp_path):
+    write(repo / "trainlint.toml", f'plugins = ["probe"]\ncache-dir = "{tmp_path / "out"}"\n')
+    refused = run(repo)
+    assert refused.returncode == 2 and "cache-dir" in refused.stderr and "outside the repository" in refused.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_cache_folder_that_leads_out_of_the_repository_is_not_written(repo, tmp_path):
+    """A pull request can add `.trainlint_cache` as a symlink: the run must not write where it points."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (repo / ".trainlint_cache").symlink_to(outside)
+    shown = run(repo)
+    assert shown.returncode in (0, 1) and "Traceback" not in shown.stderr
+    assert list(outside.iterdir()) == []
+    run(repo)
+    assert checked(repo) == ["house.yaml", "house.yaml", "ink.yaml", "ink.yaml"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"{",
+        b'{"format": 1, "entries": {"ink.yaml": ["x", 1, 2, 3, 4, 5, "d", [], {}]}}',
+        b'{"format": 1, "entries": []}',
+        b'{"format": 0, "entries": {}}',
+        b"[" * 100_000,
+        b"\xff\xfe garbage",
+    ],
+    ids=["empty", "truncated", "wrong-types", "entries-not-a-map", "other-format", "deep", "binary"],
+)
+def test_a_damaged_cache_is_ignored_and_rebuilt(repo, damage):
+    first = run(repo)
+    checked(repo)
+    results = repo / ".trainlint_cache" / "v1" / cache.RESULTS
+    results.write_bytes(damage)
+    second = run(repo)
+    assert (second.returncode, second.stdout) == (first.returncode, first.stdout) and "Traceback" not in second.stderr
+    assert checked(repo) == ["house.yaml", "ink.yaml"]
+    assert json.loads(results.read_text())["format"] == cache.FORMAT
+    run(repo)
+    assert checked(repo) == []
+
+
+def test_forged_entries_do_not_change_a_verdict(repo):
+    """An entry is trusted only for the bytes it was made from: rewriting a result for other
+    content (or other settings) is never used."""
+    first = warm(repo)
+    results = repo / ".trainlint_cache" / "v1" / cache.RESULTS
+    data = json.loads(results.read_text())
+    data["entries"]["ink.yaml"][6] = "0" * 32  # another content digest
+    data["entries"]["ink.yaml"][2] -= 1  # and another time, so that the digest is asked
+    data["entries"]["house.yaml"][0] = "f" * 32  # another settings key
+    results.write_text(json.dumps(data))
+    second = run(repo)
+    assert checked(repo) == ["house.yaml", "ink.yaml"] and second.stdout == first.stdout
+
+
+def test_runs_at_once_share_the_cache_safely(repo):
+    for index in range(20):
+        write(repo / f"more-{index}.yaml", CONFIG.format(name="ink", preset="sdxl/style"))
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(repo.parent / "site"),
+        "PROBE_LOG": str(repo.parent / "probe.log"),
+    }
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "trainlint", "check", "--format", "json"],
+            cwd=repo,
+            env=environment,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    outputs = {process.communicate(timeout=120)[0] for process in runs}
+    assert len(outputs) == 1
+    data = json.loads((repo / ".trainlint_cache" / "v1" / cache.RESULTS).read_text())
+    assert {f"more-{index}.yaml" for index in range(20)} | {"ink.yaml", "house.yaml"} <= set(data["entries"])
+    checked(repo)
+    assert run(repo, "--format", "json").stdout in outputs
+    assert checked(repo) == []
+
+
+def test_every_rule_example_survives_the_round_trip(tmp_path):
+    """Encoding a result and decoding it gives the same diagnostics, field for field, for every
+    rule's failing example (fixes, hints and severities included)."""
+    (tmp_path / ".git").mkdir()
+    config = tmp_path / "example.yaml"
+    seen = 0
+    for rule in iter_rules():
+        if not rule.fails or rule.example_file != "config.yaml":
+            continue
+        config.write_bytes(rule.fails.encode("utf-8", "surrogateescape"))
+        result = check_file(config, "example.yaml", Settings())
+        back = cache.decode(json.loads(json.dumps(cache.encode(result))), "example.yaml")
+        assert back.diagnostics == result.diagnostics, rule.code
+        seen += len(result.diagnostics)
+    assert seen > 30

@@ -1,0 +1,413 @@
+"""The results cache: a run over unchanged files costs a `stat` per file and reading one file.
+
+As in ruff and mypy, `check` keeps what each file gave in `.trainlint_cache/` (the `cache-dir`
+setting, `--cache-dir`, or `TRAINLINT_CACHE_DIR`) and, on the next run, hands out the kept result
+of a file when nothing it depends on has changed:
+
+- the file's bytes: its size, modification and change times and inode, and where those do not
+  settle it (times that moved with the same size, as after a fresh checkout, or a file changed
+  within two seconds of being checked, where the clock may not have moved), a hash of its content;
+- what it was checked with: trainlint's version and the files of the installed package, the
+  effective settings (selection, severities, thresholds, limits, per-file settings, the
+  configuration file's values), the allowed plugins and the versions of their distributions,
+  the name the file is shown under and the working folder (messages show paths);
+- what the check looked at besides the file (reads.py): the preset files a config extends,
+  found or not, by their content, and the dataset folders it counts, by the names, sizes and
+  modification times of every entry at any depth (a caption edited, removed or added).
+
+Nothing here is trusted blindly: the cache file is JSON, never unpickled, read with a bound on
+its size; a file that is corrupt, truncated, of another format or that does not decode is
+ignored and rebuilt, and an entry only gives a result when every key above matches. Runs that
+share a cache may run at once: the file is replaced whole (a new file renamed over it), and
+entries the other run wrote meanwhile are merged, so the worst a race costs is a miss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import __version__, reads
+from .diagnostics import Diagnostic, Edit, Fix, Severity
+from .results import FileResult
+from .settings import Settings
+
+DEFAULT_DIR = ".trainlint_cache"
+FORMAT = 1
+RESULTS = "results.json"
+# a file changed this close to its check may change again without its time moving (git's "racily clean")
+DOUBT_NS = 2_000_000_000
+MAX_CACHE_BYTES = 256 << 20  # a cache file larger than this is not read (and is rebuilt)
+MAX_FOLDER_ENTRIES = 100_000  # a dataset folder with more entries than this is not fingerprinted: no entry
+
+_GITIGNORE = "# Made by trainlint: the results cache (see `cache-dir`). Never commit it.\n*\n"
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag made by trainlint.\n"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Context:
+    """The part of a file's key that its checking context gives, worked out once per settings object."""
+
+    def __init__(self) -> None:
+        self._stamp: str | None = None
+        self._by_settings: dict[int, tuple[Settings, str]] = {}
+
+    def package(self) -> str:
+        """trainlint's version and the names, sizes and times of the package's files (an editable
+        install changes without its version moving)."""
+        if self._stamp is None:
+            from .resources import data_dir
+
+            parts = [__version__, repr(Diagnostic._fields), repr(FileResult.__slots__)]
+            for top in (Path(__file__).resolve().parent, data_dir()):
+                for folder, dirs, files in os.walk(top):
+                    dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+                    for name in sorted(files):
+                        with contextlib.suppress(OSError):
+                            info = os.stat(os.path.join(folder, name))
+                            parts.append(f"{folder}/{name}:{info.st_size}:{info.st_mtime_ns}")
+            self._stamp = _digest("\n".join(parts).encode("utf-8", "surrogateescape"))
+        return self._stamp
+
+    def of(self, settings: Settings) -> str:
+        held = self._by_settings.get(id(settings))
+        if held is None or held[0] is not settings:
+            text = repr(settings) + "\n" + self.package() + "\n" + _plugin_versions(settings.plugins)
+            held = self._by_settings[id(settings)] = (settings, _digest(text.encode("utf-8", "surrogateescape")))
+        return held[1]
+
+
+def _plugin_versions(names: tuple[str, ...]) -> str:
+    if not names:
+        return ""
+    from importlib.metadata import entry_points
+
+    from .plugins import GROUP
+
+    found = []
+    for name in names:
+        for entry in entry_points(group=GROUP, name=name):
+            dist = entry.dist
+            found.append(f"{name}={entry.value}@{dist.name if dist else '?'}=={dist.version if dist else '?'}")
+    return ";".join(found)
+
+
+def file_key(target_display: str, explicit: bool, link: bool | None) -> str:
+    """What the way a file was named adds to its key: the name shown, the working folder, named or found."""
+    return f"{target_display}\0{os.getcwd()}\0{int(explicit)}\0{link}"
+
+
+# --- what a check depended on ---------------------------------------------------------------
+
+
+def fingerprint(kind: str, path: str, since_ns: int) -> str | None:
+    """What a dependency looks like now, or None when it cannot be trusted to stay put (changed
+    within DOUBT_NS of `since_ns`, or too large to look at): the result is then not kept."""
+    try:
+        if kind == reads.FILE:
+            return _file_print(path, since_ns)
+        if kind == reads.FOLDER:
+            return _folder_print(path, since_ns)
+    except OSError as exc:
+        return f"error:{exc.errno}"
+    return None
+
+
+def _file_print(path: str, since_ns: int) -> str | None:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return "missing"
+    except NotADirectoryError:
+        return "missing"
+    if not stat.S_ISREG(info.st_mode):
+        return f"mode:{stat.S_IFMT(info.st_mode)}"
+    if info.st_mtime_ns >= since_ns - DOUBT_NS or info.st_size > MAX_CACHE_BYTES:
+        return None
+    with open(path, "rb") as handle:
+        return f"file:{_digest(handle.read())}"
+
+
+def _folder_print(path: str, since_ns: int) -> str | None:
+    """Every entry at any depth: its path in the folder, kind, size and time; symlinks are not followed."""
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    if not stat.S_ISDIR(info.st_mode):
+        return f"mode:{stat.S_IFMT(info.st_mode)}"
+    lines: list[str] = []
+    pending = [""]
+    while pending:
+        rel = pending.pop()
+        with os.scandir(os.path.join(path, rel) if rel else path) as entries:
+            for entry in entries:
+                if len(lines) >= MAX_FOLDER_ENTRIES:
+                    return None
+                entry_info = entry.stat(follow_symlinks=False)
+                if entry_info.st_mtime_ns >= since_ns - DOUBT_NS:
+                    return None
+                name = f"{rel}/{entry.name}" if rel else entry.name
+                kind = stat.S_IFMT(entry_info.st_mode)
+                lines.append(f"{name}\0{kind}\0{entry_info.st_size}\0{entry_info.st_mtime_ns}")
+                if stat.S_ISDIR(entry_info.st_mode):
+                    pending.append(name)
+    lines.sort()
+    return "folder:" + _digest("\n".join(lines).encode("utf-8", "surrogateescape"))
+
+
+# --- results to JSON and back ---------------------------------------------------------------
+
+
+def encode(result: FileResult) -> dict[str, Any]:
+    return {
+        "skipped": result.skipped,
+        "fail_on": int(result.fail_on),
+        "diagnostics": [_encode_diagnostic(d) for d in result.diagnostics],
+    }
+
+
+def _encode_diagnostic(diagnostic: Diagnostic) -> list[Any]:
+    row: list[Any] = []
+    for name, value in zip(Diagnostic._fields, diagnostic, strict=True):
+        if name == "file":
+            continue
+        if isinstance(value, Fix):
+            row.append([value.title, [list(edit) for edit in value.edits], value.safe])
+        else:
+            row.append(int(value) if isinstance(value, Severity) else value)
+    return row
+
+
+def decode(data: Any, display: str) -> FileResult:
+    """A kept result, shown under `display`; ValueError (or TypeError) for anything malformed."""
+    if not isinstance(data, dict) or not isinstance(data.get("diagnostics"), list):
+        raise ValueError("not a result")
+    skipped, fail_on = data.get("skipped"), data.get("fail_on")
+    if not isinstance(skipped, bool) or not isinstance(fail_on, int):
+        raise ValueError("not a result")
+    return FileResult(
+        display, [_decode_diagnostic(row, display) for row in data["diagnostics"]], None, skipped, Severity(fail_on)
+    )
+
+
+_TEXT = (str,)
+_INT = (int,)
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "line": _INT,
+    "col": _INT,
+    "end_line": _INT,
+    "end_col": _INT,
+    "code": _TEXT,
+    "name": _TEXT,
+    "message": _TEXT,
+}
+
+
+def _decode_diagnostic(row: Any, display: str) -> Diagnostic:
+    names = Diagnostic._fields[1:]
+    if not isinstance(row, list) or len(row) != len(names):
+        raise ValueError("not a diagnostic")
+    values: dict[str, Any] = {"file": display}
+    for name, value in zip(names, row, strict=True):
+        if name == "severity":
+            value = Severity(value)
+        elif name == "fix":
+            value = None if value is None else _decode_fix(value)
+        elif name == "hint":
+            if value is not None and not isinstance(value, str):
+                raise ValueError("not a hint")
+        elif name in _FIELD_TYPES:
+            if not isinstance(value, _FIELD_TYPES[name]) or isinstance(value, bool):
+                raise ValueError(f"not a {name}")
+        elif isinstance(value, (list, dict)):  # a field this module does not know how to rebuild
+            raise ValueError(f"field {name} cannot be rebuilt")
+        values[name] = value
+    return Diagnostic(**values)
+
+
+def _decode_fix(value: Any) -> Fix:
+    title, edits, safe = value
+    if not isinstance(title, str) or not isinstance(safe, bool) or not isinstance(edits, list):
+        raise ValueError("not a fix")
+    built = []
+    for start, end, text in edits:
+        if not (isinstance(start, int) and isinstance(end, int) and isinstance(text, str)):
+            raise ValueError("not an edit")
+        built.append(Edit(start, end, text))
+    return Fix(title, tuple(built), safe)
+
+
+# --- the cache file -------------------------------------------------------------------------
+
+
+class Cache:
+    """One run's view of the cache folder: look results up, add new ones, save once at the end."""
+
+    def __init__(self, folder: Path, project: Path, bound: Path | None = None) -> None:
+        """`folder`: the cache folder; `project`: the folder entries' paths are kept relative to;
+        `bound`: where the cache may be read and written (None: anywhere, for a folder the user named
+        on the command line). A folder that a symlink leads out of the bound (`.trainlint_cache -> /`,
+        added by a pull request) is neither read nor written."""
+        self.folder, self.project = folder, project
+        self.usable = bound is None or _leads_inside(folder / f"v{FORMAT}", bound)
+        self.context = Context()
+        self._entries: dict[str, list[Any]] = {}
+        self._added: dict[str, list[Any]] = {}
+        self._prints: dict[tuple[str, str], str | None] = {}  # dependencies looked at this run
+        self._started = time.time_ns()
+        self.hits = 0
+        self._load()
+
+    # entries: [key, size, mtime_ns, ctime_ns, inode, checked_ns, content digest, dependencies, result]
+
+    def key(self, settings: Settings, display: str, explicit: bool, link: bool | None) -> str:
+        """What a file's context gives its key: the settings (with the package and plugins) and how it was named."""
+        return _digest(
+            f"{self.context.of(settings)}\0{file_key(display, explicit, link)}".encode("utf-8", "surrogateescape")
+        )
+
+    def _file(self) -> Path:
+        return self.folder / f"v{FORMAT}" / RESULTS
+
+    def _load(self) -> None:
+        self._entries = _read_entries(self._file()) if self.usable else {}
+
+    def _rel(self, real: str) -> str | None:
+        project = str(self.project)
+        if real.startswith(project.rstrip(os.sep) + os.sep):
+            return real[len(project.rstrip(os.sep)) + 1 :]
+        return None
+
+    def lookup(self, real: str, path: str, context: str, display: str) -> FileResult | None:
+        """The kept result of a file, when nothing it depends on has changed."""
+        rel = self._rel(real)
+        entry = self._entries.get(rel) if rel is not None else None
+        if entry is None or entry[0] != context:
+            return None
+        try:
+            _, size, mtime_ns, ctime_ns, inode, checked_ns, digest, deps, result = entry
+            info = os.stat(path)
+            if info.st_size != size:
+                return None
+            settled = max(mtime_ns, ctime_ns) < checked_ns - DOUBT_NS
+            same = (info.st_mtime_ns, info.st_ctime_ns, info.st_ino) == (mtime_ns, ctime_ns, inode)
+            if not (settled and same):  # the change time moves with every write, whatever the modification time says
+                with open(path, "rb") as handle:
+                    if _digest(handle.read(size + 1)) != digest:
+                        return None
+                if max(info.st_mtime_ns, info.st_ctime_ns) < self._started - DOUBT_NS and rel is not None:
+                    stamp = [info.st_mtime_ns, info.st_ctime_ns, info.st_ino, self._started]
+                    self._added[rel] = [context, size, *stamp, *entry[6:]]  # settled: a stat will do next time
+            for kind, dep, seen in deps:
+                if self._print(kind, dep) != seen:
+                    return None
+            found = decode(result, display)
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        self.hits += 1
+        return found
+
+    def _print(self, kind: str, path: str) -> str | None:
+        key = (kind, path)
+        if key not in self._prints:
+            self._prints[key] = fingerprint(kind, path, self._started)
+        return self._prints[key]
+
+    def add(self, real: str, context: str, kept: list[Any] | None) -> None:
+        rel = self._rel(real)
+        if rel is not None and kept is not None:
+            self._added[rel] = [context, *kept]
+
+    def save(self) -> None:
+        """Write the cache whole, merged with what a run that finished meanwhile wrote; errors are ignored
+        (a cache that cannot be written costs the next run its hits, nothing else)."""
+        if not self._added or not self.usable:
+            return
+        with contextlib.suppress(OSError):
+            self._make_folder()
+            merged = {**self._entries, **_read_entries(self._file())}
+            merged.update(self._added)
+            for rel in [rel for rel in merged if rel not in self._added]:
+                if not os.path.lexists(os.path.join(self.project, rel)):
+                    del merged[rel]  # a file that is gone
+            data = json.dumps({"format": FORMAT, "entries": merged}, separators=(",", ":")).encode("utf-8")
+            target = self._file()
+            temp = target.with_name(f".{RESULTS}.{os.getpid()}.tmp")
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
+            try:
+                with open(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(temp, target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+                raise
+
+    def _make_folder(self) -> None:
+        (self.folder / f"v{FORMAT}").mkdir(parents=True, exist_ok=True)
+        for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _TAG)):
+            with contextlib.suppress(FileExistsError):  # never through a symlink: O_EXCL refuses any existing name
+                fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0))
+                with open(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+
+
+def _leads_inside(path: Path, bound: Path) -> bool:
+    """Whether `path` (which need not exist yet) resolves inside `bound`, symlinks followed."""
+    try:
+        return path.resolve().is_relative_to(bound.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+def _read_entries(path: Path) -> dict[str, list[Any]]:
+    """The entries of a cache file; {} for a missing, oversized, corrupt or foreign one."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return {}
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
+            return {}
+        with open(fd, "rb", closefd=False) as handle:
+            data = json.loads(handle.read(MAX_CACHE_BYTES + 1))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    finally:
+        os.close(fd)
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), dict):
+        return {}
+    return {k: v for k, v in data["entries"].items() if isinstance(v, list) and len(v) == 9}
+
+
+def kept_entry(
+    before: os.stat_result | None,
+    checked_ns: int,
+    raw: bytes | None,
+    notes: Iterable[tuple[str, str]],
+    result: FileResult,
+) -> list[Any] | None:
+    """What to keep of a file just checked (without its key context), or None when it cannot be kept:
+    not read, or something it depends on changed too recently to be trusted."""
+    if before is None or raw is None or len(raw) != before.st_size:
+        return None
+    deps = []
+    for kind, path in sorted(notes):
+        seen = fingerprint(kind, path, checked_ns)
+        if seen is None:
+            return None
+        deps.append([kind, path, seen])
+    stamp = [before.st_size, before.st_mtime_ns, before.st_ctime_ns, before.st_ino, checked_ns]
+    return [*stamp, _digest(raw), deps, encode(result)]
