@@ -322,6 +322,22 @@ def test_forged_entries_do_not_change_a_verdict(repo):
     assert checked(repo) == ["house.yaml", "ink.yaml"] and second.stdout == first.stdout
 
 
+def test_the_editor_schema_copy_a_config_names_is_looked_at_again(repo):
+    """TL030's verdict depends on the repository's copy of the schema: changing it checks again."""
+    assert run(repo, "--no-cache").returncode in (0, 1)
+    subprocess.run([sys.executable, "-m", "trainlint", "schema", "--write"], cwd=repo, check=True, capture_output=True)
+    backdate(repo)
+    config = repo / "ink.yaml"
+    write(config, "# yaml-language-server: $schema=.trainlint/v1/config.schema.json\n" + config.read_text())
+    checked(repo)
+    first = run(repo)
+    assert "TL030" not in first.stdout
+    checked(repo)
+    (repo / ".trainlint" / "v1" / "config.schema.json").unlink()
+    second = run(repo)
+    assert checked(repo) == ["ink.yaml"] and "TL030" in second.stdout
+
+
 def test_runs_at_once_share_the_cache_safely(repo):
     for index in range(20):
         write(repo / f"more-{index}.yaml", CONFIG.format(name="ink", preset="sdxl/style"))
@@ -358,6 +374,9 @@ def test_every_rule_example_survives_the_round_trip(tmp_path):
     for rule in iter_rules():
         if not rule.fails or rule.example_file != "config.yaml":
             continue
+        for name, text in (getattr(rule, "files", None) or {}).items():
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name).write_text(text)
         config.write_bytes(rule.fails.encode("utf-8", "surrogateescape"))
         result = check_file(config, "example.yaml", Settings())
         back = cache.decode(json.loads(json.dumps(cache.encode(result))), "example.yaml")

@@ -68,7 +68,7 @@ class Context:
         if self._stamp is None:
             from .resources import data_dir
 
-            parts = [__version__, repr(Diagnostic._fields), repr(FileResult.__slots__)]
+            parts = [__version__, repr(Diagnostic._fields), repr(Fix._fields), repr(FileResult.__slots__)]
             for top in (Path(__file__).resolve().parent, data_dir()):
                 for folder, dirs, files in os.walk(top):
                     dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -183,7 +183,9 @@ def _encode_diagnostic(diagnostic: Diagnostic) -> list[Any]:
         if name == "file":
             continue
         if isinstance(value, Fix):
-            row.append([value.title, [list(edit) for edit in value.edits], value.safe])
+            row.append(
+                [[list(edit) for edit in item] if key == "edits" else item for key, item in value._asdict().items()]
+            )
         else:
             row.append(int(value) if isinstance(value, Severity) else value)
     return row
@@ -237,15 +239,18 @@ def _decode_diagnostic(row: Any, display: str) -> Diagnostic:
 
 
 def _decode_fix(value: Any) -> Fix:
-    title, edits, safe = value
-    if not isinstance(title, str) or not isinstance(safe, bool) or not isinstance(edits, list):
+    fields = dict(zip(Fix._fields, value, strict=True))
+    title, edits, safe, file = fields["title"], fields["edits"], fields["safe"], fields.get("file")
+    if not (isinstance(title, str) and isinstance(safe, bool) and isinstance(edits, list)):
+        raise ValueError("not a fix")
+    if file is not None and not isinstance(file, str):
         raise ValueError("not a fix")
     built = []
     for start, end, text in edits:
         if not (isinstance(start, int) and isinstance(end, int) and isinstance(text, str)):
             raise ValueError("not an edit")
         built.append(Edit(start, end, text))
-    return Fix(title, tuple(built), safe)
+    return Fix(**{**fields, "edits": tuple(built)})
 
 
 # --- the cache file -------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
+from . import reads
 from .resources import schema, schema_path
 
 # below the repository root; the version in the path, as in the shipped `schema/v1/` and the public URL
@@ -55,6 +56,7 @@ def state(path: Path, version: int = 1) -> State:
     """Whether the file at `path` is the installed trainlint's schema (`current`), an older or newer
     trainlint schema (`stale`), absent, or not trainlint's schema at all (`foreign`: unreadable,
     too large, not JSON, another `$id`)."""
+    reads.looked_at(reads.FILE, path)  # a check's verdict depends on it: the results cache looks again
     try:
         st = os.stat(path)
     except (OSError, ValueError):
