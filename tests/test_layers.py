@@ -25,7 +25,21 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("rules", ("rules.", "plugins", "selection")),
     ("engine", ("engine", "suppressions")),
     ("fixer", ("fixer", "replace")),
-    ("api", ("api", "cache", "discovery", "settings_file", "reporters.", "docs", "show", "init", "vscode_settings", "tools.")),
+    (
+        "api",
+        (
+            "api",
+            "cache",
+            "discovery",
+            "settings_file",
+            "reporters.",
+            "docs",
+            "show",
+            "init",
+            "vscode_settings",
+            "tools.",
+        ),
+    ),
     ("commands", ("commands.",)),
     ("cli", ("cli", "__main__", "__init__")),
 ]
