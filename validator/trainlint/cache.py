@@ -203,39 +203,40 @@ def decode(data: Any, display: str) -> FileResult:
     )
 
 
-_TEXT = (str,)
-_INT = (int,)
-_FIELD_TYPES: dict[str, tuple[type, ...]] = {
-    "line": _INT,
-    "col": _INT,
-    "end_line": _INT,
-    "end_col": _INT,
-    "code": _TEXT,
-    "name": _TEXT,
-    "message": _TEXT,
+_SEVERITIES = {int(severity): severity for severity in Severity}
+# what each field of a kept diagnostic must be (after `file`, which is the name it is shown under now):
+# the JSON types exactly (a bool is no line number); None where the field may be empty
+_KINDS: dict[str, tuple[type | None, ...]] = {
+    "line": (int,),
+    "col": (int,),
+    "end_line": (int,),
+    "end_col": (int,),
+    "code": (str,),
+    "name": (str,),
+    "message": (str,),
+    "hint": (str, type(None)),
 }
+_FIELDS = Diagnostic._fields[1:]
 
 
 def _decode_diagnostic(row: Any, display: str) -> Diagnostic:
-    names = Diagnostic._fields[1:]
-    if not isinstance(row, list) or len(row) != len(names):
+    if type(row) is not list or len(row) != len(_FIELDS):
         raise ValueError("not a diagnostic")
-    values: dict[str, Any] = {"file": display}
-    for name, value in zip(names, row, strict=True):
+    values: list[Any] = [display]
+    for name, value in zip(_FIELDS, row, strict=True):
         if name == "severity":
-            value = Severity(value)
+            value = _SEVERITIES[value] if type(value) is int else None
+            if value is None:
+                raise ValueError("not a severity")
         elif name == "fix":
             value = None if value is None else _decode_fix(value)
-        elif name == "hint":
-            if value is not None and not isinstance(value, str):
-                raise ValueError("not a hint")
-        elif name in _FIELD_TYPES:
-            if not isinstance(value, _FIELD_TYPES[name]) or isinstance(value, bool):
+        elif name in _KINDS:
+            if type(value) not in _KINDS[name]:
                 raise ValueError(f"not a {name}")
-        elif isinstance(value, (list, dict)):  # a field this module does not know how to rebuild
+        elif type(value) in (list, dict):  # a field this module does not know how to rebuild
             raise ValueError(f"field {name} cannot be rebuilt")
-        values[name] = value
-    return Diagnostic(**values)
+        values.append(value)
+    return Diagnostic._make(values)
 
 
 def _decode_fix(value: Any) -> Fix:
