@@ -135,7 +135,9 @@ def test_the_bundle_reads_every_contributed_setting(manifest: dict[str, Any], bu
         assert section == "trainlint"
         if name != "trace.server":
             assert re.search(rf'\.get\("{re.escape(name)}"', bundle), f"the extension never reads {key}"
-    assert re.search(r'LanguageClient\("trainlint",', bundle), "the client's id must be `trainlint` for trace.server"
+    assert re.search(r'new [\w$]+\("trainlint","trainlint",', bundle), (
+        "the client's id must be `trainlint` for trace.server"
+    )
 
 
 def test_argparse_answers_an_unknown_command_as_the_extension_expects() -> None:

@@ -213,6 +213,20 @@ export function classifyProbe(run: ProbeRun): Probe {
   return { kind: "failed", detail: tail === "" ? `exit code ${run.exitCode}` : tail };
 }
 
+/** The command that installs the server with its libraries. */
+export const INSTALL = "pip install 'trainlint[server]'";
+export const UPGRADE = "pip install --upgrade 'trainlint[server]'";
+
+/** Why a server that started stopped before it answered, from the end of its stderr: a trainlint
+ * installed without the `server` extra says that pygls or lsprotocol is missing. */
+export function explainExit(stderr: string): { kind: "missing" | "failed"; detail: string } {
+  if (/needs pygls and lsprotocol|No module named '?(pygls|lsprotocol)\b/.test(stderr)) {
+    return { kind: "missing", detail: `its language server libraries (pygls, lsprotocol) are not installed: ${INSTALL}` };
+  }
+  const tail = lastLines(stderr, 3);
+  return { kind: "failed", detail: tail === "" ? "it wrote nothing on its standard error" : tail };
+}
+
 /** The command line as a person would type it (for the log). */
 export function commandLine(launch: Launch): string {
   const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);

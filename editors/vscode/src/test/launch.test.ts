@@ -11,6 +11,7 @@ import {
   commandLine,
   documentSelector,
   expand,
+  explainExit,
   type Host,
   isLaunch,
   type Launch,
@@ -176,6 +177,21 @@ describe("classifyProbe", () => {
   });
   it("accepts a server that answers --help", () => {
     assert.deepEqual(classifyProbe({ exitCode: 0, stderr: "" }), { kind: "ok" });
+  });
+});
+
+describe("explainExit", () => {
+  it("tells a trainlint without the server extra by what it says", () => {
+    const said = "trainlint: error: the language server needs pygls and lsprotocol (pygls is missing): pip install 'trainlint[server]'\n";
+    const exit = explainExit(said);
+    assert.equal(exit.kind, "missing");
+    assert.match(exit.detail, /pip install 'trainlint\[server\]'/);
+    assert.equal(explainExit("ModuleNotFoundError: No module named 'lsprotocol'\n").kind, "missing");
+  });
+  it("passes on anything else with the end of stderr", () => {
+    assert.deepEqual(explainExit("a\nb\nc\nd\n"), { kind: "failed", detail: "b\nc\nd" });
+    assert.equal(explainExit("").detail, "it wrote nothing on its standard error");
+    assert.equal(explainExit("No module named 'pyglsx'").kind, "failed");
   });
 });
 
