@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
-from editor.lsp import LanguageServer, node
+from editor.lsp import LanguageServer, node, yaml_settings
 from helpers import REPO, run_cli
 
 from trainlint import schema_layer
@@ -41,15 +41,7 @@ def workspace(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(workspace):
-    settings = {
-        "schemas": {SCHEMA.as_uri(): CATALOG_ENTRY["fileMatch"]},
-        "schemaStore": {"enable": False},
-        "kubernetesCRDStore": {"enable": False},
-        "validate": True,
-        "hover": True,
-        "completion": True,
-    }
-    ls = LanguageServer(workspace, settings)
+    ls = LanguageServer(workspace, yaml_settings({SCHEMA.as_uri(): CATALOG_ENTRY["fileMatch"]}))
     yield ls
     ls.shutdown()
 

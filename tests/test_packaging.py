@@ -11,6 +11,8 @@ import zipfile
 import pytest
 from helpers import REPO
 
+from trainlint.resources import TRAINER_SCHEMAS
+
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
@@ -43,6 +45,7 @@ def test_wheel_carries_schema_presets_and_the_console_script(installed):
         names = set(zf.namelist())
         entry_points = next(zf.read(n).decode() for n in names if n.endswith("entry_points.txt"))
     assert {"trainlint/_data/presets.yaml", "trainlint/_data/v1/config.schema.json", "trainlint/cli.py"} <= names
+    assert {f"trainlint/_data/trainers/{name}.schema.json" for name in TRAINER_SCHEMAS} <= names
     assert "trainlint = trainlint.cli:entry" in entry_points
 
 
@@ -70,3 +73,18 @@ def test_installed_wheel_checks_the_examples_from_outside_the_source_tree(instal
     assert run.returncode == 1, run.stderr
     assert "repo/broken/typos.yaml:6:9: TL104 [error] `preset` cannot be 'sdxl/styel'" in run.stdout
     assert "repo/configs/" not in run.stdout
+
+
+def test_installed_wheel_prints_a_trainers_schema(installed, tmp_path):
+    _, target = installed
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    run = subprocess.run(
+        [sys.executable, "-m", "trainlint", "schema", "--for", "ai-toolkit"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == (target / "trainlint" / "_data" / "trainers" / "ai-toolkit.schema.json").read_text("utf-8")

@@ -31,6 +31,19 @@ def node() -> str | None:
     return shutil.which("node")
 
 
+def yaml_settings(schemas: dict[str, list[str]]) -> dict[str, Any]:
+    """The `yaml.*` settings of an editor that binds `schemas` (schema URI -> file patterns) and
+    fetches nothing: the schema store and the Kubernetes CRD store off."""
+    return {
+        "schemas": schemas,
+        "schemaStore": {"enable": False},
+        "kubernetesCRDStore": {"enable": False},
+        "validate": True,
+        "hover": True,
+        "completion": True,
+    }
+
+
 class LanguageServer:
     """One yaml-language-server process with fixed `yaml` settings.
 

@@ -185,6 +185,8 @@ def _build_rule(rule: argparse.ArgumentParser) -> None:
 
 
 def _build_schema(schema: argparse.ArgumentParser) -> None:
+    from .resources import TRAINER_SCHEMAS
+
     schema.add_argument("--schema-version", type=int, default=1, dest="version", metavar="N")
     schema.add_argument(
         "--write",
@@ -193,6 +195,13 @@ def _build_schema(schema: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="write the schema to PATH (default: .trainlint/v1/config.schema.json at the repository root), "
         "where editors load it; `check` reports a copy that is out of date",
+    )
+    schema.add_argument(
+        "--for",
+        dest="trainer",
+        metavar="TRAINER",
+        help=f"print the schema of a trainer's own config file instead: {', '.join(TRAINER_SCHEMAS)} "
+        "(docs/trainer-schemas.md)",
     )
 
 
@@ -238,7 +247,10 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], object]]] = {
         "list the built-in presets, or show one with its sources",
         lambda p: p.add_argument("name", nargs="?", metavar="NAME"),
     ),
-    "schema": ("print the JSON Schema, or write the repository's copy for editors", _build_schema),
+    "schema": (
+        "print the JSON Schema (or a trainer's config's, --for), or write the repository's copy for editors",
+        _build_schema,
+    ),
     "init": ("write a new config from a preset, bound to the schema for editors", _build_init),
 }
 

@@ -1,4 +1,4 @@
-"""Where the shipped data (schema, preset catalog) lives.
+"""Where the shipped data (schema, preset catalog, the trainers' schemas) lives.
 
 In the wheel the repository's `schema/` folder is packaged as `trainlint/_data`; in a
 source checkout (editable install, tests) it is read from the repository itself, so
@@ -13,6 +13,10 @@ from pathlib import Path
 from typing import Any
 
 SUPPORTED_SCHEMA_VERSIONS = (1,)
+# the schemas of the trainers' own config files (schema/trainers/NAME.schema.json), by the name
+# `trainlint schema --for` takes: the input formats' names, and sd-scripts' dataset config
+TRAINER_SCHEMAS = ("ai-toolkit",)
+TRAINER_SCHEMA_BASE = "https://trainlint.dev/schema/trainers/"
 
 
 @functools.cache
@@ -33,3 +37,11 @@ def schema(version: int = 1) -> dict[str, Any]:
     with open(schema_path(version), encoding="utf-8") as handle:
         loaded: dict[str, Any] = json.load(handle)
         return loaded
+
+
+def trainer_schema_path(name: str) -> Path:
+    return data_dir() / "trainers" / f"{name}.schema.json"
+
+
+def trainer_schema_url(name: str) -> str:
+    return f"{TRAINER_SCHEMA_BASE}{name}.schema.json"

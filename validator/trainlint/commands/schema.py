@@ -1,4 +1,5 @@
-"""`trainlint schema`: print the JSON Schema of a config version, or write the repository's copy for editors."""
+"""`trainlint schema`: print the JSON Schema of a config version or of a trainer's own config file, or
+write the repository's copy for editors."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from .. import editor_schema
 from ..errors import UsageError
 from ..paths import from_cwd
 from ..repository import repo_root
-from ..resources import SUPPORTED_SCHEMA_VERSIONS
+from ..resources import SUPPORTED_SCHEMA_VERSIONS, TRAINER_SCHEMAS, trainer_schema_path
 from ..text import printable
 from . import EXIT_OK
 
@@ -18,6 +19,12 @@ DEFAULT = "-"  # `--write` without a path: the repository's copy (editor_schema.
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    trainer = getattr(args, "trainer", None)
+    if trainer is not None:
+        if getattr(args, "write", None) is not None:
+            raise UsageError("--for prints a trainer's schema; --write writes trainlint's own: give one of them")
+        out.write(trainer_schema_path(_trainer(trainer)).read_text(encoding="utf-8"))
+        return EXIT_OK
     if args.version not in SUPPORTED_SCHEMA_VERSIONS:
         raise UsageError(
             f"schema version {args.version} is not supported (supported: "
@@ -38,3 +45,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"cannot write {shown}: {exc.strerror or exc}") from None
     out.write(f"wrote {shown}\n" if written else f"{shown} is up to date\n")
     return EXIT_OK
+
+
+def _trainer(name: str) -> str:
+    if name in TRAINER_SCHEMAS:
+        return name
+    from ..tools.trainer_schemas import SKIPPED
+
+    if name in SKIPPED:
+        raise UsageError(f"no schema for {name}: {SKIPPED[name]}")
+    raise UsageError(f"no schema for {name!r} (trainer schemas: {', '.join(TRAINER_SCHEMAS)})")

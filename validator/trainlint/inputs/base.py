@@ -111,6 +111,10 @@ class KeyInfo(NamedTuple):
     default: Any  # the trainer's own default; None when it has none (unset)
     unit: str  # "optimizer steps", "epochs", "fraction of steps", "percent", "learning rate", "flag", ...
     source: str  # "library/train_util.py:3952"
+    # what the trainer's own schema (tools/trainer_schemas.py) says of the value; None / "": not recorded
+    json_type: str | tuple[str, ...] | None = None  # JSON Schema type(s) the trainer takes: "number", ...
+    enum: tuple[Any, ...] | None = None  # the only values the trainer takes
+    description: str = ""  # one sentence for an editor's hover (the unit is said beside it)
 
 
 class Hints(NamedTuple):

@@ -1,4 +1,5 @@
-"""Regenerate the artefacts derived from data: schema enums and docs/rules.md.
+"""Regenerate the artefacts derived from data: schema enums, the trainers' schemas and their
+catalog entries, docs/rules.md and the README's example output.
 
 `python -m trainlint.tools.generate` writes them; `--check` only reports drift
 (the test suite runs it, so a stale artefact fails CI).
@@ -16,7 +17,7 @@ from typing import Any
 
 from ..catalog import catalog
 from ..docs import rules_markdown
-from ..resources import data_dir
+from ..resources import TRAINER_SCHEMAS, data_dir, trainer_schema_path
 
 
 def build_schema(schema: dict[str, Any]) -> dict[str, Any]:
@@ -53,8 +54,13 @@ def targets() -> dict[Path, str]:
     repo = data_dir().parent
     schema_file = data_dir() / "v1" / "config.schema.json"
     schema = build_schema(json.loads(schema_file.read_text(encoding="utf-8")))
+    from .trainer_schemas import catalog_with_trainers, render
+
+    catalog_file = data_dir() / "catalog.json"
     return {
         schema_file: json.dumps(schema, indent=2, ensure_ascii=False) + "\n",
+        **{trainer_schema_path(name): render(name) for name in TRAINER_SCHEMAS},
+        catalog_file: catalog_with_trainers(catalog_file.read_text(encoding="utf-8")),
         repo / "docs" / "rules.md": rules_markdown(),
         repo / "README.md": readme_with_example_output(repo),
     }

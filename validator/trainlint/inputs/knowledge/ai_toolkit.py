@@ -111,36 +111,103 @@ PROCESS_KEYS = frozenset(
 # --- train ----------------------------------------------------------------------------------
 
 TRAIN: dict[str, KeyInfo] = {
-    "steps": KeyInfo(1000, "loop steps", f"{MODULES}:380; the loop runs range(start, steps), {LOOP}:2533"),
+    "steps": KeyInfo(
+        1000,
+        "loop steps",
+        f"{MODULES}:380; the loop runs range(start, steps), {LOOP}:2533",
+        json_type="integer",
+        description="Loop steps the run trains for",
+    ),
     "lr": KeyInfo(
-        1e-6, "learning rate", f"{MODULES}:381; every parameter group trains at it, {LOOP}:2025-2028, 2147-2151"
+        1e-6,
+        "learning rate",
+        f"{MODULES}:381; every parameter group trains at it, {LOOP}:2025-2028, 2147-2151",
+        json_type="number",
+        description="Learning rate of every parameter group (UNet or transformer, and the text encoder when it trains)",
     ),
     # read into the config object, never used: LoRA and full fine-tune groups are built with train.lr
-    "unet_lr": KeyInfo(None, "learning rate (read, never used)", f"{MODULES}:382; {LOOP}:2025-2028, 2147-2151"),
-    "text_encoder_lr": KeyInfo(None, "learning rate (read, never used)", f"{MODULES}:383; {LOOP}:2025-2028, 2147-2151"),
-    "batch_size": KeyInfo(1, "images per batch", f"{MODULES}:393"),
+    "unet_lr": KeyInfo(
+        None,
+        "learning rate (read, never used)",
+        f"{MODULES}:382; {LOOP}:2025-2028, 2147-2151",
+        description="Read into the train config but never used: every parameter group trains at train.lr",
+    ),
+    "text_encoder_lr": KeyInfo(
+        None,
+        "learning rate (read, never used)",
+        f"{MODULES}:383; {LOOP}:2025-2028, 2147-2151",
+        description="Read into the train config but never used: every parameter group trains at train.lr",
+    ),
+    "batch_size": KeyInfo(1, "images per batch", f"{MODULES}:393", json_type="integer", description="Images per batch"),
     # each loop step draws this many batches and makes one optimizer update
-    "gradient_accumulation": KeyInfo(1, "batches per optimizer step", f"{MODULES}:456-462; {LOOP}:2565-2612"),
+    "gradient_accumulation": KeyInfo(
+        1,
+        "batches per optimizer step",
+        f"{MODULES}:456-462; {LOOP}:2565-2612",
+        json_type="integer",
+        description="Batches each loop step draws before one optimizer update",
+    ),
     # legacy: each loop step is one batch, the optimizer steps every n loop steps; -1 = once an epoch
-    "gradient_accumulation_steps": KeyInfo(1, "loop steps per optimizer step", f"{MODULES}:456-462; {LOOP}:2565-2612"),
-    "train_unet": KeyInfo(True, "flag", f"{MODULES}:400-401"),
-    "train_text_encoder": KeyInfo(False, "flag", f"{MODULES}:400-401"),
-    "optimizer": KeyInfo("adamw", "name", f"{MODULES} TrainConfig @f699f4be; toolkit/optimizer.py @016777ac"),
-    "content_or_style": KeyInfo("balanced", "name", f"{MODULES}:371, :378"),
-    "noise_scheduler": KeyInfo("ddpm", "name", f"{MODULES} TrainConfig @f699f4be"),
-    "lr_scheduler": KeyInfo("constant", "name", f"{MODULES} TrainConfig @f699f4be"),
-    "dtype": KeyInfo("fp32", "name", f"{MODULES} TrainConfig @f699f4be"),
-    "gradient_checkpointing": KeyInfo(True, "flag", f"{MODULES} TrainConfig @f699f4be"),
-    "disable_sampling": KeyInfo(False, "flag", f"{MODULES} TrainConfig @f699f4be"),
-    "skip_first_sample": KeyInfo(False, "flag", f"{MODULES} TrainConfig @f699f4be"),
-    "unload_text_encoder": KeyInfo(False, "flag", f"{MODULES} TrainConfig @f699f4be"),
-    "cache_text_embeddings": KeyInfo(False, "flag", f"{MODULES} TrainConfig @f699f4be"),
-    "linear_timesteps": KeyInfo(False, "flag", f"{MODULES} TrainConfig @f699f4be"),
-    "xformers": KeyInfo(False, "flag", f"{MODULES} TrainConfig @f699f4be"),
-    "sdp": KeyInfo(False, "flag", f"{MODULES} TrainConfig @f699f4be"),
-    "noise_offset": KeyInfo(0.0, "number", f"{MODULES} TrainConfig @f699f4be"),
-    "min_snr_gamma": KeyInfo(None, "number", f"{MODULES} TrainConfig @f699f4be"),
-    "max_denoising_steps": KeyInfo(999, "number", f"{MODULES} TrainConfig @f699f4be"),
+    "gradient_accumulation_steps": KeyInfo(
+        1,
+        "loop steps per optimizer step",
+        f"{MODULES}:456-462; {LOOP}:2565-2612",
+        json_type="integer",
+        description="Legacy accumulation: the optimizer steps every n loop steps (-1: once an epoch)",
+    ),
+    "train_unet": KeyInfo(
+        True, "flag", f"{MODULES}:400-401", json_type="boolean", description="Train the UNet or transformer"
+    ),
+    "train_text_encoder": KeyInfo(
+        False, "flag", f"{MODULES}:400-401", json_type="boolean", description="Train the text encoder (at train.lr)"
+    ),
+    "optimizer": KeyInfo(
+        "adamw",
+        "name",
+        f"{MODULES} TrainConfig @f699f4be; toolkit/optimizer.py @016777ac",
+        json_type="string",
+        description="Optimizer name, matched lower-cased by prefix (adamw, adamw8bit, prodigy, automagic, ...)",
+    ),
+    "content_or_style": KeyInfo(
+        "balanced",
+        "name",
+        f"{MODULES}:371, :378",
+        json_type="string",
+        enum=("balanced", "style", "content"),
+        description="Timestep weighting: content favours high noise, style low noise",
+    ),
+    "noise_scheduler": KeyInfo(
+        "ddpm",
+        "name",
+        f"{MODULES} TrainConfig @f699f4be",
+        json_type="string",
+        description="Noise scheduler for training (ddpm, flowmatch, ...)",
+    ),
+    "lr_scheduler": KeyInfo(
+        "constant",
+        "name",
+        f"{MODULES} TrainConfig @f699f4be",
+        json_type="string",
+        description="Learning rate scheduler",
+    ),
+    "dtype": KeyInfo(
+        "fp32",
+        "name",
+        f"{MODULES} TrainConfig @f699f4be",
+        json_type="string",
+        description="Training precision (fp32, fp16, bf16)",
+    ),
+    "gradient_checkpointing": KeyInfo(True, "flag", f"{MODULES} TrainConfig @f699f4be", json_type="boolean"),
+    "disable_sampling": KeyInfo(False, "flag", f"{MODULES} TrainConfig @f699f4be", json_type="boolean"),
+    "skip_first_sample": KeyInfo(False, "flag", f"{MODULES} TrainConfig @f699f4be", json_type="boolean"),
+    "unload_text_encoder": KeyInfo(False, "flag", f"{MODULES} TrainConfig @f699f4be", json_type="boolean"),
+    "cache_text_embeddings": KeyInfo(False, "flag", f"{MODULES} TrainConfig @f699f4be", json_type="boolean"),
+    "linear_timesteps": KeyInfo(False, "flag", f"{MODULES} TrainConfig @f699f4be", json_type="boolean"),
+    "xformers": KeyInfo(False, "flag", f"{MODULES} TrainConfig @f699f4be", json_type="boolean"),
+    "sdp": KeyInfo(False, "flag", f"{MODULES} TrainConfig @f699f4be", json_type="boolean"),
+    "noise_offset": KeyInfo(0.0, "number", f"{MODULES} TrainConfig @f699f4be", json_type="number"),
+    "min_snr_gamma": KeyInfo(None, "number", f"{MODULES} TrainConfig @f699f4be", json_type=("number", "null")),
+    "max_denoising_steps": KeyInfo(999, "number", f"{MODULES} TrainConfig @f699f4be", json_type="integer"),
 }
 # every TrainConfig key of the versions read; ai-toolkit adds keys often, so a key missing here is
 # only reported when it is a near miss of one of these (a typo), never for being unknown alone
@@ -253,23 +320,107 @@ TRAIN_KEYS = frozenset(TRAIN) | frozenset(
 # --- model ----------------------------------------------------------------------------------
 
 MODEL: dict[str, KeyInfo] = {
-    "name_or_path": KeyInfo(None, "path", f"{MODULES}:628"),
-    "arch": KeyInfo(None, "name", f"{MODULES}:623; derived from the flags when unset, :631-644, :706, :766-823"),
-    "is_flux": KeyInfo(False, "flag", f"{MODULES}:766-823"),
-    "is_xl": KeyInfo(False, "flag", f"{MODULES}:766-823"),
-    "is_v2": KeyInfo(False, "flag", f"{MODULES}:766-823"),
-    "is_v3": KeyInfo(False, "flag", f"{MODULES}:766-823"),
-    "is_lumina2": KeyInfo(False, "flag", f"{MODULES}:766-823"),
-    "is_pixart": KeyInfo(False, "flag", f"{MODULES}:766-823"),
-    "is_pixart_sigma": KeyInfo(False, "flag", f"{MODULES}:766-823"),
-    "is_auraflow": KeyInfo(False, "flag", f"{MODULES}:766-823"),
-    "is_ssd": KeyInfo(False, "flag", f"{MODULES}:766-823"),
-    "is_vega": KeyInfo(False, "flag", f"{MODULES}:766-823"),
-    "is_v_pred": KeyInfo(False, "flag", f"{MODULES} ModelConfig @f699f4be"),
-    "quantize": KeyInfo(False, "flag", f"{MODULES} ModelConfig @f699f4be"),
-    "quantize_te": KeyInfo(None, "flag", f"{MODULES} ModelConfig @f699f4be (default: quantize)"),
-    "low_vram": KeyInfo(False, "flag", f"{MODULES} ModelConfig @f699f4be"),
-    "dtype": KeyInfo("float16", "name", f"{MODULES} ModelConfig @f699f4be"),
+    "name_or_path": KeyInfo(
+        None,
+        "path",
+        f"{MODULES}:628",
+        json_type="string",
+        description="Base model: a Hugging Face id, a folder or a checkpoint file",
+    ),
+    "arch": KeyInfo(
+        None,
+        "name",
+        f"{MODULES}:623; derived from the flags when unset, :631-644, :706, :766-823",
+        json_type="string",
+        description="Model architecture (sd1, sdxl, flux, flex1, chroma, qwen_image, wan21, ...; an optional :tag follows); unset: the is_* flags decide",
+    ),
+    "is_flux": KeyInfo(
+        False,
+        "flag",
+        f"{MODULES}:766-823",
+        json_type="boolean",
+        description="Legacy architecture flag, read when arch is unset",
+    ),
+    "is_xl": KeyInfo(
+        False,
+        "flag",
+        f"{MODULES}:766-823",
+        json_type="boolean",
+        description="Legacy architecture flag, read when arch is unset",
+    ),
+    "is_v2": KeyInfo(
+        False,
+        "flag",
+        f"{MODULES}:766-823",
+        json_type="boolean",
+        description="Legacy architecture flag, read when arch is unset",
+    ),
+    "is_v3": KeyInfo(
+        False,
+        "flag",
+        f"{MODULES}:766-823",
+        json_type="boolean",
+        description="Legacy architecture flag, read when arch is unset",
+    ),
+    "is_lumina2": KeyInfo(
+        False,
+        "flag",
+        f"{MODULES}:766-823",
+        json_type="boolean",
+        description="Legacy architecture flag, read when arch is unset",
+    ),
+    "is_pixart": KeyInfo(
+        False,
+        "flag",
+        f"{MODULES}:766-823",
+        json_type="boolean",
+        description="Legacy architecture flag, read when arch is unset",
+    ),
+    "is_pixart_sigma": KeyInfo(
+        False,
+        "flag",
+        f"{MODULES}:766-823",
+        json_type="boolean",
+        description="Legacy architecture flag, read when arch is unset",
+    ),
+    "is_auraflow": KeyInfo(
+        False,
+        "flag",
+        f"{MODULES}:766-823",
+        json_type="boolean",
+        description="Legacy architecture flag, read when arch is unset",
+    ),
+    "is_ssd": KeyInfo(
+        False,
+        "flag",
+        f"{MODULES}:766-823",
+        json_type="boolean",
+        description="Legacy architecture flag, read when arch is unset",
+    ),
+    "is_vega": KeyInfo(
+        False,
+        "flag",
+        f"{MODULES}:766-823",
+        json_type="boolean",
+        description="Legacy architecture flag, read when arch is unset",
+    ),
+    "is_v_pred": KeyInfo(False, "flag", f"{MODULES} ModelConfig @f699f4be", json_type="boolean"),
+    "quantize": KeyInfo(
+        False,
+        "flag",
+        f"{MODULES} ModelConfig @f699f4be",
+        json_type="boolean",
+        description="Quantize the model to 8 bits",
+    ),
+    "quantize_te": KeyInfo(
+        None,
+        "flag",
+        f"{MODULES} ModelConfig @f699f4be (default: quantize)",
+        json_type=("boolean", "null"),
+        description="Quantize the text encoder (unset: as quantize)",
+    ),
+    "low_vram": KeyInfo(False, "flag", f"{MODULES} ModelConfig @f699f4be", json_type="boolean"),
+    "dtype": KeyInfo("float16", "name", f"{MODULES} ModelConfig @f699f4be", json_type="string"),
 }
 MODEL_KEYS = frozenset(MODEL) | frozenset(
     {
@@ -359,9 +510,17 @@ ARCH_SOURCE = f"{MODULES}:623, :631-644, :706, :766-823; unknown arch strings fa
 
 NETWORK: dict[str, KeyInfo] = {
     # the section present means a network (LoRA, LoCon, LoKr, ...) is trained; absent -> full fine-tune
-    "type": KeyInfo("lora", "name", f"{MODULES}:169-188; no section -> full fine-tune, {LOOP}:251-253"),
-    "linear": KeyInfo(None, "rank", f"{MODULES}:169-188"),
-    "linear_alpha": KeyInfo(None, "number", f"{MODULES}:169-188"),
+    "type": KeyInfo(
+        "lora",
+        "name",
+        f"{MODULES}:169-188; no section -> full fine-tune, {LOOP}:251-253",
+        json_type="string",
+        description="Network kind (lora, locon, lokr, ...); a process without a network section fine-tunes the whole model",
+    ),
+    "linear": KeyInfo(None, "rank", f"{MODULES}:169-188", json_type="integer", description="Rank of the linear layers"),
+    "linear_alpha": KeyInfo(
+        None, "number", f"{MODULES}:169-188", json_type="number", description="Alpha of the linear layers"
+    ),
 }
 NETWORK_KEYS = frozenset(NETWORK) | frozenset(
     {
@@ -384,26 +543,82 @@ METHOD_SOURCE = f"{LOOP}:251-253"
 # --- datasets -------------------------------------------------------------------------------
 
 DATASET: dict[str, KeyInfo] = {
-    "folder_path": KeyInfo(None, "path", f"{MODULES}:921; walked recursively, toolkit/data_loader.py:425-454"),
-    "dataset_path": KeyInfo(
-        None, "path", f"{MODULES} DatasetConfig @f699f4be (wins over folder_path, data_loader.py @a6c70a75)"
+    "folder_path": KeyInfo(
+        None,
+        "path",
+        f"{MODULES}:921; walked recursively, toolkit/data_loader.py:425-454",
+        json_type="string",
+        description="Folder of images with sidecar captions, walked recursively",
     ),
-    "caption_ext": KeyInfo(".txt", "file suffix", f"{MODULES}:941-944"),
-    "default_caption": KeyInfo(None, "text", f"{MODULES}:941-944"),
-    "num_repeats": KeyInfo(1, "repeats", f"{MODULES}:1002; repeats the file list, toolkit/data_loader.py @a6c70a75"),
-    "is_reg": KeyInfo(False, "flag", f"{MODULES}:951"),
-    "batch_size": KeyInfo(1, "images per batch", f"{MODULES}:918"),
-    "num_frames": KeyInfo(1, "number", f"{MODULES} DatasetConfig @f699f4be (> 1: videos, not images)"),
-    "shuffle_tokens": KeyInfo(False, "flag", f"{MODULES} DatasetConfig @f699f4be"),
-    "cache_latents": KeyInfo(False, "flag", f"{MODULES} DatasetConfig @f699f4be"),
-    "cache_latents_to_disk": KeyInfo(False, "flag", f"{MODULES} DatasetConfig @f699f4be"),
-    "flip_x": KeyInfo(False, "flag", f"{MODULES} DatasetConfig @f699f4be"),
-    "flip_y": KeyInfo(False, "flag", f"{MODULES} DatasetConfig @f699f4be"),
-    "random_crop": KeyInfo(False, "flag", f"{MODULES} DatasetConfig @f699f4be"),
-    "random_scale": KeyInfo(False, "flag", f"{MODULES} DatasetConfig @f699f4be"),
-    "buckets": KeyInfo(True, "flag", f"{MODULES} DatasetConfig @f699f4be"),
-    "caption_dropout_rate": KeyInfo(0.0, "number", f"{MODULES} DatasetConfig @f699f4be"),
-    "trigger_word": KeyInfo(None, "text", f"{MODULES} DatasetConfig @f699f4be"),
+    "dataset_path": KeyInfo(
+        None,
+        "path",
+        f"{MODULES} DatasetConfig @f699f4be (wins over folder_path, data_loader.py @a6c70a75)",
+        json_type="string",
+        description="Dataset path; wins over folder_path",
+    ),
+    "caption_ext": KeyInfo(
+        ".txt", "file suffix", f"{MODULES}:941-944", json_type="string", description="Caption file suffix"
+    ),
+    "default_caption": KeyInfo(
+        None,
+        "text",
+        f"{MODULES}:941-944",
+        json_type=("string", "null"),
+        description="Caption of images without a caption file",
+    ),
+    "num_repeats": KeyInfo(
+        1,
+        "repeats",
+        f"{MODULES}:1002; repeats the file list, toolkit/data_loader.py @a6c70a75",
+        json_type="integer",
+        description="Times the file list is repeated each epoch",
+    ),
+    "is_reg": KeyInfo(
+        False,
+        "flag",
+        f"{MODULES}:951",
+        json_type="boolean",
+        description="Regularisation images: drawn on every other step",
+    ),
+    "batch_size": KeyInfo(1, "images per batch", f"{MODULES}:918", json_type="integer"),
+    "num_frames": KeyInfo(
+        1,
+        "number",
+        f"{MODULES} DatasetConfig @f699f4be (> 1: videos, not images)",
+        json_type="integer",
+        description="Frames per item (above 1: videos)",
+    ),
+    "shuffle_tokens": KeyInfo(
+        False,
+        "flag",
+        f"{MODULES} DatasetConfig @f699f4be",
+        json_type="boolean",
+        description="Shuffle the comma-separated parts of captions",
+    ),
+    "cache_latents": KeyInfo(False, "flag", f"{MODULES} DatasetConfig @f699f4be", json_type="boolean"),
+    "cache_latents_to_disk": KeyInfo(False, "flag", f"{MODULES} DatasetConfig @f699f4be", json_type="boolean"),
+    "flip_x": KeyInfo(False, "flag", f"{MODULES} DatasetConfig @f699f4be", json_type="boolean"),
+    "flip_y": KeyInfo(False, "flag", f"{MODULES} DatasetConfig @f699f4be", json_type="boolean"),
+    "random_crop": KeyInfo(False, "flag", f"{MODULES} DatasetConfig @f699f4be", json_type="boolean"),
+    "random_scale": KeyInfo(False, "flag", f"{MODULES} DatasetConfig @f699f4be", json_type="boolean"),
+    "buckets": KeyInfo(
+        True, "flag", f"{MODULES} DatasetConfig @f699f4be", json_type="boolean", description="Aspect ratio buckets"
+    ),
+    "caption_dropout_rate": KeyInfo(
+        0.0,
+        "number",
+        f"{MODULES} DatasetConfig @f699f4be",
+        json_type="number",
+        description="Share of steps trained with an empty caption",
+    ),
+    "trigger_word": KeyInfo(
+        None,
+        "text",
+        f"{MODULES} DatasetConfig @f699f4be",
+        json_type=("string", "null"),
+        description="Trigger word put into captions",
+    ),
 }
 DATASET_KEYS = frozenset(DATASET) | frozenset(
     {

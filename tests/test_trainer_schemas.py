@@ -1,0 +1,195 @@
+"""The trainers' config schemas (schema/trainers/): generated, shipped, listed, and judged alike by
+check-jsonschema and trainlint (the trainer's own reader and the reference validator) on the
+project's fixtures, and never rejecting the real trainer configs beside the project."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import REAL_CONFIGS, REPO, real_config_kinds, run_cli
+from jsonschema import Draft7Validator
+
+from trainlint.inputs.base import KeyInfo
+from trainlint.resources import TRAINER_SCHEMA_BASE, TRAINER_SCHEMAS, trainer_schema_path, trainer_schema_url
+from trainlint.tools import trainer_schemas
+
+FIXTURES = REPO / "tests" / "fixtures" / "trainer-schemas"
+CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
+CATALOG = json.loads((REPO / "schema" / "catalog.json").read_text(encoding="utf-8"))
+
+# the real configs' kinds (SOURCES.md) and the schema each kind is a file of
+REAL_KIND_SCHEMA = {
+    "job config (YAML)": "ai-toolkit",
+}
+
+
+def schema(name: str) -> dict:
+    return json.loads(trainer_schema_path(name).read_text(encoding="utf-8"))
+
+
+def fixtures(name: str) -> list[Path]:
+    return sorted(p for p in (FIXTURES / name).glob("*/*") if p.is_file())
+
+
+def check_jsonschema(name: str, files: list[Path]) -> dict:
+    """check-jsonschema's JSON report for files against the shipped schema file."""
+    run = subprocess.run(
+        [str(CHECK_JSONSCHEMA), "-o", "json", "--schemafile", str(trainer_schema_path(name)), *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert run.returncode in (0, 1), run.stderr
+    return json.loads(run.stdout)
+
+
+@pytest.mark.parametrize("name", TRAINER_SCHEMAS)
+def test_each_schema_is_a_draft_7_schema_with_its_id(name):
+    loaded = schema(name)
+    Draft7Validator.check_schema(loaded)
+    assert loaded["$schema"] == trainer_schemas.DRAFT
+    assert loaded["$id"] == trainer_schema_url(name) == f"{TRAINER_SCHEMA_BASE}{name}.schema.json"
+
+
+@pytest.mark.parametrize("name", TRAINER_SCHEMAS)
+def test_every_description_cites_the_trainers_source(name):
+    def walk(node, where):
+        if isinstance(node, dict):
+            if "description" in node and where and where[-1] not in ("meta",):
+                assert "Source: " in node["description"], where
+            for key, value in node.items():
+                walk(value, (*where, key))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, where)
+
+    walk(schema(name)["properties"], ())
+
+
+@pytest.mark.parametrize("name", TRAINER_SCHEMAS)
+def test_schema_for_prints_the_shipped_file(name):
+    run = run_cli("schema", "--for", name)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == trainer_schema_path(name).read_text(encoding="utf-8")
+
+
+def test_schema_without_for_still_prints_trainlints_own_schema():
+    run = run_cli("schema")
+    assert run.returncode == 0
+    assert json.loads(run.stdout)["$id"] == "https://trainlint.dev/schema/v1/config.schema.json"
+
+
+def test_diffusers_has_no_schema_and_says_why():
+    run = run_cli("schema", "--for", "diffusers")
+    assert run.returncode == 2 and not run.stdout
+    assert "no schema for diffusers" in run.stderr and "command-line flag" in run.stderr
+
+
+def test_an_unknown_trainer_is_a_usage_error_naming_the_schemas():
+    run = run_cli("schema", "--for", "kohya")
+    assert run.returncode == 2 and not run.stdout
+    assert all(name in run.stderr for name in TRAINER_SCHEMAS)
+
+
+def test_the_catalog_lists_every_trainer_schema_after_trainlints_own():
+    entries = CATALOG["schemas"]
+    assert entries[0]["url"] == "https://trainlint.dev/schema/v1/config.schema.json"
+    listed = {entry["url"]: entry for entry in entries[1:]}
+    assert set(listed) == {trainer_schema_url(name) for name in TRAINER_SCHEMAS}
+    for entry in listed.values():
+        assert {"name", "description", "fileMatch", "url"} <= set(entry)
+        # SchemaStore asks for no trailing period and no "schema"/"JSON" in the description
+        assert not entry["description"].endswith(".") and "schema" not in entry["description"].lower()
+
+
+@pytest.mark.parametrize(
+    "name,path,matches",
+    [
+        ("ai-toolkit", "jobs/mascot.ai-toolkit.yaml", True),
+        ("ai-toolkit", "ai-toolkit/config/examples/train_lora_flux_24gb.yaml", True),
+        ("ai-toolkit", "config/train.yaml", False),
+        ("ai-toolkit", "mascot.trainlint.yaml", False),
+    ],
+)
+def test_catalog_file_patterns(name, path, matches):
+    (entry,) = (e for e in CATALOG["schemas"] if e["url"] == trainer_schema_url(name))
+    # editors match a pattern without a folder against the file name, one with folders against the path
+    hit = any(
+        fnmatch.fnmatch(path if "/" in pattern else path.rsplit("/", 1)[-1], pattern.removeprefix("**/"))
+        or fnmatch.fnmatch(path, pattern)
+        for pattern in entry["fileMatch"]
+    )
+    assert hit is matches
+
+
+def test_a_default_that_does_not_fit_the_type_stops_the_generator():
+    origin = trainer_schemas.Origin("ai-toolkit", "ostris/ai-toolkit", "0" * 40)
+    with pytest.raises(ValueError, match="not of type"):
+        trainer_schemas.key_schema("lr", KeyInfo("1e-4", "learning rate", "x.py:1", json_type="number"), origin)
+    with pytest.raises(ValueError, match="not one of"):
+        trainer_schemas.key_schema("o", KeyInfo("c", "name", "x.py:1", json_type="string", enum=("a", "b")), origin)
+
+
+def test_a_loader_that_converts_text_admits_numbers_written_as_text():
+    origin = trainer_schemas.Origin("kohya_ss", "bmaltais/kohya_ss", "0" * 40)
+    info = KeyInfo(None, "learning rate", "kohya_gui/common_gui.py:379-509", json_type="number")
+    assert trainer_schemas.key_schema("learning_rate", info, origin, also_strings=True)["type"] == ["number", "string"]
+    assert trainer_schemas.key_schema("learning_rate", info, origin)["type"] == "number"
+
+
+# --- verdicts on the project's fixtures -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", TRAINER_SCHEMAS)
+def test_every_schema_has_valid_and_invalid_fixtures(name):
+    folders = {p.parent.name for p in fixtures(name)}
+    assert folders == {"valid", "invalid"}
+
+
+@pytest.mark.parametrize("name", TRAINER_SCHEMAS)
+def test_check_jsonschema_and_trainlint_agree_with_each_fixtures_verdict(name):
+    files = fixtures(name)
+    report = check_jsonschema(name, files)
+    assert not report["parse_errors"], report["parse_errors"]
+    failing = {Path(error["filename"]) for error in report["errors"]}
+    for path in files:
+        expected_valid = path.parent.name == "valid"
+        found = trainer_schemas.violations(name, path.read_bytes(), str(path))
+        assert found is not None, f"{path}: trainlint's reader found no data"
+        assert (not found) is expected_valid, f"trainlint on {path.name}: {found}"
+        assert (path not in failing) is expected_valid, f"check-jsonschema on {path.name}"
+        if not expected_valid:
+            # both name the same places
+            theirs = sorted(
+                e["path"].removeprefix("$").lstrip(".") for e in report["errors"] if Path(e["filename"]) == path
+            )
+            ours = sorted(line.split(": ", 1)[0] for line in found)
+            assert len(theirs) == len(ours), (theirs, ours)
+
+
+# --- the real trainer configs beside the project ------------------------------------------------------
+
+
+def real_files(name: str) -> list[Path]:
+    if not (REAL_CONFIGS / "SOURCES.md").is_file():
+        return []
+    return [
+        REAL_CONFIGS / rel for rel, kind in real_config_kinds().items() if REAL_KIND_SCHEMA.get(kind.strip()) == name
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(set(REAL_KIND_SCHEMA.values())))
+def test_no_schema_rejects_a_real_config(name):
+    files = real_files(name)
+    if not files:
+        pytest.skip(f"the real trainer configs are not at {REAL_CONFIGS}")
+    report = check_jsonschema(name, files)
+    assert not report["errors"], json.dumps(report["errors"], indent=1)[:4000]
+    # a file the reader cannot parse (a real, broken one upstream) is no verdict of the schema
+    assert len(report["parse_errors"]) < len(files) / 4

@@ -1,0 +1,303 @@
+"""JSON Schemas of the trainers' own config files, generated from the adapters' knowledge tables.
+
+The keys, defaults, units, types, enums and sources an adapter reads a trainer's file with
+(`inputs/knowledge/`) become a schema that editors use for completion, hover and squiggles:
+one per file format (`schema/trainers/<name>.schema.json`, listed in `schema/catalog.json`).
+What a schema refuses is what the trainer refuses or cannot use: a value of the wrong type
+where the trainer uses it as read, a value outside a set the trainer's parser checks, a key
+where the trainer's parser stops on unknown keys (SimpleTuner's arguments, sd-scripts' dataset
+config). A key a trainer ignores silently stays allowed (kohya_ss' shipped presets carry such
+keys); `trainlint check` reports it (TL507) with a did-you-mean. A key trainlint knows the
+trainer reads but whose type it has not recorded is offered for completion with no type.
+Every description ends with the trainer's source (repository, commit, file:line).
+
+The diffusers scripts have no config file (only command-line flags in a launch script), so
+they have no schema; `SKIPPED` says why and `trainlint schema --for diffusers` prints that.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from ..inputs.base import KeyInfo
+from ..resources import TRAINER_SCHEMA_BASE, TRAINER_SCHEMAS, trainer_schema_path, trainer_schema_url
+
+DRAFT = "http://json-schema.org/draft-07/schema#"  # what Taplo, yaml-language-server and VS Code all take
+
+_JSON_TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v),
+    "array": lambda v: isinstance(v, list | tuple),
+    "object": lambda v: isinstance(v, dict),
+    "null": lambda v: v is None,
+}
+
+
+class Origin:
+    """Where a trainer's facts come from: the repository and the commit its sources are pinned to."""
+
+    def __init__(self, trainer: str, repository: str, commit: str | None) -> None:
+        self.trainer, self.repository, self.commit = trainer, repository, commit
+
+    def cite(self, source: str) -> str:
+        """The source sentence; a source that names the commit it was read at keeps it alone."""
+        at = f"@{self.commit[:12]}" if self.commit and "@" not in source and "read at" not in source else ""
+        return f"Source: {self.repository}{at} {source}."
+
+
+def _types(json_type: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    if json_type is None:
+        return ()
+    return (json_type,) if isinstance(json_type, str) else tuple(json_type)
+
+
+def _fits(value: Any, json_type: str | tuple[str, ...] | None) -> bool:
+    return not _types(json_type) or any(_JSON_TYPES[t](value) for t in _types(json_type))
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text.endswith((".", "?", "!")) else text + "."
+
+
+def key_schema(key: str, info: KeyInfo, origin: Origin, *, also_strings: bool = False) -> dict[str, Any]:
+    """One key's schema: its type, enum and default from the table, its description and source.
+
+    `also_strings`: the trainer's loader converts text to the key's number itself (kohya_ss'
+    `update_my_data`, OneTrainer's `from_dict`), so a number written as text is accepted too.
+    """
+    for t in _types(info.json_type):
+        if t not in _JSON_TYPES:
+            raise ValueError(f"{origin.trainer} {key}: unknown JSON type {t!r}")
+    if info.default is not None and not _fits(info.default, info.json_type):
+        raise ValueError(f"{origin.trainer} {key}: the default {info.default!r} is not of type {info.json_type}")
+    if info.enum is not None and info.default is not None and info.default not in info.enum:
+        raise ValueError(f"{origin.trainer} {key}: the default {info.default!r} is not one of {info.enum}")
+    out: dict[str, Any] = {}
+    types = list(_types(info.json_type))
+    if also_strings and types and {"number", "integer"} & set(types) and "string" not in types:
+        types.append("string")
+    if types:
+        out["type"] = types[0] if len(types) == 1 else types
+    if info.enum is not None:
+        out["enum"] = list(info.enum)
+    if info.default is not None:
+        out["default"] = info.default
+    parts = [_sentence(info.description or info.unit)]
+    if info.description and info.unit:
+        parts.append(f"Unit: {_sentence(info.unit)}")
+    parts.append(f"Default: {json.dumps(info.default)}." if info.default is not None else "No default.")
+    parts.append(origin.cite(info.source))
+    out["description"] = " ".join(parts)
+    return out
+
+
+def known_key(origin: Origin, source: str) -> dict[str, Any]:
+    """A key the trainer reads whose type and default trainlint has not recorded."""
+    return {
+        "description": f"Read by {origin.trainer}; trainlint records no type or default for it. {origin.cite(source)}"
+    }
+
+
+def properties(
+    table: Mapping[str, KeyInfo],
+    origin: Origin,
+    *,
+    known: Iterable[str] = (),
+    known_source: str = "",
+    also_strings: Iterable[str] | bool = False,
+) -> dict[str, Any]:
+    """The `properties` of a section: the table's keys with their schemas, then the other keys the
+    trainer reads (`known`), in name order so the file diffs well."""
+    converted = set(table) if also_strings is True else set(also_strings or ())
+    out = {key: key_schema(key, info, origin, also_strings=key in converted) for key, info in table.items()}
+    for key in known:
+        if key not in out:
+            out[key] = known_key(origin, known_source)
+    return dict(sorted(out.items()))
+
+
+def document(name: str, title: str, description: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The schema document: draft, id, title and description first, then the body."""
+    return {"$schema": DRAFT, "$id": trainer_schema_url(name), "title": title, "description": description, **body}
+
+
+# --- ai-toolkit -----------------------------------------------------------------------------
+
+
+def ai_toolkit() -> dict[str, Any]:
+    from ..inputs.knowledge import ai_toolkit as K
+
+    origin = Origin("ai-toolkit", K.REPOSITORY, K.COMMIT)
+    loose = f"{K.MODULES} (kwargs.get, read at f699f4be)"
+
+    def section(title: str, table: Mapping[str, KeyInfo], known: Iterable[str]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "description": f"{title} {origin.cite(K.MODULES)}",
+            "properties": properties(table, origin, known=known, known_source=loose),
+        }
+
+    def keys_only(title: str, known: Iterable[str]) -> dict[str, Any]:
+        return section(title, {}, known)
+
+    process = {
+        "type": "object",
+        "description": (
+            "One process of the job. Every key of a section is read with kwargs.get: a key ai-toolkit does "
+            "not know is ignored, and no value is converted. " + origin.cite(K.PROCESS_TYPES)
+        ),
+        "properties": {
+            **{key: known_key(origin, K.PROCESS_TYPES) for key in sorted(K.PROCESS_KEYS)},
+            "type": {
+                "type": "string",
+                "description": "The process: sd_trainer (and the other image trainers) trains on images, slider "
+                "on prompt pairs. " + origin.cite(K.PROCESS_TYPES),
+                "examples": sorted(K.TRAINING_PROCESSES),
+            },
+            "train": {"$ref": "#/definitions/train"},
+            "model": {"$ref": "#/definitions/model"},
+            "network": {"$ref": "#/definitions/network"},
+            "datasets": {
+                "type": "array",
+                "description": "The datasets trained on. " + origin.cite(K.MODULES),
+                "items": {"$ref": "#/definitions/dataset"},
+            },
+            "save": {"$ref": "#/definitions/save"},
+            "sample": {"$ref": "#/definitions/sample"},
+            "logging": {"$ref": "#/definitions/logging"},
+        },
+    }
+    return document(
+        "ai-toolkit",
+        "ai-toolkit job config",
+        "A job file of ostris/ai-toolkit (YAML or JSON): job, config.name and config.process, a list of "
+        "processes each with train, model, network, datasets, save and sample sections. "
+        "Numbers such as 1e-4 are floats for ai-toolkit, which adds a float resolver to its YAML loader; "
+        "a ${VAR} value is replaced from the environment before the file is read. "
+        + origin.cite(f"{K.CONFIG}, {K.MODULES}"),
+        {
+            "type": "object",
+            "properties": {
+                "job": {
+                    "type": "string",
+                    "description": "The job kind: extension runs the processes of config.process "
+                    "(sd_trainer and the other trainers). " + origin.cite(K.PROCESS_TYPES),
+                },
+                "config": {
+                    "type": "object",
+                    "description": "The job's settings and its processes. " + origin.cite(K.CONFIG),
+                    "properties": {
+                        **{key: known_key(origin, K.CONFIG) for key in sorted(K.CONFIG_KEYS)},
+                        "name": {
+                            "type": "string",
+                            "description": "The job's name; [name] in the file is replaced by it. "
+                            + origin.cite(K.ENV_AND_NAME),
+                        },
+                        "process": {
+                            "type": "array",
+                            "description": "The processes the job runs, in order. " + origin.cite(K.PROCESS_TYPES),
+                            "items": {"$ref": "#/definitions/process"},
+                        },
+                    },
+                },
+                "meta": {"type": "object", "description": "Free-form metadata saved with the model."},
+            },
+            "definitions": {
+                "process": process,
+                "train": section("The train section (TrainConfig).", K.TRAIN, K.TRAIN_KEYS),
+                "model": section("The model section (ModelConfig).", K.MODEL, K.MODEL_KEYS),
+                "network": section(
+                    "The network section (NetworkConfig): present, a network is trained; absent, the whole model.",
+                    K.NETWORK,
+                    K.NETWORK_KEYS,
+                ),
+                "dataset": section("One dataset (DatasetConfig).", K.DATASET, K.DATASET_KEYS),
+                "save": keys_only("The save section (SaveConfig).", K.SAVE_KEYS),
+                "sample": keys_only("The sample section (SampleConfig).", K.SAMPLE_KEYS),
+                "logging": keys_only("The logging section (LoggingConfig).", K.LOGGING_KEYS),
+            },
+        },
+    )
+
+
+BUILDERS: dict[str, Callable[[], dict[str, Any]]] = {
+    "ai-toolkit": ai_toolkit,
+}
+
+# trainers with no schema, and why (trainlint schema --for NAME says it)
+SKIPPED = {
+    "diffusers": (
+        "the diffusers training scripts read no config file: every setting is a command-line flag of an "
+        "`accelerate launch` script, which no JSON Schema can describe (docs/trainer-schemas.md)"
+    ),
+}
+
+# the catalog entry of each schema (SchemaStore's catalog format): a name, a description without
+# "schema" or a final period, and the file patterns an editor binds it to without a modeline. Trainers
+# give their files no fixed names, so the patterns are the trainer's own folders (a checkout of the
+# trainer, named as its repository) and a naming convention, `NAME.<trainer>.<suffix>`
+CATALOG: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "ai-toolkit": (
+        "ai-toolkit job config",
+        "Training job of ostris/ai-toolkit: train, model, network, datasets, save and sample sections",
+        ("*.ai-toolkit.yaml", "*.ai-toolkit.yml", "**/ai-toolkit/config/**/*.yaml", "**/ai-toolkit/config/**/*.yml"),
+    ),
+}
+
+assert set(BUILDERS) == set(TRAINER_SCHEMAS) == set(CATALOG), "every shipped trainer schema has a builder and an entry"
+
+
+def build(name: str) -> dict[str, Any]:
+    return BUILDERS[name]()
+
+
+def render(name: str) -> str:
+    return json.dumps(build(name), indent=2, ensure_ascii=False) + "\n"
+
+
+def catalog_entries() -> list[dict[str, Any]]:
+    return [
+        {
+            "name": CATALOG[name][0],
+            "description": CATALOG[name][1],
+            "fileMatch": list(CATALOG[name][2]),
+            "url": trainer_schema_url(name),
+        }
+        for name in TRAINER_SCHEMAS
+    ]
+
+
+def catalog_with_trainers(text: str) -> str:
+    """The catalog (schema/catalog.json) with its trainer entries regenerated after the others."""
+    catalog = json.loads(text)
+    own = [entry for entry in catalog["schemas"] if not str(entry.get("url", "")).startswith(TRAINER_SCHEMA_BASE)]
+    catalog["schemas"] = own + catalog_entries()
+    return json.dumps(catalog, indent=2, ensure_ascii=False) + "\n"
+
+
+# the input format whose reader reads a schema's files
+FORMAT_OF = {"sd-scripts-dataset": "sd-scripts"}
+
+
+def violations(name: str, raw: bytes, file: str) -> list[str] | None:
+    """What the shipped schema `name` says of a file read as its trainer reads it (the input format's
+    own reader): one line per failure, `path: message`; None when the file has no data to judge."""
+    from jsonschema import Draft7Validator
+
+    from ..document import Limits
+    from ..inputs import trainer_format
+
+    doc = trainer_format(FORMAT_OF.get(name, name)).read(raw, file, Limits())
+    if doc.data is None:
+        return None
+    validator = Draft7Validator(json.loads(trainer_schema_path(name).read_text(encoding="utf-8")))
+    return sorted(
+        f"{'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message}"
+        for error in validator.iter_errors(doc.data)
+    )
