@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -114,3 +116,61 @@ def test_the_language_server_agrees_with_the_fixtures_verdicts(yaml_server, work
     for uri, path in documents.items():
         errors = [d for d in found[uri] if d.get("severity", 1) == 1]
         assert (not errors) is (path.parent.name == "valid"), (path.name, errors)
+
+
+# --- Taplo --------------------------------------------------------------------------------------------
+
+TAPLO = REPO / "tests" / "editor" / "node_modules" / ".bin" / "taplo"
+
+
+def taplo(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    if not TAPLO.is_file():
+        pytest.skip(f"{TAPLO} is missing: run `npm ci` in tests/editor")
+    return subprocess.run(
+        [str(TAPLO), "check", "--colors", "never", *args], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize("name", ["sd-scripts", "sd-scripts-dataset"])
+def test_taplo_agrees_with_the_fixtures_verdicts(name):
+    files = sorted((FIXTURES / name).glob("*/*.toml"))
+    assert files
+    for path in files:
+        run = taplo("--schema", trainer_schema_path(name).as_uri(), str(path), cwd=path.parent)
+        assert (run.returncode == 0) is (path.parent.name == "valid"), (path.name, run.stderr)
+
+
+def test_taplo_places_and_words_a_wrong_type():
+    path = FIXTURES / "sd-scripts" / "invalid" / "lr-as-text.toml"
+    run = taplo("--schema", trainer_schema_path("sd-scripts").as_uri(), str(path), cwd=path.parent)
+    assert run.returncode == 1
+    assert 'error: "1e-4" is not of type "number"' in run.stderr
+    assert f"{path}:3:17" in run.stderr, "the value's line and column"
+
+
+def test_taplo_validates_an_option_inside_a_table():
+    path = FIXTURES / "sd-scripts" / "invalid" / "table-batch-as-text.toml"
+    run = taplo("--schema", trainer_schema_path("sd-scripts").as_uri(), str(path), cwd=path.parent)
+    assert run.returncode == 1 and 'error: "2" is not of type "integer"' in run.stderr
+
+
+def test_taplo_binds_by_schema_directive_and_by_its_configuration(tmp_path):
+    """The two ways docs/trainer-schemas.md gives for Even Better TOML and the Taplo CLI: a `#:schema`
+    comment on the first line (relative to the file), and a rule in `.taplo.toml`."""
+    schema = trainer_schema_path("sd-scripts")
+    bad = 'max_train_steps = "1600"\n'
+    directive = tmp_path / "train.toml"
+    directive.write_text(f"#:schema {Path(os.path.relpath(schema, tmp_path)).as_posix()}\n{bad}", encoding="utf-8")
+    run = taplo(str(directive), cwd=tmp_path)
+    assert run.returncode == 1 and 'error: "1600" is not of type "integer"' in run.stderr
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".taplo.toml").write_text(
+        f'[[rule]]\ninclude = ["**/*.sd-scripts.toml"]\n\n[rule.schema]\npath = "{schema.as_uri()}"\n',
+        encoding="utf-8",
+    )
+    (project / "sdxl.sd-scripts.toml").write_text(bad, encoding="utf-8")
+    (project / "other.toml").write_text(bad, encoding="utf-8")
+    assert 'is not of type "integer"' in taplo("sdxl.sd-scripts.toml", cwd=project).stderr
+    assert taplo("other.toml", cwd=project).returncode == 0, "the rule binds only its file patterns"

@@ -226,7 +226,104 @@ def ai_toolkit() -> dict[str, Any]:
     )
 
 
+# --- sd-scripts ---------------------------------------------------------------------------------
+
+
+def sd_scripts() -> dict[str, Any]:
+    from ..inputs.knowledge import sd_scripts as K
+
+    origin = Origin("sd-scripts", K.REPOSITORY, K.COMMIT)
+    table = {**K.ARGUMENT_INFO, **K.KEYS}
+    props = properties(table, origin, known=K.ARGUMENTS, known_source="the training scripts' argument parsers")
+    return document(
+        "sd-scripts",
+        "sd-scripts training config (--config_file TOML)",
+        "The TOML of kohya-ss/sd-scripts' --config_file: the training script's command-line options without "
+        "the leading --. Tables only group them: sd-scripts reads every table's keys into one namespace. "
+        "Values bypass argparse, so each must already be of the option's type (a quoted number stays text). "
+        "A key no script defines is accepted and never read (trainlint check reports it, TL507). "
+        + origin.cite(K.CONFIG_FILE_LOADER),
+        {
+            "type": "object",
+            "properties": props,
+            "patternProperties": {
+                "^metadata_": {
+                    "type": "string",
+                    "description": "Model metadata (title, author, ...). " + origin.cite("library/train_util.py"),
+                }
+            },
+            # a table (`[model_arguments]`) holds options; any other key is ignored by sd-scripts
+            "additionalProperties": {"if": {"type": "object"}, "then": {"$ref": "#/definitions/table"}},
+            "definitions": {
+                "table": {
+                    "type": "object",
+                    "description": "A table of options: its name is ignored, its keys are options. "
+                    + origin.cite(K.CONFIG_FILE_LOADER),
+                    "properties": {key: {"$ref": f"#/properties/{key}"} for key in props},
+                }
+            },
+        },
+    )
+
+
+def sd_scripts_dataset() -> dict[str, Any]:
+    from ..inputs.knowledge import sd_scripts as K
+
+    origin = Origin("sd-scripts", K.REPOSITORY, K.COMMIT)
+    table = {**K.DATASET_KEY_INFO, **K.DATASET_KEYS}
+
+    def level(description: str, keys: Iterable[str], extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        props = properties(
+            {k: table[k] for k in keys if k in table}, origin, known=keys, known_source=K.DATASET_SCHEMA_SOURCE
+        )
+        return {
+            "type": "object",
+            "description": f"{description} {origin.cite(K.DATASET_SCHEMA_SOURCE)}",
+            "properties": {**props, **(extra or {})},
+            "additionalProperties": False,
+        }
+
+    return document(
+        "sd-scripts-dataset",
+        "sd-scripts dataset config (--dataset_config)",
+        "The dataset config of kohya-ss/sd-scripts (TOML, or JSON by its suffix): [general], then [[datasets]], "
+        "each with [[datasets.subsets]] (one image folder each). A lower level overrides a higher one. "
+        "sd-scripts checks the file against its own schema and stops on an unknown key or a wrong type. "
+        + origin.cite(f"{K.DATASET_CONFIG_LOADER}; {K.DATASET_SCHEMA_SOURCE}"),
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "general": {"$ref": "#/definitions/general"},
+                "datasets": {
+                    "type": "array",
+                    "description": "The datasets, each a [[datasets]] table. " + origin.cite(K.DATASET_SCHEMA_SOURCE),
+                    "items": {"$ref": "#/definitions/dataset"},
+                },
+            },
+            "definitions": {
+                "general": level("Settings every dataset and subset starts from.", sorted(K.DATASET_GENERAL_KEYS)),
+                "dataset": level(
+                    "One dataset: its settings, then its subsets.",
+                    sorted(K.DATASET_DATASET_KEYS - {"subsets"}),
+                    {
+                        "subsets": {
+                            "type": "array",
+                            "description": "The dataset's image folders, each a [[datasets.subsets]] table. "
+                            + origin.cite(K.DATASET_SCHEMA_SOURCE),
+                            "items": {"$ref": "#/definitions/subset"},
+                        }
+                    },
+                ),
+                "subset": level("One image folder and how it is read.", sorted(K.DATASET_SUBSET_KEYS)),
+            },
+        },
+    )
+
+
 BUILDERS: dict[str, Callable[[], dict[str, Any]]] = {
+    "sd-scripts": sd_scripts,
+    "sd-scripts-dataset": sd_scripts_dataset,
     "ai-toolkit": ai_toolkit,
 }
 
@@ -243,6 +340,16 @@ SKIPPED = {
 # give their files no fixed names, so the patterns are the trainer's own folders (a checkout of the
 # trainer, named as its repository) and a naming convention, `NAME.<trainer>.<suffix>`
 CATALOG: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "sd-scripts": (
+        "sd-scripts training config",
+        "Training options of kohya-ss/sd-scripts given with --config_file (TOML)",
+        ("*.sd-scripts.toml", "**/sd-scripts/config/**/*.toml"),
+    ),
+    "sd-scripts-dataset": (
+        "sd-scripts dataset config",
+        "Datasets and image folders of kohya-ss/sd-scripts given with --dataset_config (TOML)",
+        ("*.sd-scripts-dataset.toml", "dataset_config.toml", "**/sd-scripts/dataset/**/*.toml"),
+    ),
     "ai-toolkit": (
         "ai-toolkit job config",
         "Training job of ostris/ai-toolkit: train, model, network, datasets, save and sample sections",
