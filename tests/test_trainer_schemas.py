@@ -4,8 +4,8 @@ project's fixtures, and never rejecting the real trainer configs beside the proj
 
 from __future__ import annotations
 
-import fnmatch
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +28,12 @@ REAL_KIND_SCHEMA = {
     "sd-scripts dataset config TOML (test fixture)": "sd-scripts-dataset",
     "sd-scripts dataset config TOML (example)": "sd-scripts-dataset",
     "dataset config TOML (doc example)": "sd-scripts-dataset",
+    "GUI preset (lora)": "kohya_ss",
+    "GUI preset (dreambooth)": "kohya_ss",
+    "GUI preset (finetune)": "kohya_ss",
+    "GUI saved config (test fixture)": "kohya_ss",
+    "built-in preset (overlay on TrainConfig defaults)": "onetrainer",
+    "trainer config (JSON, CLI-flag map)": "simpletuner",
 }
 
 
@@ -123,17 +129,32 @@ def test_the_catalog_lists_every_trainer_schema_after_trainlints_own():
         ("sd-scripts-dataset", "dataset_config.toml", True),
         ("sd-scripts-dataset", "configs/mascot.sd-scripts-dataset.toml", True),
         ("sd-scripts-dataset", "configs/mascot.sd-scripts.toml", False),
+        ("kohya_ss", "kohya_ss/presets/lora/SDXL - LoRA AI_characters standard v1.1.json", True),
+        ("kohya_ss", "configs/mascot.kohya_ss.json", True),
+        ("kohya_ss", "presets/lora/mascot.json", False),
+        ("onetrainer", "OneTrainer/training_presets/#sdxl 1.0 LoRA.json", True),
+        ("onetrainer", "configs/style.onetrainer.json", True),
+        ("simpletuner", "SimpleTuner/config/flux/config.json", True),
+        ("simpletuner", "configs/flux.simpletuner.json", True),
+        ("simpletuner", "config/config.json", False),
+        ("scenario", "requests/mascot.scenario.json", True),
+        ("scenario", "package.json", False),
     ],
 )
 def test_catalog_file_patterns(name, path, matches):
     (entry,) = (e for e in CATALOG["schemas"] if e["url"] == trainer_schema_url(name))
-    # editors match a pattern without a folder against the file name, one with folders against the path
-    hit = any(
-        fnmatch.fnmatch(path if "/" in pattern else path.rsplit("/", 1)[-1], pattern.removeprefix("**/"))
-        or fnmatch.fnmatch(path, pattern)
-        for pattern in entry["fileMatch"]
-    )
-    assert hit is matches
+    assert any(glob(pattern).fullmatch(path) for pattern in entry["fileMatch"]) is matches
+
+
+def glob(pattern: str) -> re.Pattern[str]:
+    """A catalog pattern as editors read it: without a folder it matches the file name in any folder;
+    `**/` is any number of folders, none included; `*` stays within one name."""
+    if "/" not in pattern:
+        pattern = "**/" + pattern
+    out = ""
+    for part in re.split(r"(\*\*/|\*)", pattern):
+        out += "(?:.*/)?" if part == "**/" else "[^/]*" if part == "*" else re.escape(part)
+    return re.compile(out)
 
 
 def test_a_default_that_does_not_fit_the_type_stops_the_generator():
@@ -147,8 +168,24 @@ def test_a_default_that_does_not_fit_the_type_stops_the_generator():
 def test_a_loader_that_converts_text_admits_numbers_written_as_text():
     origin = trainer_schemas.Origin("kohya_ss", "bmaltais/kohya_ss", "0" * 40)
     info = KeyInfo(None, "learning rate", "kohya_gui/common_gui.py:379-509", json_type="number")
-    assert trainer_schemas.key_schema("learning_rate", info, origin, also_strings=True)["type"] == ["number", "string"]
+    converted = trainer_schemas.key_schema("learning_rate", info, origin, text=trainer_schemas.NUMBER_TEXT)
+    assert converted["type"] == ["number", "string"]
     assert trainer_schemas.key_schema("learning_rate", info, origin)["type"] == "number"
+    check = Draft7Validator({"properties": {"lr": converted}}).is_valid
+    assert all(check({"lr": v}) for v in (1e-4, "1e-4", "0.0001", " 5e-5 ", "", ".5", "-1"))
+    assert not any(check({"lr": v}) for v in ("fast", "1e-4x", "0.0001 0.0002", True, None, [1e-4]))
+
+
+def test_integer_text_is_whole_numbers_only():
+    check = Draft7Validator({"type": "string", "pattern": trainer_schemas.INTEGER_TEXT}).is_valid
+    assert all(check(v) for v in ("50", " 50", "-1", ""))
+    assert not any(check(v) for v in ("50.0", "1e3", "fifty"))
+
+
+def test_flag_text_is_the_words_simpletuners_parser_takes():
+    check = Draft7Validator({"type": "string", "pattern": trainer_schemas.BOOLEAN_TEXT}).is_valid
+    assert all(check(v) for v in ("true", "False", "YES", "no", "on", "off", "1", "0", "y", "n"))
+    assert not any(check(v) for v in ("sometimes", "truee", "2"))
 
 
 # --- verdicts on the project's fixtures -------------------------------------------------------------

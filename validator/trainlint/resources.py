@@ -15,7 +15,15 @@ from typing import Any
 SUPPORTED_SCHEMA_VERSIONS = (1,)
 # the schemas of the trainers' own config files (schema/trainers/NAME.schema.json), by the name
 # `trainlint schema --for` takes: the input formats' names, and sd-scripts' dataset config
-TRAINER_SCHEMAS = ("sd-scripts", "sd-scripts-dataset", "ai-toolkit")
+TRAINER_SCHEMAS = (
+    "kohya_ss",
+    "sd-scripts",
+    "sd-scripts-dataset",
+    "ai-toolkit",
+    "onetrainer",
+    "simpletuner",
+    "scenario",
+)
 TRAINER_SCHEMA_BASE = "https://trainlint.dev/schema/trainers/"
 
 

@@ -62,14 +62,37 @@ def _fits(value: Any, json_type: str | tuple[str, ...] | None) -> bool:
 
 def _sentence(text: str) -> str:
     text = text.strip()
-    return text if not text or text.endswith((".", "?", "!")) else text + "."
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
-def key_schema(key: str, info: KeyInfo, origin: Origin, *, also_strings: bool = False) -> dict[str, Any]:
+# text a trainer's loader turns into a number (kohya_ss' update_my_data, OneTrainer's from_dict, SimpleTuner's
+# argument parser); empty text stands for "not set" in all three (0, the default kept, the option left out)
+NUMBER_TEXT = r"^\s*$|^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$"
+INTEGER_TEXT = r"^\s*$|^\s*[+-]?[0-9]+\s*$"
+# the words SimpleTuner's flags take as text (cmd_args.py _parse_bool_flag), in any case
+BOOLEAN_TEXT = r"^\s*$|^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|[Yy]([Ee][Ss])?|[Nn][Oo]?|[Oo][Nn]|[Oo][Ff][Ff]|1|0)$"
+
+
+def numbers_as_text(table: Mapping[str, KeyInfo]) -> dict[str, str]:
+    """The text pattern of each number key of a table whose loader converts text to numbers."""
+    out = {}
+    for key, info in table.items():
+        types = _types(info.json_type)
+        if "number" in types:
+            out[key] = NUMBER_TEXT
+        elif "integer" in types:
+            out[key] = INTEGER_TEXT
+    return out
+
+
+def key_schema(key: str, info: KeyInfo, origin: Origin, *, text: str | None = None) -> dict[str, Any]:
     """One key's schema: its type, enum and default from the table, its description and source.
 
-    `also_strings`: the trainer's loader converts text to the key's number itself (kohya_ss'
-    `update_my_data`, OneTrainer's `from_dict`), so a number written as text is accepted too.
+    `text`: the trainer's loader converts text to the key's value itself (kohya_ss' `update_my_data`,
+    OneTrainer's `from_dict`, SimpleTuner's parser), so text matching this pattern is accepted too.
     """
     for t in _types(info.json_type):
         if t not in _JSON_TYPES:
@@ -80,10 +103,13 @@ def key_schema(key: str, info: KeyInfo, origin: Origin, *, also_strings: bool = 
         raise ValueError(f"{origin.trainer} {key}: the default {info.default!r} is not one of {info.enum}")
     out: dict[str, Any] = {}
     types = list(_types(info.json_type))
-    if also_strings and types and {"number", "integer"} & set(types) and "string" not in types:
+    converted = text is not None and bool(types) and "string" not in types
+    if converted:
         types.append("string")
     if types:
         out["type"] = types[0] if len(types) == 1 else types
+    if converted:
+        out["pattern"] = text  # a pattern constrains text only: numbers and flags pass as they are
     if info.enum is not None:
         out["enum"] = list(info.enum)
     if info.default is not None:
@@ -110,12 +136,13 @@ def properties(
     *,
     known: Iterable[str] = (),
     known_source: str = "",
-    also_strings: Iterable[str] | bool = False,
+    text: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The `properties` of a section: the table's keys with their schemas, then the other keys the
-    trainer reads (`known`), in name order so the file diffs well."""
-    converted = set(table) if also_strings is True else set(also_strings or ())
-    out = {key: key_schema(key, info, origin, also_strings=key in converted) for key, info in table.items()}
+    trainer reads (`known`), in name order so the file diffs well; `text`: key -> the pattern of the
+    text the trainer converts to the key's value."""
+    text = text or {}
+    out = {key: key_schema(key, info, origin, text=text.get(key)) for key, info in table.items()}
     for key in known:
         if key not in out:
             out[key] = known_key(origin, known_source)
@@ -321,10 +348,197 @@ def sd_scripts_dataset() -> dict[str, Any]:
     )
 
 
+# --- kohya_ss ---------------------------------------------------------------------------------
+
+
+def kohya_ss() -> dict[str, Any]:
+    from ..inputs.knowledge import kohya_ss as K
+
+    origin = Origin("kohya_ss", K.REPOSITORY, K.COMMIT)
+    patterns = {**dict.fromkeys(K.INT_ON_LOAD, INTEGER_TEXT), **dict.fromkeys(K.FLOAT_ON_LOAD, NUMBER_TEXT)}
+    props = properties(
+        K.KEYS, origin, known=K.ACCEPTED_KEYS, known_source=f"{K.LOAD_OVERLAY} (the GUI's fields)", text=patterns
+    )
+    return document(
+        "kohya_ss",
+        "kohya_ss GUI config (JSON)",
+        "A config or preset saved by the bmaltais/kohya_ss GUI: a flat JSON object of the GUI's fields. Loading "
+        "it is an overlay: each field takes the file's value, and a field the file leaves out keeps what the GUI "
+        "shows. The keys the GUI converts on load may hold their number as text (text that is no number becomes "
+        "0, an empty text too); a key that is no field is ignored (trainlint check reports it, TL507). "
+        + origin.cite(f"{K.LOAD_OVERLAY}; {K.UPDATE_MY_DATA}"),
+        {"type": "object", "properties": props},
+    )
+
+
+# --- OneTrainer -------------------------------------------------------------------------------
+
+
+def onetrainer() -> dict[str, Any]:
+    from ..inputs.knowledge import onetrainer as K
+
+    origin = Origin("OneTrainer", K.REPOSITORY, K.COMMIT)
+    top = {key: info for key, info in K.KEYS.items() if "." not in key}
+    props = properties(
+        top,
+        origin,
+        known=[*K.TOP_LEVEL_KEYS, *K.LEGACY_KEYS],
+        known_source=f"{K.TOP_LEVEL_SOURCE}; migrations {K.MIGRATION_SOURCE}",
+        text=numbers_as_text(top),
+    )
+
+    def part(defaults: Mapping[str, KeyInfo], what: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "description": f"{what} {origin.cite(next(iter(defaults.values())).source if defaults else K.TOP_LEVEL_SOURCE)}",
+            "properties": properties(
+                defaults, origin, known=K.PART_KEYS, known_source=K.TOP_LEVEL_SOURCE, text=numbers_as_text(defaults)
+            ),
+        }
+
+    for name in sorted(K.PART_NAMES):
+        kind = K.PART_DEFAULTS.get(name)
+        ref = "other_part" if kind is None else "text_encoder" if kind is K.TEXT_ENCODER_DEFAULTS else "denoiser"
+        props[name] = {"$ref": f"#/definitions/{ref}"}
+    optimizer = K.KEYS["optimizer.optimizer"]
+    props["optimizer"] = {
+        "type": "object",
+        "description": "The optimizer and its settings. " + origin.cite(optimizer.source),
+        "properties": {"optimizer": key_schema("optimizer.optimizer", optimizer, origin)},
+    }
+    props["concepts"] = {
+        **props["concepts"],
+        "items": {"$ref": "#/definitions/concept"},
+    }
+    return document(
+        "onetrainer",
+        "OneTrainer training config (JSON)",
+        "A training config or preset of Nerogar/OneTrainer. OneTrainer migrates a file from its __version, then "
+        "takes every key it knows, converting numbers written as text and enum names; a value it cannot convert "
+        "is 'Could not set' and the default stays, and a key it does not know is ignored (trainlint check "
+        "reports it, TL507). " + origin.cite(K.CONVERSION_SOURCE),
+        {
+            "type": "object",
+            "properties": dict(sorted(props.items())),
+            "definitions": {
+                "denoiser": part(K.DENOISER_DEFAULTS, "The denoiser (unet, transformer or prior) and how it trains."),
+                "text_encoder": part(K.TEXT_ENCODER_DEFAULTS, "A text encoder and how it trains."),
+                "other_part": part({}, "A model part (VAE, decoder, ...)."),
+                "concept": {
+                    "type": "object",
+                    "description": "One concept: a folder of images and how often it is seen. "
+                    + origin.cite(K.CONCEPT_KEYS["path"].source),
+                    "properties": properties(K.CONCEPT_KEYS, origin, text=numbers_as_text(K.CONCEPT_KEYS)),
+                },
+            },
+        },
+    )
+
+
+# --- SimpleTuner ------------------------------------------------------------------------------
+
+
+def simpletuner() -> dict[str, Any]:
+    from ..inputs.knowledge import simpletuner as K
+
+    origin = Origin("SimpleTuner", K.REPOSITORY, K.COMMIT)
+    flags = {key: BOOLEAN_TEXT for key, info in K.KEYS.items() if info.json_type == "boolean"}
+    props = properties(
+        K.KEYS,
+        origin,
+        known=K.OPTIONS,
+        known_source=K.OPTIONS_SOURCE,
+        text={**numbers_as_text(K.KEYS), **flags},
+    )
+    for schema in props.values():
+        # null and "" are left out before the parser sees the options: the option is not given
+        if "type" in schema:
+            types = [schema["type"]] if isinstance(schema["type"], str) else schema["type"]
+            schema["type"] = [*types, "null"]
+    for key, what in K.HANDLED_BEFORE_PARSER.items():
+        props.setdefault(key, {"description": f"Not an option of the parser: {what}. {origin.cite(K.CLI_SOURCE)}"})
+    dashed = {f"--{key}": {"$ref": f"#/properties/{key}"} for key in props}
+    return document(
+        "simpletuner",
+        "SimpleTuner config.json",
+        "The config.json (or config.toml) of bghira/SimpleTuner: the trainer's command-line options as a flat map, "
+        "each key with or without the leading --. Each value is turned into --key=value text for the argument "
+        "parser, which converts it to the option's type: a number may be written as text, true gives the bare "
+        "flag, false, null and empty text leave the option out. The parser refuses an option it does not know, "
+        "so an unknown key is an error, unless its value is a table, which never reaches the parser. "
+        + origin.cite(f"{K.CLI_SOURCE}; {K.PARSER_SOURCE}"),
+        {
+            "type": "object",
+            "properties": dict(sorted({**props, **dashed}.items())),
+            "additionalProperties": {
+                "type": "object",
+                "description": "A table is set aside before the parser: it configures nothing here. "
+                + origin.cite(K.CLI_SOURCE),
+            },
+        },
+    )
+
+
+# --- Scenario ---------------------------------------------------------------------------------
+
+
+def scenario() -> dict[str, Any]:
+    from ..inputs.knowledge import scenario as K
+
+    origin = Origin("Scenario API", "Scenario", None)
+    fields = properties(K.PARAMETERS, origin)
+    for key in K.DEPRECATED:
+        fields[key]["deprecated"] = True  # an annotation editors show (draft 2019-09 names it; draft-07 ignores it)
+    parameters = {
+        "type": "object",
+        "description": "The training parameters; which apply depends on the model's type (Flux LoRA only: "
+        "batchSize, nbEpochs, nbRepeats, ...). A field the reference does not list is not a parameter "
+        "(trainlint check reports it, TL507). " + origin.cite(K.DOCS),
+        "properties": fields,
+    }
+    model_type = {
+        "type": "string",
+        "description": "The model's type, which decides the trainer (flux.1-lora, sd-xl-lora, ...). "
+        + origin.cite(K.TYPE_SOURCE),
+        "examples": sorted(K.TYPES),
+    }
+    return document(
+        "scenario",
+        "Scenario training request (JSON)",
+        'The JSON body of Scenario\'s PUT /models/{modelId}/train ({"parameters": {...}}), of a model created '
+        'or updated with its type, or a model as the API returns it ({"model": {...}}). '
+        + origin.cite(f"{K.DOCS}; {K.SDK}"),
+        {
+            "type": "object",
+            "properties": {
+                "parameters": {"$ref": "#/definitions/parameters"},
+                "type": model_type,
+                "model": {
+                    "type": "object",
+                    "description": "A model as the API returns it. " + origin.cite(K.CREATE),
+                    "properties": {
+                        "type": model_type,
+                        "trainingImagesNumber": {
+                            "type": "integer",
+                            "description": "The number of training images. " + origin.cite(K.DOCS),
+                        },
+                        "parameters": {"$ref": "#/definitions/parameters"},
+                    },
+                },
+            },
+            "definitions": {"parameters": parameters},
+        },
+    )
+
+
 BUILDERS: dict[str, Callable[[], dict[str, Any]]] = {
+    "kohya_ss": kohya_ss,
     "sd-scripts": sd_scripts,
     "sd-scripts-dataset": sd_scripts_dataset,
     "ai-toolkit": ai_toolkit,
+    "onetrainer": onetrainer,
+    "simpletuner": simpletuner,
+    "scenario": scenario,
 }
 
 # trainers with no schema, and why (trainlint schema --for NAME says it)
@@ -340,6 +554,11 @@ SKIPPED = {
 # give their files no fixed names, so the patterns are the trainer's own folders (a checkout of the
 # trainer, named as its repository) and a naming convention, `NAME.<trainer>.<suffix>`
 CATALOG: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "kohya_ss": (
+        "kohya_ss GUI config",
+        "Config or preset saved by the bmaltais/kohya_ss GUI (LoRA, DreamBooth, fine-tune tabs)",
+        ("*.kohya_ss.json", "**/kohya_ss/presets/**/*.json"),
+    ),
     "sd-scripts": (
         "sd-scripts training config",
         "Training options of kohya-ss/sd-scripts given with --config_file (TOML)",
@@ -353,7 +572,28 @@ CATALOG: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "ai-toolkit": (
         "ai-toolkit job config",
         "Training job of ostris/ai-toolkit: train, model, network, datasets, save and sample sections",
-        ("*.ai-toolkit.yaml", "*.ai-toolkit.yml", "**/ai-toolkit/config/**/*.yaml", "**/ai-toolkit/config/**/*.yml"),
+        (
+            "*.ai-toolkit.yaml",
+            "*.ai-toolkit.yml",
+            "*.ai-toolkit.json",
+            "**/ai-toolkit/config/**/*.yaml",
+            "**/ai-toolkit/config/**/*.yml",
+        ),
+    ),
+    "onetrainer": (
+        "OneTrainer training config",
+        "Training config or preset of Nerogar/OneTrainer",
+        ("*.onetrainer.json", "**/OneTrainer/training_presets/**/*.json"),
+    ),
+    "simpletuner": (
+        "SimpleTuner config",
+        "Trainer options of bghira/SimpleTuner (config.json or config.toml)",
+        ("*.simpletuner.json", "**/SimpleTuner/config/**/config.json", "**/SimpleTuner/config/**/config.toml"),
+    ),
+    "scenario": (
+        "Scenario training request",
+        "Body of a Scenario API training call: PUT /models/{modelId}/train",
+        ("*.scenario.json",),
     ),
 }
 

@@ -34,25 +34,58 @@ KEYS: dict[str, KeyInfo] = {
         None,
         "config version (absent: a preset, loaded without migration)",
         "modules/ui/TopBarController.py:83-101; " + _TC + ":592-611",
+        json_type="integer",
+        description="The config version the file was saved with; older files are migrated on load, a file without it (a preset) is not",
     ),
-    "model_type": KeyInfo("STABLE_DIFFUSION_15", "model type (enum name)", _TC + ":1015"),
-    "training_method": KeyInfo("FINE_TUNE", "training method (enum name)", _TC + ":1014"),
-    "base_model_name": KeyInfo("stable-diffusion-v1-5/stable-diffusion-v1-5", "model path or Hub id", _TC + ":1042"),
-    "epochs": KeyInfo(100, "epochs", _TC + ":1065"),
-    "batch_size": KeyInfo(1, "samples per batch", _TC + ":1066"),
-    "gradient_accumulation_steps": KeyInfo(1, "batches per optimizer update", _TC + ":1067"),
-    "learning_rate": KeyInfo(3e-6, "learning rate", _TC + ":1061"),
+    "model_type": KeyInfo(
+        "STABLE_DIFFUSION_15",
+        "model type (enum name)",
+        _TC + ":1015",
+        json_type="string",
+        description="The model family and variant",
+    ),
+    "training_method": KeyInfo(
+        "FINE_TUNE",
+        "training method (enum name)",
+        _TC + ":1014",
+        json_type="string",
+        description="FINE_TUNE, LORA, EMBEDDING or FINE_TUNE_VAE",
+    ),
+    "base_model_name": KeyInfo(
+        "stable-diffusion-v1-5/stable-diffusion-v1-5", "model path or Hub id", _TC + ":1042", json_type="string"
+    ),
+    "epochs": KeyInfo(100, "epochs", _TC + ":1065", json_type="integer"),
+    "batch_size": KeyInfo(1, "samples per batch", _TC + ":1066", json_type="integer"),
+    "gradient_accumulation_steps": KeyInfo(1, "batches per optimizer update", _TC + ":1067", json_type="integer"),
+    "learning_rate": KeyInfo(
+        3e-6,
+        "learning rate",
+        _TC + ":1061",
+        json_type="number",
+        description="Learning rate of every part whose own learning_rate is null",
+    ),
     "learning_rate_scaler": KeyInfo(
         "NONE",
         "multiplies every learning rate by sqrt(batch_size) (BATCH), sqrt(accumulation) "
         "(GRADIENT_ACCUMULATION) or sqrt of both (BOTH); GLOBAL_* also by the GPU count",
         "modules/util/NamedParameterGroup.py parameters_for_optimizer (read at 1ee5a135)",
+        json_type="string",
     ),
-    "optimizer.optimizer": KeyInfo("ADAMW", "optimizer (enum name)", _TC + " TrainOptimizerConfig.default_values"),
-    "concept_file_name": KeyInfo("training_concepts/concepts.json", "path of the concepts file", _TC + ":1051"),
-    "concepts": KeyInfo(None, "inline list of concepts (null: read concept_file_name)", _TC + ":1052"),
-    "aspect_ratio_bucketing": KeyInfo(True, "flag", _TC + " TrainConfig.default_values"),
-    "masked_training": KeyInfo(False, "flag", _TC + " TrainConfig.default_values"),
+    "optimizer.optimizer": KeyInfo(
+        "ADAMW", "optimizer (enum name)", _TC + " TrainOptimizerConfig.default_values", json_type="string"
+    ),
+    "concept_file_name": KeyInfo(
+        "training_concepts/concepts.json",
+        "path of the concepts file",
+        _TC + ":1051",
+        json_type="string",
+        description="Path of the concepts file, read when concepts is null",
+    ),
+    "concepts": KeyInfo(
+        None, "inline list of concepts (null: read concept_file_name)", _TC + ":1052", json_type=("array", "null")
+    ),
+    "aspect_ratio_bucketing": KeyInfo(True, "flag", _TC + " TrainConfig.default_values", json_type="boolean"),
+    "masked_training": KeyInfo(False, "flag", _TC + " TrainConfig.default_values", json_type="boolean"),
 }
 
 # --- model parts: `unet`, `transformer`, `prior`, `text_encoder[_2,_3,_4]` --------------------
@@ -61,18 +94,36 @@ PART_FIELDS = ("train", "stop_training_after", "stop_training_after_unit", "lear
 
 _DENOISER_SOURCE = _TC + ":1110-1131"
 _TE_SOURCE = _TC + ":1144-1180"
-_PART_LR = KeyInfo(None, "learning rate (null: the global learning_rate)", "modules/util/NamedParameterGroup.py:40")
+_PART_LR = KeyInfo(
+    None,
+    "learning rate (null: the global learning_rate)",
+    "modules/util/NamedParameterGroup.py:40",
+    json_type=("number", "null"),
+    description="Learning rate of this part; null: the global learning_rate",
+)
 
 DENOISER_DEFAULTS: dict[str, KeyInfo] = {
-    "train": KeyInfo(True, "flag", _DENOISER_SOURCE),
-    "stop_training_after": KeyInfo(0, "count in stop_training_after_unit", _DENOISER_SOURCE),
-    "stop_training_after_unit": KeyInfo("NEVER", "time unit", _DENOISER_SOURCE),
+    "train": KeyInfo(True, "flag", _DENOISER_SOURCE, json_type="boolean", description="Train this part"),
+    "stop_training_after": KeyInfo(
+        0,
+        "count in stop_training_after_unit",
+        _DENOISER_SOURCE,
+        json_type="integer",
+        description="Stop training this part after this many stop_training_after_unit",
+    ),
+    "stop_training_after_unit": KeyInfo("NEVER", "time unit", _DENOISER_SOURCE, json_type="string"),
     "learning_rate": _PART_LR,
 }
 TEXT_ENCODER_DEFAULTS: dict[str, KeyInfo] = {
-    "train": KeyInfo(True, "flag", _TE_SOURCE),
-    "stop_training_after": KeyInfo(30, "count in stop_training_after_unit", _TE_SOURCE),
-    "stop_training_after_unit": KeyInfo("EPOCH", "time unit", _TE_SOURCE),
+    "train": KeyInfo(True, "flag", _TE_SOURCE, json_type="boolean", description="Train this part"),
+    "stop_training_after": KeyInfo(
+        30,
+        "count in stop_training_after_unit",
+        _TE_SOURCE,
+        json_type="integer",
+        description="Stop training this part after this many stop_training_after_unit",
+    ),
+    "stop_training_after_unit": KeyInfo("EPOCH", "time unit", _TE_SOURCE, json_type="string"),
     "learning_rate": _PART_LR,
 }
 PART_DEFAULTS: dict[str, dict[str, KeyInfo]] = {
@@ -174,12 +225,14 @@ LR_SCALER_SOURCE = KEYS["learning_rate_scaler"].source
 # --- concepts ----------------------------------------------------------------------------------
 
 CONCEPT_KEYS: dict[str, KeyInfo] = {
-    "path": KeyInfo("", "folder of images", _CC + ":187-196"),
-    "enabled": KeyInfo(True, "flag", _CC + ":187-196"),
-    "include_subdirectories": KeyInfo(False, "flag (images in sub-folders too)", _CC + ":187-196"),
-    "type": KeyInfo("STANDARD", "STANDARD / VALIDATION / PRIOR_PREDICTION", _CC + ":187-196"),
-    "balancing": KeyInfo(1.0, "repeats (REPEATS) or samples per epoch (SAMPLES)", _CC + ":109-110, 187-196"),
-    "balancing_strategy": KeyInfo("REPEATS", "REPEATS / SAMPLES", _CC + ":109-110, 187-196"),
+    "path": KeyInfo("", "folder of images", _CC + ":187-196", json_type="string"),
+    "enabled": KeyInfo(True, "flag", _CC + ":187-196", json_type="boolean"),
+    "include_subdirectories": KeyInfo(False, "flag (images in sub-folders too)", _CC + ":187-196", json_type="boolean"),
+    "type": KeyInfo("STANDARD", "STANDARD / VALIDATION / PRIOR_PREDICTION", _CC + ":187-196", json_type="string"),
+    "balancing": KeyInfo(
+        1.0, "repeats (REPEATS) or samples per epoch (SAMPLES)", _CC + ":109-110, 187-196", json_type="number"
+    ),
+    "balancing_strategy": KeyInfo("REPEATS", "REPEATS / SAMPLES", _CC + ":109-110, 187-196", json_type="string"),
 }
 CONCEPT_TYPES_TRAINED = frozenset({"STANDARD", "PRIOR_PREDICTION"})  # VALIDATION concepts are not trained on
 # concept migration 0 (concepts without `__version`): `repeats` becomes `balancing`; before `type`,
@@ -474,3 +527,15 @@ LEGACY_PART_KEYS: dict[str, tuple[str, str]] = {
     "text_encoder_2_learning_rate": ("text_encoder_2", "learning_rate"),
 }
 CONVERSION_SOURCE = _FROM_DICT
+
+# the names OneTrainer's enums take: from_dict reads `Enum[name]`, and another name is "Could not set"
+# (the default stays, so a misspelt model_type trains Stable Diffusion 1.5)
+CONCEPT_TYPES = ("STANDARD", "VALIDATION", "PRIOR_PREDICTION")  # _CC:187-196
+BALANCING_STRATEGIES = ("REPEATS", "SAMPLES")  # _CC:109-110
+KEYS["model_type"] = KEYS["model_type"]._replace(enum=tuple(MODEL_TYPES))
+KEYS["training_method"] = KEYS["training_method"]._replace(enum=tuple(TRAINING_METHODS))
+KEYS["learning_rate_scaler"] = KEYS["learning_rate_scaler"]._replace(enum=LR_SCALERS)
+for _defaults in (DENOISER_DEFAULTS, TEXT_ENCODER_DEFAULTS):
+    _defaults["stop_training_after_unit"] = _defaults["stop_training_after_unit"]._replace(enum=TIME_UNITS)
+CONCEPT_KEYS["type"] = CONCEPT_KEYS["type"]._replace(enum=CONCEPT_TYPES)
+CONCEPT_KEYS["balancing_strategy"] = CONCEPT_KEYS["balancing_strategy"]._replace(enum=BALANCING_STRATEGIES)

@@ -33,41 +33,72 @@ LOADER_SOURCE = _CONFIG + "loader.py:17-55"
 # --- trainer options trainlint reads: default, unit and argparse type ------------------------
 
 KEYS: dict[str, KeyInfo] = {
-    "model_family": KeyInfo(None, "model family (required)", _REGISTRY + "model.py:61-73"),
-    "model_flavour": KeyInfo(None, "variant of the family", _REGISTRY + "model.py:61-73"),
-    "model_type": KeyInfo("full", "full / lora", _REGISTRY + "model.py:196-217"),
-    "lora_type": KeyInfo("standard", "standard / lycoris", _REGISTRY + "lora.py:18-31"),
-    "max_train_steps": KeyInfo(
-        None, "optimizer steps (0 or unset: use num_train_epochs)", _REGISTRY + "training.py:42-50"
+    "model_family": KeyInfo(
+        None,
+        "model family (required)",
+        _REGISTRY + "model.py:61-73",
+        json_type="string",
+        description="The model family (sd1x, sdxl, flux, ...); required",
     ),
-    "num_train_epochs": KeyInfo(1, "epochs", _REGISTRY + "training.py:20-31"),
-    "train_batch_size": KeyInfo(4, "samples per batch (per GPU)", _REGISTRY + "training.py:61-72"),
-    "gradient_accumulation_steps": KeyInfo(1, "batches per optimizer step", _REGISTRY + "training.py:161-169"),
-    "learning_rate": KeyInfo(4e-7, "learning rate", _REGISTRY + "training.py:83-94"),
-    "train_text_encoder": KeyInfo(False, "flag", _REGISTRY + "training.py:725-754"),
+    "model_flavour": KeyInfo(None, "variant of the family", _REGISTRY + "model.py:61-73", json_type="string"),
+    "model_type": KeyInfo(
+        "full",
+        "full / lora",
+        _REGISTRY + "model.py:196-217",
+        json_type="string",
+        enum=("full", "lora"),
+        description="Train the full model or a LoRA",
+    ),
+    "lora_type": KeyInfo(
+        "standard", "standard / lycoris", _REGISTRY + "lora.py:18-31", json_type="string", enum=("standard", "lycoris")
+    ),
+    "max_train_steps": KeyInfo(
+        None,
+        "optimizer steps (0 or unset: use num_train_epochs)",
+        _REGISTRY + "training.py:42-50",
+        json_type="integer",
+        description="Optimizer steps; 0 or unset: num_train_epochs decides",
+    ),
+    "num_train_epochs": KeyInfo(1, "epochs", _REGISTRY + "training.py:20-31", json_type="integer"),
+    "train_batch_size": KeyInfo(4, "samples per batch (per GPU)", _REGISTRY + "training.py:61-72", json_type="integer"),
+    "gradient_accumulation_steps": KeyInfo(
+        1, "batches per optimizer step", _REGISTRY + "training.py:161-169", json_type="integer"
+    ),
+    "learning_rate": KeyInfo(4e-7, "learning rate", _REGISTRY + "training.py:83-94", json_type="number"),
+    "train_text_encoder": KeyInfo(False, "flag", _REGISTRY + "training.py:725-754", json_type="boolean"),
     "text_encoder_lr": KeyInfo(
         None,
         "learning rate (unset or 0: learning_rate)",
         _REGISTRY + "training.py:725-754; simpletuner/helpers/training/trainer.py:4008-4101",
+        json_type="number",
     ),
     "lr_scale": KeyInfo(
         False,
         "flag: learning_rate x batch x accumulation x processes",
         "simpletuner/helpers/training/trainer.py (the lr_scale block of its stored versions)",
+        json_type="boolean",
     ),
     "lr_scale_sqrt": KeyInfo(
         False,
         "flag: with lr_scale, the square root of that product",
         "simpletuner/helpers/training/trainer.py (the lr_scale block of its stored versions)",
+        json_type="boolean",
     ),
     "num_processes": KeyInfo(
-        None, "processes (GPUs) the launcher starts; config.env: TRAINING_NUM_PROCESSES", ENV_SOURCE
+        None,
+        "processes (GPUs) the launcher starts; config.env: TRAINING_NUM_PROCESSES",
+        ENV_SOURCE,
+        json_type="integer",
     ),
-    "optimizer": KeyInfo("adamw_bf16", "optimizer name", _REGISTRY + "training.py (optimizer, read at 03b3fcba)"),
+    "optimizer": KeyInfo(
+        "adamw_bf16", "optimizer name", _REGISTRY + "training.py (optimizer, read at 03b3fcba)", json_type="string"
+    ),
     "data_backend_config": KeyInfo(
         None,
         "path of the data backend list (required)",
         "documentation/DATALOADER.md; config/multidatabackend.json.example",
+        json_type="string",
+        description="Path of the data backend list (multidatabackend.json); required",
     ),
 }
 
@@ -130,25 +161,30 @@ ADAPTIVE_OPTIMIZERS = frozenset({"prodigy"})
 # --- the data backend list (--data_backend_config) ---------------------------------------------------
 
 BACKEND_KEYS: dict[str, KeyInfo] = {
-    "id": KeyInfo(None, "backend name", "documentation/DATALOADER.md"),
-    "type": KeyInfo("local", "local / aws / huggingface / csv / ...", "documentation/DATALOADER.md"),
+    "id": KeyInfo(None, "backend name", "documentation/DATALOADER.md", json_type="string"),
+    "type": KeyInfo(
+        "local", "local / aws / huggingface / csv / ...", "documentation/DATALOADER.md", json_type="string"
+    ),
     "instance_data_dir": KeyInfo(
         None,
         "folder of images (local backends, searched recursively)",
         "simpletuner/helpers/data_backend/local.py list_files (rglob, read at 06b96af6)",
+        json_type="string",
     ),
     "repeats": KeyInfo(
         0,
         "extra copies per epoch: each image is seen repeats + 1 times",
         "simpletuner/helpers/data_backend/factory.py:440; documentation/DATALOADER.md:672-677; "
         "simpletuner/helpers/metadata/backends/discovery.py:773-774",
+        json_type="integer",
     ),
     "dataset_type": KeyInfo(
         "image",
         "image / video / text_embeds / image_embeds / conditioning / ...",
         "simpletuner/helpers/data_backend/dataset_types.py (read at 17877aa1)",
+        json_type="string",
     ),
-    "disabled": KeyInfo(False, "flag: the backend is skipped", "documentation/DATALOADER.md"),
+    "disabled": KeyInfo(False, "flag: the backend is skipped", "documentation/DATALOADER.md", json_type="boolean"),
 }
 BATCHES_SOURCE = "simpletuner/helpers/metadata/backends/discovery.py:767-781"
 TRAINING_DATASET_TYPES = frozenset({"image", "video", "audio"})  # the others are caches, conditioning or evaluation
@@ -730,3 +766,6 @@ OPTIONS = frozenset(
     }
 )
 OPTIONS_SOURCE = "documentation/OPTIONS.md (read at 00774655); " + ENV_SOURCE
+
+# the choices of the parser's options (refused otherwise, PARSER_SOURCE)
+KEYS["model_family"] = KEYS["model_family"]._replace(enum=tuple(sorted({*FAMILIES, *OTHER_FAMILIES})))
