@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from editor.lsp import LanguageServer, node, yaml_settings
+from helpers import run_cli
 
 from trainlint.resources import trainer_schema_path, trainer_schema_url
 
@@ -71,6 +72,15 @@ def test_completion_in_a_dataset_offers_the_dataset_keys(yaml_server, workspace)
     offered = labels(yaml_server.completion(uri, 7, 10))
     assert {"caption_ext", "num_repeats", "is_reg"} <= offered
     assert "lr" not in offered
+
+
+def test_completion_in_sample_offers_the_sample_keys_and_a_wrong_type_is_marked(yaml_server, workspace):
+    uri = job_uri(workspace)
+    yaml_server.open(uri, JOB + "      sample:\n        \n")
+    assert {"sample_every", "prompts", "sample_steps", "guidance_scale"} <= labels(yaml_server.completion(uri, 6, 8))
+    text = JOB + '      sample:\n        sample_every: "250"\n        prompts:\n          - a mascot\n'
+    found = {(d["range"]["start"]["line"], d["message"]) for d in yaml_server.diagnostics(job_uri(workspace), text)}
+    assert found == {(6, 'Incorrect type. Expected "integer".')}
 
 
 def test_completion_of_content_or_style_offers_its_values(yaml_server, workspace):
@@ -156,7 +166,7 @@ def test_taplo_validates_an_option_inside_a_table():
 
 def test_taplo_binds_by_schema_directive_and_by_its_configuration(tmp_path):
     """The two ways docs/trainer-schemas.md gives for Even Better TOML and the Taplo CLI: a `#:schema`
-    comment on the first line (relative to the file), and a rule in `.taplo.toml`."""
+    comment on the first line (relative to the file), and a rule in the repository's `.taplo.toml`."""
     schema = trainer_schema_path("sd-scripts")
     bad = 'max_train_steps = "1600"\n'
     directive = tmp_path / "train.toml"
@@ -164,13 +174,18 @@ def test_taplo_binds_by_schema_directive_and_by_its_configuration(tmp_path):
     run = taplo(str(directive), cwd=tmp_path)
     assert run.returncode == 1 and 'error: "1600" is not of type "integer"' in run.stderr
 
+    # the repository's copy, as trainlint schema --for writes it, bound by a rule with a relative path
     project = tmp_path / "project"
-    project.mkdir()
+    (project / ".trainlint" / "trainers").mkdir(parents=True)
+    (project / "configs").mkdir()
+    run = run_cli("schema", "--for", "sd-scripts")
+    (project / ".trainlint" / "trainers" / "sd-scripts.schema.json").write_text(run.stdout, encoding="utf-8")
     (project / ".taplo.toml").write_text(
-        f'[[rule]]\ninclude = ["**/*.sd-scripts.toml"]\n\n[rule.schema]\npath = "{schema.as_uri()}"\n',
+        '[[rule]]\ninclude = ["**/*.sd-scripts.toml"]\n\n'
+        '[rule.schema]\npath = ".trainlint/trainers/sd-scripts.schema.json"\n',
         encoding="utf-8",
     )
-    (project / "sdxl.sd-scripts.toml").write_text(bad, encoding="utf-8")
-    (project / "other.toml").write_text(bad, encoding="utf-8")
-    assert 'is not of type "integer"' in taplo("sdxl.sd-scripts.toml", cwd=project).stderr
-    assert taplo("other.toml", cwd=project).returncode == 0, "the rule binds only its file patterns"
+    (project / "configs" / "sdxl.sd-scripts.toml").write_text(bad, encoding="utf-8")
+    (project / "configs" / "other.toml").write_text(bad, encoding="utf-8")
+    assert 'is not of type "integer"' in taplo("configs/sdxl.sd-scripts.toml", cwd=project).stderr
+    assert taplo("configs/other.toml", cwd=project).returncode == 0, "the rule binds only its file patterns"

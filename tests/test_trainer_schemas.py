@@ -238,3 +238,55 @@ def test_no_schema_rejects_a_real_config(name):
     assert not report.get("errors", []), json.dumps(report.get("errors", []), indent=1)[:4000]
     # a file the reader cannot parse (a real, broken one upstream) is no verdict of the schema
     assert len(report.get("parse_errors", [])) < len(files) / 4
+
+
+# --- the adapters' own fixtures ----------------------------------------------------------------------
+
+ADAPTER_FIXTURES = REPO / "tests" / "fixtures"
+# each schema's files among the fixtures the adapters' tests read (trainer configs, not the files they name)
+ADAPTER_GLOBS = {
+    "kohya_ss": ("kohya_ss/*.json", "kohya_ss/traps/*.json"),
+    "sd-scripts": ("sd-scripts/[!d]*.toml", "sd-scripts/traps/[!d]*.toml"),
+    "sd-scripts-dataset": ("sd-scripts/dataset.*", "kohya_ss/dataset.toml", "sd-scripts/traps/dataset-*.toml"),
+    "ai-toolkit": ("ai-toolkit/*.yaml", "ai-toolkit/*.json", "ai-toolkit/traps/*.yaml"),
+    "onetrainer": ("onetrainer/[!c]*.json", "onetrainer/traps/*.json"),
+    "simpletuner": ("simpletuner/config/config.json", "simpletuner/config/config.toml", "simpletuner/traps/*.json"),
+    "scenario": ("scenario/*.json", "scenario/traps/*.json"),
+}
+# the reading traps the trainer's loader cannot get past, which the adapter notes: the schema refuses them
+# too (a number as text the trainer does not convert or cannot, an enum name the loader does not know, an
+# option the parser refuses, a misspelt key of a strict dataset config)
+REFUSED = {
+    "kohya_ss/traps/number-as-string-fail.json",
+    "sd-scripts/traps/number-as-string-fail.toml",
+    "sd-scripts/traps/dataset-number-as-string-fail.toml",
+    "sd-scripts/traps/dataset-unknown-key-fail.toml",
+    "ai-toolkit/traps/number-as-string-fail.yaml",
+    "ai-toolkit/traps/yaml11-reading-fail.yaml",
+    "onetrainer/traps/strings.json",
+    "onetrainer/traps/unknown_model.json",
+    "simpletuner/traps/misspelt_family.json",
+    "simpletuner/traps/strings_refused.json",
+    "simpletuner/traps/unknown_keys.json",
+    "scenario/traps/number-as-string-fail.json",
+    # `train_text_encoder: yes` is true for ai-toolkit's YAML 1.1 loader and text for a YAML 1.2
+    # validator: the schema asks for true/false (docs/trainer-schemas.md)
+    "ai-toolkit/sdxl_full_legacy_accumulation.yaml",
+}
+
+
+@pytest.mark.parametrize("name", TRAINER_SCHEMAS)
+def test_the_adapters_fixtures_are_valid_except_the_traps_the_trainer_cannot_read(name):
+    files = sorted({p for pattern in ADAPTER_GLOBS[name] for p in ADAPTER_FIXTURES.glob(pattern) if p.is_file()})
+    assert files, f"no adapter fixtures for {name}"
+    report = check_jsonschema(name, files)
+    assert not report.get("parse_errors", [])
+    refused = {Path(e["filename"]).relative_to(ADAPTER_FIXTURES).as_posix() for e in report.get("errors", [])}
+    expected = {p.relative_to(ADAPTER_FIXTURES).as_posix() for p in files} & REFUSED
+    assert refused == expected
+
+
+def test_for_and_write_together_is_a_usage_error(tmp_path):
+    run = run_cli("schema", "--for", "ai-toolkit", "--write", str(tmp_path / "x.json"), cwd=tmp_path)
+    assert run.returncode == 2 and "--for" in run.stderr and "--write" in run.stderr
+    assert not (tmp_path / "x.json").exists()

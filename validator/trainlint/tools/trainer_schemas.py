@@ -170,9 +170,6 @@ def ai_toolkit() -> dict[str, Any]:
             "properties": properties(table, origin, known=known, known_source=loose),
         }
 
-    def keys_only(title: str, known: Iterable[str]) -> dict[str, Any]:
-        return section(title, {}, known)
-
     process = {
         "type": "object",
         "description": (
@@ -245,9 +242,9 @@ def ai_toolkit() -> dict[str, Any]:
                     K.NETWORK_KEYS,
                 ),
                 "dataset": section("One dataset (DatasetConfig).", K.DATASET, K.DATASET_KEYS),
-                "save": keys_only("The save section (SaveConfig).", K.SAVE_KEYS),
-                "sample": keys_only("The sample section (SampleConfig).", K.SAMPLE_KEYS),
-                "logging": keys_only("The logging section (LoggingConfig).", K.LOGGING_KEYS),
+                "save": section("The save section (SaveConfig).", K.SAVE, K.SAVE_KEYS),
+                "sample": section("The sample section (SampleConfig).", K.SAMPLE, K.SAMPLE_KEYS),
+                "logging": section("The logging section (LoggingConfig).", K.LOGGING, K.LOGGING_KEYS),
             },
         },
     )
@@ -402,8 +399,10 @@ def onetrainer() -> dict[str, Any]:
         props[name] = {"$ref": f"#/definitions/{ref}"}
     optimizer = K.KEYS["optimizer.optimizer"]
     props["optimizer"] = {
-        "type": "object",
-        "description": "The optimizer and its settings. " + origin.cite(optimizer.source),
+        # files of the first versions name the optimizer alone; the migrations make it this object
+        "type": ["object", "string"],
+        "description": "The optimizer and its settings (a file of an early version names the optimizer alone, "
+        "which the migration turns into this object). " + origin.cite(f"{optimizer.source}; {K.MIGRATION_SOURCE}"),
         "properties": {"optimizer": key_schema("optimizer.optimizer", optimizer, origin)},
     }
     props["concepts"] = {

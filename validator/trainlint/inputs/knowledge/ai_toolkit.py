@@ -720,6 +720,40 @@ SAMPLE_KEYS = frozenset(
 )
 LOGGING_KEYS = frozenset({"log_every", "verbose", "use_wandb", "use_ui_logger", "project_name", "run_name"})
 
+# the types of the save, sample and logging keys, as SaveConfig, SampleConfig and LogingConfig annotate
+# and use them (read at 002279ce); their defaults changed between versions and are not recorded here
+_SECTIONS = f"{MODULES} SaveConfig, SampleConfig, LogingConfig (read at 002279ce)"
+
+
+def _typed(json_type: str, description: str = "") -> KeyInfo:
+    return KeyInfo(None, "", _SECTIONS, json_type=json_type, description=description)
+
+
+SAVE: dict[str, KeyInfo] = {
+    "save_every": _typed("integer", "Save the network every this many steps"),
+    "max_step_saves_to_keep": _typed("integer", "How many of the step saves to keep"),
+    "dtype": _typed("string", "Precision of the saved weights (float16, bf16, ...)"),
+}
+SAMPLE: dict[str, KeyInfo] = {
+    "sampler": _typed("string", "Sampler of the sample images (match train.noise_scheduler)"),
+    "sample_every": _typed("integer", "Make sample images every this many steps"),
+    "width": _typed("integer"),
+    "height": _typed("integer"),
+    "prompts": _typed("array", "The prompts of the sample images"),
+    "seed": _typed("integer"),
+    "walk_seed": _typed("boolean", "Add one to the seed for each prompt"),
+    "guidance_scale": _typed("number"),
+    "sample_steps": _typed("integer"),
+    "network_multiplier": _typed("number"),
+    "guidance_rescale": _typed("number"),
+    "format": _typed("string", "Image format of the samples (jpg, png, webp)"),
+}
+LOGGING: dict[str, KeyInfo] = {
+    "log_every": _typed("integer"),
+    "verbose": _typed("boolean"),
+    "use_wandb": _typed("boolean"),
+}
+
 # section -> the keys ai-toolkit reads there (see TRAIN_KEYS on what a missing key means)
 SECTION_KEYS: dict[str, frozenset[str]] = {
     "train": TRAIN_KEYS,
