@@ -24,10 +24,32 @@ from .settings import Settings
 from .settings_file import Resolver, shown
 
 if TYPE_CHECKING:
-    from .repository import Candidate
+    from .engine import place, run, run_trainer
+    from .inputs.trainlint import is_config, not_a_config
+    from .inputs.workspace import FolderWorkspace
+    from .inputs.yaml_reader import load_bytes
+    from .paths import repo_root
+    from .repository import Candidate, claim, read_candidate
 
-# The engine, the input formats, the YAML loader and the repository reader are imported where a file
-# is checked or fixed, not above: a run whose files all come from the results cache loads none of them.
+_loaded = False
+
+
+def _load() -> None:
+    """Import what checking a file needs, once per process, on first use: a run whose files all come
+    from the results cache loads neither the engine nor the input formats nor the YAML loader. (An
+    import statement in the function that checks each file would cost microseconds per file.)"""
+    global _loaded, place, run, run_trainer, is_config, not_a_config, FolderWorkspace, load_bytes
+    global repo_root, claim, read_candidate
+    if _loaded:
+        return
+    from .engine import place, run, run_trainer
+    from .inputs.trainlint import is_config, not_a_config
+    from .inputs.workspace import FolderWorkspace
+    from .inputs.yaml_reader import load_bytes
+    from .paths import repo_root
+    from .repository import claim, read_candidate
+
+    _loaded = True
 
 
 def unreadable(exc: OSError, path: Path | None = None) -> str:
@@ -43,8 +65,7 @@ def unreadable(exc: OSError, path: Path | None = None) -> str:
 
 def _unreadable_result(display: str, settings: Settings, why: str) -> FileResult:
     """A file that could not be read, as one TL090 finding on it: the other files' report goes on."""
-    from .engine import place
-
+    _load()
     doc = Document(file=display)
     return FileResult(display, place(doc, [Finding(codes.UNREADABLE_FILE, why, span=Span(0, 0, 0, 0))], settings), doc)
 
@@ -59,8 +80,7 @@ def check_file(
 ) -> FileResult:
     """Check one file. One that cannot be read (a named pipe, a dangling symlink, a symlink loop, a
     path too long) gets a TL090 finding rather than stopping the run. `seen` is handed the bytes read."""
-    from .repository import read_candidate
-
+    _load()
     try:
         candidate = read_candidate(path, settings, explicit, link, seen)
     except OSError as exc:
@@ -73,8 +93,7 @@ def check_source(raw: bytes, path: Path, display: str, settings: Settings) -> Fi
     an editor's unsaved buffer): the path decides the input format by its suffix, and the dataset
     folders, preset files and trainer files beside it resolve from its folder; the file itself, if
     there is one, is not read. `raw` is at most one byte past the size limit, as a file's read is."""
-    from .repository import claim
-
+    _load()
     result = _check_candidate(claim(raw, path, settings), path, display, settings, True)
     result.fail_on = settings.fail_on
     return result
@@ -83,12 +102,6 @@ def check_source(raw: bytes, path: Path, display: str, settings: Settings) -> Fi
 def _check_candidate(
     candidate: "Candidate | None", path: Path, display: str, settings: Settings, explicit: bool
 ) -> FileResult:
-    from .engine import place, run, run_trainer
-    from .inputs.trainlint import is_config, not_a_config
-    from .inputs.workspace import FolderWorkspace
-    from .inputs.yaml_reader import load_bytes
-    from .paths import repo_root
-
     if candidate is None:
         return FileResult(display, skipped=True)
     raw, marked, trainer = candidate
@@ -176,6 +189,8 @@ def warm_up() -> None:
     from . import catalog as presets
     from . import schema_layer
     from .resources import SUPPORTED_SCHEMA_VERSIONS
+
+    _load()
 
     presets.catalog()
     for version in SUPPORTED_SCHEMA_VERSIONS:
@@ -268,8 +283,7 @@ class FixReport(NamedTuple):
 
 def fix_target(item: tuple[Target, Settings, bool]) -> FixReport:
     """Fix one discovered file (write it, or compute its diff); files found in folders must look like configs."""
-    from .repository import read_candidate
-
+    _load()
     target, settings, write = item
     path = Path(target.path)
     try:
@@ -283,8 +297,7 @@ def fix_source(raw: bytes, path: Path, display: str, settings: Settings, diff: b
     """`fix - --stdin-filename PATH`: the fixed bytes (the input as it was when there is nothing to fix,
     or nothing that can be fixed safely: the report's `error` says why) and what was done, as for a file
     at `path` (see `check_source`); nothing is written."""
-    from .repository import claim
-
+    _load()
     report, new = _fix_candidate(claim(raw, path, settings), path, display, settings, write=False, diff=diff)
     return (raw if new is None else new), report
 
@@ -295,8 +308,6 @@ def _fix_candidate(
     """Fix the bytes a format claimed: the report, and the new bytes when there are any."""
     from .errors import FixError
     from .fixer import Trainer, encode, fix_file, fix_trainer_file
-    from .inputs.workspace import FolderWorkspace
-    from .paths import repo_root
 
     if candidate is None:
         return FixReport(display, skipped=True), None
