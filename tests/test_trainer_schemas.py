@@ -34,6 +34,7 @@ REAL_KIND_SCHEMA = {
     "GUI saved config (test fixture)": "kohya_ss",
     "built-in preset (overlay on TrainConfig defaults)": "onetrainer",
     "trainer config (JSON, CLI-flag map)": "simpletuner",
+    "data backend config (multidatabackend JSON)": "simpletuner-dataloader",
 }
 
 
@@ -78,7 +79,7 @@ def test_every_description_cites_the_trainers_source(name):
             for item in node:
                 walk(item, where)
 
-    walk(schema(name)["properties"], ())
+    walk(schema(name), ())
 
 
 @pytest.mark.parametrize("name", TRAINER_SCHEMAS)
@@ -137,6 +138,10 @@ def test_the_catalog_lists_every_trainer_schema_after_trainlints_own():
         ("simpletuner", "SimpleTuner/config/flux/config.json", True),
         ("simpletuner", "configs/flux.simpletuner.json", True),
         ("simpletuner", "config/config.json", False),
+        ("onetrainer-concepts", "OneTrainer/training_concepts/concepts.json", True),
+        ("onetrainer-concepts", "configs/style.onetrainer.json", False),
+        ("simpletuner-dataloader", "config/multidatabackend.json", True),
+        ("simpletuner-dataloader", "config/config.json", False),
         ("scenario", "requests/mascot.scenario.json", True),
         ("scenario", "package.json", False),
     ],
@@ -250,6 +255,8 @@ ADAPTER_GLOBS = {
     "sd-scripts-dataset": ("sd-scripts/dataset.*", "kohya_ss/dataset.toml", "sd-scripts/traps/dataset-*.toml"),
     "ai-toolkit": ("ai-toolkit/*.yaml", "ai-toolkit/*.json", "ai-toolkit/traps/*.yaml"),
     "onetrainer": ("onetrainer/[!c]*.json", "onetrainer/traps/*.json"),
+    "onetrainer-concepts": ("onetrainer/concepts.json",),
+    "simpletuner-dataloader": ("simpletuner/config/multidatabackend.json",),
     "simpletuner": ("simpletuner/config/config.json", "simpletuner/config/config.toml", "simpletuner/traps/*.json"),
     "scenario": ("scenario/*.json", "scenario/traps/*.json"),
 }

@@ -21,7 +21,9 @@ TRAINER_SCHEMAS = (
     "sd-scripts-dataset",
     "ai-toolkit",
     "onetrainer",
+    "onetrainer-concepts",
     "simpletuner",
+    "simpletuner-dataloader",
     "scenario",
 )
 TRAINER_SCHEMA_BASE = "https://trainlint.dev/schema/trainers/"

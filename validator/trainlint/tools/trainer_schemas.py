@@ -423,14 +423,35 @@ def onetrainer() -> dict[str, Any]:
                 "denoiser": part(K.DENOISER_DEFAULTS, "The denoiser (unet, transformer or prior) and how it trains."),
                 "text_encoder": part(K.TEXT_ENCODER_DEFAULTS, "A text encoder and how it trains."),
                 "other_part": part({}, "A model part (VAE, decoder, ...)."),
-                "concept": {
-                    "type": "object",
-                    "description": "One concept: a folder of images and how often it is seen. "
-                    + origin.cite(K.CONCEPT_KEYS["path"].source),
-                    "properties": properties(K.CONCEPT_KEYS, origin, text=numbers_as_text(K.CONCEPT_KEYS)),
-                },
+                "concept": onetrainer_concept(),
             },
         },
+    )
+
+
+def onetrainer_concept() -> dict[str, Any]:
+    from ..inputs.knowledge import onetrainer as K
+
+    origin = Origin("OneTrainer", K.REPOSITORY, K.COMMIT)
+    return {
+        "type": "object",
+        "description": "One concept: a folder of images and how often it is seen. "
+        + origin.cite(K.CONCEPT_KEYS["path"].source),
+        "properties": properties(K.CONCEPT_KEYS, origin, text=numbers_as_text(K.CONCEPT_KEYS)),
+    }
+
+
+def onetrainer_concepts() -> dict[str, Any]:
+    from ..inputs.knowledge import onetrainer as K
+
+    origin = Origin("OneTrainer", K.REPOSITORY, K.COMMIT)
+    return document(
+        "onetrainer-concepts",
+        "OneTrainer concepts file (JSON)",
+        "The concepts file a OneTrainer config names (concept_file_name, training_concepts/concepts.json by "
+        "default): a list of concepts, each a folder of images with how often it is seen. "
+        + origin.cite(K.KEYS["concept_file_name"].source),
+        {"type": "array", "items": {"$ref": "#/definitions/concept"}, "definitions": {"concept": onetrainer_concept()}},
     )
 
 
@@ -475,6 +496,25 @@ def simpletuner() -> dict[str, Any]:
                 + origin.cite(K.CLI_SOURCE),
             },
         },
+    )
+
+
+def simpletuner_dataloader() -> dict[str, Any]:
+    from ..inputs.knowledge import simpletuner as K
+
+    origin = Origin("SimpleTuner", K.REPOSITORY, K.COMMIT)
+    backend = {
+        "type": "object",
+        "description": "One data backend: a dataset of images (or of cached embeddings) and how it is read. "
+        + origin.cite(K.BACKEND_KEYS["id"].source),
+        "properties": properties(K.BACKEND_KEYS, origin),
+    }
+    return document(
+        "simpletuner-dataloader",
+        "SimpleTuner data backend list (multidatabackend.json)",
+        "The data backend list SimpleTuner's data_backend_config names: a list of backends, each a dataset "
+        "with its folder, repeats and type. " + origin.cite(K.BACKEND_KEYS["id"].source),
+        {"type": "array", "items": {"$ref": "#/definitions/backend"}, "definitions": {"backend": backend}},
     )
 
 
@@ -536,7 +576,9 @@ BUILDERS: dict[str, Callable[[], dict[str, Any]]] = {
     "sd-scripts-dataset": sd_scripts_dataset,
     "ai-toolkit": ai_toolkit,
     "onetrainer": onetrainer,
+    "onetrainer-concepts": onetrainer_concepts,
     "simpletuner": simpletuner,
+    "simpletuner-dataloader": simpletuner_dataloader,
     "scenario": scenario,
 }
 
@@ -589,6 +631,16 @@ CATALOG: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "Trainer options of bghira/SimpleTuner (config.json or config.toml)",
         ("*.simpletuner.json", "**/SimpleTuner/config/**/config.json", "**/SimpleTuner/config/**/config.toml"),
     ),
+    "onetrainer-concepts": (
+        "OneTrainer concepts file",
+        "Concepts (image folders and how often each is seen) of a Nerogar/OneTrainer config",
+        ("*.onetrainer-concepts.json", "**/OneTrainer/training_concepts/*.json"),
+    ),
+    "simpletuner-dataloader": (
+        "SimpleTuner data backend list",
+        "Datasets of a bghira/SimpleTuner run (multidatabackend.json)",
+        ("multidatabackend*.json", "*.simpletuner-dataloader.json"),
+    ),
     "scenario": (
         "Scenario training request",
         "Body of a Scenario API training call: PUT /models/{modelId}/train",
@@ -628,7 +680,11 @@ def catalog_with_trainers(text: str) -> str:
 
 
 # the input format whose reader reads a schema's files
-FORMAT_OF = {"sd-scripts-dataset": "sd-scripts"}
+FORMAT_OF = {
+    "sd-scripts-dataset": "sd-scripts",
+    "onetrainer-concepts": "onetrainer",
+    "simpletuner-dataloader": "simpletuner",
+}
 
 
 def violations(name: str, raw: bytes, file: str) -> list[str] | None:
