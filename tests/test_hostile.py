@@ -38,6 +38,7 @@ CPU_SECONDS = 2.0
 PEAK_BYTES = 200 * 1024 * 1024
 ADDRESS_SPACE = 1024 * 1024 * 1024  # a runaway allocation dies here instead of swapping the machine
 HANG_GUARD = 60  # wall-clock seconds; only reached if something hangs
+SOURCE = re.compile(r"  (\d+| +) \| ")
 SUMMARY = re.compile(r"^\d+ problems? \(")
 
 
@@ -183,7 +184,11 @@ def test_hostile_input(c: Case, base: Path) -> None:
     for run in (checked, fixed):  # every line is ours: nothing from the input starts a line or escapes
         assert not _UNPRINTABLE.search(run.stdout.replace("\n", "") + run.stderr.replace("\n", "")), run
         for line in run.stdout.splitlines():
-            assert line.startswith((f"{shown}:", "  hint: ", "fixed ", "no problems ")) or SUMMARY.match(line), line
+            assert (
+                line.startswith((f"{shown}:", "  hint: ", "fixed ", "no problems "))
+                or SUMMARY.match(line)
+                or SOURCE.match(line)  # the source line under a finding (escaped), and its carets
+            ), line
     found = {
         (m["code"], int(m["line"]))
         for m in re.finditer(

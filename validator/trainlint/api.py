@@ -22,6 +22,7 @@ from .parallel import imap_in_order
 from .results import FileResult
 from .settings import Settings
 from .settings_file import Resolver, shown
+from .text import line_starts, source_line
 
 if TYPE_CHECKING:
     from .engine import place, run, run_trainer
@@ -121,6 +122,18 @@ def _check_candidate(
     return FileResult(display, run(doc, path.parent, settings), doc)
 
 
+def keep_sources(result: FileResult) -> None:
+    """Keep the source line of each diagnostic (a bounded stretch of a long one) for the text report,
+    before the document is dropped."""
+    text = result.document.text if result.document is not None else ""
+    if text and result.diagnostics:
+        starts = line_starts(text)
+        for d in result.diagnostics:
+            kept = source_line(text, d.line - 1, d.col - 1, starts)
+            if kept is not None:
+                result.sources[(d.line, d.col)] = kept
+
+
 def check_target(item: tuple[Target, Settings], seen: Callable[[bytes], None] | None = None) -> FileResult:
     """One discovered file with its settings; the loaded document is dropped.
 
@@ -130,6 +143,7 @@ def check_target(item: tuple[Target, Settings], seen: Callable[[bytes], None] | 
     """
     target, settings = item
     result = check_file(Path(target.path), target.display, settings, target.explicit, target.link, seen)
+    keep_sources(result)
     result.document = None
     result.fail_on = settings.fail_on
     return result

@@ -174,6 +174,8 @@ def encode(result: FileResult) -> dict[str, Any]:
         "skipped": result.skipped,
         "fail_on": int(result.fail_on),
         "diagnostics": [_encode_diagnostic(d) for d in result.diagnostics],
+        # the source lines the text report shows under the findings (api.keep_sources)
+        "sources": [[line, col, first, text] for (line, col), (first, text) in result.sources.items()],
     }
 
 
@@ -198,9 +200,14 @@ def decode(data: Any, display: str) -> FileResult:
     skipped, fail_on = data.get("skipped"), data.get("fail_on")
     if not isinstance(skipped, bool) or not isinstance(fail_on, int):
         raise ValueError("not a result")
-    return FileResult(
+    result = FileResult(
         display, [_decode_diagnostic(row, display) for row in data["diagnostics"]], None, skipped, Severity(fail_on)
     )
+    for row in data.get("sources", ()):
+        if not (type(row) is list and len(row) == 4 and [type(v) for v in row] == [int, int, int, str]):
+            raise ValueError("not a source line")
+        result.sources[(row[0], row[1])] = (row[2], row[3])
+    return result
 
 
 _SEVERITIES = {int(severity): severity for severity in Severity}

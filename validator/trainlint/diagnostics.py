@@ -87,6 +87,11 @@ def fmt_number(value: float) -> str:
     return f"{value:.3g}"
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """`1 image`, `2 images`, `1,200 images`: a count and its noun in the right number."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
 class Finding(NamedTuple):
     """What a check returns: where (a config path, or an explicit span) and what.
 

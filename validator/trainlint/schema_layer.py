@@ -18,6 +18,7 @@ engines to the same findings on every config of the corpora and on generated val
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -114,12 +115,48 @@ def passes(data: Any, version: int) -> bool | None:
 
 
 def _show(value: Any) -> str:
+    """A value as a person who wrote YAML reads it: `true`, not Python's `True`; an empty value is "empty"."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+# `7,000` or `1,000.5`: a number written with thousands separators, which YAML reads as text
+_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
+# `7_000`: YAML 1.1 readers drop the underscores, YAML 1.2 reads text
+_UNDERSCORES = re.compile(r"[+-]?[0-9]+(?:_[0-9]+)+(?:\.[0-9]*)?")
+
+
+def _number_hint(text: str) -> str | None:
+    """How to write a string that was meant as a number so that YAML reads one, or None."""
+    stripped = text.strip()
+    if _THOUSANDS.fullmatch(stripped):
+        return f"remove the thousands separator: write {stripped.replace(',', '')}"
+    if _UNDERSCORES.fullmatch(stripped):
+        return f"remove the underscores: write {stripped.replace('_', '')} (YAML 1.2 reads `{stripped}` as text)"
+    if _numeric(stripped):
+        return "remove the quotes so YAML reads a number"
+    return None
+
+
+_EMPTY_HINT = "give it a value, or remove the line"
+
+
+def _empty(path: ConfigPath, needs: str) -> Finding:
+    """A key written with nothing after it (`training:` alone): YAML reads null, which no one means."""
+    return Finding(
+        codes.WRONG_TYPE,
+        f"`{_name(path)}` is empty; it must be {needs}",
+        path,
+        hint=_EMPTY_HINT + ("; a mapping's keys go on the lines below it, indented" if needs == "a mapping" else ""),
+    )
 
 
 def _suggest(word: Any, choices: list[str]) -> str:
@@ -199,9 +236,9 @@ def _map(error: ValidationError) -> list[Finding]:
         ]
     if kind == "type":
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in ([value] if isinstance(value, str) else value))
-        hint = None
-        if isinstance(instance, str) and wanted.endswith("number") and _numeric(instance):
-            hint = "remove the quotes so YAML reads a number"
+        if instance is None:
+            return [_empty(path, wanted)]
+        hint = _number_hint(instance) if isinstance(instance, str) and wanted.endswith("number") else None
         return [Finding(codes.WRONG_TYPE, f"`{_name(path)}` must be {wanted}, not {_show(instance)}", path, hint=hint)]
     if kind in _RANGE:
         words = {
@@ -221,6 +258,9 @@ def _map(error: ValidationError) -> list[Finding]:
     if kind in ("anyOf", "oneOf") and error.context and all(sub.validator == "required" for sub in error.context):
         needed = " or ".join(f"`{sub.validator_value[0]}`" for sub in error.context)
         return [Finding(codes.MISSING_KEY, f"{_name(path)} needs {needed}", path, on_key=True)]
+    if instance is None and (choices or kind == "pattern"):
+        shown = ", ".join(str(c) for c in choices[:8]) + (", ..." if len(choices) > 8 else "")
+        return [_empty(path, f"one of: {shown}" if choices else "a value")]
     if choices or kind == "pattern":
         hint = _suggest(instance, [str(c) for c in choices])
         shown = ", ".join(str(c) for c in choices[:8]) + (", ..." if len(choices) > 8 else "")
@@ -241,6 +281,15 @@ def check(doc: Document, fast: bool = True) -> list[Finding]:
     version = data.get("schema_version", 1)
     if version not in SUPPORTED_SCHEMA_VERSIONS or isinstance(version, bool):
         supported = ", ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
+        if version is None:
+            return [
+                Finding(
+                    codes.UNSUPPORTED_SCHEMA_VERSION,
+                    f"schema_version is empty; this trainlint supports: {supported}",
+                    ("schema_version",),
+                    hint=f"set schema_version: {SUPPORTED_SCHEMA_VERSIONS[-1]}",
+                )
+            ]
         return [
             Finding(
                 codes.UNSUPPORTED_SCHEMA_VERSION,
@@ -257,8 +306,22 @@ def check(doc: Document, fast: bool = True) -> list[Finding]:
     if errors is None:
         errors = _one_per_keyword(_validator(version).iter_errors(data))
     findings = [f for error in errors for f in _map(error) if not _already_reported(doc, f.path)]
+    findings = _one_empty_per_path(findings)
     findings.sort(key=_order)  # the engines list errors in their own orders; the findings come in one
     return findings
+
+
+def _one_empty_per_path(findings: list[Finding]) -> list[Finding]:
+    """An empty value fails its key's type and its names alike: it is said once, with the names when
+    there are names to give."""
+    empty: dict[ConfigPath, Finding] = {}
+    for f in findings:
+        if f.hint == _EMPTY_HINT or (f.hint or "").startswith(_EMPTY_HINT + ";"):
+            if f.path not in empty or "one of:" in f.message:
+                empty[f.path] = f
+    if not empty:
+        return findings
+    return [f for f in findings if f.path not in empty] + list(empty.values())
 
 
 def _order(finding: Finding) -> tuple[tuple[str, ...], str]:

@@ -79,6 +79,27 @@ def offset_span(text: str, start: int, end: int | None = None, starts: list[int]
     return Span(line, col, end_line, end_col, start, end)
 
 
+# what a report keeps of a source line around a diagnostic's column: a long line (minified JSON, a
+# megabyte on one line) is cut to this many characters before and after it
+SOURCE_CONTEXT = 200
+
+
+def source_line(text: str, line: int, col: int, starts: list[int] | None = None) -> tuple[int, str] | None:
+    """The 0-based `line` of `text` without its break, for showing under a diagnostic at `col` (0-based):
+    (the column its first kept character stands at, the kept text), at most SOURCE_CONTEXT characters on
+    either side of the column; None past the text's last line. `starts`: the text's `line_starts`."""
+    starts = line_starts(text) if starts is None else starts
+    if not 0 <= line < len(starts):
+        return None
+    start = starts[line]
+    end = starts[line + 1] if line + 1 < len(starts) else len(text)
+    while end > start and text[end - 1] in "\r\n":
+        end -= 1
+    first = max(start, start + col - SOURCE_CONTEXT)
+    last = min(end, start + max(col, 0) + SOURCE_CONTEXT)
+    return first - start, text[first:last]
+
+
 def too_large(raw: bytes, limits: Limits) -> Finding | None:
     """TL091, placed at the file's start, when the file is larger than the limit: it is then not decoded at all."""
     if len(raw) <= limits.max_file_bytes:

@@ -504,7 +504,7 @@ def _report_pure_reader_tab(doc: Document) -> None:
                         "YAML syntax error for PyYAML: a tab here stops its own reader (`yaml.safe_load`, which "
                         "most training scripts use), though libyaml accepts it",
                         span=offset_span(text, tab),
-                        hint="use spaces",
+                        hint="replace the tab with spaces",
                     )
                 )
                 return
@@ -551,8 +551,13 @@ def _compose_and_build(doc: Document, limits: Limits) -> None:
         else:
             code = codes.YAML_SYNTAX
         span = Span(mark.line, mark.column, mark.line, mark.column + 1, mark.index, mark.index) if mark else None
+        hint = None
+        if code == codes.YAML_SYNTAX:
+            problem, hint = _in_plain_words(problem, doc.text, mark.index if mark else None)
         doc.findings.append(
-            Finding(code, f"YAML syntax error: {problem}" if code == codes.YAML_SYNTAX else problem, span=span)
+            Finding(
+                code, f"YAML syntax error: {problem}" if code == codes.YAML_SYNTAX else problem, span=span, hint=hint
+            )
         )
         return
     except yaml.reader.ReaderError as exc:  # a character YAML forbids; its position is an offset
@@ -596,6 +601,27 @@ def _compose_and_build(doc: Document, limits: Limits) -> None:
         )
         return
     doc.data = data
+
+
+def _in_plain_words(problem: str, text: str, at: int | None) -> tuple[str, str | None]:
+    """libyaml's words for the mistakes people make most, said for someone who is no YAML expert:
+    a tab that indents (YAML indents with spaces only), a backslash in double quotes (a Windows path,
+    where YAML reads an escape). Anything else keeps libyaml's words."""
+    here = text[at : at + 1] if at is not None else ""
+    if "tab character that violates indentation" in problem:
+        return "a tab is used for indentation; YAML indents with spaces only", "replace the tab with spaces"
+    if here == "\t" and "cannot start any token" in problem:
+        line_start = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+        if not text[line_start:at].strip(" \t"):
+            return "a tab is used for indentation; YAML indents with spaces only", "replace the tab with spaces"
+        return "a tab here cannot start a value", "replace the tab with a space"
+    if "unknown escape character" in problem or "expected escape sequence" in problem:
+        return (
+            "a backslash in double quotes starts an escape sequence (`\\n`, `\\t`), and this one is none",
+            "for a path, use forward slashes (`data/images`, which every trainer reads on every system) or "
+            "single quotes, where a backslash is just a backslash",
+        )
+    return problem, None
 
 
 def _may_have_aliases(text: str) -> bool:

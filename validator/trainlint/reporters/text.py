@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
-from ..diagnostics import Severity
+from ..diagnostics import Diagnostic, Severity
 from ..results import FileResult
-from ..text import printable
+from ..text import line_starts, printable, source_line
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -43,12 +43,87 @@ def render(
             where = paint("1", f"{printable(d.file)}:{d.line}:{d.col}:")
             head = f"{where} {paint('1;' + _COLOURS[d.severity], d.code)} [{d.severity}] {printable(d.message)}"
             stream.write(head + "\n")
+            if hints:
+                stream.write(_excerpt(result, d, paint))
             if d.hint and hints:
                 stream.write(
                     f"  hint: {printable(d.hint)}" + (" (fixable with `trainlint fix`)" if d.fixable else "") + "\n"
                 )
     if not quiet:
         stream.write(summary(seen, fixed) + "\n")
+
+
+# the most columns of a source line shown, and of carets; a longer line is cut around the value with `…`
+SHOWN_COLUMNS = 100
+MAX_CARETS = 60
+TAB_WIDTH = 4
+
+
+def _source(result: FileResult, d: Diagnostic) -> tuple[int, str] | None:
+    kept = result.sources.get((d.line, d.col))
+    if kept is None and result.document is not None and result.document.text:
+        text = result.document.text
+        kept = source_line(text, d.line - 1, d.col - 1, line_starts(text))
+    return kept
+
+
+def _excerpt(result: FileResult, d: Diagnostic, paint: Callable[[str, str], str]) -> str:
+    """The source line under a finding, with carets under the offending value (ruff, cfn-lint), or "" when
+    the finding is about the whole file (placed at 1:1 with no width) or its line is not known. What comes
+    from the file is escaped as everywhere else (`printable`), tabs are expanded, a long line is cut
+    around the value; the carets stand under the value as shown."""
+    if d.line == 1 and d.col == 1 and (d.end_line, d.end_col) == (1, 1):
+        return ""
+    kept = _source(result, d)
+    if kept is None:
+        return ""
+    first, text = kept
+    col = max(d.col - 1 - first, 0)
+    if col > len(text):
+        return ""
+    end = d.end_col - 1 - first if d.end_line == d.line else len(text.rstrip(" \t"))
+    end = min(max(end, col + 1), col + MAX_CARETS)
+    before, value, after = text[:col], text[col:end], text[end:]
+    clipped = first > 0
+    if _width(before) > SHOWN_COLUMNS // 2:  # keep the value in view: cut the start of the line
+        before, clipped = before[-(SHOWN_COLUMNS // 3) :], True
+    room = max(SHOWN_COLUMNS - _width(before) - _width(value), 0)
+    more = len(after) > room
+    if more:
+        after = after[:room]
+    lead = "…" if clipped else ""
+    shown_before = lead + _shown(before, len(lead))
+    shown_value = _shown(value, _width(shown_before))
+    shown_after = _shown(after, _width(shown_before) + _width(shown_value)) + ("…" if more else "")
+    number = str(d.line)
+    gutter = " " * len(number)
+    line = printable(shown_before + shown_value + shown_after)  # a `##[` made by joining the pieces, too
+    carets = " " * _width(shown_before) + "^" * max(_width(shown_value), 1)
+    return f"  {number} | {line}\n  {gutter} | {paint('1;' + _COLOURS[d.severity], carets)}\n"
+
+
+def _shown(text: str, at: int) -> str:
+    """`text` as the report shows it from display column `at`: tabs expanded, the rest escaped (`printable`)."""
+    out = []
+    for char in text:
+        if char == "\t":
+            spaces = TAB_WIDTH - at % TAB_WIDTH
+            out.append(" " * spaces)
+            at += spaces
+        else:
+            shown = printable(char) if char != "\n" else "\\n"
+            out.append(shown)
+            at += _width(shown)
+    return "".join(out)
+
+
+def _width(text: str) -> int:
+    """Display columns: East Asian wide and full-width characters take two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def plural(n: int, word: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..diagnostics import Finding, Severity
+from ..diagnostics import Finding, Severity, plural
 from ..effective import Dataset
 from .base import Context, Rule, finding
 from .reading import _VALID
@@ -13,6 +13,20 @@ _WITH_PATH = _VALID.replace("  images: 24", "  path: ./data")
 _CAPTIONED = {f"data/{i:02}.png": "" for i in range(12)} | {
     f"data/{i:02}.txt": "a watercolor landscape" for i in range(12)
 }
+
+
+def _folder_hint(raw: object, usual: str) -> str:
+    """The hint for a dataset folder that is not there: a Windows path (backslashes, a drive letter) says
+    what to write instead, since trainers and CI read it on Linux, where a backslash is part of a name."""
+    if isinstance(raw, str) and "\\" in raw:
+        forward = raw.replace("\\", "/")
+        drive = len(forward) > 1 and forward[1] == ":" and forward[0].isalpha()
+        return f"use forward slashes: `{forward}`" + (
+            "; a backslash is part of a file name on Linux and macOS, where trainers and CI run"
+            if not drive
+            else "; `C:` is a Windows drive: give the path relative to this file, inside the repository"
+        )
+    return usual
 
 
 def _info_when_declared(dataset: Dataset) -> dict[str, Severity]:
@@ -47,7 +61,7 @@ class DatasetPathMissing(Rule):
         if dataset.problem is not None:  # it is there: say what is wrong with it, not that it is missing
             yield finding(
                 self,
-                f"dataset folder {str(ctx.config['dataset']['path'])!r} {dataset.problem}",
+                f"dataset folder '{ctx.config['dataset']['path']}' {dataset.problem}",
                 where,
                 hint="point it at a folder trainlint may list, or declare `dataset.images`",
                 **soft,
@@ -55,9 +69,12 @@ class DatasetPathMissing(Rule):
         elif not dataset.exists:
             yield finding(
                 self,
-                f"dataset folder {str(ctx.config['dataset']['path'])!r} not found",
+                f"dataset folder '{ctx.config['dataset']['path']}' not found",
                 where,
-                hint="fix the path (it is relative to this file), or declare `dataset.images`",
+                hint=_folder_hint(
+                    ctx.config["dataset"]["path"],
+                    "fix the path (it is relative to this file), or declare `dataset.images`",
+                ),
                 **soft,
             )
         elif dataset.found == 0:
@@ -89,7 +106,7 @@ class DatasetOutsideRepository(Rule):
         if dataset.outside:
             yield finding(
                 self,
-                f"dataset folder {str(ctx.config['dataset']['path'])!r} is outside the repository; it was not read",
+                f"dataset folder '{ctx.config['dataset']['path']}' is outside the repository; it was not read",
                 ("dataset", "path"),
                 hint="move the images into the repository, or declare `dataset.images`",
                 **_info_when_declared(dataset),
@@ -189,7 +206,7 @@ class DatasetSizeUnusual(Rule):
         if usual and not usual["min"] <= images <= usual["max"]:
             yield finding(
                 self,
-                f"{images} images is outside the usual {usual['min']}-{usual['max']} for {kind} training",
+                f"{plural(images, 'image')} is outside the usual {usual['min']}-{usual['max']} for {kind} training",
                 ("dataset",),
                 on_key=True,
             )
