@@ -93,3 +93,20 @@ dataset:
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """`trainlint ARGS` in `cwd`, with CLI_ENV."""
     return run_cli(*args, cwd=cwd, env=CLI_ENV)
+
+
+def git_env(home: Path) -> dict[str, str]:
+    """The environment of a git (and pre-commit) run in a test: no user or system configuration, a fixed
+    author, pre-commit's cache at `home`, no colour."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+    return {
+        **env,
+        "PRE_COMMIT_HOME": str(home),
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "A",
+        "GIT_AUTHOR_EMAIL": "a@example.org",
+        "GIT_COMMITTER_NAME": "A",
+        "GIT_COMMITTER_EMAIL": "a@example.org",
+        "NO_COLOR": "1",
+    }

@@ -31,8 +31,9 @@ def test_findings_are_ruff_style_and_exit_1(repo):
         "c.yaml:10:3: TL401 [warning] learning rate and steps both raised from preset sdxl/style@1 "
         "(lr 2x, steps 1.5x): overtraining risk; when you raise the learning rate, lower the steps"
     )
+    assert lines[1:3] == ["  10 |   steps: 12600", "     |   ^^^^^"]  # the source line, carets under the key
     assert (
-        lines[1] == "  hint: keep steps at 8,400 (350 per image) or lower them to about 4,200 with this learning rate"
+        lines[3] == "  hint: keep steps at 8,400 (350 per image) or lower them to about 4,200 with this learning rate"
     )
     assert lines[-1] == "1 problem (1 warning) in 1 file checked"
 

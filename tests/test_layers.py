@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "api",
             "cache",
             "discovery",
+            "dependents",
             "settings_file",
             "reporters.",
             "docs",

@@ -54,7 +54,7 @@ def test_a_key_left_empty_says_it_is_empty_and_no_python_none_anywhere(tmp_path)
 
 def test_thousands_separators_and_underscores_say_how_to_write_the_number(tmp_path):
     out = check(tmp_path, HEAD + DATASET + "training:\n  steps: 7,000\n  steps_per_image: 1_000\n")
-    assert "`training.steps` must be a whole number, not '7,000'" in out
+    assert "`training.steps` is a string, not a whole number: '7,000'" in out
     assert "hint: remove the thousands separator: write 7000" in out
     assert "hint: remove the underscores: write 1000" in out
 

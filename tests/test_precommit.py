@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import REPO, run_cli, write_tree
+from helpers import REPO, git_env, run_cli, write_tree
 
 from trainlint.cli import build_parser
 
@@ -43,21 +43,6 @@ OFFLINE = {
     "NO_PROXY": "",
     "no_proxy": "",
 }
-
-
-def git_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
-    return {
-        **env,
-        "PRE_COMMIT_HOME": str(home),
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "A",
-        "GIT_AUTHOR_EMAIL": "a@example.org",
-        "GIT_COMMITTER_NAME": "A",
-        "GIT_COMMITTER_EMAIL": "a@example.org",
-        "NO_COLOR": "1",
-    }
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -442,3 +427,58 @@ def test_the_repositorys_own_pre_commit_config_runs_its_checks(tmp_path):
     run(["git", "add", "-A"], snapshot, env)
     failed = run([sys.executable, "-m", "pre_commit", "run", "trainlint", "--all-files"], snapshot, {**env, **OFFLINE})
     assert failed.returncode == 1 and "TL104" in failed.stdout, failed.stdout
+
+
+# --- what changes a config's verdict without being a config ---------------------------------
+# pre-commit passes no deleted file and (by `files`) no image or caption; the check hook asks git
+# for the staged files itself (`--staged`) and checks the configs that use them.
+
+CAPTIONED = HEAD + "preset: sdxl/style\nclassification: sdxl/style\ndataset:\n  path: ../data/style\n"
+DATASET = {f"data/style/{i:02}.png": "" for i in range(12)} | {f"data/style/{i:02}.txt": "a lake" for i in range(12)}
+USES_HOUSE = HEAD + "preset: ../presets/house.yaml\nclassification: ../presets/house.yaml\ndataset:\n  images: 24\n"
+
+
+def _remove(repo: Path, env: dict[str, str], name: str) -> subprocess.CompletedProcess:
+    run(["git", "rm", "-q", name], repo, env)
+    return run(["git", "commit", "-q", "-m", "remove"], repo, env)
+
+
+def test_a_commit_that_removes_a_caption_checks_the_configs_of_that_dataset(config_repo):
+    repo, env = config_repo
+    assert commit(repo, env, {"configs/style.yaml": CAPTIONED, **DATASET}).returncode == 0
+    result = _remove(repo, env, "data/style/03.txt")
+    assert result.returncode != 0, result.stdout
+    assert "configs/style.yaml:7:9: TL303 [warning] 1 of 12 images has no caption: 03.png" in result.stdout
+    assert "data/style/03.txt: checked the 1 config that uses it: configs/style.yaml" in result.stdout
+    assert (repo / "data/style/03.txt").exists() is False
+    assert run(["git", "log", "--oneline"], repo, env).stdout.count("\n") == 2  # the removal was not committed
+
+
+def test_a_commit_that_edits_a_preset_file_checks_it_and_the_configs_that_use_it(config_repo):
+    repo, env = config_repo
+    assert commit(repo, env, {"configs/house-style.yaml": USES_HOUSE}).returncode == 0
+    broken = OTHER_YAML["presets/house.yaml"].replace("learning_rate_unet", "learning_rate_unte")
+    result = commit(repo, env, {"presets/house.yaml": broken})
+    assert result.returncode != 0, result.stdout
+    assert "presets/house.yaml:3:3: TL101 [error] unknown key `learning_rate_unte` in training" in result.stdout
+    assert "configs/house-style.yaml:4:9: TL206 [error] preset file '../presets/house.yaml' is not valid" in (
+        result.stdout
+    )
+    assert commit(repo, env, {"presets/house.yaml": OTHER_YAML["presets/house.yaml"] + "# ok\n"}).returncode == 0
+
+
+def test_a_commit_of_images_alone_checks_their_configs_and_one_of_other_files_nothing(config_repo):
+    repo, env = config_repo
+    assert commit(repo, env, {"configs/style.yaml": CAPTIONED, **DATASET}).returncode == 0
+    result = commit(repo, env, {"data/style/12.png": ""})
+    assert result.returncode != 0 and "configs/style.yaml:7:9: TL303" in result.stdout, result.stdout
+    assert commit(repo, env, {"data/style/12.txt": "a lake"}).returncode == 0
+    quiet = commit(repo, env, {"README.md": "# configs\n"})
+    assert quiet.returncode == 0 and "checked the" not in quiet.stdout, quiet.stdout
+
+
+def test_plain_hook_checks_the_configs_of_a_removed_caption(plain_repo):
+    repo, env = plain_repo
+    assert commit(repo, env, {"configs/style.yaml": CAPTIONED, **DATASET}).returncode == 0
+    result = _remove(repo, env, "data/style/05.txt")
+    assert result.returncode != 0 and "configs/style.yaml:7:9: TL303" in result.stdout, result.stdout

@@ -115,7 +115,7 @@ def test_id_file_name_and_schema_version_carry_the_version(version):
 
 
 def test_catalog_entry_is_ready_for_schemastore():
-    entry = CATALOG["schemas"][0]  # trainlint's own config; the trainers' schemas follow (test_trainer_schemas)
+    entry = next(e for e in CATALOG["schemas"] if e["name"] == "trainlint config")
     assert CATALOG["$schema"] == "https://json.schemastore.org/schema-catalog.json"
     assert {"name", "description", "fileMatch", "url", "versions"} <= set(entry)
     assert entry["url"] == SCHEMA["$id"]
@@ -139,7 +139,7 @@ def test_catalog_entry_is_ready_for_schemastore():
     ],
 )
 def test_catalog_file_patterns(name, matches):
-    patterns = CATALOG["schemas"][0]["fileMatch"]
+    patterns = next(e for e in CATALOG["schemas"] if e["name"] == "trainlint config")["fileMatch"]
     assert any(fnmatch.fnmatch(Path(name).name, p) for p in patterns) is matches
 
 
@@ -214,3 +214,12 @@ def test_check_jsonschema_agrees_with_the_schema_layer(peer_flagged, path):
         return
     doc = load_file(path, str(path))
     assert flagged == bool(schema_layer.check(doc))
+
+
+def test_the_preset_file_schema_is_in_the_catalog_and_made_from_the_configs():
+    entry = next(e for e in CATALOG["schemas"] if e["name"] == "trainlint preset")
+    preset = json.loads(schema_path(1, "preset").read_text(encoding="utf-8"))
+    assert entry["url"] == preset["$id"] == entry["versions"]["1"]
+    assert not entry["description"].endswith(".") and "schema" not in entry["description"].lower()
+    assert preset["properties"]["training"] == SCHEMA["properties"]["training"]  # one block, never two
+    assert preset["required"] == ["extends"] and preset["additionalProperties"] is False

@@ -25,7 +25,7 @@ from .settings_file import Resolver, shown
 from .text import line_starts, source_line
 
 if TYPE_CHECKING:
-    from .engine import place, run, run_trainer
+    from .engine import place, run, run_preset, run_trainer
     from .inputs.trainlint import is_config, not_a_config
     from .inputs.workspace import FolderWorkspace
     from .inputs.yaml_reader import load_bytes
@@ -39,11 +39,11 @@ def _load() -> None:
     """Import what checking a file needs, once per process, on first use: a run whose files all come
     from the results cache loads neither the engine nor the input formats nor the YAML loader. (An
     import statement in the function that checks each file would cost microseconds per file.)"""
-    global _loaded, place, run, run_trainer, is_config, not_a_config, FolderWorkspace, load_bytes
+    global _loaded, place, run, run_preset, run_trainer, is_config, not_a_config, FolderWorkspace, load_bytes
     global repo_root, claim, read_candidate
     if _loaded:
         return
-    from .engine import place, run, run_trainer
+    from .engine import place, run, run_preset, run_trainer
     from .inputs.trainlint import is_config, not_a_config
     from .inputs.workspace import FolderWorkspace
     from .inputs.yaml_reader import load_bytes
@@ -105,7 +105,10 @@ def _check_candidate(
 ) -> FileResult:
     if candidate is None:
         return FileResult(display, skipped=True)
-    raw, marked, trainer = candidate
+    raw, marked, trainer, preset = candidate
+    if preset:
+        doc = load_bytes(raw, display, settings.limits)
+        return FileResult(display, run_preset(doc, path, settings), doc)
     if trainer is not None:
         doc = trainer.read(raw, display, settings.limits)
         root = settings.root or repo_root(path.parent)
@@ -325,6 +328,8 @@ def _fix_candidate(
 
     if candidate is None:
         return FixReport(display, skipped=True), None
+    if candidate.preset:  # a preset file has nothing `fix` changes
+        return FixReport(display), None
     try:
         if candidate.trainer is not None:
             trainer = Trainer(

@@ -173,7 +173,13 @@ def resolve(
     if not is_file_ref(ref):
         preset = catalog().get(ref)
         if preset is None:
-            raise PresetError(codes.UNKNOWN_PRESET, f"unknown preset {ref!r}")
+            close = closest_ref(ref)
+            extended = f" (extended by {_chain[-1].name})" if _chain else ""
+            raise PresetError(
+                codes.UNKNOWN_PRESET,
+                f"unknown preset {ref!r}{extended}" + (f"; did you mean `{close}`?" if close else ""),
+                hint="`trainlint presets` lists the built-in names; a preset file ends in .yaml or .yml",
+            )
         return preset
     try:
         path = (base_dir / ref).resolve()
@@ -191,11 +197,26 @@ def resolve(
     if len(_chain) >= MAX_EXTENDS_DEPTH:
         raise PresetError(codes.PRESET_CYCLE, f"preset `extends` chain deeper than {MAX_EXTENDS_DEPTH} files")
     if not is_file(path):
-        code = codes.PRESET_PARENT_MISSING if _chain else codes.UNKNOWN_PRESET
+        if _chain:
+            raise PresetError(
+                codes.PRESET_PARENT_MISSING,
+                f"preset file {ref!r} not found (extended by {_chain[-1].name}, looked in {_shown(path.parent)})",
+                hint="fix `extends` in that file (a path relative to it)" + _slashes(ref),
+            )
+        looked = [base_dir, *(folder for folder in also if folder != base_dir)]
         raise PresetError(
-            code, f"preset file {ref!r} not found" + (f" (extended by {_chain[-1].name})" if _chain else "")
+            codes.UNKNOWN_PRESET,
+            f"preset file {ref!r} not found; looked in " + ", ".join(_shown(folder) for folder in looked),
+            hint="fix the path (relative to this config)"
+            + (
+                ", or add the folder that holds it to `preset-paths`"
+                if not also
+                else ", or to one of the `preset-paths` folders"
+            )
+            + " in the trainlint configuration"
+            + _slashes(ref),
         )
-    doc = _load_preset_file(path, _stamp(path), limits)
+    doc, valid = _load_preset_file(path, _stamp(path), limits)
     data = doc.data
     if data is None and doc.findings:  # it did not load: say why (syntax, size, aliases...)
         first = doc.findings[0]
@@ -208,6 +229,8 @@ def resolve(
             codes.INVALID_PRESET_FILE,
             f"preset file {ref!r} is not a preset: it needs `extends: <preset>` and a `training` mapping",
         )
+    if not valid:
+        raise _invalid(ref, path, limits)
     parent = resolve(data["extends"], path.parent, root, (*_chain, path), limits, also)
     values = dict(parent.values)
     training = data.get("training") or {}
@@ -235,6 +258,76 @@ def resolve(
     )
 
 
+def preset_files(
+    ref: str, base_dir: Path, root: Path | None = None, limits: "Limits | None" = None, also: tuple[Path, ...] = ()
+) -> list[Path]:
+    """The preset files a reference reads, following `extends` (at most MAX_EXTENDS_DEPTH, inside `root`
+    and `also`, a file met again ends the walk): what a config depends on besides its own text. A file
+    that cannot be read ends it too; `resolve` reports why."""
+    found: list[Path] = []
+    while is_file_ref(ref) and len(found) < MAX_EXTENDS_DEPTH:
+        try:
+            path = (base_dir / ref).resolve()
+        except (OSError, RuntimeError, ValueError):
+            break
+        if path in found or (
+            root is not None and not any(path.is_relative_to(folder.resolve()) for folder in (root, *also))
+        ):
+            break
+        found.append(path)
+        if not is_file(path):
+            break
+        data = _load_preset_file(path, _stamp(path), limits)[0].data
+        if not isinstance(data, dict) or not isinstance(data.get("extends"), str):
+            break
+        ref, base_dir = data["extends"], path.parent
+    return found
+
+
+def closest_ref(ref: str) -> str | None:
+    """The built-in preset name closest to a misspelt one, if any is close."""
+    import difflib  # only a misspelt name gets here
+
+    found = difflib.get_close_matches(ref, catalog().refs(), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _shown(folder: Path) -> str:
+    """A folder as a message names it: relative to the working folder when it lies below it."""
+    try:
+        rel = os.path.relpath(folder)
+    except ValueError:
+        return str(folder)
+    return (str(folder) if rel.startswith("..") else rel).rstrip("/") + "/"
+
+
+def _slashes(ref: str) -> str:
+    return "; use forward slashes, a backslash is part of a file name outside Windows" if "\\" in ref else ""
+
+
+def _invalid(ref: str, path: Path, limits: "Limits | None") -> PresetError:
+    """A preset file the preset schema refuses, said at its own line and column: read again in full for
+    the positions (only a broken preset file costs this), its first problem in the message."""
+    from . import schema_layer
+    from .document import Limits
+    from .inputs.yaml_reader import load_file
+
+    doc = load_file(path, str(path), limits or Limits())
+    findings = schema_layer.check(doc, kind="preset") if doc.ok else doc.findings
+    if not findings:  # it changed meanwhile; say what it was
+        return PresetError(codes.INVALID_PRESET_FILE, f"preset file {ref!r} is not valid")
+    first = findings[0]
+    spans = doc.spans.get(first.path) if first.span is None else None
+    span = first.span or (spans[0] if spans and spans[0] is not None and first.on_key else spans[1] if spans else None)
+    where = f":{span.line + 1}:{span.col + 1}" if span is not None else ""
+    more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+    return PresetError(
+        codes.INVALID_PRESET_FILE,
+        f"preset file {ref!r} is not valid: {_shown(path.parent)}{path.name}{where}: {first.message}{more}",
+        hint=f"`trainlint check {_shown(path.parent)}{path.name}` shows every problem of the preset file",
+    )
+
+
 def is_file(path: Path) -> bool:
     """`Path.is_file` that answers False for a name the system refuses (longer than it allows,
     ENAMETOOLONG), where Python 3.11 raises."""
@@ -252,41 +345,44 @@ def _stamp(path: Path) -> tuple[int, int, int]:
 # what `resolve` reads of a preset file; the rest of its data is not kept
 _PRESET_KEYS = ("extends", "training", "version", "description")
 # (path, stamp, limits) -> (the preset file as `resolve` reads it, the characters it was read from), oldest first
-_PRESET_FILES: "dict[tuple[Path, tuple[int, int, int], Limits | None], tuple[Document, int]]" = {}
+_PRESET_FILES: "dict[tuple[Path, tuple[int, int, int], Limits | None], tuple[Document, int, bool]]" = {}
 # the most characters of preset files whose readings are kept: a preset is a few hundred bytes, but a
 # repository may hold files up to `max-file-bytes` each, and dozens of configs with long `extends` chains
 MAX_CACHED_PRESET_CHARS = 4 << 20
 _cached_chars = 0
 
 
-def _load_preset_file(path: Path, stamp: tuple[int, int, int], limits: "Limits | None") -> "Document":
+def _load_preset_file(path: Path, stamp: tuple[int, int, int], limits: "Limits | None") -> "tuple[Document, bool]":
     """A preset file is read and parsed once while it stays the same (`stamp`), not once per config
     that extends it; the loaded document is only read from, never changed.
 
     What is kept is bounded by bytes, not by files: only the keys `resolve` reads and the first
     finding, never the text or the positions, and at most MAX_CACHED_PRESET_CHARS characters of
     files, the least recently used dropped first (a count of files let nine configs with chains of
-    thirty-two one-megabyte presets hold half a gigabyte)."""
+    thirty-two one-megabyte presets hold half a gigabyte). With the document comes whether the preset
+    schema accepts the whole file (its unknown keys too, which the kept data no longer holds)."""
     global _cached_chars
     from .document import Document, Limits
     from .inputs.yaml_reader import (
         load_file,  # local: load imports nothing from here, keep it that way
     )
+    from .schema_layer import check
 
     key = (path, stamp, limits)
     hit = _PRESET_FILES.pop(key, None)
     if hit is not None:
         _PRESET_FILES[key] = hit  # now the most recently used
-        return hit[0]
+        return hit[0], hit[2]
     doc = load_file(path, str(path), limits or Limits())
+    valid = not doc.ok or not isinstance(doc.data, dict) or not check(doc, kind="preset")
     kept = Document(doc.file)
     data = doc.data
     kept.data = {k: data[k] for k in _PRESET_KEYS if k in data} if isinstance(data, dict) else data
     kept.findings = doc.findings[:1]
     size = len(doc.text) + 1
     if size <= MAX_CACHED_PRESET_CHARS:
-        _PRESET_FILES[key] = (kept, size)
+        _PRESET_FILES[key] = (kept, size, valid)
         _cached_chars += size
         while _cached_chars > MAX_CACHED_PRESET_CHARS:
             _cached_chars -= _PRESET_FILES.pop(next(iter(_PRESET_FILES)))[1]
-    return kept
+    return kept, valid

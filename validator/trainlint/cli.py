@@ -130,6 +130,12 @@ def _paths(p: argparse.ArgumentParser) -> None:
 
 def _build_check(check: argparse.ArgumentParser) -> None:
     _paths(check)
+    check.add_argument(
+        "--staged",
+        action="store_true",
+        help="also check the files staged in git, and the configs that use a staged image, caption, preset or "
+        "dataset file, deletions included (for pre-commit hooks)",
+    )
     _selection(check)
     _inputs(check)
     _configuration(check)

@@ -6,6 +6,8 @@ exists (images counted there) and from `dataset.images` otherwise.
 
 import math
 import os
+import re
+import stat as stat_mod
 import time
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -16,21 +18,59 @@ from .inputs.base import Adapted
 from .paths import is_inside, shown_name
 
 IMAGE_SUFFIXES = frozenset({"jpg", "jpeg", "png", "webp"})  # lower-cased, without the dot
+# masks that trainers read beside an image (OneTrainer's `-masklabel.png`, the `_mask.png` of masked
+# training scripts): no training image of their own, and no caption is expected for them
+MASK_ENDINGS = ("-masklabel", "_mask")
+DEFAULT_CAPTION_EXTENSION = ".txt"
+# kohya's image folders: `<repeats>_<name>` (`10_mascot`), read one level below the dataset folder
+REPEAT_FOLDER = re.compile(r"([0-9]+)_(.+)")
+# how much of each caption is kept for the content checks, and of all captions of a folder together
+CAPTION_BYTES = 1024
+CAPTIONS_BYTES = 1 << 20
+# entries listed beyond the image limit (captions, masks, other files): a folder far larger than any
+# dataset is not listed to its end
+ENTRIES_PER_IMAGE = 8
 
 
 class Dataset(NamedTuple):
     declared: int | None = None
     path: Path | None = None
     exists: bool = False
-    found: int | None = None
+    found: int | None = None  # training images (masks not counted)
     uncaptioned: tuple[str, ...] = ()
     truncated: bool = False
     outside: bool = False  # the folder lies outside the repository: not listed at all
     problem: str | None = None  # why a path that exists could not be listed ("is not a folder", "cannot be read: ...")
+    empty_captions: tuple[str, ...] = ()  # caption files with nothing but blanks in them
+    orphan_captions: tuple[str, ...] = ()  # caption files with no image of their name
+    # (image name, its caption's first CAPTION_BYTES, decoded) of every captioned image, while they fit
+    # CAPTIONS_BYTES; None when they did not (the content checks then say nothing)
+    captions: tuple[tuple[str, str], ...] | None = ()
+    repeats: tuple[tuple[str, int], ...] = ()  # kohya's `N_name` folders read, with their repeats
+    caption_extension: str = DEFAULT_CAPTION_EXTENSION
 
     @property
     def images(self) -> int | None:
         return self.found if self.exists and not self.truncated else self.declared
+
+
+class Listing(NamedTuple):
+    """What listing a dataset folder found (see `_listing`)."""
+
+    images: int
+    uncaptioned: tuple[str, ...]
+    empty_captions: tuple[str, ...]
+    orphan_captions: tuple[str, ...]
+    captions: tuple[tuple[str, str], ...] | None
+    repeats: tuple[tuple[str, int], ...]
+
+
+def caption_extension(raw: Any) -> str:
+    """The caption extension a dataset mapping names (`caption_extension: .caption`), else `.txt`."""
+    value = raw.get("caption_extension") if isinstance(raw, dict) else None
+    if isinstance(value, str) and len(value) > 1 and value.startswith(".") and "/" not in value:
+        return value.lower()
+    return DEFAULT_CAPTION_EXTENSION
 
 
 def scan_dataset(raw: Any, base_dir: Path, max_files: int, root: Path | None = None) -> Dataset:
@@ -45,75 +85,158 @@ def scan_dataset(raw: Any, base_dir: Path, max_files: int, root: Path | None = N
         return Dataset()
     declared = raw.get("images")
     declared = declared if isinstance(declared, int) and not isinstance(declared, bool) and declared > 0 else None
+    extension = caption_extension(raw)
     rel = raw.get("path")
     if not isinstance(rel, str) or not rel:
-        return Dataset(declared=declared)
+        return Dataset(declared=declared, caption_extension=extension)
     path = base_dir / rel
+    base = Dataset(declared=declared, path=path, caption_extension=extension)
     if root is not None:
         try:
             inside = is_inside(path, root)
         except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
-            return Dataset(declared=declared, path=path)
+            return base
         if not inside:
-            return Dataset(declared=declared, path=path, outside=True)
+            return base._replace(outside=True)
     reads.looked_at(reads.FOLDER, path)
     try:
-        listing = _listing(path, max_files, None if root is None else str(root))
+        listing = _listing(path, max_files, None if root is None else str(root), extension)
     except FileNotFoundError:  # missing: the count comes from `images`
-        return Dataset(declared=declared, path=path)
+        return base
     except NotADirectoryError:
-        return Dataset(declared=declared, path=path, problem="is not a folder")
+        return base._replace(problem="is not a folder")
     except OSError as exc:  # it is there, but may not be listed (permissions): saying "not found" would mislead
-        return Dataset(declared=declared, path=path, problem=f"cannot be read: {exc.strerror or exc}")
+        return base._replace(problem=f"cannot be read: {exc.strerror or exc}")
     if listing is None:
-        return Dataset(declared=declared, path=path, exists=True, truncated=True)
-    found, uncaptioned = listing
-    return Dataset(declared, path, True, found, uncaptioned)
+        return base._replace(exists=True, truncated=True)
+    return base._replace(
+        exists=True,
+        found=listing.images,
+        uncaptioned=listing.uncaptioned,
+        empty_captions=listing.empty_captions,
+        orphan_captions=listing.orphan_captions,
+        captions=listing.captions,
+        repeats=listing.repeats,
+    )
 
 
-# (device, inode, mtime, limit, root) of a dataset folder -> what its listing says; configs of a repository
-# share a handful of dataset folders, and adding, removing or renaming an entry changes the folder's mtime
-_LISTINGS: dict[tuple[int, int, int, int, str | None], tuple[int, tuple[str, ...]] | None] = {}
+# (device, inode, mtime, limit, root, caption extension) of a dataset folder -> what its listing says;
+# configs of a repository share a handful of dataset folders, and adding, removing or renaming an entry
+# changes the folder's mtime (a caption edited in place does not: its content is read each time the
+# folder is listed anew, and the listing is remembered only once the folder has settled, see below)
+_LISTINGS: dict[tuple[int, int, int, int, str | None, str], Listing | None] = {}
 _MAX_LISTINGS = 512
 # a folder changed this recently may change again within the clock's granularity without its mtime
 # moving (git calls this "racily clean"): such a listing is used once and not remembered
 _SETTLED_NS = 2_000_000_000
 
 
-def _listing(path: Path, max_files: int, root: str | None = None) -> tuple[int, tuple[str, ...]] | None:
-    """The folder's image count and uncaptioned images, None past `max_files` entries; OSError
-    when it cannot be listed. Memoised per folder state: one `stat` instead of one listing per config.
-    Names are as reports show them (`paths.shown_name`); a symlink whose target is not inside `root`
-    counts as no image, whether that target exists or not."""
+def _listing(
+    path: Path, max_files: int, root: str | None = None, extension: str = DEFAULT_CAPTION_EXTENSION
+) -> Listing | None:
+    """The folder's training images (masks not counted), uncaptioned images, empty and orphan captions
+    and caption texts, with kohya's `N_name` sub-folders read as part of it; None past `max_files`
+    images (or ENTRIES_PER_IMAGE times as many entries); OSError when it cannot be listed. Memoised per
+    folder state: one `stat` instead of one listing per config. Names are as reports show them
+    (`paths.shown_name`, a sub-folder's images as `10_name/01.png`); a symlink whose target is not
+    inside `root` counts as no image and no caption, whether that target exists or not."""
     stat = os.stat(path)
-    key = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, max_files, root)
+    key = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, max_files, root, extension)
     if key in _LISTINGS:
         return _LISTINGS[key]
-    images: list[tuple[str, str]] = []  # (stem, name)
-    texts: set[str] = set()
-    seen = 0
-    result: tuple[int, tuple[str, ...]] | None = None
-    with os.scandir(path) as entries:
-        for entry in entries:
-            seen += 1
-            if seen > max_files:
-                break
-            name = entry.name
-            stem, _, suffix = name.rpartition(".")
-            if not stem.strip("."):  # no suffix, as os.path.splitext sees it (`.png` is a hidden file)
-                continue
-            suffix = suffix.lower()
-            if suffix in IMAGE_SUFFIXES and _is_file(entry, root):  # not a folder, a dangling link or a loop
-                images.append((stem, shown_name(name)))
-            elif suffix == "txt":
-                texts.add(stem)
-        else:
-            result = len(images), tuple(sorted(name for stem, name in images if stem not in texts))
+    state = _Scan(max_files, root, extension)
+    result: Listing | None = None
+    if state.folder(path, "") and all(state.folder(path / name, name + "/") for name, _ in state.repeats):
+        result = state.listing()
     if time.time_ns() - stat.st_mtime_ns > _SETTLED_NS:
         if len(_LISTINGS) >= _MAX_LISTINGS:
             _LISTINGS.clear()
         _LISTINGS[key] = result
     return result
+
+
+class _Scan:
+    """One dataset folder being listed: its images and captions by stem, sub-folder by sub-folder."""
+
+    def __init__(self, max_files: int, root: str | None, extension: str) -> None:
+        self.max_files, self.root, self.extension = max_files, root, extension
+        self.images: list[tuple[str, str]] = []  # (prefix + stem, shown name)
+        self.texts: dict[str, tuple[str, str]] = {}  # prefix + stem -> (shown name, path)
+        self.repeats: list[tuple[str, int]] = []
+        self.seen = 0
+
+    def folder(self, path: Path, prefix: str) -> bool:
+        """List one folder (the dataset's, or one of its `N_name` folders); False past the limits."""
+        with os.scandir(path) as entries:
+            for entry in entries:
+                self.seen += 1
+                if len(self.images) > self.max_files or self.seen > self.max_files * ENTRIES_PER_IMAGE:
+                    return False
+                name = entry.name
+                if not prefix and (match := REPEAT_FOLDER.fullmatch(name)) and _is_folder(entry, self.root):
+                    self.repeats.append((name, int(match.group(1)[:9])))
+                    continue
+                stem, dot, suffix = name.rpartition(".")
+                if not stem.strip("."):  # no suffix, as os.path.splitext sees it (`.png` is a hidden file)
+                    continue
+                suffix = suffix.lower()
+                if suffix in IMAGE_SUFFIXES:
+                    if not stem.lower().endswith(MASK_ENDINGS) and _is_file(entry, self.root):
+                        self.images.append((prefix + stem, prefix + shown_name(name)))
+                elif dot + suffix == self.extension and _is_file(entry, self.root):
+                    self.texts[prefix + stem] = (prefix + shown_name(name), entry.path)
+        return len(self.images) <= self.max_files
+
+    def listing(self) -> Listing:
+        stems = {stem for stem, _ in self.images}
+        uncaptioned = tuple(sorted(name for stem, name in self.images if stem not in self.texts))
+        orphans = tuple(sorted(name for stem, (name, _) in self.texts.items() if stem not in stems))
+        empty, captions, kept = [], [], 0
+        for stem, shown in sorted(self.images, key=lambda item: item[1]):
+            if stem not in self.texts:
+                continue
+            text = _caption(self.texts[stem][1])
+            if text is None:
+                continue
+            if not text.strip():
+                empty.append(self.texts[stem][0])
+            kept += len(text)
+            captions.append((shown, text))
+        return Listing(
+            len(self.images),
+            uncaptioned,
+            tuple(empty),
+            orphans,
+            tuple(captions) if kept <= CAPTIONS_BYTES else None,
+            tuple(sorted(self.repeats)),
+        )
+
+
+def _caption(path: str) -> str | None:
+    """The first CAPTION_BYTES of a caption file, decoded (undecodable bytes replaced); None when it is no
+    regular file or cannot be read. Opened without blocking, as a named pipe with a caption's name would
+    otherwise hold the run forever."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        if not stat_mod.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = os.read(fd, CAPTION_BYTES)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data.decode("utf-8", "replace").lstrip("\ufeff")
+
+
+def _is_folder(entry: os.DirEntry[str], root: str | None = None) -> bool:
+    """A real folder (a symlinked one is not followed, as the dataset folder's own listing never does)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def _is_file(entry: os.DirEntry[str], root: str | None = None) -> bool:

@@ -67,6 +67,32 @@ def run(doc: Document, base_dir: Path, settings: Settings, keep_blocked_fixes: b
     return place(doc, findings, settings, frozenset(stages), offer_fixes=offer)
 
 
+def run_preset(doc: Document, path: Path, settings: Settings) -> list[Diagnostic]:
+    """A repository preset file checked on its own: what reading it found, the preset schema's findings
+    (unknown keys with the closest name, quoted numbers, bounds) at its own lines, and whether the preset
+    it `extends` resolves (a misspelt name, a missing file, a cycle), at `extends`. No rule of a config
+    runs: a preset has no dataset and trains nothing by itself. Fixes are not offered (`fix` leaves
+    preset files alone)."""
+    plugins_mod.load(settings.plugins)
+    findings = list(doc.findings)
+    for check_document in Selection.of(settings).document_checks():
+        findings.extend(check_document(doc))
+    stages: set[str] = set()
+    if doc.ok:
+        stages.update(("loader", "schema", "preset"))
+        schema_findings = schema_layer.check(doc, kind="preset")
+        findings.extend(schema_findings)
+        extends = doc.data.get("extends")
+        if isinstance(extends, str) and not any(f.path[:1] == ("extends",) for f in schema_findings):
+            root = settings.root or repo_root(path.parent)
+            try:
+                own = (path.resolve(),)  # so that a chain leading back here is a cycle
+                presets_mod.resolve(extends, path.parent, root, own, limits=settings.limits, also=settings.preset_dirs)
+            except PresetError as exc:
+                findings.append(Finding(exc.code, str(exc), ("extends",), hint=exc.hint))
+    return place(doc, findings, settings, frozenset(stages), offer_fixes=False)
+
+
 # input formats whose files `fix` may rewrite: YAML, which the fixes of TL508 respell byte-exactly
 FIXABLE_FORMATS = frozenset({"ai-toolkit"})
 
@@ -178,13 +204,14 @@ def _semantic(
     try:
         eff = effective_config(config, base_dir, settings, schema_paths)
     except PresetError as exc:
-        return [Finding(exc.code, str(exc), ("preset",))], False
+        return [Finding(exc.code, str(exc), ("preset",), hint=exc.hint)], False
     findings: list[Finding] = []
     if eff.dataset.truncated:
         findings.append(
             Finding(
                 codes.DATASET_SCAN_LIMIT,
-                f"dataset folder has more than {settings.limits.max_dataset_files:,} entries; images not counted",
+                f"dataset folder has more than {settings.limits.max_dataset_files:,} images (or "
+                f"{settings.limits.max_dataset_files * effective_mod.ENTRIES_PER_IMAGE:,} entries); they were not counted",
                 ("dataset", "path"),
             )
         )
@@ -226,7 +253,7 @@ def effective_config(
     ref = config["preset"]
     root = settings.root or repo_root(base_dir)
     preset = presets_mod.resolve(
-        ref, _preset_dir(ref, base_dir, settings), root, limits=settings.limits, also=settings.preset_dirs
+        ref, preset_dir(ref, base_dir, settings), root, limits=settings.limits, also=settings.preset_dirs
     )
     dataset = effective_mod.scan_dataset(config.get("dataset"), base_dir, settings.limits.max_dataset_files, root)
     training = config.get("training")
@@ -234,7 +261,7 @@ def effective_config(
     return effective_mod.build({**config, "training": clean}, preset, dataset)
 
 
-def _preset_dir(ref: str, base_dir: Path, settings: Settings) -> Path:
+def preset_dir(ref: str, base_dir: Path, settings: Settings) -> Path:
     """Where a preset file reference resolves: beside the config, else the first `preset-paths` folder holding it."""
     if not presets_mod.is_file_ref(ref) or presets_mod.is_file(base_dir / ref):
         return base_dir

@@ -8,9 +8,10 @@ class UsageError(Exception):
 class PresetError(Exception):
     """A preset that cannot be resolved; `code` is the rule that reports it."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.code = code
+        self.hint = hint
 
 
 class FixError(Exception):

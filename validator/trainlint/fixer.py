@@ -136,7 +136,7 @@ def fix_document(doc: Document, base_dir: Path, settings: Settings, trainer: Tra
         if any(d.fixable for d in diagnostics):
             raise FixError(f"the fixes did not settle after {MAX_PASSES} passes; file left unchanged")
     if text != old:
-        verify_same_data(old, text, () if trainer is not None else ("classification",))
+        verify_same_data(old, text, {} if trainer is not None else FIXED_PATHS)
     written = tuple(_other_file(path, edits) for path, edits in others.items())
     # what is left is what a check after the write reports: the other files' findings are gone with the fix
     left = [d for d in diagnostics if not (d.fix is not None and d.fix.safe and d.fix.file in others)]
@@ -228,11 +228,18 @@ def fix_text(text: str, file: str = "<string>", settings: Settings | None = None
     return fix_document(doc, base_dir or Path.cwd(), settings).new
 
 
-def verify_same_data(old: str, new: str, fixed_keys: tuple[str, ...] = ("classification",)) -> None:
+# what a fix of trainlint's format may change, and the type the value must keep: the classification tag
+# (TL205) and the declared image count when the dataset folder says otherwise (TL302)
+FIXED_PATHS: dict[tuple[str, ...], type] = {("classification",): str, ("dataset", "images"): int}
+
+
+def verify_same_data(old: str, new: str, fixed: dict[tuple[str, ...], type] | None = None) -> None:
     """ruamel.yaml reads both texts: a second, independent parser as the safety net. Its warnings (about
-    YAML 1.1 spellings under a `%YAML 1.1` directive, say) are not printed: `fix` reports by itself."""
+    YAML 1.1 spellings under a `%YAML 1.1` directive, say) are not printed: `fix` reports by itself.
+    The data must be the same but at the `fixed` paths, whose values must keep their type."""
     from ruamel.yaml import YAML
 
+    fixed = FIXED_PATHS if fixed is None else fixed
     yaml = YAML(typ="safe", pure=True)
     try:
         with warnings.catch_warnings():
@@ -240,15 +247,39 @@ def verify_same_data(old: str, new: str, fixed_keys: tuple[str, ...] = ("classif
             before, after = yaml.load(old), yaml.load(new)
     except Exception as exc:  # noqa: BLE001 - any doubt means: do not write
         raise FixError(f"the fixed text could not be verified ({type(exc).__name__}); file left unchanged") from None
-    if _strip(before, fixed_keys) != _strip(after, fixed_keys):
+    if _strip(before, fixed) != _strip(after, fixed):
         raise FixError("the fix would change data beyond the fixed keys; file left unchanged")
-    for key in fixed_keys:
-        if isinstance(after, dict) and key in after and not isinstance(after[key], str):
-            raise FixError(f"the fix would make `{key}` a {type(after[key]).__name__}; file left unchanged")
+    for path, kind in fixed.items():
+        value = _at(after, path)
+        if value is not _MISSING and (not isinstance(value, kind) or isinstance(value, bool)):
+            name = ".".join(path)
+            raise FixError(f"the fix would make `{name}` a {type(value).__name__}; file left unchanged")
 
 
-def _strip(data: Any, keys: tuple[str, ...]) -> Any:
-    return {k: v for k, v in data.items() if k not in keys} if isinstance(data, dict) else data
+_MISSING = object()
+
+
+def _at(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return _MISSING
+        data = data[key]
+    return data
+
+
+def _strip(data: Any, paths: dict[tuple[str, ...], type]) -> Any:
+    """The data without the values at `paths` (a mapping on the way is copied, never changed)."""
+    for path in paths:
+        data = _without(data, path)
+    return data
+
+
+def _without(data: Any, path: tuple[str, ...]) -> Any:
+    if not isinstance(data, dict) or path[0] not in data:
+        return data
+    if len(path) == 1:
+        return {k: v for k, v in data.items() if k != path[0]}
+    return {**data, path[0]: _without(data[path[0]], path[1:])}
 
 
 def encode(doc: Document, text: str) -> bytes:

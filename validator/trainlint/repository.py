@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from .inputs import TRAINLINT_SUFFIXES, detect_trainer, trainer_format
 from .inputs.base import InputFormat
-from .inputs.trainlint import marker
+from .inputs.trainlint import is_preset_file, marker, may_be_preset
 from .inputs.yaml_reader import load_bytes, read_head
 from .paths import is_inside
 from .paths import repo_root as repo_root  # its home is paths.py; re-exported for the callers that import it here
@@ -21,6 +21,7 @@ class Candidate(NamedTuple):
     raw: bytes
     marked: bool
     trainer: InputFormat | None = None
+    preset: bool = False  # a repository preset file (`extends` and `training`), checked on its own
 
 
 def read_candidate(
@@ -59,6 +60,10 @@ def claim(raw: bytes, path: Path, settings: Settings, explicit: bool = True) -> 
             found = doc.ok and "schema_version" in doc.data
         if found:
             return Candidate(raw, True)
+        if may_be_preset(raw):
+            doc = load_bytes(raw, str(path), settings.limits)
+            if doc.ok and is_preset_file(raw, doc):
+                return Candidate(raw, False, None, preset=True)
     trainer = detect_trainer(raw, suffix)
     if trainer is not None:
         return Candidate(raw, False, trainer)

@@ -38,13 +38,17 @@ def data_dir() -> Path:
     raise FileNotFoundError("trainlint's schema and preset data are missing from this installation")
 
 
-def schema_path(version: int = 1) -> Path:
-    return data_dir() / f"v{version}" / "config.schema.json"
+# the documents a schema version has: a config, and a repository preset file
+SCHEMA_KINDS = ("config", "preset")
+
+
+def schema_path(version: int = 1, kind: str = "config") -> Path:
+    return data_dir() / f"v{version}" / f"{kind}.schema.json"
 
 
 @functools.cache
-def schema(version: int = 1) -> dict[str, Any]:
-    with open(schema_path(version), encoding="utf-8") as handle:
+def schema(version: int = 1, kind: str = "config") -> dict[str, Any]:
+    with open(schema_path(version, kind), encoding="utf-8") as handle:
         loaded: dict[str, Any] = json.load(handle)
         return loaded
 

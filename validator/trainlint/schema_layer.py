@@ -52,7 +52,7 @@ _TYPE_NAMES = {
 
 
 @functools.cache
-def _validator(version: int, inline: bool = True) -> Any:
+def _validator(version: int, inline: bool = True, kind: str = "config") -> Any:
     """jsonschema's validator for the detailed errors of a failing config.
 
     With `inline`, every local `$ref` is replaced by what it points to, in place, which
@@ -61,7 +61,7 @@ def _validator(version: int, inline: bool = True) -> Any:
     """
     from jsonschema import Draft202012Validator  # heavy: imported on first use only
 
-    document = schema(version)
+    document = schema(version, kind)
     keywords = frozenset(Draft202012Validator.VALIDATORS)
     return Draft202012Validator(_inline(document, document, (), keywords) if inline else document)
 
@@ -94,18 +94,18 @@ def _inline(node: Any, root: dict[str, Any], seen: tuple[str, ...], keywords: fr
 
 
 @functools.cache
-def _fast_engine(version: int) -> Any:
+def _fast_engine(version: int, kind: str = "config") -> Any:
     """jsonschema-rs's validator for this schema version, or None where it is not installed."""
     try:
         import jsonschema_rs
     except ImportError:
         return None
-    return jsonschema_rs.Draft202012Validator(schema(version))
+    return jsonschema_rs.Draft202012Validator(schema(version, kind))
 
 
-def passes(data: Any, version: int) -> bool | None:
+def passes(data: Any, version: int, kind: str = "config") -> bool | None:
     """The fast engine's verdict: True valid, False invalid, None when it cannot tell."""
-    engine = _fast_engine(version)
+    engine = _fast_engine(version, kind)
     if engine is None:
         return None
     try:
@@ -239,7 +239,11 @@ def _map(error: ValidationError) -> list[Finding]:
         if instance is None:
             return [_empty(path, wanted)]
         hint = _number_hint(instance) if isinstance(instance, str) and wanted.endswith("number") else None
-        return [Finding(codes.WRONG_TYPE, f"`{_name(path)}` must be {wanted}, not {_show(instance)}", path, hint=hint)]
+        if hint is not None:  # a number in quotes, or spelt so that YAML reads text
+            message = f"`{_name(path)}` is a string, not {wanted}: {_show(instance)}"
+        else:
+            message = f"`{_name(path)}` must be {wanted}, not {_show(instance)}"
+        return [Finding(codes.WRONG_TYPE, message, path, hint=hint)]
     if kind in _RANGE:
         words = {
             "minimum": "at least",
@@ -272,13 +276,14 @@ def _map(error: ValidationError) -> list[Finding]:
     return [Finding(codes.INVALID_VALUE, f"`{_name(path)}`: {error.message}", path)]
 
 
-def check(doc: Document, fast: bool = True) -> list[Finding]:
+def check(doc: Document, fast: bool = True, kind: str = "config") -> list[Finding]:
     """Validate the document's data; findings at paths the loader already reported are dropped.
 
-    `fast=False` skips the jsonschema-rs pre-check (the tests compare both ways).
+    `fast=False` skips the jsonschema-rs pre-check (the tests compare both ways). `kind`: the
+    document is a config, or a repository preset file ("preset", which has no `schema_version`).
     """
     data = doc.data
-    version = data.get("schema_version", 1)
+    version = data.get("schema_version", 1) if kind == "config" else SUPPORTED_SCHEMA_VERSIONS[-1]
     if version not in SUPPORTED_SCHEMA_VERSIONS or isinstance(version, bool):
         supported = ", ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
         if version is None:
@@ -299,12 +304,12 @@ def check(doc: Document, fast: bool = True) -> list[Finding]:
             )
         ]
     version = int(version)  # `1.0` is the schema's const 1 too (JSON Schema compares numbers by value)
-    verdict = passes(data, version) if fast else None
+    verdict = passes(data, version, kind) if fast else None
     if verdict:
         return []
-    errors = _rs_errors(data, version) if verdict is False else None
+    errors = _rs_errors(data, version, kind) if verdict is False else None
     if errors is None:
-        errors = _one_per_keyword(_validator(version).iter_errors(data))
+        errors = _one_per_keyword(_validator(version, kind=kind).iter_errors(data))
     findings = [f for error in errors for f in _map(error) if not _already_reported(doc, f.path)]
     findings = _one_empty_per_path(findings)
     findings.sort(key=_order)  # the engines list errors in their own orders; the findings come in one
@@ -367,12 +372,12 @@ class _RsError:
         self.context = [_RsError(sub, root) for branch in branches for sub in branch]
 
 
-def _rs_errors(data: Any, version: int) -> list[_RsError] | None:
+def _rs_errors(data: Any, version: int, kind: str = "config") -> list[_RsError] | None:
     """jsonschema-rs's errors, one per failing keyword (it reports `required` once per missing key);
     None when one of them, or of their anyOf branches, is a keyword we have no words for."""
-    root = schema(version)
+    root = schema(version, kind)
     try:
-        errors = _one_per_keyword(_RsError(e, root) for e in _fast_engine(version).iter_errors(data))
+        errors = _one_per_keyword(_RsError(e, root) for e in _fast_engine(version, kind).iter_errors(data))
     except (ValueError, KeyError, IndexError, TypeError):  # a value or a location it could not give us
         return None
     return errors if all(_worded(error) for error in errors) else None

@@ -49,6 +49,7 @@ _HUMAN = ("text", "concise")
 def run(args: argparse.Namespace, out: TextIO) -> int:
     name = _format(args)
     resolver = resolver_from(args)
+    args.paths = with_dependents(args, resolver)
     if args.show_settings:
         return _show_settings(args, resolver, out)
     if args.fix and stdin.wanted(args):
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         )
     else:
         found = iter_check(
-            args.paths or ["."],
+            args.paths,
             jobs=args.jobs,
             only_configs=args.only_configs,
             resolver=resolver,
@@ -139,6 +140,49 @@ def _nothing_checked(args: argparse.Namespace, found: int) -> int:
         return EXIT_OK
     print(f"trainlint: error: no configs checked: {why}", file=sys.stderr)
     return EXIT_ERROR
+
+
+def with_dependents(args: argparse.Namespace, resolver: Resolver) -> list[str]:
+    """The paths to check: those named (or `.`), the staged files with `--staged`, and the configs that use
+    a named or staged file that is no trainlint config (an image, a caption, a preset file, a trainer's
+    dataset config; see dependents.py). Images and captions are not checked themselves: their configs are.
+    What was done is said on stderr, in one line."""
+    staged = bool(getattr(args, "staged", False))
+    paths = list(args.paths) or ([] if staged else ["."])
+    changed: list[str] = []
+    if staged:
+        from ..dependents import staged as staged_files
+
+        present, every = staged_files()
+        paths += present
+        changed += every
+    if not paths and not changed:
+        return []
+    settings = Settings()
+    from ..dependents import needs_search
+
+    named_files = [p for p in args.paths if os.path.isfile(p)]
+    changed += [p for p in named_files if needs_search(p, settings)]
+    changed = [p for p in dict.fromkeys(changed) if needs_search(p, settings)]
+    if not changed:
+        return paths
+    from ..dependents import dependents
+    from ..inputs import SEARCHED_SUFFIXES
+
+    found = dependents(changed, resolver)
+    users = list(dict.fromkeys(user for name in changed for user in found[name]))
+    kept = [p for p in paths if not os.path.isfile(p) or p.lower().endswith(SEARCHED_SUFFIXES)]
+    shown = ", ".join(printable(p) for p in changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    said = (
+        f"checked the {len(users)} config{'s' if len(users) != 1 else ''} that use{'s' if len(users) == 1 else ''} "
+        f"{'them' if len(changed) > 1 else 'it'}: "
+        + ", ".join(printable(u) for u in users[:5])
+        + (f" and {len(users) - 5} more" if len(users) > 5 else "")
+        if users
+        else f"no config in the repository uses {'them' if len(changed) > 1 else 'it'}"
+    )
+    print(f"trainlint: {shown}: {said}", file=sys.stderr)
+    return [*kept, *users]
 
 
 def write_whole(path: Path, text: str) -> None:

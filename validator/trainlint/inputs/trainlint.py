@@ -20,7 +20,7 @@ SUFFIXES = (".yaml", ".yml")
 # or a yaml-language-server modeline naming a trainlint schema; each pattern is tried only where a
 # match could start (see _has_marker), as searching the whole text tries it at every byte
 _TOP_KEY = re.compile(rb"(?:---[ \t]+)?(?:\{\s*)?[\"']?schema_version[\"']?\s*:")
-_MODELINE = re.compile(rb"#\s*yaml-language-server:\s*\$schema=\S*trainlint")
+_MODELINE = re.compile(rb"#\s*yaml-language-server:\s*\$schema=(?!\S*preset\.schema\.json)\S*trainlint")
 NOT_A_CONFIG = (
     "not a trainlint config (no top-level `schema_version` key, no trainlint `$schema` modeline), nor a config "
     "of a trainer trainlint reads (kohya_ss, sd-scripts, ai-toolkit, onetrainer, simpletuner, diffusers, scenario)"
@@ -108,6 +108,46 @@ def is_config(raw: bytes, doc: Document) -> bool:
     loader's own finding (syntax, limits), which says more than "not a config".
     """
     return "schema_version" in doc.data or looks_like_config(raw)
+
+
+# --- repository preset files -------------------------------------------------------------
+
+PRESET_KEYS = ("extends", "description", "version", "training")
+# a built-in preset name (`sdxl/style`, `sdxl/style@1`, or a misspelling of one) or a preset file
+_PRESET_REF = re.compile(r"[\w.\-]+/[\w.\-]+(?:@\w*)?|\S+\.ya?ml")
+_PRESET_MODELINE = re.compile(rb"#\s*yaml-language-server:\s*\$schema=\S*trainlint\S*/preset\.schema\.json")
+
+
+def may_be_preset(raw: bytes) -> bool:
+    """Whether a YAML file may be a repository preset file, on the bytes: the word `extends`, or the preset
+    schema's modeline. Only such files are parsed to decide (`is_preset_file`)."""
+    for bom, encoding in WIDE_BOMS:
+        if raw.startswith(bom):
+            raw = raw[len(bom) :].decode(encoding, "replace").encode("utf-8")
+            break
+    return b"extends" in raw or b"preset.schema.json" in raw
+
+
+def is_preset_file(raw: bytes, doc: Document) -> bool:
+    """A repository preset file (docs/reference.md, "Presets"): no `schema_version`, and either the preset
+    schema's modeline, or a top-level `extends` naming a preset (a built-in name, a misspelt one, or a
+    `.yaml` file) beside keys that are a preset file's or a misspelling of one. Other tools' YAML with an
+    `extends` (ESLint's `plugin:...`, a CI template with its own keys) is not taken for one."""
+    data = doc.data
+    if not isinstance(data, dict) or "schema_version" in data:
+        return False
+    if _PRESET_MODELINE.search(raw):
+        return True
+    extends = data.get("extends")
+    if not isinstance(extends, str) or not _PRESET_REF.fullmatch(extends):
+        return False
+    return all(isinstance(key, str) and (key in PRESET_KEYS or _near_preset_key(key)) for key in data)
+
+
+def _near_preset_key(key: str) -> bool:
+    import difflib  # only files with an unusual key get here
+
+    return bool(difflib.get_close_matches(key, PRESET_KEYS, n=1, cutoff=0.75))
 
 
 def not_a_config() -> Finding:

@@ -104,8 +104,8 @@ class FolderWorkspace:
             while pending:
                 with os.scandir(pending.pop()) as entries:
                     for entry in entries:
-                        seen += 1
-                        if seen > self.limits.max_dataset_files:
+                        seen += 1  # the limit counts images; entries of any kind, eight times as many
+                        if count > self.limits.max_dataset_files or seen > self.limits.max_dataset_files * 8:
                             return None
                         if entry.is_dir(follow_symlinks=False):
                             if recursive:
@@ -114,7 +114,7 @@ class FolderWorkspace:
                             count += 1
         except OSError:
             return None
-        return count
+        return count if count <= self.limits.max_dataset_files else None
 
     def _is_file(self, entry: os.DirEntry[str]) -> bool:
         """A regular file, or a symlink to one inside the repository: a symlink out of it is not

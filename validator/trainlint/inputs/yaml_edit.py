@@ -73,6 +73,27 @@ def set_top_level_key(doc: Document, key: str, value: str, after: str) -> tuple[
     return ()
 
 
+def set_number(doc: Document, path: tuple[str, ...], number: int) -> tuple[Edit, ...]:
+    """Edits that write the whole number `number` in place of the plain number at `path` (`images: 20`
+    becomes `images: 12`), an anchor or tag before it kept; empty when the value there is no plain
+    number written in place (quoted, an alias, a block scalar), which the caller then does not fix."""
+    spans = doc.spans.get(path)
+    if spans is None:
+        return ()
+    key, value = spans
+    if key is None:
+        return ()
+    where = _written_value(doc.text, key, value)
+    if where is None or where[0] != value.start:  # an alias stands there: its anchor is elsewhere
+        return ()
+    start, end = where
+    properties = _PROPERTIES.match(doc.text, start, end)
+    start = properties.end() if properties else start
+    if not re.fullmatch(r"[+]?[0-9]+", doc.text[start:end]):
+        return ()
+    return (Edit(start, end, str(number)),)
+
+
 def _replace_scalar(text: str, key: Span, value_span: Span, value: str, flow: bool) -> tuple[Edit, ...]:
     where = _written_value(text, key, value_span)
     if where is None:

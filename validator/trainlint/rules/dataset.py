@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
+from typing import ClassVar
 
-from ..diagnostics import Finding, Severity, plural
+from ..diagnostics import Finding, Fix, Severity, plural
 from ..effective import Dataset
+from ..inputs.yaml_edit import set_number
 from .base import Context, Rule, finding
 from .reading import _VALID
 
@@ -117,7 +120,16 @@ class ImageCountMismatch(Rule):
     """`dataset.images` disagrees with the number of images found in `dataset.path`.
 
     Why: Steps scale with the image count (175 per image on SD 1.5), so a stale count
-    silently changes the training length. The images found win.
+    silently changes the training length. The images found win. Masks
+    (`-masklabel.png`, `_mask.png`) are not counted: they are no training images.
+
+    Fix safety: `trainlint fix` writes the count found in place of the declared one
+    (`images: 20` becomes `images: 12`) when the folder was counted to its end and the
+    number is written plainly there (not quoted, not an alias). Nothing trains
+    differently: the count found is what trainlint already used, and the declared one
+    is what a reader of the file is told. Before anything is written, ruamel.yaml reads
+    the old and the new text, which must hold the same data apart from
+    `dataset.images`, and it must stay a whole number.
 
     Source: Scenario's guide, "175 training steps for every image" (the catalog's
     `scenario-guide`); docs/reference.md, "The config (schema version 1)".
@@ -126,24 +138,28 @@ class ImageCountMismatch(Rule):
     code, name = "TL302", "image-count-mismatch"
     formats = ("trainlint",)
     severity = Severity.WARNING
+    fixable = True
     fails = _WITH_PATH.replace("  path: ./data", "  path: ./data\n  images: 20")
     passes = _WITH_PATH.replace("  path: ./data", "  path: ./data\n  images: 12")
-    files = _CAPTIONED
+    files = _CAPTIONED | {"data/00-masklabel.png": "", "data/01_mask.png": ""}
 
     def check(self, ctx: Context) -> Iterable[Finding]:
         dataset = ctx.effective.dataset
         if dataset.exists and dataset.found and dataset.declared and dataset.found != dataset.declared:
+            edits = set_number(ctx.doc, ("dataset", "images"), dataset.found)
             yield finding(
                 self,
-                f"dataset.images says {dataset.declared} but {dataset.found} images are in "
-                f"{ctx.config['dataset']['path']!r}; the {dataset.found} found are used",
+                f"dataset.images says {dataset.declared} but {plural(dataset.found, 'image')} "
+                f"{'is' if dataset.found == 1 else 'are'} in '{ctx.config['dataset']['path']}'; "
+                f"the {dataset.found} found {'is' if dataset.found == 1 else 'are'} used",
                 ("dataset", "images"),
                 hint=f"set images: {dataset.found}",
+                fix=Fix(f"set images: {dataset.found}", edits) if edits else None,
             )
 
 
 class MissingCaptions(Rule):
-    """Images in the dataset folder without a sidecar caption (`image.png` + `image.txt`).
+    """Images in the dataset folder without a sidecar caption (`image.png` + `image.txt`, or the `caption_extension`).
 
     Why: Scenario's guide: "It is recommended to improve your captions and your dataset
     while still using the Scenario training presets before adjusting advanced
@@ -171,10 +187,11 @@ class MissingCaptions(Rule):
         extra = {"severity": Severity.ERROR} if ctx.is_custom else {}
         yield finding(
             self,
-            f"{len(dataset.uncaptioned)} of {dataset.found} images have no caption: {names}"
+            f"{len(dataset.uncaptioned)} of {plural(dataset.found or 0, 'image')} "
+            f"{'has' if len(dataset.uncaptioned) == 1 else 'have'} no caption: {names}"
             + (f" and {more} more" if more > 0 else ""),
             ("dataset", "path"),
-            hint="add a .txt caption beside each image"
+            hint=f"add a {dataset.caption_extension} caption beside each image"
             + ("; the guide says to fix captions before tuning a Custom config" if ctx.is_custom else ""),
             **extra,
         )
@@ -206,7 +223,224 @@ class DatasetSizeUnusual(Rule):
         if usual and not usual["min"] <= images <= usual["max"]:
             yield finding(
                 self,
-                f"{plural(images, 'image')} is outside the usual {usual['min']}-{usual['max']} for {kind} training",
+                f"{plural(images, 'image')} {'is' if images == 1 else 'are'} outside the usual {usual['min']}-{usual['max']} for {kind} training",
                 ("dataset",),
                 on_key=True,
+            )
+
+
+def _listed(names: tuple[str, ...] | list[str], shown: int) -> str:
+    """The first `shown` names, and how many more there are."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
+_TRIGGER_FILES = {f"tagged/{i:02}.png": "" for i in range(6)} | {
+    f"tagged/{i:02}.txt": f"{'tlmascot, ' if i < 4 else ''}a round orange fox mascot" for i in range(6)
+}
+_SUBJECT = _VALID.replace("training_type: style", "training_type: subject").replace("sdxl/style", "sdxl/subject")
+
+
+class _FolderFiles(Rule):
+    """A rule that names files of the dataset folder the listing set apart (one list per rule)."""
+
+    formats = ("trainlint",)
+    severity = Severity.WARNING
+    thresholds = {"listed": 3}
+    noun: ClassVar[str]
+    verbs: ClassVar[tuple[str, str]]  # after one file, after more
+    advice: ClassVar[str]
+
+    def names(self, dataset: Dataset) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        names = self.names(ctx.effective.dataset)
+        if names:
+            yield finding(
+                self,
+                f"{plural(len(names), self.noun)} {self.verbs[len(names) != 1]}: "
+                + _listed(names, ctx.thresholds["listed"]),
+                ("dataset", "path"),
+                hint=self.advice,
+            )
+
+
+class EmptyCaptions(_FolderFiles):
+    """Caption files that hold nothing but blanks.
+
+    Why: An empty caption trains the image with no words at all: the text encoder learns
+    nothing from it, and the image's content leaks into whatever the model associates
+    with an empty prompt. Scenario's guide asks to improve captions before tuning
+    parameters; an empty file is usually a caption someone meant to write.
+
+    Source: Scenario, "Optimizing Advanced Training Parameters for Creatives" (the catalog's
+    `scenario-guide`), and Scenario's captioning guides (docs/reference.md, "Presets").
+    """
+
+    code, name = "TL306", "empty-captions"
+    fails = _WITH_PATH.replace("./data", "./blank")
+    passes = _WITH_PATH
+    files = (
+        _CAPTIONED
+        | {f"blank/{i:02}.png": "" for i in range(12)}
+        | {f"blank/{i:02}.txt": "a landscape" if i else " \n" for i in range(12)}
+    )
+    noun, verbs = "caption file", ("is empty", "are empty")
+    advice = "describe what varies in each image (pose, setting, lighting), or remove the image"
+
+    def names(self, dataset: Dataset) -> tuple[str, ...]:
+        return dataset.empty_captions
+
+
+class CaptionsWithoutImage(_FolderFiles):
+    """Caption files whose image is not in the dataset folder.
+
+    Why: A trainer reads captions only for the images it finds, so such a caption trains
+    nothing; it usually means an image was renamed or deleted and its caption was not,
+    or that the image beside it has another name than the caption (`01.PNG.txt`).
+
+    Source: kohya-ss/sd-scripts and ai-toolkit read a caption as the image's name with the
+    caption extension (library/train_util.py, `read_caption`); docs/reference.md, "The config
+    (schema version 1)".
+    """
+
+    code, name = "TL307", "captions-without-image"
+    fails = _WITH_PATH.replace("./data", "./left")
+    passes = _WITH_PATH
+    files = (
+        _CAPTIONED
+        | {f"left/{i:02}.png": "" for i in range(10)}
+        | {f"left/{i:02}.txt": "a landscape" for i in range(12)}
+    )
+    noun, verbs = "caption", ("has no image", "have no image")
+    advice = "delete the caption, or restore or rename its image to the caption's name"
+
+    def names(self, dataset: Dataset) -> tuple[str, ...]:
+        return dataset.orphan_captions
+
+
+def _mentions(word: str) -> Callable[[str], bool]:
+    """Whether a caption names `word`: case-insensitive, as a word of its own (`ohwx`, not `ohwxy`)."""
+    pattern = re.compile(rf"(?<!\w){re.escape(word.strip())}(?!\w)", re.IGNORECASE)
+    return lambda text: pattern.search(text) is not None
+
+
+class TriggerWordInconsistent(Rule):
+    """Subject, character and object training: the trigger word is in some captions but not in all.
+
+    Why: Scenario's captioning guides: for a subject, character or object, use the same
+    trigger word in all captions or in none. A trigger in only some captions splits what
+    is learnt between the word and the captions without it, so the trigger alone
+    reproduces the subject less faithfully. The trigger is `dataset.trigger`; without it
+    trainlint does not guess which word is meant, and says nothing.
+
+    Source: Scenario's captioning guides (docs/reference.md and the reference values:
+    "subject/character/object: the same trigger word in all captions or none").
+    """
+
+    code, name = "TL308", "trigger-word-inconsistent"
+    formats = ("trainlint",)
+    severity = Severity.WARNING
+    fails = _SUBJECT.replace("  images: 24", "  path: ./tagged\n  trigger: tlmascot")
+    passes = _SUBJECT.replace("  images: 24", "  path: ./data\n  trigger: tlmascot")
+    files = _CAPTIONED | _TRIGGER_FILES
+    thresholds = {"listed": 3}
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        dataset, trigger = ctx.effective.dataset, _trigger(ctx)
+        if trigger is None or not dataset.captions or ctx.training_type == "style":
+            return
+        has = _mentions(trigger)
+        written = [(name, text) for name, text in dataset.captions if text.strip()]  # TL306 reports the empty ones
+        without = [name for name, text in written if not has(text)]
+        with_it = len(written) - len(without)
+        if with_it and without:
+            yield finding(
+                self,
+                f"the trigger word `{trigger}` is in {with_it} of {plural(len(written), 'caption')} "
+                f"but not in the captions of " + _listed(without, ctx.thresholds["listed"]),
+                ("dataset", "trigger"),
+                hint=f"put `{trigger}` in every caption (or in none); for a {ctx.training_type}, the same "
+                "trigger word in all captions or none",
+            )
+
+
+def _trigger(ctx: Context) -> str | None:
+    dataset = ctx.config.get("dataset")
+    trigger = dataset.get("trigger") if isinstance(dataset, dict) else None
+    return trigger.strip()[:200] if isinstance(trigger, str) and trigger.strip() else None
+
+
+# words of a config's name that say nothing of a style (`watercolor-style-sdxl-v2` names `watercolor`)
+_GENERIC = frozenset(
+    "style styles lora loras model models sdxl flux dreambooth train training config final test base "
+    "dataset images image version".split()
+)
+_STYLE_OF = re.compile(r"(?<!\w)in the style of(?!\w)", re.IGNORECASE)
+
+
+class StyleNamedInCaptions(Rule):
+    """Style training: captions name the style itself.
+
+    Why: Scenario's captioning guides: a style's captions describe what each image shows
+    and never name the style, which is what the model is to learn from the images
+    themselves; a caption that names it ties the look to those words. What the style is
+    called is known only where the config says it: `dataset.trigger`, the words of the
+    config's `name` followed by "style" (`watercolor style` in a config named
+    `watercolor-landscapes`), and "in the style of". A caption that describes the look in
+    other words ("soft washes of colour") cannot be told from one that describes the
+    content, and is not reported.
+
+    Source: Scenario's captioning guides (the reference values: "style: never name the style").
+    """
+
+    code, name = "TL309", "style-named-in-captions"
+    formats = ("trainlint",)
+    severity = Severity.WARNING
+    fails = _VALID.replace(
+        "classification: sdxl/style", "classification: sdxl/style\nname: watercolor-landscapes"
+    ).replace("  images: 24", "  path: ./named")
+    passes = fails.replace("./named", "./data")
+    files = (
+        _CAPTIONED
+        | {f"named/{i:02}.png": "" for i in range(12)}
+        | {f"named/{i:02}.txt": ("a watercolor style landscape" if i < 2 else "a lake at dawn") for i in range(12)}
+    )
+    thresholds = {"listed": 3}
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        dataset = ctx.effective.dataset
+        if ctx.training_type != "style" or not dataset.captions:
+            return
+        trigger = _trigger(ctx)
+        name = ctx.config.get("name")
+        words = (
+            [w for w in re.split(r"[^\w]+|_", name[:200].lower()) if len(w) >= 4 and w not in _GENERIC][:16]
+            if isinstance(name, str)
+            else []
+        )
+        named = (
+            re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, words))})[\s-]+style(?!\w)", re.IGNORECASE)
+            if words
+            else None
+        )
+        has_trigger = _mentions(trigger) if trigger else None
+        found = [
+            file
+            for file, text in dataset.captions
+            if (has_trigger is not None and has_trigger(text))
+            or _STYLE_OF.search(text)
+            or (named is not None and named.search(text))
+        ]
+        if found:
+            said = f"`{trigger}`, " if trigger else ""
+            yield finding(
+                self,
+                f"{plural(len(found), 'caption')} {'names' if len(found) == 1 else 'name'} the style itself "
+                f'({said}a word of the config\'s name before "style", or "in the style of"): '
+                + _listed(found, ctx.thresholds["listed"]),
+                ("dataset", "path"),
+                hint="describe what each image shows (subject, setting, colours of the scene), not the style: "
+                "the model learns the style from the images",
             )

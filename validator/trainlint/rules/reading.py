@@ -206,10 +206,12 @@ class NestingDepth(LoaderRule):
 
 
 class DatasetScanLimit(LoaderRule):
-    """The dataset folder holds more entries than the limit (`max-dataset-files`, 20,000).
+    """The dataset folder holds more images than the limit (`max-dataset-files`, 20,000).
 
     Why: Counting images means listing the folder; a folder far larger than any training
-    set is not counted, and the declared `dataset.images` is used instead.
+    set is not counted, and the declared `dataset.images` is used instead. The limit counts
+    images only, so captions and masks beside them do not halve it; a folder with more than
+    eight times as many entries of any kind is not listed to its end either.
 
     Source: docs/reference.md, "Safety limits and hostile input".
     """
@@ -217,10 +219,10 @@ class DatasetScanLimit(LoaderRule):
     code, name = codes.DATASET_SCAN_LIMIT, "dataset-scan-limit"
     severity = Severity.WARNING
     fails = _VALID.replace("  images: 24", "  path: ./data\n  images: 3")
-    passes = _VALID.replace("  images: 24", "  path: ./small\n  images: 2")
+    passes = _VALID.replace("  images: 24", "  path: ./small\n  images: 4")
     files = {
         f"{folder}/{i}.{ext}": ""
-        for folder, n in (("data", 3), ("small", 2))
+        for folder, n in (("data", 6), ("small", 4))
         for i in range(n)
         for ext in ("png", "txt")
     }

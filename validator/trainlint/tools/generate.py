@@ -27,6 +27,49 @@ def build_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return fill(schema, catalog())
 
 
+PRESET_SCHEMA_ID = "https://trainlint.dev/schema/v1/preset.schema.json"
+
+
+def preset_schema(config: dict[str, Any]) -> dict[str, Any]:
+    """The schema of a repository preset file, made from the config's: `extends` takes what `preset`
+    takes and `training` is the config's block, so the two never disagree on a key or a bound."""
+    preset = config["properties"]["preset"]
+    return {
+        "$schema": config["$schema"],
+        "$id": PRESET_SCHEMA_ID,
+        "title": "trainlint repository preset file",
+        "description": "A house preset: a built-in preset or another preset file, and the training values that "
+        "differ from it. Configs name it with `preset: ./presets/house.yaml`.",
+        "markdownDescription": "A house preset: the preset it `extends` (a built-in name or another preset "
+        "file) and only the `training` values that differ from it. Configs name it with "
+        "`preset: ./presets/house.yaml`; trainlint checks it on its own, too.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["extends"],
+        "properties": {
+            "extends": {
+                **{k: v for k, v in preset.items() if k not in ("title", "description", "markdownDescription")},
+                "title": "Extends",
+                "description": "The preset this file starts from: a built-in name (optionally pinned, "
+                "sdxl/style@1) or another preset file, relative to this one.",
+            },
+            "description": {
+                "title": "Description",
+                "description": "What this preset is for; `trainlint presets` and `show` print it.",
+                "type": "string",
+            },
+            "version": {
+                "title": "Version",
+                "description": "This preset's own version, for your records.",
+                "type": "integer",
+                "minimum": 1,
+            },
+            "training": config["properties"]["training"],
+        },
+        "$defs": config["$defs"],
+    }
+
+
 EXAMPLES = "examples/lora-configs"
 _BLOCK = re.compile(r"(<!-- example-output:start -->\n).*?(<!-- example-output:end -->)", re.S)
 
@@ -59,6 +102,8 @@ def targets() -> dict[Path, str]:
     catalog_file = data_dir() / "catalog.json"
     return {
         schema_file: json.dumps(schema, indent=2, ensure_ascii=False) + "\n",
+        data_dir() / "v1" / "preset.schema.json": json.dumps(preset_schema(schema), indent=2, ensure_ascii=False)
+        + "\n",
         **{trainer_schema_path(name): render(name) for name in TRAINER_SCHEMAS},
         catalog_file: catalog_with_trainers(catalog_file.read_text(encoding="utf-8")),
         repo / "docs" / "rules.md": rules_markdown(),
