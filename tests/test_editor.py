@@ -272,3 +272,20 @@ def test_a_config_from_init_for_vscode_is_bound_by_the_workspace_settings(tmp_pa
         assert ls.diagnostics(unbound.as_uri(), "schema_version: 1\nbase_model: 7\n") == []
     finally:
         ls.shutdown()
+
+
+PRESET_SCHEMA = REPO / "schema" / "v1" / "preset.schema.json"
+
+
+def test_a_preset_file_bound_to_its_schema_gets_completion_and_diagnostics(server, workspace):
+    rel = Path(os.path.relpath(PRESET_SCHEMA, workspace)).as_posix()
+    modeline = f"# yaml-language-server: $schema={rel}\n"
+    n = next(_NUMBERS)
+    uri = (workspace / f"preset-{n}.yaml").as_uri()
+    text = modeline + 'extends: sdxl/style@1\ntraining:\n  learning_rate_unte: 1.0e-4\n  steps: "900"\n'
+    found = {(d["range"]["start"]["line"], d["message"]) for d in server.diagnostics(uri, text)}
+    assert found == {(3, "Property learning_rate_unte is not allowed."), (4, 'Incorrect type. Expected "integer".')}
+    uri = (workspace / f"preset-{n}-b.yaml").as_uri()
+    server.open(uri, modeline + "extends: \ntraining:\n  \n")
+    assert set(catalog().refs()) <= labels(server.completion(uri, 1, len("extends: ")))
+    assert TRAINING_KEYS <= labels(server.completion(uri, 3, 2))

@@ -238,7 +238,8 @@ def small_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # the marker as one pattern searched over the whole text: what engine._has_marker answers faster
 _MARKER = re.compile(
-    rb"^(?:---[ \t]+)?(?:\{\s*)?[\"']?schema_version[\"']?\s*:|#\s*yaml-language-server:\s*\$schema=\S*trainlint",
+    rb"^(?:---[ \t]+)?(?:\{\s*)?[\"']?schema_version[\"']?\s*:"
+    rb"|#\s*yaml-language-server:\s*\$schema=(?!\S*preset\.schema\.json)\S*trainlint",  # a preset file's is not
     re.MULTILINE,
 )
 _MARKER_PIECES = [
@@ -247,6 +248,7 @@ _MARKER_PIECES = [
     b"yaml-language-server:",
     b" $schema=",
     b"trainlint",
+    b"/preset.schema.json",
     b"#",
     b"--- ",
     b"{",

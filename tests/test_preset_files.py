@@ -151,3 +151,9 @@ def test_a_preset_modeline_marks_a_preset_file_not_a_config():
     doc.data = {"extends": "./x.yaml", "site": 1}
     assert marker(raw) is False and is_preset_file(raw, doc)
     assert (REPO / "schema" / "catalog.json").is_file()
+
+
+def test_show_on_a_preset_file_says_what_it_is(tmp_path):
+    root = repo(tmp_path, {"presets/house.yaml": HOUSE})
+    out = run_cli("show", "presets/house.yaml", cwd=root)
+    assert out.returncode == 2 and "presets/house.yaml: a preset file, which trains nothing by itself" in out.stderr

@@ -62,6 +62,13 @@ def effective_view(path: Path, display: str, settings: Settings) -> dict[str, An
         raise UsageError(
             printable(f"{display}: cannot show the effective values; run `trainlint check {display}` for the problems")
         )
+    if candidate.preset:
+        raise UsageError(
+            printable(
+                f"{display}: a preset file, which trains nothing by itself; `trainlint show` takes a config that "
+                f"names it (`preset: {display}`), and `trainlint check {display}` checks it"
+            )
+        )
     return _trainlint_view(path, display, settings, candidate.raw)
 
 

@@ -156,25 +156,24 @@ def with_dependents(args: argparse.Namespace, resolver: Resolver) -> list[str]:
         present, every = staged_files()
         paths += present
         changed += every
-    if not paths and not changed:
-        return []
-    settings = Settings()
-    from ..dependents import needs_search
+    changed += [p for p in args.paths if os.path.isfile(p)]
+    if not changed:
+        return paths
+    from ..dependents import dependents, needs_search
+    from ..inputs import SEARCHED_SUFFIXES
 
-    named_files = [p for p in args.paths if os.path.isfile(p)]
-    changed += [p for p in named_files if needs_search(p, settings)]
+    settings = Settings()
     changed = [p for p in dict.fromkeys(changed) if needs_search(p, settings)]
     if not changed:
         return paths
-    from ..dependents import dependents
-    from ..inputs import SEARCHED_SUFFIXES
 
     found = dependents(changed, resolver)
     users = list(dict.fromkeys(user for name in changed for user in found[name]))
-    kept = [p for p in paths if not os.path.isfile(p) or p.lower().endswith(SEARCHED_SUFFIXES)]
+    dataset_files = {p for p in changed if not p.lower().endswith(SEARCHED_SUFFIXES)}  # images, captions
+    kept = [p for p in paths if p not in dataset_files]
     shown = ", ".join(printable(p) for p in changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
     said = (
-        f"checked the {len(users)} config{'s' if len(users) != 1 else ''} that use{'s' if len(users) == 1 else ''} "
+        f"checked the {plural(len(users), 'config')} that use{'s' if len(users) == 1 else ''} "
         f"{'them' if len(changed) > 1 else 'it'}: "
         + ", ".join(printable(u) for u in users[:5])
         + (f" and {len(users) - 5} more" if len(users) > 5 else "")
