@@ -56,7 +56,8 @@ def test_repo_preset_extends_and_overrides(tmp_path):
         ({"a.yaml": "extends: ./gone.yaml\n"}, "a.yaml", "TL203"),
         ({}, "gone.yaml", "TL201"),
         ({"a.yaml": "training: {}\n"}, "a.yaml", "TL206"),
-        ({"a.yaml": "extends: sdxl/nope\n"}, "a.yaml", "TL201"),
+        # a preset file whose schema refuses it (here its `extends`) is an invalid preset file, said at its position
+        ({"a.yaml": "extends: sdxl/nope\n"}, "a.yaml", "TL206"),
     ],
 )
 def test_preset_file_problems(tmp_path, files, ref, code):

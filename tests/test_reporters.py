@@ -42,7 +42,7 @@ def expected() -> list[dict]:
 def test_json_shape_is_documented_and_stable(expected):
     run = check(EXAMPLES, "--format", "json")
     report = json.loads(run.stdout)
-    assert report["version"] == 1 and report["files"] == 7
+    assert report["version"] == 1 and report["files"] == 8  # 7 configs and the preset file
     assert set(expected[0]) == {
         "code",
         "name",
@@ -130,7 +130,7 @@ def test_junit_report_for_gitlab(expected):
     root = ET.fromstring(check(EXAMPLES, "--format", "junit").stdout)
     assert root.tag == "testsuites" and root.get("failures") == str(len(expected))
     suites = {s.get("name"): s for s in root.findall("testsuite")}
-    assert len(suites) == 7
+    assert len(suites) == 8
     typos = suites[BROKEN]
     failures = [c.find("failure") for c in typos.findall("testcase")]
     assert len(failures) == sum(1 for d in expected if d["file"] == BROKEN) == int(typos.get("failures"))

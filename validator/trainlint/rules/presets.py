@@ -75,12 +75,15 @@ class PresetParentMissing(PresetRule):
 
 
 class InvalidPresetFile(PresetRule):
-    """A repository preset file is not a preset: it needs `extends` and numeric `training` values.
+    """A repository preset file is not a preset, or its schema refuses it (an unknown key, a quoted number, a misspelt `extends`).
 
     Why: Preset files hold only what differs from the preset they extend, using the same
-    keys as a config's `training` block.
+    keys as a config's `training` block; a config that names a broken one has no values
+    to start from. The config's finding names the preset file, the line and column of its
+    first problem and how many more there are; `trainlint check` on the preset file shows
+    each at its own place, with the closest key or preset name.
 
-    Source: docs/reference.md, "Presets".
+    Source: docs/reference.md, "Presets"; schema/v1/preset.schema.json.
     """
 
     code, name = codes.INVALID_PRESET_FILE, "invalid-preset-file"
