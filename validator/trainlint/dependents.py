@@ -121,8 +121,8 @@ DATASET_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".txt", ".caption"
 
 def needs_search(path: str, settings: Settings) -> bool:
     """Whether a changed file (existing or deleted) may be used by a config: an image, a caption, a
-    deleted file of a suffix a format reads, a preset file or a trainer's file. A trainlint config is
-    used by nothing, and other files (code, docs) by no config."""
+    deleted file of a suffix a format reads, a preset file or a file of a trainer format whose files
+    other configs name. A trainlint config is used by nothing, and other files (code, docs) by no config."""
     lowered = path.lower()
     if lowered.endswith(DATASET_SUFFIXES):
         return True
@@ -134,7 +134,15 @@ def needs_search(path: str, settings: Settings) -> bool:
         candidate = read_candidate(Path(path), settings, False)
     except OSError:
         return False
-    return candidate is not None and (candidate.preset or candidate.trainer is not None)
+    return candidate is not None and (
+        candidate.preset or (candidate.trainer is not None and candidate.trainer.name in NAMED_BY_OTHERS)
+    )
+
+
+# the trainer formats whose files other configs name: sd-scripts' dataset configs (named by its training
+# configs and kohya_ss's), OneTrainer's concepts files, SimpleTuner's data backend lists; an ai-toolkit job,
+# a diffusers script or a Scenario payload names no file of another config
+NAMED_BY_OTHERS = frozenset({"sd-scripts", "onetrainer", "simpletuner"})
 
 
 def dependents(changed: Iterable[str], resolver: Resolver) -> dict[str, list[str]]:

@@ -15,11 +15,12 @@ from typing import TextIO
 
 from ..api import check_source, iter_check, with_settings
 from ..cache import DEFAULT_DIR, Cache
+from ..diagnostics import plural
 from ..discovery import Target
 from ..errors import UsageError
 from ..inputs import SEARCHED_SUFFIXES
 from ..reporters import FORMATS, renderer
-from ..reporters.text import plural, summary
+from ..reporters.text import summary
 from ..results import FileResult
 from ..settings import Settings
 from ..settings_file import Resolver, describe
@@ -180,7 +181,8 @@ def with_dependents(args: argparse.Namespace, resolver: Resolver) -> list[str]:
         if users
         else f"no config in the repository uses {'them' if len(changed) > 1 else 'it'}"
     )
-    print(f"trainlint: {shown}: {said}", file=sys.stderr)
+    if users or dataset_files:  # a trainer's file that nothing names is an ordinary config: nothing to say
+        print(f"trainlint: {shown}: {said}", file=sys.stderr)
     return [*kept, *users]
 
 

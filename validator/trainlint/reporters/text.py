@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, plural
 from ..results import FileResult
 from ..text import line_starts, printable, source_line
 
@@ -124,11 +124,6 @@ def _width(text: str) -> int:
     import unicodedata
 
     return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def plural(n: int, word: str) -> str:
-    """`1 file`, `2 files`, `1,000 files`."""
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def summary(results: list[FileResult], fixed: int | None = None) -> str:
