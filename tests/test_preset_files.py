@@ -48,7 +48,7 @@ def test_a_preset_file_is_checked_on_its_own_at_its_own_lines(tmp_path):
 def test_a_good_preset_file_passes_and_fix_leaves_it_alone(tmp_path):
     root = repo(tmp_path, {"presets/house.yaml": HOUSE})
     out = run_cli("check", "presets/house.yaml", cwd=root)
-    assert out.returncode == 0 and out.stdout == "no problems in 1 file\n", out.stdout
+    assert out.returncode == 0 and out.stdout == "no problems in 1 file checked\n", out.stdout
     fixed = run_cli("fix", "presets/house.yaml", cwd=root)
     assert fixed.returncode == 0 and (root / "presets/house.yaml").read_text() == HOUSE
 
