@@ -249,7 +249,7 @@ def test_junit_counts_as_failures_only_what_fails_the_run(tmp_path):
     assert (root.get("tests"), root.get("failures")) == ("1", "0")
     (case,) = root.iter("testcase")
     assert case.get("name").startswith("TL304 ") and case.find("failure") is None
-    assert case.find("system-out").text.startswith("c.yaml:6:1: TL304 [info] 4 images is outside")
+    assert case.find("system-out").text.startswith("c.yaml:6:1: TL304 [info] 4 images are outside")
     failing = run_cli("check", "--format", "junit", "--fail-on", "info", "c.yaml", cwd=tmp_path, env=env())
     assert failing.returncode == 1
     root = ET.fromstring(failing.stdout)
