@@ -110,7 +110,8 @@ def test_an_unknown_trainer_is_a_usage_error_naming_the_schemas():
 def test_the_catalog_lists_every_trainer_schema_after_trainlints_own():
     entries = CATALOG["schemas"]
     assert entries[0]["url"] == "https://trainlint.dev/schema/v1/config.schema.json"
-    listed = {entry["url"]: entry for entry in entries[1:]}
+    assert entries[1]["url"] == "https://trainlint.dev/schema/v1/preset.schema.json"  # a repository preset file
+    listed = {entry["url"]: entry for entry in entries[2:]}
     assert set(listed) == {trainer_schema_url(name) for name in TRAINER_SCHEMAS}
     for entry in listed.values():
         assert {"name", "description", "fileMatch", "url"} <= set(entry)
