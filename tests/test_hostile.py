@@ -52,6 +52,13 @@ def _report(path=os.environ.get("HOSTILE_TEST_METER")):
 
 if os.environ.get("HOSTILE_TEST_METER") and os.path.exists("/proc/self/status"):
     atexit.register(_report)
+    _exit = os._exit  # `trainlint` ends with os._exit, which runs no atexit handler: report first
+
+    def _reporting_exit(code, _exit=_exit):
+        _report()
+        _exit(code)
+
+    os._exit = _reporting_exit
 """
 
 
