@@ -41,6 +41,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "tools.",
         ),
     ),
+    ("language server", ("server.",)),
     ("commands", ("commands.",)),
     ("cli", ("cli", "__main__", "__init__")),
 ]

@@ -25,12 +25,14 @@ from .settings_file import Resolver, shown
 from .text import line_starts, source_line
 
 if TYPE_CHECKING:
+    from .diagnostics import Fix
     from .engine import place, run, run_preset, run_trainer
+    from .fixer import FixOutcome
     from .inputs.trainlint import is_config, not_a_config
     from .inputs.workspace import FolderWorkspace
     from .inputs.yaml_reader import load_bytes
     from .paths import repo_root
-    from .repository import Candidate, claim, read_candidate
+    from .repository import Candidate, claim, outside_repository, read_candidate
 
 _loaded = False
 
@@ -40,7 +42,7 @@ def _load() -> None:
     from the results cache loads neither the engine nor the input formats nor the YAML loader. (An
     import statement in the function that checks each file would cost microseconds per file.)"""
     global _loaded, place, run, run_preset, run_trainer, is_config, not_a_config, FolderWorkspace, load_bytes
-    global repo_root, claim, read_candidate
+    global repo_root, claim, outside_repository, read_candidate
     if _loaded:
         return
     from .engine import place, run, run_preset, run_trainer
@@ -48,7 +50,7 @@ def _load() -> None:
     from .inputs.workspace import FolderWorkspace
     from .inputs.yaml_reader import load_bytes
     from .paths import repo_root
-    from .repository import claim, read_candidate
+    from .repository import claim, outside_repository, read_candidate
 
     _loaded = True
 
@@ -89,13 +91,17 @@ def check_file(
     return _check_candidate(candidate, path, display, settings, explicit)
 
 
-def check_source(raw: bytes, path: Path, display: str, settings: Settings) -> FileResult:
+def check_source(raw: bytes, path: Path, display: str, settings: Settings, explicit: bool = True) -> FileResult:
     """Check a config's bytes as if they were the file at `path` (`check - --stdin-filename PATH`:
     an editor's unsaved buffer): the path decides the input format by its suffix, and the dataset
     folders, preset files and trainer files beside it resolve from its folder; the file itself, if
-    there is one, is not read. `raw` is at most one byte past the size limit, as a file's read is."""
+    there is one, is not read. `raw` is at most one byte past the size limit, as a file's read is.
+    Not `explicit`: as a folder search meets the file (the language server's view of every file an
+    editor opens): one no format claims, or a symlink out of the repository, is `skipped`."""
     _load()
-    result = _check_candidate(claim(raw, path, settings), path, display, settings, True)
+    if not explicit and outside_repository(path, settings):
+        return FileResult(display, skipped=True)
+    result = _check_candidate(claim(raw, path, settings, explicit), path, display, settings, explicit)
     result.fail_on = settings.fail_on
     return result
 
@@ -324,21 +330,14 @@ def _fix_candidate(
 ) -> tuple[FixReport, bytes | None]:
     """Fix the bytes a format claimed: the report, and the new bytes when there are any."""
     from .errors import FixError
-    from .fixer import Trainer, encode, fix_file, fix_trainer_file
+    from .fixer import encode
 
     if candidate is None:
         return FixReport(display, skipped=True), None
     if candidate.preset:  # a preset file has nothing `fix` changes
         return FixReport(display), None
     try:
-        if candidate.trainer is not None:
-            trainer = Trainer(
-                candidate.trainer,
-                FolderWorkspace(path.parent, settings.root or repo_root(path.parent), settings.limits),
-            )
-            outcome = fix_trainer_file(path, display, settings, candidate.raw, trainer, write=write)
-        else:
-            outcome = fix_file(path, display, settings, write=write, raw=candidate.raw, marked=candidate.marked)
+        outcome = _fix_outcome(candidate, path, display, settings, write)
     except (FixError, OSError) as exc:
         return FixReport(display, error=str(exc)), None
     others = tuple((o.display, "" if write else o.diff()) for o in outcome.others if o.old != o.new)
@@ -348,6 +347,45 @@ def _fix_candidate(
     new = encode(document, outcome.new) if document is not None and not (write or diff) else None
     diff_text = outcome.diff() if diff and not write else ""
     return FixReport(display, True, diff_text, fixed=outcome.fixed, others=others), new
+
+
+def _fix_outcome(candidate: "Candidate", path: Path, display: str, settings: Settings, write: bool) -> "FixOutcome":
+    """What fixing the bytes a format claimed gives (written when `write`); FixError or OSError when the
+    file is left alone."""
+    from .fixer import Trainer, fix_file, fix_trainer_file
+
+    _load()
+    if candidate.trainer is not None:
+        workspace = FolderWorkspace(path.parent, settings.root or repo_root(path.parent), settings.limits)
+        trainer = Trainer(candidate.trainer, workspace)
+        return fix_trainer_file(path, display, settings, candidate.raw, trainer, write=write)
+    return fix_file(path, display, settings, write=write, raw=candidate.raw, marked=candidate.marked)
+
+
+def fix_buffer(raw: bytes, path: Path, display: str, settings: Settings) -> "FixOutcome | None":
+    """What `trainlint fix` makes of an editor's buffer of the file at `path`, met as a folder search
+    meets it (see `check_source`): the new text and the other files its fixes rewrite, computed and
+    verified as `fix` does, nothing written; None when no format claims it. errors.FixError (or
+    OSError) when `fix` would leave the file alone."""
+    _load()
+    candidate = None if outside_repository(path, settings) else claim(raw, path, settings, explicit=False)
+    return None if candidate is None else _fix_outcome(candidate, path, display, settings, write=False)
+
+
+def fix_one_buffer(raw: bytes, path: Path, settings: Settings, fix: "Fix") -> str:
+    """An editor's buffer of the file at `path` with one finding's fix applied and verified as `fix`
+    verifies its edits (`fixer.fix_one`); errors.FixError when no format claims it or the fix does not
+    verify."""
+    from .errors import FixError
+    from .fixer import fix_one
+
+    _load()
+    candidate = None if outside_repository(path, settings) else claim(raw, path, settings, explicit=False)
+    if candidate is None:
+        raise FixError("not a config trainlint reads")
+    if candidate.trainer is not None:
+        return fix_one(candidate.trainer.read(raw, str(path), settings.limits), fix, trainer=True)
+    return fix_one(load_bytes(raw, str(path), settings.limits), fix)
 
 
 def fix_paths(

@@ -258,6 +258,10 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], object]]] = {
         _build_schema,
     ),
     "init": ("write a new config from a preset, bound to the schema for editors", _build_init),
+    "server": (
+        "the language server for editors, on standard input and output (needs trainlint[server])",
+        lambda p: p.add_argument("--stdio", action="store_true", help="talk over stdio (the default and only way)"),
+    ),
 }
 
 

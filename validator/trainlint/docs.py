@@ -7,6 +7,21 @@ import json
 
 from .rules import Rule, iter_rules
 
+# where docs/rules.md is published: every built-in rule is a section there, under its heading's anchor
+RULES_PAGE = "https://trainlint.dev/rules"
+
+
+def anchor(rule: type[Rule]) -> str:
+    """The anchor of a rule's heading in docs/rules.md (`tl401-lr-steps-coupling`)."""
+    return f"{rule.code.lower()}-{rule.name}"
+
+
+def rule_url(rule: type[Rule]) -> str | None:
+    """The published page of a built-in rule; None for a plugin's rule (plugins document theirs)."""
+    from .plugins import owner
+
+    return None if owner(rule.code) is not None else f"{RULES_PAGE}#{anchor(rule)}"
+
 
 def rule_markdown(rule: type[Rule], heading: str = "##") -> str:
     """A rule's page: its summary, then its docstring's sections (Why, Fix safety), thresholds, examples and
@@ -97,8 +112,7 @@ def rules_markdown() -> str:
         "|---|---|---|---|---|",
     ]
     head += [
-        f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.severity} | {'yes' if r.fixable else ''} | "
-        f"{r.summary()} |"
+        f"| [{r.code}](#{anchor(r)}) | {r.name} | {r.severity} | {'yes' if r.fixable else ''} | {r.summary()} |"
         for r in rules
     ]
     return "\n".join(head) + "\n\n" + "\n".join(rule_markdown(r) for r in rules)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import codes
-from .diagnostics import Diagnostic, Edit, Finding
+from .diagnostics import Diagnostic, Edit, Finding, Fix
 from .document import Document
 from .engine import check_text, fix_blocker, run, run_trainer
 from .errors import FixError
@@ -186,6 +186,16 @@ def write_others(outcome: FixOutcome) -> list[OtherFile]:
         except OSError as exc:
             raise FixError(f"cannot write {other.display}: {exc.strerror or exc}") from None
     return written
+
+
+def fix_one(doc: Document, fix: Fix, trainer: bool = False) -> str:
+    """The text with one finding's fix applied (an editor's quick fix), verified as `fix_document`
+    verifies what it writes: the edits spliced in the same way, and ruamel.yaml reading the same data
+    before and after but the fixed key. FixError when that does not hold."""
+    new = apply_edits(doc.text, list(fix.edits))
+    if new != doc.text:
+        verify_same_data(doc.text, new, () if trainer else ("classification",))
+    return new
 
 
 class Trainer(NamedTuple):

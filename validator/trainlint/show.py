@@ -20,7 +20,7 @@ from .inputs.workspace import FolderWorkspace
 from .inputs.yaml_reader import load_bytes
 from .paths import repo_root
 from .reporters.json_ import json_escape
-from .repository import read_candidate
+from .repository import claim, read_candidate
 from .settings import Settings
 from .text import did_you_mean, guarded, printable
 
@@ -40,12 +40,13 @@ def _table(rows: list[list[str]], out: TextIO) -> None:
 VIEW_KEYS = ("file", "input_format", "base_model", "training_type", "method", "images", "preset", "values")
 
 
-def effective_view(path: Path, display: str, settings: Settings) -> dict[str, Any]:
+def effective_view(path: Path, display: str, settings: Settings, raw: bytes | None = None) -> dict[str, Any]:
     """What a config trains, value by value, for every input format: each value with where it comes from
     (`config`, `trainer-default`, `derived` or `preset`), the key and position that set it, the preset's
-    value and the ratio to it; `value` is None where the file does not determine it."""
+    value and the ratio to it; `value` is None where the file does not determine it. `raw`: the file's
+    content when it is held in memory (an editor's buffer) rather than read from disk."""
     try:
-        candidate = read_candidate(path, settings, explicit=True)
+        candidate = read_candidate(path, settings, explicit=True) if raw is None else claim(raw, path, settings)
     except OSError as exc:
         raise UsageError(printable(f"{display}: cannot read: {exc.strerror or exc}")) from None
     assert candidate is not None  # a named file is always a candidate
