@@ -39,6 +39,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "init",
             "vscode_settings",
             "tools.",
+            "export",
+            "exporters.",
         ),
     ),
     ("language server", ("server.",)),

@@ -242,6 +242,40 @@ def _build_init(init: argparse.ArgumentParser) -> None:
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
 
 
+def _build_export(export: argparse.ArgumentParser) -> None:
+    from .inputs.base import FORMAT_NAMES
+
+    trainers = [name for name in FORMAT_NAMES if name != "trainlint"]
+    export.add_argument("file", metavar="CONFIG", help="a trainlint config")
+    export.add_argument("--to", required=True, choices=trainers, metavar="TRAINER", help=", ".join(trainers))
+    export.add_argument("-o", "--output", type=_path, metavar="FILE", help="write here (default: standard output)")
+    export.add_argument(
+        "--approximate",
+        action="store_true",
+        help="write the nearest value the trainer can hold where it cannot hold the config's, and say so",
+    )
+    export.add_argument(
+        "--images",
+        type=_positive,
+        metavar="N",
+        help="the image count, where the dataset folder is not there and the steps depend on it",
+    )
+    export.add_argument("--force", action="store_true", help="overwrite existing files")
+    _configuration(export)
+
+
+def _positive(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
+    return value
+
+
 # command -> (help, what adds its arguments); one table for the parser and the dispatch
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], object]]] = {
     "check": ("check configs (files, folders, globs)", _build_check),
@@ -262,6 +296,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], object]]] = {
         "the language server for editors, on standard input and output (needs trainlint[server])",
         lambda p: p.add_argument("--stdio", action="store_true", help="talk over stdio (the default and only way)"),
     ),
+    "export": ("write a trainlint config as a trainer's config, or update one in place", _build_export),
 }
 
 

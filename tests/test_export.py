@@ -1,0 +1,298 @@
+"""`trainlint export`: every built-in preset at several image counts, to every trainer, read back
+through that trainer's own input format, trains the config's values or exactly the changes the
+export names; every key written is one the trainer reads, with the type it reads."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import run_cli, write_tree
+
+from trainlint.catalog import TRAINING_KEYS, catalog
+from trainlint.document import Limits
+from trainlint.export import EXPORTERS, exporter, make, refusal, target_of, verify
+from trainlint.exporters.base import Target
+from trainlint.exporters.writing import nest
+from trainlint.inputs import detect_trainer, trainer_format
+from trainlint.inputs.base import UNKNOWN_KEY, Hints
+from trainlint.inputs.knowledge import ai_toolkit as AT
+from trainlint.inputs.knowledge import diffusers as DF
+from trainlint.inputs.knowledge import kohya_ss as KS
+from trainlint.inputs.knowledge import onetrainer as OT
+from trainlint.inputs.knowledge import scenario as SC
+from trainlint.inputs.knowledge import sd_scripts as SD
+from trainlint.inputs.knowledge import simpletuner as ST
+from trainlint.inputs.workspace import FolderWorkspace
+from trainlint.settings import Settings
+
+PRESETS = [preset.ref for versions in catalog().presets.values() for preset in versions.values()]
+IMAGE_COUNTS = (1, 7, 24)
+TRAINERS = tuple(EXPORTERS)
+
+
+def project(tmp: Path, preset: str, images: int, training: str = "", dataset: bool = True) -> Path:
+    """A repository with a trainlint config of that preset and a dataset folder of `images` captioned images."""
+    (tmp / ".git").mkdir(exist_ok=True)
+    files = {f"data/{i:03}.png": "x" for i in range(images)} if dataset else {}
+    files.update({f"data/{i:03}.txt": "a caption" for i in range(images)} if dataset else {})
+    cat = catalog().get(preset)
+    assert cat is not None
+    lines = [
+        "schema_version: 1",
+        "name: run",
+        f"base_model: {cat.base_model}",
+        f"training_type: {cat.training_type}",
+        f"preset: {preset}",
+        "classification: Custom" if training else f"classification: {preset}",
+        "dataset:",
+        "  path: ./data" if dataset else f"  images: {images}",
+    ]
+    if training:
+        lines += ["training:", *(f"  {line}" for line in training.strip().splitlines())]
+    files["config.yaml"] = "\n".join(lines) + "\n"
+    write_tree(tmp, files)
+    return tmp / "config.yaml"
+
+
+def export_files(config: Path, to: str, images: int | None = None) -> tuple[Target, Any, dict[str, str]]:
+    """The target, plan and written files (main file first) of an export beside the config."""
+    settings = Settings(root=config.parent)
+    target = target_of(config, config.name, settings, images, config.parent)
+    module = exporter(to)
+    name = f"exported{module.SUFFIX}"
+    plan, text, others = make(target, to, name)
+    return target, plan, {name: text, **others}
+
+
+def adapt_file(folder: Path, name: str, to: str, root: Path | None = None):
+    raw = (folder / name).read_bytes()
+    fmt = trainer_format(to)
+    doc = fmt.read(raw, name, Limits())
+    adapted = fmt.adapt(doc, FolderWorkspace(folder, root or folder, Limits()), Hints())
+    assert adapted is not None, name
+    return doc, adapted
+
+
+def close(a: float | None, b: float | None) -> bool:
+    return (a is None and b is None) or (
+        a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    )
+
+
+@pytest.mark.parametrize("to", TRAINERS)
+@pytest.mark.parametrize("images", IMAGE_COUNTS)
+@pytest.mark.parametrize("preset", PRESETS)
+def test_round_trip_every_preset(tmp_path: Path, preset: str, images: int, to: str) -> None:
+    config = project(tmp_path, preset, images)
+    target, plan, files = export_files(config, to)
+    assert not plan.missing
+    write_tree(tmp_path, files)
+    main = next(iter(files))
+    # the trainer's own detection claims the file, so `trainlint check` reads it as that trainer's
+    fmt = detect_trainer(files[main].encode(), Path(main).suffix)
+    assert fmt is not None and fmt.name == to
+    doc, adapted = adapt_file(tmp_path, main, to)
+    read = {key: adapted.values[key].value if key in adapted.values else None for key in TRAINING_KEYS}
+    assert adapted.base_model == target.base_model
+    assert adapted.method == "lora" or (to == "scenario" and target.base_model == "sd-1.5")
+    assert not [n for n in adapted.notes if n.kind == UNKNOWN_KEY]
+    for key in TRAINING_KEYS:
+        assert close(read[key], plan.trains[key]), (key, read[key], plan.trains[key])
+    # what differs from the config is exactly what the export says it changed
+    wanted = target._asdict()
+    changed = {c.key: c for c in plan.changes}
+    for key in TRAINING_KEYS:
+        if key in changed:
+            assert close(changed[key].wanted, wanted[key])
+            expected = changed[key].written
+        else:
+            expected = wanted[key]
+        if key == "learning_rate_text_encoder" and not plan.trains["text_encoder_ratio"]:
+            assert read[key] is None  # not trained: no rate
+            continue
+        if key == "text_encoder_ratio" and to == "onetrainer" and key not in changed:
+            # a stop after whole steps: round(ratio x steps) of the steps (docs/export-import.md)
+            expected = round(wanted[key] * read["steps"]) / read["steps"]
+        assert close(read[key], expected), (key, read[key], expected)
+    # refused without --approximate exactly when something changed
+    assert (refusal(to, plan, approximate=False) is None) == (not plan.changes)
+    assert refusal(to, plan, approximate=True) is None
+
+
+def test_exact_where_the_trainer_can_hold_the_values(tmp_path: Path) -> None:
+    """A share of 0 or 1 with rates a trainer keeps apart is exported without a change to every trainer
+    but those with one rate for every part (ai-toolkit; diffusers' SD 1.5 script)."""
+    config = project(tmp_path, "sdxl/subject@1", 10, "text_encoder_ratio: 1\nlearning_rate_text_encoder: 5.0e-5")
+    for to in TRAINERS:
+        _, plan, _ = export_files(config, to)
+        keys = {c.key for c in plan.changes}
+        assert keys == ({"learning_rate_text_encoder"} if to == "ai-toolkit" else set()), (to, plan.changes)
+
+
+def test_onetrainer_epochs_and_samples() -> None:
+    from trainlint.exporters.onetrainer import epochs_and_samples
+
+    assert epochs_and_samples(3500, 10) == (350, 10)
+    assert epochs_and_samples(1000, 24) == (40, 25)  # 25 is the divisor of 1000 nearest 24
+    assert epochs_and_samples(97, 10) == (97, 1)  # a prime: one sample an epoch
+    for steps, images in ((175, 1), (8400, 24), (1500, 60), (550, 7)):
+        epochs, samples = epochs_and_samples(steps, images)
+        assert epochs * samples == steps
+
+
+def test_steps_need_the_image_count(tmp_path: Path) -> None:
+    """Steps per image without a folder or a count: refused and said; --images gives the count."""
+    config = project(tmp_path, "sdxl/style@1", 10, dataset=False)
+    config.write_text(config.read_text().replace("  images: 10\n", "  path: ./gone\n"))
+    result = run_cli("export", str(config), "--to", "ai-toolkit", "--approximate", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "image count" in result.stderr and "--images" in result.stderr
+    assert result.stdout == ""
+    result = run_cli("export", str(config), "--to", "ai-toolkit", "--approximate", "--images", "12", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "steps: 4200\n" in result.stdout  # 350 per image x 12
+
+
+def test_onetrainer_needs_the_image_count(tmp_path: Path) -> None:
+    config = project(tmp_path, "sdxl/style@1", 10, "steps: 2000", dataset=False)
+    config.write_text(config.read_text().replace("  images: 10\n", "  path: ./gone\n"))
+    result = run_cli("export", str(config), "--to", "onetrainer", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "image count" in result.stderr and "OneTrainer counts epochs" in result.stderr
+
+
+def test_refusal_names_the_value_and_the_trainer(tmp_path: Path) -> None:
+    config = project(tmp_path, "sdxl/style@1", 10)
+    result = run_cli("export", str(config), "--to", "kohya_ss", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "text_encoder_ratio 0.15 -> 0" in result.stderr and "--approximate" in result.stderr
+    assert "lora_gui.py" in result.stderr  # the trainer's source
+    result = run_cli("export", str(config), "--to", "kohya_ss", "--approximate", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "changed: text_encoder_ratio 0.15 -> 0" in result.stderr
+    data = json.loads(result.stdout)
+    assert data["max_train_steps"] == 3500 and data["text_encoder_lr"] == 0
+
+
+def test_writes_files_and_never_overwrites(tmp_path: Path) -> None:
+    config = project(tmp_path, "sd-1.5/style@1", 4)
+    out = tmp_path / "kohya" / "style.toml"
+    result = run_cli("export", str(config), "--to", "sd-scripts", "--approximate", "-o", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    dataset = tmp_path / "kohya" / "style-dataset.toml"
+    assert 'dataset_config = "style-dataset.toml"' in out.read_text()
+    assert 'image_dir = "../data"' in dataset.read_text()  # relative to the written file
+    before = out.read_bytes()
+    again = run_cli("export", str(config), "--to", "sd-scripts", "--approximate", "-o", str(out), cwd=tmp_path)
+    assert again.returncode == 2 and "--force" in again.stderr
+    assert out.read_bytes() == before
+    # read back from where it lies, the dataset config counts the images
+    _, adapted = adapt_file(out.parent, out.name, "sd-scripts", tmp_path)
+    assert adapted.images == 4
+
+
+def test_trainer_config_is_not_exported(tmp_path: Path) -> None:
+    write_tree(tmp_path, {".git/HEAD": "", "k.json": json.dumps(dict.fromkeys(KS.SIGNATURE_KEYS[:6], 0))})
+    result = run_cli("export", "k.json", "--to", "sd-scripts", cwd=tmp_path)
+    assert result.returncode == 2 and "trainlint import" in result.stderr
+
+
+def test_invalid_config_is_refused(tmp_path: Path) -> None:
+    config = project(tmp_path, "sdxl/style@1", 3, "steps: '5600'")
+    result = run_cli("export", str(config), "--to", "sd-scripts", cwd=tmp_path)
+    assert result.returncode == 2 and "not a valid trainlint config" in result.stderr
+
+
+def test_verification_refuses_a_disagreeing_file(tmp_path: Path) -> None:
+    """The read-back is a real check: a plan promising other values than the text holds is refused."""
+    from trainlint.errors import UsageError
+
+    config = project(tmp_path, "sdxl/style@1", 10)
+    _, plan, files = export_files(config, "ai-toolkit")
+    name, text = next(iter(files.items()))
+    wrong = plan._replace(trains={**plan.trains, "steps": plan.trains["steps"] + 1})
+    with pytest.raises(UsageError, match="would not train what the config says"):
+        verify("ai-toolkit", text, name, {}, tmp_path, Settings(root=tmp_path), wrong)
+    verify("ai-toolkit", text, name, {}, tmp_path, Settings(root=tmp_path), plan)
+
+
+# --- every key written is one the trainer reads, with its type -----------------------------------
+
+
+def _kind(default: Any) -> type | tuple[type, ...] | None:
+    if isinstance(default, bool):
+        return bool
+    if isinstance(default, int):
+        return int
+    if isinstance(default, float):
+        return (int, float)
+    if isinstance(default, str):
+        return str
+    return None
+
+
+def _accepted(to: str, path: tuple[Any, ...], value: Any, data: dict[str, Any]) -> tuple[bool, Any]:
+    """Whether the trainer reads the key at `path`, and the KeyInfo default that says its type (or None)."""
+    if to == "kohya_ss":
+        return path[0] in KS.ACCEPTED_KEYS, getattr(KS.KEYS.get(path[0]), "default", None)
+    if to == "sd-scripts":
+        return path[0] in SD.ARGUMENTS, getattr(SD.KEYS.get(path[0]), "default", None)
+    if to == "ai-toolkit":
+        if len(path) == 1:
+            return path[0] in AT.TOP_KEYS, None
+        if len(path) == 2:
+            return path[1] in AT.CONFIG_KEYS, None
+        section, key = path[3], path[-1]
+        if len(path) == 4:
+            return section in AT.PROCESS_KEYS, None
+        table = {
+            "train": (AT.TRAIN_KEYS, AT.TRAIN),
+            "model": (AT.MODEL_KEYS, AT.MODEL),
+            "network": (AT.NETWORK_KEYS, AT.NETWORK),
+            "datasets": (AT.DATASET_KEYS, AT.DATASET),
+        }[section]
+        return key in table[0], getattr(table[1].get(key), "default", None)
+    if to == "onetrainer":
+        if len(path) == 1:
+            return path[0] in OT.KEYS, getattr(OT.KEYS.get(path[0]), "default", None)
+        if path[0] == "concepts":
+            return path[-1] in OT.CONCEPT_KEYS or path[-1] == "name", getattr(
+                OT.CONCEPT_KEYS.get(path[-1]), "default", None
+            )
+        return path[0] in OT.PART_DEFAULTS and path[1] in OT.PART_FIELDS, None
+    if to == "simpletuner":
+        return path[0] in ST.OPTIONS, getattr(ST.KEYS.get(path[0]), "default", None)
+    if to == "diffusers":
+        if path[-1] in ("launcher", "script"):
+            return True, None
+        script = DF.SCRIPTS[data["commands"][0]["script"]]
+        return path[-1] in script.accepted, getattr(script.keys.get(path[-1]), "default", None)
+    assert to == "scenario"
+    if path[0] == "parameters":
+        return path[1] in SC.PARAMETER_KEYS, None
+    return path[0] in ("type", "name", "trainingImagesNumber"), None
+
+
+@pytest.mark.parametrize("to", TRAINERS)
+@pytest.mark.parametrize("preset", ["sd-1.5/subject@1", "sdxl/style@1", "flux.1/character@1"])
+def test_every_key_written_is_read_by_the_trainer(tmp_path: Path, preset: str, to: str) -> None:
+    config = project(tmp_path, preset, 12)
+    _, plan, _ = export_files(config, to)
+    data = nest(plan.assign)
+    for path, value in plan.assign.items():
+        accepted, default = _accepted(to, path, value, data)
+        assert accepted, (to, path)
+        kind = _kind(default)
+        if kind is not None and value is not None:
+            assert isinstance(value, kind), (to, path, value, default)
+        if to == "diffusers" and path[-1] in DF.INT_FLAGS:
+            assert isinstance(value, int), (path, value)
+        if to == "diffusers" and path[-1] in DF.FLOAT_FLAGS:
+            assert isinstance(value, (int, float)), (path, value)
+        if to == "diffusers" and path[-1] in DF.STORE_TRUE:
+            assert value is True, (path, value)

@@ -1,0 +1,55 @@
+"""`trainlint export CONFIG --to TRAINER`: the config as that trainer's config, or `--into` one."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import UsageError
+from ..export import make, refusal, target_of, verify
+from ..exporters.base import Plan
+from ..text import printable
+from . import EXIT_ERROR, EXIT_OK
+from .options import resolver_from
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"{args.file}: no such file")
+    settings = resolver_from(args).settings_for(path)
+    output: Path | None = args.output
+    out_dir = (output.parent if output is not None else Path.cwd()).resolve()
+    target = target_of(path, args.file, settings, args.images, out_dir)
+    plan, text, others = make(target, args.to, output.name if output is not None else None)
+    why = refusal(args.to, plan, args.approximate)
+    if why is not None:
+        for number, line in enumerate(why.splitlines()):
+            print(("trainlint: error: " if not number else "") + printable(line), file=sys.stderr)
+        return EXIT_ERROR
+    verify(args.to, text, output.name if output else "exported", others, out_dir, settings, plan, target)
+    _report(plan, sys.stderr)
+    if output is None:
+        out.write(text)
+        return EXIT_OK
+    if output.exists() and not args.force:
+        raise UsageError(f"{args.output} exists; pass --force to overwrite it, or --into to update it in place")
+    for name in others:
+        if (output.parent / name).exists() and not args.force:
+            raise UsageError(f"{output.parent / name} exists; pass --force to overwrite it")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8", newline="\n")
+    for name, other in others.items():
+        (output.parent / name).write_text(other, encoding="utf-8", newline="\n")
+    shown = ", ".join(printable(str(output.parent / n)) for n in others)
+    print(f"wrote {printable(str(output))}" + (f" and {shown}" if shown else ""), file=out)
+    return EXIT_OK
+
+
+def _report(plan: Plan, stream: TextIO) -> None:
+    for change in plan.changes:
+        print(f"changed: {printable(change.describe())}", file=stream)
+    for note in plan.notes:
+        print(f"note: {printable(note)}", file=stream)

@@ -1,0 +1,240 @@
+"""`trainlint export`: a trainlint config as a trainer's config that trains the same values.
+
+The config's effective values (effective.py: the preset overlaid by the config, steps worked out
+from the image count) become a `Target`; the trainer's exporter (exporters/<trainer>.py) turns it
+into key assignments, with a `Change` for each value the trainer cannot hold as asked; the
+assignments become a fresh file (exporters/writing.py) or edit an existing one in place
+(exporters/into.py). Before anything is written, the text is read back through the trainer's own
+input format, and what the adapter says it trains must be what the plan promised: an exporter that
+disagrees with the reader is a bug, reported rather than written.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any, NamedTuple
+
+from . import schema_layer
+from .catalog import TRAINING_KEYS
+from .diagnostics import Severity, fmt_number
+from .document import Document, Limits
+from .effective import Dataset, Effective, build
+from .engine import effective_config
+from .errors import PresetError, UsageError
+from .exporters import writing
+from .exporters.base import Change, Plan, Target
+from .inputs import trainer_format
+from .inputs.base import Hints, Workspace
+from .inputs.workspace import FolderWorkspace
+from .inputs.yaml_reader import load_bytes
+from .repository import read_candidate, repo_root
+from .settings import Settings
+
+# trainer format -> the module of its exporter (imported when asked for)
+EXPORTERS = {
+    "kohya_ss": "kohya_ss",
+    "sd-scripts": "sd_scripts",
+    "ai-toolkit": "ai_toolkit",
+    "onetrainer": "onetrainer",
+    "simpletuner": "simpletuner",
+    "diffusers": "diffusers",
+    "scenario": "scenario",
+}
+
+
+def exporter(name: str) -> ModuleType:
+    return importlib.import_module(f".exporters.{EXPORTERS[name]}", __package__)
+
+
+class Written(NamedTuple):
+    """What an export makes: the main file's text, other files by path, what changed, what to fill in."""
+
+    text: str
+    others: dict[Path, str]
+    changes: tuple[Change, ...]
+    notes: tuple[str, ...]
+    plan: Plan
+
+
+def target_of(path: Path, display: str, settings: Settings, images: int | None, out_dir: Path) -> Target:
+    """The trainlint config's effective values, with `images` standing in for a dataset folder that is
+    not there; UsageError for a file that is not a usable trainlint config."""
+    try:
+        candidate = read_candidate(path, settings, explicit=True)
+    except OSError as exc:
+        raise UsageError(f"{display}: cannot read: {exc.strerror or exc}") from None
+    assert candidate is not None
+    if candidate.trainer is not None:
+        raise UsageError(
+            f"{display} is a {candidate.trainer.name} config; export takes a trainlint config "
+            f"(`trainlint import {display}` makes one)"
+        )
+    doc = load_bytes(candidate.raw, display, settings.limits)
+    errors = [f for f in [*doc.findings, *(schema_layer.check(doc) if doc.ok else [])] if _is_error(f.code)]
+    if not doc.ok or errors or not isinstance(doc.data.get("preset"), str):
+        why = f": {errors[0].message}" if errors else ""
+        raise UsageError(f"{display} is not a valid trainlint config{why}; `trainlint check {display}` says why")
+    config = doc.data
+    try:
+        eff = effective_config(config, path.parent, settings)
+    except PresetError as exc:
+        raise UsageError(f"{display}: {exc}") from None
+    eff = _with_images(eff, config, images, display)
+    assert eff.preset is not None
+    values = eff.values
+    dataset = None
+    if eff.dataset.path is not None:
+        dataset = Path(os.path.relpath(os.path.abspath(eff.dataset.path), os.path.abspath(out_dir))).as_posix()
+    name = config.get("name") if isinstance(config.get("name"), str) else path.stem
+    training_type = config.get("training_type") if isinstance(config.get("training_type"), str) else None
+    return Target(
+        name=name,
+        base_model=eff.preset.base_model,
+        training_type=training_type or eff.preset.training_type,
+        steps=_required(values, "steps"),
+        learning_rate_unet=_required(values, "learning_rate_unet"),
+        learning_rate_text_encoder=_required(values, "learning_rate_text_encoder"),
+        text_encoder_ratio=_required(values, "text_encoder_ratio"),
+        images=eff.images,
+        dataset=dataset,
+    )
+
+
+def _is_error(code: str) -> bool:
+    from .rules import Rule
+
+    rule = Rule.registry.get(code)
+    return rule is not None and rule.severity >= Severity.ERROR
+
+
+def _required(values: Mapping[str, float | None], key: str) -> float:
+    value = values.get(key)
+    return math.nan if value is None else float(value)
+
+
+def _with_images(eff: Effective, config: dict[str, Any], images: int | None, display: str) -> Effective:
+    if images is None:
+        return eff
+    if eff.dataset.exists and eff.dataset.found is not None and eff.dataset.found != images:
+        raise UsageError(
+            f"--images {images}, but the dataset folder of {display} holds {eff.dataset.found} images; "
+            "the folder's count is used when it is there"
+        )
+    assert eff.preset is not None
+    return build(config, eff.preset, Dataset(images, eff.dataset.path))
+
+
+def make(target: Target, to: str, out_name: str | None) -> tuple[Plan, str, dict[str, str]]:
+    """The plan and the texts of a fresh export: the main file, then other files by name."""
+    if math.isnan(target.steps):
+        raise UsageError(
+            f"{to}: the steps depend on the image count: the preset's steps are per image and the dataset "
+            "folder is not there (pass --images N, or set dataset.images)"
+        )
+    module = exporter(to)
+    plan = module.plan(target, Path(out_name).stem if out_name else None)
+    header = _header(target, module.SUFFIX)
+    text = render(module, plan.assign, header)
+    others = {
+        name: writing.text_for(name, data, _header(target, Path(name).suffix)) for name, data in plan.extra.items()
+    }
+    return plan, text, others
+
+
+def render(module: ModuleType, assign: Mapping[Any, Any], header: str) -> str:
+    return writing.text_for(module.SUFFIX, writing.nest(assign), header)
+
+
+def _header(target: Target, suffix: str) -> str:
+    if suffix == ".json":  # JSON holds no comments
+        return ""
+    directive = f"# trainlint: training_type={target.training_type}\n" if target.training_type else ""
+    return f"# {target.name}: written by `trainlint export` from a trainlint config\n" + directive
+
+
+class _WithFiles:
+    """The file system, plus the files an export is about to write (read back before they exist)."""
+
+    def __init__(
+        self, inner: FolderWorkspace, files: Mapping[str, str], limits: Limits, target: Target | None = None
+    ) -> None:
+        self.inner, self.files, self.limits = inner, files, limits
+        self.dataset, self.images = (target.dataset, target.images) if target is not None else (None, None)
+
+    def read(self, path: str, format_name: str) -> Document | None:
+        if path in self.files:
+            return trainer_format(format_name).read(self.files[path].encode(), path, self.limits)
+        return self.inner.read(path, format_name)
+
+    def count_images(self, folder: str, recursive: bool = False, suffixes: frozenset[str] | None = None) -> int | None:
+        counted = self.inner.count_images(folder, recursive, suffixes)
+        if counted is None and self.dataset is not None and folder == self.dataset:
+            return self.images  # the count the config gives for a folder that is not there yet
+        return counted
+
+    def subfolders(self, folder: str) -> list[str] | None:
+        return self.inner.subfolders(folder)
+
+
+def read_back(to: str, text: str, name: str, workspace: Workspace, limits: Limits) -> dict[str, float | None]:
+    """What the trainer's adapter says the text trains, in trainlint's keys."""
+    fmt = trainer_format(to)
+    doc = fmt.read(text.encode("utf-8"), name, limits)
+    adapted = fmt.adapt(doc, workspace, Hints()) if isinstance(doc.data, (dict, list)) else None
+    if adapted is None:
+        return {}
+    return {key: (adapted.values[key].value if key in adapted.values else None) for key in TRAINING_KEYS}
+
+
+def disagreement(promised: Mapping[str, float | None], read: Mapping[str, float | None]) -> list[str]:
+    """The keys whose value read back is not the one promised."""
+    out = []
+    for key in TRAINING_KEYS:
+        want, got = promised.get(key), read.get(key)
+        if want is None and got is None:
+            continue
+        if want is None or got is None or not math.isclose(want, got, rel_tol=1e-9, abs_tol=1e-12):
+            out.append(f"{key}: {_shown(got)} read back, {_shown(want)} meant")
+    return out
+
+
+def _shown(value: float | None) -> str:
+    return "none" if value is None else fmt_number(value)
+
+
+def verify(
+    to: str,
+    text: str,
+    name: str,
+    others: Mapping[str, str],
+    base: Path,
+    settings: Settings,
+    plan: Plan,
+    target: Target | None = None,
+) -> None:
+    """Refuse to write a file its own trainer's reading disagrees with (UsageError naming the values)."""
+    root = settings.root or repo_root(base)
+    workspace = _WithFiles(FolderWorkspace(base, root, settings.limits), others, settings.limits, target)
+    read = read_back(to, text, name, workspace, settings.limits)
+    wrong = disagreement(plan.trains, read)
+    if wrong:
+        raise UsageError(
+            f"the {to} file would not train what the config says ({'; '.join(wrong)}); nothing written. "
+            "Please report this with the config"
+        )
+
+
+def refusal(to: str, plan: Plan, approximate: bool) -> str | None:
+    """Why the export is refused, or None."""
+    lines = [f"  {m.what}" for m in plan.missing]
+    if not approximate:
+        lines += [f"  {c.describe()}" for c in plan.changes]
+    if not lines:
+        return None
+    tail = "" if plan.missing else "\n--approximate writes the nearest values and says what changed"
+    return f"{to} cannot train this config as it is:\n" + "\n".join(lines) + tail

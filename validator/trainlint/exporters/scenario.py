@@ -1,0 +1,60 @@
+"""Export to the JSON of a Scenario training: the model's `type`, `name` and training image count,
+and the `parameters` of its train call (`PUT /models/{modelId}/train`, knowledge/scenario.py).
+
+Scenario holds a text encoder share directly (`textEncoderTrainingRatio`, a legacy field the API
+still lists) and counts steps (`maxTrainSteps`).
+"""
+
+from typing import Any
+
+from ..diagnostics import ConfigPath
+from ..inputs.knowledge import scenario as K
+from .base import Change, Plan, Target, trains, whole_steps
+
+NAME = "scenario"
+SUFFIX = ".json"
+
+# the model types of each family (knowledge TYPES): Flux's current one, the legacy strings for SD 1.5 and SDXL
+TYPES = {"sd-1.5": "sd-1_5", "sdxl": "sd-xl-lora", "flux.1": "flux.1-lora"}
+PARAMETERS: ConfigPath = ("parameters",)
+
+
+def plan(target: Target, stem: str | None = None) -> Plan:
+    steps, changes = whole_steps(target)
+    if target.base_model == "flux.1" and steps > K.FLUX_MAX_STEPS:
+        changes.append(
+            Change(
+                "steps",
+                steps,
+                K.FLUX_MAX_STEPS,
+                f"maxTrainSteps is at most {K.FLUX_MAX_STEPS:,} for FLUX.1 ({K.PARAMETERS['maxTrainSteps'].source})",
+            )
+        )
+        steps = K.FLUX_MAX_STEPS
+    te_rate = target.learning_rate_text_encoder
+    low, high = K.TE_LEARNING_RATE_RANGE
+    if target.base_model == "flux.1" and not low <= te_rate <= high:
+        nearest = min(max(te_rate, low), high)
+        changes.append(
+            Change(
+                "learning_rate_text_encoder",
+                te_rate,
+                nearest,
+                f"learningRateTextEncoder lies in {low:g}..{high:g} for FLUX.1 ({K.PARAMETERS['learningRateTextEncoder'].source})",
+            )
+        )
+        te_rate = nearest
+    assign: dict[ConfigPath, Any] = {("type",): TYPES[target.base_model], ("name",): target.name}
+    if target.images is not None:
+        assign[("trainingImagesNumber",)] = target.images
+    assign[(*PARAMETERS, "maxTrainSteps")] = steps
+    assign[(*PARAMETERS, "learningRate")] = target.learning_rate_unet
+    assign[(*PARAMETERS, "learningRateTextEncoder")] = te_rate
+    assign[(*PARAMETERS, "textEncoderTrainingRatio")] = target.text_encoder_ratio
+    notes = ["the training images are uploaded to the model; `parameters` is the body of its train call"]
+    return Plan(
+        assign,
+        trains(steps, target.learning_rate_unet, te_rate, target.text_encoder_ratio),
+        tuple(changes),
+        notes=tuple(notes),
+    )
