@@ -296,3 +296,145 @@ def test_every_key_written_is_read_by_the_trainer(tmp_path: Path, preset: str, t
             assert isinstance(value, (int, float)), (path, value)
         if to == "diffusers" and path[-1] in DF.STORE_TRUE:
             assert value is True, (path, value)
+
+
+# --- --into: the managed values in place, every other byte as it was ---------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+# (trainer, fixture file, the preset of its base model, the training values of the config)
+INTO_CASES = [
+    ("kohya_ss", "kohya_ss/lora-gui-steps.json", "sd-1.5/subject@1", "text_encoder_ratio: 1"),
+    ("sd-scripts", "sd-scripts/lora-sdxl.toml", "sdxl/style@1", "text_encoder_ratio: 0"),
+    ("sd-scripts", "sd-scripts/flux.toml", "flux.1/subject@1", "steps: 1800\ntext_encoder_ratio: 1"),
+    ("ai-toolkit", "ai-toolkit/flux_lora.yaml", "flux.1/style@1", "steps: 900\ntext_encoder_ratio: 0"),
+    (
+        "ai-toolkit",
+        "ai-toolkit/defaults_sd15.yaml",
+        "sd-1.5/subject@1",
+        "text_encoder_ratio: 1\nlearning_rate_text_encoder: 1.0e-4",
+    ),
+    ("onetrainer", "onetrainer/sd15_lora.json", "sd-1.5/style@1", "steps: 300"),
+    ("onetrainer", "onetrainer/sdxl_concept_file.json", "sdxl/subject@1", ""),
+    ("simpletuner", "simpletuner/config/config.json", "sdxl/subject@1", "text_encoder_ratio: 1"),
+    ("simpletuner", "simpletuner/config/config.toml", "flux.1/style@1", "text_encoder_ratio: 0"),
+    ("diffusers", "diffusers/sdxl_te_lr_set.sh", "sdxl/style@1", "text_encoder_ratio: 0"),
+    (
+        "diffusers",
+        "diffusers/sd15_clean.sh",
+        "sd-1.5/subject@1",
+        "text_encoder_ratio: 1\nlearning_rate_text_encoder: 1.0e-4",
+    ),
+    ("scenario", "scenario/sdxl_legacy_ratio.json", "sdxl/subject@1", ""),
+]
+
+
+def _changed_lines(old: str, new: str) -> tuple[list[str], list[str]]:
+    import difflib
+
+    gone, added = [], []
+    for line in difflib.ndiff(old.splitlines(keepends=True), new.splitlines(keepends=True)):
+        if line.startswith("- "):
+            gone.append(line[2:])
+        elif line.startswith("+ "):
+            added.append(line[2:])
+    return gone, added
+
+
+@pytest.mark.parametrize(("to", "fixture", "preset", "training"), INTO_CASES, ids=lambda v: str(v).split("/")[-1])
+def test_into_changes_only_the_managed_keys(tmp_path: Path, to: str, fixture: str, preset: str, training: str) -> None:
+    import shutil
+
+    shutil.copytree((FIXTURES / fixture).parent, tmp_path / "trainer")
+    existing = tmp_path / "trainer" / Path(fixture).name
+    config = project(tmp_path, preset, 10, training)
+    old = existing.read_bytes()
+    result = run_cli("export", str(config), "--to", to, "--into", str(existing), "--approximate", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "updated" in result.stdout
+    new = existing.read_bytes()
+    assert new != old
+    module = exporter(to)
+    gone, added = _changed_lines(old.decode(), new.decode())
+    # every line that changed holds a key trainlint manages, or opens or closes the section it goes in
+    sections = ("train", *OT.PART_DEFAULTS)
+    for line in gone + added:
+        bare = line.strip().strip('"{},:[]')
+        if not bare or bare in sections:
+            continue
+        assert any(key.lstrip("-") in line for key in (*module.MANAGED, "max_train_epochs")), line
+    # read back through the trainer's format, the file trains the config's values (or the changes said)
+    _, adapted = adapt_file(existing.parent, existing.name, to, tmp_path)
+    target = target_of(config, config.name, Settings(root=tmp_path), None, existing.parent)
+    said = result.stderr
+    assert close(adapted.values["learning_rate_unet"].value, target.learning_rate_unet)
+    if "changed: steps" not in said:
+        assert close(adapted.values["steps"].value, target.steps)
+    if "changed: text_encoder_ratio" not in said and to != "onetrainer":
+        assert close(adapted.values["text_encoder_ratio"].value, target.text_encoder_ratio)
+    # a second run finds nothing to do and leaves every byte
+    again = run_cli("export", str(config), "--to", to, "--into", str(existing), "--approximate", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "already up to date" in again.stdout
+    assert existing.read_bytes() == new
+
+
+def test_into_keeps_comments_spelling_and_line_ends(tmp_path: Path) -> None:
+    """CRLF line ends, comments, a BOM-less UTF-8 name and a value spelt `1e-4` that already holds the rate."""
+    existing = tmp_path / "run.toml"
+    text = (
+        "# team settings\r\n"
+        "[model]\r\n"
+        'pretrained_model_name_or_path = "models/sdxl-é.safetensors"  # ours\r\n'
+        "[train]\r\n"
+        "learning_rate = 1e-4   # keep\r\n"
+        "max_train_epochs = 12\r\n"
+        "max_train_steps = 10\r\n"
+        'network_module = "networks.lora"\r\n'
+        "network_dim = 64\r\n"
+    )
+    existing.write_bytes(text.encode())
+    config = project(tmp_path, "sdxl/style@1", 10, "text_encoder_ratio: 0")
+    result = run_cli("export", str(config), "--to", "sd-scripts", "--into", str(existing), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert existing.read_bytes().decode() == (
+        "# team settings\r\n"
+        "unet_lr = 0.0001\r\n"
+        "network_train_unet_only = true\r\n"
+        "\r\n"
+        "[model]\r\n"
+        'pretrained_model_name_or_path = "models/sdxl-é.safetensors"  # ours\r\n'
+        "[train]\r\n"
+        "learning_rate = 1e-4   # keep\r\n"
+        "max_train_steps = 3500\r\n"
+        'network_module = "networks.lora"\r\n'
+        "network_dim = 64\r\n"
+    )
+
+
+def test_into_refuses_another_model_and_leaves_the_file(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copy(FIXTURES / "ai-toolkit" / "flux_lora.yaml", tmp_path / "job.yaml")
+    before = (tmp_path / "job.yaml").read_bytes()
+    config = project(tmp_path, "sdxl/style@1", 10, "text_encoder_ratio: 0")
+    result = run_cli("export", str(config), "--to", "ai-toolkit", "--into", "job.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "trains flux.1" in result.stderr
+    assert (tmp_path / "job.yaml").read_bytes() == before
+    result = run_cli("export", str(config), "--to", "kohya_ss", "--into", "job.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "not a kohya_ss config" in result.stderr
+    assert (tmp_path / "job.yaml").read_bytes() == before
+
+
+def test_into_refuses_when_other_settings_override(tmp_path: Path) -> None:
+    """kohya_ss's additional_parameters come after the config on sd-scripts' command line: a rate there wins,
+    so writing the fields would not train the config's values; nothing is written."""
+    existing = tmp_path / "gui.json"
+    data = json.loads((FIXTURES / "kohya_ss" / "lora-gui-steps.json").read_text())
+    data["additional_parameters"] = "--unet_lr 3e-4"
+    existing.write_text(json.dumps(data, indent=2))
+    before = existing.read_bytes()
+    config = project(tmp_path, "sd-1.5/subject@1", 10, "text_encoder_ratio: 1")
+    result = run_cli("export", str(config), "--to", "kohya_ss", "--into", "gui.json", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout
+    assert "learning_rate_unet" in result.stderr and "nothing written" in result.stderr
+    assert existing.read_bytes() == before

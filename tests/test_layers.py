@@ -41,6 +41,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "tools.",
             "export",
             "exporters.",
+            "importer",
         ),
     ),
     ("language server", ("server.",)),

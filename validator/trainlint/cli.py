@@ -248,7 +248,14 @@ def _build_export(export: argparse.ArgumentParser) -> None:
     trainers = [name for name in FORMAT_NAMES if name != "trainlint"]
     export.add_argument("file", metavar="CONFIG", help="a trainlint config")
     export.add_argument("--to", required=True, choices=trainers, metavar="TRAINER", help=", ".join(trainers))
-    export.add_argument("-o", "--output", type=_path, metavar="FILE", help="write here (default: standard output)")
+    where = export.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", type=_path, metavar="FILE", help="write here (default: standard output)")
+    where.add_argument(
+        "--into",
+        type=_path,
+        metavar="EXISTING",
+        help="update the values trainlint manages in this trainer config in place, every other byte as it was",
+    )
     export.add_argument(
         "--approximate",
         action="store_true",
@@ -262,6 +269,25 @@ def _build_export(export: argparse.ArgumentParser) -> None:
     )
     export.add_argument("--force", action="store_true", help="overwrite existing files")
     _configuration(export)
+
+
+def _build_import(imp: argparse.ArgumentParser) -> None:
+    imp.add_argument("path", metavar="FILE|FOLDER", help="a trainer's config, or a folder of them")
+    imp.add_argument(
+        "-o",
+        "--output",
+        type=_path,
+        metavar="OUT",
+        help="the config to write (default: standard output); for a folder, the folder to write one config per file in",
+    )
+    imp.add_argument(
+        "--training-type",
+        metavar="TYPE",
+        help="style, subject, character or object, for files with no `# trainlint:` comment saying it",
+    )
+    imp.add_argument("--preset", metavar="PRESET", help="the built-in preset to start from (default: base model/type)")
+    imp.add_argument("--force", action="store_true", help="overwrite files that exist")
+    _configuration(imp)
 
 
 def _positive(text: str) -> int:
@@ -297,7 +323,12 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], object]]] = {
         lambda p: p.add_argument("--stdio", action="store_true", help="talk over stdio (the default and only way)"),
     ),
     "export": ("write a trainlint config as a trainer's config, or update one in place", _build_export),
+    "import": ("turn trainers' configs into trainlint configs", _build_import),
 }
+
+
+# commands whose module has another name (`import` is a Python keyword)
+MODULES = {"import": "import_"}
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -406,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import UsageError
     from .text import printable
 
-    module = importlib.import_module(f".commands.{args.command}", __package__)
+    module = importlib.import_module(f".commands.{MODULES.get(args.command, args.command)}", __package__)
     handler: Callable[[argparse.Namespace, TextIO], int] = module.run
 
     try:

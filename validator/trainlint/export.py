@@ -131,10 +131,11 @@ def _with_images(eff: Effective, config: dict[str, Any], images: int | None, dis
 
 def make(target: Target, to: str, out_name: str | None) -> tuple[Plan, str, dict[str, str]]:
     """The plan and the texts of a fresh export: the main file, then other files by name."""
-    if math.isnan(target.steps):
+    unknown = [key for key in TRAINING_KEYS if math.isnan(getattr(target, key))]
+    if unknown:
         raise UsageError(
-            f"{to}: the steps depend on the image count: the preset's steps are per image and the dataset "
-            "folder is not there (pass --images N, or set dataset.images)"
+            f"{to}: {', '.join(unknown)} depend on the image count, and the dataset folder is not there "
+            "(pass --images N, or set dataset.images)"
         )
     module = exporter(to)
     plan = module.plan(target, Path(out_name).stem if out_name else None)
@@ -216,6 +217,7 @@ def verify(
     settings: Settings,
     plan: Plan,
     target: Target | None = None,
+    why: str = "Please report this with the config",
 ) -> None:
     """Refuse to write a file its own trainer's reading disagrees with (UsageError naming the values)."""
     root = settings.root or repo_root(base)
@@ -224,9 +226,96 @@ def verify(
     wrong = disagreement(plan.trains, read)
     if wrong:
         raise UsageError(
-            f"the {to} file would not train what the config says ({'; '.join(wrong)}); nothing written. "
-            "Please report this with the config"
+            f"the {to} file would not train what the config says ({'; '.join(wrong)}); nothing written. {why}"
         )
+
+
+# the kind of text a file is edited as, by suffix
+KINDS = {
+    ".json": "json",
+    ".jsonc": "json",
+    ".toml": "toml",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".sh": "shell",
+    ".bash": "shell",
+}
+# trainers that read one level of keys wherever they stand (sd-scripts flattens TOML tables; SimpleTuner takes
+# `--key` or `key`)
+FLAT = frozenset({"sd-scripts", "simpletuner"})
+
+
+class Updated(NamedTuple):
+    """An update in place: the bytes read, the bytes to write (the same when nothing changes) and the plan."""
+
+    raw: bytes
+    new: bytes
+    plan: Plan
+
+
+def update(target: Target, to: str, path: Path, display: str, settings: Settings) -> Updated:
+    """The managed values of `target` written into the trainer file at `path`, every other byte kept;
+    UsageError when the file is not that trainer's, trains another model, or has no safe place for a value."""
+    from .exporters.into import IntoError, edits
+    from .fixer import encode
+    from .inputs.yaml_edit import apply_edits
+    from .inputs.yaml_reader import read_head
+
+    kind = KINDS.get(path.suffix.lower())
+    if kind is None:
+        raise UsageError(
+            f"{display}: --into edits JSON, TOML, YAML and shell files; not a {path.suffix or 'suffix-less'} file"
+        )
+    try:
+        raw = read_head(path, settings.limits)
+    except OSError as exc:
+        raise UsageError(f"{display}: cannot read: {exc.strerror or exc}") from None
+    fmt = trainer_format(to)
+    if not fmt.detect(raw, path.suffix.lower()):
+        raise UsageError(f"{display} is not a {to} config")
+    doc = fmt.read(raw, display, settings.limits)
+    blocker = next((f for f in doc.findings if f.code.startswith(("TL00", "TL09"))), None)
+    if blocker is not None or doc.text is None:
+        raise UsageError(f"{display}: cannot be edited safely: {blocker.message if blocker else 'not readable'}")
+    root = settings.root or repo_root(path.parent)
+    workspace = FolderWorkspace(path.parent, root, settings.limits)
+    adapted = fmt.adapt(doc, workspace, Hints()) if isinstance(doc.data, dict) else None
+    if adapted is None:
+        raise UsageError(f"{display} is not a {to} config")
+    if adapted.base_model is not None and adapted.base_model != target.base_model:
+        raise UsageError(
+            f"{display} trains {adapted.base_model} (from {adapted.base_model_key}), the config {target.base_model}; "
+            f"export to a new file with -o instead"
+        )
+    if adapted.method == "full":
+        raise UsageError(f"{display} is a full fine-tune; the config's values are a LoRA's")
+    module = exporter(to)
+    plan = module.plan_into(target, doc, adapted) if hasattr(module, "plan_into") else module.plan(target, None)
+    managed = {p: v for p, v in plan.assign.items() if _managed(module, p)}
+    try:
+        new_text = apply_edits(doc.text, edits(kind, doc, managed, plan.remove, to in FLAT))
+    except IntoError as exc:
+        raise UsageError(f"{display}: {exc}") from None
+    new = encode(doc, new_text) if new_text != doc.text else raw
+    plan = plan._replace(assign=managed, notes=())
+    if not plan.missing:
+        verify(
+            to,
+            new_text,
+            display,
+            {},
+            path.parent,
+            settings,
+            plan,
+            target,
+            why=f"{display} has other settings that decide these values; see `trainlint show {display}`",
+        )
+    return Updated(raw, new, plan)
+
+
+def _managed(module: ModuleType, path: tuple[str | int, ...]) -> bool:
+    """The keys `--into` writes: the training values, never the model, the dataset or the file's layout."""
+    return isinstance(path[-1], str) and path[-1] in module.MANAGED and "concepts" not in path
 
 
 def refusal(to: str, plan: Plan, approximate: bool) -> str | None:

@@ -121,13 +121,13 @@ def render(
         f"# {model}, {kind} training from the preset {written_ref}; every training value not set",
         "# below is the preset's. `trainlint show FILE` prints them, `trainlint check FILE` checks.",
         "schema_version: 1",
-        f"name: {_yaml_string(name)}",
+        f"name: {yaml_string(name)}",
         f"base_model: {preset.base_model}",
         f"training_type: {preset.training_type}",
         f"preset: {_yaml_string(written_ref)}",
         f"classification: {_yaml_string(written_ref)}",
         "dataset:",
-        f"  path: {_yaml_string(dataset)}  # images (jpg, jpeg, png, webp), a .txt caption beside each",
+        f"  path: {yaml_string(dataset)}  # images (jpg, jpeg, png, webp), a .txt caption beside each",
         "# training:  # uncomment a key to change it (the config then becomes Custom); shown: the preset's values",
         *_training_lines(preset, images),
     ]
@@ -159,7 +159,7 @@ def _preset(ref: str, path: Path, root: Path) -> tuple[Preset, str]:
     return preset, _relative(Path(preset.origin), path)
 
 
-def _yaml_string(text: str) -> str:
+def yaml_string(text: str) -> str:
     """Plain when YAML 1.1 (PyYAML) and 1.2 (trainlint) both read it as this string, else double-quoted."""
     line = f"v: {text}"
     try:

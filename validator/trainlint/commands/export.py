@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import UsageError
-from ..export import make, refusal, target_of, verify
-from ..exporters.base import Plan
+from ..errors import FixError, UsageError
+from ..export import make, refusal, target_of, update, verify
+from ..exporters.base import Plan, Target
+from ..replace import replace_file
+from ..settings import Settings
 from ..text import printable
 from . import EXIT_ERROR, EXIT_OK
 from .options import resolver_from
@@ -21,13 +23,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"{args.file}: no such file")
     settings = resolver_from(args).settings_for(path)
     output: Path | None = args.output
-    out_dir = (output.parent if output is not None else Path.cwd()).resolve()
+    into: Path | None = args.into
+    written_at = into or output
+    out_dir = (written_at.parent if written_at is not None else Path.cwd()).resolve()
     target = target_of(path, args.file, settings, args.images, out_dir)
+    if into is not None:
+        return _update(args, target, into, settings, out)
     plan, text, others = make(target, args.to, output.name if output is not None else None)
     why = refusal(args.to, plan, args.approximate)
     if why is not None:
-        for number, line in enumerate(why.splitlines()):
-            print(("trainlint: error: " if not number else "") + printable(line), file=sys.stderr)
+        _error(why)
         return EXIT_ERROR
     verify(args.to, text, output.name if output else "exported", others, out_dir, settings, plan, target)
     _report(plan, sys.stderr)
@@ -46,6 +51,31 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     shown = ", ".join(printable(str(output.parent / n)) for n in others)
     print(f"wrote {printable(str(output))}" + (f" and {shown}" if shown else ""), file=out)
     return EXIT_OK
+
+
+def _update(args: argparse.Namespace, target: Target, into: Path, settings: Settings, out: TextIO) -> int:
+    if not into.is_file():
+        raise UsageError(f"{args.into}: no such file (--into updates a trainer config that exists)")
+    updated = update(target, args.to, into, str(args.into), settings)
+    why = refusal(args.to, updated.plan, args.approximate)
+    if why is not None:
+        _error(why)
+        return EXIT_ERROR
+    _report(updated.plan, sys.stderr)
+    if updated.new == updated.raw:
+        print(f"{printable(str(args.into))}: already up to date", file=out)
+        return EXIT_OK
+    try:
+        replace_file(into, updated.raw, updated.new)
+    except FixError as exc:
+        raise UsageError(f"{args.into}: not updated: {exc}") from None
+    print(f"updated {printable(str(args.into))}", file=out)
+    return EXIT_OK
+
+
+def _error(why: str) -> None:
+    for number, line in enumerate(why.splitlines()):
+        print(("trainlint: error: " if not number else "") + printable(line), file=sys.stderr)
 
 
 def _report(plan: Plan, stream: TextIO) -> None:

@@ -12,6 +12,8 @@ from .base import HUB_MODELS, Plan, Target, finish, one_rate, whole_run
 
 NAME = "ai-toolkit"
 SUFFIX = ".yaml"
+# what `--into` writes, under the process's `train`; the model, the network, the datasets and the rest stay
+MANAGED = frozenset({"steps", "lr", "train_unet", "train_text_encoder"})
 
 PROCESS: ConfigPath = ("config", "process", 0)
 # model.arch per family (knowledge ARCH_FAMILY; config_modules.py:623)

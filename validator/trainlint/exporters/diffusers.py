@@ -11,11 +11,18 @@ import math
 from typing import Any
 
 from ..diagnostics import ConfigPath
+from ..document import Document
+from ..errors import UsageError
+from ..inputs.base import Adapted
 from ..inputs.knowledge import diffusers as K
-from .base import HUB_MODELS, Change, Missing, Plan, Target, one_rate, trains, whole_steps
+from .base import HUB_MODELS, Change, Missing, Plan, Target, on_or_off, one_rate, trains, whole_steps
 
 NAME = "diffusers"
 SUFFIX = ".sh"
+# what `--into` writes into the command; the script, the model, the data and the rest stay
+MANAGED = frozenset(
+    {"--max_train_steps", "--learning_rate", "--text_encoder_lr", "--train_text_encoder", "--train_text_encoder_frac"}
+)
 
 BASIC = {
     "sd-1.5": "train_dreambooth_lora.py",
@@ -56,12 +63,28 @@ def fraction(kept: int, total: int) -> float:
     return value
 
 
-def plan(target: Target, stem: str | None = None) -> Plan:
+def plan_into(target: Target, doc: Document, adapted: Adapted) -> Plan:
+    """The values for an existing script, which keeps its script: a basic one holds a share of 0 or 1 only."""
+    commands = doc.data.get("commands") if isinstance(doc.data, dict) else None
+    name = commands[0].get("script", "") if isinstance(commands, list) and len(commands) == 1 else ""
+    script = K.SCRIPTS.get(str(name).replace("\\", "/").rsplit("/", 1)[-1])
+    if script is None or script.method != "lora":
+        raise UsageError("--into updates a script that runs one DreamBooth LoRA training script of diffusers")
+    return plan(target, None, script)
+
+
+def plan(target: Target, stem: str | None = None, script: K.Script | None = None) -> Plan:
     steps, changes = whole_steps(target)
     ratio = target.text_encoder_ratio
     missing: list[Missing] = []
     notes: list[str] = []
-    script = K.SCRIPTS[BASIC[target.base_model] if ratio in (0, 1) else ADVANCED[target.base_model]]
+    if script is None:
+        script = K.SCRIPTS[BASIC[target.base_model] if ratio in (0, 1) else ADVANCED[target.base_model]]
+    if not script.fraction and 0 < ratio < 1:
+        ratio, more = on_or_off(
+            target, f"{script.name} trains the text encoder for the whole run or not at all ({script.source})"
+        )
+        changes += more
     assign: dict[ConfigPath, Any] = {(*COMMAND, "launcher"): LAUNCHER, (*COMMAND, "script"): script.name}
     assign[_arg("--pretrained_model_name_or_path")] = HUB_MODELS[target.base_model]
     if target.dataset is not None:
@@ -75,6 +98,8 @@ def plan(target: Target, stem: str | None = None) -> Plan:
     assign[_arg("--train_batch_size")] = BATCH
     assign[_arg("--learning_rate")] = target.learning_rate_unet
     written = ratio
+    if script.fraction:
+        assign[_arg("--train_text_encoder_frac")] = None  # its default, 1.0: the whole run
     if 0 < ratio < 1:
         if target.images is None:
             missing.append(
@@ -102,8 +127,8 @@ def plan(target: Target, stem: str | None = None) -> Plan:
         if kept:
             assign[_arg("--train_text_encoder_frac")] = fraction(kept, total)
     te_rate: float | None = target.learning_rate_text_encoder if written else None
+    assign[_arg("--train_text_encoder")] = bool(written)  # False: not on the command line
     if written:
-        assign[_arg("--train_text_encoder")] = True
         if script.text_encoder_lr:
             assign[_arg("--text_encoder_lr")] = target.learning_rate_text_encoder
         else:

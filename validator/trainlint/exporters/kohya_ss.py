@@ -14,6 +14,9 @@ from .sd_scripts import companions
 
 NAME = "kohya_ss"
 SUFFIX = ".json"
+# what `--into` writes: the step and epoch counts and the rates; the model, the dataset and the rest stay (the
+# stop field too: the LoRA tab ignores it)
+MANAGED = frozenset({"max_train_steps", "max_train_epochs", "learning_rate", "unet_lr", "text_encoder_lr"})
 
 # the model checkboxes the LoRA tab reads, in its order (sdxl, then flux1_checkbox, then sd3_checkbox):
 # each family's file turns its own on and the others off (K.SCRIPT_CHOICE_LORA)

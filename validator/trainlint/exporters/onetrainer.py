@@ -13,11 +13,15 @@ import math
 from typing import Any
 
 from ..diagnostics import ConfigPath
+from ..document import Document
+from ..inputs.base import Adapted
 from ..inputs.knowledge import onetrainer as K
-from .base import HUB_MODELS, Missing, Plan, Target, trains, whole_steps
+from .base import HUB_MODELS, Change, Missing, Plan, Target, trains, whole_steps
 
 NAME = "onetrainer"
 SUFFIX = ".json"
+# what `--into` writes: the epochs, the rates and the parts' training and stop; the concepts, model and rest stay
+MANAGED = frozenset({"epochs", "learning_rate", "train", "stop_training_after", "stop_training_after_unit"})
 
 MODEL_TYPES = {"sd-1.5": "STABLE_DIFFUSION_15", "sdxl": "STABLE_DIFFUSION_XL_10_BASE", "flux.1": "FLUX_DEV_1"}
 # the text encoders trainlint's ratio applies to; FLUX.1's second is T5, which a LoRA leaves alone as the other
@@ -43,8 +47,39 @@ def epochs_and_samples(steps: int, images: int) -> tuple[int, int]:
     return steps // best, best
 
 
+def plan_into(target: Target, doc: Document, adapted: Adapted) -> Plan:
+    """The values for an existing config, whose concepts stay: the epochs that make up the steps with the
+    batches an epoch of those concepts has (read through the format), and the text encoder stop."""
+    steps, changes = whole_steps(target)
+    read = adapted.values.get("steps")
+    epochs = doc.data.get("epochs", K.KEYS["epochs"].default) if isinstance(doc.data, dict) else None
+    if read is None or read.value is None or not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
+        why = read.note if read is not None and read.value is None else "the file's epochs are not a count"
+        return plan(target)._replace(missing=(Missing(f"the batches of an epoch of the file's concepts: {why}"),))
+    per_epoch = read.value / epochs
+    if per_epoch < 1 or not float(per_epoch).is_integer():
+        return plan(target)._replace(missing=(Missing("the batches of an epoch of the file's concepts: none counted"),))
+    count = max(1, round(steps / per_epoch))
+    if count * per_epoch != steps:
+        changes.append(
+            Change(
+                "steps",
+                steps,
+                count * per_epoch,
+                f"OneTrainer runs whole epochs, and an epoch of the file's concepts is {per_epoch:g} batches "
+                f"({K.SAMPLES_SOURCE}; {K.BATCHES_SOURCE})",
+            )
+        )
+    return _plan(target, int(count * per_epoch), changes, count)
+
+
 def plan(target: Target, stem: str | None = None) -> Plan:
     steps, changes = whole_steps(target)
+    return _plan(target, steps, changes, None)
+
+
+def _plan(target: Target, steps: int, changes: list[Change], epochs_given: int | None) -> Plan:
+    """The plan for `steps`; `epochs_given` by an existing config's concepts (no concept then written)."""
     denoiser = K.MODEL_TYPES[MODEL_TYPES[target.base_model]].denoiser
     assign: dict[ConfigPath, Any] = {
         ("__version",): K.CONFIG_VERSION,
@@ -57,7 +92,9 @@ def plan(target: Target, stem: str | None = None) -> Plan:
     }
     missing: list[Missing] = []
     notes: list[str] = []
-    if target.images is None or steps < 1:
+    if epochs_given is not None:
+        epochs, samples = epochs_given, 0
+    elif target.images is None or steps < 1:
         missing.append(
             Missing(
                 "the image count: OneTrainer counts epochs of samples, and the samples of an epoch are worked out "
@@ -68,16 +105,8 @@ def plan(target: Target, stem: str | None = None) -> Plan:
     else:
         epochs, samples = epochs_and_samples(steps, target.images)
     assign[("epochs",)] = epochs
-    assign[("concepts", 0, "name")] = target.name
-    assign[("concepts", 0, "path")] = target.dataset or ""
-    assign[("concepts", 0, "balancing")] = samples
-    assign[("concepts", 0, "balancing_strategy")] = "SAMPLES"
-    if target.dataset is None:
-        notes.append("the concept has no path: set concepts[0].path to the dataset folder")
-    if target.images is not None and samples != target.images:
-        notes.append(
-            f"an epoch is {samples} samples of the {target.images} images, so that {epochs} epochs make {steps} steps"
-        )
+    if epochs_given is None:
+        _concept(target, assign, notes, steps, epochs, samples)
     ratio = target.text_encoder_ratio
     kept = round(ratio * steps)
     for part in TRAINED_ENCODERS[target.base_model]:
@@ -99,3 +128,19 @@ def plan(target: Target, stem: str | None = None) -> Plan:
         tuple(missing),
         tuple(notes),
     )
+
+
+def _concept(
+    target: Target, assign: dict[ConfigPath, Any], notes: list[str], steps: int, epochs: int, samples: int
+) -> None:
+    """One inline concept of the dataset folder, `samples` of it an epoch."""
+    assign[("concepts", 0, "name")] = target.name
+    assign[("concepts", 0, "path")] = target.dataset or ""
+    assign[("concepts", 0, "balancing")] = samples
+    assign[("concepts", 0, "balancing_strategy")] = "SAMPLES"
+    if target.dataset is None:
+        notes.append("the concept has no path: set concepts[0].path to the dataset folder")
+    if target.images is not None and samples != target.images:
+        notes.append(
+            f"an epoch is {samples} samples of the {target.images} images, so that {epochs} epochs make {steps} steps"
+        )

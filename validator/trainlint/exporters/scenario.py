@@ -13,6 +13,8 @@ from .base import Change, Plan, Target, trains, whole_steps
 
 NAME = "scenario"
 SUFFIX = ".json"
+# what `--into` writes into `parameters`; the type, the name and the other parameters stay
+MANAGED = frozenset({"maxTrainSteps", "learningRate", "learningRateTextEncoder", "textEncoderTrainingRatio"})
 
 # the model types of each family (knowledge TYPES): Flux's current one, the legacy strings for SD 1.5 and SDXL
 TYPES = {"sd-1.5": "sd-1_5", "sdxl": "sd-xl-lora", "flux.1": "flux.1-lora"}

@@ -13,6 +13,8 @@ from .base import HUB_MODELS, Plan, Target, companion, finish, whole_run
 
 NAME = "sd-scripts"
 SUFFIX = ".toml"
+# what `--into` writes (and max_train_epochs, which it takes out); the model, the dataset and the rest stay
+MANAGED = frozenset({"max_train_steps", "learning_rate", "unet_lr", "text_encoder_lr", "network_train_unet_only"})
 
 # the LoRA module per family: networks.lora for SD 1.x and SDXL, networks.lora_flux for FLUX.1
 # (train_network.py:1785-1796; flux_train_network.py takes networks.lora_flux, docs/flux_train_network.md)

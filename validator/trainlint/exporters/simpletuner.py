@@ -14,6 +14,8 @@ from .base import HUB_MODELS, Plan, Target, companion, finish, whole_run
 
 NAME = "simpletuner"
 SUFFIX = ".json"
+# what `--into` writes; the batch size, the data backends, the model and the rest stay
+MANAGED = frozenset({"max_train_steps", "learning_rate", "train_text_encoder", "text_encoder_lr"})
 
 FAMILIES = {"sd-1.5": "sd1x", "sdxl": "sdxl", "flux.1": "flux"}
 # trainlint's steps are steps of one image (the guide's steps per image): SimpleTuner's default batch is 4
