@@ -438,3 +438,36 @@ def test_into_refuses_when_other_settings_override(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stdout
     assert "learning_rate_unet" in result.stderr and "nothing written" in result.stderr
     assert existing.read_bytes() == before
+
+
+@pytest.mark.parametrize("to", TRAINERS)
+def test_a_hostile_name_stays_a_value(tmp_path: Path, to: str) -> None:
+    """A config's name with line breaks, quotes, `$(...)` and DEL is the name in the trainer's file: it
+    never becomes a command, a key or a second line of the header comment."""
+    config = project(tmp_path, "sdxl/subject@1", 3, "text_encoder_ratio: 1")
+    hostile = "x\nrm -rf ~ # $(touch pwned) '\"\x7f\u2028job: evil"
+    config.write_text(config.read_text().replace("name: run", f"name: {json.dumps(hostile)}"))
+    target, plan, files = export_files(config, to)
+    assert target.name == hostile
+    write_tree(tmp_path, files)
+    main = next(iter(files))
+    doc, adapted = adapt_file(tmp_path, main, to)
+    assert not doc.findings, doc.findings
+    assert adapted.values["steps"].value == plan.trains["steps"]
+    text = files[main]
+    if not main.endswith(".json"):  # the header is two comment lines, the name escaped on the first
+        first, second = text.split("\n")[:2]
+        assert first.startswith("# x\\nrm -rf") or first.startswith("# x rm -rf"), first
+        assert second == "# trainlint: training_type=subject"
+    if to == "diffusers":
+        assert len(doc.data["commands"]) == 1 and doc.data["commands"][0]["args"]["--instance_prompt"] == hostile
+    if to == "ai-toolkit":
+        assert doc.data["config"]["name"] == hostile and doc.data["job"] == "extension"
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_output_suffix_must_be_the_trainers(tmp_path: Path) -> None:
+    config = project(tmp_path, "sdxl/style@1", 3)
+    result = run_cli("export", str(config), "--to", "sd-scripts", "--approximate", "-o", "run.json", cwd=tmp_path)
+    assert result.returncode == 2 and "written as .toml" in result.stderr
+    assert not (tmp_path / "run.json").exists()

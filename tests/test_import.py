@@ -271,3 +271,55 @@ def test_real_configs_import_without_a_crash_or_a_silent_loss(tmp_path: Path) ->
         for key, value in result.training.items():  # what differs from the preset is written as read
             assert math.isclose(data["training"][key], value, rel_tol=1e-6), (display, key)
     assert imported > 20, (imported, refused)
+
+
+def test_hostile_keys_and_values_stay_in_the_comment_block(tmp_path: Path) -> None:
+    """A source's keys and values with line breaks, separators and YAML syntax are listed escaped, one line
+    each: the config holds exactly the keys the import writes."""
+    import json
+
+    data = {
+        "LoRA_type": "Standard",
+        "sdxl": True,
+        "max_train_steps": 700,
+        "learning_rate": 1e-4,
+        "unet_lr": 1e-4,
+        "text_encoder_lr": 0,
+        "max_train_epochs": 0,
+        "cache_latents": True,
+        "caption_extension": ".txt",
+        "epoch": 1,
+        "evil\nschema_version: 2": "a\nb: c\u2028d\x85e",
+        "note": "#\r\npreset: flux.1/style",
+    }
+    write_tree(tmp_path, {".git/HEAD": "", "k.json": json.dumps(data)})
+    result = run_cli("import", "k.json", "--training-type", "style", "--isolated", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    parsed = load_text(result.stdout)
+    assert not parsed.findings
+    assert set(parsed.data) == {
+        "schema_version",
+        "name",
+        "base_model",
+        "training_type",
+        "preset",
+        "classification",
+        "dataset",
+        "training",
+    }
+    assert parsed.data["schema_version"] == 1 and parsed.data["preset"] == "sdxl/style@1"
+    assert '#   "evil\\nschema_version: 2": "a\\nb: c' in result.stdout
+
+
+def test_folder_import_never_writes_outside_the_output_folder(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path, {"repo/.git/HEAD": "", "repo/trainers/sub/a.toml": SDXL_LORA, "repo/trainers/b.toml": SDXL_LORA}
+    )
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "repo" / "configs").mkdir()
+    os.symlink(tmp_path / "elsewhere", tmp_path / "repo" / "configs" / "sub")
+    result = run_cli("import", "trainers", "-o", "configs", "--training-type", "style", cwd=tmp_path / "repo")
+    assert result.returncode == 2
+    assert "outside configs" in result.stderr
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+    assert (tmp_path / "repo" / "configs" / "b.trainlint.yaml").is_file()

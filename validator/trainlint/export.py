@@ -34,6 +34,7 @@ from .inputs.workspace import FolderWorkspace
 from .inputs.yaml_reader import load_bytes
 from .repository import read_candidate, repo_root
 from .settings import Settings
+from .text import printable
 
 # trainer format -> the module of its exporter (imported when asked for)
 EXPORTERS = {
@@ -155,7 +156,8 @@ def _header(target: Target, suffix: str) -> str:
     if suffix == ".json":  # JSON holds no comments
         return ""
     directive = f"# trainlint: training_type={target.training_type}\n" if target.training_type else ""
-    return f"# {target.name}: written by `trainlint export` from a trainlint config\n" + directive
+    name = printable(target.name.replace("\r", " ").replace("\n", " "))  # one comment line, whatever it holds
+    return f"# {name}: written by `trainlint export` from a trainlint config\n" + directive
 
 
 class _WithFiles:

@@ -324,7 +324,19 @@ def _leaves(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str, 
 
 
 def _dotted(path: tuple[str | int, ...]) -> str:
-    return _comment(".".join(f"[{step}]" if isinstance(step, int) else str(step) for step in path).replace(".[", "["))
+    """`config.process[0].train.lr`; a key that is not a plain word is quoted as JSON quotes it."""
+    parts = [
+        f"[{step}]"
+        if isinstance(step, int)
+        else step
+        if _WORD.fullmatch(step)
+        else json.dumps(step, ensure_ascii=False)
+        for step in path
+    ]
+    return _comment(".".join(parts).replace(".[", "["))
+
+
+_WORD = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _covered(shown: str, used: set[ConfigPath]) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import FixError, UsageError
-from ..export import make, refusal, target_of, update, verify
+from ..export import exporter, make, refusal, target_of, update, verify
 from ..exporters.base import Plan, Target
 from ..replace import replace_file
 from ..settings import Settings
@@ -26,6 +26,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     into: Path | None = args.into
     written_at = into or output
     out_dir = (written_at.parent if written_at is not None else Path.cwd()).resolve()
+    if output is not None:
+        _check_suffix(output, args.to)
     target = target_of(path, args.file, settings, args.images, out_dir)
     if into is not None:
         return _update(args, target, into, settings, out)
@@ -71,6 +73,16 @@ def _update(args: argparse.Namespace, target: Target, into: Path, settings: Sett
         raise UsageError(f"{args.into}: not updated: {exc}") from None
     print(f"updated {printable(str(args.into))}", file=out)
     return EXIT_OK
+
+
+# the suffixes a file of each kind may have (the trainers' formats read them so: inputs/__init__.py)
+_SUFFIXES = {".json": (".json",), ".toml": (".toml",), ".yaml": (".yaml", ".yml"), ".sh": (".sh", ".bash")}
+
+
+def _check_suffix(output: Path, to: str) -> None:
+    suffix = exporter(to).SUFFIX
+    if output.suffix.lower() not in _SUFFIXES[suffix]:
+        raise UsageError(f"a {to} config is written as {suffix}: name the output file so ({output.name})")
 
 
 def _error(why: str) -> None:

@@ -40,6 +40,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _write(path: Path, text: str, force: bool) -> None:
+    if path.is_symlink():  # writing through it would put the config wherever it points
+        raise UsageError(f"{path} is a symbolic link; not written")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "w" if force else "x", encoding="utf-8", newline="\n") as handle:
@@ -62,6 +64,11 @@ def _folder(args: argparse.Namespace, source: Path, output: Path, resolver: Reso
             continue
         dest = root / rel.parent / output_name(path)
         if not is_inside(dest, root) or dest.resolve() == Path(target.real):
+            failed += 1
+            print(
+                f"trainlint: {printable(str(dest))}: not written: it lies outside {printable(str(output))}",
+                file=sys.stderr,
+            )
             continue
         settings = resolver.settings_for(path)
         try:

@@ -61,8 +61,8 @@ def toml_value(value: Any) -> str:
         if not math.isfinite(value):
             raise ValueError(f"{value} has no TOML spelling here")
         return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):  # DEL is the one control character JSON leaves and TOML refuses
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(value, list) and not any(isinstance(item, dict) for item in value):
         return "[" + ", ".join(toml_value(item) for item in value) + "]"
     raise TypeError(f"no TOML value for {type(value).__name__}")
