@@ -317,6 +317,7 @@ INTO_CASES = [
     ("onetrainer", "onetrainer/sdxl_concept_file.json", "sdxl/subject@1", ""),
     ("simpletuner", "simpletuner/config/config.json", "sdxl/subject@1", "text_encoder_ratio: 1"),
     ("simpletuner", "simpletuner/config/config.toml", "flux.1/style@1", "text_encoder_ratio: 0"),
+    ("sd-scripts", "sd-scripts/launch.sh", "sdxl/style@1", "text_encoder_ratio: 0"),
     ("diffusers", "diffusers/sdxl_te_lr_set.sh", "sdxl/style@1", "text_encoder_ratio: 0"),
     (
         "diffusers",
@@ -332,7 +333,11 @@ def _changed_lines(old: str, new: str) -> tuple[list[str], list[str]]:
     import difflib
 
     gone, added = [], []
-    for line in difflib.ndiff(old.splitlines(keepends=True), new.splitlines(keepends=True)):
+
+    def lines(text: str) -> list[str]:  # a shell line's continuation comes and goes with the line after it
+        return [line.rstrip().removesuffix("\\").rstrip() for line in text.splitlines()]
+
+    for line in difflib.ndiff(lines(old), lines(new)):
         if line.startswith("- "):
             gone.append(line[2:])
         elif line.startswith("+ "):

@@ -294,6 +294,12 @@ def update(target: Target, to: str, path: Path, display: str, settings: Settings
     module = exporter(to)
     plan = module.plan_into(target, doc, adapted) if hasattr(module, "plan_into") else module.plan(target, None)
     managed = {p: v for p, v in plan.assign.items() if _managed(module, p)}
+    if kind == "shell" and to == "sd-scripts":  # a launch script: the same options as flags of its one command
+        commands = doc.data.get("commands") if isinstance(doc.data, dict) else None
+        if not isinstance(commands, list) or len(commands) != 1:
+            raise UsageError(f"{display}: --into updates a launch script with one training command")
+        managed = {("commands", 0, "args", f"--{p[-1]}"): v for p, v in managed.items()}
+        plan = plan._replace(remove=tuple(("commands", 0, "args", f"--{p[-1]}") for p in plan.remove))
     try:
         new_text = apply_edits(doc.text, edits(kind, doc, managed, plan.remove, to in FLAT))
     except IntoError as exc:
