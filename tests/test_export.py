@@ -176,7 +176,7 @@ def test_refusal_names_the_value_and_the_trainer(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "changed: text_encoder_ratio 0.15 -> 0" in result.stderr
     data = json.loads(result.stdout)
-    assert data["max_train_steps"] == 3500 and data["text_encoder_lr"] == 0
+    assert data["max_train_steps"] == 3500 and data["additional_parameters"] == "--network_train_unet_only"
 
 
 def test_writes_files_and_never_overwrites(tmp_path: Path) -> None:
