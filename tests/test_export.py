@@ -264,7 +264,10 @@ def _accepted(to: str, path: tuple[Any, ...], value: Any, data: dict[str, Any]) 
             return path[-1] in OT.CONCEPT_KEYS or path[-1] == "name", getattr(
                 OT.CONCEPT_KEYS.get(path[-1]), "default", None
             )
-        return path[0] in OT.PART_DEFAULTS and path[1] in OT.PART_FIELDS, None
+        part = OT.PART_DEFAULTS.get(str(path[0]), {})
+        return path[0] in OT.PART_DEFAULTS and path[1] in OT.PART_FIELDS, getattr(
+            part.get(str(path[1])), "default", None
+        )
     if to == "simpletuner":
         return path[0] in ST.OPTIONS, getattr(ST.KEYS.get(path[0]), "default", None)
     if to == "diffusers":
@@ -274,7 +277,7 @@ def _accepted(to: str, path: tuple[Any, ...], value: Any, data: dict[str, Any]) 
         return path[-1] in script.accepted, getattr(script.keys.get(path[-1]), "default", None)
     assert to == "scenario"
     if path[0] == "parameters":
-        return path[1] in SC.PARAMETER_KEYS, None
+        return path[1] in SC.PARAMETER_KEYS, 0.0 if path[1] in SC.NUMBER_FIELDS else None
     return path[0] in ("type", "name", "trainingImagesNumber"), None
 
 
