@@ -19,7 +19,7 @@ def last_line(text: str) -> str:
         (
             ("chek", "."),
             "invalid choice: 'chek' (choose from 'check', 'fix', 'show', 'rule', 'rules', 'presets', "
-            "'schema', 'init', 'server'); did you mean `check`?",
+            "'schema', 'init', 'server', 'export', 'import'); did you mean `check`?",
         ),
         (("check", "--selct", "TL4", "."), "unrecognized arguments: --selct; did you mean `--select`?"),
         (("check", "--fail_on=error", "."), "unrecognized arguments: --fail_on=error; did you mean `--fail-on`?"),
