@@ -68,9 +68,11 @@ def codes(diagnostics) -> list[str]:
     return [d.code for d in diagnostics]
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "trainlint", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "trainlint", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
     )
 
 

@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "cache",
             "discovery",
             "dependents",
+            "ignore_files",
             "settings_file",
             "reporters.",
             "docs",

@@ -192,10 +192,15 @@ def with_settings(
     and collects plugin errors. `skipped` hears of each file named on the command line that
     the configuration excludes.
     """
-    targets = discover(list(paths), only_configs)
     if settings is not None:
+        fixed = settings
+        targets = discover(list(paths), only_configs, lambda folder: fixed.respect_gitignore)
         return [(t, settings) for t in targets]
     resolver = resolver or Resolver()
+    found_in = resolver  # the configuration that governs a folder decides for its search
+    targets = discover(
+        list(paths), only_configs, lambda folder: found_in.settings_for(Path(folder, "-")).respect_gitignore
+    )
     out = []
     for t in targets:
         found = resolver.lookup(t.path, t.explicit, t.real)

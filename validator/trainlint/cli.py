@@ -109,6 +109,18 @@ def _jobs(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _gitignore(p: argparse.ArgumentParser) -> None:
+    import argparse
+
+    p.add_argument(
+        "--respect-gitignore",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="folder searches leave out what .gitignore, .ignore and git's excludes ignore (default: on, "
+        "or `respect-gitignore` in the configuration)",
+    )
+
+
 def _only_configs(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--only-configs",
@@ -170,6 +182,7 @@ def _build_check(check: argparse.ArgumentParser) -> None:
         "project; also TRAINLINT_CACHE_DIR)",
     )
     _quiet(check)
+    _gitignore(check)
     _only_configs(check)
     _jobs(check)
 
@@ -181,6 +194,7 @@ def _build_fix(fix: argparse.ArgumentParser) -> None:
     _configuration(fix)
     fix.add_argument("--diff", action="store_true", help="print the diff instead of writing; exit 1 if any")
     _quiet(fix)
+    _gitignore(fix)
     _only_configs(fix)
     _jobs(fix)
 

@@ -2,7 +2,9 @@
 
 Files named explicitly are always checked (a non-config gets TL006); files found in
 folders or by globs are checked only when they look like trainlint configs, so a
-repository's workflows, compose files and preset files are left alone.
+repository's workflows, compose files and preset files are left alone. Folder searches leave
+out what `.gitignore`, `.ignore` and git's excludes ignore (ignore_files.py), unless the
+configuration says `respect-gitignore = false`.
 
 A search never leaves the repository it starts in: a symlink inside a repository leads
 anywhere its author chose (`configs -> /`), so a folder named on the command line, or matched
@@ -15,11 +17,12 @@ import errno
 import fnmatch
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 from .errors import UsageError
+from .ignore_files import IGNORE_FILES, Rules, rules_above
 from .inputs import SEARCHED_SUFFIXES
 from .paths import real_path, shown_name
 
@@ -90,16 +93,17 @@ def contained(arg: str) -> tuple[str, str | None] | None:
     return real, root
 
 
-def _walk(folder: str, real: str) -> Iterator[tuple[str, str, bool]]:
+def _walk(folder: str, real: str, rules: "Rules | None" = None) -> Iterator[tuple[str, str, bool]]:
     """Files below `folder` that some input format may read (by suffix: YAML, JSON, TOML, shell, env), in sorted order (a folder's files, then its sub-folders), each
     with its real path and whether it is a symlink. `real` is the folder's own: below it, a name
     that is no symlink adds itself to its folder's real path, so only symlinks cost a resolve.
     Symlinked folders are not entered; unreadable folders are passed over, as `os.walk` does,
     but a folder whose path is longer than the system allows (PATH_MAX) is yielded itself, so its
-    check says it was not read instead of its files silently missing; depth costs no recursion."""
-    pending = [(folder, real)]
+    check says it was not read instead of its files silently missing; depth costs no recursion.
+    `rules`: the ignore files in force above `folder` (ignore_files.py), or None to read none."""
+    pending = [(folder, real, rules)]
     while pending:
-        folder, real = pending.pop()
+        folder, real, above = pending.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
@@ -107,6 +111,7 @@ def _walk(folder: str, real: str) -> Iterator[tuple[str, str, bool]]:
             if exc.errno == errno.ENAMETOOLONG:
                 yield folder, real, False
             continue
+        here = above.inside(real, {e.name for e in entries if e.name in IGNORE_FILES}) if above is not None else None
         below = []
         for entry in entries:
             try:
@@ -116,9 +121,13 @@ def _walk(folder: str, real: str) -> Iterator[tuple[str, str, bool]]:
             link = entry.is_symlink()
             if is_dir:
                 if not link and entry.name not in SKIP_DIRS and not entry.name.startswith("."):
-                    below.append((entry.path, os.path.join(real, entry.name)))
+                    child = os.path.join(real, entry.name)
+                    if here is None or not here.ignored(child, is_dir=True):
+                        below.append((entry.path, child, here))
             elif entry.name.lower().endswith(SEARCHED_SUFFIXES):
-                yield entry.path, _real_or_lexical(entry.path) if link else os.path.join(real, entry.name), link
+                path = os.path.join(real, entry.name)
+                if here is None or not here.ignored(path, is_dir=False):
+                    yield entry.path, _real_or_lexical(entry.path) if link else path, link
         pending.extend(reversed(below))
 
 
@@ -199,13 +208,17 @@ def glob_magic(text: str) -> bool:
     return any(ch in text for ch in "*?[")
 
 
-def discover(args: list[str], only_configs: bool = False) -> list[Target]:
+def discover(
+    args: list[str], only_configs: bool = False, respect_gitignore: Callable[[str], bool] | None = None
+) -> list[Target]:
     """Expand the command line into files, in a stable order, each once.
 
     `only_configs` treats named files like found ones (skipped unless they look like
     configs): pre-commit names every staged YAML file, workflows included. A folder that a
     symlink leads to from inside a repository to a place outside it is not searched (see the
-    module's docstring).
+    module's docstring). `respect_gitignore` tells, for the real path of a folder searched,
+    whether its search leaves out what the ignore files ignore (ignore_files.py); None: never.
+    Files named, and files a glob matches, are taken whatever the ignore files say.
     """
     seen: set[str] = set()
     out: list[Target] = []
@@ -221,7 +234,8 @@ def discover(args: list[str], only_configs: bool = False) -> list[Target]:
         start = contained(folder)
         if start is None or (root is not None and not _inside(start[0], root)):
             return
-        for found, real, link in _walk(folder, start[0]):
+        rules = rules_above(start[0]) if respect_gitignore is not None and respect_gitignore(start[0]) else None
+        for found, real, link in _walk(folder, start[0], rules):
             add(found, False, real, link)
 
     for arg in args:

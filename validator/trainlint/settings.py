@@ -43,6 +43,8 @@ class Settings:
     training_type: str | None
     preset: str | None
     hints_source: str | None
+    # whether folder searches leave out what .gitignore, .ignore and git's excludes ignore (ignore_files.py)
+    respect_gitignore: bool
 
     def __init__(
         self,
@@ -62,6 +64,7 @@ class Settings:
         training_type: str | None = None,
         preset: str | None = None,
         hints_source: str | None = None,
+        respect_gitignore: bool = True,
     ) -> None:
         self.__dict__.update(
             select=select,
@@ -80,6 +83,7 @@ class Settings:
             training_type=training_type,
             preset=preset,
             hints_source=hints_source,
+            respect_gitignore=respect_gitignore,
         )
 
     def fields(self) -> dict[str, Any]:

@@ -53,6 +53,7 @@ class Overrides(NamedTuple):
     input_format: str | None = None  # --input-format forces the format
     training_type: str | None = None  # --training-type and --preset only fill what the configuration leaves open
     preset: str | None = None
+    respect_gitignore: bool | None = None  # --respect-gitignore / --no-respect-gitignore
 
     def apply(self, settings: Settings) -> Settings:
         hinted = settings.training_type is not None or settings.preset is not None
@@ -63,6 +64,7 @@ class Overrides(NamedTuple):
             ignore=settings.ignore + self.ignore,
             fail_on=self.fail_on if self.fail_on is not None else settings.fail_on,
             input_format=self.input_format or settings.input_format,
+            respect_gitignore=settings.respect_gitignore if self.respect_gitignore is None else self.respect_gitignore,
             **(
                 {}
                 if hinted or not asked
@@ -122,16 +124,21 @@ def _relative(real: str, base: Path) -> str:
 def _matches(rel: str, pattern: str) -> bool:
     """Globs as in .gitignore: without `/` a pattern matches a file or folder name at any depth;
     with one it is anchored at the configuration's folder, `**` spans folders, and a pattern
-    that matches a folder matches everything below it. See `_Glob`."""
+    that matches a folder matches everything below it. See `Glob`."""
     return _glob(pattern).matches(rel.split("/"))
 
 
 @functools.lru_cache(maxsize=1024)
-def _glob(pattern: str) -> "_Glob":
-    return _Glob(pattern)
+def _glob(pattern: str) -> "Glob":
+    return Glob(pattern)
 
 
-class _Glob:
+def compiled_glob(pattern: str) -> "Glob":
+    """A glob of .gitignore's syntax, compiled once (ignore_files.py matches ignore files' patterns with it)."""
+    return _glob(pattern)
+
+
+class Glob:
     """A configuration glob with .gitignore's semantics, matched one path component at a time.
 
     Each component that is not `**` is translated by pathspec's gitignore patterns (the gitwildmatch
@@ -177,6 +184,26 @@ class _Glob:
                 return False
             at = found + len(run)
         return at < end if self.gap_last else at <= end
+
+    def matches_exactly(self, names: list[str], is_dir: bool) -> bool:
+        """Whether the pattern matches the path itself, as git matches an ignore file's pattern against
+        each path it walks (a folder above is git's to match first: a search does not enter it); a
+        pattern for folders (`name/`) matches folders only."""
+        if self.never or (self.folder_only and not is_dir):
+            return False
+        end, at = len(names), 0
+        for index, run in enumerate(self.runs):
+            anywhere = index > 0 or self.gap_first
+            if index == len(self.runs) - 1 and not self.gap_last:  # the last run ends the path
+                start = end - len(run)
+                if start < at or (start > at and not anywhere):
+                    return False
+                return all(rule is not None and rule.match(names[start + i]) for i, rule in enumerate(run))
+            found = self._place(run, names, at, end, anywhere=anywhere)
+            if found < 0:
+                return False
+            at = found + len(run)
+        return at < end if self.gap_last else at == end
 
     @staticmethod
     def _place(run: list[re.Pattern[str] | None], names: list[str], start: int, end: int, anywhere: bool) -> int:
@@ -297,30 +324,59 @@ class Resolver:
 
 
 def describe(settings: Settings) -> str:
-    """What `check --show-settings` prints for a file: where its settings come from, then `key = value`
-    lines (values in JSON) for the keys of a configuration file. Each line is `text.printable`: the
-    file's name and its values are anyone's to choose."""
-    import json
-
+    """What `check --show-settings` prints for a file: a comment naming where its settings come from,
+    then the settings as the TOML of a configuration file (`trainlint.toml`'s keys, which are
+    `[tool.trainlint]`'s), so they can be pasted back; what applies to this one file through the
+    per-file mappings is said in comments. Each line is `text.printable`: the file's name and its
+    values are anyone's to choose (TOML's own escapes keep the values readable back)."""
     source = shown(settings.config_file) if settings.config_file else "none (defaults)"
+    head = [f"# configuration file: {printable(source)}"]
+    if settings.file_ignore:
+        head.append(f"# per-file-ignores for this file: {', '.join(settings.file_ignore)}")
+    for key, name in (("input-format", "input_format"), ("training-type", "training_type"), ("preset", "preset")):
+        if getattr(settings, name) is not None:
+            head.append(f"# per-file-{key} for this file: {printable(toml_value(getattr(settings, name)))}")
     values: dict[str, Any] = {
         "select": list(settings.select),
         "extend-select": list(settings.extend_select),
         "ignore": list(settings.ignore),
         "fail-on": str(settings.fail_on),
-        "severity": {code: str(level) for code, level in settings.severity.items()},
-        "thresholds": settings.thresholds,
         "preset-paths": [str(p) for p in settings.preset_dirs],
         "plugins": list(settings.plugins),
+        "respect-gitignore": settings.respect_gitignore,
         **{key: getattr(settings.limits, name) for key, name in LIMIT_KEYS.items()},
     }
-    for key, name in (("input-format", "input_format"), ("training-type", "training_type"), ("preset", "preset")):
-        if getattr(settings, name) is not None:
-            values[key] = getattr(settings, name)
-    head = f"# configuration file: {printable(source)}\n"
-    if settings.file_ignore:
-        head += f"# per-file-ignores for this file: {', '.join(settings.file_ignore)}\n"
-    return head + "".join(f"{k} = {printable(json.dumps(v))}\n" for k, v in values.items())
+    lines = [*head, *(f"{key} = {toml_value(value)}" for key, value in values.items())]
+    if settings.severity:
+        lines += ["[severity]", *(f"{code} = {toml_value(str(level))}" for code, level in settings.severity.items())]
+    for code, thresholds in settings.thresholds.items():
+        lines += [f"[thresholds.{code}]", *(f"{_toml_key(k)} = {toml_value(v)}" for k, v in thresholds.items())]
+    return "".join(printable(line) + "\n" for line in lines)
+
+
+def toml_value(value: Any) -> str:
+    """A value as TOML writes it: strings in JSON's escapes (a subset of TOML's basic strings), lists
+    as arrays, tables inline."""
+    import json
+    import math
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_toml_key(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
+    return json.dumps(str(value))
+
+
+def _toml_key(key: str) -> str:
+    import json
+
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
 
 
 def read_table(path: Path, required: bool = False) -> dict[str, Any] | None:
@@ -377,6 +433,12 @@ def parse(
             kwargs[key.replace("-", "_")] = tuple(reader.codes(table, key))
     if "fail-on" in table:
         kwargs["fail_on"] = reader.severity(table["fail-on"], "fail-on")
+    if "respect-gitignore" in table:
+        if not isinstance(table["respect-gitignore"], bool):
+            reader.fail(
+                "respect-gitignore", f"`respect-gitignore` must be true or false, not {table['respect-gitignore']!r}"
+            )
+        kwargs["respect_gitignore"] = table["respect-gitignore"]
     severity = reader.table(table, "severity")
     kwargs["severity"] = {
         reader.code(code, f"severity.{code}"): reader.severity(value, f"severity.{code}")
@@ -427,6 +489,7 @@ _KEYS = (
     "preset-paths",
     "plugins",
     "cache-dir",
+    "respect-gitignore",
     *_PER_FILE,
     *LIMIT_KEYS,
 )

@@ -41,6 +41,7 @@ def resolver_from(args: argparse.Namespace) -> Resolver:
         input_format=getattr(args, "input_format", None),
         training_type=training_type,
         preset=preset,
+        respect_gitignore=getattr(args, "respect_gitignore", None),
     )
     return Resolver(args.config, args.isolated, overrides)
 

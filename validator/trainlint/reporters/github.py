@@ -1,7 +1,9 @@
 """GitHub Actions workflow commands: each finding becomes an annotation on the pull request's diff.
 
 `::error file=F,line=L,col=C,endLine=…,endColumn=…,title=CODE name::message`; info findings are
-`::notice`. Chosen automatically when `GITHUB_ACTIONS=true` and no `--format` is given. Values
+`::notice`. Chosen automatically when `GITHUB_ACTIONS=true` and no `--format` is given. The file
+is named relative to the repository root (`$GITHUB_WORKSPACE`, or the git work tree: see
+`reporters.report_root`), as GitHub places annotations, whatever the working folder. Values
 are first made printable as in every human-facing output (`text.printable`: control characters,
 line breaks, bidi controls, `##[` and a line-opening `::` escaped), then escaped as the runner
 expects (`%`, CR and LF everywhere; `:` and `,` in properties too), so a message can never end an
@@ -34,12 +36,15 @@ def _property(text: str) -> str:
 
 def render(results: Iterable[FileResult], stream: TextIO) -> None:
     """One workflow command per finding, as results arrive, then the summary line."""
+    from . import report_root, root_relative
+
+    root = report_root()
     seen = []  # written as they arrive, counted at the end
     for result in results:
         seen.append(result)
         for d in result.diagnostics:
             props = {
-                "file": d.file,
+                "file": root_relative(d.file, root) or d.file,
                 "line": d.line,
                 "col": d.col,
                 "endLine": d.end_line,

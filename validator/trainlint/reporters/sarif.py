@@ -3,8 +3,11 @@
 One run; the driver lists every rule with its metadata and its docstring's sections: the
 summary is its short description, Why its full description, and its help the whole
 docstring, in Markdown the same registry-generated text as `trainlint rule CODE` and
-docs/rules.md. Results point at the file with a relative URI (GitHub resolves it against
-the repository root), a region in Unicode code points (the columns trainlint counts), and,
+docs/rules.md. Results point at the file with a URI relative to the repository root
+(`uriBaseId` `%SRCROOT%`, which `originalUriBaseIds` gives as the root's file URI; the root is
+`reporters.report_root`: the git work tree, else the project's configuration folder), whatever
+the working folder, so GitHub places them on the right file; a file outside that root gets its
+absolute file URI. Each has a region in Unicode code points (the columns trainlint counts), and,
 for fixable findings, the replacements `trainlint fix` would make. The tests validate this output against the official
 OASIS schema. As in the JSON format, `##[` is written `##\\u005b` (`text.guarded`).
 """
@@ -58,8 +61,21 @@ def rule_descriptors() -> list[dict[str, Any]]:
     return out
 
 
-def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
-    location = {"artifactLocation": {"uri": uri(d.file)}}
+SRCROOT = "%SRCROOT%"
+
+
+def _location(file: str, root: str) -> dict[str, Any]:
+    from . import root_relative
+
+    relative = root_relative(file, root)
+    if relative is None:
+        path = Path(file)
+        return {"artifactLocation": {"uri": path.absolute().as_uri() if file != "-" else uri(file)}}
+    return {"artifactLocation": {"uri": uri(relative), "uriBaseId": SRCROOT}}
+
+
+def _result(d: Diagnostic, index: dict[str, int], root: str) -> dict[str, Any]:
+    location = _location(d.file, root)
     region = {
         "startLine": d.line,
         "startColumn": d.col,
@@ -99,6 +115,9 @@ def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
 
 
 def render(results: Iterable[FileResult], stream: TextIO) -> None:
+    from . import report_root
+
+    root = report_root()
     rules = rule_descriptors()
     index = {r["id"]: i for i, r in enumerate(rules)}
     log = {
@@ -114,8 +133,9 @@ def render(results: Iterable[FileResult], stream: TextIO) -> None:
                         "rules": rules,
                     }
                 },
+                "originalUriBaseIds": {SRCROOT: {"uri": Path(root).as_uri().rstrip("/") + "/"}},
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(d, index) for r in results for d in r.diagnostics],
+                "results": [_result(d, index, root) for r in results for d in r.diagnostics],
                 "invocations": [{"executionSuccessful": True}],
             }
         ],
