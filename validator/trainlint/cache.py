@@ -102,9 +102,9 @@ def _plugin_versions(names: tuple[str, ...]) -> str:
     return ";".join(found)
 
 
-def file_key(target_display: str, explicit: bool, link: bool | None) -> str:
+def file_key(target_display: str, cwd: str, explicit: bool, link: bool | None) -> str:
     """What the way a file was named adds to its key: the name shown, the working folder, named or found."""
-    return f"{target_display}\0{os.getcwd()}\0{int(explicit)}\0{link}"
+    return f"{target_display}\0{cwd}\0{int(explicit)}\0{link}"
 
 
 # --- what a check depended on ---------------------------------------------------------------
@@ -126,9 +126,7 @@ def fingerprint(kind: str, path: str, since_ns: int) -> str | None:
 def _file_print(path: str, since_ns: int) -> str | None:
     try:
         info = os.stat(path)
-    except FileNotFoundError:
-        return "missing"
-    except NotADirectoryError:
+    except (FileNotFoundError, NotADirectoryError):
         return "missing"
     if not stat.S_ISREG(info.st_mode):
         return f"mode:{stat.S_IFMT(info.st_mode)}"
@@ -279,6 +277,7 @@ class Cache:
         self._added: dict[str, list[Any]] = {}
         self._prints: dict[tuple[str, str], str | None] = {}  # dependencies looked at this run
         self._started = time.time_ns()
+        self._cwd = os.getcwd()  # one run, one working folder: asked once, not once per file
         self.hits = 0
         self._load()
 
@@ -287,7 +286,9 @@ class Cache:
     def key(self, settings: Settings, display: str, explicit: bool, link: bool | None) -> str:
         """What a file's context gives its key: the settings (with the package and plugins) and how it was named."""
         return _digest(
-            f"{self.context.of(settings)}\0{file_key(display, explicit, link)}".encode("utf-8", "surrogateescape")
+            f"{self.context.of(settings)}\0{file_key(display, self._cwd, explicit, link)}".encode(
+                "utf-8", "surrogateescape"
+            )
         )
 
     def _file(self) -> Path:
