@@ -52,7 +52,10 @@ def test_tl401_message_and_hint_follow_the_guide(snippet):
     assert (d.line, d.col) == (10, 3)  # the `steps` key
     assert "both raised from preset sdxl/style@1 (lr 2x, steps 1.5x)" in d.message
     assert "when you raise the learning rate, lower the steps" in d.message
-    assert d.hint == "keep steps at 8,400 (350 per image) or lower them to about 4,200 with this learning rate"
+    assert (
+        d.hint
+        == "keep steps at 8,400 (350 per image) or lower them to about 4,200 (175 per image) with this learning rate"
+    )
 
 
 def test_tl401_both_lowered_and_opposite_directions(snippet):
@@ -91,12 +94,12 @@ def test_text_encoder_ratio_ranges_by_training_type(snippet):
 def test_large_dataset_hint_is_info_only(snippet):
     found = snippet(config(images=60))
     (d,) = [d for d in found if d.code == "TL404"]
-    assert d.severity == Severity.INFO and "try steps between 3,000 and 6,000" in d.hint
+    assert d.severity == Severity.INFO and d.hint == "set steps between 3,000 (50 per image) and 6,000 (100 per image)"
 
 
 def test_extreme_steps_per_image(snippet):
     found = snippet(config(classification="Custom", training="  steps_per_image: 20\n"))
-    assert any(d.code == "TL407" and "steps per image 20 is extremely low" in d.message for d in found)
+    assert any(d.code == "TL407" and "20 steps per image is extremely low" in d.message for d in found)
 
 
 def test_captions_are_louder_on_custom_configs(snippet):

@@ -169,7 +169,9 @@ def test_snippets_accepted_as_offered_make_a_valid_config():
     doc = load_text(json.dumps(config))
     assert doc.ok and schema_layer.check(doc) == []
     assert set(SCHEMA["required"]) <= set(new_config["body"])
-    assert set(training["body"]) == set(SCHEMA["properties"]["training"]["properties"]) - {"steps"}
+    # every key a preset sets (steps as steps_per_image); the trainer's own keys (optimizer, batch size, ...) are no preset's
+    trainer_keys = {"optimizer", "batch_size", "gradient_accumulation_steps", "repeats"}
+    assert set(training["body"]) == set(SCHEMA["properties"]["training"]["properties"]) - {"steps"} - trainer_keys
 
 
 # --- peer check: check-jsonschema ----------------------------------------------------------------

@@ -6,6 +6,7 @@ by image count), so no preset number lives in code.
 """
 
 import functools
+import math
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -60,6 +61,15 @@ class ValueSpec(NamedTuple):
                 return value
         return None
 
+    def band_of(self, value: float) -> tuple[int, int | None] | None:
+        """The image counts (first, last; None: no last) of the band whose value is `value`, if any."""
+        low = 1
+        for limit, band in self.bands:
+            if math.isclose(band, value, rel_tol=1e-9):
+                return low, limit
+            low = (limit or 0) + 1
+        return None
+
     def describe(self) -> str:
         n = fmt_number
         if self.value is not None:
@@ -112,6 +122,10 @@ class Catalog(NamedTuple):
         plain = list(self.presets)
         pinned = [f"{n}@{v}" for n, versions in self.presets.items() for v in sorted(versions)]
         return plain + pinned
+
+    def denoiser(self, base_model: str | None) -> str:
+        """What trains beside the text encoder: a UNet (SD 1.5, SDXL), a transformer (FLUX.1)."""
+        return str(self.base_models.get(base_model or "", {}).get("denoiser", "UNet"))
 
     def is_community(self, source: str | None) -> bool:
         return bool(source and self.sources.get(source, {}).get("community"))

@@ -74,6 +74,9 @@ class Fix(NamedTuple):
 
 
 ConfigPath = tuple[str | int, ...]
+# what a hint advises, as data: each alternative it offers (a range gives its two ends) is the values it
+# sets, by path in the config; following any of them leads into no other finding (tests/test_advice.py)
+Advice = tuple[tuple[tuple[ConfigPath, float], ...], ...]
 
 
 def fmt_number(value: float) -> str:
@@ -97,6 +100,7 @@ class Finding(NamedTuple):
 
     `on_key` points at the mapping key rather than its value (unknown keys, duplicates).
     `severity` overrides the rule's default where a rule escalates (TL303 on Custom).
+    `advice` holds the numbers of the hint as data (`Advice`).
     """
 
     code: str
@@ -107,6 +111,7 @@ class Finding(NamedTuple):
     hint: str | None = None
     fix: Fix | None = None
     severity: Severity | None = None
+    advice: Advice = ()
 
 
 class Diagnostic(NamedTuple):
@@ -123,6 +128,7 @@ class Diagnostic(NamedTuple):
     message: str
     hint: str | None = None
     fix: Fix | None = None
+    advice: Advice = ()
 
     @property
     def fixable(self) -> bool:

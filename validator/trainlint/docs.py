@@ -27,7 +27,8 @@ def rule_markdown(rule: type[Rule], heading: str = "##") -> str:
     """A rule's page: its summary, then its docstring's sections (Why, Fix safety), thresholds, examples and
     Source, each under a heading one level below `heading`. A plugin's plain docstring is shown as written."""
     doc, sub = rule.doc(), heading + "#"
-    meta = f"**{rule.name}** · severity `{rule.severity}` · {rule.stage}" + (" · fixable" if rule.fixable else "")
+    severity = f"severity `{rule.severity}`" + (f" ({rule.severity_note})" if rule.severity_note else "")
+    meta = f"**{rule.name}** · {severity} · {rule.stage}" + (" · fixable" if rule.fixable else "")
     formats = "every input format" if rule.formats is None else ", ".join(rule.formats)
     parts = [f"{heading} {rule.code} {rule.name}", "", meta, "", doc.summary, "", f"Applies to: {formats}."]
     if doc.why:
@@ -112,7 +113,8 @@ def rules_markdown() -> str:
         "|---|---|---|---|---|",
     ]
     head += [
-        f"| [{r.code}](#{anchor(r)}) | {r.name} | {r.severity} | {'yes' if r.fixable else ''} | {r.summary()} |"
+        f"| [{r.code}](#{anchor(r)}) | {r.name} | {r.severity_text()} | {'yes' if r.fixable else ''} | "
+        f"{r.summary()} |"
         for r in rules
     ]
     return "\n".join(head) + "\n\n" + "\n".join(rule_markdown(r) for r in rules)

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from . import reads
 from .catalog import TRAINING_KEYS, Preset
-from .inputs.base import Adapted
+from .inputs.base import SAMPLES_PER_STEP, Adapted
 from .paths import is_inside, shown_name
 
 IMAGE_SUFFIXES = frozenset({"jpg", "jpeg", "png", "webp"})  # lower-cased, without the dot
@@ -264,35 +264,63 @@ class Effective(NamedTuple):
     values: dict[str, float | None]
     preset_values: dict[str, float | None]
     overrides: dict[str, float]
+    # images one optimizer step shows: batch size x gradient accumulation (the presets' numbers are for 1)
+    samples_per_step: float = 1.0
+    # training keys the config writes with a value the schema refused: what the config trains is not known
+    invalid: frozenset[str] = frozenset()
+    # an adaptive optimizer (Prodigy, D-Adaptation): the learning rates are multipliers, not step sizes
+    adaptive: bool = False
 
     @property
     def images(self) -> int | None:
         return self.dataset.images
 
     def ratio(self, key: str) -> float | None:
+        """The effective value over the preset's; for steps, the images the run shows (steps x samples per
+        step) over the preset's steps, which are for a batch of one."""
         value, base = self.values.get(key), self.preset_values.get(key)
         if value is None or not base:
             return None
-        return value / base
+        return value * (self.samples_per_step if key == "steps" else 1) / base
 
     def per_image(self, steps: float | None) -> float | None:
         return steps / self.images if steps is not None and self.images else None
 
+    def samples_per_image(self) -> float | None:
+        """How often the run shows each image: steps x batch size x accumulation / images, the number the
+        presets' steps per image stand for (they train a batch of one)."""
+        per_image = self.per_image(self.values.get("steps"))
+        return None if per_image is None else per_image * self.samples_per_step
+
     def deviations(self) -> list[str] | None:
-        """Keys whose effective value differs from the preset; None when that cannot be told."""
+        """Keys whose effective value differs from the preset; None when that cannot be told: a value is
+        unknown, or none of the valid ones differs while one the schema refused may (a refused value never
+        makes a config a preset's match)."""
         out = []
         for key in TRAINING_KEYS:
-            if key not in self.overrides and not (key == "steps" and "steps_per_image" in self.overrides):
+            moved = key == "steps" and ({"steps_per_image", *SAMPLE_KEYS} & set(self.overrides))
+            if key not in self.overrides and not moved:
                 continue
             value, base = self.values.get(key), self.preset_values.get(key)
             if value is None or base is None:
                 return None
+            if key == "steps":  # the images the run shows: a batch of 4 at a quarter of the steps is the preset's
+                value *= self.samples_per_step
             if not math.isclose(value, base, rel_tol=1e-9, abs_tol=1e-12):
                 out.append(key)
-        return out
+        return None if self.invalid and not out else out
 
 
-def build(config: dict[str, Any], preset: Preset, dataset: Dataset) -> Effective:
+# trainlint's optional keys that say how a run shows its images, besides what the presets hold
+SAMPLE_KEYS = ("batch_size", "gradient_accumulation_steps")
+# optimizers that estimate their own step size, their learning rate a multiplier (1.0 the usual value); the names
+# as trainlint's `optimizer` key takes them, lower case (sd-scripts' and the others' spellings: inputs/knowledge/)
+ADAPTIVE_OPTIMIZERS = frozenset({"prodigy", "dadaptation", "dadaptadam", "dadaptlion", "dadaptsgd", "dadaptadagrad"})
+
+
+def build(config: dict[str, Any], preset: Preset, dataset: Dataset, invalid: frozenset[str] = frozenset()) -> Effective:
+    """The preset overlaid by the config's training values; `invalid` are training keys whose written
+    value the schema refused (left out of the values, and the config's deviations unknown)."""
     training = config.get("training")
     training = training if isinstance(training, dict) else {}
     overrides = {k: n for k, v in training.items() if (n := _number(v)) is not None}
@@ -303,7 +331,10 @@ def build(config: dict[str, Any], preset: Preset, dataset: Dataset) -> Effective
             values[key] = overrides[key]
     if "steps" not in overrides and "steps_per_image" in overrides:
         values["steps"] = overrides["steps_per_image"] * dataset.images if dataset.images else None
-    return Effective(preset, dataset, values, preset_values, overrides)
+    samples = math.prod(overrides.get(key, 1.0) for key in SAMPLE_KEYS)
+    optimizer = training.get("optimizer")
+    adaptive = isinstance(optimizer, str) and optimizer.strip().lower() in ADAPTIVE_OPTIMIZERS
+    return Effective(preset, dataset, values, preset_values, overrides, samples, invalid, adaptive)
 
 
 def from_trainer(adapted: Adapted, preset: Preset | None, ignore_learning_rates: bool = False) -> Effective:
@@ -323,4 +354,6 @@ def from_trainer(adapted: Adapted, preset: Preset | None, ignore_learning_rates:
         # steps and the text encoder's share compare, the rates do not
         preset_values = {**preset_values, "learning_rate_unet": None, "learning_rate_text_encoder": None}
     overrides = {k: v for k, v in values.items() if v is not None}
-    return Effective(preset, dataset, values, preset_values, overrides)
+    samples = adapted.values.get(SAMPLES_PER_STEP)
+    per_step = samples.value if samples is not None and samples.value else 1.0
+    return Effective(preset, dataset, values, preset_values, overrides, per_step, adaptive=ignore_learning_rates)

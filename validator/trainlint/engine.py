@@ -113,7 +113,7 @@ def run_trainer(
         adapted, eff, preset_findings = trainer
         stages.update(("loader", "schema", "preset", "rules"))
         findings.extend(preset_findings)
-        ctx = Context(doc, doc.data, presets_mod.catalog(), eff, {}, adapted)
+        ctx = Context(doc, doc.data, presets_mod.catalog(), eff, {}, adapted, settings.thresholds)
         for check, thresholds in Selection.of(settings).checks(fmt.name):
             ctx.thresholds = thresholds
             _run_rule(check, ctx, findings)
@@ -215,7 +215,9 @@ def _semantic(
                 ("dataset", "path"),
             )
         )
-    ctx = Context(doc, config, presets_mod.catalog(), eff, {})  # one per file; each rule gets its thresholds
+    ctx = Context(
+        doc, config, presets_mod.catalog(), eff, {}, None, settings.thresholds
+    )  # one per file; each rule gets its thresholds
     for check, thresholds in Selection.of(settings).checks("trainlint"):
         ctx.thresholds = thresholds
         _run_rule(check, ctx, findings)
@@ -258,7 +260,12 @@ def effective_config(
     dataset = effective_mod.scan_dataset(config.get("dataset"), base_dir, settings.limits.max_dataset_files, root)
     training = config.get("training")
     clean = {k: v for k, v in training.items() if ("training", k) not in skip} if isinstance(training, dict) else {}
-    return effective_mod.build({**config, "training": clean}, preset, dataset)
+    invalid = frozenset(k for k in training if ("training", k) in skip) if isinstance(training, dict) else frozenset()
+    if ("training",) in skip:  # not a mapping: none of its values is known
+        invalid |= {"training"}
+    if {("dataset",), ("dataset", "images")} & set(skip) and not dataset.exists:  # the steps' image count is unknown
+        invalid |= {"steps"}
+    return effective_mod.build({**config, "training": clean}, preset, dataset, invalid)
 
 
 def preset_dir(ref: str, base_dir: Path, settings: Settings) -> Path:
@@ -323,6 +330,7 @@ def _diagnostic(doc: Document, f: Finding, selection: Selection) -> Diagnostic:
         f.message,
         f.hint,
         f.fix,
+        f.advice,
     )
 
 

@@ -284,6 +284,17 @@ def check(doc: Document, fast: bool = True, kind: str = "config") -> list[Findin
     """
     data = doc.data
     version = data.get("schema_version", 1) if kind == "config" else SUPPORTED_SCHEMA_VERSIONS[-1]
+    quoted = _quoted_version(version)
+    if quoted is not None:  # `"1"`: a supported version in quotes, not a version this trainlint lacks
+        found = [
+            Finding(
+                codes.WRONG_TYPE,
+                f"`schema_version` must be a whole number, not {_show(version)}",
+                ("schema_version",),
+                hint="remove the quotes so YAML reads a number",
+            )
+        ]
+        return found + [f for f in check(_with_version(doc, quoted), fast, kind) if f.path != ("schema_version",)]
     if version not in SUPPORTED_SCHEMA_VERSIONS or isinstance(version, bool):
         supported = ", ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
         if version is None:
@@ -327,6 +338,22 @@ def _one_empty_per_path(findings: list[Finding]) -> list[Finding]:
     if not empty:
         return findings
     return [f for f in findings if f.path not in empty] + list(empty.values())
+
+
+def _quoted_version(version: Any) -> int | None:
+    """The supported version a string such as `"1"` spells, else None."""
+    if not isinstance(version, str) or not version.strip().isascii() or not version.strip().isdigit():
+        return None
+    number = int(version.strip()) if len(version.strip()) <= 4 else None
+    return number if number in SUPPORTED_SCHEMA_VERSIONS else None
+
+
+def _with_version(doc: Document, version: int) -> Document:
+    """The document with `schema_version` read as the number it spells, to check the rest of it."""
+    copy = Document(doc.file, doc.text)
+    copy.spans, copy.reported = doc.spans, doc.reported
+    copy.data = {**doc.data, "schema_version": version}
+    return copy
 
 
 def _order(finding: Finding) -> tuple[tuple[str, ...], str]:

@@ -207,7 +207,8 @@ def _trainlint_table(view: dict[str, Any], out: TextIO) -> None:
     rows = [["key", "value", "source", "preset", "ratio"]]
     for key, entry in view["values"].items():
         source = "preset" if entry["source"] == "preset" else "override"
-        rows.append([key, _num(entry["value"]), source, _num(entry["preset"]), _ratio(entry["ratio"])])
+        shown = _key(key, view["base_model"])
+        rows.append([shown, _num(entry["value"]), source, _num(entry["preset"]), _ratio(entry["ratio"])])
     _table(rows, out)
 
 
@@ -225,7 +226,7 @@ def _trainer_table(view: dict[str, Any], out: TextIO) -> None:
         at = f"{entry['line']}:{entry['column']}" if entry["line"] else "-"
         rows.append(
             [
-                key,
+                _key(key, view["base_model"]),
                 _num(entry["value"]),
                 entry["source"] if entry["value"] is not None else "unknown",
                 printable(entry["key"] or "-"),
@@ -239,6 +240,13 @@ def _trainer_table(view: dict[str, Any], out: TextIO) -> None:
     _table(rows, out)
     if notes:
         out.write("\n" + "".join(f"{line}\n" for line in notes))
+
+
+def _key(key: str, base_model: str | None) -> str:
+    """A training key as the tables show it: `learning_rate_unet (transformer)` for FLUX.1, which trains a
+    transformer rather than a UNet (the key keeps its name, docs/reference.md)."""
+    denoiser = catalog().denoiser(base_model)
+    return f"{key} ({denoiser})" if key == "learning_rate_unet" and denoiser != "UNet" else key
 
 
 def _ratio(ratio: float | None) -> str:
@@ -285,7 +293,9 @@ def render_preset(name: str, out: TextIO) -> int:
             continue
         source = cat.sources.get(spec.source or "", {})
         label = " (community)" if cat.is_community(spec.source) else ""
-        out.write(f"{key}: {spec.describe()}\n    source{label}: {source.get('title', spec.source)}\n")
+        out.write(
+            f"{_key(key, preset.base_model)}: {spec.describe()}\n    source{label}: {source.get('title', spec.source)}\n"
+        )
         if source.get("url"):
             out.write(f"    {source['url']}\n")
     return 0

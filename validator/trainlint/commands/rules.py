@@ -17,5 +17,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     for r in iter_rules():
         if owner(r.code) not in (None, *allowed):
             continue
-        out.write(f"{r.code}  {r.name:<28} {str(r.severity):<8} {'fix' if r.fixable else '   '}  {r.summary()}\n")
+        note = f" (severity: {r.severity_note})" if r.severity_note else ""
+        out.write(f"{r.code}  {r.name:<28} {str(r.severity):<8} {'fix' if r.fixable else '   '}  {r.summary()}{note}\n")
     return plugin_errors(resolver)

@@ -54,6 +54,7 @@ from .base import (
     Source,
     TrainerValue,
     Workspace,
+    samples_per_step,
 )
 from .knowledge import ai_toolkit as K
 from .readers.json_reader import read_json
@@ -677,6 +678,17 @@ def _values(proc: _Process, images: int | None, images_why: str, others: list[st
             values["steps"] = TrainerValue(steps, source, steps_key, path, note + other_note)
     if "steps" not in values:
         values["steps"] = TrainerValue(None, source, steps_key, path, why + other_note)
+
+    if steps is not None:
+        legacy_step = legacy is not None and legacy > 1 and loop_steps != steps  # steps are updates of `legacy` loops
+        samples_per_step(
+            values,
+            batch,
+            legacy if legacy_step else accumulation,
+            "train.batch_size",
+            proc.path("train", "batch_size"),
+            "batch_size x the batches one step accumulates (gradient_accumulation, or the legacy gradient_accumulation_steps)",
+        )
 
     # steps per image
     if steps is not None and images:

@@ -40,6 +40,9 @@ FORMAT_NAMES = (
 
 # trainlint's effective training keys, in the order `show` prints them
 VALUE_KEYS = ("steps", "steps_per_image", "learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio")
+# what an adapter may record besides them: the images one step shows (`samples_per_step`)
+SAMPLES_PER_STEP = "samples_per_step"
+ADAPTED_KEYS = (*VALUE_KEYS, SAMPLES_PER_STEP)
 
 Source = Literal["config", "trainer-default", "derived", "preset"]
 BaseModel = Literal["sd-1.5", "sdxl", "flux.1"]
@@ -88,6 +91,11 @@ NOTE_KINDS = (
     UNSUPPORTED_MODEL,
     ADAPTIVE_OPTIMIZER,
 )
+
+
+# the text encoder ratios TL407 does not call extreme (its default thresholds, rules/training.py): a number an
+# adapter's hint suggests for a text-encoder stop stays inside them, so that following it leads into no finding
+TE_RATIO_USUAL = (0.05, 0.9)
 
 
 class Note(NamedTuple):
@@ -219,6 +227,24 @@ def number(value: Any) -> float | None:
     except OverflowError:  # an integer beyond any float
         return None
     return read if math.isfinite(read) else None
+
+
+def samples_per_step(
+    values: dict[str, TrainerValue],
+    batch: float | None,
+    accumulation: float | None,
+    key: str,
+    path: ConfigPath | None,
+    how: str,
+) -> None:
+    """Record how many images one of the trainer's steps shows (`values["samples_per_step"]`: batch size x the
+    batches a step accumulates), where both are known and above 1 together: the presets' steps are for a batch
+    of one, so the steps rules compare samples seen per image (trainer-formats.md section 0). Unknown or 1:
+    nothing recorded, a step counts as one image, as before the file says otherwise."""
+    if batch is None or accumulation is None or not (1 <= batch <= 1 << 20 and 1 <= accumulation <= 1 << 20):
+        return  # unknown, or beyond any trainer's memory: a step counts as one image
+    if batch * accumulation > 1:
+        values[SAMPLES_PER_STEP] = TrainerValue(float(batch * accumulation), "derived", key, path, how)
 
 
 def for_one_process(why: str) -> str:

@@ -47,6 +47,7 @@ from .base import (
     TrainerValue,
     Workspace,
     for_one_process,
+    samples_per_step,
 )
 from .knowledge import diffusers as K
 from .readers.shell_reader import read_shell
@@ -321,6 +322,14 @@ def _adapt(cmd: _Command, workspace: Workspace, hints: Hints, method: Method) ->
             f"{per_epoch} updates per epoch" + (f", {one_process}" if one_process else "")
         )
 
+    samples_per_step(
+        values,
+        batch.number,
+        accumulation.number,
+        "--train_batch_size",
+        None,
+        "--train_batch_size x --gradient_accumulation_steps, for one process",
+    )
     total: float | None
     run_epochs: float | None
     if max_steps.given:

@@ -25,6 +25,7 @@ from .base import (
     EPOCHS_OVERRIDE_STEPS,
     NOT_MINE,
     NUMBER_AS_STRING,
+    TE_RATIO_USUAL,
     TE_STOP_IGNORED,
     TE_STOP_UNIT,
     UNKNOWN_KEY,
@@ -39,6 +40,7 @@ from .base import (
     Workspace,
     for_one_process,
     json_number,
+    samples_per_step,
 )
 from .knowledge import kohya_ss as K
 from .knowledge import sd_scripts as SD
@@ -318,8 +320,8 @@ class _Gui:
                 continue
             if key in K.INT_ON_LOAD or key in K.FLOAT_ON_LOAD:
                 read = self.num(key)
-                if key not in _READ and (raw.strip() == "" or _reads(raw, key in K.INT_ON_LOAD)):
-                    continue  # text the loader reads as the number it shows, in a key no value here depends on
+                if _reads(raw, key in K.INT_ON_LOAD) or (key not in _READ and raw.strip() == ""):
+                    continue  # the loader reads the text as the number it shows (int() or float()): the GUI trains it
                 if raw.strip() == "":
                     what = (
                         "0, which the GUI treats as not set" if key in ("max_train_steps", "max_train_epochs") else "0"
@@ -339,6 +341,8 @@ class _Gui:
                 self.notes.append(Note(NUMBER_AS_STRING, (key,), message, _number_hint(key, raw)))
             elif key in _OTHER_NUMBERS:
                 read = self.num(key)
+                if read.value is not None and _reads(raw, False) and float(raw) == read.value:
+                    continue  # its number field takes the number the text shows
                 what = (
                     f"its number field takes {sd.fmt(read.value)}"
                     if read.value is not None
@@ -481,6 +485,15 @@ class _Gui:
             )
         else:
             self.values["steps"] = self._gui_steps(steps, batch, batch_problem, ga, ga_problem)
+        if not self.text("dataset_config"):  # a dataset TOML sets its own batch sizes
+            samples_per_step(
+                self.values,
+                batch,
+                ga,
+                "train_batch_size",
+                ("train_batch_size",),
+                "train_batch_size x gradient_accumulation_steps",
+            )
         self._per_image(images, epoch_info)
         return images
 
@@ -746,7 +759,7 @@ class _Gui:
             self.values["text_encoder_ratio"] = TrainerValue(None, "config", "text_encoder_lr", te.path, why)
             return
         if te.value == 0 and unet.value != 0:
-            self._zero(te, "the GUI runs sd-scripts with network_train_unet_only: the text encoder is not trained")
+            # the LoRA tab's own way to train the U-Net only (it passes network_train_unet_only): a choice, no trap
             te = TrainerValue(
                 None, "config", "text_encoder_lr", te.path, "text_encoder_lr 0: the text encoder is not trained"
             )
@@ -1114,6 +1127,13 @@ class _Gui:
         ):
             return
         shown, meant = sd.fmt(stop), math.ceil(total * stop / 100)
+        low, high = TE_RATIO_USUAL
+        if stop / 100 > high:  # past the usual share: the hint's step stops at the most that is not extreme
+            step, share = math.floor(total * high), f"{high:.0%} of the run (more is an extreme setting, TL407)"
+        elif stop / 100 < low:
+            step, share = math.ceil(total * low), f"{low:.0%} of the run (less is an extreme setting, TL407)"
+        else:
+            step, share = meant, f"{shown}% of the run"
         self.notes.append(
             Note(
                 TE_STOP_UNIT,
@@ -1121,7 +1141,7 @@ class _Gui:
                 f'{key} {shown} is labelled "% of total steps" ({K.STOP_SLIDER}) but the GUI passes it unchanged and '
                 f"train_db.py reads it as a step number ({K.DREAMBOOTH_TE_STOP}): the text encoder stops after step "
                 f"{shown} of {sd.fmt(total)} ({stop / total:.1%} of the run), not at {shown}% (step {meant})",
-                f"to stop it at {shown}% of the run, add --stop_text_encoder_training {meant} to additional_parameters, "
+                f"to stop it at {share}, add --stop_text_encoder_training {step} to additional_parameters, "
                 "which overrides the slider (the slider stops at 100)",
             )
         )

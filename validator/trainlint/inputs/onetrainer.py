@@ -45,6 +45,7 @@ from .base import (
     Source,
     TrainerValue,
     Workspace,
+    samples_per_step,
 )
 from .knowledge import onetrainer as ot
 from .readers.json_reader import Refused, read_json
@@ -496,6 +497,7 @@ def _steps(
         how += f"; {epochs.how}"
     total_value = _finite(total)
     values["steps"] = TrainerValue(total_value, source, "epochs", epochs.path, how)
+    samples_per_step(values, batch.value, 1, "batch_size", batch.path, "batch_size: OneTrainer's steps are batches")
     if images and total_value is not None:
         values["steps_per_image"] = TrainerValue(
             total_value / images, source, "epochs", epochs.path, f"{total} batches / {images} images"

@@ -39,6 +39,7 @@ from .base import (
     TrainerValue,
     Workspace,
     json_number,
+    samples_per_step,
 )
 from .knowledge import scenario as S
 from .readers.json_reader import read_json
@@ -117,6 +118,9 @@ class _Reading:
         steps = self.steps(family, images)
         values["steps"] = steps
         values["steps_per_image"] = self.per_image(steps, images)
+        present, batch, _ = self.number("batchSize")
+        if present:
+            samples_per_step(values, batch, 1, "batchSize", self.field("batchSize"), "batchSize images a step")
         values["learning_rate_unet"] = self.unet_lr(family)
         values["learning_rate_text_encoder"] = self.te_lr(family)
         values["text_encoder_ratio"] = self.ratio(family, steps)

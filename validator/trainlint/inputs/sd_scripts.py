@@ -51,6 +51,7 @@ from .base import (
     TrainerValue,
     Workspace,
     for_one_process,
+    samples_per_step,
 )
 from .knowledge import sd_scripts as K
 
@@ -1044,6 +1045,15 @@ class _Training:
         else:
             self.values["steps"] = TrainerValue(
                 steps.value, "config", "max_train_steps", self.path("max_train_steps"), steps.problem
+            )
+        if self.get("dataset_config") is None:  # a dataset config sets its own batch sizes
+            samples_per_step(
+                self.values,
+                batch,
+                ga,
+                "train_batch_size",
+                self.path("train_batch_size"),
+                "train_batch_size x gradient_accumulation_steps",
             )
         self._per_image(images, epoch)
         return images

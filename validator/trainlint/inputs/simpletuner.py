@@ -44,6 +44,7 @@ from .base import (
     Source,
     TrainerValue,
     Workspace,
+    samples_per_step,
 )
 from .knowledge import simpletuner as st
 from .readers.env_reader import EnvDocument, read_env
@@ -479,6 +480,14 @@ def _steps(reading: _Reading, values: dict[str, TrainerValue]) -> int | None:
             None, "config", "max_train_steps", steps_arg.path if steps_arg else None, reading.say(steps_why)
         )
         return None
+    samples_per_step(
+        values,
+        batch,
+        accumulation,
+        "train_batch_size",
+        None,
+        "train_batch_size x gradient_accumulation_steps",
+    )
     if steps is not None and steps > 0:
         values["steps"] = TrainerValue(
             _finite(steps),

@@ -48,7 +48,7 @@ class Context:
     that compare with a preset then stay silent).
     """
 
-    __slots__ = ("doc", "config", "catalog", "effective", "thresholds", "adapted")
+    __slots__ = ("doc", "config", "catalog", "effective", "thresholds", "adapted", "configured")
 
     def __init__(
         self,
@@ -58,11 +58,19 @@ class Context:
         effective: Effective,
         thresholds: Mapping[str, Any],
         adapted: Adapted | None = None,
+        configured: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.doc, self.config, self.catalog = doc, config, catalog
         self.effective = effective
         self.thresholds = thresholds  # the running rule's
         self.adapted = adapted
+        self.configured = configured or {}  # the project's threshold overrides, by code
+
+    def thresholds_of(self, code: str) -> dict[str, Any]:
+        """Another rule's thresholds as this project configured them: a hint keeps inside the values that
+        rule accepts, so that following it leads into no finding of that rule."""
+        rule = Rule.registry[code]
+        return {**rule.thresholds, **self.configured.get(code, {})}
 
     @property
     def input_format(self) -> str:
@@ -140,6 +148,9 @@ class Rule:
     example_file: ClassVar[str] = "config.yaml"
     more_examples: ClassVar[tuple[tuple[str, str, str] | tuple[str, str, str, dict[str, str]], ...]] = ()
     fixable: ClassVar[bool] = False
+    # when the config decides the severity of a finding (`Finding.severity`), how: "error on a Custom config";
+    # `trainlint rules`, `trainlint rule CODE` and docs/rules.md show it beside the severity
+    severity_note: ClassVar[str | None] = None
     thresholds: ClassVar[dict[str, Any]] = {}
     # examples: config texts; `files` are created beside them (dataset folders)
     fails: ClassVar[str]
@@ -197,6 +208,11 @@ class Rule:
     @classmethod
     def summary(cls) -> str:
         return cls.doc().summary
+
+    @classmethod
+    def severity_text(cls) -> str:
+        """The severity as the documentation shows it: `warning`, or `warning; error on a Custom config`."""
+        return f"{cls.severity}; {cls.severity_note}" if cls.severity_note else str(cls.severity)
 
 
 def finding(rule: type[Rule] | Rule, message: str, path: ConfigPath = (), **extra: Any) -> Finding:

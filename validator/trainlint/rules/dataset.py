@@ -51,6 +51,7 @@ class DatasetPathMissing(Rule):
     code, name = "TL301", "dataset-path-missing"
     formats = ("trainlint",)
     severity = Severity.ERROR
+    severity_note = "info when `dataset.images` is declared"
     fails = _VALID.replace("  images: 24", "  path: ./nowhere")
     passes = _WITH_PATH.replace("  path: ./data", "  path: ./data\n  images: 12")
     files = _CAPTIONED
@@ -61,12 +62,17 @@ class DatasetPathMissing(Rule):
             return
         where = ("dataset", "path")
         soft = _info_when_declared(dataset)
+        declared = (
+            f"; the declared {dataset.declared} images are used meanwhile"
+            if dataset.declared
+            else ", or declare `dataset.images`"
+        )
         if dataset.problem is not None:  # it is there: say what is wrong with it, not that it is missing
             yield finding(
                 self,
                 f"dataset folder '{ctx.config['dataset']['path']}' {dataset.problem}",
                 where,
-                hint="point it at a folder trainlint may list, or declare `dataset.images`",
+                hint=f"point it at a folder trainlint may list{declared}",
                 **soft,
             )
         elif not dataset.exists:
@@ -76,7 +82,7 @@ class DatasetPathMissing(Rule):
                 where,
                 hint=_folder_hint(
                     ctx.config["dataset"]["path"],
-                    "fix the path (it is relative to this file), or declare `dataset.images`",
+                    f"fix the path (it is relative to this file){declared}",
                 ),
                 **soft,
             )
@@ -100,6 +106,7 @@ class DatasetOutsideRepository(Rule):
     code, name = "TL305", "dataset-outside-repository"
     formats = ("trainlint",)
     severity = Severity.ERROR
+    severity_note = "info when `dataset.images` is declared"
     fails = _VALID.replace("  images: 24", "  path: ../../data")
     passes = _WITH_PATH.replace("  path: ./data", "  path: ./data\n  images: 12")
     files = _CAPTIONED
@@ -107,11 +114,17 @@ class DatasetOutsideRepository(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         dataset = ctx.effective.dataset
         if dataset.outside:
+            hint = (
+                f"the declared {dataset.declared} images are used; move the images into the repository to have "
+                "them counted and their captions checked"
+                if dataset.declared
+                else "move the images into the repository, or declare `dataset.images`"
+            )
             yield finding(
                 self,
                 f"dataset folder '{ctx.config['dataset']['path']}' is outside the repository; it was not read",
                 ("dataset", "path"),
-                hint="move the images into the repository, or declare `dataset.images`",
+                hint=hint,
                 **_info_when_declared(dataset),
             )
 
@@ -173,6 +186,7 @@ class MissingCaptions(Rule):
     code, name = "TL303", "missing-captions"
     formats = ("trainlint",)
     severity = Severity.WARNING
+    severity_note = "error on a Custom config"
     fails = _WITH_PATH.replace("./data", "./raw")
     passes = _WITH_PATH
     files = _CAPTIONED | {f"raw/{i:02}.png": "" for i in range(12)} | {f"raw/{i:02}.txt": "x" for i in range(10)}

@@ -9,6 +9,7 @@ from ..diagnostics import Finding, Fix, Severity
 from ..inputs.yaml_edit import set_top_level_key
 from .base import Context, Rule, finding
 from .reading import _VALID
+from .training import band_moved
 
 _HOUSE = (
     "extends: sdxl/style@1\ndescription: our house style, a little slower\ntraining:\n  learning_rate_unet: 8.0e-5\n"
@@ -197,14 +198,15 @@ class ClassificationOutdated(Rule):
         current = ctx.config.get("classification")
         if current == expected:
             return
+        bands = "".join(band_moved(ctx, key) for key in deviations)
         if deviations:
             why = f"deviates from preset {ctx.preset.ref} in {', '.join(deviations)}"
         else:
             why = f"matches preset {ctx.preset.ref} in every value"
         if current is None:
-            message, path = f"config {why} but has no classification", ("preset",)
+            message, path = f"config {why} but has no classification{bands}", ("preset",)
         else:
-            message, path = f"config {why} but is classified {current}", ("classification",)
+            message, path = f"config {why} but is classified {current}{bands}", ("classification",)
         yield finding(
             self,
             message,

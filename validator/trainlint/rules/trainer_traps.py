@@ -191,11 +191,12 @@ class NumberAsString(TrainerNoteRule):
     """A number written as a string (or `""`) where the trainer wants a number.
 
     Why: What happens then depends on the trainer, and none of it is what the author meant:
-    kohya_ss's GUI turns a string it cannot read into 0 on load (`max_train_steps: ""` means
-    sd-scripts' default of 1,600 steps, `learning_rate: "1e-4 "` becomes 0.0;
-    `kohya_gui/common_gui.py:379-509`); sd-scripts uses TOML values raw, so a quoted learning
-    rate reaches the optimizer as a string (`library/train_util.py:4700-4763`); argparse-based
-    scripts refuse `--max_train_steps=1e3`. Each message says what that trainer does.
+    kohya_ss's GUI converts the text with `int()` or `float()` on load and turns what they cannot
+    read into 0 (`max_train_steps: ""` means sd-scripts' default of 1,600 steps, `"1e3"` steps
+    become 0; `kohya_gui/common_gui.py:379-509`), while a text they read (`learning_rate: "1e-4"`)
+    trains as the number it shows and is not reported; sd-scripts uses TOML values raw, so a
+    quoted learning rate reaches the optimizer as a string (`library/train_util.py:4700-4763`);
+    argparse-based scripts refuse `--max_train_steps=1e3`. Each message says what that trainer does.
 
     Source: The trainers' loaders, cited per trainer in trainlint's trainer pages (docs/trainers/).
     """
@@ -209,8 +210,8 @@ class NumberAsString(TrainerNoteRule):
     more_examples = (
         example(
             "kohya_ss",
-            kohya_ss(learning_rate="1e-4", max_train_steps=""),
-            kohya_ss(learning_rate=1e-4, max_train_steps=0),
+            kohya_ss(learning_rate=1e-4, max_train_steps="1e3"),
+            kohya_ss(learning_rate="1e-4", max_train_steps=1000),
         ),
         example("ai-toolkit", ai_toolkit(steps=1000, lr='"1e-4"'), ai_toolkit(steps=1000, lr=1e-4)),
         example("onetrainer", onetrainer(epochs="1e2"), onetrainer(epochs=100)),
@@ -365,9 +366,13 @@ class ZeroLearningRate(TrainerNoteRule):
     """A learning rate of 0, and what that trainer makes of it.
 
     Why: It means something different in every trainer: sd-scripts drops the parameter group (that
-    part is not trained, `networks/lora.py:1187-1189`), the kohya_ss LoRA tab switches to
-    U-Net-only or text-encoder-only training, ai-toolkit trains nothing, diffusers' SDXL script
-    falls back to `--learning_rate` for the text encoder. The message says which.
+    part is not trained, `networks/lora.py:1187-1189`), the kohya_ss LoRA tab switches a U-Net rate
+    of 0 to text-encoder-only training, ai-toolkit trains nothing, diffusers' SDXL script falls back
+    to `--learning_rate` for the text encoder. The message says which.
+
+    Not reported: a text encoder rate of 0 beside a U-Net rate in the kohya_ss LoRA tab, which is the
+    tab's own way to train the U-Net only (it passes `network_train_unet_only`, `lora_gui.py:2066-2131`): leaving
+    the text encoder out is a deliberate, common choice, which TL402 judges by training type.
 
     Source: Per trainer, in trainlint's trainer pages (docs/trainers/).
     """
@@ -381,8 +386,8 @@ class ZeroLearningRate(TrainerNoteRule):
     more_examples = (
         example(
             "kohya_ss",
+            kohya_ss(learning_rate=1e-4, unet_lr=0, text_encoder_lr=5e-5),
             kohya_ss(learning_rate=1e-4, unet_lr=1e-4, text_encoder_lr=0),
-            kohya_ss(learning_rate=1e-4, unet_lr=1e-4, text_encoder_lr=5e-5),
         ),
         example("sd-scripts", sd_scripts(text_encoder_lr=0), sd_scripts(network_train_unet_only=True)),
         example(

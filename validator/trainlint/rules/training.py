@@ -10,9 +10,10 @@ import math
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from ..diagnostics import ConfigPath, Finding, Severity
+from ..diagnostics import Advice, ConfigPath, Finding, Severity
 from ..diagnostics import fmt_number as _n
-from ..inputs.base import number
+from ..inputs.base import TE_RATIO_USUAL, number
+from . import advice
 from .base import Context, Rule, finding, fmt_ratio
 from .reading import _VALID
 from .trainer_traps import (
@@ -86,10 +87,61 @@ def _ratio_setting(ctx: Context, ratio: float, low: float, high: float) -> str:
     return f"{share}: `{value.key}` between {lowest:.2g} and {highest:.2g}"
 
 
+def base_model(ctx: Context) -> str | None:
+    """The base model the config trains: the trainer's, else the config's, else its preset's."""
+    if ctx.adapted is not None:
+        return ctx.adapted.base_model
+    model = ctx.config.get("base_model")
+    return model if isinstance(model, str) else (ctx.effective.preset.base_model if ctx.effective.preset else None)
+
+
+def denoiser(ctx: Context) -> str:
+    """What trains beside the text encoder: FLUX.1 has a transformer, SD 1.5 and SDXL a UNet (trainlint's
+    key keeps the name `learning_rate_unet` for both, docs/reference.md)."""
+    return ctx.catalog.denoiser(base_model(ctx))
+
+
+def _label(ctx: Context, key: str) -> str:
+    return f"{denoiser(ctx)} learning rate" if key == "learning_rate_unet" else _LABELS[key]
+
+
+def _rates_judged(ctx: Context) -> bool:
+    """Whether learning rates are step sizes to judge: not with an adaptive optimizer (Prodigy, D-Adaptation),
+    whose learning rate is a multiplier of the step size it estimates (1.0 the usual value)."""
+    return not ctx.effective.adaptive
+
+
+def band_moved(ctx: Context, key: str) -> str:
+    """Where the preset's value depends on the image count (FLUX.1's learning rate) and the config keeps
+    the value of another band: which band, and, where the dataset grew past it, that the preset's value
+    moved with the image count (the config did not move)."""
+    eff = ctx.effective
+    spec = eff.preset.values.get(key) if eff.preset is not None else None
+    value, now = eff.values.get(key), eff.preset_values.get(key)
+    if spec is None or not spec.bands or value is None or now is None or eff.images is None:
+        return ""
+    band = spec.band_of(value)
+    if band is None or math.isclose(value, now, rel_tol=1e-9):
+        return ""
+    first, last = band
+    counts = f"{first}-{last} images" if last is not None else f"{first}+ images"
+    if last is not None and last < eff.images:  # the dataset grew past the band the config's value is from
+        return (
+            f"; the preset's value moved with the image count: {_n(value)} is its {_label(ctx, key)} for {counts}, "
+            f"{_n(now)} at {eff.images}"
+        )
+    return f"; {_n(value)} is the preset's {_label(ctx, key)} for {counts}, and at {eff.images} images it is {_n(now)}"
+
+
+def _nearer(usual: dict[str, float]) -> float:
+    """Of training the text encoder not at all (0) or throughout (1), the nearer to the usual range."""
+    return min((0.0, 1.0), key=lambda r: max(usual["min"] - r, r - usual["max"], 0))
+
+
 def _what(ctx: Context, key: str, label: str | None = None) -> str:
     """A value as a message names it: trainlint's label, and in a trainer's config the trainer's own
     key and whether the value is that trainer's default (the file does not set it)."""
-    label = label or _LABELS[key]
+    label = label or _label(ctx, key)
     value = ctx.adapted.values.get(key) if ctx.adapted is not None else None
     if value is None:
         return label
@@ -156,7 +208,13 @@ def _st(te: bool = False, **options: Any) -> str:
 def _df(te: bool = False, **options: Any) -> str:
     return diffusers(
         *(["train_text_encoder"] if te else []),
-        **{"max_train_steps": 3500, "learning_rate": 1e-4, **({"text_encoder_lr": 1e-5} if te else {}), **options},
+        **{
+            "max_train_steps": 3500,
+            "learning_rate": 1e-4,
+            "train_batch_size": 1,  # the script's default is 4: a step would show four images
+            **({"text_encoder_lr": 1e-5} if te else {}),
+            **options,
+        },
     )
 
 
@@ -174,7 +232,17 @@ class LearningRateAndStepsSameDirection(Rule):
     Why: Scenario's guide, twice: "When increasing the learning rate, decrease the
     training steps, and vice versa." Both raised trains harder on two axes at once
     and risks overtraining (burnt, copy-paste outputs); both lowered risks a model
-    that has barely learnt. Moves within `tolerance` of the preset do not count.
+    that has barely learnt. Moves within `tolerance` of the preset do not count. The steps
+    compare as samples seen per image (steps x `batch_size` x `gradient_accumulation_steps`);
+    with an adaptive optimizer (`optimizer: prodigy`) the learning rate is a multiplier and the
+    rule does not apply.
+
+    The hint keeps the preset's steps, or moves them against the learning rate, in the unit
+    the config wrote (`steps_per_image` when written); where the steps cannot go as far as the
+    learning rate asks without another finding (TL403's range, TL404 and TL407 per image), it
+    stops there and brings the learning rate back as well, inside TL406's range. Where the
+    preset's value depends on the image count (FLUX.1's learning rate) and the config keeps
+    the value of another band, the message says so instead of saying the config moved.
 
     Source: Scenario, "Optimizing Advanced Training Parameters for Creatives", the best
     practices for the training steps and for the learning rate (the catalog's `scenario-guide`).
@@ -225,32 +293,102 @@ class LearningRateAndStepsSameDirection(Rule):
         eff = ctx.effective
         lr, steps = eff.ratio("learning_rate_unet"), eff.ratio("steps")
         tol = ctx.thresholds["tolerance"]
-        if lr is None or steps is None:
+        if lr is None or steps is None or not _rates_judged(ctx):
             return
         if lr > 1 + tol and steps > 1 + tol:
-            moved, risk, advice = "raised", "overtraining", "when you raise the learning rate, lower the steps"
+            moved, risk, advice_ = "raised", "overtraining", "when you raise the learning rate, lower the steps"
         elif lr < 1 - tol and steps < 1 - tol:
-            moved, risk, advice = "lowered", "undertraining", "when you lower the learning rate, raise the steps"
+            moved, risk, advice_ = "lowered", "undertraining", "when you lower the learning rate, raise the steps"
         else:
             return
-        base = eff.preset_values["steps"] or 0
-        target = base / lr
-        per_image = eff.per_image(base)
-        keep = f"keep steps at {_n(base)}" + (f" ({_n(per_image)} per image)" if per_image else "")
-        verb = "lower" if moved == "raised" else "raise"
+        hint, given = self._hint(ctx, lr, moved)
         what = (
             "learning rate and steps"
             if ctx.adapted is None
             else f"{_what(ctx, 'learning_rate_unet')} and {_what(ctx, 'steps')}"
         )
+        band = band_moved(ctx, "learning_rate_unet")
+        ref = eff.preset.ref if eff.preset else ""
+        samples = "" if eff.samples_per_step == 1 else ", as images shown"
+        if band:  # the config did not move: the preset's value did
+            side, wants = ("above", "fewer") if moved == "raised" else ("below", "more")
+            head = f"{what} are both {side} preset {ref}'s for {eff.images} images"
+            advice_ = f"a {'higher' if moved == 'raised' else 'lower'} learning rate wants {wants} steps{band}"
+        else:
+            head = f"{what} both {moved} from preset {ref}"
         yield finding(
             type(self),
-            f"{what} both {moved} from preset {eff.preset.ref if eff.preset else ''} "
-            f"(lr {fmt_ratio(lr)}, steps {fmt_ratio(steps)}): {risk} risk; {advice}",
+            f"{head} (lr {fmt_ratio(lr)}, steps {fmt_ratio(steps)}{samples}): {risk} risk; {advice_}",
             ctx.where("steps"),
             on_key=True,
-            hint=f"{keep} or {verb} them to about {_n(round(target, -1 if target > 100 else 0))} with this learning rate",
+            hint=hint,
+            advice=given,
         )
+
+    @staticmethod
+    def _hint(ctx: Context, lr: float, moved: str) -> tuple[str, Advice]:
+        """Keep the preset's steps (where the steps rules accept them), or move them against the learning rate
+        as far as TL403, TL404 and TL407 allow, and where that is not far enough, bring the learning rate back
+        as well (inside TL406's range)."""
+        eff = ctx.effective
+        base = eff.preset_values["steps"] or 0
+        unit = advice.steps_unit(ctx)
+        verb = "lower" if moved == "raised" else "raise"
+        them = "it" if unit.per_image else "them"  # steps_per_image, or the steps
+        given: list[tuple[tuple[ConfigPath, float], ...]] = []
+
+        def offer(*values: tuple[ConfigPath, float], count: float) -> None:
+            if unit.paths:
+                given.append(unit.sets(count, eff.images) + values)
+
+        bounds = advice.samples_range(ctx)
+        target = base / lr
+        if bounds is None:
+            return (
+                f"keep {unit.label} at the preset's or {verb} {them} to about {_n(round(target, -1 if target > 100 else 0))}",
+                (),
+            )
+        counts = advice.steps_counts(ctx, unit, bounds)
+        keep_count = advice.steps_count(ctx, unit, base)
+        options = []
+        if counts is not None and keep_count is not None and counts[0] <= keep_count <= counts[1]:
+            options.append(f"keep {unit.label} at {unit.text(keep_count, eff.images)}")
+            offer(count=keep_count)
+        clamped = min(max(target, bounds[0]), bounds[1])
+        count = advice.steps_count(ctx, unit, clamped)
+        if counts is not None and count is not None:
+            count = min(max(count, counts[0]), counts[1])
+        if count is None or counts is None:
+            return " or ".join(options) or f"{verb} the steps", tuple(given)
+        moved_to = unit.text(count, eff.images)
+        if math.isclose(clamped, target, rel_tol=0.01):
+            offer(count=count)
+            options.append(f"{verb} {them} to about {moved_to} with this learning rate")
+            return " or ".join(options), tuple(given)
+        # the steps cannot move far enough without another finding: the learning rate comes back too
+        shown = count * eff.samples_per_step * ((eff.images or 1) if unit.per_image else 1)
+        rates = advice.value_range(ctx, "learning_rate_unet", steps_ratio=shown / base)
+        preset_lr = eff.preset_values.get("learning_rate_unet")
+        label = _label(ctx, "learning_rate_unet")
+        if rates is None or not preset_lr:
+            options.append(f"{verb} {them} to {moved_to} and {verb} the {label} as well")
+            return ", or ".join(options), ()
+        rate = min(max(float(f"{preset_lr * base / shown:.2g}"), rates[0]), rates[1])
+        if ctx.adapted is None:
+            offer((("training", "learning_rate_unet"), rate), count=count)
+        elif _written_value(ctx, "learning_rate_unet"):
+            offer((ctx.where("learning_rate_unet"), rate), count=count)
+        options.append(
+            f"{verb} {them} to {moved_to} (further is another finding of the steps rules) and the {label} "
+            f"to about {_n(rate)}"
+        )
+        return ", or ".join(options), tuple(given)
+
+
+def _written_value(ctx: Context, key: str) -> bool:
+    """In a trainer's config, whether the file writes the value itself (advice may set it there)."""
+    value = ctx.adapted.values.get(key) if ctx.adapted is not None else None
+    return value is not None and value.source == "config" and value.path is not None
 
 
 class TextEncoderRatioRange(Rule):
@@ -261,7 +399,13 @@ class TextEncoderRatioRange(Rule):
     subject training, where the concept being learned has very specific details".
     The ranges per training type live in the preset catalog (community numbers:
     style 10-30 %, subject, character and object 40-80 %, after TheLastBen's
-    DreamBooth notebook).
+    DreamBooth notebook). The hint's range stays inside TL406's and TL407's as well.
+
+    A ratio of 0, the text encoder left out, is a deliberate and common choice (sd-scripts'
+    `network_train_unet_only`, ai-toolkit's default): it gets this one finding at most, as
+    information, where the training type usually trains the text encoder, and none where the
+    base model's LoRAs usually train without it (FLUX.1, the catalog's
+    `text_encoder_usually_trained`).
 
     Source: Scenario's guide, "Text Encoder Training Ratio" (the catalog's `scenario-guide`);
     the ranges: TheLastBen/fast-stable-diffusion, `fast-DreamBooth.ipynb` (the catalog's
@@ -270,6 +414,7 @@ class TextEncoderRatioRange(Rule):
 
     code, name = "TL402", "text-encoder-ratio-range"
     severity = Severity.WARNING
+    severity_note = "info when the text encoder is not trained (ratio 0)"
     fails = _CUSTOM + "training:\n  text_encoder_ratio: 0.6\n"
     passes = _CUSTOM + "training:\n  text_encoder_ratio: 0.2\n"
     files = _images(10)
@@ -297,17 +442,23 @@ class TextEncoderRatioRange(Rule):
         usual = ctx.catalog.training_types.get(kind, {}).get("text_encoder_ratio") if kind else None
         if not usual or usual["min"] <= ratio <= usual["max"]:
             return
+        if ratio == 0:
+            yield from self._left_out(ctx, kind or "", usual)
+            return
         side = "high" if ratio > usual["max"] else "low"
         why = (
             "styles are lower: the model already knows most concepts"
             if kind == "style"
             else "subjects are higher: their details must stay consistent"
         )
-        hint = f"try a value between {usual['min']:g} and {usual['max']:g}"
+        bounds = advice.value_range(ctx, "text_encoder_ratio") if ctx.adapted is None else None
+        low, high = bounds or (usual["min"], usual["max"])
+        hint = f"try a value between {low:g} and {high:g}"
+        given = advice.between(("training", "text_encoder_ratio"), bounds) if bounds else ()
         if ctx.adapted is not None and not ctx.adapted.text_encoder_stop:
             # the trainer can only train the text encoder for the whole run or not at all: advise
             # the one of the two nearer the usual range, and stay quiet when that is already set
-            nearer = min((0.0, 1.0), key=lambda r: max(usual["min"] - r, r - usual["max"], 0))
+            nearer = _nearer(usual)
             if ratio == nearer:
                 return
             how = ctx.adapted.text_encoder_switch
@@ -325,6 +476,39 @@ class TextEncoderRatioRange(Rule):
             ctx.where("text_encoder_ratio"),
             on_key=True,
             hint=hint,
+            advice=given,
+        )
+
+    def _left_out(self, ctx: Context, kind: str, usual: dict[str, float]) -> Iterable[Finding]:
+        """The text encoder not trained: a deliberate, common choice (sd-scripts' `network_train_unet_only`,
+        ai-toolkit's default), and the usual one for a base model whose LoRAs train without it (FLUX.1). One
+        finding at most, informational, where the training type usually trains it; none where the base
+        model usually does not."""
+        model = ctx.catalog.base_models.get(base_model(ctx) or "", {})
+        if model.get("text_encoder_usually_trained") is False:
+            return
+        if ctx.adapted is not None and not ctx.adapted.text_encoder_stop:
+            if _nearer(usual) == 0:
+                return  # the nearer of what this trainer can do: TL402 judges it so everywhere
+        how = ctx.adapted.text_encoder_switch if ctx.adapted is not None else None
+        bounds = advice.value_range(ctx, "text_encoder_ratio") if ctx.adapted is None else None
+        low, high = bounds or (usual["min"], usual["max"])
+        if ctx.adapted is None:
+            hint = f"if the captions should teach the {kind}'s details, try a value between {low:g} and {high:g}"
+        elif ctx.adapted.text_encoder_stop:
+            hint = "if the captions should teach the details, " + _ratio_setting(ctx, 0, low, high)
+        else:
+            hint = "if the captions should teach the details, train it" + (f": {how[1]}" if how else "")
+        yield finding(
+            type(self),
+            f"the text encoder is not trained ({_what(ctx, 'text_encoder_ratio')} 0), a common choice; "
+            f"{kind} training usually trains it for {usual['min']:g}-{usual['max']:g} of the run, so that the "
+            "captions' words carry the details",
+            ctx.where("text_encoder_ratio"),
+            on_key=True,
+            hint=hint,
+            severity=Severity.INFO,
+            advice=advice.between(("training", "text_encoder_ratio"), bounds) if bounds else (),
         )
 
 
@@ -335,7 +519,11 @@ class StepsPerImageFar(Rule):
     asks for "small incremental adjustments". Doubling or halving the training
     length in one go is not incremental. Past 30 images the guide itself advises
     50-100 steps per image (TL404, whose default thresholds these are), so there
-    down to 50 is not far.
+    down to 50 is not far. The presets' steps are for a batch of one: a config with a
+    `batch_size` or `gradient_accumulation_steps` is compared by the samples it shows each
+    image (steps x batch size x accumulation / images). The hint gives the range in the unit
+    the config wrote, inside TL404's and TL407's per image and not moving the way the
+    learning rate moved (TL401).
 
     Source: Scenario's guide, 175 steps per image and "small incremental adjustments" (the
     catalog's `scenario-guide`); Scenario, "Understanding the training interface", 350 per image
@@ -365,20 +553,45 @@ class StepsPerImageFar(Rule):
         t, ratio = ctx.thresholds, eff.ratio("steps")
         if ratio is None:
             return
-        mine, base = eff.per_image(eff.values["steps"]), eff.per_image(eff.preset_values["steps"])
-        low, large = t["low"], LargeDatasetSteps.thresholds
+        mine, base = eff.samples_per_image(), eff.per_image(eff.preset_values["steps"])
+        low, large = t["low"], ctx.thresholds_of(LargeDatasetSteps.code)
         if eff.images and eff.images > large["images"] and base:
             low = min(low, large["low"] / base)  # the guide's fewer steps per image on a large dataset
         if low <= ratio <= t["high"]:
             return
+        hint, given = steps_hint(ctx, f"stay within {t['low']:g}x-{t['high']:g}x of the preset per step of tuning")
         yield finding(
             type(self),
-            f"{_n(mine or 0)} steps per image is {fmt_ratio(ratio)} the preset's {_n(base or 0)}; "
+            f"{_n(mine or 0)} {shown_per_image(ctx)} is {fmt_ratio(ratio)} the preset's {_n(base or 0)}; "
             "make small, incremental adjustments",
             ctx.where("steps"),
             on_key=True,
-            hint=f"stay within {t['low']:g}x-{t['high']:g}x of the preset per step of tuning",
+            hint=hint,
+            advice=given,
         )
+
+
+def shown_per_image(ctx: Context) -> str:
+    """How the steps per image are counted: steps, or samples where a step shows more than one image."""
+    per_step = ctx.effective.samples_per_step
+    return "steps per image" if per_step == 1 else f"samples per image (batch x accumulation {_n(per_step)})"
+
+
+def steps_hint(ctx: Context, fallback: str) -> tuple[str, Advice]:
+    """Steps that no steps rule reports, in the unit the config wrote them, moving against the learning
+    rate where that moved (TL401): the numbers, else `fallback`."""
+    eff = ctx.effective
+    lr = eff.ratio("learning_rate_unet") if _rates_judged(ctx) else None
+    bounds = advice.samples_range(ctx, lr)
+    unit = advice.steps_unit(ctx)
+    counts = advice.steps_counts(ctx, unit, bounds) if bounds else None
+    if counts is None:
+        return fallback, ()
+    low, high = counts
+    return (
+        f"set {unit.label} between {unit.text(low, eff.images)} and {unit.text(high, eff.images)}",
+        (unit.sets(low, eff.images), unit.sets(high, eff.images)) if unit.paths else (),
+    )
 
 
 class LargeDatasetSteps(Rule):
@@ -386,7 +599,8 @@ class LargeDatasetSteps(Rule):
 
     Why: Scenario's guide: "For datasets larger than 30 images, you may usefully
     experiment with reducing the number of steps per image"; its training page
-    suggests 50-100 per image there.
+    suggests 50-100 per image there. Counted as samples seen per image where a step
+    shows more than one (`batch_size`, `gradient_accumulation_steps`).
 
     Source: Scenario's guide (the catalog's `scenario-guide`); Scenario, "Understanding the
     training interface" (`scenario-training-interface`).
@@ -417,16 +631,19 @@ class LargeDatasetSteps(Rule):
         eff, t = ctx.effective, ctx.thresholds
         if not eff.images or eff.images <= t["images"]:
             return
-        per_image = eff.per_image(eff.values.get("steps"))
+        per_image = eff.samples_per_image()
         if per_image is None or per_image <= t["high"]:
             return
+        fallback = f"try steps between {_n(t['low'] * eff.images)} and {_n(t['high'] * eff.images)}"
+        hint, given = steps_hint(ctx, fallback)
         yield finding(
             type(self),
-            f"{eff.images} images at {_n(per_image)} steps per image; past {t['images']} images, "
+            f"{eff.images} images at {_n(per_image)} {shown_per_image(ctx)}; past {t['images']} images, "
             f"{t['low']}-{t['high']} per image usually serve",
             ctx.where("steps"),
             on_key=True,
-            hint=f"try steps between {_n(t['low'] * eff.images)} and {_n(t['high'] * eff.images)}",
+            hint=hint,
+            advice=given,
         )
 
 
@@ -466,7 +683,11 @@ class LargeAdjustment(Rule):
 
     Why: Scenario's guide: "Try small, incremental adjustments." A jump beyond 2x (or
     below half) is not incremental: tune in smaller steps and compare results.
-    Steps have their own rule (TL403).
+    Steps have their own rule (TL403). The hint gives the numbers: the preset's value times
+    `low` to `high`, inside TL407's usual range, TL402's for the ratio, the UNet rate at or
+    above the text encoder's (TL408) and not moved the way the steps moved (TL401). Not
+    applied to the learning rates of an adaptive optimizer (multipliers), nor to a ratio of
+    0 (the text encoder left out: TL402 judges it).
 
     Source: Scenario, "Optimizing Advanced Training Parameters for Creatives" (the catalog's
     `scenario-guide`).
@@ -500,15 +721,33 @@ class LargeAdjustment(Rule):
                 continue
             if key == "text_encoder_ratio" and ctx.adapted is not None and not ctx.adapted.text_encoder_stop:
                 continue  # all or nothing: no small step to advise; TL402 says which of the two fits
+            if key == "text_encoder_ratio" and eff.values.get(key) == 0:
+                continue  # the text encoder left out: a choice, not a step of tuning; TL402 judges it
+            if key.startswith("learning_rate") and not _rates_judged(ctx):
+                continue
             if key == "learning_rate_text_encoder" and not _te_rate_judged(ctx):
                 continue
+            preset = eff.preset_values[key] or 0
+            bounds = advice.value_range(ctx, key)
+            where = ctx.where(key)
+            if bounds is not None:
+                hint = (
+                    f"set it between {_n(bounds[0])} and {_n(bounds[1])}: at most {t['high']:g}x up or "
+                    f"{t['low']:g}x down from the preset's {_n(preset)} per round of tuning"
+                )
+                writable = ctx.adapted is None or _written_value(ctx, key)
+                given = advice.between(where if ctx.adapted is not None else ("training", key), bounds)
+                given = given if writable else ()
+            else:
+                hint, given = f"move it at most {t['high']:g}x up or {t['low']:g}x down per round of tuning", ()
             yield finding(
                 type(self),
                 f"{_what(ctx, key)} {_n(eff.values[key] or 0)} is {fmt_ratio(ratio)} the preset's "
-                f"{_n(eff.preset_values[key] or 0)}; the guide advises small, incremental adjustments",
-                ctx.where(key),
+                f"{_n(preset)}; the guide advises small, incremental adjustments{band_moved(ctx, key)}",
+                where,
                 on_key=True,
-                hint=f"move it at most {t['high']:g}x up or {t['low']:g}x down per round of tuning",
+                hint=hint,
+                advice=given,
             )
 
 
@@ -521,7 +760,9 @@ class ExtremeValue(Rule):
     full fine-tune, at 1e-6 to 5e-6, is not judged by them), text
     encoder learning rates 2e-6 to 5e-4 (Scenario's API allows 1e-6 to 1e-3), text
     encoder ratio 0.05 to 0.9, 25 to 1,000 steps per image (Scenario's 175-350
-    defaults, 50-100 on large datasets).
+    defaults, 50-100 on large datasets; samples seen per image where a step shows more than
+    one). Not applied to an adaptive optimizer's learning rates (multipliers) nor to a ratio
+    of 0 (TL402 judges a text encoder left out).
 
     Source: Scenario's guide (the catalog's `scenario-guide`); kohya-ss/sd-scripts,
     `docs/train_network.md` (`kohya-train-network`, community) for LoRA learning rates; Scenario's
@@ -535,7 +776,7 @@ class ExtremeValue(Rule):
         "ranges": {
             "learning_rate_unet": [1.0e-5, 1.0e-3],
             "learning_rate_text_encoder": [2.0e-6, 5.0e-4],
-            "text_encoder_ratio": [0.05, 0.9],
+            "text_encoder_ratio": list(TE_RATIO_USUAL),
             "steps_per_image": [25, 1000],
         }
     }
@@ -558,15 +799,17 @@ class ExtremeValue(Rule):
             if key == "steps_per_image":
                 if not ({"steps", "steps_per_image"} & set(eff.overrides)):
                     continue
-                value, where = eff.per_image(eff.values.get("steps")), ctx.where("steps")
+                value, where = eff.samples_per_image(), ctx.where("steps")
             else:
                 if key not in eff.overrides:
                     continue
                 value, where = eff.values.get(key), ctx.where(key)
             if value is None or low <= value <= high:
                 continue
-            if ctx.adapted is not None and key == "text_encoder_ratio" and value in (0.0, 1.0):
-                continue  # a trainer's text encoder left out or trained throughout: TL402 judges that by type
+            if key == "text_encoder_ratio" and (value == 0 or (ctx.adapted is not None and value == 1)):
+                continue  # the text encoder left out, or a trainer's trained throughout: TL402 judges that by type
+            if key.startswith("learning_rate") and not _rates_judged(ctx):
+                continue
             if key == "learning_rate_text_encoder" and not _te_rate_judged(ctx):
                 continue
             if (
@@ -576,10 +819,12 @@ class ExtremeValue(Rule):
             ):
                 continue  # the usual ranges are LoRA rates (a full fine-tune trains 20-100x lower); 0 is TL506's
             side = "low" if value < low else "high"
-            label = "steps per image" if key == "steps_per_image" else _what(ctx, key)
+            said = (
+                f"{_n(value)} {shown_per_image(ctx)}" if key == "steps_per_image" else f"{_what(ctx, key)} {_n(value)}"
+            )
             yield finding(
                 type(self),
-                f"{label} {_n(value)} is extremely {side} (usual {_n(low)} to {_n(high)}); "
+                f"{said} is extremely {side} (usual {_n(low)} to {_n(high)}); "
                 "it is very rare to need an extreme setting",
                 where,
                 on_key=True,
@@ -591,7 +836,8 @@ class TextEncoderLrAboveUnet(Rule):
 
     Why: The text encoder already understands language; it is fine-tuned gently. kohya's
     sd-scripts recommend a text encoder rate "smaller than U-Net" (community), and
-    every built-in preset keeps it 10x lower.
+    every built-in preset keeps it 10x lower. On FLUX.1 the other rate is the
+    transformer's. Not applied to an adaptive optimizer's rates, which are multipliers.
 
     Source: kohya-ss/sd-scripts, `docs/train_network.md` (the catalog's `kohya-train-network`,
     community); the built-in presets, schema/presets.yaml.
@@ -615,13 +861,13 @@ class TextEncoderLrAboveUnet(Rule):
     def check(self, ctx: Context) -> Iterable[Finding]:
         eff = ctx.effective
         te, unet = eff.values.get("learning_rate_text_encoder"), eff.values.get("learning_rate_unet")
-        if ctx.adapted is not None and eff.values.get("text_encoder_ratio") == 0:
-            return  # the text encoder is not trained: its rate does nothing
+        if (ctx.adapted is not None and eff.values.get("text_encoder_ratio") == 0) or not _rates_judged(ctx):
+            return  # a trainer's text encoder is not trained (its rate does nothing), or the rates are multipliers
         if te is not None and unet and te > unet:  # a UNet rate of 0 is TL506's in a trainer's config
             yield finding(
                 type(self),
-                f"{_what(ctx, 'learning_rate_text_encoder')} {_n(te)} is above the UNet's {_n(unet)}",
+                f"{_what(ctx, 'learning_rate_text_encoder')} {_n(te)} is above the {denoiser(ctx)}'s {_n(unet)}",
                 ctx.where("learning_rate_text_encoder"),
                 on_key=True,
-                hint="keep the text encoder rate at or below the UNet rate (presets use a tenth)",
+                hint=f"keep the text encoder rate at or below the {denoiser(ctx)} rate (presets use a tenth)",
             )

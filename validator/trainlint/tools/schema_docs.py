@@ -124,8 +124,8 @@ def snippets(cat: Catalog) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     per_image = first.values["steps"].per_image or 1
     training = [
         {
-            "label": "training (every key)",
-            "description": "All advanced parameters; the numbers are placeholders, keep only the keys you change.",
+            "label": "training (every preset key)",
+            "description": "All advanced parameters a preset sets; the numbers are placeholders, keep only the keys you change.",
             "body": {
                 "steps_per_image": f"^${{1:{per_image:g}}}",
                 "learning_rate_unet": f"^${{2:{yaml_number(first.values['learning_rate_unet'].at(10) or 0)}}}",
