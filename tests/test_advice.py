@@ -110,7 +110,7 @@ def trainlint_configs(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     return config, training
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(trainlint_configs())
 def test_hints_lead_into_no_other_finding(tmp_path: Path, drawn: tuple[dict[str, Any], dict[str, Any]]) -> None:
     config, training = drawn
@@ -192,7 +192,7 @@ def trainer_configs(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     return name, keys
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(trainer_configs())
 def test_trainer_hints_lead_into_no_other_finding(tmp_path: Path, drawn: tuple[str, dict[str, Any]]) -> None:
     name, keys = drawn

@@ -33,7 +33,8 @@ def test_findings_are_ruff_style_and_exit_1(repo):
     )
     assert lines[1:3] == ["  10 |   steps: 12600", "     |   ^^^^^"]  # the source line, carets under the key
     assert (
-        lines[3] == "  hint: keep steps at 8,400 (350 per image) or lower them to about 4,200 with this learning rate"
+        lines[3]
+        == "  hint: keep steps at 8,400 (350 per image) or lower them to about 4,200 (175 per image) with this learning rate"
     )
     assert lines[-1] == "1 problem (1 warning) in 1 file checked"
 

@@ -162,7 +162,8 @@ def value_range(ctx: Context, key: str, steps_ratio: float | None = None) -> Ran
     extreme = ctx.thresholds_of("TL407")["ranges"].get(key)
     if extreme:
         bounds = _clip(bounds, extreme[0], extreme[1])
-    te_trained = eff.values.get("text_encoder_ratio") != 0
+    # TL408 judges the two rates in trainlint's format whatever the ratio, in a trainer's where the text encoder trains
+    te_trained = ctx.adapted is None or eff.values.get("text_encoder_ratio") != 0
     if key == "learning_rate_unet":
         te = eff.values.get("learning_rate_text_encoder")
         if te_trained and te:

@@ -494,7 +494,8 @@ class TextEncoderRatioRange(Rule):
         bounds = advice.value_range(ctx, "text_encoder_ratio") if ctx.adapted is None else None
         low, high = bounds or (usual["min"], usual["max"])
         if ctx.adapted is None:
-            hint = f"if the captions should teach the {kind}'s details, try a value between {low:g} and {high:g}"
+            what = "the look" if kind == "style" else f"the {kind}'s details"
+            hint = f"if the captions should teach {what}, try a value between {low:g} and {high:g}"
         elif ctx.adapted.text_encoder_stop:
             hint = "if the captions should teach the details, " + _ratio_setting(ctx, 0, low, high)
         else:
@@ -502,8 +503,8 @@ class TextEncoderRatioRange(Rule):
         yield finding(
             type(self),
             f"the text encoder is not trained ({_what(ctx, 'text_encoder_ratio')} 0), a common choice; "
-            f"{kind} training usually trains it for {usual['min']:g}-{usual['max']:g} of the run, so that the "
-            "captions' words carry the details",
+            f"{kind} training usually trains it for {usual['min']:g}-{usual['max']:g} of the run, so that "
+            + ("the captions' words steer the look" if kind == "style" else "the captions' words carry the details"),
             ctx.where("text_encoder_ratio"),
             on_key=True,
             hint=hint,
