@@ -118,7 +118,8 @@ def test_hover_on_text_encoder_ratio_shows_the_advice_and_the_defaults(server, b
     uri, at = bound.open(server, HEAD + "training:\n  text_encoder_ratio: 0.2\n")
     shown = server.hover(uri, at + 7, 5)
     assert "Styles are lower" in shown and "Subjects are higher" in shown
-    assert "| `*/style` | 0.15 |" in shown, "the generated per-preset defaults"
+    assert "| `sd-1.5/style`, `sdxl/style` | 0.15 |" in shown, "the generated per-preset defaults"
+    assert "| `flux.1/*` | 0 |" in shown  # FLUX.1's presets leave the text encoder out
 
 
 def test_diagnostics_for_unknown_key_wrong_type_and_out_of_range(server, workspace, bound):

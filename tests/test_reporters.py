@@ -83,7 +83,7 @@ def test_text_and_concise(expected):
     assert (
         full[-1]
         == concise[-1]
-        == "14 problems (5 errors, 9 warnings) in 3 of 8 files checked; 2 fixable with `trainlint fix`"
+        == "13 problems (5 errors, 8 warnings) in 3 of 8 files checked; 2 fixable with `trainlint fix`"
     )
     assert "\033[" not in "\n".join(full)
 
@@ -103,7 +103,7 @@ def test_github_workflow_commands(expected):
         f"::{kind} file={first['file']},line={first['line']},col={first['column']},"
         f"endLine={first['end_line']},endColumn={first['end_column']},title={first['code']} {first['name']}::"
     )
-    assert lines[-1].startswith("14 problems")
+    assert lines[-1].startswith("13 problems")
 
 
 def test_github_is_the_default_on_github_actions_and_an_explicit_format_wins():
@@ -196,7 +196,7 @@ def test_output_file_gets_the_report_and_the_terminal_the_summary(name, tmp_path
     run = check(EXAMPLES, "--format", name, "--output", str(target))
     assert run.returncode == 1
     assert run.stdout == (
-        f"14 problems (5 errors, 9 warnings) in 3 of 8 files checked; 2 fixable with `trainlint fix`; "
+        f"13 problems (5 errors, 8 warnings) in 3 of 8 files checked; 2 fixable with `trainlint fix`; "
         f"{name} report written to {target}\n"
     )
     assert target.read_text(encoding="utf-8") == check(EXAMPLES, "--format", name).stdout

@@ -12,7 +12,6 @@ TL402's usual range for the training type as well. Numbers are rounded inwards t
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 from ..diagnostics import Advice, ConfigPath
 from ..diagnostics import fmt_number as _n
@@ -72,15 +71,21 @@ def samples_range(ctx: Context, lr_ratio: float | None = None) -> Range | None:
     return bounds if bounds[0] <= bounds[1] else None
 
 
-class Steps(NamedTuple):
+class Steps:
     """A number of steps in the unit the config wrote them: the key, its label, and what writing `count`
-    of that unit sets (both keys where the config writes `steps` and `steps_per_image`, TL405)."""
+    of that unit sets (both keys where the config writes `steps` and `steps_per_image`, TL405). A plain
+    class: a NamedTuple here would compile its annotations at start-up (diagnostics.py says why that costs)."""
 
-    key: str  # "steps" or "steps_per_image" (in a trainer's config, trainlint's "steps")
-    label: str  # how the hint names it: "steps", "steps_per_image", "`max_train_steps`"
-    per_image: bool
-    paths: tuple[ConfigPath, ...]  # where the numbers go; none where the trainer derives the steps
-    per_step: float = 1.0  # samples one step shows (batch size x accumulation)
+    __slots__ = ("key", "label", "per_image", "paths", "per_step")
+
+    def __init__(
+        self, key: str, label: str, per_image: bool, paths: tuple[ConfigPath, ...], per_step: float = 1.0
+    ) -> None:
+        self.key = key  # "steps" or "steps_per_image" (in a trainer's config, trainlint's "steps")
+        self.label = label  # how the hint names it: "steps", "steps_per_image", "`max_train_steps`"
+        self.per_image = per_image
+        self.paths = paths  # where the numbers go; none where the trainer derives the steps
+        self.per_step = per_step  # samples one step shows (batch size x accumulation)
 
     def text(self, count: float, images: int | None) -> str:
         """A count with what it means per image: steps per image, or samples per image where a step shows
