@@ -22,7 +22,15 @@ from hypothesis import strategies as st
 from trainlint.api import check_file
 from trainlint.catalog import catalog
 from trainlint.diagnostics import Diagnostic, fmt_number
-from trainlint.rules.trainer_traps import ai_toolkit, kohya_ss, scenario, sd_scripts
+from trainlint.rules.trainer_traps import (
+    SIMPLETUNER_DATA,
+    ai_toolkit,
+    diffusers,
+    kohya_ss,
+    scenario,
+    sd_scripts,
+    simpletuner,
+)
 from trainlint.settings import Settings
 
 CATALOG = catalog()
@@ -177,6 +185,16 @@ TRAINERS: dict[str, tuple[str, Any, dict[str, tuple[Any, ...]]]] = {
         _kohya,
         {"max_train_steps": (400, 1170, 1750, 2600, 5000), "unet_lr": (2e-5, 5e-5, 1e-4, 1.5e-4, 4e-4)},
     ),
+    "simpletuner": (
+        "simpletuner.json",
+        lambda keys: simpletuner(**keys),
+        {"max_train_steps": (700, 1750, 3500, 5200, 9000), "learning_rate": (2e-5, 5e-5, 1e-4, 1.5e-4, 4e-4)},
+    ),
+    "diffusers": (
+        "diffusers.sh",
+        lambda keys: STYLE + diffusers(**{"train_batch_size": 1, **keys}),
+        {"max_train_steps": (700, 1750, 3500, 5200, 9000), "learning_rate": (2e-5, 5e-5, 1e-4, 1.5e-4, 4e-4)},
+    ),
     "scenario": (
         "scenario.json",
         lambda keys: scenario(**{"learningRate": 1e-4, **keys}),
@@ -198,7 +216,7 @@ def test_trainer_hints_lead_into_no_other_finding(tmp_path: Path, drawn: tuple[s
     name, keys = drawn
     file, build, _ = TRAINERS[name]
     (tmp_path / ".git").mkdir(exist_ok=True)
-    write_tree(tmp_path, FOLDER)
+    write_tree(tmp_path, FOLDER | SIMPLETUNER_DATA)
     settings_ = Settings(training_type="style", hints_source="command line")
     path = tmp_path / file
     before = _check(path, build(keys), settings_)
@@ -206,7 +224,7 @@ def test_trainer_hints_lead_into_no_other_finding(tmp_path: Path, drawn: tuple[s
     def rewrite(alternative: tuple[tuple[tuple[str | int, ...], float], ...]) -> list[Diagnostic]:
         changed = dict(keys)
         for where, value in alternative:
-            key = str(where[-1])
+            key = str(where[-1]).removeprefix("--")
             changed[key] = int(value) if "steps" in key.lower() and float(value).is_integer() else value
         return _check(path, build(changed), settings_)
 

@@ -379,8 +379,7 @@ class LearningRateAndStepsSameDirection(Rule):
         elif _written_value(ctx, "learning_rate_unet"):
             offer((ctx.where("learning_rate_unet"), rate), count=count)
         options.append(
-            f"{verb} {them} to {moved_to} (further is another finding of the steps rules) and the {label} "
-            f"to about {_n(rate)}"
+            f"{verb} {them} to {moved_to}, the furthest the steps rules accept, and the {label} to about {_n(rate)}"
         )
         return ", or ".join(options), tuple(given)
 
