@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, reads
-from .diagnostics import Diagnostic, Edit, Fix, Severity
+from .diagnostics import Advice, Diagnostic, Edit, Fix, Severity
 from .results import FileResult
 from .settings import Settings
 
@@ -235,6 +235,8 @@ def _decode_diagnostic(row: Any, display: str) -> Diagnostic:
                 raise ValueError("not a severity")
         elif name == "fix":
             value = None if value is None else _decode_fix(value)
+        elif name == "advice":
+            value = _decode_advice(value)
         elif name in _KINDS:
             if type(value) not in _KINDS[name]:
                 raise ValueError(f"not a {name}")
@@ -242,6 +244,26 @@ def _decode_diagnostic(row: Any, display: str) -> Diagnostic:
             raise ValueError(f"field {name} cannot be rebuilt")
         values.append(value)
     return Diagnostic._make(values)
+
+
+def _decode_advice(value: Any) -> Advice:
+    """A hint's numbers as kept: alternatives, each a list of [config path, number]."""
+    if type(value) is not list:
+        raise ValueError("not advice")
+    alternatives = []
+    for alternative in value:
+        if type(alternative) is not list:
+            raise ValueError("not advice")
+        settings = []
+        for item in alternative:
+            if type(item) is not list or len(item) != 2 or type(item[0]) is not list:
+                raise ValueError("not advice")
+            path, number = item
+            if any(type(step) not in (str, int) for step in path) or type(number) not in (int, float):
+                raise ValueError("not advice")
+            settings.append((tuple(path), float(number)))
+        alternatives.append(tuple(settings))
+    return tuple(alternatives)
 
 
 def _decode_fix(value: Any) -> Fix:
