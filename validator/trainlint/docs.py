@@ -113,8 +113,7 @@ def rules_markdown() -> str:
         "|---|---|---|---|---|",
     ]
     head += [
-        f"| [{r.code}](#{anchor(r)}) | {r.name} | {r.severity_text()} | {'yes' if r.fixable else ''} | "
-        f"{r.summary()} |"
+        f"| [{r.code}](#{anchor(r)}) | {r.name} | {r.severity_text()} | {'yes' if r.fixable else ''} | {r.summary()} |"
         for r in rules
     ]
     return "\n".join(head) + "\n\n" + "\n".join(rule_markdown(r) for r in rules)
