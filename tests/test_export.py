@@ -100,7 +100,10 @@ def test_round_trip_every_preset(tmp_path: Path, preset: str, images: int, to: s
     assert adapted.base_model == target.base_model
     assert adapted.method == "lora" or (to == "scenario" and target.base_model == "sd-1.5")
     assert not [n for n in adapted.notes if n.kind == UNKNOWN_KEY]
+    untrained = plan.trains["text_encoder_ratio"] == 0 and read["text_encoder_ratio"] == 0
     for key in TRAINING_KEYS:
+        if key == "learning_rate_text_encoder" and untrained:
+            continue  # judged below: the file gives no rate
         assert close(read[key], plan.trains[key]), (key, read[key], plan.trains[key])
     # what differs from the config is exactly what the export says it changed
     wanted = target._asdict()
@@ -112,7 +115,8 @@ def test_round_trip_every_preset(tmp_path: Path, preset: str, images: int, to: s
         else:
             expected = wanted[key]
         if key == "learning_rate_text_encoder" and not plan.trains["text_encoder_ratio"]:
-            assert read[key] is None  # not trained: no rate
+            # not trained: the file writes no rate; what is read back is none or the trainer's own default
+            assert read[key] is None or adapted.values[key].source == "trainer-default", adapted.values[key]
             continue
         if key == "text_encoder_ratio" and to == "onetrainer" and key not in changed:
             # a stop after whole steps: round(ratio x steps) of the steps (docs/export-import.md)
@@ -219,6 +223,38 @@ def test_verification_refuses_a_disagreeing_file(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="would not train what the config says"):
         verify("ai-toolkit", text, name, {}, tmp_path, Settings(root=tmp_path), wrong)
     verify("ai-toolkit", text, name, {}, tmp_path, Settings(root=tmp_path), plan)
+
+
+def test_scenario_leaves_out_the_rate_of_a_text_encoder_it_does_not_train(tmp_path: Path) -> None:
+    """FLUX.1 with the text encoder off: no learningRateTextEncoder (Scenario reads its default 1e-5, which
+    trains nothing at a share of 0), a note on what the reference leaves open, and the rate outside
+    Scenario's range is no change to refuse; the read-back still judges the share and every other value."""
+    from trainlint.errors import UsageError
+
+    config = project(tmp_path, "flux.1/subject@2", 12, "learning_rate_text_encoder: 2.0e-3")
+    _, plan, files = export_files(config, "scenario")
+    name, text = next(iter(files.items()))
+    parameters = json.loads(text)["parameters"]
+    assert "learningRateTextEncoder" not in parameters and parameters["textEncoderTrainingRatio"] == 0
+    assert not plan.changes and plan.trains["learning_rate_text_encoder"] is None
+    assert any("does not say whether FLUX.1 LoRA training honours it" in note for note in plan.notes)
+    settings = Settings(root=tmp_path)
+    verify("scenario", text, name, {}, tmp_path, settings, plan)  # the default rate read back trains nothing
+    with_rate = json.dumps({**json.loads(text), "parameters": {**parameters, "learningRateTextEncoder": 3e-4}})
+    verify("scenario", with_rate, name, {}, tmp_path, settings, plan)
+    trained = json.dumps({**json.loads(text), "parameters": {**parameters, "textEncoderTrainingRatio": 0.2}})
+    with pytest.raises(UsageError, match="text_encoder_ratio: 0.2 read back, 0 meant"):
+        verify("scenario", trained, name, {}, tmp_path, settings, plan)
+    # where the text encoder trains, its rate is written and judged
+    (tmp_path / "on").mkdir()
+    config = project(tmp_path / "on", "flux.1/subject@1", 12)
+    _, plan, files = export_files(config, "scenario")
+    name, text = next(iter(files.items()))
+    data = json.loads(text)
+    assert data["parameters"]["learningRateTextEncoder"] == plan.trains["learning_rate_text_encoder"]
+    data["parameters"]["learningRateTextEncoder"] = 3e-4
+    with pytest.raises(UsageError, match="learning_rate_text_encoder: 3e-4 read back"):
+        verify("scenario", json.dumps(data), name, {}, tmp_path / "on", Settings(root=tmp_path / "on"), plan)
 
 
 # --- every key written is one the trainer reads, with its type -----------------------------------

@@ -102,6 +102,16 @@ def test_sdxl_legacy_ratio_by_hand() -> None:
     assert "deprecated" in v["text_encoder_ratio"].note and "first" in v["text_encoder_ratio"].note
 
 
+def test_flux_legacy_ratio_says_the_reference_is_silent() -> None:
+    """A share on FLUX.1 is read as written, and the note says the reference does not say FLUX.1 honours it;
+    SDXL's legacy share, which the reference's example describes, carries no such doubt."""
+    a = adapt_json('{"type": "flux.1-lora", "parameters": {"maxTrainSteps": 1000, "textEncoderTrainingRatio": 0}}')
+    assert a is not None and a.values["text_encoder_ratio"].value == 0
+    assert "does not say whether FLUX.1 LoRA training honours it" in a.values["text_encoder_ratio"].note
+    a = adapt_file(FIXTURES / "sdxl_legacy_ratio.json")
+    assert "honours" not in a.values["text_encoder_ratio"].note
+
+
 def test_sd15_phase_steps_by_hand() -> None:
     """numTextTrainSteps / maxTrainSteps = 350 / 1750 = 0.2, derived, with §9's open question (inside or on
     top of maxTrainSteps) in the note; learningRateUnet (legacy) is the UNet rate when learningRate is not set.

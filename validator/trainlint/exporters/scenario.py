@@ -2,7 +2,11 @@
 and the `parameters` of its train call (`PUT /models/{modelId}/train`, knowledge/scenario.py).
 
 Scenario holds a text encoder share directly (`textEncoderTrainingRatio`, a legacy field the API
-still lists) and counts steps (`maxTrainSteps`).
+still lists) and counts steps (`maxTrainSteps`). A text encoder that is not trained (a share of 0)
+has no rate: `learningRateTextEncoder` is left out rather than written as a number nothing trains
+at (0 is below its FLUX.1 minimum of 1e-6, so it cannot say "off" either). For FLUX.1 the reference
+gives `learningRateTextEncoder` as the only text encoder field and does not say whether the legacy
+share is honoured: the export says so instead of guessing.
 """
 
 from typing import Any
@@ -19,6 +23,12 @@ MANAGED = frozenset({"maxTrainSteps", "learningRate", "learningRateTextEncoder",
 # the model types of each family (knowledge TYPES): Flux's current one, the legacy strings for SD 1.5 and SDXL
 TYPES = {"sd-1.5": "sd-1_5", "sdxl": "sd-xl-lora", "flux.1": "flux.1-lora"}
 PARAMETERS: ConfigPath = ("parameters",)
+# what the reference leaves open for FLUX.1, said with every FLUX.1 export (knowledge PARAMETERS)
+FLUX_SHARE_UNKNOWN = (
+    "textEncoderTrainingRatio is a deprecated legacy parameter; Scenario's API reference does not say whether "
+    "FLUX.1 LoRA training honours it, and names no other way to set how long the text encoder trains "
+    f"(learningRateTextEncoder: {K.PARAMETERS['learningRateTextEncoder'].source})"
+)
 
 
 def plan(target: Target, stem: str | None = None) -> Plan:
@@ -33,9 +43,10 @@ def plan(target: Target, stem: str | None = None) -> Plan:
             )
         )
         steps = K.FLUX_MAX_STEPS
+    trained = target.text_encoder_ratio > 0
     te_rate = target.learning_rate_text_encoder
     low, high = K.TE_LEARNING_RATE_RANGE
-    if target.base_model == "flux.1" and not low <= te_rate <= high:
+    if trained and target.base_model == "flux.1" and not low <= te_rate <= high:
         nearest = min(max(te_rate, low), high)
         changes.append(
             Change(
@@ -51,9 +62,12 @@ def plan(target: Target, stem: str | None = None) -> Plan:
         assign[("trainingImagesNumber",)] = target.images
     assign[(*PARAMETERS, "maxTrainSteps")] = steps
     assign[(*PARAMETERS, "learningRate")] = target.learning_rate_unet
-    assign[(*PARAMETERS, "learningRateTextEncoder")] = te_rate
+    if trained:
+        assign[(*PARAMETERS, "learningRateTextEncoder")] = te_rate
     assign[(*PARAMETERS, "textEncoderTrainingRatio")] = target.text_encoder_ratio
     notes = ["the training images are uploaded to the model; `parameters` is the body of its train call"]
+    if target.base_model == "flux.1":
+        notes.append(FLUX_SHARE_UNKNOWN)
     return Plan(
         assign,
         trains(steps, target.learning_rate_unet, te_rate, target.text_encoder_ratio),

@@ -46,6 +46,7 @@ from .readers.json_reader import read_json
 
 NAME = "scenario"
 
+_FLUX_TE_FIELD = "learningRateTextEncoder is its only text-encoder field"
 _SIGNATURES = tuple(f'"{field}"'.encode() for field in S.SIGNATURE_FIELDS)
 _TYPES = tuple(f'"{name}"'.encode() for name in S.TYPES)
 
@@ -410,6 +411,8 @@ class _Reading:
             )
             if not 0 <= value <= 1:
                 return TrainerValue(None, "config", key, self.field(key), note + "; outside 0..1, so not a share")
+            if family == "flux.1":
+                note += f"; the reference does not say whether FLUX.1 LoRA training honours it ({_FLUX_TE_FIELD})"
             return TrainerValue(value, "config", key, self.field(key), note)
         text_present, text_steps, text_why = self.number("numTextTrainSteps")
         if text_present:
@@ -449,10 +452,7 @@ class _Reading:
                 f"numTextTrainSteps {fmt_number(text_steps)} without a total to compare it with; " + open_question,
             )
         if family == "flux.1":
-            why = (
-                "the API reference does not say for how many steps Flux LoRA trains the text encoder "
-                "(learningRateTextEncoder is its only text-encoder field)"
-            )
+            why = f"the API reference does not say for how many steps Flux LoRA trains the text encoder ({_FLUX_TE_FIELD})"
         else:
             why = "not set, and the API reference states no default (trainer-formats.md §9)"
         return TrainerValue(None, "trainer-default", key, None, why)

@@ -81,9 +81,17 @@ def advice(key: str, training_type: str | None) -> str:
     return text
 
 
+def label(key: str, base_model: str | None) -> str:
+    """What a value is called: FLUX.1's `learning_rate_unet` is its transformer's rate (catalog denoiser)."""
+    if key == "learning_rate_unet":
+        return f"{catalog().denoiser(base_model)} learning rate"
+    return LABELS.get(key, key)
+
+
 def describe(key: str, entry: dict[str, Any], view: dict[str, Any]) -> str:
     lines = [
-        f"**{LABELS.get(key, key)}**: `{_number(entry['value'])}` ({SOURCES.get(entry['source'], entry['source'])})"
+        f"**{label(key, view.get('base_model'))}**: `{_number(entry['value'])}` "
+        f"({SOURCES.get(entry['source'], entry['source'])})"
     ]
     if entry.get("key") and view["input_format"] != "trainlint":
         lines[0] += f", from {code(str(entry['key']))}"
