@@ -10,7 +10,7 @@ from typing import Any
 
 from helpers import REPO, run_cli, write_tree
 
-from trainlint.rules.trainer_traps import ai_toolkit, kohya_ss
+from trainlint.rules.trainer_traps import ai_toolkit, kohya_ss, sd_scripts
 
 HEAD = "schema_version: 1\nbase_model: {model}\ntraining_type: {kind}\npreset: {preset}\nclassification: {tag}\n"
 
@@ -168,11 +168,41 @@ def test_text_encoder_left_out_is_one_informational_finding(tmp_path: Path) -> N
     assert "the text encoder is not trained" in found[0]["message"] and "a common choice" in found[0]["message"]
 
 
+def test_trainers_that_leave_the_text_encoder_out_give_one_informational_finding(tmp_path: Path) -> None:
+    # sd-scripts' network_train_unet_only and ai-toolkit's default on an SDXL subject: TL402 as information, with
+    # the trainer's own switch to train it, and nothing else about the text encoder
+    write_tree(tmp_path, {f"img/10_style/{n:02}.png": "" for n in range(10)})
+    sdxl = "stabilityai/stable-diffusion-xl-base-1.0\n        is_xl: true"
+    head = "# trainlint: training_type=subject\n"
+    files = {
+        "sd.toml": head + sd_scripts(max_train_steps=3500, network_train_unet_only=True),
+        "ait.yaml": head + ai_toolkit(sdxl, steps=3500, lr=1e-4),
+    }
+    switch = {"sd.toml": "without network_train_unet_only", "ait.yaml": "set train.train_text_encoder to true"}
+    for name, text in files.items():
+        found = check(tmp_path, text, name)
+        assert [(d["code"], d["severity"]) for d in found] == [("TL402", "info")], (name, found)
+        assert "the text encoder is not trained" in found[0]["message"] and switch[name] in found[0]["hint"]
+    # the same trainer training it for the whole run is quiet: the nearer of its two settings to 0.4-0.8
+    trained = head + sd_scripts(max_train_steps=3500, text_encoder_lr=1e-5)
+    assert check(tmp_path, trained, "sd.toml") == []
+
+
 def test_flux_without_the_text_encoder_is_quiet(tmp_path: Path) -> None:
     # the trainers people use leave FLUX.1's text encoders out: no finding, on version 1 of the preset too
     assert check(tmp_path, config("flux.1", "subject", tag="flux.1/subject")) == []
     found = check(tmp_path, config("flux.1", "subject", preset="flux.1/subject@1", text_encoder_ratio=0))
     assert found == []
+
+
+def test_flux_share_outside_the_range_is_told_leaving_it_out_is_usual(tmp_path: Path) -> None:
+    found = check(tmp_path, config("flux.1", "character", text_encoder_ratio=0.15))
+    hint = only(found, "TL402")["hint"]
+    assert hint.startswith("try a value between 0.4 and 0.8") and "leave the text encoder out (0)" in hint
+    followed = check(tmp_path, config("flux.1", "character", text_encoder_ratio=0))
+    assert [d["code"] for d in followed] == ["TL205"]  # following it: only "this is the preset now"
+    found = check(tmp_path, config("sdxl", "character", text_encoder_ratio=0.15))
+    assert "leave the text encoder out" not in only(found, "TL402")["hint"]  # SDXL LoRAs usually train it
 
 
 def test_flux_says_transformer(tmp_path: Path) -> None:
@@ -187,6 +217,9 @@ def test_flux_says_transformer(tmp_path: Path) -> None:
 def test_flux_presets_leave_the_text_encoder_out_with_their_source(tmp_path: Path) -> None:
     shown = run_cli("presets", "flux.1/character", cwd=tmp_path).stdout
     assert "text_encoder_ratio: 0\n    source (community): How FLUX.1 LoRAs are trained: ostris/ai-toolkit" in shown
+    # Scenario's steps and learning rates beside the trainers' text encoder choice, each with its source
+    assert "steps: 500 + 50 per image\n    source: Scenario" in shown
+    assert "learning_rate_unet (transformer): 5e-5 for 1-8 images" in shown
     assert "scenario-character-post" not in shown  # notes say what they mean, not a citation id
     assert "Scenario advises keeping the Subject preset for characters" in shown
 
@@ -209,6 +242,30 @@ def test_adaptive_optimizer_learning_rates_are_not_judged(tmp_path: Path) -> Non
     assert {"TL406", "TL407", "TL401"} <= judged
     quiet = {d["code"] for d in check(tmp_path, config("sdxl", images=24, optimizer="Prodigy", **rates))}
     assert quiet & {"TL401", "TL406", "TL407", "TL408"} == set()
+
+
+def test_trainer_adaptive_optimizers_are_not_judged_as_step_sizes(tmp_path: Path) -> None:
+    # sd-scripts with Prodigy at its usual 1.0: one informational TL510, no learning-rate rule; AdamW at 1.0 is judged
+    write_tree(tmp_path, {f"img/10_style/{n:02}.png": "" for n in range(10)})
+    rates = {"max_train_steps": 3500, "learning_rate": 1.0, "text_encoder_lr": 1.0}
+    head = "# trainlint: training_type=subject\n"
+    prodigy = check(tmp_path, head + sd_scripts(optimizer_type="Prodigy", **rates), "sd.toml")
+    assert [(d["code"], d["severity"]) for d in prodigy] == [("TL510", "info")]
+    adamw = {d["code"] for d in check(tmp_path, head + sd_scripts(optimizer_type="AdamW8bit", **rates), "sd.toml")}
+    assert {"TL406", "TL407"} <= adamw
+
+
+def test_repeats_and_optimizer_are_no_deviation_from_the_preset(tmp_path: Path) -> None:
+    # repeats split the steps into epochs and an optimizer is not part of the preset: the config still matches it
+    matching = config("sdxl", "subject", tag="sdxl/subject", repeats=10, optimizer="AdamW8bit")
+    assert check(tmp_path, matching) == []
+    done = run_cli("fix", "--isolated", "config.yaml", cwd=tmp_path)
+    assert done.returncode == 0 and (tmp_path / "config.yaml").read_text() == matching
+    # its values are checked like every other key's
+    found = check(tmp_path, config("sdxl", "subject", tag="sdxl/subject", repeats=0))
+    assert [(d["code"], d["message"]) for d in found] == [("TL103", "`training.repeats` is 0; it must be at least 1")]
+    found = check(tmp_path, config("sdxl", "subject", tag="sdxl/subject", repeat=10))
+    assert "did you mean `repeats`?" in only(found, "TL101")["message"]
 
 
 def test_steps_compare_samples_seen_per_image(tmp_path: Path) -> None:

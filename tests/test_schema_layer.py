@@ -89,6 +89,23 @@ def test_training_keys_list_the_default_of_every_preset(key):
     assert covered == set(catalog().presets)
 
 
+@pytest.mark.parametrize("key", ["optimizer", "batch_size", "gradient_accumulation_steps", "repeats"])
+def test_keys_no_preset_sets_have_no_defaults_table(key):
+    """What an editor shows for a key outside the presets ends with its own text, not an empty table."""
+    prop = SCHEMA["properties"]["training"]["properties"][key]
+    assert default_rows(key, catalog()) == []
+    assert "Preset defaults" not in prop["description"] and "Preset defaults" not in prop["markdownDescription"]
+    assert prop["description"].endswith(".") and prop["markdownDescription"].endswith(".")
+
+
+def test_flux_presets_name_the_transformer_rate():
+    """FLUX.1 has no UNet: the preset enum's descriptions call its learning_rate_unet the transformer's."""
+    enum = SCHEMA["$defs"]["preset"]["anyOf"][0]
+    for ref, text in zip(enum["enum"], enum["markdownEnumDescriptions"], strict=True):
+        flux = ref.startswith("flux.1/")
+        assert ("transformer lr" in text) == flux and ("UNet lr" in text) != flux, ref
+
+
 def test_preset_defaults_follow_the_catalog_when_it_changes():
     cat = copy.deepcopy(catalog())
     style = cat.presets["sdxl/style"][1]

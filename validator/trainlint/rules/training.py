@@ -404,7 +404,8 @@ class TextEncoderRatioRange(Rule):
     `network_train_unet_only`, ai-toolkit's default): it gets this one finding at most, as
     information, where the training type usually trains the text encoder, and none where the
     base model's LoRAs usually train without it (FLUX.1, the catalog's
-    `text_encoder_usually_trained`).
+    `text_encoder_usually_trained`); there, a share outside the range is also told that leaving
+    the text encoder out is the usual choice.
 
     Source: Scenario's guide, "Text Encoder Training Ratio" (the catalog's `scenario-guide`);
     the ranges: TheLastBen/fast-stable-diffusion, `fast-DreamBooth.ipynb` (the catalog's
@@ -453,6 +454,8 @@ class TextEncoderRatioRange(Rule):
         bounds = advice.value_range(ctx, "text_encoder_ratio") if ctx.adapted is None else None
         low, high = bounds or (usual["min"], usual["max"])
         hint = f"try a value between {low:g} and {high:g}"
+        if ctx.adapted is None and _usually_untrained(ctx):
+            hint += ", or leave the text encoder out (0): this base model's LoRAs are usually trained without it"
         given = advice.between(("training", "text_encoder_ratio"), bounds) if bounds else ()
         if ctx.adapted is not None and not ctx.adapted.text_encoder_stop:
             # the trainer can only train the text encoder for the whole run or not at all: advise
@@ -483,8 +486,7 @@ class TextEncoderRatioRange(Rule):
         ai-toolkit's default), and the usual one for a base model whose LoRAs train without it (FLUX.1). One
         finding at most, informational, where the training type usually trains it; none where the base
         model usually does not."""
-        model = ctx.catalog.base_models.get(base_model(ctx) or "", {})
-        if model.get("text_encoder_usually_trained") is False:
+        if _usually_untrained(ctx):
             return
         if ctx.adapted is not None and not ctx.adapted.text_encoder_stop:
             if _nearer(usual) == 0:
@@ -510,6 +512,11 @@ class TextEncoderRatioRange(Rule):
             severity=Severity.INFO,
             advice=advice.between(("training", "text_encoder_ratio"), bounds) if bounds else (),
         )
+
+
+def _usually_untrained(ctx: Context) -> bool:
+    """Whether the base model's LoRAs usually train without the text encoder (the catalog's FLUX.1)."""
+    return ctx.catalog.base_models.get(base_model(ctx) or "", {}).get("text_encoder_usually_trained") is False
 
 
 class StepsPerImageFar(Rule):

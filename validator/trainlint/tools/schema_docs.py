@@ -21,7 +21,7 @@ DEFAULTS_MARK_TEXT = " Preset defaults: "
 
 _SHORT = {
     "steps": "steps",
-    "learning_rate_unet": "UNet lr",
+    "learning_rate_unet": "{denoiser} lr",
     "learning_rate_text_encoder": "text encoder lr",
     "text_encoder_ratio": "text encoder ratio",
 }
@@ -69,19 +69,27 @@ def default_rows(key: str, cat: Catalog) -> list[tuple[str, str]]:
 
 
 def _with_defaults(prop: dict[str, Any], rows: list[tuple[str, str]]) -> None:
-    """Replace the generated tail of a property's descriptions with the current defaults."""
+    """Replace the generated tail of a property's descriptions with the current defaults; a key no preset
+    sets (`optimizer`, `batch_size`, ...) gets no tail."""
     md = prop["markdownDescription"].split(DEFAULTS_MARK)[0]
+    text = prop["description"].split(DEFAULTS_MARK_TEXT)[0]
+    if not rows:
+        prop["markdownDescription"], prop["description"] = md, text
+        return
     table = "\n".join(f"| {who} | {value} |" for who, value in rows)
     prop["markdownDescription"] = (
         f"{md}{DEFAULTS_MARK} (when the key is missing)\n\n| preset | default |\n|---|---|\n{table}"
     )
-    text = prop["description"].split(DEFAULTS_MARK_TEXT)[0]
     plain = "; ".join(f"{who.replace('`', '')} {value}" for who, value in rows)
     prop["description"] = f"{text}{DEFAULTS_MARK_TEXT}{plain}."
 
 
-def _preset_summary(p: Preset) -> str:
-    values = " · ".join(f"{_SHORT[k]} {p.values[k].describe()}" for k in _SHORT if k in p.values)
+def _preset_summary(p: Preset, cat: Catalog) -> str:
+    """The preset's values in short; FLUX.1's `learning_rate_unet` is its transformer's (catalog `denoiser`)."""
+    denoiser = cat.denoiser(p.base_model)
+    values = " · ".join(
+        f"{_SHORT[k].format(denoiser=denoiser)} {p.values[k].describe()}" for k in _SHORT if k in p.values
+    )
     return values + (f". {p.note}" if p.note else "")
 
 
@@ -94,7 +102,7 @@ def preset_descriptions(cat: Catalog) -> list[str]:
         assert p is not None  # refs() lists only what get() finds
         title = f"{cat.base_models[p.base_model]['title']}, {cat.training_types[p.training_type]['title']}"
         when = f"pinned to version {version}" if version else f"the newest version, now {p.version}"
-        out.append(f"**{title}** ({when}): {_preset_summary(p)}")
+        out.append(f"**{title}** ({when}): {_preset_summary(p, cat)}")
     return out
 
 
