@@ -328,3 +328,38 @@ def test_fix_with_nothing_to_fix_never_loads_the_round_trip_loader(small_repo: P
     loaded = _modules_after("fix", "valid.yaml", cwd=small_repo)
     assert "yaml" in loaded
     assert not loaded & {"ruamel", "jsonschema"}
+
+
+_LINE_TEXT = st.lists(st.sampled_from([*"ab \t:#\n\r\x1b\u202e\u3042", "\r\n", "::", "##["]), max_size=40).map("".join)
+
+
+@given(_LINE_TEXT, st.lists(st.tuples(st.integers(0, 12), st.integers(0, 200)), max_size=6))
+@example("a\rb\nc", [(2, 1), (3, 1)])
+@example("x" * 300 + "\n", [(1, 250), (2, 1)])
+def test_source_lines_keeps_what_source_line_keeps(text, places):
+    """The one-split way for LF-only text gives each diagnostic the line `source_line` gives it."""
+    from trainlint.text import line_starts, source_line, source_lines
+
+    starts = line_starts(text)
+    expected = {}
+    for line, col in places:
+        kept = source_line(text, line - 1, col - 1, starts)
+        if kept is not None:
+            expected[line, col] = kept
+    assert source_lines(text, places) == expected
+
+
+@given(_LINE_TEXT.map(lambda t: t.replace("\n", "").replace("\r", "")), st.integers(0, 7))
+@example("a\tb", 3)
+@example("\x1b[31m", 0)
+def test_the_source_lines_shortcut_shows_what_the_character_walk_shows(text, at):
+    """A line with nothing to expand or escape is shown as it is; any other goes character by character."""
+    from trainlint.reporters.text import TAB_WIDTH, _shown, _width
+    from trainlint.text import printable
+
+    walked, column = [], at
+    for char in text:
+        shown = " " * (TAB_WIDTH - column % TAB_WIDTH) if char == "\t" else printable(char)
+        walked.append(shown)
+        column += len(shown) if char == "\t" else _width(shown)
+    assert _shown(text, at) == "".join(walked)

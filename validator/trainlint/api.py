@@ -22,7 +22,7 @@ from .parallel import imap_in_order
 from .results import FileResult
 from .settings import Settings
 from .settings_file import Resolver, shown
-from .text import line_starts, source_line
+from .text import source_lines
 
 if TYPE_CHECKING:
     from .diagnostics import Fix
@@ -136,11 +136,7 @@ def keep_sources(result: FileResult) -> None:
     before the document is dropped."""
     text = result.document.text if result.document is not None else ""
     if text and result.diagnostics:
-        starts = line_starts(text)
-        for d in result.diagnostics:
-            kept = source_line(text, d.line - 1, d.col - 1, starts)
-            if kept is not None:
-                result.sources[(d.line, d.col)] = kept
+        result.sources.update(source_lines(text, [(d.line, d.col) for d in result.diagnostics]))
 
 
 def check_target(item: tuple[Target, Settings], seen: Callable[[bytes], None] | None = None) -> FileResult:

@@ -100,6 +100,25 @@ def source_line(text: str, line: int, col: int, starts: list[int] | None = None)
     return first - start, text[first:last]
 
 
+def source_lines(text: str, places: Iterable[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, str]]:
+    """`source_line` for each (1-based line, 1-based column) of `places` that the text has, keyed by it."""
+    out: dict[tuple[int, int], tuple[int, str]] = {}
+    if "\r" in text:  # CR and CR LF end lines too: the general way
+        starts = line_starts(text)
+        for line, col in places:
+            kept = source_line(text, line - 1, col - 1, starts)
+            if kept is not None:
+                out[line, col] = kept
+        return out
+    rows = text.split("\n")  # LF only: one split in C, the same lines as `line_starts`
+    for line, col in places:
+        if 0 < line <= len(rows):
+            row, col0 = rows[line - 1], col - 1
+            first = max(0, col0 - SOURCE_CONTEXT)
+            out[line, col] = first, row[first : max(col0, 0) + SOURCE_CONTEXT]
+    return out
+
+
 def too_large(raw: bytes, limits: Limits) -> Finding | None:
     """TL091, placed at the file's start, when the file is larger than the limit: it is then not decoded at all."""
     if len(raw) <= limits.max_file_bytes:
@@ -159,6 +178,12 @@ def printable(text: str | None) -> str | None:
     if "##[" in text or text.lstrip()[:2] == "::":
         text = _COMMAND_OPENINGS.sub(_opening, text)
     return text
+
+
+def plain(text: str) -> bool:
+    """Whether `text` is shown as it is, character by character: no control, bidi or line-break
+    character that `printable` would escape (the `::` and `##[` guards concern whole lines)."""
+    return _UNPRINTABLE.search(text) is None
 
 
 def printable_lines(text: str) -> str:

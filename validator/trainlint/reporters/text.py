@@ -8,7 +8,7 @@ from typing import TextIO
 
 from ..diagnostics import Diagnostic, Severity, plural
 from ..results import FileResult
-from ..text import line_starts, printable, source_line
+from ..text import plain, printable, source_lines
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -38,13 +38,14 @@ def render(
     seen = []  # written as they arrive, counted at the end
     for result in results:
         seen.append(result)
+        sources = _sources(result) if hints and result.diagnostics else {}
         for d in result.diagnostics:
             # what comes from the input is escaped: it must not start a line or send escape codes
             where = paint("1", f"{printable(d.file)}:{d.line}:{d.col}:")
             head = f"{where} {paint('1;' + _COLOURS[d.severity], d.code)} [{d.severity}] {printable(d.message)}"
             stream.write(head + "\n")
             if hints:
-                stream.write(_excerpt(result, d, paint))
+                stream.write(_excerpt(sources.get((d.line, d.col)), d, paint))
             if d.hint and hints:
                 stream.write(
                     f"  hint: {printable(d.hint)}" + (" (fixable with `trainlint fix`)" if d.fixable else "") + "\n"
@@ -59,22 +60,22 @@ MAX_CARETS = 60
 TAB_WIDTH = 4
 
 
-def _source(result: FileResult, d: Diagnostic) -> tuple[int, str] | None:
-    kept = result.sources.get((d.line, d.col))
-    if kept is None and result.document is not None and result.document.text:
-        text = result.document.text
-        kept = source_line(text, d.line - 1, d.col - 1, line_starts(text))
-    return kept
+def _sources(result: FileResult) -> dict[tuple[int, int], tuple[int, str]]:
+    """The source lines under the result's diagnostics: kept by the check, or read from its document."""
+    text = result.document.text if result.document is not None else ""
+    if not text:
+        return result.sources
+    missing = [(d.line, d.col) for d in result.diagnostics if (d.line, d.col) not in result.sources]
+    return {**result.sources, **source_lines(text, missing)} if missing else result.sources
 
 
-def _excerpt(result: FileResult, d: Diagnostic, paint: Callable[[str, str], str]) -> str:
+def _excerpt(kept: tuple[int, str] | None, d: Diagnostic, paint: Callable[[str, str], str]) -> str:
     """The source line under a finding, with carets under the offending value (ruff, cfn-lint), or "" when
     the finding is about the whole file (placed at 1:1 with no width) or its line is not known. What comes
     from the file is escaped as everywhere else (`printable`), tabs are expanded, a long line is cut
     around the value; the carets stand under the value as shown."""
     if d.line == 1 and d.col == 1 and (d.end_line, d.end_col) == (1, 1):
         return ""
-    kept = _source(result, d)
     if kept is None:
         return ""
     first, text = kept
@@ -104,6 +105,8 @@ def _excerpt(result: FileResult, d: Diagnostic, paint: Callable[[str, str], str]
 
 def _shown(text: str, at: int) -> str:
     """`text` as the report shows it from display column `at`: tabs expanded, the rest escaped (`printable`)."""
+    if "\t" not in text and plain(text):  # nearly every line: nothing to expand or escape
+        return text
     out = []
     for char in text:
         if char == "\t":

@@ -9,7 +9,7 @@ from .. import codes, editor_schema
 from ..diagnostics import Edit, Finding, Fix, Severity, Span
 from ..document import Document
 from ..paths import is_inside
-from ..text import offset_span
+from ..text import line_starts, offset_span
 from .base import Rule
 from .reading import _VALID
 
@@ -58,9 +58,8 @@ def findings(doc: Document, file_name: str, base_dir: Path, root: Path) -> list[
         if not editor_schema.is_local(reference):
             return []
         target = base_dir / reference
-        span = offset_span(doc.text, found.start(1), found.end(1))
     elif file_name.lower().endswith(BOUND_BY_NAME):
-        target, reference, span = editor_schema.default_path(root), editor_schema.SCHEMA_FILE, Span(0, 0, 0, 0)
+        target, reference = editor_schema.default_path(root), editor_schema.SCHEMA_FILE
     else:
         return []
     try:
@@ -69,31 +68,38 @@ def findings(doc: Document, file_name: str, base_dir: Path, root: Path) -> list[
     except (OSError, RuntimeError, ValueError):  # a symlink loop or a NUL: nobody's schema
         return []
     state = editor_schema.state(target)
+    if state == "current" or (state == "missing" and found is None) or state == "foreign":
+        return []  # nearly every config: nothing more to work out
+    # the modeline's value (its line is near the top: only the text up to it is scanned for lines)
+    span = (
+        Span(0, 0, 0, 0)
+        if found is None
+        else offset_span(doc.text, *found.span(1), line_starts(doc.text[: found.end(1) + 1]))
+    )
     default = Path(os.path.abspath(target)) == Path(os.path.abspath(editor_schema.default_path(root)))
+    hint = f"run `trainlint schema --write{'' if default else ' ' + reference}`"
     if state == "stale":
         old = editor_schema.read_text(target)
+        message = (
+            f"the editor schema `{reference}` is not the installed trainlint's: editors complete and check "
+            "this config against other keys, presets and bounds than `trainlint check`"
+        )
         return [
             Finding(
                 codes.STALE_EDITOR_SCHEMA,
-                f"the editor schema `{reference}` is not the installed trainlint's: editors complete and check "
-                "this config against other keys, presets and bounds than `trainlint check`",
+                message,
                 span=span,
-                hint=f"run `trainlint schema --write{'' if default else ' ' + reference}`",
+                hint=hint,
                 fix=_rewrite(target, old) if old is not None else None,
             )
         ]
-    if state == "missing" and found is not None:
-        return [
-            Finding(
-                codes.STALE_EDITOR_SCHEMA,
-                f"the modeline's schema file `{reference}` does not exist: editors show a schema-load error "
-                "and offer no completion",
-                span=span,
-                hint=f"run `trainlint schema --write{'' if default else ' ' + reference}`",
-                fix=_rewrite(target, "") if default else None,
-            )
-        ]
-    return []
+    message = (
+        f"the modeline's schema file `{reference}` does not exist: editors show a schema-load error "
+        "and offer no completion"
+    )
+    return [
+        Finding(codes.STALE_EDITOR_SCHEMA, message, span=span, hint=hint, fix=_rewrite(target, "") if default else None)
+    ]
 
 
 def _rewrite(target: Path, old: str) -> Fix:
