@@ -138,3 +138,16 @@ def test_fix_diffs_are_identical_across_jobs(corpus: Path) -> None:
     two = fix_paths([folder], Settings(), write=False, jobs=2)
     assert one == two
     assert any(r.changed and r.diff for r in one)  # some configs need a fix: their diffs are compared too
+
+
+def test_severities_travel_between_processes_by_name():
+    """Every result a worker sends holds severities: pickled as a name they load as the very member,
+    without calling the enum (which costs more than the rest of a skipped file's result)."""
+    import pickle
+
+    from trainlint.diagnostics import Severity
+
+    for severity in Severity:
+        data = pickle.dumps(severity, pickle.HIGHEST_PROTOCOL)
+        assert f"Severity.{severity.name}".encode() in data
+        assert pickle.loads(data) is severity

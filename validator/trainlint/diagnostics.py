@@ -35,6 +35,11 @@ class Severity(enum.IntEnum):
     def __str__(self) -> str:
         return self.name.lower()
 
+    def __reduce_ex__(self, protocol: object) -> str:  # type: ignore[override]  # a global's name is a valid reduction
+        # pickled by name (`Severity.ERROR`, protocol 4 and later) rather than as a call `Severity(3)`:
+        # every result a worker sends holds a few, and an enum's call costs more than the rest of it
+        return f"{type(self).__qualname__}.{self.name}"
+
 
 class Span(NamedTuple):
     """A stretch of the source text: 0-based line/column plus character offsets.

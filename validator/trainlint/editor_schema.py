@@ -52,7 +52,7 @@ def is_local(reference: str) -> bool:
     return "://" not in reference and not reference.startswith(("urn:", "data:"))
 
 
-def state(path: Path, version: int = 1) -> State:
+def state(path: Path | str, version: int = 1) -> State:
     """Whether the file at `path` is the installed trainlint's schema (`current`), an older or newer
     trainlint schema (`stale`), absent, or not trainlint's schema at all (`foreign`: unreadable,
     too large, not JSON, another `$id`)."""
@@ -61,7 +61,7 @@ def state(path: Path, version: int = 1) -> State:
         st = os.stat(path)
     except (OSError, ValueError):
         return "missing"
-    return _state(str(path), st.st_ino, st.st_size, st.st_mtime_ns, version)
+    return _state(os.fspath(path), st.st_ino, st.st_size, st.st_mtime_ns, version)
 
 
 @functools.lru_cache(maxsize=256)
@@ -80,7 +80,7 @@ def _state(path: str, inode: int, size: int, mtime: int, version: int) -> State:
     return "stale" if isinstance(data, dict) and data.get("$id") == schema(version)["$id"] else "foreign"
 
 
-def read_text(path: Path) -> str | None:
+def read_text(path: Path | str) -> str | None:
     """A schema copy's text (None: unreadable, too large, not UTF-8)."""
     try:
         with open(path, "rb") as handle:

@@ -57,7 +57,7 @@ def findings(doc: Document, file_name: str, base_dir: Path, root: Path) -> list[
         reference = found.group(1)
         if not editor_schema.is_local(reference):
             return []
-        target = base_dir / reference
+        target: Path | str = os.path.join(base_dir, reference)  # a string: every config asks, pathlib costs
     elif file_name.lower().endswith(BOUND_BY_NAME):
         target, reference = editor_schema.default_path(root), editor_schema.SCHEMA_FILE
     else:
@@ -102,7 +102,7 @@ def findings(doc: Document, file_name: str, base_dir: Path, root: Path) -> list[
     ]
 
 
-def _rewrite(target: Path, old: str) -> Fix:
+def _rewrite(target: Path | str, old: str) -> Fix:
     return Fix(
         "write the installed schema",
         (Edit(0, len(old), editor_schema.shipped_text()),),
