@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from trainlint import cache
+from trainlint import cache, editor_schema
 from trainlint.api import check_file
 from trainlint.rules import iter_rules
 from trainlint.settings import Settings
@@ -383,3 +383,70 @@ def test_every_rule_example_survives_the_round_trip(tmp_path):
         assert back.diagnostics == result.diagnostics, rule.code
         seen += len(result.diagnostics)
     assert seen > 30
+
+
+@pytest.mark.parametrize(
+    ("field", "forged"),
+    [
+        (0, True),  # a bool is no line number
+        (1, "3"),
+        (2, 1.5),
+        (3, None),
+        (4, 30),
+        (5, ["name"]),
+        (6, 7),  # no such severity
+        (6, True),
+        (7, None),
+        (8, 3),  # a hint is a string or nothing
+        (9, "fix"),
+        (10, "advice"),
+        (10, [[["training", "max_train_steps"]]]),
+    ],
+)
+def test_a_forged_diagnostic_field_is_refused(field, forged):
+    """Each field of a kept diagnostic is checked for its JSON type before it is believed."""
+    row = [3, 5, 3, 9, "TL401", "steps-per-image", 2, "too many steps", "lower the steps", None, []]
+    good = {"skipped": False, "fail_on": 2, "diagnostics": [row]}
+    assert cache.decode(good, "a.yaml").diagnostics[0].code == "TL401"
+    row[field] = forged
+    with pytest.raises((ValueError, TypeError)):
+        cache.decode(good, "a.yaml")
+
+
+def test_a_stale_schema_copy_named_by_every_config_is_kept_once(repo):
+    """TL030's fix carries the whole installed schema; the cache keeps that text once for every config
+    that names the copy, and a warm run hands each config the same fix (in SARIF, which shows it)."""
+    stale = '{\n  "$id": "https://trainlint.dev/schema/v1/config.schema.json",\n  "type": "object"\n}\n'
+    write(repo / ".trainlint" / "v1" / "config.schema.json", stale)
+    modeline = "# yaml-language-server: $schema=.trainlint/v1/config.schema.json\n"
+    for index in range(30):
+        write(repo / f"more-{index}.yaml", modeline + CONFIG.format(name="ink", preset="sdxl/style"))
+    first = run(repo, "--format", "sarif")
+    assert first.stdout.count("TL030") >= 30 and len(checked(repo)) == 32
+    kept = repo / ".trainlint_cache" / "v1" / cache.RESULTS
+    data = json.loads(kept.read_text())
+    schema_size = len(editor_schema.shipped_text())
+    assert list(data["texts"].values()) == [editor_schema.shipped_text()]
+    assert kept.stat().st_size < 3 * schema_size  # once, escaped as JSON; not once per config (30 times)
+    second = run(repo, "--format", "sarif")
+    assert checked(repo) == [] and second.stdout == first.stdout
+
+
+def test_a_forged_shared_text_is_not_used(repo):
+    """A shared text is believed only under its own digest: one rewritten in the cache file is dropped,
+    and the configs whose fixes named it are checked again."""
+    stale = '{\n  "$id": "https://trainlint.dev/schema/v1/config.schema.json",\n  "type": "object"\n}\n'
+    write(repo / ".trainlint" / "v1" / "config.schema.json", stale)
+    write(
+        repo / "ink.yaml",
+        "# yaml-language-server: $schema=.trainlint/v1/config.schema.json\n" + (repo / "ink.yaml").read_text(),
+    )
+    first = run(repo, "--format", "sarif")
+    checked(repo)
+    kept = repo / ".trainlint_cache" / "v1" / cache.RESULTS
+    data = json.loads(kept.read_text())
+    (ref,) = data["texts"]
+    data["texts"][ref] = '{"$id": "https://trainlint.dev/schema/v1/config.schema.json", "forged": true}'
+    kept.write_text(json.dumps(data))
+    second = run(repo, "--format", "sarif")
+    assert checked(repo) == ["ink.yaml"] and second.stdout == first.stdout

@@ -30,7 +30,7 @@ import json
 import os
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,8 @@ from . import __version__, reads
 from .diagnostics import Advice, Diagnostic, Edit, Fix, Severity
 from .results import FileResult
 from .settings import Settings
+
+_NO_TEXTS: Mapping[str, str] = {}
 
 DEFAULT_DIR = ".trainlint_cache"
 FORMAT = 1
@@ -191,15 +193,20 @@ def _encode_diagnostic(diagnostic: Diagnostic) -> list[Any]:
     return row
 
 
-def decode(data: Any, display: str) -> FileResult:
-    """A kept result, shown under `display`; ValueError (or TypeError) for anything malformed."""
+def decode(data: Any, display: str, texts: Mapping[str, str] = _NO_TEXTS) -> FileResult:
+    """A kept result, shown under `display`; ValueError (or TypeError) for anything malformed.
+    `texts`: the cache file's long edit texts by digest (`shared_texts`)."""
     if not isinstance(data, dict) or not isinstance(data.get("diagnostics"), list):
         raise ValueError("not a result")
     skipped, fail_on = data.get("skipped"), data.get("fail_on")
     if not isinstance(skipped, bool) or not isinstance(fail_on, int):
         raise ValueError("not a result")
     result = FileResult(
-        display, [_decode_diagnostic(row, display) for row in data["diagnostics"]], None, skipped, Severity(fail_on)
+        display,
+        [_decode_diagnostic(row, display, texts) for row in data["diagnostics"]],
+        None,
+        skipped,
+        Severity(fail_on),
     )
     for row in data.get("sources", ()):
         if not (type(row) is list and len(row) == 4 and [type(v) for v in row] == [int, int, int, str]):
@@ -209,41 +216,38 @@ def decode(data: Any, display: str) -> FileResult:
 
 
 _SEVERITIES = {int(severity): severity for severity in Severity}
-# what each field of a kept diagnostic must be (after `file`, which is the name it is shown under now):
-# the JSON types exactly (a bool is no line number); None where the field may be empty
-_KINDS: dict[str, tuple[type | None, ...]] = {
-    "line": (int,),
-    "col": (int,),
-    "end_line": (int,),
-    "end_col": (int,),
-    "code": (str,),
-    "name": (str,),
-    "message": (str,),
-    "hint": (str, type(None)),
-}
+# a kept diagnostic is its fields after `file` (the name it is shown under now), in this order; the plain
+# ones must have exactly these JSON types (a bool is no line number), `hint` a string or None
 _FIELDS = Diagnostic._fields[1:]
+assert _FIELDS == (
+    *("line", "col", "end_line", "end_col", "code", "name", "severity", "message"),
+    *("hint", "fix", "advice"),
+), "a new field of Diagnostic needs its place in the cache's encoding (and a new FORMAT)"
+_PLAIN_TYPES = (int, int, int, int, str, str, int, str)
 
 
-def _decode_diagnostic(row: Any, display: str) -> Diagnostic:
+def _decode_diagnostic(row: Any, display: str, texts: Mapping[str, str]) -> Diagnostic:
     if type(row) is not list or len(row) != len(_FIELDS):
         raise ValueError("not a diagnostic")
-    values: list[Any] = [display]
-    for name, value in zip(_FIELDS, row, strict=True):
-        if name == "severity":
-            value = _SEVERITIES[value] if type(value) is int else None
-            if value is None:
-                raise ValueError("not a severity")
-        elif name == "fix":
-            value = None if value is None else _decode_fix(value)
-        elif name == "advice":
-            value = _decode_advice(value)
-        elif name in _KINDS:
-            if type(value) not in _KINDS[name]:
-                raise ValueError(f"not a {name}")
-        elif type(value) in (list, dict):  # a field this module does not know how to rebuild
-            raise ValueError(f"field {name} cannot be rebuilt")
-        values.append(value)
-    return Diagnostic._make(values)
+    line, col, end_line, end_col, code, name, severity, message, hint, fix, advice = row
+    if tuple(map(type, row[:8])) != _PLAIN_TYPES or not (hint is None or type(hint) is str):
+        raise ValueError("not a diagnostic")
+    if severity not in _SEVERITIES:
+        raise ValueError("not a severity")
+    return Diagnostic(
+        display,
+        line,
+        col,
+        end_line,
+        end_col,
+        code,
+        name,
+        _SEVERITIES[severity],
+        message,
+        hint,
+        None if fix is None else _decode_fix(fix, texts),
+        () if advice == [] else _decode_advice(advice),
+    )
 
 
 def _decode_advice(value: Any) -> Advice:
@@ -266,7 +270,7 @@ def _decode_advice(value: Any) -> Advice:
     return tuple(alternatives)
 
 
-def _decode_fix(value: Any) -> Fix:
+def _decode_fix(value: Any, texts: Mapping[str, str]) -> Fix:
     fields = dict(zip(Fix._fields, value, strict=True))
     title, edits, safe, file = fields["title"], fields["edits"], fields["safe"], fields.get("file")
     if not (isinstance(title, str) and isinstance(safe, bool) and isinstance(edits, list)):
@@ -275,10 +279,47 @@ def _decode_fix(value: Any) -> Fix:
         raise ValueError("not a fix")
     built = []
     for start, end, text in edits:
+        if type(text) is dict and type(text.get("ref")) is str:  # a long text, kept once for every entry
+            text = texts[text["ref"]]
         if not (isinstance(start, int) and isinstance(end, int) and isinstance(text, str)):
             raise ValueError("not an edit")
         built.append(Edit(start, end, text))
     return Fix(**{**fields, "edits": tuple(built)})
+
+
+# an edit text this long is kept once in the cache file, by its digest, however many entries hold it: TL030's
+# fix (the whole editor schema, some 40 kB) stands on every config that names a stale copy
+LONG_TEXT = 1024
+
+
+def share_texts(entries: Iterable[list[Any]], texts: dict[str, str]) -> None:
+    """Move the long edit texts of the entries' results into `texts`, leaving `{"ref": digest}` in place."""
+    for edit in _edits(entries):
+        if type(edit[2]) is str and len(edit[2]) > LONG_TEXT:
+            ref = _digest(edit[2].encode("utf-8", "surrogatepass"))
+            texts[ref] = edit[2]
+            edit[2] = {"ref": ref}
+
+
+def _referenced(entries: Iterable[list[Any]]) -> set[str]:
+    return {edit[2]["ref"] for edit in _edits(entries) if type(edit[2]) is dict and type(edit[2].get("ref")) is str}
+
+
+def _edits(entries: Iterable[list[Any]]) -> Iterator[list[Any]]:
+    """Every fix edit (`[start, end, text]`) of the entries' results; what is not shaped so (an entry
+    from a damaged cache file, which decoding refuses anyway) is passed over."""
+    for entry in entries:
+        result = entry[-1] if type(entry) is list and entry else None
+        rows = result.get("diagnostics") if type(result) is dict else None
+        for row in rows if type(rows) is list else ():
+            fix = row[_FIX_AT] if type(row) is list and len(row) == len(_FIELDS) else None
+            edits = fix[1] if type(fix) is list and len(fix) > 1 else None
+            for edit in edits if type(edits) is list else ():
+                if type(edit) is list and len(edit) == 3:
+                    yield edit
+
+
+_FIX_AT = _FIELDS.index("fix")
 
 
 # --- the cache file -------------------------------------------------------------------------
@@ -296,6 +337,7 @@ class Cache:
         self.usable = bound is None or _leads_inside(folder / f"v{FORMAT}", bound)
         self.context = Context()
         self._entries: dict[str, list[Any]] = {}
+        self._texts: dict[str, str] = {}
         self._added: dict[str, list[Any]] = {}
         self._prints: dict[tuple[str, str], str | None] = {}  # dependencies looked at this run
         self._started = time.time_ns()
@@ -317,7 +359,7 @@ class Cache:
         return self.folder / f"v{FORMAT}" / RESULTS
 
     def _load(self) -> None:
-        self._entries = _read_entries(self._file()) if self.usable else {}
+        self._entries, self._texts = _read_entries(self._file()) if self.usable else ({}, {})
 
     def _rel(self, real: str) -> str | None:
         project = str(self.project)
@@ -348,7 +390,7 @@ class Cache:
             for kind, dep, seen in deps:
                 if self._print(kind, dep) != seen:
                     return None
-            found = decode(result, display)
+            found = decode(result, display, self._texts)
         except (OSError, ValueError, TypeError, KeyError):
             return None
         self.hits += 1
@@ -372,12 +414,19 @@ class Cache:
             return
         with contextlib.suppress(OSError):
             self._make_folder()
-            merged = {**self._entries, **_read_entries(self._file())}
+            on_disk, texts = _read_entries(self._file())
+            merged = {**self._entries, **on_disk}
             merged.update(self._added)
+            texts.update(self._texts)
+            share_texts(self._added.values(), texts)
             for rel in [rel for rel in merged if rel not in self._added]:
                 if not os.path.lexists(os.path.join(self.project, rel)):
                     del merged[rel]  # a file that is gone
-            data = json.dumps({"format": FORMAT, "entries": merged}, separators=(",", ":")).encode("utf-8")
+            used = _referenced(merged.values())
+            texts = {ref: text for ref, text in texts.items() if ref in used}
+            data = json.dumps({"format": FORMAT, "entries": merged, "texts": texts}, separators=(",", ":")).encode(
+                "utf-8"
+            )
             target = self._file()
             temp = target.with_name(f".{RESULTS}.{os.getpid()}.tmp")
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
@@ -407,25 +456,32 @@ def _leads_inside(path: Path, bound: Path) -> bool:
         return False
 
 
-def _read_entries(path: Path) -> dict[str, list[Any]]:
-    """The entries of a cache file; {} for a missing, oversized, corrupt or foreign one."""
+def _read_entries(path: Path) -> tuple[dict[str, list[Any]], dict[str, str]]:
+    """The entries of a cache file and its shared texts (each checked against its digest); empty for a
+    missing, oversized, corrupt or foreign one."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
-        return {}
+        return {}, {}
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
-            return {}
+            return {}, {}
         with open(fd, "rb", closefd=False) as handle:
             data = json.loads(handle.read(MAX_CACHE_BYTES + 1))
     except (OSError, ValueError, RecursionError):
-        return {}
+        return {}, {}
     finally:
         os.close(fd)
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), dict):
-        return {}
-    return {k: v for k, v in data["entries"].items() if isinstance(v, list) and len(v) == 9}
+        return {}, {}
+    texts = data.get("texts")
+    shared = {
+        ref: text
+        for ref, text in (texts.items() if isinstance(texts, dict) else ())
+        if type(text) is str and _digest(text.encode("utf-8", "surrogatepass")) == ref
+    }
+    return {k: v for k, v in data["entries"].items() if isinstance(v, list) and len(v) == 9}, shared
 
 
 def kept_entry(

@@ -33,8 +33,11 @@ State = Literal["current", "stale", "missing", "foreign"]
 MODELINE = re.compile(r"^#[ \t]*yaml-language-server[ \t]*:[ \t]*\$schema=(\S+)[ \t]*$", re.MULTILINE)
 
 
+@functools.cache
 def shipped_text(version: int = 1) -> str:
-    """What `trainlint schema` prints and `schema --write` writes: the installed schema, byte for byte."""
+    """What `trainlint schema` prints and `schema --write` writes: the installed schema, byte for byte.
+    Read once: TL030's fix carries it for every config that names a stale copy (one object, so the
+    results a worker sends hold it once)."""
     return schema_path(version).read_text(encoding="utf-8")
 
 
