@@ -3,6 +3,7 @@
     python bench/run.py                      # 2,000 configs, 3 rounds: a couple of minutes
     python bench/run.py --files 20000 --rounds 1 --no-peers
     python bench/run.py --scale 20000        # also 20,000 configs: linear growth, peak memory
+    python bench/run.py --haystack 0         # without the mixed repository of 20,000 files (haystack.py)
 
 Every command runs as a fresh process (start-up counts: that is what a pre-commit hook
 pays) with bytecode caches, as after `pip install`, all of them once per round and interleaved, so a machine that slows down for a
@@ -334,6 +335,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, metavar="N", help="also run trainlint and the floor on N configs")
     parser.add_argument("--no-peers", action="store_true", help="skip check-jsonschema and yamllint")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory runs")
+    parser.add_argument(
+        "--haystack",
+        type=int,
+        default=20_000,
+        metavar="N",
+        help="also a repository of N files, a tenth of them configs (bench/haystack.py; default 20,000; 0: skip)",
+    )
     parser.add_argument("--dir", type=Path, help="where to write the corpora (default: a temporary folder)")
     args = parser.parse_args(argv)
 
@@ -347,13 +355,21 @@ def main(argv: list[str] | None = None) -> int:
         big = generate(base / f"corpus-{args.scale}", args.scale)
         settle(big.root)
         cmds += commands(big, peers=False, label=f" ({args.scale:,})")
+    if args.haystack:
+        import haystack
+
+        root, configs = haystack.build(base / "haystack", args.haystack)
+        cmds += [c for c in haystack.commands(root, configs, args.haystack) if c.name not in {c.name for c in cmds}]
     measure(cmds, args.rounds, memory=not args.no_memory)
     by_name = {c.name: c for c in cmds}
     print(f"\nmedians of {args.rounds} interleaved rounds\n")
     print(table(cmds, by_name))
     print()
     failed = 0
-    for text, met, figures in targets(by_name, args.scale):
+    import haystack
+
+    found = haystack.target(by_name)
+    for text, met, figures in targets(by_name, args.scale) + ([found] if found else []):
         failed += not met
         print(f"{'met ' if met else 'MISS'}  {text}: {figures}" if text else f"      {figures}")
     if not args.dir:
