@@ -8,12 +8,12 @@ it), a trainer's dataset config, concepts file or data backend list (the trainer
 it). So when `check` is given such a file (named, or staged with `--staged`, deletions included), the
 configs of its repository are read, and those that use it are checked with the others:
 
-- **How a use is found.** Each config of the repository is read as a check reads it: a trainlint
-  config uses its `dataset.path` folder (its `N_name` sub-folders and everything in them) and the
-  preset files of its `extends` chain; a trainer's config uses every file and folder its input format
-  looked at while working out what it trains (its dataset config, its image folders), recorded by the
-  workspace the format reads through. A changed path is used when it is one of those files or lies in
-  one of those folders.
+- **How a use is found.** Each config of the repository is checked, and what its check looked at
+  besides its own text is recorded (`reads.py`, the record the results cache keys on): a trainlint
+  config's `dataset.path` folder (its `N_name` sub-folders and everything in them) and the preset
+  files of its `extends` chain, a trainer's config's files and folders that its input format looked
+  at while working out what it trains (its dataset config, its image folders). A changed path is
+  used when it is one of those files or lies in one of those folders.
 - **Bounded.** The configs are found by the folder search of `trainlint check` on the repository
   root (the configuration's `exclude`, the skipped folders, the size limits), so this costs about
   what checking the whole repository costs, once per run, and only when a changed file is not itself
@@ -26,86 +26,26 @@ configs of its repository are read, and those that use it are checked with the o
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from .catalog import preset_files
+from . import reads
+from .api import check_target, with_settings
 from .discovery import SKIP_DIRS, Target
-from .document import Document
-from .engine import adapt_trainer, preset_dir, trainer_data
 from .errors import UsageError
 from .inputs import SEARCHED_SUFFIXES
-from .inputs.workspace import FolderWorkspace
-from .inputs.yaml_reader import load_bytes
 from .paths import is_inside
 from .repository import read_candidate, repo_root
 from .settings import Settings
 from .settings_file import Resolver
 
 
-class RecordingWorkspace(FolderWorkspace):
-    """A workspace that remembers every file and folder an adapter asked about."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.used: set[Path] = set()
-
-    def _note(self, path: str) -> None:
-        full = self._inside(path)
-        if full is not None:
-            self.used.add(Path(os.path.realpath(full)))
-
-    def read(self, path: str, format_name: str) -> Document | None:
-        self._note(path)
-        return super().read(path, format_name)
-
-    def count_images(self, folder: str, recursive: bool = False, suffixes: frozenset[str] | None = None) -> int | None:
-        self._note(folder)
-        return super().count_images(folder, recursive, suffixes)
-
-    def subfolders(self, folder: str) -> list[str] | None:
-        self._note(folder)
-        return super().subfolders(folder)
-
-
 def uses(target: Target, settings: Settings) -> set[Path]:
-    """The real paths of the files and folders a config (or preset file) reads besides its own text."""
-    path = Path(target.path)
-    try:
-        candidate = read_candidate(path, settings, target.explicit, target.link)
-    except OSError:
-        return set()
-    if candidate is None:
-        return set()
-    root = settings.root or repo_root(path.parent)
-    if candidate.trainer is not None:
-        doc = candidate.trainer.read(candidate.raw, target.display, settings.limits)
-        workspace = RecordingWorkspace(path.parent, root, settings.limits)
-        if trainer_data(doc):
-            try:
-                adapt_trainer(doc, candidate.trainer, workspace, settings)
-            except Exception:  # noqa: BLE001 - its check reports what went wrong; here it just uses nothing more
-                pass
-        return workspace.used
-    doc = load_bytes(candidate.raw, target.display, settings.limits)
-    data = doc.data if isinstance(doc.data, dict) else {}
-    found: set[Path] = set()
-    ref = data.get("extends" if candidate.preset else "preset")
-    if isinstance(ref, str):
-        start = path.parent if candidate.preset else preset_dir(ref, path.parent, settings)
-        found.update(preset_files(ref, start, root, settings.limits, settings.preset_dirs))
-    dataset = data.get("dataset")
-    folder = dataset.get("path") if isinstance(dataset, dict) else None
-    if isinstance(folder, str) and folder and "\x00" not in folder:
-        try:
-            full = path.parent / folder
-            if is_inside(full, root):
-                found.add(Path(os.path.realpath(full)))
-        except (OSError, RuntimeError, ValueError):
-            pass
-    return found
+    """The real paths of the files and folders a config (or preset file) reads besides its own text:
+    what its check says it looked at (reads.py), the same record the results cache keys on."""
+    with reads.recording() as notes:
+        check_target((target, settings))  # a file that cannot be read is a finding, not an exception
+    return {Path(os.path.realpath(path)) for _, path in notes}
 
 
 def _real(path: str) -> Path:
@@ -168,8 +108,6 @@ def dependents(changed: Iterable[str], resolver: Resolver) -> dict[str, list[str
 
 
 def _configs(root: Path, resolver: Resolver) -> list[tuple[Target, Settings]]:
-    from .api import with_settings
-
     shown = os.path.relpath(root)
     return with_settings([shown if not shown.startswith("..") else str(root)], None, True, resolver)
 
@@ -177,6 +115,8 @@ def _configs(root: Path, resolver: Resolver) -> list[tuple[Target, Settings]]:
 def staged(cwd: Path | None = None) -> tuple[list[str], list[str]]:
     """The files staged in the git repository of `cwd`: (those still there, every one, deletions too),
     as paths relative to the working folder. UsageError outside a git work tree."""
+
+    import subprocess  # only here: a named file costs no import of it
 
     def git(*args: str, at: Path | None = None) -> str:
         try:
