@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -342,7 +343,7 @@ def test_every_key_written_is_read_by_the_trainer(tmp_path: Path, preset: str, t
 FIXTURES = Path(__file__).parent / "fixtures"
 # (trainer, fixture file, the preset of its base model, the training values of the config)
 INTO_CASES = [
-    ("kohya_ss", "kohya_ss/lora-gui-steps.json", "sd-1.5/subject@1", "text_encoder_ratio: 1"),
+    ("kohya_ss", "kohya_ss/lora-gui-steps.json", "sd-1.5/subject@1", "text_encoder_ratio: 1\nbatch_size: 2"),
     ("sd-scripts", "sd-scripts/lora-sdxl.toml", "sdxl/style@1", "text_encoder_ratio: 0"),
     ("sd-scripts", "sd-scripts/flux.toml", "flux.1/subject@1", "steps: 1800\ntext_encoder_ratio: 1"),
     ("ai-toolkit", "ai-toolkit/flux_lora.yaml", "flux.1/style@1", "steps: 900\ntext_encoder_ratio: 0"),
@@ -352,17 +353,17 @@ INTO_CASES = [
         "sd-1.5/subject@1",
         "text_encoder_ratio: 1\nlearning_rate_text_encoder: 1.0e-4",
     ),
-    ("onetrainer", "onetrainer/sd15_lora.json", "sd-1.5/style@1", "steps: 300"),
+    ("onetrainer", "onetrainer/sd15_lora.json", "sd-1.5/style@1", "steps: 300\nbatch_size: 2"),
     ("onetrainer", "onetrainer/sdxl_concept_file.json", "sdxl/subject@1", ""),
-    ("simpletuner", "simpletuner/config/config.json", "sdxl/subject@1", "text_encoder_ratio: 1"),
-    ("simpletuner", "simpletuner/config/config.toml", "flux.1/style@1", "text_encoder_ratio: 0"),
-    ("sd-scripts", "sd-scripts/launch.sh", "sdxl/style@1", "text_encoder_ratio: 0"),
-    ("diffusers", "diffusers/sdxl_te_lr_set.sh", "sdxl/style@1", "text_encoder_ratio: 0"),
+    ("simpletuner", "simpletuner/config/config.json", "sdxl/subject@1", "text_encoder_ratio: 1\nbatch_size: 4"),
+    ("simpletuner", "simpletuner/config/config.toml", "flux.1/style@1", "text_encoder_ratio: 0\noptimizer: prodigy"),
+    ("sd-scripts", "sd-scripts/launch.sh", "sdxl/style@1", "text_encoder_ratio: 0\nbatch_size: 2"),
+    ("diffusers", "diffusers/sdxl_te_lr_set.sh", "sdxl/style@1", "text_encoder_ratio: 0\nbatch_size: 4"),
     (
         "diffusers",
         "diffusers/sd15_clean.sh",
         "sd-1.5/subject@1",
-        "text_encoder_ratio: 1\nlearning_rate_text_encoder: 1.0e-4",
+        "text_encoder_ratio: 1\nlearning_rate_text_encoder: 1.0e-4\nbatch_size: 4",
     ),
     ("scenario", "scenario/sdxl_legacy_ratio.json", "sdxl/subject@1", ""),
 ]
@@ -482,6 +483,46 @@ def test_into_refuses_when_other_settings_override(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stdout
     assert "learning_rate_unet" in result.stderr and "nothing written" in result.stderr
     assert existing.read_bytes() == before
+
+
+@pytest.mark.parametrize("to", TRAINERS)
+def test_batch_sizes_and_adaptive_optimizers_are_refused_not_dropped(tmp_path: Path, to: str) -> None:
+    """The exporters write a batch of one and no optimizer: a config that counts 4 samples a step, or whose
+    learning rates are an adaptive optimizer's multipliers, is refused rather than written as another run; any
+    other optimizer is said in a note."""
+    config = project(tmp_path, "sdxl/style@1", 10, "steps: 875\nbatch_size: 2\ngradient_accumulation_steps: 2")
+    result = run_cli("export", str(config), "--to", to, "--approximate", cwd=tmp_path)
+    assert result.returncode == 2 and not result.stdout
+    assert "batch_size x gradient_accumulation_steps 4: export writes a batch of one" in result.stderr
+    config = project(tmp_path, "sdxl/style@1", 10, "learning_rate_unet: 1.0\noptimizer: Prodigy")
+    result = run_cli("export", str(config), "--to", to, "--approximate", cwd=tmp_path)
+    assert result.returncode == 2 and "optimizer Prodigy: export writes no optimizer" in result.stderr
+    config = project(tmp_path, "sdxl/style@1", 10, "optimizer: adamw8bit")
+    result = run_cli("export", str(config), "--to", to, "--approximate", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "note: optimizer adamw8bit is not written" in result.stderr
+
+
+def test_into_refuses_a_file_whose_batch_or_optimizer_changes_the_run(tmp_path: Path) -> None:
+    """diffusers' scripts default to a batch of 4: written into such a script, a config counted for a batch of one
+    would train four times the samples; a Prodigy file would take AdamW rates as multipliers. Declared in the
+    config, the same file is updated."""
+    shutil.copytree(FIXTURES / "diffusers", tmp_path / "trainer")
+    script = tmp_path / "trainer" / "sd15_clean.sh"
+    before = script.read_bytes()
+    config = project(tmp_path, "sd-1.5/subject@1", 10, "text_encoder_ratio: 1\nlearning_rate_text_encoder: 1.0e-4")
+    result = run_cli("export", str(config), "--to", "diffusers", "--into", str(script), cwd=tmp_path)
+    assert result.returncode == 2 and "samples per step: 4 read back (--train_batch_size), 1 meant" in result.stderr
+    assert script.read_bytes() == before
+    (tmp_path / "on").mkdir()
+    prodigy = project(tmp_path / "on", "flux.1/style@1", 10, "text_encoder_ratio: 0")
+    toml = tmp_path / "trainer" / "config.toml"
+    shutil.copy(FIXTURES / "simpletuner" / "config" / "config.toml", toml)
+    result = run_cli("export", str(prodigy), "--to", "simpletuner", "--into", str(toml), cwd=tmp_path)
+    assert result.returncode == 2 and "an adaptive optimizer read back" in result.stderr
+    config = project(tmp_path, "sd-1.5/subject@1", 10, "text_encoder_ratio: 1\nbatch_size: 4")
+    result = run_cli("export", str(config), "--to", "diffusers", "--into", str(script), "--approximate", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize("to", TRAINERS)

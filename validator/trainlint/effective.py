@@ -313,9 +313,17 @@ class Effective(NamedTuple):
 
 # trainlint's optional keys that say how a run shows its images, besides what the presets hold
 SAMPLE_KEYS = ("batch_size", "gradient_accumulation_steps")
-# optimizers that estimate their own step size, their learning rate a multiplier (1.0 the usual value); the names
-# as trainlint's `optimizer` key takes them, lower case (sd-scripts' and the others' spellings: inputs/knowledge/)
-ADAPTIVE_OPTIMIZERS = frozenset({"prodigy", "dadaptation", "dadaptadam", "dadaptlion", "dadaptsgd", "dadaptadagrad"})
+
+
+def adaptive_optimizer(name: object) -> bool:
+    """Whether trainlint's `optimizer` names one that estimates its own step size, its learning rate a multiplier
+    (1.0 the usual value): a Prodigy or D-Adaptation variant, however a trainer spells it (`Prodigy`, `prodigy8bit`,
+    `prodigyopt.Prodigy`, `PRODIGY_ADV`, `DAdaptAdam`, `dadaptation`, `DADAPT_LION`), as the trainers' own tables
+    tell them apart (inputs/knowledge/: sd-scripts, ai-toolkit, OneTrainer, SimpleTuner, diffusers)."""
+    if not isinstance(name, str):
+        return False
+    plain = re.sub(r"[^a-z0-9]", "", name.strip().lower().rsplit(".", 1)[-1])
+    return "prodigy" in plain or plain.startswith("dadapt")
 
 
 def build(config: dict[str, Any], preset: Preset, dataset: Dataset, invalid: frozenset[str] = frozenset()) -> Effective:
@@ -332,8 +340,7 @@ def build(config: dict[str, Any], preset: Preset, dataset: Dataset, invalid: fro
     if "steps" not in overrides and "steps_per_image" in overrides:
         values["steps"] = overrides["steps_per_image"] * dataset.images if dataset.images else None
     samples = math.prod(overrides.get(key, 1.0) for key in SAMPLE_KEYS)
-    optimizer = training.get("optimizer")
-    adaptive = isinstance(optimizer, str) and optimizer.strip().lower() in ADAPTIVE_OPTIMIZERS
+    adaptive = adaptive_optimizer(training.get("optimizer"))
     return Effective(preset, dataset, values, preset_values, overrides, samples, invalid, adaptive)
 
 

@@ -23,13 +23,13 @@ from . import schema_layer
 from .catalog import TRAINING_KEYS
 from .diagnostics import Severity, fmt_number
 from .document import Document, Limits
-from .effective import Dataset, Effective, build
+from .effective import Dataset, Effective, adaptive_optimizer, build
 from .engine import effective_config
 from .errors import PresetError, UsageError
 from .exporters import writing
-from .exporters.base import Change, Plan, Target
+from .exporters.base import Change, Missing, Plan, Target
 from .inputs import trainer_format
-from .inputs.base import Hints, Workspace
+from .inputs.base import ADAPTIVE_OPTIMIZER, SAMPLES_PER_STEP, Adapted, Hints, Workspace
 from .inputs.workspace import FolderWorkspace
 from .inputs.yaml_reader import load_bytes
 from .repository import read_candidate, repo_root
@@ -93,6 +93,8 @@ def target_of(path: Path, display: str, settings: Settings, images: int | None, 
         dataset = Path(os.path.relpath(os.path.abspath(eff.dataset.path), os.path.abspath(out_dir))).as_posix()
     name = config.get("name") if isinstance(config.get("name"), str) else path.stem
     training_type = config.get("training_type") if isinstance(config.get("training_type"), str) else None
+    training = config.get("training") if isinstance(config.get("training"), dict) else {}
+    optimizer = training.get("optimizer")
     return Target(
         name=name,
         base_model=eff.preset.base_model,
@@ -103,6 +105,8 @@ def target_of(path: Path, display: str, settings: Settings, images: int | None, 
         text_encoder_ratio=_required(values, "text_encoder_ratio"),
         images=eff.images,
         dataset=dataset,
+        samples_per_step=eff.samples_per_step,
+        optimizer=optimizer if isinstance(optimizer, str) else None,
     )
 
 
@@ -139,13 +143,42 @@ def make(target: Target, to: str, out_name: str | None) -> tuple[Plan, str, dict
             "(pass --images N, or set dataset.images)"
         )
     module = exporter(to)
-    plan = module.plan(target, Path(out_name).stem if out_name else None)
+    plan = run_settings(module.plan(target, Path(out_name).stem if out_name else None), target)
     header = _header(target, module.SUFFIX)
     text = render(module, plan.assign, header)
     others = {
         name: writing.text_for(name, data, _header(target, Path(name).suffix)) for name, data in plan.extra.items()
     }
     return plan, text, others
+
+
+def run_settings(plan: Plan, target: Target) -> Plan:
+    """The plan, refusing what the exporters do not write yet: they write a batch of one and no optimizer.
+    A batch size or accumulation above 1 would leave the trainer a fraction of the samples the config shows,
+    and an adaptive optimizer's multipliers (1.0) would reach the trainer's default AdamW as step sizes; any
+    other optimizer the config names is said in a note (the trainer's default trains instead)."""
+    missing, notes = list(plan.missing), list(plan.notes)
+    if target.samples_per_step != 1:
+        missing.append(
+            Missing(
+                f"batch_size x gradient_accumulation_steps {fmt_number(target.samples_per_step)}: export writes a "
+                "batch of one, so the trainer would show a fraction of the samples the config counts; export the "
+                "steps for a batch of one (steps x batch_size x gradient_accumulation_steps) and set the batch in "
+                "the trainer's file"
+            )
+        )
+    if adaptive_optimizer(target.optimizer):
+        missing.append(
+            Missing(
+                f"optimizer {target.optimizer}: export writes no optimizer, so the trainer's default (AdamW) would take "
+                "the learning rates, multipliers of an adaptive optimizer, as step sizes"
+            )
+        )
+    elif target.optimizer is not None:
+        notes.append(
+            f"optimizer {target.optimizer} is not written: the trainer's default optimizer trains unless you set it"
+        )
+    return plan._replace(missing=tuple(missing), notes=tuple(notes))
 
 
 def render(module: ModuleType, assign: Mapping[Any, Any], header: str) -> str:
@@ -184,14 +217,44 @@ class _WithFiles:
         return self.inner.subfolders(folder)
 
 
-def read_back(to: str, text: str, name: str, workspace: Workspace, limits: Limits) -> dict[str, float | None]:
-    """What the trainer's adapter says the text trains, in trainlint's keys."""
+def adapt_back(to: str, text: str, name: str, workspace: Workspace, limits: Limits) -> Adapted | None:
+    """The text read through the trainer's own input format, as `trainlint check` reads it."""
     fmt = trainer_format(to)
     doc = fmt.read(text.encode("utf-8"), name, limits)
-    adapted = fmt.adapt(doc, workspace, Hints()) if isinstance(doc.data, (dict, list)) else None
+    return fmt.adapt(doc, workspace, Hints()) if isinstance(doc.data, (dict, list)) else None
+
+
+def read_back(adapted: Adapted | None) -> dict[str, float | None]:
+    """What the trainer's adapter says the text trains, in trainlint's keys."""
     if adapted is None:
         return {}
     return {key: (adapted.values[key].value if key in adapted.values else None) for key in TRAINING_KEYS}
+
+
+def run_disagreement(target: Target, adapted: Adapted | None) -> list[str]:
+    """How the file's own run settings would change what the config trains: more or fewer images a step than
+    the config counts (a batch size or accumulation the file keeps), or an adaptive optimizer that would take
+    the config's learning rates as multipliers."""
+    if adapted is None:
+        return []
+    out = []
+    value = adapted.values.get(SAMPLES_PER_STEP)
+    shown = value.value if value is not None and value.value else 1.0
+    if not math.isclose(shown, target.samples_per_step, rel_tol=1e-9):
+        key = f" ({value.key})" if value is not None and value.key else ""
+        out.append(
+            f"samples per step: {fmt_number(shown)} read back{key}, {fmt_number(target.samples_per_step)} meant "
+            "(batch_size x gradient_accumulation_steps)"
+        )
+    adaptive = any(note.kind == ADAPTIVE_OPTIMIZER for note in adapted.notes)
+    if adaptive and not adaptive_optimizer(target.optimizer):
+        out.append("an adaptive optimizer read back, which takes the learning rates as multipliers; none meant")
+    elif not adaptive and adaptive_optimizer(target.optimizer):
+        out.append(
+            f"no adaptive optimizer read back, so the learning rates are step sizes; {target.optimizer} meant, "
+            "whose learning rates are multipliers"
+        )
+    return out
 
 
 def disagreement(promised: Mapping[str, float | None], read: Mapping[str, float | None]) -> list[str]:
@@ -229,8 +292,10 @@ def verify(
     """Refuse to write a file its own trainer's reading disagrees with (UsageError naming the values)."""
     root = settings.root or repo_root(base)
     workspace = _WithFiles(FolderWorkspace(base, root, settings.limits), others, settings.limits, target)
-    read = read_back(to, text, name, workspace, settings.limits)
-    wrong = disagreement(plan.trains, read)
+    adapted = adapt_back(to, text, name, workspace, settings.limits)
+    wrong = disagreement(plan.trains, read_back(adapted))
+    if target is not None:
+        wrong += run_disagreement(target, adapted)
     if wrong:
         raise UsageError(
             f"the {to} file would not train what the config says ({'; '.join(wrong)}); nothing written. {why}"

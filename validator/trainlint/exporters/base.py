@@ -26,6 +26,10 @@ class Target(NamedTuple):
     text_encoder_ratio: float
     images: int | None  # distinct training images; None when neither the folder nor a count gives them
     dataset: str | None  # the dataset folder as the written file should name it (relative to it), if any
+    # how the config's run shows its images: batch_size x gradient_accumulation_steps (1: a batch of one, what
+    # the presets' steps are for), and the optimizer it names (None: the trainer's default)
+    samples_per_step: float = 1.0
+    optimizer: str | None = None
 
 
 class Change(NamedTuple):

@@ -322,13 +322,25 @@ def _adapt(cmd: _Command, workspace: Workspace, hints: Hints, method: Method) ->
             f"{per_epoch} updates per epoch" + (f", {one_process}" if one_process else "")
         )
 
+    # where the images a step shows come from: the flag that makes them more than one, else the script's default
+    how = "--train_batch_size x --gradient_accumulation_steps, for one process"
+    if "--train_batch_size" not in cmd.given:
+        how += f"; --train_batch_size is not given: {fmt_number(batch.number or 0)}, the script's default ({script.source})"
+    decides = next(
+        (
+            flag
+            for flag, value in (("--train_batch_size", batch), ("--gradient_accumulation_steps", accumulation))
+            if flag in cmd.given and (value.number or 1) > 1
+        ),
+        None,
+    )
     samples_per_step(
         values,
         batch.number,
         accumulation.number,
-        "--train_batch_size",
-        None,
-        "--train_batch_size x --gradient_accumulation_steps, for one process",
+        cmd.given[decides] if decides else "--train_batch_size",
+        cmd.flag_path(decides) if decides else None,
+        how,
     )
     total: float | None
     run_epochs: float | None
@@ -645,7 +657,7 @@ def _optimizer_note(cmd: _Command, unet_lr: float | None) -> None:
             ADAPTIVE_OPTIMIZER,
             optimizer.path,
             f"--optimizer {optimizer.text}: Prodigy estimates its own step size and --learning_rate ({shown}) "
-            "multiplies it; it is not a step size (1.0 is the usual value)",
+            f"multiplies it; it is not a step size (1.0 is the usual value; {K.ADAPTIVE_SOURCE})",
         )
     )
 

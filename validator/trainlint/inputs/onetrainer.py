@@ -463,6 +463,8 @@ def _steps(
         (), "gradient_accumulation_steps", ot.KEYS["gradient_accumulation_steps"].default, integer=True, nullable=False
     )
     reading.accumulation = accumulation.value if isinstance(accumulation.value, int) else 1
+    if isinstance(batch.value, int):  # each of OneTrainer's steps is one batch, however many accumulate
+        samples_per_step(values, batch.value, 1, "batch_size", batch.path, "batch_size: OneTrainer's steps are batches")
     source: Source = "derived"
     if concepts is None or concepts.samples is None:
         reason = (
@@ -497,7 +499,6 @@ def _steps(
         how += f"; {epochs.how}"
     total_value = _finite(total)
     values["steps"] = TrainerValue(total_value, source, "epochs", epochs.path, how)
-    samples_per_step(values, batch.value, 1, "batch_size", batch.path, "batch_size: OneTrainer's steps are batches")
     if images and total_value is not None:
         values["steps_per_image"] = TrainerValue(
             total_value / images, source, "epochs", epochs.path, f"{total} batches / {images} images"

@@ -94,7 +94,8 @@ def adaptive(optimizer: Any, optimizer_args: Any = None) -> bool:
         return not _RELATIVE_STEP_OFF.search(
             " ".join(optimizer_args) if isinstance(optimizer_args, list) else str(optimizer_args or "")
         )
-    return "prodigy" in name or name.startswith("dadapt")
+    prodigy, dadapt = K.ADAPTIVE_OPTIMIZERS
+    return prodigy in name or name.startswith(dadapt)
 
 
 _RELATIVE_STEP_OFF = re.compile(r"relative_step\s*=\s*False", re.IGNORECASE)
@@ -116,7 +117,7 @@ def adaptive_note(optimizer: str, path: ConfigPath) -> Note:
         ADAPTIVE_OPTIMIZER,
         path,
         f"{optimizer} adapts its own step size: the learning rates are multipliers of it (1.0 is usual), "
-        "not step sizes, so learning-rate ranges written for AdamW do not apply",
+        f"not step sizes, so learning-rate ranges written for AdamW do not apply ({K.ADAPTIVE_SOURCE})",
         "compare the run with other Prodigy or D-Adaptation runs, not with AdamW learning rates",
     )
 

@@ -676,7 +676,7 @@ def _optimizer(reading: _Reading) -> None:
         ADAPTIVE_OPTIMIZER,
         arg.path,
         f"{arg.text.strip()} estimates its own step size: learning_rate "
-        "multiplies that estimate and is not a step size",
+        f"multiplies that estimate and is not a step size ({st.ADAPTIVE_SOURCE})",
         hint="1.0 is the usual value with prodigy",
     )
 

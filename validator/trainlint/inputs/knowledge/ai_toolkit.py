@@ -807,7 +807,10 @@ FOREIGN_KEYS: dict[str, dict[str, str]] = {
 # to 1e-6 (toolkit/optimizers/automagic.py @20b3c126)
 MULTIPLIER_OPTIMIZERS = ("dadaptation", "prodigy")
 SELF_TUNING_OPTIMIZERS = ("automagic",)
-OPTIMIZER_SOURCE = "toolkit/optimizer.py (get_optimizer) @016777ac"
+OPTIMIZER_SOURCE = (
+    "toolkit/optimizer.py:12-54 @016777ac (get_optimizer: a type starting with dadaptation, prodigy8bit or prodigy; "
+    "an lr below 0.1 is raised to 1.0 for the optimizer's default)"
+)
 AUTOMAGIC_SOURCE = "toolkit/optimizers/automagic.py @20b3c126"
 AUTOMAGIC_MIN_LR, AUTOMAGIC_MAX_LR, AUTOMAGIC_FORCED_START = 1e-7, 1e-3, 1e-6
 

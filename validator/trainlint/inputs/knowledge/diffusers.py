@@ -390,4 +390,7 @@ MODEL_FAMILIES: tuple[tuple[str, str], ...] = (
     (r"stable-cascade|wuerstchen", "Stable Cascade"),
 )
 
-ADAPTIVE_OPTIMIZERS = frozenset({"prodigy"})  # the scripts compare args.optimizer.lower()
+# the scripts build Prodigy when args.optimizer.lower() == "prodigy" and fall back to AdamW, with a warning, for
+# any name but adamw and prodigy (the optimizer creation block PRODIGY_TE_LR cites)
+ADAPTIVE_OPTIMIZERS = frozenset({"prodigy"})
+ADAPTIVE_SOURCE = f"{PRODIGY_TE_LR}, args.optimizer.lower() == 'prodigy'; other names train AdamW"

@@ -202,8 +202,8 @@ PRIOR_MODEL_TYPES = frozenset({"STABLE_CASCADE_1", "WUERSTCHEN_2"})
 TRAINING_METHODS = {"FINE_TUNE": "full", "LORA": "lora", "EMBEDDING": None, "FINE_TUNE_VAE": None}
 TRAINING_METHOD_SOURCE = "modules/util/enum/TrainingMethod.py; " + _TC + ":1014"
 
-# modules/util/enum/Optimizer.py is_adaptive (read at 04015e82): the learning rate is a multiplier of
-# the step size the optimizer estimates itself
+# modules/util/enum/Optimizer.py:121-133 is_adaptive (read at 04015e82): the learning rate is a multiplier
+# of the step size the optimizer estimates itself; ADAFACTOR is not among them
 ADAPTIVE_OPTIMIZERS = frozenset(
     {
         "DADAPT_SGD",
@@ -217,7 +217,7 @@ ADAPTIVE_OPTIMIZERS = frozenset(
         "LION_PRODIGY_ADV",
     }
 )
-ADAPTIVE_SOURCE = "modules/util/enum/Optimizer.py is_adaptive (read at 04015e82)"
+ADAPTIVE_SOURCE = "modules/util/enum/Optimizer.py:121-133 is_adaptive (read at 04015e82)"
 
 LR_SCALERS = ("NONE", "BATCH", "GLOBAL_BATCH", "GRADIENT_ACCUMULATION", "BOTH", "GLOBAL_BOTH")
 LR_SCALER_SOURCE = KEYS["learning_rate_scaler"].source

@@ -486,8 +486,14 @@ ARGUMENTS = frozenset(
 # library/train_util.py get_sai_model_spec reads every `metadata_*` attribute of the namespace
 ARGUMENT_PREFIXES = ("metadata_",)
 
-# optimizers whose learning rate is a multiplier of a step size they find themselves (section 10.8)
+# optimizers whose learning rate is a multiplier of a step size they find themselves (section 10.8): the class
+# name (the last part of a module path such as prodigyopt.Prodigy) holds `prodigy` or starts with `dadapt`, as
+# get_optimizer dispatches `optimizer_type.startswith("dadapt") or == "prodigy"`; Adafactor is one too with its
+# relative step, on unless relative_step=False is among optimizer_args
 ADAPTIVE_OPTIMIZERS = ("prodigy", "dadapt")
+ADAPTIVE_SOURCE = (
+    "library/train_util.py get_optimizer (its DAdapt* and Prodigy branch; Adafactor's relative_step defaults to True)"
+)
 
 # Flux LoRA network module; SD3 LoRA network module
 FLUX_NETWORK_MODULES = frozenset({"networks.lora_flux", "networks.oft_flux"})

@@ -155,8 +155,13 @@ OTHER_FAMILIES = frozenset(
 )
 MODEL_TYPES = ("full", "lora")
 
-# optimizers whose learning rate multiplies a step size they estimate (the --optimizer choices)
+# optimizers whose learning rate multiplies a step size they estimate, among the --optimizer choices: only
+# `prodigy` (ProdigyPlusScheduleFree, default lr 1.0); `dadaptation` is refused as removed
 ADAPTIVE_OPTIMIZERS = frozenset({"prodigy"})
+ADAPTIVE_SOURCE = (
+    "simpletuner/helpers/training/optimizer_param.py optimizer_choices['prodigy'] and deprecated_optimizers "
+    "(read at 06b96af6)"
+)
 
 # --- the data backend list (--data_backend_config) ---------------------------------------------------
 
