@@ -363,3 +363,27 @@ def test_the_source_lines_shortcut_shows_what_the_character_walk_shows(text, at)
         walked.append(shown)
         column += len(shown) if char == "\t" else _width(shown)
     assert _shown(text, at) == "".join(walked)
+
+
+@given(
+    st.lists(st.sampled_from([*"ab :#-_.0", "::", "##[", "é", "\t"]), max_size=130).map("".join),
+    st.integers(0, 140),
+    st.integers(0, 140),
+    st.integers(1, 3),
+    st.integers(0, 3),
+)
+@example("  learning_rate: 1e-4   # tuned", 3, 16, 1, 0)
+@example("::error::x", 0, 5, 1, 0)
+def test_a_plain_line_is_excerpted_as_the_general_path_excerpts_it(text, col, end_col, end_line, first):
+    """The shortcut for a short ASCII line gives the report the general path gives (which the test
+    forces by making every text look unplain)."""
+    from unittest import mock
+
+    from trainlint.diagnostics import Diagnostic, Severity
+    from trainlint.reporters import text as report
+
+    d = Diagnostic("a.yaml", 2, col + 1, 2 if end_line == 1 else 3, end_col + 1, "TL401", "x", Severity.WARNING, "m")
+    shown = report._excerpt((first, text), d, lambda code, t: f"<{t}>")
+    with mock.patch.object(report, "plain", lambda _: False):
+        general = report._excerpt((first, text), d, lambda code, t: f"<{t}>")
+    assert shown == general

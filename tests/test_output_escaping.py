@@ -130,6 +130,19 @@ def test_printable_leaves_nothing_to_act_on(text: str) -> None:
     assert printable(shown) == shown  # escaping twice changes nothing
 
 
+def test_the_printable_ascii_shortcut_skips_only_what_the_pattern_would_not_match() -> None:
+    """`printable` and `plain` skip the regular expression for printable ASCII: every ASCII character
+    the shortcut lets through is one the pattern leaves alone, alone and next to any other."""
+    from trainlint.text import _UNPRINTABLE, _printable_ascii
+
+    for first in map(chr, range(128)):
+        for second in map(chr, range(128)):
+            pair = first + second
+            if _printable_ascii(pair):
+                assert _UNPRINTABLE.search(pair) is None, repr(pair)
+    assert printable("tab\there ::x") == "tab\there ::x" and printable("a\x1bb") == "a\\x1bb"
+
+
 def test_printable_keeps_ordinary_text() -> None:
     for text in ("config.yaml:3:1: TL101 unknown key `x`", "ü, 日本, emoji 🎨, tab\there", "a::b", "# ## [x]"):
         assert printable(text) == text

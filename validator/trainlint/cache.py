@@ -25,6 +25,7 @@ entries the other run wrote meanwhile are merged, so the worst a race costs is a
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -209,13 +210,14 @@ def decode(data: Any, display: str, texts: Mapping[str, str] = _NO_TEXTS) -> Fil
         Severity(fail_on),
     )
     for row in data.get("sources", ()):
-        if not (type(row) is list and len(row) == 4 and [type(v) for v in row] == [int, int, int, str]):
+        if type(row) is not list or tuple(map(type, row)) != _SOURCE_TYPES:
             raise ValueError("not a source line")
         result.sources[(row[0], row[1])] = (row[2], row[3])
     return result
 
 
 _SEVERITIES = {int(severity): severity for severity in Severity}
+_SOURCE_TYPES = (int, int, int, str)  # a kept source line: line, column, first column kept, text
 # a kept diagnostic is its fields after `file` (the name it is shown under now), in this order; the plain
 # ones must have exactly these JSON types (a bool is no line number), `hint` a string or None
 _FIELDS = Diagnostic._fields[1:]
@@ -456,6 +458,19 @@ def _leads_inside(path: Path, bound: Path) -> bool:
         return False
 
 
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """The garbage collector paused: decoding the cache file makes some hundred thousand lists and
+    dicts, none of them in a cycle, and the collector would walk them again and again meanwhile."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _read_entries(path: Path) -> tuple[dict[str, list[Any]], dict[str, str]]:
     """The entries of a cache file and its shared texts (each checked against its digest); empty for a
     missing, oversized, corrupt or foreign one."""
@@ -467,7 +482,7 @@ def _read_entries(path: Path) -> tuple[dict[str, list[Any]], dict[str, str]]:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
             return {}, {}
-        with open(fd, "rb", closefd=False) as handle:
+        with open(fd, "rb", closefd=False) as handle, _no_collection():
             data = json.loads(handle.read(MAX_CACHE_BYTES + 1))
     except (OSError, ValueError, RecursionError):
         return {}, {}

@@ -173,7 +173,7 @@ def printable(text: str | None) -> str | None:
     their own syntax with `guarded`, the GitHub format its properties and message on top of this."""
     if not text:
         return text
-    if _UNPRINTABLE.search(text):
+    if not _printable_ascii(text) and _UNPRINTABLE.search(text):
         text = _UNPRINTABLE.sub(_escaped, text)
     if "##[" in text or text.lstrip()[:2] == "::":
         text = _COMMAND_OPENINGS.sub(_opening, text)
@@ -183,7 +183,13 @@ def printable(text: str | None) -> str | None:
 def plain(text: str) -> bool:
     """Whether `text` is shown as it is, character by character: no control, bidi or line-break
     character that `printable` would escape (the `::` and `##[` guards concern whole lines)."""
-    return _UNPRINTABLE.search(text) is None
+    return _printable_ascii(text) or _UNPRINTABLE.search(text) is None
+
+
+def _printable_ascii(text: str) -> bool:
+    """Printable ASCII only (space to tilde): nothing `_UNPRINTABLE` matches, told in C without the
+    regular expression's character-class walk, which nearly every message and source line would take."""
+    return text.isascii() and text.isprintable()
 
 
 def printable_lines(text: str) -> str:

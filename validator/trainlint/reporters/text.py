@@ -84,6 +84,11 @@ def _excerpt(kept: tuple[int, str] | None, d: Diagnostic, paint: Callable[[str, 
         return ""
     end = d.end_col - 1 - first if d.end_line == d.line else len(text.rstrip(" \t"))
     end = min(max(end, col + 1), col + MAX_CARETS)
+    number = str(d.line)
+    if first == 0 and len(text) <= SHOWN_COLUMNS and col <= SHOWN_COLUMNS // 2 and text.isascii():
+        if "\t" not in text and plain(text):  # nearly every line: shown whole, as it is
+            carets = " " * col + "^" * max(min(end, len(text)) - col, 1)
+            return f"  {number} | {printable(text)}\n  {' ' * len(number)} | {paint('1;' + _COLOURS[d.severity], carets)}\n"
     before, value, after = text[:col], text[col:end], text[end:]
     clipped = first > 0
     if _width(before) > SHOWN_COLUMNS // 2:  # keep the value in view: cut the start of the line
@@ -96,7 +101,6 @@ def _excerpt(kept: tuple[int, str] | None, d: Diagnostic, paint: Callable[[str, 
     shown_before = lead + _shown(before, len(lead))
     shown_value = _shown(value, _width(shown_before))
     shown_after = _shown(after, _width(shown_before) + _width(shown_value)) + ("…" if more else "")
-    number = str(d.line)
     gutter = " " * len(number)
     line = printable(shown_before + shown_value + shown_after)  # a `##[` made by joining the pieces, too
     carets = " " * _width(shown_before) + "^" * max(_width(shown_value), 1)
