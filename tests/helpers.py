@@ -101,14 +101,45 @@ def git_env(home: Path) -> dict[str, str]:
     """The environment of a git (and pre-commit) run in a test: no user or system configuration, a fixed
     author, pre-commit's cache at `home`, no colour."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
-    return {
-        **env,
-        "PRE_COMMIT_HOME": str(home),
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "A",
-        "GIT_AUTHOR_EMAIL": "a@example.org",
-        "GIT_COMMITTER_NAME": "A",
-        "GIT_COMMITTER_EMAIL": "a@example.org",
-        "NO_COLOR": "1",
-    }
+    return {**env, **GIT_IDENTITY, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
+
+
+GIT_IDENTITY = {
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "A",
+    "GIT_AUTHOR_EMAIL": "a@example.org",
+    "GIT_COMMITTER_NAME": "A",
+    "GIT_COMMITTER_EMAIL": "a@example.org",
+}
+
+
+def clean_git_env(**extra: str) -> dict[str, str]:
+    """The environment for git in a temporary repository: no user or system configuration, a fixed identity."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    return {**env, **GIT_IDENTITY, **extra}
+
+
+def clone_checkout(dest: Path, tag: str | None = None) -> Path:
+    """This checkout as a new git repository at `dest`: every file git tracks or would track (so work not
+    yet committed is in it), committed once, and tagged `tag` (annotated) when given. Tags are made in the
+    copy only, never in this repository."""
+    import shutil
+
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8", "surrogateescape")
+    for name in filter(None, listed.split("\0")):
+        source = REPO / name
+        if source.is_file():  # a file deleted but not yet committed is gone
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    env = clean_git_env()
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "snapshot"]):
+        subprocess.run(["git", *command], cwd=dest, env=env, check=True, capture_output=True)
+    if tag is not None:
+        subprocess.run(["git", "tag", "-a", tag, "-m", tag], cwd=dest, env=env, check=True, capture_output=True)
+    return dest

@@ -1,0 +1,115 @@
+"""scripts/release.py on a temporary clone of this checkout: a checked wheel and sdist, the version set,
+the changelog entry, the recipes pinned to the new tag, and the annotated tag; refusals leave all as it was.
+The build and the wheel's new environment take their packages from the index, as a release does."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from helpers import clean_git_env, clone_checkout
+
+from trainlint import __version__
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, env=clean_git_env(), capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _release(repo: Path, version: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "scripts/release.py", version],
+        cwd=repo,
+        env=clean_git_env(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+def _next(version: str) -> str:
+    major, minor, _ = version.split(".")
+    return f"{major}.{int(minor) + 1}.0"
+
+
+NEW = _next(__version__)
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    repo = clone_checkout(tmp_path_factory.mktemp("release") / "trainlint")
+    return repo, _release(repo, NEW)
+
+
+def test_the_release_is_committed_and_tagged(released):
+    repo, run = released
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert _git(repo, "cat-file", "-t", f"v{NEW}").strip() == "tag"  # annotated, not a lightweight tag
+    assert _git(repo, "rev-parse", f"v{NEW}^{{commit}}") == _git(repo, "rev-parse", "HEAD")
+    assert _git(repo, "log", "-1", "--format=%s").strip() == f"Release {NEW}"
+    assert _git(repo, "status", "--porcelain") == ""
+    assert f'__version__ = "{NEW}"' in (repo / "validator/trainlint/__init__.py").read_text()
+    assert run.stdout.endswith(f"publish with: git push origin HEAD v{NEW}\n")
+
+
+def test_the_changelog_entry_moves_under_the_new_version(released):
+    repo, _ = released
+    text = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
+    today = datetime.date.today().isoformat()
+    assert f"## [Unreleased]\n\n## [{NEW}] - {today}\n\n### " in text
+    assert text.count("## [Unreleased]") == 1 and f"## [{__version__}]" in text
+
+
+def test_every_recipe_is_pinned_to_the_new_tag(released):
+    repo, run = released
+    for name in ("README.md", "docs/ci.md", "examples/lora-configs/.github/workflows/ci.yml", "hooks/pre-commit"):
+        text = (repo / name).read_text(encoding="utf-8")
+        assert f"@v{NEW}" in text, name
+        assert not re.search(rf"trainlint@v(?!{re.escape(NEW)}\b)", text), name
+        assert name in run.stdout
+    assert f"rev: v{NEW}\n" in (repo / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_wheel_and_sdist_are_built_for_the_new_version(released):
+    repo, run = released
+    wheel, sdist = repo / f"dist/trainlint-{NEW}-py3-none-any.whl", repo / f"dist/trainlint-{NEW}.tar.gz"
+    assert wheel.is_file() and sdist.is_file(), run.stdout + run.stderr
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = next(archive.read(n).decode() for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+    assert f"\nVersion: {NEW}\n" in metadata
+    assert "\nProject-URL: Repository, https://github.com/trainlint/trainlint\n" in metadata
+    assert f"built and checked dist/trainlint-{NEW}-py3-none-any.whl and dist/trainlint-{NEW}.tar.gz" in run.stdout
+
+
+@pytest.mark.parametrize(
+    "version, change, said",
+    [
+        (NEW, None, f"tag v{NEW} exists already"),
+        ("0.0.1", None, "is not newer than"),
+        ("1.2", None, "'1.2' is not a version X.Y.Z"),
+        (_next(NEW), None, "nothing to release: CHANGELOG.md has no entries under `## [Unreleased]`"),
+        (_next(NEW), "README.md", "the work tree has changes"),
+    ],
+    ids=["tag-exists", "older", "not-a-version", "empty-changelog", "dirty"],
+)
+def test_refusals_change_nothing(released, version, change, said):
+    repo, _ = released
+    if change is not None:
+        (repo / change).write_text((repo / change).read_text() + "\nedited\n")
+    head, tags = _git(repo, "rev-parse", "HEAD"), _git(repo, "tag")
+    try:
+        run = _release(repo, version)
+        assert run.returncode == 1 and said in run.stderr, run.stderr
+        assert _git(repo, "rev-parse", "HEAD") == head and _git(repo, "tag") == tags
+        assert _git(repo, "status", "--porcelain") == ("" if change is None else f" M {change}\n")
+    finally:
+        if change is not None:
+            _git(repo, "checkout", "--", change)
