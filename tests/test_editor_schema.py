@@ -4,6 +4,8 @@ copy that is not (TL030) and `fix` rewrites it, through the real CLI on real fil
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pytest
 from helpers import REPO, run_cli, write_tree
@@ -120,3 +122,30 @@ def test_what_is_not_a_stale_copy_is_left_alone(tmp_path, target, files):
 def test_the_finding_can_be_ignored_like_any_other(tmp_path):
     write_tree(tmp_path, {".git/HEAD": "", SCHEMA_FILE: OLD, "a.yaml": _modeline(SCHEMA_FILE)})
     assert run_cli("check", "--ignore", "TL030", "a.yaml", cwd=tmp_path).returncode == 0
+
+
+def test_the_results_cache_checks_again_when_the_copy_changes(tmp_path):
+    """A warm run trusts an earlier result only while the copy the config is bound to stays as it was."""
+    write_tree(
+        tmp_path,
+        {".git/HEAD": "", ".trainlint.toml": "", SCHEMA_FILE: SHIPPED.decode(), "a.yaml": _modeline(SCHEMA_FILE)},
+    )
+
+    def aged() -> None:  # the cache keeps a result only when what it read has not just changed
+        for path in (tmp_path / "a.yaml", tmp_path / SCHEMA_FILE):
+            if path.exists():
+                os.utime(path, (time.time() - 60, time.time() - 60))
+
+    aged()
+    assert run_cli("check", "a.yaml", cwd=tmp_path).returncode == 0
+    assert (tmp_path / ".trainlint_cache").is_dir()  # the result is kept
+    (tmp_path / SCHEMA_FILE).write_text(OLD)
+    aged()
+    stale = run_cli("check", "a.yaml", cwd=tmp_path)
+    assert stale.returncode == 1 and "TL030" in stale.stdout, stale.stdout
+    (tmp_path / SCHEMA_FILE).unlink()
+    missing = run_cli("check", "a.yaml", cwd=tmp_path)
+    assert "the modeline's schema file" in missing.stdout, missing.stdout
+    assert run_cli("schema", "--write", cwd=tmp_path).returncode == 0
+    aged()
+    assert run_cli("check", "a.yaml", cwd=tmp_path).returncode == 0
