@@ -1,11 +1,14 @@
 """Make a release: `python scripts/release.py X.Y.Z`, from a clean checkout of the branch to release.
 
 1. checks the work tree is clean, that `X.Y.Z` is newer than the version in the package (or equal
-   to it while it has no tag yet) and that CHANGELOG.md has something under `## [Unreleased]`;
+   to it while it has no tag yet), that CHANGELOG.md has no section for it yet (0.1.0 has one and
+   was never tagged: the first release is a later version) and something under `## [Unreleased]`;
 2. sets the version (`validator/trainlint/__init__.py`), moves the Unreleased entries under
    `## [X.Y.Z] - DATE` and pins every recipe to the new tag: each `<repository URL>@vA.B.C`,
    `<owner>/<name>@vA.B.C` and the `rev: vA.B.C` of a pre-commit entry naming the repository, in
-   every tracked text file but the changelog (the URL is pyproject.toml's `[project.urls]`);
+   every tracked text file but the changelog (the URL is pyproject.toml's `[project.urls]`); the
+   notes between `<!-- before-first-release:start -->` and `<!-- before-first-release:end -->`
+   (the README's: no tag exists yet) go;
 3. builds the wheel and the sdist into `dist/` (`python -m build`), runs `twine check --strict`
    on both, checks the sdist holds the sources and the schema, installs the wheel in a new virtual
    environment and smoke-tests it there: `--version`, `schema`, and `init` then `check` in a new
@@ -74,10 +77,16 @@ def pinned_files() -> list[Path]:
     ]
 
 
+BEFORE_FIRST_RELEASE = re.compile(
+    r"<!-- before-first-release:start -->\n.*?<!-- before-first-release:end -->\n\n?", re.DOTALL
+)
+
+
 def pin(text: str, url: str, version: str) -> str:
+    """The text with every recipe pinned to `version`, and no note that says nothing is released."""
     for pattern in pin_patterns(url):
         text = pattern.sub(lambda m: m.group(1) + version, text)
-    return text
+    return BEFORE_FIRST_RELEASE.sub("", text)
 
 
 def parse(version: str) -> tuple[int, ...]:
@@ -161,13 +170,16 @@ def release(version: str) -> str:
         raise ReleaseError(f'no `__version__ = "X.Y.Z"` line in {VERSION_FILE.relative_to(ROOT)}')
     current = found.group(1)
     untagged = not git("rev-parse", "-q", "--verify", f"refs/tags/v{current}", check=False).strip()
+    changelog = CHANGELOG.read_text(encoding="utf-8")
+    if f"\n## [{version}]" in changelog:
+        raise ReleaseError(f"CHANGELOG.md has a section for {version} already: release a later version")
     if parse(version) < parse(current) or (parse(version) == parse(current) and not untagged):
         raise ReleaseError(f"{version} is not newer than {current}")
-    date = datetime.date.today().isoformat()
+    changelog = changelog_with(changelog, version, datetime.date.today().isoformat())
     url = repository_url()
     new_texts = {
         VERSION_FILE: VERSION_LINE.sub(f'__version__ = "{version}"', old_text, count=1),
-        CHANGELOG: changelog_with(CHANGELOG.read_text(encoding="utf-8"), version, date),
+        CHANGELOG: changelog,
     }
     for path in pinned_files():
         if path in new_texts or not path.is_file():

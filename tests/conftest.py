@@ -21,3 +21,31 @@ def repo(tmp_path: Path) -> Path:
     """A folder that is a repository's root (it has `.git`)."""
     (tmp_path / ".git").mkdir()
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment that has pip and uv install from one folder of wheels alone: trainlint's
+    dependencies, its `server` extra's and its build backend's, fetched once per session from the index.
+    The tests that install trainlint as a user would (tests/test_recipes.py, tests/test_release.py) then
+    resolve every dependency from it, once built, instead of asking the index again each time."""
+    import subprocess
+    import sys
+    import tomllib
+
+    from helpers import REPO
+
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = [
+        *pyproject["build-system"]["requires"],
+        *pyproject["project"]["dependencies"],
+        *pyproject["project"]["optional-dependencies"]["server"],
+    ]
+    folder = tmp_path_factory.mktemp("wheelhouse")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--wheel-dir", str(folder), *wanted],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    return {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(folder), "UV_NO_INDEX": "1", "UV_FIND_LINKS": str(folder)}

@@ -7,6 +7,7 @@ a temporary clone of this checkout tagged with the version the recipes pin. Each
 new environment whose PATH holds no trainlint, and must give a trainlint that checks configs:
 
 - `checkout`: the block in bash, in a fresh clone (the README's first command);
+- `wheel`: the block in bash, in a fresh clone, with a new virtual environment activated;
 - `sh-alternatives`: each line alone, in its own environment (pip in a
   new virtual environment, pipx and uv with their own homes);
 - `pre-commit`: the block as `.pre-commit-config.yaml` of a new repository, then a commit;
@@ -15,10 +16,18 @@ new environment whose PATH holds no trainlint, and must give a trainlint that ch
   `trainlint/trainlint@TAG` runs the steps of `action.yml` at that tag (its `run` scripts, with
   the inputs in `env` as the runner gives them), and `upload-sarif` is checked, not run: the
   SARIF file it would upload must exist and be valid SARIF 2.1.0;
-- `gitlab-ci`: the job's `script` lines in one shell, in a new virtual environment (the image's
-  Python), then its JUnit artifact.
+- `gitlab-ci`: the job's install line as an install line (the image's Python is a new virtual
+  environment), then the rest of its `script` in one shell, then its JUnit artifact;
+- `server`: each install line alone, as `sh-alternatives`, then each `trainlint server` line
+  started from what it installed, driven over stdio by a real LSP client;
+- `editor`: each `trainlint init` line with a recipe-installed trainlint in a new repository, then
+  the real yaml-language-server on the config it wrote: the schema loads and completes.
 
-Installing takes packages from the index, as the recipes do.
+An install line that appears in several recipes is run once per test session.
+
+Installing builds trainlint from the clone as the recipes do; its dependencies and build backend
+come from a wheelhouse the session fills from the index once (conftest.py), so no recipe asks the
+index again.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -45,7 +55,7 @@ from trainlint import __version__
 URL = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]["Repository"]
 OWNER_NAME = URL.split("://", 1)[1].split("/", 1)[1]
 TAG = f"v{__version__}"
-DOCS = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+DOCS = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md")), REPO / "editors/vscode/README.md"]
 EXAMPLE_WORKFLOW = REPO / "examples/lora-configs/.github/workflows/ci.yml"
 MARKER = re.compile(r"^<!-- recipe: ([\w-]+) -->\n```[\w-]*\n(.*?)^```", re.M | re.S)
 BROKEN = "schema_version: 1\nbase_model: sdxl\ntraining_type: style\npreset: sdxl/styel\ndataset:\n  images: 24\n"
@@ -89,15 +99,23 @@ def job(tmp_path_factory, clone) -> Path:
     return where
 
 
-@pytest.fixture(scope="module")
-def clone(tmp_path_factory) -> Path:
-    """This checkout as the repository the recipes name, tagged with the version they pin."""
+# pip's and uv's index for the recipes' runs: the session's wheelhouse (conftest.py), set by `clone`
+INDEX: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def clone(tmp_path_factory, wheelhouse) -> Path:
+    """This checkout as the repository the recipes name, tagged with the version they pin; every
+    recipe that uses it installs the dependencies from the session's wheelhouse."""
+    INDEX.update(wheelhouse)
     return clone_checkout(tmp_path_factory.mktemp("home") / "trainlint", tag=TAG)
 
 
 def local(text: str, clone: Path) -> str:
-    """The recipe with the repository URL pointing at the clone."""
-    return text.replace(URL, clone.as_uri())
+    """The recipe with the repository URL pointing at the clone. The URL names a host, as the real one
+    does: the pip a new virtual environment starts with (Python 3.11's, 23.2) refuses a `name @ git+file:///`
+    requirement without one."""
+    return text.replace(URL, f"file://localhost{clone.as_posix()}")
 
 
 def clean_path(*first: Path) -> str:
@@ -132,6 +150,7 @@ def environment(home: Path, *first: Path, **extra: str) -> dict[str, str]:
         UV_PYTHON_DOWNLOADS="never",
         PRE_COMMIT_HOME=str(home / "pre-commit"),
         NO_COLOR="1",
+        **INDEX,
         **extra,
     )
 
@@ -172,14 +191,15 @@ RECIPE_FILES = [
     REPO / "hooks/pre-commit",
     REPO / ".pre-commit-hooks.yaml",
     REPO / "action.yml",
+    REPO / "editors/vscode/src/launch.ts",  # the extension's message when trainlint is missing
 ]
 PLACEHOLDERS = [
     r"<URL",
     r"\bTODO\b",
     r"URL of (this|the trainlint) repository",
     r"<(a )?tag or commit",
-    r"(?<![\w/\"'.+-])(pip|pipx) install (-\w+ )*trainlint\b",  # from an index that has no distribution
-    r"uv (tool|pip) install (-\w+ )*trainlint\b",
+    # from an index that has no distribution: `pip install trainlint`, `pip install 'trainlint[server]'`
+    r"(?<![\w/\"'.+-])(pip|pipx|uv tool|uv pip) install (-\S+ )*[\"']?trainlint(\[[\w,]+\])?(?!\S*\s@\s)[\"']?(\s|$)",
     rf"{re.escape(OWNER_NAME)}@(main|master|HEAD)\b",
 ]
 
@@ -204,8 +224,8 @@ def test_every_block_that_installs_or_runs_trainlint_in_ci_is_a_recipe_the_tests
             if usage.search(match.group(1)):
                 assert match.group(0).startswith("<!-- recipe: "), (doc.name, match.group(1)[:200])
     kinds = {kind for doc in DOCS for kind, _ in MARKER.findall(doc.read_text(encoding="utf-8"))}
-    assert kinds <= {"checkout", "sh-alternatives", "pre-commit", "github-workflow", "gitlab-ci"}, kinds
-    assert {"sh-alternatives", "pre-commit", "github-workflow", "gitlab-ci"} <= kinds
+    every = {"checkout", "wheel", "sh-alternatives", "pre-commit", "github-workflow", "gitlab-ci", "server", "editor"}
+    assert kinds == every, kinds
 
 
 SCHEMAS = {"github-workflow": "vendor.github-workflows", "gitlab-ci": "vendor.gitlab-ci"}
@@ -260,26 +280,147 @@ def test_the_readme_opens_with_the_install_from_a_copy_of_the_repository(tmp_pat
     assert_working_trainlint(tmp_path / "work", {**env, "PATH": clean_path(where / ".venv/bin")}, where / ".venv/bin")
 
 
-def _alternatives() -> list[tuple[str, str]]:
+def test_the_wheel_built_in_a_copy_installs_a_working_trainlint(tmp_path, clone):
+    """Nothing published: a wheel built in a clone, installed in another virtual environment."""
+    ((_, text),) = recipes("wheel")
+    copy = tmp_path / "copy"
+    subprocess.run(["git", "clone", "-q", clone.as_uri(), str(copy)], env=clean_git_env(), check=True)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = environment(tmp_path / "home", venv / "bin", VIRTUAL_ENV=str(venv))
+    run = bash(text, copy, env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert [p.name for p in (copy / "dist").iterdir()] == [f"trainlint-{__version__}-py3-none-any.whl"]
+    assert_working_trainlint(tmp_path / "work", env, venv / "bin")
+
+
+def _lines(kind: str) -> list[tuple[str, str]]:
+    """(where, line) of each command line of a kind's recipes, comments left out."""
     return [
-        (f"{where}:{line.split()[0]}", line)
-        for where, text in recipes("sh-alternatives")
+        (where.split(":")[0], line.split("#")[0].strip())
+        for where, text in recipes(kind)
         for line in text.splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     ]
 
 
-@pytest.mark.parametrize("where, line", _alternatives(), ids=ids(_alternatives()))
-def test_each_install_line_gives_a_working_trainlint(tmp_path, clone, where, line):
-    home = tmp_path / "home"
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    # `pip` is a new virtual environment's (activated); pipx and uv install into home/bin
-    env = environment(home, venv / "bin", home / "bin", VIRTUAL_ENV=str(venv))
-    run = bash(local(line, clone), tmp_path, env)
-    assert run.returncode == 0, run.stdout + run.stderr
-    bin_dir = venv / "bin" if re.match(r"\s*(python3? -m )?pip ", line) else home / "bin"
-    assert_working_trainlint(tmp_path / "work", env, bin_dir)
+def _install_lines() -> list[tuple[str, str]]:
+    """Every install line of the install and server recipes, each once (several pages give the same
+    line), with an id: the first page that gives it, the tool and the extra."""
+    found: dict[str, str] = {}
+    for where, line in [*_lines("sh-alternatives"), *_lines("server")]:
+        if not line.startswith("trainlint ") and line not in found:
+            extra = "[server]" if "[server]" in line else ""
+            found[line] = f"{where}:{line.split()[0]}{extra}"
+    return [(where, line) for line, where in found.items()]
+
+
+class Installed:
+    """What an install line gave: its environment (PATH without this one's trainlint) and the folder
+    its `trainlint` is in."""
+
+    def __init__(self, env: dict[str, str], bin_dir: Path) -> None:
+        self.env, self.bin_dir = env, bin_dir
+
+    @property
+    def trainlint(self) -> str:
+        return str(self.bin_dir / "trainlint")
+
+
+@pytest.fixture(scope="session")
+def install(tmp_path_factory, clone):
+    """Runs an install line alone in a new environment, once per session: the tests of one line (a
+    working trainlint, its language server, its editor binding) share what it installed."""
+    done: dict[str, Installed] = {}
+
+    def run(line: str) -> Installed:
+        if line not in done:
+            where = tmp_path_factory.mktemp("install")
+            home, venv = where / "home", where / "venv"
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            # `pip` is a new virtual environment's (activated); pipx and uv install into home/bin
+            env = environment(home, venv / "bin", home / "bin", VIRTUAL_ENV=str(venv))
+            ran = bash(local(line, clone), where, env)
+            assert ran.returncode == 0, ran.stdout + ran.stderr
+            pip = re.match(r"\s*(python3? -m )?pip ", line)
+            done[line] = Installed(env, venv / "bin" if pip else home / "bin")
+        return done[line]
+
+    return run
+
+
+@pytest.mark.parametrize("where, line", _install_lines(), ids=ids(_install_lines()))
+def test_each_install_line_gives_a_working_trainlint(tmp_path, install, where, line):
+    installed = install(line)
+    assert_working_trainlint(tmp_path / "work", installed.env, installed.bin_dir)
+
+
+SERVER_LINES = sorted({line for _, line in _lines("server") if line.startswith("trainlint ")})
+SERVER_INSTALLS = [(where, line) for where, line in _install_lines() if "[server]" in line]
+
+
+@pytest.mark.parametrize("where, line", SERVER_INSTALLS, ids=ids(SERVER_INSTALLS))
+def test_the_server_recipes_start_a_language_server_that_checks_as_you_type(tmp_path, install, where, line):
+    """What each server install line installed, started as the recipes say, answers an editor: the
+    diagnostics of a broken config, with the CLI's code and position."""
+    from server.lsp_session import Session  # pygls's client, the test extra's
+
+    installed = install(line)
+    assert SERVER_LINES == ["trainlint server"]
+    for command in SERVER_LINES:
+        (tmp_path / ".git").mkdir(exist_ok=True)
+        session = Session(tmp_path, command=[installed.trainlint, *shlex.split(command)[1:]])
+        try:
+            _, diagnostics = session.opened(tmp_path / "configs/typo.yaml", BROKEN)
+            (found,) = [d for d in diagnostics if d.code == "TL104"]
+            assert (found.range.start.line, found.range.start.character) == (3, 8)
+            assert "`preset` cannot be 'sdxl/styel'" in found.message
+        finally:
+            assert session.close() == 0, session.stderr.decode()
+        assert b"Traceback" not in session.stderr
+
+
+def test_the_editor_recipe_binds_new_configs_that_the_yaml_server_completes(tmp_path, install):
+    """The README's `init` lines, with the trainlint an install recipe gave (the schema copy comes from
+    the installed package), in a new repository: yaml-language-server loads the schema for each new
+    config (no diagnostic at all, so no schema-load error) and completes its keys."""
+    from editor.lsp import LanguageServer, node
+
+    if node() is None:
+        pytest.skip("Node.js is needed for yaml-language-server")
+    installed = install(_install_lines()[0][1])
+    repo = tmp_path / "lora-configs"
+    (repo / ".git").mkdir(parents=True)
+    lines = _lines("editor")
+    assert lines and all(line.startswith("trainlint init ") for _, line in lines)
+    for _, line in lines:
+        ran = bash(line, repo, installed.env)
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+    shipped = (REPO / "schema/v1/config.schema.json").read_bytes()
+    assert (repo / ".trainlint/v1/config.schema.json").read_bytes() == shipped
+    configs = sorted(repo.rglob("*.yaml"))
+    assert len(configs) == len(lines), configs
+    settings = json.loads((repo / ".vscode/settings.json").read_text(encoding="utf-8"))
+    section = {key.removeprefix("yaml."): value for key, value in settings.items() if key.startswith("yaml.")}
+    ls = LanguageServer(repo, {**section, "schemaStore": {"enable": False}, "validate": True, "completion": True})
+    try:
+        for config in configs:
+            text = config.read_text(encoding="utf-8")
+            assert ls.diagnostics(config.as_uri(), text, keep_open=True) == [], config
+            offered = {item["label"] for item in ls.completion(config.as_uri(), len(text.splitlines()), 0)}
+            assert "training" in offered, (config, offered)
+            ls.close(config.as_uri())
+            # a copy with a value out of range, bound the same way: by its modeline alone (a name the
+            # settings do not match), else by the settings' file pattern
+            modeline = text.startswith("# yaml-language-server: $schema=")
+            copy = config.with_name("copy.yaml" if modeline else "copy.trainlint.yaml")
+            broken = text.replace("# training:", "training:").replace(
+                "#   text_encoder_ratio", "  text_encoder_ratio: 7 #"
+            )
+            said = {d["message"] for d in ls.diagnostics(copy.as_uri(), broken)}
+            assert said == {"Value is above the maximum of 1."}, (config, said)
+    finally:
+        ls.shutdown()
 
 
 # --- pre-commit ---------------------------------------------------------------------------------
@@ -500,9 +641,13 @@ def test_the_action_passes_on_clean_configs_and_honours_its_inputs(tmp_path, job
 
 
 @pytest.mark.parametrize("where, text", recipes("gitlab-ci"), ids=ids(recipes("gitlab-ci")))
-def test_the_gitlab_job_passes_with_info_findings_and_its_junit_report_has_no_failure(tmp_path, clone, where, text):
-    (job,) = yaml.safe_load(local(text, clone)).values()
+def test_the_gitlab_job_passes_with_info_findings_and_its_junit_report_has_no_failure(tmp_path, install, where, text):
+    """The image's Python is a new virtual environment; the job's install line is run there as every
+    install line is (once per session: the README's pip line is the same), then the rest of its script."""
+    (job,) = yaml.safe_load(text).values()
     assert job["image"].startswith("python:3.")
+    installs, checks = job["script"][:1], job["script"][1:]
+    assert installs[0] in [line for _, line in _install_lines()] and not any("install" in s for s in checks)
     workspace = tmp_path / "workspace"
     shutil.copytree(REPO / "examples/lora-configs/configs", workspace / "configs")
     shutil.copytree(REPO / "examples/lora-configs/data", workspace / "data")
@@ -511,10 +656,8 @@ def test_the_gitlab_job_passes_with_info_findings_and_its_junit_report_has_no_fa
         "schema_version: 1\nbase_model: sdxl\ntraining_type: style\npreset: sdxl/style\n"
         "classification: sdxl/style\ndataset:\n  images: 4\n"
     )
-    venv = tmp_path / "image"  # the image's Python: `pip` installs into it
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    env = environment(tmp_path / "home", venv / "bin", GITLAB_CI="true", CI="true")
-    run = bash("\n".join(job["script"]), workspace, env)
+    env = {**install(installs[0]).env, "GITLAB_CI": "true", "CI": "true"}
+    run = bash("\n".join(checks), workspace, env)
     assert run.returncode == 0, run.stdout + run.stderr
     assert job["artifacts"]["when"] == "always"
     report = ET.parse(workspace / job["artifacts"]["reports"]["junit"]).getroot()
@@ -522,7 +665,7 @@ def test_the_gitlab_job_passes_with_info_findings_and_its_junit_report_has_no_fa
     (small,) = (c for c in report.iter("testcase") if c.get("classname") == "configs/small.yaml")
     assert small.get("name").startswith("TL304 ") and "TL304 [info]" in small.find("system-out").text
     (workspace / "configs/typo.yaml").write_text(BROKEN)
-    failed = bash("\n".join(job["script"][1:]), workspace, env)  # installed: run the check again
+    failed = bash("\n".join(checks), workspace, env)
     assert failed.returncode == 1
     report = ET.parse(workspace / job["artifacts"]["reports"]["junit"]).getroot()
     assert report.get("failures") == "1"

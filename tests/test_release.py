@@ -1,6 +1,6 @@
 """scripts/release.py on a temporary clone of this checkout: a checked wheel and sdist, the version set,
 the changelog entry, the recipes pinned to the new tag, and the annotated tag; refusals leave all as it was.
-The build and the wheel's new environment take their packages from the index, as a release does."""
+The build and the wheel's new environment take their packages from the session's wheelhouse (conftest.py)."""
 
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ def _git(repo: Path, *args: str) -> str:
     ).stdout
 
 
-def _release(repo: Path, version: str) -> subprocess.CompletedProcess[str]:
+def _release(repo: Path, version: str, index: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "scripts/release.py", version],
         cwd=repo,
-        env=clean_git_env(),
+        env=clean_git_env(**index),
         capture_output=True,
         text=True,
         timeout=900,
@@ -44,9 +44,14 @@ NEW = _next(__version__)
 
 
 @pytest.fixture(scope="module")
-def released(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def released(tmp_path_factory, wheelhouse) -> tuple[Path, subprocess.CompletedProcess[str]]:
     repo = clone_checkout(tmp_path_factory.mktemp("release") / "trainlint")
-    return repo, _release(repo, NEW)
+    changelog = repo / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    if re.search(r"## \[Unreleased\]\s*\n## \[", text):  # just after a release: something to release
+        changelog.write_text(text.replace("## [Unreleased]\n", "## [Unreleased]\n\n### Changed\n\n- A change.\n", 1))
+        _git(repo, "commit", "-q", "-am", "A change")
+    return repo, _release(repo, NEW, wheelhouse)
 
 
 def test_the_release_is_committed_and_tagged(released):
@@ -70,12 +75,22 @@ def test_the_changelog_entry_moves_under_the_new_version(released):
 
 def test_every_recipe_is_pinned_to_the_new_tag(released):
     repo, run = released
-    for name in ("README.md", "docs/ci.md", "examples/lora-configs/.github/workflows/ci.yml", "hooks/pre-commit"):
+    for name in (
+        "README.md",
+        "docs/ci.md",
+        "docs/server.md",
+        "examples/lora-configs/.github/workflows/ci.yml",
+        "hooks/pre-commit",
+        "editors/vscode/README.md",
+        "editors/vscode/src/launch.ts",
+    ):
         text = (repo / name).read_text(encoding="utf-8")
         assert f"@v{NEW}" in text, name
         assert not re.search(rf"trainlint@v(?!{re.escape(NEW)}\b)", text), name
         assert name in run.stdout
-    assert f"rev: v{NEW}\n" in (repo / "README.md").read_text(encoding="utf-8")
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    assert f"rev: v{NEW}\n" in readme
+    assert "before-first-release" not in readme and "No release is tagged yet" not in readme
 
 
 def test_the_wheel_and_sdist_are_built_for_the_new_version(released):
@@ -94,19 +109,20 @@ def test_the_wheel_and_sdist_are_built_for_the_new_version(released):
     [
         (NEW, None, f"tag v{NEW} exists already"),
         ("0.0.1", None, "is not newer than"),
+        (__version__, None, f"CHANGELOG.md has a section for {__version__} already"),  # released, or 0.1.0
         ("1.2", None, "'1.2' is not a version X.Y.Z"),
         (_next(NEW), None, "nothing to release: CHANGELOG.md has no entries under `## [Unreleased]`"),
         (_next(NEW), "README.md", "the work tree has changes"),
     ],
-    ids=["tag-exists", "older", "not-a-version", "empty-changelog", "dirty"],
+    ids=["tag-exists", "older", "in-the-changelog", "not-a-version", "empty-changelog", "dirty"],
 )
-def test_refusals_change_nothing(released, version, change, said):
+def test_refusals_change_nothing(released, wheelhouse, version, change, said):
     repo, _ = released
     if change is not None:
         (repo / change).write_text((repo / change).read_text() + "\nedited\n")
     head, tags = _git(repo, "rev-parse", "HEAD"), _git(repo, "tag")
     try:
-        run = _release(repo, version)
+        run = _release(repo, version, wheelhouse)
         assert run.returncode == 1 and said in run.stderr, run.stderr
         assert _git(repo, "rev-parse", "HEAD") == head and _git(repo, "tag") == tags
         assert _git(repo, "status", "--porcelain") == ("" if change is None else f" M {change}\n")

@@ -9,12 +9,15 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
 from helpers import REPO, run_cli
 from lsp_session import Session, trainlint_command
 from lsprotocol import types as lsp
+
+from trainlint import __version__
 
 EXAMPLES = REPO / "examples" / "lora-configs"
 FIXTURES = REPO / "tests" / "fixtures"
@@ -264,7 +267,9 @@ def test_without_its_extra_the_command_says_how_to_install_it(tmp_path: Path) ->
     assert done.returncode == 2
     assert done.stdout == ""
     lines = done.stderr.splitlines()
-    assert len(lines) == 1 and "pip install 'trainlint[server]'" in lines[0], done.stderr
+    url = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]["Repository"]
+    wanted = f'pip install "trainlint[server] @ git+{url}@v{__version__}"'  # as the README's recipe
+    assert len(lines) == 1 and lines[0].endswith(f" is missing): {wanted}"), done.stderr
 
 
 def test_the_exit_code_follows_the_protocol(tmp_path: Path) -> None:

@@ -213,15 +213,19 @@ export function classifyProbe(run: ProbeRun): Probe {
   return { kind: "failed", detail: tail === "" ? `exit code ${run.exitCode}` : tail };
 }
 
-/** The command that installs the server with its libraries. */
-export const INSTALL = "pip install 'trainlint[server]'";
-export const UPGRADE = "pip install --upgrade 'trainlint[server]'";
+/** The command that installs the server with its libraries: trainlint is not on PyPI, so from its
+ * repository at a release tag, as the README's recipes (scripts/release.py re-pins the tag). */
+export const INSTALL = 'pip install "trainlint[server] @ git+https://github.com/trainlint/trainlint@v0.1.0"';
+export const UPGRADE = 'pip install --upgrade "trainlint[server] @ git+https://github.com/trainlint/trainlint@v0.1.0"';
 
 /** Why a server that started stopped before it answered, from the end of its stderr: a trainlint
- * installed without the `server` extra says that pygls or lsprotocol is missing. */
+ * installed without the `server` extra says that pygls or lsprotocol is missing, and how to add it
+ * for its own version, which the extension passes on. */
 export function explainExit(stderr: string): { kind: "missing" | "failed"; detail: string } {
   if (/needs pygls and lsprotocol|No module named '?(pygls|lsprotocol)\b/.test(stderr)) {
-    return { kind: "missing", detail: `its language server libraries (pygls, lsprotocol) are not installed: ${INSTALL}` };
+    const advised = /needs pygls and lsprotocol \([^)\n]*\): (.+)$/m.exec(stderr);
+    const how = advised === null ? INSTALL : advised[1].trim();
+    return { kind: "missing", detail: `its language server libraries (pygls, lsprotocol) are not installed: ${how}` };
   }
   const tail = lastLines(stderr, 3);
   return { kind: "failed", detail: tail === "" ? "it wrote nothing on its standard error" : tail };

@@ -8,7 +8,23 @@ from typing import TextIO
 
 from . import EXIT_ERROR
 
-INSTALL = "pip install 'trainlint[server]'"
+
+def install_line() -> str:
+    """The pip line that installs this version with the `server` extra: the repository its metadata
+    names (pyproject.toml's `[project.urls]`), at this version's tag, as the README's recipes do."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    from .. import __version__
+
+    try:
+        urls = metadata("trainlint").get_all("Project-URL") or []
+    except PackageNotFoundError:  # sources on sys.path, never installed
+        urls = []
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip() == "Repository" and url.strip():
+            return f'pip install "trainlint[server] @ git+{url.strip()}@v{__version__}"'
+    return "install trainlint with its `server` extra (trainlint[server])"
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -17,7 +33,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         import pygls.lsp.server  # noqa: F401
     except ImportError as exc:
         print(
-            f"trainlint: error: the language server needs pygls and lsprotocol ({exc.name} is missing): {INSTALL}",
+            "trainlint: error: the language server needs pygls and lsprotocol"
+            f" ({exc.name} is missing): {install_line()}",
             file=sys.stderr,
         )
         return EXIT_ERROR

@@ -13,6 +13,7 @@ import {
   expand,
   explainExit,
   type Host,
+  INSTALL,
   isLaunch,
   type Launch,
   resolveLaunch,
@@ -182,11 +183,14 @@ describe("classifyProbe", () => {
 
 describe("explainExit", () => {
   it("tells a trainlint without the server extra by what it says", () => {
-    const said = "trainlint: error: the language server needs pygls and lsprotocol (pygls is missing): pip install 'trainlint[server]'\n";
+    const own = 'pip install "trainlint[server] @ git+https://example.org/trainlint@v9.8.7"';
+    const said = `trainlint: error: the language server needs pygls and lsprotocol (pygls is missing): ${own}\n`;
     const exit = explainExit(said);
     assert.equal(exit.kind, "missing");
-    assert.match(exit.detail, /pip install 'trainlint\[server\]'/);
-    assert.equal(explainExit("ModuleNotFoundError: No module named 'lsprotocol'\n").kind, "missing");
+    assert.ok(exit.detail.endsWith(`are not installed: ${own}`), exit.detail);  // its own version's line
+    const older = explainExit("ModuleNotFoundError: No module named 'lsprotocol'\n");
+    assert.equal(older.kind, "missing");
+    assert.ok(older.detail.endsWith(`are not installed: ${INSTALL}`), older.detail);
   });
   it("passes on anything else with the end of stderr", () => {
     assert.deepEqual(explainExit("a\nb\nc\nd\n"), { kind: "failed", detail: "b\nc\nd" });
