@@ -143,3 +143,24 @@ def clone_checkout(dest: Path, tag: str | None = None) -> Path:
     if tag is not None:
         subprocess.run(["git", "tag", "-a", tag, "-m", tag], cwd=dest, env=env, check=True, capture_output=True)
     return dest
+
+
+def next_version(version: str) -> str:
+    """The next minor version: what the tests release a temporary clone as."""
+    major, minor, _ = version.split(".")
+    return f"{major}.{int(minor) + 1}.0"
+
+
+def run_release(repo: Path, version: str, index: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`scripts/release.py VERSION` in `repo` (a temporary clone: never this repository)."""
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "scripts/release.py", version],
+        cwd=repo,
+        env=clean_git_env(**index),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )

@@ -1,10 +1,13 @@
 """Every install and CI recipe of the README, docs/ and the examples, run as written.
 
 A recipe is the fenced block after a `<!-- recipe: KIND -->` line (README.md, docs/*.md), or a
-whole file (the example workflow). Its text is read from where it lives, never copied here; the
-only change made to it is the repository URL (pyproject.toml's `[project.urls]`), which points at
-a temporary clone of this checkout tagged with the version the recipes pin. Each recipe runs in a
-new environment whose PATH holds no trainlint, and must give a trainlint that checks configs:
+whole file (the example workflow). Its text is read from where it lives, never copied here, and
+run as it reads at a release: the session releases a temporary clone of this checkout with
+`scripts/release.py` (conftest.py: the next minor version, its tag, every recipe re-pinned to it),
+so each recipe is taken here with the release script's own re-pinning (a test holds the released
+files to it) and the repository URL (pyproject.toml's `[project.urls]`) pointing at that clone.
+Each recipe runs in a new environment whose PATH holds no trainlint, and must give a trainlint
+that checks configs:
 
 - `checkout`: the block in bash, in a fresh clone (the README's first command);
 - `wheel`: the block in bash, in a fresh clone, with a new virtual environment activated;
@@ -32,6 +35,7 @@ index again.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -48,13 +52,15 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from helpers import REPO, clean_git_env, clone_checkout
+from helpers import REPO, clean_git_env, next_version
 
 from trainlint import __version__
 
 URL = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]["Repository"]
 OWNER_NAME = URL.split("://", 1)[1].split("/", 1)[1]
-TAG = f"v{__version__}"
+PINNED = f"v{__version__}"  # what the recipes name in this checkout
+NEW = next_version(__version__)  # the version the session's clone is released as
+TAG = f"v{NEW}"  # the tag the release script made there, which the released recipes name
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md")), REPO / "editors/vscode/README.md"]
 EXAMPLE_WORKFLOW = REPO / "examples/lora-configs/.github/workflows/ci.yml"
 MARKER = re.compile(r"^<!-- recipe: ([\w-]+) -->\n```[\w-]*\n(.*?)^```", re.M | re.S)
@@ -62,11 +68,22 @@ BROKEN = "schema_version: 1\nbase_model: sdxl\ntraining_type: style\npreset: sdx
 TIMEOUT = 900
 
 
-def recipes(kind: str) -> list[tuple[str, str]]:
-    """(where, text) of every recipe of a kind in the docs, in order."""
+def _release_script() -> Any:
+    spec = importlib.util.spec_from_file_location("release_script", REPO / "scripts" / "release.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+RELEASE = _release_script()
+
+
+def recipes(kind: str, root: Path = REPO) -> list[tuple[str, str]]:
+    """(where, text) of every recipe of a kind in the docs (of this checkout, or of a copy at `root`), in order."""
     found = []
     for doc in DOCS:
-        for match in MARKER.finditer(doc.read_text(encoding="utf-8")):
+        for match in MARKER.finditer((root / doc.relative_to(REPO)).read_text(encoding="utf-8")):
             if match.group(1) == kind:
                 found.append((f"{doc.relative_to(REPO)}:{match.group(2).splitlines()[0][:40]}", match.group(2)))
     return found
@@ -104,18 +121,33 @@ INDEX: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
-def clone(tmp_path_factory, wheelhouse) -> Path:
-    """This checkout as the repository the recipes name, tagged with the version they pin; every
+def clone(released, wheelhouse) -> Path:
+    """The repository the recipes name: the session's clone, released as NEW with its tag; every
     recipe that uses it installs the dependencies from the session's wheelhouse."""
+    assert released.run.returncode == 0 and released.version == NEW, released.run.stdout + released.run.stderr
     INDEX.update(wheelhouse)
-    return clone_checkout(tmp_path_factory.mktemp("home") / "trainlint", tag=TAG)
+    return released.repo
 
 
 def local(text: str, clone: Path) -> str:
-    """The recipe with the repository URL pointing at the clone. The URL names a host, as the real one
-    does: the pip a new virtual environment starts with (Python 3.11's, 23.2) refuses a `name @ git+file:///`
-    requirement without one."""
-    return text.replace(URL, f"file://localhost{clone.as_posix()}")
+    """The recipe as it reads at the release (re-pinned by the release script), with the repository URL
+    pointing at the clone. The URL names a host, as the real one does: the pip a new virtual environment
+    starts with (Python 3.11's, 23.2) refuses a `name @ git+file:///` requirement without one."""
+    return RELEASE.pin(text, URL, NEW).replace(URL, f"file://localhost{clone.as_posix()}")
+
+
+@pytest.mark.parametrize(
+    "kind", ["checkout", "wheel", "sh-alternatives", "server", "editor", "pre-commit", "github-workflow", "gitlab-ci"]
+)
+def test_the_released_recipes_are_these_pinned_to_the_new_tag(clone, kind):
+    """What the tests run (this checkout's recipes, re-pinned) is what the release wrote at its tag."""
+    ours = recipes(kind)
+    assert ours and [text for _, text in recipes(kind, clone)] == [RELEASE.pin(text, URL, NEW) for _, text in ours]
+    pinned = [text for _, text in ours if PINNED in text]
+    assert all(TAG in RELEASE.pin(text, URL, NEW) and PINNED not in RELEASE.pin(text, URL, NEW) for text in pinned)
+    assert (
+        RELEASE.pin(EXAMPLE_WORKFLOW.read_text(), URL, NEW) == (clone / EXAMPLE_WORKFLOW.relative_to(REPO)).read_text()
+    )
 
 
 def clean_path(*first: Path) -> str:
@@ -172,7 +204,7 @@ def assert_working_trainlint(where: Path, env: dict[str, str], bin_dir: Path) ->
     found = shutil.which("trainlint", path=env["PATH"])
     assert found is not None and Path(found).parent == bin_dir, found
     version = subprocess.run([found, "--version"], env=env, capture_output=True, text=True, check=False)
-    assert version.stdout.strip() == f"trainlint {__version__}", version.stdout + version.stderr
+    assert version.stdout.strip() == f"trainlint {NEW}", version.stdout + version.stderr
     (where / "configs").mkdir(parents=True, exist_ok=True)
     (where / "configs/typo.yaml").write_text(BROKEN)
     checked = subprocess.run(
@@ -212,7 +244,7 @@ def test_no_recipe_holds_a_placeholder_or_another_home(path):
     for home in re.findall(r"https?://github\.com/[\w.-]+/trainlint\b", text):
         assert home == URL, home
     for pinned in re.findall(rf"(?:{re.escape(OWNER_NAME)}@|{re.escape(URL)}@|rev: )(v[\w.]+)", text):
-        assert pinned == TAG, f"{path.name} pins {pinned}, the version is {TAG}"
+        assert pinned == PINNED, f"{path.name} pins {pinned}, the version is {PINNED}"
 
 
 def test_every_block_that_installs_or_runs_trainlint_in_ci_is_a_recipe_the_tests_run():
@@ -290,7 +322,7 @@ def test_the_wheel_built_in_a_copy_installs_a_working_trainlint(tmp_path, clone)
     env = environment(tmp_path / "home", venv / "bin", VIRTUAL_ENV=str(venv))
     run = bash(text, copy, env)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert [p.name for p in (copy / "dist").iterdir()] == [f"trainlint-{__version__}-py3-none-any.whl"]
+    assert [p.name for p in (copy / "dist").iterdir()] == [f"trainlint-{NEW}-py3-none-any.whl"]
     assert_working_trainlint(tmp_path / "work", env, venv / "bin")
 
 

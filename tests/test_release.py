@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime
 import re
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import clean_git_env, clone_checkout
+from helpers import clean_git_env, next_version, run_release
 
 from trainlint import __version__
 
@@ -23,39 +22,18 @@ def _git(repo: Path, *args: str) -> str:
     ).stdout
 
 
-def _release(repo: Path, version: str, index: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "scripts/release.py", version],
-        cwd=repo,
-        env=clean_git_env(**index),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-
-
-def _next(version: str) -> str:
-    major, minor, _ = version.split(".")
-    return f"{major}.{int(minor) + 1}.0"
-
-
-NEW = _next(__version__)
+NEW = next_version(__version__)
 
 
 @pytest.fixture(scope="module")
-def released(tmp_path_factory, wheelhouse) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    repo = clone_checkout(tmp_path_factory.mktemp("release") / "trainlint")
-    changelog = repo / "CHANGELOG.md"
-    text = changelog.read_text(encoding="utf-8")
-    if re.search(r"## \[Unreleased\]\s*\n## \[", text):  # just after a release: something to release
-        changelog.write_text(text.replace("## [Unreleased]\n", "## [Unreleased]\n\n### Changed\n\n- A change.\n", 1))
-        _git(repo, "commit", "-q", "-am", "A change")
-    return repo, _release(repo, NEW, wheelhouse)
+def released_run(released) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The session's released clone (conftest.py) and the release script's run."""
+    assert released.version == NEW
+    return released.repo, released.run
 
 
-def test_the_release_is_committed_and_tagged(released):
-    repo, run = released
+def test_the_release_is_committed_and_tagged(released_run):
+    repo, run = released_run
     assert run.returncode == 0, run.stdout + run.stderr
     assert _git(repo, "cat-file", "-t", f"v{NEW}").strip() == "tag"  # annotated, not a lightweight tag
     assert _git(repo, "rev-parse", f"v{NEW}^{{commit}}") == _git(repo, "rev-parse", "HEAD")
@@ -65,16 +43,16 @@ def test_the_release_is_committed_and_tagged(released):
     assert run.stdout.endswith(f"publish with: git push origin HEAD v{NEW}\n")
 
 
-def test_the_changelog_entry_moves_under_the_new_version(released):
-    repo, _ = released
+def test_the_changelog_entry_moves_under_the_new_version(released_run):
+    repo, _ = released_run
     text = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
     today = datetime.date.today().isoformat()
     assert f"## [Unreleased]\n\n## [{NEW}] - {today}\n\n### " in text
     assert text.count("## [Unreleased]") == 1 and f"## [{__version__}]" in text
 
 
-def test_every_recipe_is_pinned_to_the_new_tag(released):
-    repo, run = released
+def test_every_recipe_is_pinned_to_the_new_tag(released_run):
+    repo, run = released_run
     for name in (
         "README.md",
         "docs/ci.md",
@@ -93,8 +71,8 @@ def test_every_recipe_is_pinned_to_the_new_tag(released):
     assert "before-first-release" not in readme and "No release is tagged yet" not in readme
 
 
-def test_the_wheel_and_sdist_are_built_for_the_new_version(released):
-    repo, run = released
+def test_the_wheel_and_sdist_are_built_for_the_new_version(released_run):
+    repo, run = released_run
     wheel, sdist = repo / f"dist/trainlint-{NEW}-py3-none-any.whl", repo / f"dist/trainlint-{NEW}.tar.gz"
     assert wheel.is_file() and sdist.is_file(), run.stdout + run.stderr
     with zipfile.ZipFile(wheel) as archive:
@@ -111,18 +89,18 @@ def test_the_wheel_and_sdist_are_built_for_the_new_version(released):
         ("0.0.1", None, "is not newer than"),
         (__version__, None, f"CHANGELOG.md has a section for {__version__} already"),  # released, or 0.1.0
         ("1.2", None, "'1.2' is not a version X.Y.Z"),
-        (_next(NEW), None, "nothing to release: CHANGELOG.md has no entries under `## [Unreleased]`"),
-        (_next(NEW), "README.md", "the work tree has changes"),
+        (next_version(NEW), None, "nothing to release: CHANGELOG.md has no entries under `## [Unreleased]`"),
+        (next_version(NEW), "README.md", "the work tree has changes"),
     ],
     ids=["tag-exists", "older", "in-the-changelog", "not-a-version", "empty-changelog", "dirty"],
 )
-def test_refusals_change_nothing(released, wheelhouse, version, change, said):
-    repo, _ = released
+def test_refusals_change_nothing(released_run, wheelhouse, version, change, said):
+    repo, _ = released_run
     if change is not None:
         (repo / change).write_text((repo / change).read_text() + "\nedited\n")
     head, tags = _git(repo, "rev-parse", "HEAD"), _git(repo, "tag")
     try:
-        run = _release(repo, version, wheelhouse)
+        run = run_release(repo, version, wheelhouse)
         assert run.returncode == 1 and said in run.stderr, run.stderr
         assert _git(repo, "rev-parse", "HEAD") == head and _git(repo, "tag") == tags
         assert _git(repo, "status", "--porcelain") == ("" if change is None else f" M {change}\n")
