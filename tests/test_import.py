@@ -4,6 +4,7 @@ then exported to the same trainer, the project's fixtures train their original v
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
@@ -19,10 +20,11 @@ from trainlint.errors import UsageError
 from trainlint.export import exporter, make, target_of, verify
 from trainlint.importer import import_file
 from trainlint.inputs import SEARCHED_SUFFIXES, trainer_format
-from trainlint.inputs.base import ADAPTIVE_OPTIMIZER, Hints
+from trainlint.inputs.base import ADAPTIVE_OPTIMIZER, SAMPLES_PER_STEP, Hints
 from trainlint.inputs.workspace import FolderWorkspace
 from trainlint.inputs.yaml_reader import load_text
 from trainlint.repository import read_candidate
+from trainlint.rules.trainer_traps import ai_toolkit
 from trainlint.settings import Settings
 
 FIXTURES = REPO / "tests" / "fixtures"
@@ -83,6 +85,11 @@ def test_import_then_export_gives_back_the_original_values(tmp_path: Path, train
     assert not [c for c in codes(check_snippet(tmp_path, imported.text, name="imported.yaml")) if c < "TL200"]
     original = _adapt(source, tmp_path, trainer)
     assert original is not None
+    # the images a step shows come along (batch_size x gradient_accumulation_steps), so the imported config's
+    # steps compare with the presets as the source's do
+    samples = original.values.get(SAMPLES_PER_STEP)
+    carried = math.prod(int(imported.run.get(key, "1")) for key in ("batch_size", "gradient_accumulation_steps"))
+    assert carried == (samples.value if samples is not None else 1), (imported.run, samples)
     target = target_of(config, config.name, Settings(root=tmp_path), None, tmp_path)
     if math.isnan(target.steps):
         pytest.skip("the steps depend on an image count the source does not give")
@@ -99,7 +106,8 @@ def test_import_then_export_gives_back_the_original_values(tmp_path: Path, train
     adaptive = any(note.kind == ADAPTIVE_OPTIMIZER for note in original.notes)
     for key in TRAINING_KEYS:
         before = original.values.get(key)
-        if before is None or before.value is None or (adaptive and key.startswith("learning_rate")):
+        multiplier = adaptive and "optimizer" not in imported.run and key.startswith("learning_rate")
+        if before is None or before.value is None or multiplier:
             assert key in imported.unknown or key not in imported.training
             continue
         if key == "learning_rate_text_encoder" and not original.values["text_encoder_ratio"].value:
@@ -166,6 +174,64 @@ def test_import_starts_from_the_preset_and_lists_the_rest(tmp_path: Path) -> Non
     for kept in ("network_dim: 32", 'optimizer_type: "AdamW8bit"', "resolution: [1024, 1024]"):
         assert f"#   {kept}" in text, kept
     assert "#   max_train_steps" not in text  # imported (as the preset's value)
+
+
+def test_import_carries_batch_accumulation_and_an_adaptive_optimizer(tmp_path: Path) -> None:
+    """sd-scripts at batch 2 x accumulation 2 with Prodigy at 1.0: the imported config says so in trainlint's keys
+    (outside the preset: still the preset's match), takes the rates as the multipliers they are, and `check`
+    judges it as it judges the source: 875 steps show each image 350 times, SDXL's style preset."""
+    write_tree(
+        tmp_path,
+        {
+            ".git/HEAD": "",
+            **{f"img/10_cat/{n}.png": "x" for n in range(10)},
+            **{f"img/10_cat/{n}.txt": "a cat" for n in range(10)},
+            "run.toml": (
+                "# trainlint: training_type=style\n"
+                'pretrained_model_name_or_path = "stabilityai/stable-diffusion-xl-base-1.0"\n'
+                'network_module = "networks.lora"\n'
+                'train_data_dir = "img"\n'
+                "max_train_steps = 875\n"
+                "train_batch_size = 2\n"
+                "gradient_accumulation_steps = 2\n"
+                "learning_rate = 1.0\n"
+                "network_train_unet_only = true\n"
+                'optimizer_type = "Prodigy"\n'
+            ),
+        },
+    )
+    result = run_cli("import", "run.toml", "-o", "cfg.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "cfg.yaml").read_text()
+    data = load_text(text).data
+    assert {k: data["training"][k] for k in ("batch_size", "gradient_accumulation_steps", "optimizer")} == {
+        "batch_size": 2,
+        "gradient_accumulation_steps": 2,
+        "optimizer": "Prodigy",
+    }
+    assert data["training"]["learning_rate_unet"] == 1.0  # a multiplier, written with the optimizer it multiplies
+    assert "batch_size: 2  # train_batch_size" in text and "optimizer: Prodigy  # optimizer_type" in text
+    for listed in ("train_batch_size", "gradient_accumulation_steps", "optimizer_type"):
+        assert f"#   {listed}" not in text, listed  # held by the config, not listed as having no key
+    source = json.loads(run_cli("check", "--format", "json", "run.toml", cwd=tmp_path).stdout)["diagnostics"]
+    imported = json.loads(run_cli("check", "--format", "json", "cfg.yaml", cwd=tmp_path).stdout)["diagnostics"]
+    steps_rules = {"TL401", "TL403", "TL404", "TL406", "TL407", "TL408"}
+    assert {d["code"] for d in source} & steps_rules == {d["code"] for d in imported} & steps_rules == set()
+
+
+def test_a_batch_that_shows_the_presets_samples_imports_as_the_preset(tmp_path: Path) -> None:
+    """ai-toolkit at batch 4 for 250 steps shows each of 10 images 100 times, FLUX.1's style preset: the imported
+    config writes the steps and the batch, and is the preset's match (check finds nothing to say about it)."""
+    write_tree(tmp_path, {".git/HEAD": "", **{f"img/10_style/{n}.png": "x" for n in range(10)}})
+    write_tree(tmp_path, {f"img/10_style/{n}.txt": "a watercolor" for n in range(10)})
+    (tmp_path / "job.yaml").write_text(ai_toolkit(steps=250, lr=1e-4, batch_size=4))
+    result = run_cli("import", "job.yaml", "--training-type", "style", "-o", "cfg.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = load_text((tmp_path / "cfg.yaml").read_text()).data
+    assert data["training"] == {"steps": 250, "batch_size": 4}
+    assert data["classification"] == data["preset"] == "flux.1/style@2"
+    checked = run_cli("check", "--format", "json", "cfg.yaml", cwd=tmp_path)
+    assert json.loads(checked.stdout)["diagnostics"] == [], checked.stdout
 
 
 def test_classification_is_the_preset_when_nothing_differs(tmp_path: Path) -> None:

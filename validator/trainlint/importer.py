@@ -24,10 +24,20 @@ from typing import Any, NamedTuple
 from .catalog import TRAINING_KEYS, Preset, catalog
 from .diagnostics import ConfigPath, fmt_number
 from .document import Document
+from .effective import adaptive_optimizer
 from .engine import adapt_trainer, trainer_data
 from .errors import UsageError
 from .init import yaml_number, yaml_string
-from .inputs.base import ADAPTIVE_OPTIMIZER, UNSUPPORTED_MODEL, Adapted, InputFormat, Workspace
+from .inputs.base import (
+    ADAPTIVE_OPTIMIZER,
+    BATCH_SIZE,
+    GRADIENT_ACCUMULATION,
+    SAMPLES_PER_STEP,
+    UNSUPPORTED_MODEL,
+    Adapted,
+    InputFormat,
+    Workspace,
+)
 from .inputs.workspace import FolderWorkspace
 from .repository import read_candidate, repo_root
 from .settings import Settings
@@ -46,6 +56,7 @@ class Imported(NamedTuple):
     text: str
     preset: str
     training: dict[str, float]  # what differs from the preset
+    run: dict[str, str]  # how the run shows its images and its optimizer, outside the preset: key -> YAML value
     unknown: dict[str, str]  # trainlint keys the file does not determine, with why
     kept: list[tuple[str, str]]  # the source's settings the format has no key for: (path, value as written)
     used: frozenset[str]  # the source's settings the config holds (training values, dataset), as dotted paths
@@ -113,6 +124,9 @@ def build(
     training: dict[str, float] = {}
     unknown: dict[str, str] = {}
     used: set[ConfigPath] = set()
+    run, origins = _run_settings(adapted, doc.data, used)
+    if "optimizer" in run:
+        adaptive = None  # the optimizer is written: its multipliers are the config's learning rates
     for key in TRAINING_KEYS:
         value = adapted.values.get(key)
         if value is not None and value.path is not None:
@@ -146,14 +160,15 @@ def build(
         f"base_model: {preset.base_model}",
         f"training_type: {training_type}",
         f"preset: {preset.ref}",
-        f"classification: {'Custom' if training else preset.ref}",
+        f"classification: {'Custom' if _deviates(training, base, run) else preset.ref}",
         *dataset_lines,
     ]
-    if training:
+    if training or run:
         lines.append("training:")
         for key, number in training.items():
             source = adapted.values[key]
             lines.append(f"  {key}: {yaml_number(number)}  # {_comment(str(source.key or fmt.name))}")
+        lines += [f"  {key}: {shown}  # {_comment(origins[key])}" for key, shown in run.items()]
     if unknown:
         lines.append("# not determined by the source file (the preset's values stand):")
         lines += [f"#   {key}: {_comment(why)}" for key, why in unknown.items()]
@@ -162,7 +177,56 @@ def build(
         lines += [f"#   {shown}: {text}" for shown, text in kept[:MAX_LISTED]]
         if len(kept) > MAX_LISTED:
             lines.append(f"#   ... and {len(kept) - MAX_LISTED} more")
-    return Imported("\n".join(lines) + "\n", preset.ref, training, unknown, kept, frozenset(map(_dotted, used)))
+    return Imported("\n".join(lines) + "\n", preset.ref, training, run, unknown, kept, frozenset(map(_dotted, used)))
+
+
+def _deviates(training: dict[str, float], base: dict[str, float | None], run: dict[str, str]) -> bool:
+    """Whether the config is Custom as `check` judges it: a value other than the preset's, the steps compared as
+    the images they show (steps x batch_size x gradient_accumulation_steps), which the presets count one a step."""
+    samples = math.prod(int(run.get(key, "1")) for key in (BATCH_SIZE, GRADIENT_ACCUMULATION))
+    for key, number in training.items():
+        preset = base.get(key)
+        shown = number * samples if key == "steps" else number
+        if preset is None or not math.isclose(shown, preset, rel_tol=1e-9, abs_tol=1e-12):
+            return True
+    return False
+
+
+def _run_settings(adapted: Adapted, data: Any, used: set[ConfigPath]) -> tuple[dict[str, str], dict[str, str]]:
+    """How the source's run shows its images (batch size and accumulation, where they make more than one image
+    a step) and its optimizer where it is adaptive, as trainlint's keys (outside the preset: they make no config
+    Custom), with the source's key each comes from; their paths join `used`. An adaptive optimizer whose name
+    stands in no key of its own (a flag among kohya_ss's additional_parameters, sd-scripts' Adafactor with its
+    relative step) is not written: the learning rates then stay out as multipliers (the caller says so)."""
+    run: dict[str, str] = {}
+    origins: dict[str, str] = {}
+    if adapted.values.get(SAMPLES_PER_STEP) is not None:
+        for key in (BATCH_SIZE, GRADIENT_ACCUMULATION):
+            value = adapted.values.get(key)
+            if value is None or value.value is None or value.value <= 1 or not float(value.value).is_integer():
+                continue
+            run[key], origins[key] = str(int(value.value)), str(value.key or adapted.input_format)
+            if value.path is not None:
+                used.add(value.path)
+    note = next((n for n in adapted.notes if n.kind == ADAPTIVE_OPTIMIZER), None)
+    if note is not None:
+        name = _at(data, note.path)
+        if isinstance(name, str) and re.fullmatch(r"[\w.\-]{1,100}", name) and adaptive_optimizer(name):
+            run["optimizer"], origins["optimizer"] = yaml_string(name), _dotted(note.path)
+            used.add(note.path)
+    return run, origins
+
+
+def _at(data: Any, path: ConfigPath) -> Any:
+    """The value at `path` in the source's data, or None."""
+    for step in path:
+        if isinstance(data, dict) and step in data:
+            data = data[step]
+        elif isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
+            data = data[step]
+        else:
+            return None
+    return data
 
 
 def _unheld(key: str, value: float) -> str | None:

@@ -688,6 +688,11 @@ def _values(proc: _Process, images: int | None, images_why: str, others: list[st
             "train.batch_size",
             proc.path("train", "batch_size"),
             "batch_size x the batches one step accumulates (gradient_accumulation, or the legacy gradient_accumulation_steps)",
+            accumulation_at=(
+                ("train.gradient_accumulation_steps", proc.path("train", "gradient_accumulation_steps"))
+                if legacy_step
+                else ("train.gradient_accumulation", proc.path("train", "gradient_accumulation"))
+            ),
         )
 
     # steps per image

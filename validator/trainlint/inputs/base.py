@@ -40,9 +40,12 @@ FORMAT_NAMES = (
 
 # trainlint's effective training keys, in the order `show` prints them
 VALUE_KEYS = ("steps", "steps_per_image", "learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio")
-# what an adapter may record besides them: the images one step shows (`samples_per_step`)
+# what an adapter may record besides them: the images one step shows (`samples_per_step`), and the batch size
+# and accumulation it multiplies, under the names trainlint's format gives them (`import` writes them)
 SAMPLES_PER_STEP = "samples_per_step"
-ADAPTED_KEYS = (*VALUE_KEYS, SAMPLES_PER_STEP)
+BATCH_SIZE = "batch_size"
+GRADIENT_ACCUMULATION = "gradient_accumulation_steps"
+ADAPTED_KEYS = (*VALUE_KEYS, SAMPLES_PER_STEP, BATCH_SIZE, GRADIENT_ACCUMULATION)
 
 Source = Literal["config", "trainer-default", "derived", "preset"]
 BaseModel = Literal["sd-1.5", "sdxl", "flux.1"]
@@ -236,15 +239,23 @@ def samples_per_step(
     key: str,
     path: ConfigPath | None,
     how: str,
+    batch_at: tuple[str, ConfigPath | None] | None = None,
+    accumulation_at: tuple[str, ConfigPath | None] | None = None,
 ) -> None:
     """Record how many images one of the trainer's steps shows (`values["samples_per_step"]`: batch size x the
     batches a step accumulates), where both are known and above 1 together: the presets' steps are for a batch
     of one, so the steps rules compare samples seen per image (trainer-formats.md section 0). Unknown or 1:
-    nothing recorded, a step counts as one image, as before the file says otherwise."""
+    nothing recorded, a step counts as one image, as before the file says otherwise. The two factors are
+    recorded beside it, each at its own key (`batch_at`, `accumulation_at`; by default the product's)."""
     if batch is None or accumulation is None or not (1 <= batch <= 1 << 20 and 1 <= accumulation <= 1 << 20):
         return  # unknown, or beyond any trainer's memory: a step counts as one image
     if batch * accumulation > 1:
         values[SAMPLES_PER_STEP] = TrainerValue(float(batch * accumulation), "derived", key, path, how)
+        for name, number, (at_key, at_path) in (
+            (BATCH_SIZE, batch, batch_at or (key, path)),
+            (GRADIENT_ACCUMULATION, accumulation, accumulation_at or (key, None)),
+        ):
+            values[name] = TrainerValue(float(number), "derived", at_key, at_path, how)
 
 
 def for_one_process(why: str) -> str:

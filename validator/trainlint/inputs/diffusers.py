@@ -341,6 +341,11 @@ def _adapt(cmd: _Command, workspace: Workspace, hints: Hints, method: Method) ->
         cmd.given[decides] if decides else "--train_batch_size",
         cmd.flag_path(decides) if decides else None,
         how,
+        batch_at=(cmd.given.get("--train_batch_size", "--train_batch_size"), cmd.flag_path("--train_batch_size")),
+        accumulation_at=(
+            cmd.given.get("--gradient_accumulation_steps", "--gradient_accumulation_steps"),
+            cmd.flag_path("--gradient_accumulation_steps"),
+        ),
     )
     total: float | None
     run_epochs: float | None

@@ -493,6 +493,7 @@ class _Gui:
                 "train_batch_size",
                 ("train_batch_size",),
                 "train_batch_size x gradient_accumulation_steps",
+                accumulation_at=("gradient_accumulation_steps", ("gradient_accumulation_steps",)),
             )
         self._per_image(images, epoch_info)
         return images

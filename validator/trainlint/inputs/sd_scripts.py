@@ -1055,6 +1055,7 @@ class _Training:
                 "train_batch_size",
                 self.path("train_batch_size"),
                 "train_batch_size x gradient_accumulation_steps",
+                accumulation_at=("gradient_accumulation_steps", self.path("gradient_accumulation_steps")),
             )
         self._per_image(images, epoch)
         return images

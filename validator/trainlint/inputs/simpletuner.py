@@ -472,8 +472,8 @@ def _source(arg: _Arg | None) -> Source:
 def _steps(reading: _Reading, values: dict[str, TrainerValue]) -> int | None:
     """max_train_steps when above 0, else epochs x steps per epoch (trainer.py:3829-3866)."""
     steps, steps_arg, steps_why = reading.integer("max_train_steps")
-    batch, _, batch_why = reading.integer("train_batch_size")
-    accumulation, _, accumulation_why = reading.integer("gradient_accumulation_steps")
+    batch, batch_arg, batch_why = reading.integer("train_batch_size")
+    accumulation, accumulation_arg, accumulation_why = reading.integer("gradient_accumulation_steps")
     epochs, epochs_arg, epochs_why = reading.integer("num_train_epochs")
     if steps_why:
         values["steps"] = TrainerValue(
@@ -485,8 +485,9 @@ def _steps(reading: _Reading, values: dict[str, TrainerValue]) -> int | None:
         batch,
         accumulation,
         "train_batch_size",
-        None,
+        batch_arg.path if batch_arg else None,
         "train_batch_size x gradient_accumulation_steps",
+        accumulation_at=("gradient_accumulation_steps", accumulation_arg.path if accumulation_arg else None),
     )
     if steps is not None and steps > 0:
         values["steps"] = TrainerValue(

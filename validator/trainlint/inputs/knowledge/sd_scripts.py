@@ -491,9 +491,7 @@ ARGUMENT_PREFIXES = ("metadata_",)
 # get_optimizer dispatches `optimizer_type.startswith("dadapt") or == "prodigy"`; Adafactor is one too with its
 # relative step, on unless relative_step=False is among optimizer_args
 ADAPTIVE_OPTIMIZERS = ("prodigy", "dadapt")
-ADAPTIVE_SOURCE = (
-    "library/train_util.py get_optimizer (its DAdapt* and Prodigy branch; Adafactor's relative_step defaults to True)"
-)
+ADAPTIVE_SOURCE = "library/train_util.py get_optimizer, its DAdapt* and Prodigy branch"
 
 # Flux LoRA network module; SD3 LoRA network module
 FLUX_NETWORK_MODULES = frozenset({"networks.lora_flux", "networks.oft_flux"})
