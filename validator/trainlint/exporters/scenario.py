@@ -12,6 +12,8 @@ share is honoured: the export says so instead of guessing.
 from typing import Any
 
 from ..diagnostics import ConfigPath
+from ..document import Document
+from ..inputs.base import Adapted
 from ..inputs.knowledge import scenario as K
 from .base import Change, Plan, Target, trains, whole_steps
 
@@ -74,3 +76,13 @@ def plan(target: Target, stem: str | None = None) -> Plan:
         tuple(changes),
         notes=tuple(notes),
     )
+
+
+def plan_into(target: Target, doc: Document, adapted: Adapted) -> Plan:
+    """The plan for `--into`: a model as the API returns it (`{"model": {...}}`) holds its `parameters` inside
+    `model`, where the reader finds them (inputs/scenario.py)."""
+    made = plan(target)
+    data = doc.data
+    if isinstance(data, dict) and isinstance(data.get("model"), dict):
+        made = made._replace(assign={("model", *path): value for path, value in made.assign.items()})
+    return made
