@@ -98,9 +98,14 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
+# the key the test runs seal their cache files with (TRAINLINT_CACHE_KEY), so a test can read and forge them
+TEST_KEY = "a key for the tests"
+
+
 def run(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("TRAINLINT_")}
-    environment.update(PYTHONPATH=str(repo.parent / "site"), PROBE_LOG=str(repo.parent / "probe.log"), **env)
+    environment.update(PYTHONPATH=str(repo.parent / "site"), PROBE_LOG=str(repo.parent / "probe.log"))
+    environment.update({cache.KEY_ENV: TEST_KEY, **env})
     return subprocess.run(
         [sys.executable, "-m", "trainlint", "check", *args],
         cwd=repo,
@@ -109,6 +114,25 @@ def run(repo: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
     )
+
+
+def _test_key() -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(TEST_KEY.encode(), digest_size=32).digest()
+
+
+def kept(repo: Path) -> dict:
+    """The cache file's data, unsealed with the tests' key."""
+    payload = cache._unsealed((repo / ".trainlint_cache" / "v1" / cache.RESULTS).read_bytes(), _test_key())
+    assert payload is not None, "the cache file is not sealed with the tests' key"
+    return json.loads(payload)
+
+
+def keep(repo: Path, data: dict) -> None:
+    """Write a cache file sealed with the tests' key: a forgery that passes the seal, to try what lies behind it."""
+    payload = json.dumps(data).encode()
+    (repo / ".trainlint_cache" / "v1" / cache.RESULTS).write_bytes(cache._sealed(payload, _test_key()))
 
 
 def checked(repo: Path) -> list[str]:
@@ -303,7 +327,7 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(repo, damage):
     second = run(repo)
     assert (second.returncode, second.stdout) == (first.returncode, first.stdout) and "Traceback" not in second.stderr
     assert checked(repo) == ["house.yaml", "ink.yaml"]
-    assert json.loads(results.read_text())["format"] == cache.FORMAT
+    assert kept(repo)["format"] == cache.FORMAT
     run(repo)
     assert checked(repo) == []
 
@@ -312,12 +336,11 @@ def test_forged_entries_do_not_change_a_verdict(repo):
     """An entry is trusted only for the bytes it was made from: rewriting a result for other
     content (or other settings) is never used."""
     first = warm(repo)
-    results = repo / ".trainlint_cache" / "v1" / cache.RESULTS
-    data = json.loads(results.read_text())
+    data = kept(repo)
     data["entries"]["ink.yaml"][6] = "0" * 32  # another content digest
     data["entries"]["ink.yaml"][2] -= 1  # and another time, so that the digest is asked
     data["entries"]["house.yaml"][0] = "f" * 32  # another settings key
-    results.write_text(json.dumps(data))
+    keep(repo, data)
     second = run(repo)
     assert checked(repo) == ["house.yaml", "ink.yaml"] and second.stdout == first.stdout
 
@@ -345,6 +368,7 @@ def test_runs_at_once_share_the_cache_safely(repo):
         **os.environ,
         "PYTHONPATH": str(repo.parent / "site"),
         "PROBE_LOG": str(repo.parent / "probe.log"),
+        cache.KEY_ENV: TEST_KEY,
     }
     runs = [
         subprocess.Popen(
@@ -358,7 +382,7 @@ def test_runs_at_once_share_the_cache_safely(repo):
     ]
     outputs = {process.communicate(timeout=120)[0] for process in runs}
     assert len(outputs) == 1
-    data = json.loads((repo / ".trainlint_cache" / "v1" / cache.RESULTS).read_text())
+    data = kept(repo)
     assert {f"more-{index}.yaml" for index in range(20)} | {"ink.yaml", "house.yaml"} <= set(data["entries"])
     checked(repo)
     assert run(repo, "--format", "json").stdout in outputs
@@ -423,11 +447,12 @@ def test_a_stale_schema_copy_named_by_every_config_is_kept_once(repo):
         write(repo / f"more-{index}.yaml", modeline + CONFIG.format(name="ink", preset="sdxl/style"))
     first = run(repo, "--format", "sarif")
     assert first.stdout.count("TL030") >= 30 and len(checked(repo)) == 32
-    kept = repo / ".trainlint_cache" / "v1" / cache.RESULTS
-    data = json.loads(kept.read_text())
+    data = kept(repo)
     schema_size = len(editor_schema.shipped_text())
     assert list(data["texts"].values()) == [editor_schema.shipped_text()]
-    assert kept.stat().st_size < 3 * schema_size  # once, escaped as JSON; not once per config (30 times)
+    assert (
+        repo / ".trainlint_cache" / "v1" / cache.RESULTS
+    ).stat().st_size < 3 * schema_size  # once, escaped as JSON; not once per config (30 times)
     second = run(repo, "--format", "sarif")
     assert checked(repo) == [] and second.stdout == first.stdout
 
@@ -443,10 +468,62 @@ def test_a_forged_shared_text_is_not_used(repo):
     )
     first = run(repo, "--format", "sarif")
     checked(repo)
-    kept = repo / ".trainlint_cache" / "v1" / cache.RESULTS
-    data = json.loads(kept.read_text())
+    data = kept(repo)
     (ref,) = data["texts"]
     data["texts"][ref] = '{"$id": "https://trainlint.dev/schema/v1/config.schema.json", "forged": true}'
-    kept.write_text(json.dumps(data))
+    keep(repo, data)
     second = run(repo, "--format", "sarif")
     assert checked(repo) == ["ink.yaml"] and second.stdout == first.stdout
+
+
+def _plant_clean_result(repo: Path, key: bytes | None) -> None:
+    """What a pull request could commit: a cache file that says ink.yaml, made broken, has no findings,
+    with a key its author chose (None: unsealed, as trainlint wrote cache files before they were sealed)."""
+    data = kept(repo)
+    entry = data["entries"]["ink.yaml"]
+    config = repo / "ink.yaml"
+    write(config, config.read_text().replace("base_model: sdxl", "base_model: sdxxl"))
+    raw = config.read_bytes()
+    entry[1], entry[6] = len(raw), cache._digest(raw)  # the committed bytes' size and digest: all known to anyone
+    entry[8]["diagnostics"], entry[8]["sources"] = [], []
+    payload = json.dumps(data).encode()
+    results = repo / ".trainlint_cache" / "v1" / cache.RESULTS
+    results.write_bytes(payload if key is None else cache._sealed(payload, key))
+
+
+@pytest.mark.parametrize("key", [None, b"k" * 32], ids=["unsealed", "sealed-with-another-key"])
+def test_a_cache_file_committed_with_the_configs_is_not_believed(repo, key):
+    """A forged result for the exact committed bytes (size and digest are public) is still not used:
+    the cache file is sealed with a key that lives outside the repository, which its author lacks."""
+    warm(repo)
+    _plant_clean_result(repo, key)
+    second = run(repo)
+    assert "ink.yaml" in checked(repo) and "sdxxl" in second.stdout and second.returncode == 1
+    assert kept(repo)["entries"]["ink.yaml"][8]["diagnostics"]  # rewritten with the real result
+
+
+def test_the_same_forgery_sealed_with_the_key_would_be_believed(repo):
+    """The converse of the test above, so that it cannot pass for another reason: sealed with the
+    right key, the planted result is used (which is why the key never lives in the repository)."""
+    warm(repo)
+    _plant_clean_result(repo, _test_key())
+    second = run(repo)
+    assert checked(repo) == [] and "sdxxl" not in second.stdout
+
+
+def test_the_default_key_is_made_once_per_user_outside_the_repository(repo, tmp_path):
+    """Without TRAINLINT_CACHE_KEY, a random key is made in the user's cache folder, readable by the
+    user alone, and used again by the next run; without a usable home the run goes uncached."""
+    home = tmp_path / "home-cache"
+    first = run(repo, **{cache.KEY_ENV: "", "XDG_CACHE_HOME": str(home)})
+    key = home / "trainlint" / cache.KEY_FILE
+    assert key.stat().st_size == 32 and key.stat().st_mode & 0o077 == 0
+    made = key.read_bytes()
+    checked(repo)
+    second = run(repo, **{cache.KEY_ENV: "", "XDG_CACHE_HOME": str(home)})
+    assert checked(repo) == [] and second.stdout == first.stdout and key.read_bytes() == made
+    no_home = tmp_path / "a-file"
+    no_home.write_text("")
+    third = run(repo, **{cache.KEY_ENV: "", "XDG_CACHE_HOME": "", "HOME": str(no_home / "home")})
+    assert third.stdout == first.stdout and checked(repo) == ["house.yaml", "ink.yaml"]
+    assert not (repo / ".trainlint_cache" / "v1" / cache.KEY_FILE).exists()  # never beside the configs

@@ -15,8 +15,9 @@ of a file when nothing it depends on has changed:
   found or not, by their content, and the dataset folders it counts, by the names, sizes and
   modification times of every entry at any depth (a caption edited, removed or added).
 
-Nothing here is trusted blindly: the cache file is JSON, never unpickled, read with a bound on
-its size; a file that is corrupt, truncated, of another format or that does not decode is
+Nothing here is trusted blindly: the cache file is sealed with a key that lives outside every
+repository (a MAC over its bytes, `seal_key`), so a cache file a pull request commits, or one made
+on another machine, is never believed; it is JSON, never unpickled, read with a bound on its size; a file that is corrupt, truncated, of another format or that does not decode is
 ignored and rebuilt, and an entry only gives a result when every key above matches. Runs that
 share a cache may run at once: the file is replaced whole (a new file renamed over it), and
 entries the other run wrote meanwhile are merged, so the worst a race costs is a miss.
@@ -27,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import hmac
 import json
 import os
 import stat
@@ -48,6 +50,10 @@ RESULTS = "results.json"
 # a file changed this close to its check may change again without its time moving (git's "racily clean")
 DOUBT_NS = 2_000_000_000
 MAX_CACHE_BYTES = 256 << 20  # a cache file larger than this is not read (and is rebuilt)
+# the first line of a cache file: this, then the MAC of the rest (the JSON) under the seal key
+SEAL = b"trainlint-results-cache blake2b-mac "
+KEY_ENV = "TRAINLINT_CACHE_KEY"
+KEY_FILE = "cache-key"  # in the user's cache folder ($XDG_CACHE_HOME or ~/.cache), under trainlint/
 MAX_FOLDER_ENTRIES = 100_000  # a dataset folder with more entries than this is not fingerprinted: no entry
 
 _GITIGNORE = "# Made by trainlint: the results cache (see `cache-dir`). Never commit it.\n*\n"
@@ -336,7 +342,8 @@ class Cache:
         on the command line). A folder that a symlink leads out of the bound (`.trainlint_cache -> /`,
         added by a pull request) is neither read nor written."""
         self.folder, self.project = folder, project
-        self.usable = bound is None or _leads_inside(folder / f"v{FORMAT}", bound)
+        self._key = seal_key()
+        self.usable = self._key is not None and (bound is None or _leads_inside(folder / f"v{FORMAT}", bound))
         self.context = Context()
         self._entries: dict[str, list[Any]] = {}
         self._texts: dict[str, str] = {}
@@ -361,7 +368,7 @@ class Cache:
         return self.folder / f"v{FORMAT}" / RESULTS
 
     def _load(self) -> None:
-        self._entries, self._texts = _read_entries(self._file()) if self.usable else ({}, {})
+        self._entries, self._texts = _read_entries(self._file(), self._key) if self._key and self.usable else ({}, {})
 
     def _rel(self, real: str) -> str | None:
         project = str(self.project)
@@ -416,7 +423,7 @@ class Cache:
             return
         with contextlib.suppress(OSError):
             self._make_folder()
-            on_disk, texts = _read_entries(self._file())
+            on_disk, texts = _read_entries(self._file(), self._key or b"")
             merged = {**self._entries, **on_disk}
             merged.update(self._added)
             texts.update(self._texts)
@@ -426,8 +433,11 @@ class Cache:
                     del merged[rel]  # a file that is gone
             used = _referenced(merged.values())
             texts = {ref: text for ref, text in texts.items() if ref in used}
-            data = json.dumps({"format": FORMAT, "entries": merged, "texts": texts}, separators=(",", ":")).encode(
-                "utf-8"
+            data = _sealed(
+                json.dumps({"format": FORMAT, "entries": merged, "texts": texts}, separators=(",", ":")).encode(
+                    "utf-8"
+                ),
+                self._key or b"",
             )
             target = self._file()
             temp = target.with_name(f".{RESULTS}.{os.getpid()}.tmp")
@@ -448,6 +458,60 @@ class Cache:
                 fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0))
                 with open(fd, "w", encoding="utf-8") as handle:
                     handle.write(text)
+
+
+def seal_key() -> bytes | None:
+    """The key that seals cache files: `TRAINLINT_CACHE_KEY` when set (a CI secret shared by the jobs
+    that share a cache), else a random key made once per user in their cache folder, outside every
+    repository (`$XDG_CACHE_HOME/trainlint/cache-key`, or `~/.cache/...`), readable by them alone.
+    None when there is none and none can be made (no home, a read-only one): the run goes uncached."""
+    given = os.environ.get(KEY_ENV, "")
+    if given:
+        return hashlib.blake2b(given.encode("utf-8", "surrogateescape"), digest_size=32).digest()
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset, or relative, which the XDG specification says to ignore
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):
+        return None  # no home to speak of ("~" left as it is): nowhere outside the repository
+    path = os.path.join(base, "trainlint", KEY_FILE)
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, os.O_RDONLY | nofollow)
+    except FileNotFoundError:
+        try:
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600)
+            with open(fd, "wb") as handle:
+                handle.write(os.urandom(32))
+        except FileExistsError:  # another run made it meanwhile
+            pass
+        except OSError:
+            return None
+        try:
+            fd = os.open(path, os.O_RDONLY | nofollow)
+        except OSError:
+            return None
+    except OSError:
+        return None
+    with open(fd, "rb") as handle:
+        key = handle.read(33)
+    return key if len(key) == 32 else None
+
+
+def _mac(payload: bytes, key: bytes) -> bytes:
+    return hashlib.blake2b(payload, key=key, digest_size=32).hexdigest().encode("ascii")
+
+
+def _sealed(payload: bytes, key: bytes) -> bytes:
+    return SEAL + _mac(payload, key) + b"\n" + payload
+
+
+def _unsealed(data: bytes, key: bytes) -> bytes | None:
+    """The JSON of a cache file sealed with `key`; None for any other file."""
+    head, newline, payload = data.partition(b"\n")
+    if not newline or not head.startswith(SEAL) or not key:
+        return None
+    return payload if hmac.compare_digest(head[len(SEAL) :], _mac(payload, key)) else None
 
 
 def _leads_inside(path: Path, bound: Path) -> bool:
@@ -471,9 +535,9 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _read_entries(path: Path) -> tuple[dict[str, list[Any]], dict[str, str]]:
+def _read_entries(path: Path, key: bytes) -> tuple[dict[str, list[Any]], dict[str, str]]:
     """The entries of a cache file and its shared texts (each checked against its digest); empty for a
-    missing, oversized, corrupt or foreign one."""
+    missing, oversized, corrupt or foreign one, or one not sealed with `key`."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
@@ -482,8 +546,12 @@ def _read_entries(path: Path) -> tuple[dict[str, list[Any]], dict[str, str]]:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
             return {}, {}
-        with open(fd, "rb", closefd=False) as handle, _no_collection():
-            data = json.loads(handle.read(MAX_CACHE_BYTES + 1))
+        with open(fd, "rb", closefd=False) as handle:
+            payload = _unsealed(handle.read(MAX_CACHE_BYTES + 1), key)
+        if payload is None:
+            return {}, {}
+        with _no_collection():
+            data = json.loads(payload)
     except (OSError, ValueError, RecursionError):
         return {}, {}
     finally:
