@@ -527,3 +527,22 @@ def test_the_default_key_is_made_once_per_user_outside_the_repository(repo, tmp_
     third = run(repo, **{cache.KEY_ENV: "", "XDG_CACHE_HOME": "", "HOME": str(no_home / "home")})
     assert third.stdout == first.stdout and checked(repo) == ["house.yaml", "ink.yaml"]
     assert not (repo / ".trainlint_cache" / "v1" / cache.KEY_FILE).exists()  # never beside the configs
+
+
+def test_runs_that_start_at_once_agree_on_one_new_key(repo, tmp_path):
+    """The first runs of a user, at once: one key is made whole, and every run's results are sealed
+    with it (the next run is served from the cache)."""
+    home = tmp_path / "fresh-cache-home"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TRAINLINT_")}
+    environment.update(
+        PYTHONPATH=str(repo.parent / "site"), PROBE_LOG=str(repo.parent / "probe.log"), XDG_CACHE_HOME=str(home)
+    )
+    command = [sys.executable, "-m", "trainlint", "check", "--format", "json"]
+    runs = [subprocess.Popen(command, cwd=repo, env=environment, stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    outputs = {process.communicate(timeout=120)[0] for process in runs}
+    assert len(outputs) == 1
+    assert (home / "trainlint" / cache.KEY_FILE).stat().st_size == 32
+    assert sorted(os.listdir(home / "trainlint")) == [cache.KEY_FILE]  # no half-made key left behind
+    checked(repo)
+    again = subprocess.run(command, cwd=repo, env=environment, capture_output=True, text=True, timeout=120)
+    assert again.stdout in outputs and checked(repo) == []

@@ -478,15 +478,20 @@ def seal_key() -> bytes | None:
     try:
         fd = os.open(path, os.O_RDONLY | nofollow)
     except FileNotFoundError:
+        temp = f"{path}.{os.getpid()}.tmp"
         try:
             os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600)
             with open(fd, "wb") as handle:
                 handle.write(os.urandom(32))
-        except FileExistsError:  # another run made it meanwhile
+            os.link(temp, path)  # whole or not at all: a run that starts meanwhile never reads half a key
+        except FileExistsError:  # another run made it first: theirs is the key
             pass
         except OSError:
             return None
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
         try:
             fd = os.open(path, os.O_RDONLY | nofollow)
         except OSError:
