@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from helpers import REPO, run_cli, write_tree
 
+from trainlint.rules.trainer_traps import ai_toolkit
+
 FIXTURES = REPO / "tests" / "fixtures"
 TOP_KEYS = {"file", "input_format", "base_model", "training_type", "method", "images", "preset", "values"}
 VALUE_KEYS = {"steps", "steps_per_image", "learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio"}
@@ -158,3 +160,34 @@ def test_a_named_template_is_read_by_the_suffix_before_its_own(tmp_path):
     assert show(tmp_path / "config.json.example", cwd=tmp_path)["input_format"] == "simpletuner"
     run = run_cli("check", ".", cwd=tmp_path)
     assert "config.json.example" not in run.stdout
+
+
+def test_the_table_says_how_many_images_a_step_shows_and_an_adaptive_optimizer(tmp_path):
+    """The table's steps are the file's; beneath it, the images each step shows and what the steps come to per
+    image against the preset (what the steps rules judge), and an optimizer whose rates are multipliers."""
+    write_tree(tmp_path, {".git/HEAD": "", **{f"img/10_style/{n:02}.png": "" for n in range(10)}})
+    (tmp_path / "job.yaml").write_text(
+        "# trainlint: training_type=style\n" + ai_toolkit(steps=1000, lr=1.0, batch_size=4, optimizer="prodigy")
+    )
+    shown = run_cli("show", "job.yaml", cwd=tmp_path).stdout
+    assert "samples per step  4 from train.batch_size (" in shown
+    assert "400 samples per image, 4x the preset's 100" in shown
+    assert "optimizer         optimizer (" in shown and "adaptive, the learning rates are multipliers" in shown
+    (tmp_path / "cfg.yaml").write_text(
+        "schema_version: 1\nbase_model: sdxl\ntraining_type: style\npreset: sdxl/style\nclassification: Custom\n"
+        "dataset:\n  images: 24\ntraining:\n  steps: 2100\n  batch_size: 2\n  gradient_accumulation_steps: 2\n"
+        "  optimizer: DAdaptAdam\n"
+    )
+    shown = run_cli("show", "cfg.yaml", cwd=tmp_path).stdout
+    assert (
+        "samples per step  4 from training.batch_size 2 x training.gradient_accumulation_steps 2; "
+        "350 samples per image, 1x the preset's 350"
+    ) in shown
+    assert "optimizer         DAdaptAdam (12:3): adaptive" in shown
+    # a batch of one and AdamW: nothing beneath the table
+    (tmp_path / "plain.yaml").write_text(
+        "schema_version: 1\nbase_model: sdxl\ntraining_type: style\npreset: sdxl/style\nclassification: sdxl/style\n"
+        "dataset:\n  images: 24\ntraining:\n  optimizer: adamw8bit\n"
+    )
+    shown = run_cli("show", "plain.yaml", cwd=tmp_path).stdout
+    assert "samples per step" not in shown and "optimizer" not in shown

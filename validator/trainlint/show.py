@@ -12,10 +12,10 @@ from typing import Any, TextIO
 from .catalog import TRAINING_KEYS, catalog
 from .diagnostics import fmt_number
 from .document import Document
-from .effective import Effective
+from .effective import Effective, adaptive_optimizer
 from .engine import adapt_trainer, effective_config, trainer_data
 from .errors import PresetError, UsageError
-from .inputs.base import VALUE_KEYS, Adapted
+from .inputs.base import ADAPTIVE_OPTIMIZER, SAMPLES_PER_STEP, VALUE_KEYS, Adapted
 from .inputs.workspace import FolderWorkspace
 from .inputs.yaml_reader import load_bytes
 from .paths import repo_root
@@ -112,6 +112,20 @@ def _trainer_view(doc: Document, adapted: Adapted, eff: Effective) -> dict[str, 
                 **_entry(trained.value, trained.source, trained.key, _position(doc, trained.path), base),
                 "note": trained.note,
             }
+    run = []
+    samples = adapted.values.get(SAMPLES_PER_STEP)
+    if samples is not None and samples.value:
+        line, column = _position(doc, samples.path)
+        at = f" ({line}:{column})" if line else ""
+        run.append(_samples_line(eff, f"from {printable(samples.key or '-')}{at}, {printable(samples.note)}"))
+    for note in adapted.notes:
+        if note.kind == ADAPTIVE_OPTIMIZER:
+            line, column = _position(doc, note.path)
+            key = next((str(step) for step in reversed(note.path) if isinstance(step, str)), "optimizer")
+            run.append(
+                f"optimizer         {printable(key)} ({line}:{column}): adaptive, the learning rates are "
+                "multipliers, not step sizes"
+            )
     return {
         "file": doc.file,
         "input_format": adapted.input_format,
@@ -121,7 +135,20 @@ def _trainer_view(doc: Document, adapted: Adapted, eff: Effective) -> dict[str, 
         "images": adapted.images,
         "preset": eff.preset.ref if eff.preset else None,
         "values": values,
+        "run": run,
     }
+
+
+def _samples_line(eff: Effective, how: str) -> str:
+    """The images each step shows, where more than one, and what the steps come to per image against the preset,
+    whose steps are for a batch of one (the number the steps rules judge)."""
+    line = f"samples per step  {fmt_number(eff.samples_per_step)} {how}"
+    shown, base = eff.samples_per_image(), eff.per_image(eff.preset_values.get("steps"))
+    if shown is not None:
+        line += f"; {fmt_number(shown)} samples per image"
+        if base:
+            line += f", {shown / base:.3g}x the preset's {fmt_number(base)}"
+    return line
 
 
 def _trainlint_view(path: Path, display: str, settings: Settings, raw: bytes) -> dict[str, Any]:
@@ -153,6 +180,18 @@ def _trainlint_view(path: Path, display: str, settings: Settings, raw: bytes) ->
         values[key] = _entry(value, source, f"training.{written}" if written else None, where, base)
     training_type = config.get("training_type") if isinstance(config.get("training_type"), str) else None
     base_model = config.get("base_model") if isinstance(config.get("base_model"), str) else None
+    run = []
+    if eff.samples_per_step != 1:
+        given = [key for key in ("batch_size", "gradient_accumulation_steps") if key in eff.overrides]
+        factors = " x ".join(f"training.{key} {fmt_number(eff.overrides[key])}" for key in given)
+        run.append(_samples_line(eff, f"from {factors}"))
+    training = config.get("training") if isinstance(config.get("training"), dict) else {}
+    if adaptive_optimizer(training.get("optimizer")):
+        line, column = _position(doc, ("training", "optimizer"))
+        run.append(
+            f"optimizer         {printable(str(training['optimizer']))} ({line}:{column}): adaptive, the learning "
+            "rates are multipliers, not step sizes"
+        )
     return {
         "file": display,
         "input_format": "trainlint",
@@ -165,6 +204,7 @@ def _trainlint_view(path: Path, display: str, settings: Settings, raw: bytes) ->
         "classification": config.get("classification"),
         "deviations": eff.deviations(),
         "images_counted": eff.dataset.exists and not eff.dataset.truncated,
+        "run": run,
     }
 
 
@@ -210,6 +250,7 @@ def _trainlint_table(view: dict[str, Any], out: TextIO) -> None:
         shown = _key(key, view["base_model"])
         rows.append([shown, _num(entry["value"]), source, _num(entry["preset"]), _ratio(entry["ratio"])])
     _table(rows, out)
+    _run(view, out)
 
 
 def _trainer_table(view: dict[str, Any], out: TextIO) -> None:
@@ -238,8 +279,15 @@ def _trainer_table(view: dict[str, Any], out: TextIO) -> None:
         if entry.get("note"):
             notes.append(f"{key}: {printable(entry['note'])}")
     _table(rows, out)
+    _run(view, out)
     if notes:
         out.write("\n" + "".join(f"{line}\n" for line in notes))
+
+
+def _run(view: dict[str, Any], out: TextIO) -> None:
+    """How the run shows its images and its optimizer, where they change what the table's numbers mean."""
+    if view.get("run"):
+        out.write("\n" + "".join(f"{line}\n" for line in view["run"]))
 
 
 def _key(key: str, base_model: str | None) -> str:
