@@ -546,3 +546,18 @@ def test_runs_that_start_at_once_agree_on_one_new_key(repo, tmp_path):
     checked(repo)
     again = subprocess.run(command, cwd=repo, env=environment, capture_output=True, text=True, timeout=120)
     assert again.stdout in outputs and checked(repo) == []
+
+
+def test_the_configs_a_changed_image_concerns_are_found_from_the_cache(repo):
+    """`check IMAGE` (and the hook's `--staged`) looks for the configs that use the image: with a warm
+    cache, what each unchanged config looked at is read from its entry instead of checking it again,
+    and the answer is the one a search without the cache gives."""
+    warm(repo)
+    image = repo / "data" / "ink" / "04.png"
+    write(image, "png")
+    found = run(repo, "data/ink/04.png")
+    assert checked(repo) == ["ink.yaml"]  # house.yaml was not checked to learn that it does not use the image
+    assert "checked the 1 config that uses it: ink.yaml" in found.stderr
+    plain = run(repo, "data/ink/04.png", "--no-cache")
+    assert (plain.returncode, plain.stdout, plain.stderr) == (found.returncode, found.stdout, found.stderr)
+    assert checked(repo) == ["house.yaml", "ink.yaml", "ink.yaml"]  # without it: each config checked to search

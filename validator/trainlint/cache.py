@@ -378,12 +378,37 @@ class Cache:
 
     def lookup(self, real: str, path: str, context: str, display: str) -> FileResult | None:
         """The kept result of a file, when nothing it depends on has changed."""
+        entry = self._unchanged(real, path, context)
+        if entry is None:
+            return None
+        try:
+            for kind, dep, seen in entry[7]:
+                if self._print(kind, dep) != seen:
+                    return None
+            found = decode(entry[8], display, self._texts)
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        self.hits += 1
+        return found
+
+    def looked_at(self, real: str, path: str, context: str) -> set[str] | None:
+        """What checking a file looked at besides its own bytes (reads.py's record: preset files, dataset
+        folders, a trainer's side files), from its entry, when the file's bytes and context are those it
+        was kept for, whatever has become of those paths since; None when there is no such entry."""
+        entry = self._unchanged(real, path, context)
+        deps = entry[7] if entry is not None else None
+        if type(deps) is not list or not all(type(d) is list and len(d) == 3 and type(d[1]) is str for d in deps):
+            return None
+        return {dep for _, dep, _ in deps}
+
+    def _unchanged(self, real: str, path: str, context: str) -> list[Any] | None:
+        """A file's entry, when the file holds the bytes it was kept for and was named in the same context."""
         rel = self._rel(real)
         entry = self._entries.get(rel) if rel is not None else None
         if entry is None or entry[0] != context:
             return None
         try:
-            _, size, mtime_ns, ctime_ns, inode, checked_ns, digest, deps, result = entry
+            _, size, mtime_ns, ctime_ns, inode, checked_ns, digest, _, _ = entry
             info = os.stat(path)
             if info.st_size != size:
                 return None
@@ -396,14 +421,9 @@ class Cache:
                 if max(info.st_mtime_ns, info.st_ctime_ns) < self._started - DOUBT_NS and rel is not None:
                     stamp = [info.st_mtime_ns, info.st_ctime_ns, info.st_ino, self._started]
                     self._added[rel] = [context, size, *stamp, *entry[6:]]  # settled: a stat will do next time
-            for kind, dep, seen in deps:
-                if self._print(kind, dep) != seen:
-                    return None
-            found = decode(result, display, self._texts)
-        except (OSError, ValueError, TypeError, KeyError):
+        except (OSError, ValueError, TypeError):
             return None
-        self.hits += 1
-        return found
+        return entry
 
     def _print(self, kind: str, path: str) -> str | None:
         key = (kind, path)

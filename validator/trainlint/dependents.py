@@ -17,7 +17,8 @@ configs of its repository are read, and those that use it are checked with the o
 - **Bounded.** The configs are found by the folder search of `trainlint check` on the repository
   root (the configuration's `exclude`, the skipped folders, the size limits), so this costs about
   what checking the whole repository costs, once per run, and only when a changed file is not itself
-  a trainlint config.
+  a trainlint config; with the results cache, a config whose bytes and settings are those of its
+  entry is not checked again for it (`known`: the entry kept what its check looked at).
 - **Safe.** Nothing outside the repository is read: the search does not follow symlinks out of it,
   the workspace refuses paths that leave it, and changed paths outside it are ignored. File names
   from git are never options: they are paths joined to the repository root.
@@ -26,7 +27,7 @@ configs of its repository are read, and those that use it are checked with the o
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import reads
@@ -85,9 +86,16 @@ def needs_search(path: str, settings: Settings) -> bool:
 NAMED_BY_OTHERS = frozenset({"sd-scripts", "onetrainer", "simpletuner"})
 
 
-def dependents(changed: Iterable[str], resolver: Resolver) -> dict[str, list[str]]:
+# what a config looked at when it was last checked, if that is known without checking it again (the results
+# cache's record, for a config whose bytes and settings are unchanged): absolute paths, or None
+Known = Callable[[Target, Settings], "set[str] | None"]
+
+
+def dependents(changed: Iterable[str], resolver: Resolver, known: Known | None = None) -> dict[str, list[str]]:
     """For each changed path (existing or not), the configs of its repository that use it, as paths
-    relative to the working folder (or absolute outside it), each repository searched once."""
+    relative to the working folder (or absolute outside it), each repository searched once. A config
+    whose use `known` tells is not checked again for it: what it looked at depends only on its own
+    bytes and settings and on paths it looked at, so a changed one of those is among them."""
     by_root: dict[Path, list[tuple[str, Path]]] = {}
     for name in changed:
         real = _real(name)
@@ -98,7 +106,8 @@ def dependents(changed: Iterable[str], resolver: Resolver) -> dict[str, list[str
         if not inside:
             continue
         for target, settings in _configs(root, resolver):
-            used = uses(target, settings)
+            found = known(target, settings) if known is not None else None
+            used = uses(target, settings) if found is None else {Path(os.path.realpath(path)) for path in found}
             if not used:
                 continue
             for name, real in inside:

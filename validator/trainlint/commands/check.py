@@ -9,7 +9,7 @@ import io
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -50,7 +50,8 @@ _HUMAN = ("text", "concise")
 def run(args: argparse.Namespace, out: TextIO) -> int:
     name = _format(args)
     resolver = resolver_from(args)
-    args.paths = with_dependents(args, resolver)
+    cache = functools.cache(lambda: _cache(args, resolver))  # made once, when first needed
+    args.paths = with_dependents(args, resolver, cache)
     if args.show_settings:
         return _show_settings(args, resolver, out)
     if args.fix and stdin.wanted(args):
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             only_configs=args.only_configs,
             resolver=resolver,
             skipped=tell,
-            cache=_cache(args, resolver),
+            cache=cache(),
         )
     if args.output is None:  # written while later files are still being checked
         results: list[FileResult] = []
@@ -143,7 +144,9 @@ def _nothing_checked(args: argparse.Namespace, found: int) -> int:
     return EXIT_ERROR
 
 
-def with_dependents(args: argparse.Namespace, resolver: Resolver) -> list[str]:
+def with_dependents(
+    args: argparse.Namespace, resolver: Resolver, cache: Callable[[], Cache | None] = lambda: None
+) -> list[str]:
     """The paths to check: those named (or `.`), the staged files with `--staged`, and the configs that use
     a named or staged file that is no trainlint config (an image, a caption, a preset file, a trainer's
     dataset config; see dependents.py). Images and captions are not checked themselves: their configs are.
@@ -168,7 +171,7 @@ def with_dependents(args: argparse.Namespace, resolver: Resolver) -> list[str]:
     if not changed:
         return paths
 
-    found = dependents(changed, resolver)
+    found = dependents(changed, resolver, functools.partial(_looked_at, cache()))
     users = list(dict.fromkeys(user for name in changed for user in found[name]))
     dataset_files = {p for p in changed if not p.lower().endswith(SEARCHED_SUFFIXES)}  # images, captions
     kept = [p for p in paths if p not in dataset_files]
@@ -184,6 +187,13 @@ def with_dependents(args: argparse.Namespace, resolver: Resolver) -> list[str]:
     if users or dataset_files:  # a trainer's file that nothing names is an ordinary config: nothing to say
         print(f"trainlint: {shown}: {said}", file=sys.stderr)
     return [*kept, *users]
+
+
+def _looked_at(cache: Cache | None, target: Target, settings: Settings) -> set[str] | None:
+    """What a config looked at when it was last checked, from the results cache (None: not known)."""
+    if cache is None:
+        return None
+    return cache.looked_at(target.real, target.path, cache.key(settings, target.display, target.explicit, target.link))
 
 
 def write_whole(path: Path, text: str) -> None:
