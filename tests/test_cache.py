@@ -314,7 +314,7 @@ def test_a_cache_folder_that_leads_out_of_the_repository_is_not_written(repo, tm
         b'{"format": 1, "entries": {"ink.yaml": ["x", 1, 2, 3, 4, 5, "d", [], {}]}}',
         b'{"format": 1, "entries": []}',
         b'{"format": 0, "entries": {}}',
-        b"[" * 100_000,
+        b"[" * 20_000,  # deeper than any JSON reader goes, and smaller than two files' worth of cache (BYTES_PER_CHECK)
         b"\xff\xfe garbage",
     ],
     ids=["empty", "truncated", "wrong-types", "entries-not-a-map", "other-format", "deep", "binary"],
@@ -561,3 +561,24 @@ def test_the_configs_a_changed_image_concerns_are_found_from_the_cache(repo):
     plain = run(repo, "data/ink/04.png", "--no-cache")
     assert (plain.returncode, plain.stdout, plain.stderr) == (found.returncode, found.stdout, found.stderr)
     assert checked(repo) == ["house.yaml", "ink.yaml", "ink.yaml"]  # without it: each config checked to search
+
+
+def test_a_few_files_of_a_large_repository_are_checked_without_reading_the_cache(repo):
+    """Reading and unsealing a cache file costs about as much per BYTES_PER_CHECK as checking a config:
+    a run on fewer files than that leaves the cache alone (a pre-commit run on one file of 20,000
+    configs once read 14 MB of results for it); a run on enough files uses it."""
+    names = [f"more-{index}.yaml" for index in range(60)]
+    for name in names:
+        write(repo / name, CONFIG.format(name="ink", preset="sdxl/style"))
+    run(repo)
+    checked(repo)
+    results = repo / ".trainlint_cache" / "v1" / cache.RESULTS
+    size, before = results.stat().st_size, results.read_bytes()
+    assert size > 2 * cache.BYTES_PER_CHECK  # the precondition of this test
+    one = run(repo, "--only-configs", "more-7.yaml")  # as the pre-commit hook names the staged configs
+    assert checked(repo) == ["more-7.yaml"] and results.read_bytes() == before
+    many = [f"more-{index}.yaml" for index in range(-(-size // cache.BYTES_PER_CHECK))]
+    assert run(repo, "--only-configs", *many).returncode == one.returncode
+    assert sorted(checked(repo)) == sorted(many) and results.read_bytes() != before  # kept for the next run
+    assert run(repo, "--only-configs", *many).returncode == one.returncode
+    assert checked(repo) == []  # served from the cache

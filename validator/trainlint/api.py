@@ -264,6 +264,9 @@ def iter_check(
 
 
 def _through_cache(items: list[tuple[Target, Settings]], jobs: int | None, cache: Cache) -> Iterator[FileResult]:
+    if not cache.worth(len(items)):  # a few files of a large repository: checking them costs less
+        yield from imap_in_order(check_target, items, jobs, warm_up)
+        return
     keys = [cache.key(settings, target.display, target.explicit, target.link) for target, settings in items]
     found = [cache.lookup(t.real, t.path, key, t.display) for (t, _), key in zip(items, keys, strict=True)]
     misses = [item for item, result in zip(items, found, strict=True) if result is None]

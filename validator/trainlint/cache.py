@@ -54,7 +54,10 @@ MAX_CACHE_BYTES = 256 << 20  # a cache file larger than this is not read (and is
 SEAL = b"trainlint-results-cache blake2b-mac "
 KEY_ENV = "TRAINLINT_CACHE_KEY"
 KEY_FILE = "cache-key"  # in the user's cache folder ($XDG_CACHE_HOME or ~/.cache), under trainlint/
-MAX_FOLDER_ENTRIES = 100_000  # a dataset folder with more entries than this is not fingerprinted: no entry
+MAX_FOLDER_ENTRIES = 100_000
+# the bytes of cache file whose reading costs about what checking one config costs (measured with
+# bench/run.py's corpus: 14.6 MB of results for 20,000 configs take some 330 ms to read and unseal)
+BYTES_PER_CHECK = 16 << 10  # a dataset folder with more entries than this is not fingerprinted: no entry
 
 _GITIGNORE = "# Made by trainlint: the results cache (see `cache-dir`). Never commit it.\n*\n"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag made by trainlint.\n"
@@ -352,7 +355,7 @@ class Cache:
         self._started = time.time_ns()
         self._cwd = os.getcwd()  # one run, one working folder: asked once, not once per file
         self.hits = 0
-        self._load()
+        self._loaded = False  # read on first use: a run may find the file not worth reading (`worth`)
 
     # entries: [key, size, mtime_ns, ctime_ns, inode, checked_ns, content digest, dependencies, result]
 
@@ -368,7 +371,22 @@ class Cache:
         return self.folder / f"v{FORMAT}" / RESULTS
 
     def _load(self) -> None:
-        self._entries, self._texts = _read_entries(self._file(), self._key) if self._key and self.usable else ({}, {})
+        if not self._loaded:
+            self._loaded = True
+            if self._key and self.usable:
+                self._entries, self._texts = _read_entries(self._file(), self._key)
+
+    def worth(self, files: int) -> bool:
+        """Whether reading the cache file costs less than checking `files` files: reading and unsealing
+        it costs about as much per BYTES_PER_CHECK as checking one config, so a pre-commit run on one
+        file of a repository of 20,000 configs checks it rather than read results for all of them."""
+        if self._loaded or not self.usable:
+            return True
+        try:
+            size = os.stat(self._file()).st_size
+        except OSError:
+            return True  # no file yet: this run makes it
+        return files * BYTES_PER_CHECK >= size
 
     def _rel(self, real: str) -> str | None:
         project = str(self.project)
@@ -403,6 +421,7 @@ class Cache:
 
     def _unchanged(self, real: str, path: str, context: str) -> list[Any] | None:
         """A file's entry, when the file holds the bytes it was kept for and was named in the same context."""
+        self._load()
         rel = self._rel(real)
         entry = self._entries.get(rel) if rel is not None else None
         if entry is None or entry[0] != context:
@@ -444,6 +463,7 @@ class Cache:
         with contextlib.suppress(OSError):
             self._make_folder()
             on_disk, texts = _read_entries(self._file(), self._key or b"")
+            self._load()
             merged = {**self._entries, **on_disk}
             merged.update(self._added)
             texts.update(self._texts)
