@@ -375,8 +375,8 @@ def test_the_source_lines_shortcut_shows_what_the_character_walk_shows(text, at)
 @example("  learning_rate: 1e-4   # tuned", 3, 16, 1, 0)
 @example("::error::x", 0, 5, 1, 0)
 def test_a_plain_line_is_excerpted_as_the_general_path_excerpts_it(text, col, end_col, end_line, first):
-    """The shortcut for a short ASCII line gives the report the general path gives (which the test
-    forces by making every text look unplain)."""
+    """The shortcut for a short printable ASCII line gives the report the general path gives (which
+    the test forces by turning the shortcut off)."""
     from unittest import mock
 
     from trainlint.diagnostics import Diagnostic, Severity
@@ -384,6 +384,6 @@ def test_a_plain_line_is_excerpted_as_the_general_path_excerpts_it(text, col, en
 
     d = Diagnostic("a.yaml", 2, col + 1, 2 if end_line == 1 else 3, end_col + 1, "TL401", "x", Severity.WARNING, "m")
     shown = report._excerpt((first, text), d, lambda code, t: f"<{t}>")
-    with mock.patch.object(report, "plain", lambda _: False):
+    with mock.patch.object(report, "_whole", lambda *_: False):
         general = report._excerpt((first, text), d, lambda code, t: f"<{t}>")
     assert shown == general

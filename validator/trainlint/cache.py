@@ -17,10 +17,12 @@ of a file when nothing it depends on has changed:
 
 Nothing here is trusted blindly: the cache file is sealed with a key that lives outside every
 repository (a MAC over its bytes, `seal_key`), so a cache file a pull request commits, or one made
-on another machine, is never believed; it is JSON, never unpickled, read with a bound on its size; a file that is corrupt, truncated, of another format or that does not decode is
-ignored and rebuilt, and an entry only gives a result when every key above matches. Runs that
-share a cache may run at once: the file is replaced whole (a new file renamed over it), and
-entries the other run wrote meanwhile are merged, so the worst a race costs is a miss.
+on another machine, is never believed; it is JSON, never unpickled, read with a bound on its size;
+a file that is corrupt, truncated, of another format or that does not decode is ignored and
+rebuilt, and an entry only gives a result when every key above matches. Runs that share a cache
+may run at once: the file is replaced whole (a new file renamed over it), and entries the other
+run wrote meanwhile are merged, so the worst a race costs is a miss. A run on a few files of a
+large repository does not read it at all (`Cache.worth`).
 """
 
 from __future__ import annotations
@@ -54,10 +56,10 @@ MAX_CACHE_BYTES = 256 << 20  # a cache file larger than this is not read (and is
 SEAL = b"trainlint-results-cache blake2b-mac "
 KEY_ENV = "TRAINLINT_CACHE_KEY"
 KEY_FILE = "cache-key"  # in the user's cache folder ($XDG_CACHE_HOME or ~/.cache), under trainlint/
-MAX_FOLDER_ENTRIES = 100_000
+MAX_FOLDER_ENTRIES = 100_000  # a dataset folder with more entries than this is not fingerprinted: no entry
 # the bytes of cache file whose reading costs about what checking one config costs (measured with
 # bench/run.py's corpus: 14.6 MB of results for 20,000 configs take some 330 ms to read and unseal)
-BYTES_PER_CHECK = 16 << 10  # a dataset folder with more entries than this is not fingerprinted: no entry
+BYTES_PER_CHECK = 16 << 10
 
 _GITIGNORE = "# Made by trainlint: the results cache (see `cache-dir`). Never commit it.\n*\n"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag made by trainlint.\n"
@@ -205,7 +207,7 @@ def _encode_diagnostic(diagnostic: Diagnostic) -> list[Any]:
 
 def decode(data: Any, display: str, texts: Mapping[str, str] = _NO_TEXTS) -> FileResult:
     """A kept result, shown under `display`; ValueError (or TypeError) for anything malformed.
-    `texts`: the cache file's long edit texts by digest (`shared_texts`)."""
+    `texts`: the cache file's long edit texts by digest (`share_texts`)."""
     if not isinstance(data, dict) or not isinstance(data.get("diagnostics"), list):
         raise ValueError("not a result")
     skipped, fail_on = data.get("skipped"), data.get("fail_on")
@@ -373,8 +375,8 @@ class Cache:
     def _load(self) -> None:
         if not self._loaded:
             self._loaded = True
-            if self._key and self.usable:
-                self._entries, self._texts = _read_entries(self._file(), self._key)
+            if self.usable:  # which it is only with a key
+                self._entries, self._texts = _read_entries(self._file(), self._key or b"")
 
     def worth(self, files: int) -> bool:
         """Whether reading the cache file costs less than checking `files` files: reading and unsealing
@@ -462,8 +464,8 @@ class Cache:
             return
         with contextlib.suppress(OSError):
             self._make_folder()
+            # what was read at the start (nothing, if no file was looked up), under what is there now
             on_disk, texts = _read_entries(self._file(), self._key or b"")
-            self._load()
             merged = {**self._entries, **on_disk}
             merged.update(self._added)
             texts.update(self._texts)

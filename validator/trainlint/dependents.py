@@ -41,12 +41,12 @@ from .settings import Settings
 from .settings_file import Resolver
 
 
-def uses(target: Target, settings: Settings) -> set[Path]:
-    """The real paths of the files and folders a config (or preset file) reads besides its own text:
+def uses(target: Target, settings: Settings) -> set[str]:
+    """The files and folders a config (or preset file) reads besides its own text, as absolute paths:
     what its check says it looked at (reads.py), the same record the results cache keys on."""
     with reads.recording() as notes:
         check_target((target, settings))  # a file that cannot be read is a finding, not an exception
-    return {Path(os.path.realpath(path)) for _, path in notes}
+    return {path for _, path in notes}
 
 
 def _real(path: str) -> Path:
@@ -107,7 +107,7 @@ def dependents(changed: Iterable[str], resolver: Resolver, known: Known | None =
             continue
         for target, settings in _configs(root, resolver):
             found = known(target, settings) if known is not None else None
-            used = uses(target, settings) if found is None else {Path(os.path.realpath(path)) for path in found}
+            used = {Path(os.path.realpath(path)) for path in (uses(target, settings) if found is None else found)}
             if not used:
                 continue
             for name, real in inside:

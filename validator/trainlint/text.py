@@ -173,7 +173,7 @@ def printable(text: str | None) -> str | None:
     their own syntax with `guarded`, the GitHub format its properties and message on top of this."""
     if not text:
         return text
-    if not _printable_ascii(text) and _UNPRINTABLE.search(text):
+    if not plain(text):
         text = _UNPRINTABLE.sub(_escaped, text)
     if "##[" in text or text.lstrip()[:2] == "::":
         text = _COMMAND_OPENINGS.sub(_opening, text)

@@ -85,10 +85,28 @@ def _excerpt(kept: tuple[int, str] | None, d: Diagnostic, paint: Callable[[str, 
     end = d.end_col - 1 - first if d.end_line == d.line else len(text.rstrip(" \t"))
     end = min(max(end, col + 1), col + MAX_CARETS)
     number = str(d.line)
-    if first == 0 and len(text) <= SHOWN_COLUMNS and col <= SHOWN_COLUMNS // 2 and text.isascii():
-        if "\t" not in text and plain(text):  # nearly every line: shown whole, as it is
-            carets = " " * col + "^" * max(min(end, len(text)) - col, 1)
-            return f"  {number} | {printable(text)}\n  {' ' * len(number)} | {paint('1;' + _COLOURS[d.severity], carets)}\n"
+    if _whole(text, first, col):
+        line, carets = printable(text), " " * col + "^" * max(min(end, len(text)) - col, 1)
+    else:
+        line, carets = _cut(text, first, col, end)
+    gutter = " " * len(number)
+    return f"  {number} | {line}\n  {gutter} | {paint('1;' + _COLOURS[d.severity], carets)}\n"
+
+
+def _whole(text: str, first: int, col: int) -> bool:
+    """Nearly every line: printable ASCII (no tab to expand, nothing to escape) and short, so shown
+    whole, as it is; `_cut` shows any line the same way, at more cost."""
+    return (
+        first == 0
+        and len(text) <= SHOWN_COLUMNS
+        and col <= SHOWN_COLUMNS // 2
+        and text.isascii()
+        and text.isprintable()
+    )
+
+
+def _cut(text: str, first: int, col: int, end: int) -> tuple[str, str]:
+    """The line as shown (tabs expanded, escaped, a long one cut around the value) and its carets."""
     before, value, after = text[:col], text[col:end], text[end:]
     clipped = first > 0
     if _width(before) > SHOWN_COLUMNS // 2:  # keep the value in view: cut the start of the line
@@ -101,10 +119,9 @@ def _excerpt(kept: tuple[int, str] | None, d: Diagnostic, paint: Callable[[str, 
     shown_before = lead + _shown(before, len(lead))
     shown_value = _shown(value, _width(shown_before))
     shown_after = _shown(after, _width(shown_before) + _width(shown_value)) + ("…" if more else "")
-    gutter = " " * len(number)
     line = printable(shown_before + shown_value + shown_after)  # a `##[` made by joining the pieces, too
     carets = " " * _width(shown_before) + "^" * max(_width(shown_value), 1)
-    return f"  {number} | {line}\n  {gutter} | {paint('1;' + _COLOURS[d.severity], carets)}\n"
+    return line, carets
 
 
 def _shown(text: str, at: int) -> str:

@@ -68,8 +68,8 @@ def findings(doc: Document, file_name: str, base_dir: Path, root: Path) -> list[
     except (OSError, RuntimeError, ValueError):  # a symlink loop or a NUL: nobody's schema
         return []
     state = editor_schema.state(target)
-    if state == "current" or (state == "missing" and found is None) or state == "foreign":
-        return []  # nearly every config: nothing more to work out
+    if not (state == "stale" or (state == "missing" and found is not None)):
+        return []  # nearly every config (its copy is current): nothing more to work out
     # the modeline's value (its line is near the top: only the text up to it is scanned for lines)
     span = (
         Span(0, 0, 0, 0)
