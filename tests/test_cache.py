@@ -20,7 +20,9 @@ from pathlib import Path
 import pytest
 
 from trainlint import cache, editor_schema
-from trainlint.api import check_file
+from trainlint.api import check_file, keep_sources
+from trainlint.reporters import text as text_report
+from trainlint.results import FileResult
 from trainlint.rules import iter_rules
 from trainlint.settings import Settings
 
@@ -391,7 +393,8 @@ def test_runs_at_once_share_the_cache_safely(repo):
 
 def test_every_rule_example_survives_the_round_trip(tmp_path):
     """Encoding a result and decoding it gives the same diagnostics, field for field, for every
-    rule's failing example (fixes, hints and severities included)."""
+    rule's failing example (fixes, hints and severities included), the same source lines, the same
+    text report's lines, and a tally that counts what the decoded findings hold."""
     (tmp_path / ".git").mkdir()
     config = tmp_path / "example.yaml"
     seen = 0
@@ -403,8 +406,13 @@ def test_every_rule_example_survives_the_round_trip(tmp_path):
             (tmp_path / name).write_text(text)
         config.write_bytes(rule.fails.encode("utf-8", "surrogateescape"))
         result = check_file(config, "example.yaml", Settings())
-        back = cache.decode(json.loads(json.dumps(cache.encode(result))), "example.yaml")
-        assert back.diagnostics == result.diagnostics, rule.code
+        keep_sources(result)
+        result.shown = text_report.lines(result)
+        kept, texts = cache.encode(result)
+        back = cache.kept_result(json.loads(json.dumps(kept)), "example.yaml", texts)
+        assert back.shown == result.shown and back.tally() == result.tally(), rule.code
+        assert back.diagnostics == result.diagnostics and back.sources == result.sources, rule.code
+        assert back.tally() == FileResult("example.yaml", back.diagnostics).tally()
         seen += len(result.diagnostics)
     assert seen > 30
 
@@ -431,10 +439,52 @@ def test_a_forged_diagnostic_field_is_refused(field, forged):
     """Each field of a kept diagnostic is checked for its JSON type before it is believed."""
     row = [3, 5, 3, 9, "TL401", "steps-per-image", 2, "too many steps", "lower the steps", None, []]
     good = {"skipped": False, "fail_on": 2, "diagnostics": [row]}
-    assert cache.decode(good, "a.yaml").diagnostics[0].code == "TL401"
+    assert cache.decode(good, "a.yaml")[0][0].code == "TL401"
     row[field] = forged
     with pytest.raises((ValueError, TypeError)):
         cache.decode(good, "a.yaml")
+
+
+@pytest.mark.parametrize(
+    ("field", "forged"),
+    [(0, "no"), (1, 9), (1, True), (2, [0, 0, 0]), (2, [0, 0, "1", 0]), (3, 5), (4, None), (5, ["no-such-text"])],
+)
+def test_a_forged_result_outline_is_refused(field, forged):
+    """What a warm run believes without decoding the findings (skipped, failing severity, the tally,
+    the text report's lines, the shared texts named) is checked for its JSON type first."""
+    good = [False, 2, [0, 1, 0, 0], "a.yaml:3:5: TL401 ...\n", '{"diagnostics":[]}', []]
+    assert cache.kept_result(list(good), "a.yaml", {}).tally() == (0, 1, 0, 0)
+    forged_outline = list(good)
+    forged_outline[field] = forged
+    with pytest.raises(ValueError):
+        cache.kept_result(forged_outline, "a.yaml", {})
+
+
+def test_a_warm_run_in_colour_reports_the_same(repo):
+    """A terminal's report (colour) is made from the kept findings, not from the plain lines kept."""
+    first = run(repo, FORCE_COLOR="1")
+    assert checked(repo) == ["house.yaml", "ink.yaml"] and "\033[" in first.stdout
+    second = run(repo, FORCE_COLOR="1")
+    assert checked(repo) == [] and second.stdout == first.stdout
+    plain = run(repo)
+    assert checked(repo) == [] and plain.stdout == strip_colour(first.stdout)
+
+
+def strip_colour(text: str) -> str:
+    import re
+
+    return re.sub("\033\\[[0-9;]*m", "", text)
+
+
+def test_findings_that_do_not_decode_are_checked_again(repo):
+    """The findings of a kept result are decoded when first asked for (the JSON report asks, the text
+    report does not): should they not decode, the file is checked again rather than a wrong or no result."""
+    first = warm(repo, "--format", "json")
+    data = kept(repo)
+    data["entries"]["ink.yaml"][8][4] = '{"diagnostics":[[1, "not a line"]]}'
+    keep(repo, data)
+    second = run(repo, "--format", "json")
+    assert checked(repo) == ["ink.yaml"] and second.stdout == first.stdout
 
 
 def test_a_stale_schema_copy_named_by_every_config_is_kept_once(repo):
@@ -452,7 +502,7 @@ def test_a_stale_schema_copy_named_by_every_config_is_kept_once(repo):
     assert list(data["texts"].values()) == [editor_schema.shipped_text()]
     assert (
         repo / ".trainlint_cache" / "v1" / cache.RESULTS
-    ).stat().st_size < 3 * schema_size  # once, escaped as JSON; not once per config (30 times)
+    ).stat().st_size < 6 * schema_size  # once (escaped as JSON) and 32 small entries; not 30 copies
     second = run(repo, "--format", "sarif")
     assert checked(repo) == [] and second.stdout == first.stdout
 
@@ -485,7 +535,7 @@ def _plant_clean_result(repo: Path, key: bytes | None) -> None:
     write(config, config.read_text().replace("base_model: sdxl", "base_model: sdxxl"))
     raw = config.read_bytes()
     entry[1], entry[6] = len(raw), cache._digest(raw)  # the committed bytes' size and digest: all known to anyone
-    entry[8]["diagnostics"], entry[8]["sources"] = [], []
+    entry[8][2:5] = [[0, 0, 0, 0], "", '{"diagnostics":[],"sources":[]}']
     payload = json.dumps(data).encode()
     results = repo / ".trainlint_cache" / "v1" / cache.RESULTS
     results.write_bytes(payload if key is None else cache._sealed(payload, key))
@@ -499,7 +549,7 @@ def test_a_cache_file_committed_with_the_configs_is_not_believed(repo, key):
     _plant_clean_result(repo, key)
     second = run(repo)
     assert "ink.yaml" in checked(repo) and "sdxxl" in second.stdout and second.returncode == 1
-    assert kept(repo)["entries"]["ink.yaml"][8]["diagnostics"]  # rewritten with the real result
+    assert kept(repo)["entries"]["ink.yaml"][8][2] != [0, 0, 0, 0]  # rewritten with the real result
 
 
 def test_the_same_forgery_sealed_with_the_key_would_be_believed(repo):

@@ -387,3 +387,20 @@ def test_a_plain_line_is_excerpted_as_the_general_path_excerpts_it(text, col, en
     with mock.patch.object(report, "_whole", lambda *_: False):
         general = report._excerpt((first, text), d, lambda code, t: f"<{t}>")
     assert shown == general
+
+
+_TOKENS = (b'"epoch"', b'"epochs"', b'"max_train_epochs"', b'"job"', b'"--', b'"x"')
+_PIECES = st.sampled_from([*_TOKENS, b'"', b"epoch", b"s", b'""', b":", b" ", b"\\", b"{", b"x"])
+
+
+@given(st.lists(_PIECES, max_size=30).map(b"".join))
+@example(b'"epoch"epochs"')  # places that overlap: the closing quote of one opens the next
+@example(b'"epochs"')  # one token's name starts another's
+def test_one_pass_byte_tests_find_what_one_test_per_token_finds(raw):
+    """The trainer formats' byte tests look for many tokens in one pass (inputs.base.any_of, each_of);
+    they find exactly the tokens that `token in raw` finds."""
+    from trainlint.inputs.base import any_of, each_of
+
+    assert (any_of(_TOKENS).search(raw) is not None) == any(token in raw for token in _TOKENS)
+    quoted = tuple(token for token in _TOKENS if token.endswith(b'"') and len(token) > 2)
+    assert {b'"' + found for found in each_of(quoted).findall(raw)} == {token for token in quoted if token in raw}

@@ -7,6 +7,7 @@ starting workers would cost more than it saves.
 """
 
 import errno
+import functools
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +20,7 @@ from .diagnostics import Finding, Span
 from .discovery import Target, discover
 from .document import Document
 from .parallel import imap_in_order
+from .reporters import text as text_report
 from .results import FileResult
 from .settings import Settings
 from .settings_file import Resolver, shown
@@ -154,8 +156,19 @@ def check_target(item: tuple[Target, Settings], seen: Callable[[bytes], None] | 
     return result
 
 
-def check_target_kept(item: tuple[Target, Settings]) -> tuple[FileResult, list[Any] | None]:
-    """`check_target`, and what the results cache keeps of it (cache.kept_entry): the file's state
+def check_target_shown(item: tuple[Target, Settings]) -> FileResult:
+    """`check_target`, with the text report's lines for the file made here (`FileResult.shown`): in a
+    worker, in parallel, rather than in the process that writes the report."""
+    result = check_target(item)
+    if result.diagnostics:
+        result.shown = text_report.lines(result)
+    return result
+
+
+def check_target_kept(
+    item: tuple[Target, Settings],
+) -> tuple[FileResult, tuple[list[Any], dict[str, str]] | None]:
+    """`check_target_shown`, and what the results cache keeps of it (cache.kept_entry): the file's state
     before it was read, the bytes read and what else the check looked at."""
     checked_ns = time.time_ns()
     try:
@@ -165,6 +178,8 @@ def check_target_kept(item: tuple[Target, Settings]) -> tuple[FileResult, list[A
     raw: list[bytes] = []
     with reads.recording() as notes:
         result = check_target(item, raw.append)
+    if result.diagnostics:
+        result.shown = text_report.lines(result)
     return result, kept_entry(before, checked_ns, raw[0] if raw else None, notes, result)
 
 
@@ -249,15 +264,19 @@ def iter_check(
     resolver: Resolver | None = None,
     skipped: Skipped | None = None,
     cache: Cache | None = None,
+    shown: bool = False,
 ) -> Iterator[FileResult]:
     """`check_paths`, each result handed out as soon as it is ready (in the same order), so a
     report is written while later files are checked. Bad paths and configuration files
     raise here, before the first result. `skipped` hears of each file named on the command line
     that is not checked: excluded by the configuration (before the first result) or, with
     `only_configs`, not a config (as its result arrives). With a `cache`, unchanged files are not
-    checked again (cache.py), and the cache is saved once the last result is handed out."""
+    checked again (cache.py), and the cache is saved once the last result is handed out. `shown`:
+    each result comes with its lines of the text report (`FileResult.shown`; always with a cache,
+    which keeps them)."""
     items = with_settings(paths, settings, only_configs, resolver, skipped)
-    results = imap_in_order(check_target, items, jobs, warm_up) if cache is None else _through_cache(items, jobs, cache)
+    check = check_target_shown if shown else check_target
+    results = imap_in_order(check, items, jobs, warm_up) if cache is None else _through_cache(items, jobs, cache)
     if skipped is None:
         return results
     return _telling(items, results, skipped)
@@ -265,10 +284,13 @@ def iter_check(
 
 def _through_cache(items: list[tuple[Target, Settings]], jobs: int | None, cache: Cache) -> Iterator[FileResult]:
     if not cache.worth(len(items)):  # a few files of a large repository: checking them costs less
-        yield from imap_in_order(check_target, items, jobs, warm_up)
+        yield from imap_in_order(check_target_shown, items, jobs, warm_up)
         return
     keys = [cache.key(settings, target.display, target.explicit, target.link) for target, settings in items]
-    found = [cache.lookup(t.real, t.path, key, t.display) for (t, _), key in zip(items, keys, strict=True)]
+    found = [
+        cache.lookup(item[0].real, item[0].path, key, item[0].display, functools.partial(check_target, item))
+        for item, key in zip(items, keys, strict=True)
+    ]
     misses = [item for item, result in zip(items, found, strict=True) if result is None]
     checked = imap_in_order(check_target_kept, misses, jobs, warm_up)
     for (target, _), key, result in zip(items, keys, found, strict=True):

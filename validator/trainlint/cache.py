@@ -29,13 +29,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
-import hmac
 import json
 import os
 import stat
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +42,18 @@ from .diagnostics import Advice, Diagnostic, Edit, Fix, Severity
 from .results import FileResult
 from .settings import Settings
 
+try:  # hashlib's own BLAKE2b and hmac's comparison, without loading OpenSSL: some 3 ms of every run
+    from _blake2 import blake2b
+    from _operator import _compare_digest as compare_digest
+except ImportError:  # an interpreter without them: the public names, which are the same functions
+    from hashlib import blake2b
+    from hmac import compare_digest  # type: ignore[no-redef]
+
 _NO_TEXTS: Mapping[str, str] = {}
 
 DEFAULT_DIR = ".trainlint_cache"
-FORMAT = 1
+FORMAT = 2  # of the results file; a file of another format is rebuilt
+LAYOUT = "v1"  # the folder the results file lives in, below the cache folder
 RESULTS = "results.json"
 # a file changed this close to its check may change again without its time moving (git's "racily clean")
 DOUBT_NS = 2_000_000_000
@@ -66,7 +72,7 @@ _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache dire
 
 
 def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 class Context:
@@ -94,9 +100,10 @@ class Context:
         return self._stamp
 
     def of(self, settings: Settings) -> str:
+        """The settings (with the package, the plugins and the working folder) as a digest."""
         held = self._by_settings.get(id(settings))
         if held is None or held[0] is not settings:
-            text = repr(settings) + "\n" + self.package() + "\n" + _plugin_versions(settings.plugins)
+            text = "\n".join((repr(settings), self.package(), _plugin_versions(settings.plugins), os.getcwd()))
             held = self._by_settings[id(settings)] = (settings, _digest(text.encode("utf-8", "surrogateescape")))
         return held[1]
 
@@ -114,11 +121,6 @@ def _plugin_versions(names: tuple[str, ...]) -> str:
             dist = entry.dist
             found.append(f"{name}={entry.value}@{dist.name if dist else '?'}=={dist.version if dist else '?'}")
     return ";".join(found)
-
-
-def file_key(target_display: str, cwd: str, explicit: bool, link: bool | None) -> str:
-    """What the way a file was named adds to its key: the name shown, the working folder, named or found."""
-    return f"{target_display}\0{cwd}\0{int(explicit)}\0{link}"
 
 
 # --- what a check depended on ---------------------------------------------------------------
@@ -180,51 +182,94 @@ def _folder_print(path: str, since_ns: int) -> str | None:
 
 # --- results to JSON and back ---------------------------------------------------------------
 
+# a kept result: [skipped, fail_on, tally, shown, findings, refs]. `tally` counts the findings by severity
+# and the fixable ones, `shown` is the text report's part (FileResult.shown), `findings` the diagnostics and
+# source lines as a JSON text of their own (`decode`), decoded only when something asks for them; `refs`:
+# the shared long texts (`share_texts`) its fixes name. A run over unchanged files writes `shown` and adds
+# up the tallies: it decodes no finding.
+_KEPT_TYPES = (bool, int, list, str, str, list)
+_KEPT_UNSHOWN = (bool, int, list, type(None), str, list)  # checked without its text report's lines
 
-def encode(result: FileResult) -> dict[str, Any]:
-    return {
-        "skipped": result.skipped,
-        "fail_on": int(result.fail_on),
-        "diagnostics": [_encode_diagnostic(d) for d in result.diagnostics],
+
+def encode(result: FileResult) -> tuple[list[Any], dict[str, str]]:
+    """A result as kept, and the long edit texts it names by digest."""
+    texts: dict[str, str] = {}
+    findings = {
+        "diagnostics": [_encode_diagnostic(d, texts) for d in result.diagnostics],
         # the source lines the text report shows under the findings (api.keep_sources)
         "sources": [[line, col, first, text] for (line, col), (first, text) in result.sources.items()],
     }
+    rest = json.dumps(findings, separators=(",", ":"))
+    shown = result.shown if result.diagnostics else ""  # nothing to show: known without decoding
+    return [result.skipped, int(result.fail_on), list(result.tally()), shown, rest, sorted(texts)], texts
 
 
-def _encode_diagnostic(diagnostic: Diagnostic) -> list[Any]:
+def _encode_diagnostic(diagnostic: Diagnostic, texts: dict[str, str]) -> list[Any]:
     row: list[Any] = []
     for name, value in zip(Diagnostic._fields, diagnostic, strict=True):
         if name == "file":
             continue
         if isinstance(value, Fix):
             row.append(
-                [[list(edit) for edit in item] if key == "edits" else item for key, item in value._asdict().items()]
+                [
+                    [_shared(list(edit), texts) for edit in item] if key == "edits" else item
+                    for key, item in value._asdict().items()
+                ]
             )
         else:
             row.append(int(value) if isinstance(value, Severity) else value)
     return row
 
 
-def decode(data: Any, display: str, texts: Mapping[str, str] = _NO_TEXTS) -> FileResult:
-    """A kept result, shown under `display`; ValueError (or TypeError) for anything malformed.
-    `texts`: the cache file's long edit texts by digest (`share_texts`)."""
+def _shared(edit: list[Any], texts: dict[str, str]) -> list[Any]:
+    """An edit as kept: a long text (LONG_TEXT) moves to `texts`, under its digest, once per cache file."""
+    if len(edit[2]) > LONG_TEXT:
+        ref = _digest(edit[2].encode("utf-8", "surrogatepass"))
+        texts[ref] = edit[2]
+        edit[2] = {"ref": ref}
+    return edit
+
+
+def kept_result(
+    data: Any, display: str, texts: Mapping[str, str], recheck: Callable[[], FileResult] | None = None
+) -> FileResult:
+    """A kept result, shown under `display`, its findings decoded when first asked for; ValueError when its
+    outline is malformed or names a shared text the file does not hold. (Its findings are checked field by
+    field when decoded; should they not decode, `recheck` checks the file again.)"""
+    if type(data) is not list or tuple(map(type, data)) not in (_KEPT_TYPES, _KEPT_UNSHOWN):
+        raise ValueError("not a result")
+    skipped, fail_on, tally, shown, rest, refs = data
+    if fail_on not in _SEVERITIES or len(tally) != 4 or any(type(n) is not int for n in tally):
+        raise ValueError("not a result")
+    if any(type(ref) is not str or ref not in texts for ref in refs):
+        raise ValueError("a shared text is missing")
+
+    def findings() -> tuple[list[Diagnostic], dict[tuple[int, int], tuple[int, str]]]:
+        try:
+            return decode(json.loads(rest), display, texts)
+        except (ValueError, TypeError, KeyError, RecursionError):
+            if recheck is None:
+                raise
+            again = recheck()
+            return again.diagnostics, again.sources
+
+    return FileResult.kept(display, skipped, _SEVERITIES[fail_on], (*tally,), shown, findings)
+
+
+def decode(
+    data: Any, display: str, texts: Mapping[str, str] = _NO_TEXTS
+) -> tuple[list[Diagnostic], dict[tuple[int, int], tuple[int, str]]]:
+    """A kept result's findings and source lines, shown under `display`; ValueError (or TypeError) for
+    anything malformed. `texts`: the cache file's long edit texts by digest (`share_texts`)."""
     if not isinstance(data, dict) or not isinstance(data.get("diagnostics"), list):
         raise ValueError("not a result")
-    skipped, fail_on = data.get("skipped"), data.get("fail_on")
-    if not isinstance(skipped, bool) or not isinstance(fail_on, int):
-        raise ValueError("not a result")
-    result = FileResult(
-        display,
-        [_decode_diagnostic(row, display, texts) for row in data["diagnostics"]],
-        None,
-        skipped,
-        Severity(fail_on),
-    )
+    diagnostics = [_decode_diagnostic(row, display, texts) for row in data["diagnostics"]]
+    sources = {}
     for row in data.get("sources", ()):
         if type(row) is not list or tuple(map(type, row)) != _SOURCE_TYPES:
             raise ValueError("not a source line")
-        result.sources[(row[0], row[1])] = (row[2], row[3])
-    return result
+        sources[(row[0], row[1])] = (row[2], row[3])
+    return diagnostics, sources
 
 
 _SEVERITIES = {int(severity): severity for severity in Severity}
@@ -305,34 +350,15 @@ def _decode_fix(value: Any, texts: Mapping[str, str]) -> Fix:
 LONG_TEXT = 1024
 
 
-def share_texts(entries: Iterable[list[Any]], texts: dict[str, str]) -> None:
-    """Move the long edit texts of the entries' results into `texts`, leaving `{"ref": digest}` in place."""
-    for edit in _edits(entries):
-        if type(edit[2]) is str and len(edit[2]) > LONG_TEXT:
-            ref = _digest(edit[2].encode("utf-8", "surrogatepass"))
-            texts[ref] = edit[2]
-            edit[2] = {"ref": ref}
-
-
 def _referenced(entries: Iterable[list[Any]]) -> set[str]:
-    return {edit[2]["ref"] for edit in _edits(entries) if type(edit[2]) is dict and type(edit[2].get("ref")) is str}
-
-
-def _edits(entries: Iterable[list[Any]]) -> Iterator[list[Any]]:
-    """Every fix edit (`[start, end, text]`) of the entries' results; what is not shaped so (an entry
-    from a damaged cache file, which decoding refuses anyway) is passed over."""
+    """The shared texts the entries' results name (what is not shaped so, from a damaged file that
+    decoding refuses anyway, names none)."""
+    found: set[str] = set()
     for entry in entries:
         result = entry[-1] if type(entry) is list and entry else None
-        rows = result.get("diagnostics") if type(result) is dict else None
-        for row in rows if type(rows) is list else ():
-            fix = row[_FIX_AT] if type(row) is list and len(row) == len(_FIELDS) else None
-            edits = fix[1] if type(fix) is list and len(fix) > 1 else None
-            for edit in edits if type(edits) is list else ():
-                if type(edit) is list and len(edit) == 3:
-                    yield edit
-
-
-_FIX_AT = _FIELDS.index("fix")
+        refs = result[-1] if type(result) is list and result else None
+        found.update(ref for ref in (refs if type(refs) is list else ()) if type(ref) is str)
+    return found
 
 
 # --- the cache file -------------------------------------------------------------------------
@@ -348,29 +374,25 @@ class Cache:
         added by a pull request) is neither read nor written."""
         self.folder, self.project = folder, project
         self._key = seal_key()
-        self.usable = self._key is not None and (bound is None or _leads_inside(folder / f"v{FORMAT}", bound))
+        self.usable = self._key is not None and (bound is None or _leads_inside(folder / LAYOUT, bound))
         self.context = Context()
         self._entries: dict[str, list[Any]] = {}
         self._texts: dict[str, str] = {}
         self._added: dict[str, list[Any]] = {}
         self._prints: dict[tuple[str, str], str | None] = {}  # dependencies looked at this run
         self._started = time.time_ns()
-        self._cwd = os.getcwd()  # one run, one working folder: asked once, not once per file
         self.hits = 0
         self._loaded = False  # read on first use: a run may find the file not worth reading (`worth`)
 
     # entries: [key, size, mtime_ns, ctime_ns, inode, checked_ns, content digest, dependencies, result]
 
     def key(self, settings: Settings, display: str, explicit: bool, link: bool | None) -> str:
-        """What a file's context gives its key: the settings (with the package and plugins) and how it was named."""
-        return _digest(
-            f"{self.context.of(settings)}\0{file_key(display, self._cwd, explicit, link)}".encode(
-                "utf-8", "surrogateescape"
-            )
-        )
+        """What a file's context gives its key: the settings (with the package, the plugins and the working
+        folder) and how it was named: the name it is shown under, named or found, whether a symlink."""
+        return f"{self.context.of(settings)} {int(explicit)}{link} {display}"
 
     def _file(self) -> Path:
-        return self.folder / f"v{FORMAT}" / RESULTS
+        return self.folder / LAYOUT / RESULTS
 
     def _load(self) -> None:
         if not self._loaded:
@@ -396,8 +418,11 @@ class Cache:
             return real[len(project.rstrip(os.sep)) + 1 :]
         return None
 
-    def lookup(self, real: str, path: str, context: str, display: str) -> FileResult | None:
-        """The kept result of a file, when nothing it depends on has changed."""
+    def lookup(
+        self, real: str, path: str, context: str, display: str, recheck: Callable[[], FileResult] | None = None
+    ) -> FileResult | None:
+        """The kept result of a file, when nothing it depends on has changed (`kept_result`: `recheck`
+        checks the file again should its findings not decode)."""
         entry = self._unchanged(real, path, context)
         if entry is None:
             return None
@@ -405,7 +430,7 @@ class Cache:
             for kind, dep, seen in entry[7]:
                 if self._print(kind, dep) != seen:
                     return None
-            found = decode(entry[8], display, self._texts)
+            found = kept_result(entry[8], display, self._texts, recheck)
         except (OSError, ValueError, TypeError, KeyError):
             return None
         self.hits += 1
@@ -452,10 +477,12 @@ class Cache:
             self._prints[key] = fingerprint(kind, path, self._started)
         return self._prints[key]
 
-    def add(self, real: str, context: str, kept: list[Any] | None) -> None:
+    def add(self, real: str, context: str, kept: tuple[list[Any], dict[str, str]] | None) -> None:
+        """Keep what checking a file gave (`kept_entry`: its entry and the long texts its fixes name)."""
         rel = self._rel(real)
         if rel is not None and kept is not None:
-            self._added[rel] = [context, *kept]
+            self._added[rel] = [context, *kept[0]]
+            self._texts.update(kept[1])
 
     def save(self) -> None:
         """Write the cache whole, merged with what a run that finished meanwhile wrote; errors are ignored
@@ -469,7 +496,6 @@ class Cache:
             merged = {**self._entries, **on_disk}
             merged.update(self._added)
             texts.update(self._texts)
-            share_texts(self._added.values(), texts)
             for rel in [rel for rel in merged if rel not in self._added]:
                 if not os.path.lexists(os.path.join(self.project, rel)):
                     del merged[rel]  # a file that is gone
@@ -494,7 +520,7 @@ class Cache:
                 raise
 
     def _make_folder(self) -> None:
-        (self.folder / f"v{FORMAT}").mkdir(parents=True, exist_ok=True)
+        (self.folder / LAYOUT).mkdir(parents=True, exist_ok=True)
         for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _TAG)):
             with contextlib.suppress(FileExistsError):  # never through a symlink: O_EXCL refuses any existing name
                 fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0))
@@ -509,7 +535,7 @@ def seal_key() -> bytes | None:
     None when there is none and none can be made (no home, a read-only one): the run goes uncached."""
     given = os.environ.get(KEY_ENV, "")
     if given:
-        return hashlib.blake2b(given.encode("utf-8", "surrogateescape"), digest_size=32).digest()
+        return blake2b(given.encode("utf-8", "surrogateescape"), digest_size=32).digest()
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):  # unset, or relative, which the XDG specification says to ignore
         base = os.path.join(os.path.expanduser("~"), ".cache")
@@ -546,7 +572,7 @@ def seal_key() -> bytes | None:
 
 
 def _mac(payload: bytes, key: bytes) -> bytes:
-    return hashlib.blake2b(payload, key=key, digest_size=32).hexdigest().encode("ascii")
+    return blake2b(payload, key=key, digest_size=32).hexdigest().encode("ascii")
 
 
 def _sealed(payload: bytes, key: bytes) -> bytes:
@@ -558,7 +584,7 @@ def _unsealed(data: bytes, key: bytes) -> bytes | None:
     head, newline, payload = data.partition(b"\n")
     if not newline or not head.startswith(SEAL) or not key:
         return None
-    return payload if hmac.compare_digest(head[len(SEAL) :], _mac(payload, key)) else None
+    return payload if compare_digest(head[len(SEAL) :], _mac(payload, key)) else None
 
 
 def _leads_inside(path: Path, bound: Path) -> bool:
@@ -620,9 +646,10 @@ def kept_entry(
     raw: bytes | None,
     notes: Iterable[tuple[str, str]],
     result: FileResult,
-) -> list[Any] | None:
-    """What to keep of a file just checked (without its key context), or None when it cannot be kept:
-    not read, or something it depends on changed too recently to be trusted."""
+) -> tuple[list[Any], dict[str, str]] | None:
+    """What to keep of a file just checked (without its key context) and the long texts its result
+    names, or None when it cannot be kept: not read, or something it depends on changed too recently
+    to be trusted."""
     if before is None or raw is None or len(raw) != before.st_size:
         return None
     deps = []
@@ -632,4 +659,5 @@ def kept_entry(
             return None
         deps.append([kind, path, seen])
     stamp = [before.st_size, before.st_mtime_ns, before.st_ctime_ns, before.st_ino, checked_ns]
-    return [*stamp, _digest(raw), deps, encode(result)]
+    kept, texts = encode(result)
+    return [*stamp, _digest(raw), deps, kept], texts

@@ -78,6 +78,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             resolver=resolver,
             skipped=tell,
             cache=cache(),
+            shown=name == "text",
         )
     if args.output is None:  # written while later files are still being checked
         results: list[FileResult] = []
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if not any(not r.skipped for r in results):
         # an editor's buffer of an excluded file: nothing to say, as for ruff's --force-exclude
         return EXIT_OK if source is not None else _nothing_checked(args, len(results))
-    failing = any(d.severity >= r.fail_on for r in results for d in r.diagnostics)
+    failing = any(r.failing() for r in results)
     return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_OK
 
 

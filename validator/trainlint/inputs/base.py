@@ -285,3 +285,18 @@ def json_number(text: str) -> str | None:
 
 
 Reader = Callable[[bytes, str, Limits], Document]
+
+
+def any_of(tokens: tuple[bytes, ...]) -> "re.Pattern[bytes]":
+    """A pattern found in a file exactly when one of `tokens` is in it: one pass over the bytes for a
+    format's byte test, where `any(token in raw for token in tokens)` makes one per token."""
+    return re.compile(b"|".join(re.escape(token) for token in tokens))
+
+
+def each_of(tokens: tuple[bytes, ...]) -> "re.Pattern[bytes]":
+    """A pattern whose `findall` gives each of `tokens` found in a file (once per place), in one pass:
+    the distinct ones are the tokens `token in raw` finds. Every token must start with `"` and hold no
+    other: the match takes the quote only and looks ahead for the rest, so places may overlap, and at
+    most one token fits a place."""
+    assert all(token.startswith(b'"') and b'"' not in token[1:-1] for token in tokens), tokens
+    return re.compile(b'"(?=(' + b"|".join(re.escape(token[1:]) for token in tokens) + b"))")

@@ -38,6 +38,8 @@ from .base import (
     Note,
     TrainerValue,
     Workspace,
+    any_of,
+    each_of,
     for_one_process,
     json_number,
     samples_per_step,
@@ -50,9 +52,9 @@ NAME = "kohya_ss"
 Tab = Literal["lora", "dreambooth", "finetune", "ti"]
 
 _DETECT_BYTES = 262_144
-_SIGNATURE_BYTES = tuple(f'"{key}"'.encode() for key in K.SIGNATURE_KEYS)
+_SIGNATURE_BYTES = each_of(tuple(f'"{key}"'.encode() for key in K.SIGNATURE_KEYS))
 # other trainers' JSON: OneTrainer, SimpleTuner, ai-toolkit, Scenario
-_FOREIGN_BYTES = (b'"__version"', b'"model_family"', b'"training_method"', b'"job"')
+_FOREIGN_BYTES = any_of((b'"__version"', b'"model_family"', b'"training_method"', b'"job"'))
 _FOREIGN_KEYS = frozenset(
     {"__version", "model_family", "training_method", "job", "config", "parameters", "concepts", "datasets"}
 )
@@ -124,9 +126,9 @@ class KohyaSsFormat:
         head = raw[:_DETECT_BYTES]
         if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
             return False
-        if any(mark in head for mark in _FOREIGN_BYTES):
+        if _FOREIGN_BYTES.search(head):
             return False
-        return sum(1 for token in _SIGNATURE_BYTES if token in head) >= _MIN_SIGNATURE
+        return len(set(_SIGNATURE_BYTES.findall(head))) >= _MIN_SIGNATURE
 
     def read(self, raw: bytes, file: str, limits: Limits) -> Document:
         """Python's json, as the GUI reads the file (json.load)."""

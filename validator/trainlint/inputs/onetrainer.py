@@ -45,6 +45,7 @@ from .base import (
     Source,
     TrainerValue,
     Workspace,
+    any_of,
     samples_per_step,
 )
 from .knowledge import onetrainer as ot
@@ -58,7 +59,7 @@ _TRAINING_METHOD = re.compile(rb'"training_method"\s*:\s*"(?:FINE_TUNE|LORA|EMBE
 _CONCEPT = re.compile(
     rb'"(?:balancing|balancing_strategy|image_variations|text_variations|include_subdirectories)"\s*:'
 )
-_FOREIGN = (b'"LoRA_type"', b'"model_family"', b'"pretrained_model_name_or_path"', b'"--')
+_FOREIGN = any_of((b'"LoRA_type"', b'"model_family"', b'"pretrained_model_name_or_path"', b'"--'))
 
 
 class _Field(NamedTuple):
@@ -883,7 +884,7 @@ class OneTrainerFormat:
     def detect(self, raw: bytes, suffix: str) -> bool:
         """A `.json` file naming a OneTrainer model type or training method, or a concepts list;
         files with another trainer's keys (kohya_ss GUI, SimpleTuner) are not claimed."""
-        if suffix.lower() != ".json" or any(marker in raw for marker in _FOREIGN):
+        if suffix.lower() != ".json" or _FOREIGN.search(raw):
             return False
         return bool(_MODEL_TYPE.search(raw) or _TRAINING_METHOD.search(raw) or _CONCEPT.search(raw))
 

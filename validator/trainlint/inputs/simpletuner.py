@@ -44,6 +44,7 @@ from .base import (
     Source,
     TrainerValue,
     Workspace,
+    any_of,
     samples_per_step,
 )
 from .knowledge import simpletuner as st
@@ -59,7 +60,7 @@ _ENV_NAMES = re.compile(
     rb"|TRAINING_NUM_MACHINES|MAX_NUM_STEPS|TRAINING_DYNAMO_BACKEND|TRAINER_DYNAMO_BACKEND|LYCORIS_CONFIG"
     rb"|ACCELERATE_EXTRA_ARGS|USE_GRADIENT_CHECKPOINTING|CHECKPOINTING_STEPS|VALIDATION_PROMPT|HUB_MODEL_NAME)\+?="
 )
-_FOREIGN = (b'"LoRA_type"', b'"job"', b'"parameters"')
+_FOREIGN = any_of((b'"LoRA_type"', b'"job"', b'"parameters"'))
 # SimpleTuner reads relative paths from its own folder, the one holding `config/`: from a config in
 # config/ or config/<env>/ that is one or two folders up (the config's own folder is tried first)
 _ROOTS = ("", "../", "../../")
@@ -764,7 +765,7 @@ class SimpleTunerFormat:
         head = raw[:_DETECT_BYTES]
         suffix = suffix.lower()
         if suffix == ".json":
-            if any(marker in head for marker in _FOREIGN):
+            if _FOREIGN.search(head):
                 return False
             if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
                 return bool(_JSON_BACKEND.search(head))

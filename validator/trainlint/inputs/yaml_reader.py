@@ -368,15 +368,19 @@ def read_head(path: Path, limits: Limits) -> bytes:
             raise OSError(errno.EINVAL, f"not a regular file ({kind})", str(path))
         # sized by the file, not the limit: a buffer of the limit (1 MiB) per file costs more than the parse;
         # the size is only a hint, a file that grows meanwhile is read on up to the limit
-        want, parts, got = limits.max_file_bytes + 1, [], 0
-        chunk = min(info.st_size + 1, want)
+        # a first read that brings exactly the size fstat gave is the whole file (as it was a moment ago):
+        # no second read to meet its end
+        want = limits.max_file_bytes + 1
+        part = os.read(fd, min(info.st_size + 1, want))
+        if len(part) == info.st_size:
+            return part
+        parts, got = [part], len(part)
         while got < want:
-            part = os.read(fd, min(chunk, want - got))
+            part = os.read(fd, min(1 << 16, want - got))
             if not part:
                 break
             parts.append(part)
             got += len(part)
-            chunk = 1 << 16
         return b"".join(parts)
     finally:
         os.close(fd)

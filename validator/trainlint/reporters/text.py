@@ -38,20 +38,35 @@ def render(
     seen = []  # written as they arrive, counted at the end
     for result in results:
         seen.append(result)
-        sources = _sources(result) if hints and result.diagnostics else {}
-        for d in result.diagnostics:
-            # what comes from the input is escaped: it must not start a line or send escape codes
-            where = paint("1", f"{printable(d.file)}:{d.line}:{d.col}:")
-            head = f"{where} {paint('1;' + _COLOURS[d.severity], d.code)} [{d.severity}] {printable(d.message)}"
-            stream.write(head + "\n")
-            if hints:
-                stream.write(_excerpt(sources.get((d.line, d.col)), d, paint))
-            if d.hint and hints:
-                stream.write(
-                    f"  hint: {printable(d.hint)}" + (" (fixable with `trainlint fix`)" if d.fixable else "") + "\n"
-                )
+        if hints and not colour and result.shown is not None:  # made where it was checked (`lines`)
+            stream.write(result.shown)
+        elif result.diagnostics:
+            stream.write(lines(result, hints, paint))
     if not quiet:
         stream.write(summary(seen, fixed) + "\n")
+
+
+def _plain(code: str, text: str) -> str:
+    return text
+
+
+def lines(result: FileResult, hints: bool = True, paint: Callable[[str, str], str] = _plain) -> str:
+    """A result's part of the report: each finding's line, its source line with carets and its hint
+    (with `hints`), painted by `paint` (colour codes, or none). Made in the worker that checked the file
+    (`FileResult.shown`) and kept in the results cache, so a run over unchanged files only writes it."""
+    out = []
+    sources = _sources(result) if hints else {}
+    for d in result.diagnostics:
+        # what comes from the input is escaped: it must not start a line or send escape codes
+        where = paint("1", f"{printable(d.file)}:{d.line}:{d.col}:")
+        out.append(f"{where} {paint('1;' + _COLOURS[d.severity], d.code)} [{d.severity}] {printable(d.message)}\n")
+        if hints:
+            out.append(_excerpt(sources.get((d.line, d.col)), d, paint))
+            if d.hint:
+                out.append(
+                    f"  hint: {printable(d.hint)}" + (" (fixable with `trainlint fix`)" if d.fixable else "") + "\n"
+                )
+    return "".join(out)
 
 
 # the most columns of a source line shown, and of carets; a longer line is cut around the value with `…`
@@ -155,25 +170,27 @@ def summary(results: list[FileResult], fixed: int | None = None) -> str:
     `trainlint fix``, `no problems in 4 files checked`, `no files checked`. With `fixed` (after
     `check --fix`), ruff's count of what was fixed and what remains: `(3 fixed, 2 remaining)`."""
     checked = [r for r in results if not r.skipped]
-    diags = [d for r in checked for d in r.diagnostics]
-    tail = "" if fixed is None else f" ({fixed:,} fixed, {len(diags):,} remaining)"
+    tallies = [r.tally() for r in checked]
+    errors, warnings, infos, fixable = (
+        (sum(column) for column in zip(*tallies, strict=True)) if tallies else (0, 0, 0, 0)
+    )
+    found = errors + warnings + infos
+    tail = "" if fixed is None else f" ({fixed:,} fixed, {found:,} remaining)"
     if not checked:
         return "no files checked" + tail
-    if not diags:
+    if not found:
         return f"no problems in {plural(len(checked), 'file')} checked" + tail
     counts = []
-    for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
-        n = sum(1 for d in diags if d.severity == severity)
+    for severity, n in ((Severity.ERROR, errors), (Severity.WARNING, warnings), (Severity.INFO, infos)):
         if n:
             counts.append(f"{n:,} {severity}" + ("" if n == 1 or severity == Severity.INFO else "s"))
-    with_problems = sum(1 for r in checked if r.diagnostics)
+    with_problems = sum(1 for tally in tallies if any(tally[:3]))
     where = (
         f"{plural(len(checked), 'file')} checked"
         if with_problems == len(checked)
         else f"{with_problems:,} of {plural(len(checked), 'file')} checked"
     )
-    text = f"{plural(len(diags), 'problem')} ({', '.join(counts)}) in {where}{tail}"
-    fixable = sum(1 for d in diags if d.fixable)
+    text = f"{plural(found, 'problem')} ({', '.join(counts)}) in {where}{tail}"
     if fixable:
         text += f"; {fixable:,} fixable with `trainlint fix`"
     return text
