@@ -119,3 +119,20 @@ def test_every_glob_setting_reaches_files_at_depth(tmp_path: Path) -> None:
     assert found["files"] == 2 and [(d["file"], d["code"]) for d in found["diagnostics"]] == [
         ("configs/other.yaml", "TL103")
     ], found
+
+
+@pytest.mark.parametrize(
+    "spelling", [".", "./", "repo", "repo/", "./repo//", "repo/../repo", "repo/./sub/..", "{abs}", "{abs}/./"]
+)
+def test_found_files_are_shown_by_their_normalised_path(tmp_path: Path, monkeypatch, spelling: str) -> None:
+    """A folder search names each file as `os.path.normpath` would, however the folder was spelt (the
+    folder is normalised once, not every file's path)."""
+    from trainlint.discovery import discover
+
+    for rel in ("a.yaml", "sub/b.json", "sub/deeper/c.toml"):
+        (tmp_path / "repo" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "repo" / rel).write_text("x: 1\n")
+    monkeypatch.chdir(tmp_path / "repo" if spelling in (".", "./") else tmp_path)
+    found = discover([spelling.format(abs=tmp_path / "repo")])
+    assert len(found) == 3
+    assert [t.display for t in found] == [os.path.normpath(t.path) for t in found]

@@ -76,7 +76,7 @@ def _unreadable_result(display: str, settings: Settings, why: str) -> FileResult
 
 
 def check_file(
-    path: Path,
+    path: Path | str,
     display: str,
     settings: Settings,
     explicit: bool = True,
@@ -84,13 +84,17 @@ def check_file(
     seen: Callable[[bytes], None] | None = None,
 ) -> FileResult:
     """Check one file. One that cannot be read (a named pipe, a dangling symlink, a symlink loop, a
-    path too long) gets a TL090 finding rather than stopping the run. `seen` is handed the bytes read."""
+    path too long) gets a TL090 finding rather than stopping the run. `seen` is handed the bytes read.
+    (A path given as text becomes a `Path` only for a file some format reads: most files a search
+    meets are none, and a `Path` costs more than telling.)"""
     _load()
     try:
         candidate = read_candidate(path, settings, explicit, link, seen)
     except OSError as exc:
-        return _unreadable_result(display, settings, unreadable(exc, path))
-    return _check_candidate(candidate, path, display, settings, explicit)
+        return _unreadable_result(display, settings, unreadable(exc, Path(path)))
+    if candidate is None:
+        return FileResult(display, skipped=True)
+    return _check_candidate(candidate, Path(path), display, settings, explicit)
 
 
 def check_source(raw: bytes, path: Path, display: str, settings: Settings, explicit: bool = True) -> FileResult:
@@ -149,7 +153,7 @@ def check_target(item: tuple[Target, Settings], seen: Callable[[bytes], None] | 
     diagnostics. `check_file` keeps it for callers that want it.
     """
     target, settings = item
-    result = check_file(Path(target.path), target.display, settings, target.explicit, target.link, seen)
+    result = check_file(target.path, target.display, settings, target.explicit, target.link, seen)
     keep_sources(result)
     result.document = None
     result.fail_on = settings.fail_on
@@ -158,18 +162,22 @@ def check_target(item: tuple[Target, Settings], seen: Callable[[bytes], None] | 
 
 def check_target_shown(item: tuple[Target, Settings]) -> FileResult:
     """`check_target`, with the text report's lines for the file made here (`FileResult.shown`): in a
-    worker, in parallel, rather than in the process that writes the report."""
+    worker, in parallel, rather than in the process that writes the report, which then needs no source
+    line (`sources`) of it."""
     result = check_target(item)
     if result.diagnostics:
         result.shown = text_report.lines(result)
+        result.sources.clear()
     return result
 
 
 def check_target_kept(
-    item: tuple[Target, Settings],
+    item: tuple[Target, Settings], shown: bool = False
 ) -> tuple[FileResult, tuple[list[Any], dict[str, str]] | None]:
-    """`check_target_shown`, and what the results cache keeps of it (cache.kept_entry): the file's state
-    before it was read, the bytes read and what else the check looked at."""
+    """`check_target`, and what the results cache keeps of it (cache.kept_entry): the file's state
+    before it was read, the bytes read, what else the check looked at, its findings with their source
+    lines and its text report's lines. The result handed back keeps the report's lines (`shown`) or the
+    source lines, whichever the report that is being written needs."""
     checked_ns = time.time_ns()
     try:
         before: os.stat_result | None = os.stat(item[0].path)
@@ -180,7 +188,12 @@ def check_target_kept(
         result = check_target(item, raw.append)
     if result.diagnostics:
         result.shown = text_report.lines(result)
-    return result, kept_entry(before, checked_ns, raw[0] if raw else None, notes, result)
+    kept = kept_entry(before, checked_ns, raw[0] if raw else None, notes, result)
+    if shown:
+        result.sources.clear()
+    else:
+        result.shown = None
+    return result, kept
 
 
 # what a caller is told of a file named on the command line that the run leaves alone: (its name, why)
@@ -276,15 +289,17 @@ def iter_check(
     which keeps them)."""
     items = with_settings(paths, settings, only_configs, resolver, skipped)
     check = check_target_shown if shown else check_target
-    results = imap_in_order(check, items, jobs, warm_up) if cache is None else _through_cache(items, jobs, cache)
+    results = imap_in_order(check, items, jobs, warm_up) if cache is None else _through_cache(items, jobs, cache, shown)
     if skipped is None:
         return results
     return _telling(items, results, skipped)
 
 
-def _through_cache(items: list[tuple[Target, Settings]], jobs: int | None, cache: Cache) -> Iterator[FileResult]:
+def _through_cache(
+    items: list[tuple[Target, Settings]], jobs: int | None, cache: Cache, shown: bool
+) -> Iterator[FileResult]:
     if not cache.worth(len(items)):  # a few files of a large repository: checking them costs less
-        yield from imap_in_order(check_target_shown, items, jobs, warm_up)
+        yield from imap_in_order(check_target_shown if shown else check_target, items, jobs, warm_up)
         return
     keys = [cache.key(settings, target.display, target.explicit, target.link) for target, settings in items]
     found = [
@@ -292,7 +307,7 @@ def _through_cache(items: list[tuple[Target, Settings]], jobs: int | None, cache
         for item, key in zip(items, keys, strict=True)
     ]
     misses = [item for item, result in zip(items, found, strict=True) if result is None]
-    checked = imap_in_order(check_target_kept, misses, jobs, warm_up)
+    checked = imap_in_order(functools.partial(check_target_kept, shown=shown), misses, jobs, warm_up)
     for (target, _), key, result in zip(items, keys, found, strict=True):
         if result is None:
             result, kept = next(checked)

@@ -113,6 +113,7 @@ def _walk(folder: str, real: str, rules: "Rules | None" = None) -> Iterator[tupl
             continue
         here = above.inside(real, {e.name for e in entries if e.name in IGNORE_FILES}) if above is not None else None
         below = []
+        inside = os.path.join(real, "")  # a name joined to a folder: `inside + name`, once per folder
         for entry in entries:
             try:
                 is_dir = entry.is_dir()
@@ -121,11 +122,11 @@ def _walk(folder: str, real: str, rules: "Rules | None" = None) -> Iterator[tupl
             link = entry.is_symlink()
             if is_dir:
                 if not link and entry.name not in SKIP_DIRS and not entry.name.startswith("."):
-                    child = os.path.join(real, entry.name)
+                    child = inside + entry.name
                     if here is None or not here.ignored(child, is_dir=True):
                         below.append((entry.path, child, here))
             elif entry.name.lower().endswith(SEARCHED_SUFFIXES):
-                path = os.path.join(real, entry.name)
+                path = inside + entry.name
                 if here is None or not here.ignored(path, is_dir=False):
                     yield entry.path, _real_or_lexical(entry.path) if link else path, link
         pending.extend(reversed(below))
@@ -223,11 +224,19 @@ def discover(
     seen: set[str] = set()
     out: list[Target] = []
 
-    def add(path: str, explicit: bool, key: str | None = None, link: bool | None = None, named: bool = False) -> None:
+    def add(
+        path: str,
+        explicit: bool,
+        key: str | None = None,
+        link: bool | None = None,
+        named: bool = False,
+        normal: str | None = None,
+    ) -> None:
+        """`normal`: the path normalised (`os.path.normpath`), when the caller knows it already."""
         key = key or _real_or_lexical(path)
         if key not in seen:
             seen.add(key)
-            out.append(Target(path, shown_name(os.path.normpath(path)), explicit, key, link, named))
+            out.append(Target(path, shown_name(normal or os.path.normpath(path)), explicit, key, link, named))
 
     def search(folder: str, root: str | None) -> None:
         """Walk a folder named or matched, unless it reaches out of `root` through a symlink."""
@@ -235,8 +244,12 @@ def discover(
         if start is None or (root is not None and not _inside(start[0], root)):
             return
         rules = rules_above(start[0]) if respect_gitignore is not None and respect_gitignore(start[0]) else None
+        # every path found is the folder joined to names, none of them `.`, `..` or empty: normalising the
+        # folder once normalises them all
+        joined, norm = os.path.join(folder, ""), os.path.normpath(folder)
+        shown = "" if norm == os.curdir else os.path.join(norm, "")
         for found, real, link in _walk(folder, start[0], rules):
-            add(found, False, real, link)
+            add(found, False, real, link, normal=shown + found[len(joined) :] if found.startswith(joined) else None)
 
     for arg in args:
         if glob_magic(arg) and not os.path.lexists(arg):

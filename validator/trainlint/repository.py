@@ -25,7 +25,7 @@ class Candidate(NamedTuple):
 
 
 def read_candidate(
-    path: Path,
+    path: Path | str,
     settings: Settings,
     explicit: bool,
     link: bool | None = None,
@@ -46,7 +46,7 @@ def read_candidate(
     return claim(raw, path, settings, explicit)
 
 
-def claim(raw: bytes, path: Path, settings: Settings, explicit: bool = True) -> Candidate | None:
+def claim(raw: bytes, path: Path | str, settings: Settings, explicit: bool = True) -> Candidate | None:
     """`read_candidate` on bytes already read (standard input, named by `--stdin-filename`): which
     format reads them, decided by their content and the suffix of `path`, as for a file there."""
     forced = settings.input_format
@@ -83,7 +83,7 @@ def _suffix(path: str, explicit: bool) -> str:
     return suffix.lower()
 
 
-def outside_repository(path: Path, settings: Settings, link: bool | None = None) -> bool:
+def outside_repository(path: Path | str, settings: Settings, link: bool | None = None) -> bool:
     """A file found by a folder search that is a symlink out of the repository: neither read nor fixed.
     A symlink loop leads nowhere, so not out: reading it fails, and its check says so (TL090).
 
@@ -94,6 +94,7 @@ def outside_repository(path: Path, settings: Settings, link: bool | None = None)
     """
     if settings.root is None and not (os.path.islink(path) if link is None else link):
         return False
+    path = Path(path)
     return not _inside(path, settings.root or repo_root(path.parent))
 
 

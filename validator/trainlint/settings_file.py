@@ -102,6 +102,10 @@ class Config(NamedTuple):
                     changes["hints_source"] = "configuration"
         return self.settings.replace(**changes) if changes else self.settings
 
+    def same_for_every_file(self, explicit: bool) -> bool:
+        """Whether every file (named ones, or found ones) gets the same settings and none is left out."""
+        return not (self.per_file_ignores or self.per_file or self.exclude or (self.include and not explicit))
+
     def excludes(self, path: Path | str, explicit: bool, real: str | None = None) -> bool:
         """Exclude globs skip any file, named or found; include globs only narrow what folder searches find."""
         if not self.exclude and (explicit or not self.include):
@@ -256,6 +260,7 @@ class Resolver:
         self._by_real_folder: dict[str, Config] = {}
         self._applied: dict[int, tuple[Settings, Settings]] = {}
         self._fixed: Config | None = None
+        self._same_in_folder: dict[tuple[str, bool], Settings] = {}  # see `lookup`
         if isolated:
             self._fixed = Config(None, Path.cwd().resolve())
         elif config_file is not None:
@@ -282,10 +287,21 @@ class Resolver:
         return self._applied_to(self.config_for(path, real).settings_for(path, real))
 
     def lookup(self, path: Path | str, explicit: bool, real: str | None = None) -> Settings | None:
-        """The file's settings, or None when its configuration's globs leave it out."""
+        """The file's settings, or None when its configuration's globs leave it out. Where the
+        configuration has no per-file settings and no globs that leave files out, every file of a
+        folder gets the same answer, asked once per folder (a search meets thousands of files)."""
         real = real or real_path(path)
+        folder = (real.rpartition(os.sep)[0], explicit)
+        same = self._same_in_folder.get(folder)
+        if same is not None:
+            return same
         config = self.config_for(path, real)
-        return None if config.excludes(path, explicit, real) else self._applied_to(config.settings_for(path, real))
+        if config.excludes(path, explicit, real):
+            return None
+        found = self._applied_to(config.settings_for(path, real))
+        if config.same_for_every_file(explicit):
+            self._same_in_folder[folder] = found
+        return found
 
     def _applied_to(self, base: Settings) -> Settings:
         held = self._applied.get(id(base))

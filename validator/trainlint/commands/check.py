@@ -20,6 +20,7 @@ from ..discovery import Target
 from ..errors import UsageError
 from ..inputs import SEARCHED_SUFFIXES
 from ..reporters import FORMATS, renderer
+from ..reporters import text as text_report
 from ..reporters.text import summary
 from ..results import FileResult
 from ..settings import Settings
@@ -78,7 +79,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             resolver=resolver,
             skipped=tell,
             cache=cache(),
-            shown=name == "text",
+            # the workers make the text report's lines, unless they are to be coloured (a terminal's)
+            shown=name == "text" and (args.output is not None or not text_report.colour(out)),
         )
     if args.output is None:  # written while later files are still being checked
         results: list[FileResult] = []

@@ -45,14 +45,21 @@ def trainer_format(name: str) -> InputFormat:
     return _LOADED[name]
 
 
+# suffix -> the formats offered a file of it, in DETECTION_ORDER
+_OFFERED = {
+    suffix: tuple(name for name in DETECTION_ORDER if suffix in TRAINER_FORMATS[name][1])
+    for _, suffixes in TRAINER_FORMATS.values()
+    for suffix in suffixes
+}
+
+
 def detect_trainer(raw: bytes, suffix: str) -> InputFormat | None:
     """The first trainer format whose content test claims the file, among those offered its suffix."""
     suffix = suffix.lower()
-    for name in DETECTION_ORDER:
-        if suffix in TRAINER_FORMATS[name][1]:
-            fmt = trainer_format(name)
-            if fmt.detect(raw, suffix):
-                return fmt
+    for name in _OFFERED.get(suffix, ()):
+        fmt = trainer_format(name)
+        if fmt.detect(raw, suffix):
+            return fmt
     return None
 
 

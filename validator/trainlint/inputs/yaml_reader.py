@@ -352,7 +352,7 @@ def load_text(text: str, file: str = "<string>", limits: Limits = Limits()) -> D
     return doc
 
 
-def read_head(path: Path, limits: Limits) -> bytes:
+def read_head(path: Path | str, limits: Limits) -> bytes:
     """Read at most one byte past the size limit, so a huge file is never read whole.
 
     Only regular files are read: opening a FIFO would wait forever for a writer and a

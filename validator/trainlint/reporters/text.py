@@ -13,7 +13,8 @@ from ..text import plain, printable, source_lines
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
 
-def _use_colour(stream: TextIO) -> bool:
+def colour(stream: TextIO) -> bool:
+    """Whether the report written to `stream` is coloured: NO_COLOR and FORCE_COLOR, else a terminal's."""
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
@@ -30,15 +31,15 @@ def render(
 ) -> None:
     """Each finding on its line, its hint below it (unless `hints` is off: the concise format), then the
     summary (not with `quiet`; `fixed`: how many findings `check --fix` fixed first, said in it)."""
-    colour = _use_colour(stream)
+    coloured = colour(stream)
 
     def paint(code: str, text: str) -> str:
-        return f"\033[{code}m{text}\033[0m" if colour else text
+        return f"\033[{code}m{text}\033[0m" if coloured else text
 
     seen = []  # written as they arrive, counted at the end
     for result in results:
         seen.append(result)
-        if hints and not colour and result.shown is not None:  # made where it was checked (`lines`)
+        if hints and not coloured and result.shown is not None:  # made where it was checked (`lines`)
             stream.write(result.shown)
         elif result.diagnostics:
             stream.write(lines(result, hints, paint))
