@@ -9,9 +9,11 @@ the examples, and on generated values near the schema's edges.
 from __future__ import annotations
 
 import math
+import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -404,3 +406,30 @@ def test_one_pass_byte_tests_find_what_one_test_per_token_finds(raw):
     assert (any_of(_TOKENS).search(raw) is not None) == any(token in raw for token in _TOKENS)
     quoted = tuple(token for token in _TOKENS if token.endswith(b'"') and len(token) > 2)
     assert {b'"' + found for found in each_of(quoted).findall(raw)} == {token for token in quoted if token in raw}
+
+
+def test_a_run_served_from_the_results_cache_loads_no_engine(small_repo: Path, tmp_path: Path) -> None:
+    """A warm run writes the kept lines: it loads neither the YAML loader nor the schema engine nor the
+    rules, nor the input formats' records, nor OpenSSL (the cache's seal is BLAKE2b, built in)."""
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    old = time.time() - 3600  # as a repository nobody touched lately: the cache trusts what settled
+    for folder, _, names in os.walk(small_repo):
+        for name in [*names, "."]:
+            os.utime(os.path.join(folder, name), (old, old))
+    cold = _modules_after("check", ".", "--exit-zero", *cache, cwd=small_repo)
+    assert {"yaml", "jsonschema_rs"} <= cold  # it did check the files, and kept them
+    probe = _PROBE.replace(
+        'print(" ".join(sorted({m.split(".")[0] for m in sys.modules})))', 'print(" ".join(sorted(sys.modules)))'
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, "check", ".", "--exit-zero", *cache],
+        cwd=small_repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    ).stdout
+    warm = set(out.splitlines()[-1].split())
+    assert "trainlint.cache" in warm and "TL" in out  # it wrote findings from the cache
+    heavy = {"yaml", "jsonschema_rs", "_hashlib", "trainlint.engine", "trainlint.rules", "trainlint.inputs.base"}
+    assert not warm & heavy, warm & heavy

@@ -69,7 +69,7 @@ def _configuration(p: argparse.ArgumentParser) -> None:
 
 
 def _inputs(p: argparse.ArgumentParser) -> None:
-    from .inputs.base import FORMAT_NAMES
+    from .inputs import FORMAT_NAMES
 
     p.add_argument(
         "--input-format",
@@ -257,7 +257,7 @@ def _build_init(init: argparse.ArgumentParser) -> None:
 
 
 def _build_export(export: argparse.ArgumentParser) -> None:
-    from .inputs.base import FORMAT_NAMES
+    from .inputs import FORMAT_NAMES
 
     trainers = [name for name in FORMAT_NAMES if name != "trainlint"]
     export.add_argument("file", metavar="CONFIG", help="a trainlint config")

@@ -565,7 +565,7 @@ class _Reader:
     def choice(self, value: Any, key: str, pattern: str) -> str:
         """A value of a per-file mapping: an input format name, a training type or a catalog preset."""
         from .catalog import catalog
-        from .inputs.base import FORMAT_NAMES
+        from .inputs import FORMAT_NAMES
 
         cat = catalog()
         known = {

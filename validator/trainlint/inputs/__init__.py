@@ -12,10 +12,21 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from .base import FORMAT_NAMES
-
 if TYPE_CHECKING:
     from .base import InputFormat
+
+# the names used everywhere: CLI (`--input-format`), configuration, JSON output, docs; here rather than in
+# base.py, whose records cost milliseconds to define, so a run served from the results cache never loads it
+FORMAT_NAMES = (
+    "trainlint",
+    "kohya_ss",
+    "sd-scripts",
+    "ai-toolkit",
+    "onetrainer",
+    "simpletuner",
+    "diffusers",
+    "scenario",
+)
 
 # name -> (module under trainlint.inputs, suffixes a folder search offers it)
 TRAINER_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -25,18 +25,7 @@ from typing import Any, Literal, NamedTuple, Protocol
 
 from ..diagnostics import ConfigPath, Span
 from ..document import Document, Limits
-
-# the names used everywhere: CLI (`--input-format`), configuration, JSON output, docs
-FORMAT_NAMES = (
-    "trainlint",
-    "kohya_ss",
-    "sd-scripts",
-    "ai-toolkit",
-    "onetrainer",
-    "simpletuner",
-    "diffusers",
-    "scenario",
-)
+from . import FORMAT_NAMES as FORMAT_NAMES  # the registry defines them (inputs/__init__.py)
 
 # trainlint's effective training keys, in the order `show` prints them
 VALUE_KEYS = ("steps", "steps_per_image", "learning_rate_unet", "learning_rate_text_encoder", "text_encoder_ratio")
