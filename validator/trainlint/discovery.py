@@ -112,6 +112,9 @@ def _walk(folder: str, real: str, rules: "Rules | None" = None) -> Iterator[tupl
                 yield folder, real, False
             continue
         here = above.inside(real, {e.name for e in entries if e.name in IGNORE_FILES}) if above is not None else None
+        below_rules = here
+        if here is not None and not here.layers:  # no ignore file in force: nothing to ask of each entry
+            here = None
         below = []
         inside = os.path.join(real, "")  # a name joined to a folder: `inside + name`, once per folder
         for entry in entries:
@@ -124,7 +127,7 @@ def _walk(folder: str, real: str, rules: "Rules | None" = None) -> Iterator[tupl
                 if not link and entry.name not in SKIP_DIRS and not entry.name.startswith("."):
                     child = inside + entry.name
                     if here is None or not here.ignored(child, is_dir=True):
-                        below.append((entry.path, child, here))
+                        below.append((entry.path, child, below_rules))
             elif entry.name.lower().endswith(SEARCHED_SUFFIXES):
                 path = inside + entry.name
                 if here is None or not here.ignored(path, is_dir=False):

@@ -44,6 +44,8 @@ def _prefix(root: str, cwd: str) -> str:  # every file of a repository asks abou
 def shown_name(path: str) -> str:
     """A path or file name as reports name it: bytes that are not UTF-8 (Python holds them as lone
     surrogates, which no output can encode) written as `\\xNN`, so every format prints every file."""
+    if path.isascii():  # nearly every path: nothing to check, nothing to copy
+        return path
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:

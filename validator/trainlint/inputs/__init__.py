@@ -64,11 +64,16 @@ _OFFERED = {
 }
 
 
+_OFFERED_FORMATS: dict[str, tuple[InputFormat, ...]] = {}  # `_OFFERED`, the formats loaded once a file asks
+
+
 def detect_trainer(raw: bytes, suffix: str) -> InputFormat | None:
     """The first trainer format whose content test claims the file, among those offered its suffix."""
     suffix = suffix.lower()
-    for name in _OFFERED.get(suffix, ()):
-        fmt = trainer_format(name)
+    formats = _OFFERED_FORMATS.get(suffix)
+    if formats is None:
+        formats = _OFFERED_FORMATS[suffix] = tuple(trainer_format(name) for name in _OFFERED.get(suffix, ()))
+    for fmt in formats:
         if fmt.detect(raw, suffix):
             return fmt
     return None
