@@ -9,6 +9,7 @@ the report.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -124,17 +125,21 @@ def _test_key() -> bytes:
     return hashlib.blake2b(TEST_KEY.encode(), digest_size=32).digest()
 
 
-def kept(repo: Path) -> dict:
-    """The cache file's data, unsealed with the tests' key."""
-    payload = cache._unsealed((repo / ".trainlint_cache" / "v1" / cache.RESULTS).read_bytes(), _test_key())
+def kept(repo: Path, name: str = cache.RESULTS) -> dict:
+    """A cache file's data (the results file, or `cache.TEXTS`), unsealed with the tests' key."""
+    payload = cache._unsealed((repo / ".trainlint_cache" / "v1" / name).read_bytes(), _test_key())
     assert payload is not None, "the cache file is not sealed with the tests' key"
     return json.loads(payload)
 
 
-def keep(repo: Path, data: dict) -> None:
+def kept_texts(repo: Path) -> dict:
+    return kept(repo, cache.TEXTS)
+
+
+def keep(repo: Path, data: dict, name: str = cache.RESULTS) -> None:
     """Write a cache file sealed with the tests' key: a forgery that passes the seal, to try what lies behind it."""
     payload = json.dumps(data).encode()
-    (repo / ".trainlint_cache" / "v1" / cache.RESULTS).write_bytes(cache._sealed(payload, _test_key()))
+    (repo / ".trainlint_cache" / "v1" / name).write_bytes(cache._sealed(payload, _test_key()))
 
 
 def checked(repo: Path) -> list[str]:
@@ -409,7 +414,7 @@ def test_every_rule_example_survives_the_round_trip(tmp_path):
         keep_sources(result)
         result.shown = text_report.lines(result)
         kept, texts = cache.encode(result)
-        back = cache.kept_result(json.loads(json.dumps(kept)), "example.yaml", texts)
+        back = cache.kept_result(json.loads(json.dumps(kept)), "example.yaml", functools.partial(dict, texts))
         assert back.shown == result.shown and back.tally() == result.tally(), rule.code
         assert back.diagnostics == result.diagnostics and back.sources == result.sources, rule.code
         assert back.tally() == FileResult("example.yaml", back.diagnostics).tally()
@@ -447,17 +452,18 @@ def test_a_forged_diagnostic_field_is_refused(field, forged):
 
 @pytest.mark.parametrize(
     ("field", "forged"),
-    [(0, "no"), (1, 9), (1, True), (2, [0, 0, 0]), (2, [0, 0, "1", 0]), (3, 5), (4, None), (5, ["no-such-text"])],
+    [(0, "no"), (1, 9), (1, True), (2, [0, 0, 0]), (2, [0, 0, "1", 0]), (3, 5), (4, None), (4, ""), (5, "refs")],
 )
 def test_a_forged_result_outline_is_refused(field, forged):
-    """What a warm run believes without decoding the findings (skipped, failing severity, the tally,
-    the text report's lines, the shared texts named) is checked for its JSON type first."""
-    good = [False, 2, [0, 1, 0, 0], "a.yaml:3:5: TL401 ...\n", '{"diagnostics":[]}', []]
-    assert cache.kept_result(list(good), "a.yaml", {}).tally() == (0, 1, 0, 0)
+    """What a warm run believes without reading the findings (skipped, failing severity, the tally, the
+    text report's lines, where the findings are) is checked for its JSON type first; findings counted
+    in the tally must be somewhere."""
+    good = [False, 2, [0, 1, 0, 0], "a.yaml:3:5: TL401 ...\n", "0" * 32, []]
+    assert cache.kept_result(list(good), "a.yaml", dict).tally() == (0, 1, 0, 0)
     forged_outline = list(good)
     forged_outline[field] = forged
     with pytest.raises(ValueError):
-        cache.kept_result(forged_outline, "a.yaml", {})
+        cache.kept_result(forged_outline, "a.yaml", dict)
 
 
 def test_a_warm_run_in_colour_reports_the_same(repo):
@@ -476,15 +482,30 @@ def strip_colour(text: str) -> str:
     return re.sub("\033\\[[0-9;]*m", "", text)
 
 
-def test_findings_that_do_not_decode_are_checked_again(repo):
-    """The findings of a kept result are decoded when first asked for (the JSON report asks, the text
-    report does not): should they not decode, the file is checked again rather than a wrong or no result."""
+@pytest.mark.parametrize("damage", ["missing", "forged", "malformed"])
+def test_findings_that_do_not_decode_are_checked_again(repo, damage):
+    """The findings of a kept result are read and decoded when first asked for (the JSON report asks, the
+    text report does not): should they be missing from the texts file, not be the text kept under their
+    digest, or not decode, the file is checked again rather than a wrong or no result given."""
     first = warm(repo, "--format", "json")
-    data = kept(repo)
-    data["entries"]["ink.yaml"][8][4] = '{"diagnostics":[[1, "not a line"]]}'
+    data, texts = kept(repo), kept_texts(repo)
+    ref = data["entries"]["ink.yaml"][8][4]
+    if damage == "missing":
+        del texts["texts"][ref]
+    elif damage == "forged":
+        texts["texts"][ref] = '{"diagnostics":[],"sources":[]}'
+    else:
+        bad = '{"diagnostics":[[1, "not a line"]]}'
+        ref = data["entries"]["ink.yaml"][8][4] = cache._text_digest(bad)
+        texts["texts"][ref] = bad
     keep(repo, data)
+    keep(repo, texts, cache.TEXTS)
+    naming = sorted(name for name, entry in data["entries"].items() if entry[8][4] == ref)  # findings alike: one text
+    assert "ink.yaml" in naming
     second = run(repo, "--format", "json")
-    assert checked(repo) == ["ink.yaml"] and second.stdout == first.stdout
+    assert checked(repo) == naming and second.stdout == first.stdout
+    third = run(repo)  # the text report needs no finding: the kept lines serve
+    assert checked(repo) == [] and "ink.yaml" in third.stdout
 
 
 def test_a_stale_schema_copy_named_by_every_config_is_kept_once(repo):
@@ -497,12 +518,12 @@ def test_a_stale_schema_copy_named_by_every_config_is_kept_once(repo):
         write(repo / f"more-{index}.yaml", modeline + CONFIG.format(name="ink", preset="sdxl/style"))
     first = run(repo, "--format", "sarif")
     assert first.stdout.count("TL030") >= 30 and len(checked(repo)) == 32
-    data = kept(repo)
+    texts = kept_texts(repo)["texts"]
     schema_size = len(editor_schema.shipped_text())
-    assert list(data["texts"].values()) == [editor_schema.shipped_text()]
-    assert (
-        repo / ".trainlint_cache" / "v1" / cache.RESULTS
-    ).stat().st_size < 6 * schema_size  # once (escaped as JSON) and 32 small entries; not 30 copies
+    assert [text for text in texts.values() if len(text) > cache.LONG_TEXT] == [editor_schema.shipped_text()]
+    folder = repo / ".trainlint_cache" / "v1"
+    size = (folder / cache.RESULTS).stat().st_size + (folder / cache.TEXTS).stat().st_size
+    assert size < 4 * schema_size  # once (escaped as JSON) and 32 small entries; not 30 copies
     second = run(repo, "--format", "sarif")
     assert checked(repo) == [] and second.stdout == first.stdout
 
@@ -518,10 +539,10 @@ def test_a_forged_shared_text_is_not_used(repo):
     )
     first = run(repo, "--format", "sarif")
     checked(repo)
-    data = kept(repo)
-    (ref,) = data["texts"]
+    data = kept_texts(repo)
+    (ref,) = [ref for ref, text in data["texts"].items() if text == editor_schema.shipped_text()]
     data["texts"][ref] = '{"$id": "https://trainlint.dev/schema/v1/config.schema.json", "forged": true}'
-    keep(repo, data)
+    keep(repo, data, cache.TEXTS)
     second = run(repo, "--format", "sarif")
     assert checked(repo) == ["ink.yaml"] and second.stdout == first.stdout
 

@@ -19,7 +19,9 @@ Nothing here is trusted blindly: the cache file is sealed with a key that lives 
 repository (a MAC over its bytes, `seal_key`), so a cache file a pull request commits, or one made
 on another machine, is never believed; it is JSON, never unpickled, read with a bound on its size;
 a file that is corrupt, truncated, of another format or that does not decode is ignored and
-rebuilt, and an entry only gives a result when every key above matches. Runs that share a cache
+rebuilt, and an entry only gives a result when every key above matches. An entry keeps the file's lines of
+the text report and a tally of its findings; the findings themselves live in a second file, by digest,
+read only when a report other than the plain text one asks for them. Runs that share a cache
 may run at once: the file is replaced whole (a new file renamed over it), and entries the other
 run wrote meanwhile are merged, so the worst a race costs is a miss. A run on a few files of a
 large repository does not read it at all (`Cache.worth`).
@@ -55,6 +57,7 @@ DEFAULT_DIR = ".trainlint_cache"
 FORMAT = 2  # of the results file; a file of another format is rebuilt
 LAYOUT = "v1"  # the folder the results file lives in, below the cache folder
 RESULTS = "results.json"
+TEXTS = "texts.json"  # beside it: the kept findings and long fix texts, by digest (read when a finding is asked)
 # a file changed this close to its check may change again without its time moving (git's "racily clean")
 DOUBT_NS = 2_000_000_000
 MAX_CACHE_BYTES = 256 << 20  # a cache file larger than this is not read (and is rebuilt)
@@ -183,25 +186,33 @@ def _folder_print(path: str, since_ns: int) -> str | None:
 # --- results to JSON and back ---------------------------------------------------------------
 
 # a kept result: [skipped, fail_on, tally, shown, findings, refs]. `tally` counts the findings by severity
-# and the fixable ones, `shown` is the text report's part (FileResult.shown), `findings` the diagnostics and
-# source lines as a JSON text of their own (`decode`), decoded only when something asks for them; `refs`:
-# the shared long texts (`share_texts`) its fixes name. A run over unchanged files writes `shown` and adds
-# up the tallies: it decodes no finding.
+# and the fixable ones, `shown` is the text report's part (FileResult.shown), `findings` the digest of the
+# diagnostics and source lines as a JSON text of their own ("" for none), kept in the texts file (TEXTS) with
+# the long edit texts its fixes name (`refs`, LONG_TEXT), and read and decoded only when something asks for
+# the findings. A run over unchanged files writes `shown` and adds up the tallies: it reads no finding.
 _KEPT_TYPES = (bool, int, list, str, str, list)
 _KEPT_UNSHOWN = (bool, int, list, type(None), str, list)  # checked without its text report's lines
+_TALLY_TYPES = (int, int, int, int)
 
 
 def encode(result: FileResult) -> tuple[list[Any], dict[str, str]]:
-    """A result as kept, and the long edit texts it names by digest."""
+    """A result as kept, and the texts it names by digest (its findings, the long edit texts)."""
     texts: dict[str, str] = {}
-    findings = {
-        "diagnostics": [_encode_diagnostic(d, texts) for d in result.diagnostics],
-        # the source lines the text report shows under the findings (api.keep_sources)
-        "sources": [[line, col, first, text] for (line, col), (first, text) in result.sources.items()],
-    }
-    rest = json.dumps(findings, separators=(",", ":"))
+    rows = [_encode_diagnostic(d, texts) for d in result.diagnostics]
+    refs = sorted(texts)
+    # the source lines the text report shows under the findings (api.keep_sources)
+    sources = [[line, col, first, text] for (line, col), (first, text) in result.sources.items()]
+    found = ""
+    if rows or sources:
+        text = json.dumps({"diagnostics": rows, "sources": sources}, separators=(",", ":"))
+        found = _text_digest(text)
+        texts[found] = text
     shown = result.shown if result.diagnostics else ""  # nothing to show: known without decoding
-    return [result.skipped, int(result.fail_on), list(result.tally()), shown, rest, sorted(texts)], texts
+    return [result.skipped, int(result.fail_on), list(result.tally()), shown, found, refs], texts
+
+
+def _text_digest(text: str) -> str:
+    return _digest(text.encode("utf-8", "surrogatepass"))
 
 
 def _encode_diagnostic(diagnostic: Diagnostic, texts: dict[str, str]) -> list[Any]:
@@ -231,22 +242,29 @@ def _shared(edit: list[Any], texts: dict[str, str]) -> list[Any]:
 
 
 def kept_result(
-    data: Any, display: str, texts: Mapping[str, str], recheck: Callable[[], FileResult] | None = None
+    data: Any,
+    display: str,
+    texts: Callable[[], Mapping[str, str]],
+    recheck: Callable[[], FileResult] | None = None,
 ) -> FileResult:
-    """A kept result, shown under `display`, its findings decoded when first asked for; ValueError when its
-    outline is malformed or names a shared text the file does not hold. (Its findings are checked field by
-    field when decoded; should they not decode, `recheck` checks the file again.)"""
+    """A kept result, shown under `display`; ValueError when its outline is malformed. Its findings are
+    read from `texts()` (the texts file, read once) and decoded when first asked for, each field checked;
+    should they be missing or not decode, `recheck` checks the file again."""
     if type(data) is not list or tuple(map(type, data)) not in (_KEPT_TYPES, _KEPT_UNSHOWN):
         raise ValueError("not a result")
-    skipped, fail_on, tally, shown, rest, refs = data
-    if fail_on not in _SEVERITIES or len(tally) != 4 or any(type(n) is not int for n in tally):
+    skipped, fail_on, tally, shown, found, _ = data
+    if fail_on not in _SEVERITIES or tuple(map(type, tally)) != _TALLY_TYPES or (not found and any(tally)):
         raise ValueError("not a result")
-    if any(type(ref) is not str or ref not in texts for ref in refs):
-        raise ValueError("a shared text is missing")
 
     def findings() -> tuple[list[Diagnostic], dict[tuple[int, int], tuple[int, str]]]:
+        if not found:
+            return [], {}
         try:
-            return decode(json.loads(rest), display, texts)
+            held = texts()
+            text = held[found]
+            if type(text) is not str or _text_digest(text) != found:
+                raise ValueError("a text that is not the one kept")
+            return decode(json.loads(text), display, held)
         except (ValueError, TypeError, KeyError, RecursionError):
             if recheck is None:
                 raise
@@ -260,7 +278,7 @@ def decode(
     data: Any, display: str, texts: Mapping[str, str] = _NO_TEXTS
 ) -> tuple[list[Diagnostic], dict[tuple[int, int], tuple[int, str]]]:
     """A kept result's findings and source lines, shown under `display`; ValueError (or TypeError) for
-    anything malformed. `texts`: the cache file's long edit texts by digest (`share_texts`)."""
+    anything malformed. `texts`: the long edit texts by digest (the texts file's)."""
     if not isinstance(data, dict) or not isinstance(data.get("diagnostics"), list):
         raise ValueError("not a result")
     diagnostics = [_decode_diagnostic(row, display, texts) for row in data["diagnostics"]]
@@ -337,8 +355,10 @@ def _decode_fix(value: Any, texts: Mapping[str, str]) -> Fix:
         raise ValueError("not a fix")
     built = []
     for start, end, text in edits:
-        if type(text) is dict and type(text.get("ref")) is str:  # a long text, kept once for every entry
-            text = texts[text["ref"]]
+        if type(text) is dict and type(ref := text.get("ref")) is str:  # a long text, kept once for every entry
+            text = texts[ref]
+            if type(text) is not str or _text_digest(text) != ref:
+                raise ValueError("a text that is not the one kept")
         if not (isinstance(start, int) and isinstance(end, int) and isinstance(text, str)):
             raise ValueError("not an edit")
         built.append(Edit(start, end, text))
@@ -351,13 +371,14 @@ LONG_TEXT = 1024
 
 
 def _referenced(entries: Iterable[list[Any]]) -> set[str]:
-    """The shared texts the entries' results name (what is not shaped so, from a damaged file that
-    decoding refuses anyway, names none)."""
+    """The texts the entries' results name: their findings and long edit texts (what is not shaped so,
+    from a damaged file that decoding refuses anyway, names none)."""
     found: set[str] = set()
     for entry in entries:
         result = entry[-1] if type(entry) is list and entry else None
-        refs = result[-1] if type(result) is list and result else None
-        found.update(ref for ref in (refs if type(refs) is list else ()) if type(ref) is str)
+        if type(result) is list and len(result) == len(_KEPT_TYPES):
+            refs = result[-1] if type(result[-1]) is list else []
+            found.update(ref for ref in (result[-2], *refs) if type(ref) is str and ref)
     return found
 
 
@@ -377,7 +398,8 @@ class Cache:
         self.usable = self._key is not None and (bound is None or _leads_inside(folder / LAYOUT, bound))
         self.context = Context()
         self._entries: dict[str, list[Any]] = {}
-        self._texts: dict[str, str] = {}
+        self._texts: dict[str, str] | None = None  # the texts file, read when a kept finding is first asked for
+        self._new_texts: dict[str, str] = {}  # this run's
         self._added: dict[str, list[Any]] = {}
         self._prints: dict[tuple[str, str], str | None] = {}  # dependencies looked at this run
         self._started = time.time_ns()
@@ -391,14 +413,20 @@ class Cache:
         folder) and how it was named: the name it is shown under, named or found, whether a symlink."""
         return f"{self.context.of(settings)} {int(explicit)}{link} {display}"
 
-    def _file(self) -> Path:
-        return self.folder / LAYOUT / RESULTS
+    def _file(self, name: str = RESULTS) -> Path:
+        return self.folder / LAYOUT / name
 
     def _load(self) -> None:
         if not self._loaded:
             self._loaded = True
             if self.usable:  # which it is only with a key
-                self._entries, self._texts = _read_entries(self._file(), self._key or b"")
+                self._entries = _read_entries(self._file(), self._key or b"")
+
+    def texts(self) -> Mapping[str, str]:
+        """The kept findings and long edit texts by digest: the texts file, read once, and this run's."""
+        if self._texts is None:
+            self._texts = _read_texts(self._file(TEXTS), self._key or b"") if self.usable else {}
+        return self._texts if not self._new_texts else {**self._texts, **self._new_texts}
 
     def worth(self, files: int) -> bool:
         """Whether reading the cache file costs less than checking `files` files: reading and unsealing
@@ -430,7 +458,7 @@ class Cache:
             for kind, dep, seen in entry[7]:
                 if self._print(kind, dep) != seen:
                     return None
-            found = kept_result(entry[8], display, self._texts, recheck)
+            found = kept_result(entry[8], display, self.texts, recheck)
         except (OSError, ValueError, TypeError, KeyError):
             return None
         self.hits += 1
@@ -482,7 +510,7 @@ class Cache:
         rel = self._rel(real)
         if rel is not None and kept is not None:
             self._added[rel] = [context, *kept[0]]
-            self._texts.update(kept[1])
+            self._new_texts.update(kept[1])
 
     def save(self) -> None:
         """Write the cache whole, merged with what a run that finished meanwhile wrote; errors are ignored
@@ -492,32 +520,31 @@ class Cache:
         with contextlib.suppress(OSError):
             self._make_folder()
             # what was read at the start (nothing, if no file was looked up), under what is there now
-            on_disk, texts = _read_entries(self._file(), self._key or b"")
-            merged = {**self._entries, **on_disk}
+            merged = {**self._entries, **_read_entries(self._file(), self._key or b"")}
             merged.update(self._added)
-            texts.update(self._texts)
             for rel in [rel for rel in merged if rel not in self._added]:
                 if not os.path.lexists(os.path.join(self.project, rel)):
                     del merged[rel]  # a file that is gone
             used = _referenced(merged.values())
-            texts = {ref: text for ref, text in texts.items() if ref in used}
-            data = _sealed(
-                json.dumps({"format": FORMAT, "entries": merged, "texts": texts}, separators=(",", ":")).encode(
-                    "utf-8"
-                ),
-                self._key or b"",
-            )
-            target = self._file()
-            temp = target.with_name(f".{RESULTS}.{os.getpid()}.tmp")
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
-            try:
-                with open(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(temp, target)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
-                raise
+            texts = {**(self._texts or {}), **_read_texts(self._file(TEXTS), self._key or b""), **self._new_texts}
+            # the texts first: a run that reads the new entries with the old texts misses, and checks again
+            self._write(TEXTS, {"format": FORMAT, "texts": {ref: texts[ref] for ref in sorted(used & texts.keys())}})
+            self._write(RESULTS, {"format": FORMAT, "entries": merged})
+
+    def _write(self, name: str, data: dict[str, Any]) -> None:
+        """A sealed JSON file of the cache folder, replaced whole."""
+        sealed = _sealed(json.dumps(data, separators=(",", ":")).encode("utf-8"), self._key or b"")
+        target = self._file(name)
+        temp = target.with_name(f".{name}.{os.getpid()}.tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        try:
+            with open(fd, "wb") as handle:
+                handle.write(sealed)
+            os.replace(temp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
 
     def _make_folder(self) -> None:
         (self.folder / LAYOUT).mkdir(parents=True, exist_ok=True)
@@ -608,36 +635,41 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _read_entries(path: Path, key: bytes) -> tuple[dict[str, list[Any]], dict[str, str]]:
-    """The entries of a cache file and its shared texts (each checked against its digest); empty for a
-    missing, oversized, corrupt or foreign one, or one not sealed with `key`."""
+def _read_sealed(path: Path, key: bytes, table: str) -> dict[str, Any]:
+    """The `table` map of a sealed cache file of this FORMAT; empty for a missing, oversized, corrupt or
+    foreign one, or one not sealed with `key`."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
-        return {}, {}
+        return {}
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
-            return {}, {}
+            return {}
         with open(fd, "rb", closefd=False) as handle:
             payload = _unsealed(handle.read(MAX_CACHE_BYTES + 1), key)
         if payload is None:
-            return {}, {}
+            return {}
         with _no_collection():
             data = json.loads(payload)
     except (OSError, ValueError, RecursionError):
-        return {}, {}
+        return {}
     finally:
         os.close(fd)
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("entries"), dict):
-        return {}, {}
-    texts = data.get("texts")
-    shared = {
-        ref: text
-        for ref, text in (texts.items() if isinstance(texts, dict) else ())
-        if type(text) is str and _digest(text.encode("utf-8", "surrogatepass")) == ref
-    }
-    return {k: v for k, v in data["entries"].items() if isinstance(v, list) and len(v) == 9}, shared
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get(table), dict):
+        return {}
+    found: dict[str, Any] = data[table]
+    return found
+
+
+def _read_entries(path: Path, key: bytes) -> dict[str, list[Any]]:
+    """The entries of a results file (`_read_sealed`)."""
+    return {k: v for k, v in _read_sealed(path, key, "entries").items() if type(v) is list and len(v) == 9}
+
+
+def _read_texts(path: Path, key: bytes) -> dict[str, str]:
+    """The texts of a texts file (`_read_sealed`); each is checked against its digest when it is used."""
+    return {k: v for k, v in _read_sealed(path, key, "texts").items() if type(v) is str}
 
 
 def kept_entry(
