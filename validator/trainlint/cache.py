@@ -41,6 +41,7 @@ from typing import Any
 
 from . import __version__, reads
 from .diagnostics import Advice, Diagnostic, Edit, Fix, Severity
+from .paths import replace_whole
 from .results import FileResult
 from .settings import Settings
 
@@ -70,6 +71,7 @@ MAX_FOLDER_ENTRIES = 100_000  # a dataset folder with more entries than this is 
 # bench/run.py's corpus: 14.6 MB of results for 20,000 configs take some 330 ms to read and unseal)
 BYTES_PER_CHECK = 16 << 10
 
+_TEMP_FLAGS = os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)  # a file of this run's name: a leftover is rewritten
 _GITIGNORE = "# Made by trainlint: the results cache (see `cache-dir`). Never commit it.\n*\n"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag made by trainlint.\n"
 
@@ -535,16 +537,7 @@ class Cache:
         """A sealed JSON file of the cache folder, replaced whole."""
         sealed = _sealed(json.dumps(data, separators=(",", ":")).encode("utf-8"), self._key or b"")
         target = self._file(name)
-        temp = target.with_name(f".{name}.{os.getpid()}.tmp")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
-        try:
-            with open(fd, "wb") as handle:
-                handle.write(sealed)
-            os.replace(temp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        replace_whole(target, target.with_name(f".{name}.{os.getpid()}.tmp"), sealed, _TEMP_FLAGS, 0o644)
 
     def _make_folder(self) -> None:
         (self.folder / LAYOUT).mkdir(parents=True, exist_ok=True)

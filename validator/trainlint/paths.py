@@ -10,6 +10,7 @@ while a run is under way.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from pathlib import Path
@@ -80,3 +81,18 @@ def _repo_root(start: Path, cwd: str) -> Path:
             return folder
     here = Path(cwd).resolve()
     return here if start.is_relative_to(here) else start
+
+
+def replace_whole(target: Path | str, temp: Path | str, data: bytes, flags: int, mode: int) -> None:
+    """Write `data` into `temp` (created with `os.open` flags `flags` and `mode`), then rename it over
+    `target`: a reader meets the old file or the new one whole, never half of one; `temp` is removed
+    when anything fails."""
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | flags, mode)
+    try:
+        with open(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise

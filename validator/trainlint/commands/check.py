@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import functools
 import io
 import os
@@ -19,6 +18,7 @@ from ..diagnostics import plural
 from ..discovery import Target
 from ..errors import UsageError
 from ..inputs import SEARCHED_SUFFIXES
+from ..paths import replace_whole
 from ..reporters import FORMATS, renderer
 from ..reporters import text as text_report
 from ..reporters.text import summary
@@ -215,15 +215,7 @@ def write_whole(path: Path, text: str) -> None:
     folder, name = os.path.split(os.path.realpath(path))  # a symlink to the report: its file is replaced
     target = os.path.join(folder, name)
     temp = os.path.join(folder, f".{name}.{os.getpid()}.trainlint-report")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
-    try:
-        with open(fd, "wb") as stream:
-            stream.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    replace_whole(target, temp, data, os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
 
 
 def _show_settings(args: argparse.Namespace, resolver: Resolver, out: TextIO) -> int:
