@@ -428,7 +428,8 @@ class Cache:
         """The kept findings and long edit texts by digest: the texts file, read once, and this run's."""
         if self._texts is None:
             self._texts = _read_texts(self._file(TEXTS), self._key or b"") if self.usable else {}
-        return self._texts if not self._new_texts else {**self._texts, **self._new_texts}
+            self._texts.update(self._new_texts)
+        return self._texts
 
     def worth(self, files: int) -> bool:
         """Whether reading the cache file costs less than checking `files` files: reading and unsealing
@@ -513,6 +514,8 @@ class Cache:
         if rel is not None and kept is not None:
             self._added[rel] = [context, *kept[0]]
             self._new_texts.update(kept[1])
+            if self._texts is not None:
+                self._texts.update(kept[1])
 
     def save(self) -> None:
         """Write the cache whole, merged with what a run that finished meanwhile wrote; errors are ignored

@@ -64,9 +64,9 @@ class FileResult:
         return self._diagnostics
 
     @diagnostics.setter
-    def diagnostics(self, value: list[Diagnostic]) -> None:
+    def diagnostics(self, value: list[Diagnostic]) -> None:  # what was made of the old ones goes with them
         self._decode()
-        self._diagnostics, self._tally = value, None
+        self._diagnostics, self._tally, self.shown = value, None, None
 
     @property
     def sources(self) -> dict[tuple[int, int], tuple[int, str]]:
