@@ -653,3 +653,20 @@ def test_a_few_files_of_a_large_repository_are_checked_without_reading_the_cache
     assert sorted(checked(repo)) == sorted(many) and results.read_bytes() != before  # kept for the next run
     assert run(repo, "--only-configs", *many).returncode == one.returncode
     assert checked(repo) == []  # served from the cache
+
+
+def test_a_dependency_hashed_once_is_hashed_again_when_written(tmp_path):
+    """What a preset file or schema copy looks like is hashed once per process while its stat stays the
+    same (every config naming it would hash it again); a write of the same size with its old times put
+    back still moves its change time, and the next print is of the new bytes."""
+    preset = tmp_path / "preset.yaml"
+    preset.write_text("training:\n  steps: 1000\n")
+    old = time.time() - 3600
+    os.utime(preset, (old, old))
+    later = time.time_ns()
+    first = cache.fingerprint("file", str(preset), later)
+    assert first is not None and first == cache.fingerprint("file", str(preset), later)
+    time.sleep(0.01)
+    preset.write_text("training:\n  steps: 2000\n")  # same size
+    os.utime(preset, (old, old))
+    assert cache.fingerprint("file", str(preset), later) not in (None, first)

@@ -153,8 +153,22 @@ def _file_print(path: str, since_ns: int) -> str | None:
         return f"mode:{stat.S_IFMT(info.st_mode)}"
     if info.st_mtime_ns >= since_ns - DOUBT_NS or info.st_size > MAX_CACHE_BYTES:
         return None
+    state = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+    held = _FILE_PRINTS.get(path)
+    if held is not None and held[0] == state:  # the same file, untouched since it was hashed
+        return held[1]
     with open(path, "rb") as handle:
-        return f"file:{_digest(handle.read())}"
+        found = f"file:{_digest(handle.read())}"
+    if len(_FILE_PRINTS) > 4096:
+        _FILE_PRINTS.clear()
+    _FILE_PRINTS[path] = (state, found)
+    return found
+
+
+# path -> (its size, times, inode and device when hashed, its print): every config naming the same preset
+# file or schema copy would hash it again; a file whose stat moved is hashed anew (its change time moves with
+# every write), and one changed within DOUBT_NS is not printed at all
+_FILE_PRINTS: dict[str, tuple[tuple[int, int, int, int, int], str]] = {}
 
 
 def _folder_print(path: str, since_ns: int) -> str | None:
