@@ -670,3 +670,21 @@ def test_a_dependency_hashed_once_is_hashed_again_when_written(tmp_path):
     preset.write_text("training:\n  steps: 2000\n")  # same size
     os.utime(preset, (old, old))
     assert cache.fingerprint("file", str(preset), later) not in (None, first)
+
+
+def test_a_dataset_folder_is_printed_once_per_run(tmp_path):
+    """The configs of a folder of images all count it: a run prints it once; the next run (a new cache
+    object) prints it anew, so a caption added between runs is seen."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "01.png").write_bytes(b"png")
+    old = time.time() - 3600
+    for path in (folder / "01.png", folder):
+        os.utime(path, (old, old))
+    cache.Cache(tmp_path / "c", tmp_path)
+    first = cache.fingerprint("folder", str(folder), time.time_ns())
+    (folder / "01.txt").write_text("a caption")
+    os.utime(folder / "01.txt", (old, old))
+    assert cache.fingerprint("folder", str(folder), time.time_ns()) == first  # the same run: as first seen
+    cache.Cache(tmp_path / "c", tmp_path)
+    assert cache.fingerprint("folder", str(folder), time.time_ns()) not in (None, first)

@@ -172,31 +172,46 @@ _FILE_PRINTS: dict[str, tuple[tuple[int, int, int, int, int], str]] = {}
 
 
 def _folder_print(path: str, since_ns: int) -> str | None:
-    """Every entry at any depth: its path in the folder, kind, size and time; symlinks are not followed."""
+    """Every entry at any depth: its path in the folder, kind, size and time; symlinks are not followed.
+    Worked out once per run (`_FOLDER_PRINTS`): the configs of a folder of images all count it."""
+    held = _FOLDER_PRINTS.get(path)
+    if held is None:
+        held = _FOLDER_PRINTS[path] = _scan_folder(path)
+    found, newest = held
+    return None if found is None or newest >= since_ns - DOUBT_NS else found
+
+
+def _scan_folder(path: str) -> tuple[str | None, int]:
+    """A folder's print (None: too many entries to print) and the newest modification time among its entries."""
     try:
         info = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
-        return "missing"
+        return "missing", 0
     if not stat.S_ISDIR(info.st_mode):
-        return f"mode:{stat.S_IFMT(info.st_mode)}"
+        return f"mode:{stat.S_IFMT(info.st_mode)}", 0
     lines: list[str] = []
+    newest = 0
     pending = [""]
     while pending:
         rel = pending.pop()
         with os.scandir(os.path.join(path, rel) if rel else path) as entries:
             for entry in entries:
                 if len(lines) >= MAX_FOLDER_ENTRIES:
-                    return None
+                    return None, 0
                 entry_info = entry.stat(follow_symlinks=False)
-                if entry_info.st_mtime_ns >= since_ns - DOUBT_NS:
-                    return None
+                newest = max(newest, entry_info.st_mtime_ns)
                 name = f"{rel}/{entry.name}" if rel else entry.name
                 kind = stat.S_IFMT(entry_info.st_mode)
                 lines.append(f"{name}\0{kind}\0{entry_info.st_size}\0{entry_info.st_mtime_ns}")
                 if stat.S_ISDIR(entry_info.st_mode):
                     pending.append(name)
     lines.sort()
-    return "folder:" + _digest("\n".join(lines).encode("utf-8", "surrogateescape"))
+    return "folder:" + _digest("\n".join(lines).encode("utf-8", "surrogateescape")), newest
+
+
+# one run's folder prints (a new Cache starts a run): a folder that changes during the run is printed as it
+# was first seen, so the configs checked after the change keep a print it no longer has, and are checked again
+_FOLDER_PRINTS: dict[str, tuple[str | None, int]] = {}
 
 
 # --- results to JSON and back ---------------------------------------------------------------
@@ -410,6 +425,7 @@ class Cache:
         on the command line). A folder that a symlink leads out of the bound (`.trainlint_cache -> /`,
         added by a pull request) is neither read nor written."""
         self.folder, self.project = folder, project
+        _FOLDER_PRINTS.clear()  # a run of its own
         self._key = seal_key()
         self.usable = self._key is not None and (bound is None or _leads_inside(folder / LAYOUT, bound))
         self.context = Context()
