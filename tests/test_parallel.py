@@ -151,3 +151,22 @@ def test_severities_travel_between_processes_by_name():
         data = pickle.dumps(severity, pickle.HIGHEST_PROTOCOL)
         assert f"Severity.{severity.name}".encode() in data
         assert pickle.loads(data) is severity
+
+
+def _frozen_in_worker(_: int) -> int:
+    """In a worker: how many objects its collector leaves alone (the parent's, frozen before the fork)."""
+    import gc
+
+    return gc.get_freeze_count()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked only where fork exists")
+def test_workers_leave_the_parents_objects_to_the_parent() -> None:
+    """What the parent holds when the workers fork is frozen for them (their collections do not walk it,
+    nor copy its pages by writing to it), and the parent has it back once they run."""
+    import gc
+
+    held = [[n] for n in range(5_000)]  # objects the parent holds, as it holds the items
+    frozen = map_in_order(_frozen_in_worker, list(range(MIN_ITEMS_PER_JOB * 2)), jobs=2)
+    assert min(frozen) >= len(held)  # the workers saw them frozen
+    assert gc.get_freeze_count() == 0  # and the parent collects its own again

@@ -14,6 +14,7 @@ Elsewhere (Windows) the executor does the work.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -92,6 +93,10 @@ def _forked(func: Callable[[T], R], items: Sequence[T], jobs: int, size: int) ->
     os.write(tasks_write, b"".join(k.to_bytes(4, "little") for k in range(len(bounds))))
     os.close(tasks_write)  # the children read to the end of the queue, then see it closed
     children: dict[int, int] = {}  # result pipe -> child pid
+    # everything the parent holds (the items, the compiled schema, the catalog) moves out of the collector's
+    # sight: a child's collections would otherwise walk it again and again, writing to every object's
+    # header (a copy of each page, shared until then); the parent takes it back once the children run
+    gc.freeze()
     try:
         for _ in range(jobs):
             result_read, result_write = os.pipe()
@@ -106,10 +111,12 @@ def _forked(func: Callable[[T], R], items: Sequence[T], jobs: int, size: int) ->
                     os._exit(1)
             os.close(result_write)
             children[result_read] = pid
+        gc.unfreeze()
         os.close(tasks_read)
         tasks_read = -1
         yield from _collect(children, len(bounds))
     finally:
+        gc.unfreeze()  # (again, should a fork have failed)
         if tasks_read >= 0:
             os.close(tasks_read)
         for fd, pid in children.items():
