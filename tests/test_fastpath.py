@@ -214,15 +214,22 @@ try:
     main(sys.argv[1:])
 except SystemExit:
     pass
-print(" ".join(sorted({m.split(".")[0] for m in sys.modules})))
+print(" ".join(sorted(sys.modules)))
 """
 
 
-def _modules_after(*args: str, cwd: Path) -> set[str]:
+def _run_probed(*args: str, cwd: Path) -> tuple[set[str], str]:
+    """The modules a run loaded (every one, by its whole name) and what it printed before the list."""
     out = subprocess.run(
         [sys.executable, "-c", _PROBE, *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=120
     ).stdout
-    return set(out.splitlines()[-1].split())
+    printed, _, loaded = out.rpartition("\n")[0].rpartition("\n")
+    return set(loaded.split()), printed
+
+
+def _modules_after(*args: str, cwd: Path) -> set[str]:
+    """The packages and top-level modules a run loaded."""
+    return {name.split(".")[0] for name in _run_probed(*args, cwd=cwd)[0]}
 
 
 @pytest.fixture(scope="module")
@@ -418,18 +425,7 @@ def test_a_run_served_from_the_results_cache_loads_no_engine(small_repo: Path, t
             os.utime(os.path.join(folder, name), (old, old))
     cold = _modules_after("check", ".", "--exit-zero", *cache, cwd=small_repo)
     assert {"yaml", "jsonschema_rs"} <= cold  # it did check the files, and kept them
-    probe = _PROBE.replace(
-        'print(" ".join(sorted({m.split(".")[0] for m in sys.modules})))', 'print(" ".join(sorted(sys.modules)))'
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe, "check", ".", "--exit-zero", *cache],
-        cwd=small_repo,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    ).stdout
-    warm = set(out.splitlines()[-1].split())
+    warm, out = _run_probed("check", ".", "--exit-zero", *cache, cwd=small_repo)
     assert "trainlint.cache" in warm and "TL" in out  # it wrote findings from the cache
     heavy = {"yaml", "jsonschema_rs", "_hashlib", "trainlint.engine", "trainlint.rules", "trainlint.inputs.base"}
     assert not warm & heavy, warm & heavy

@@ -55,8 +55,8 @@ except ImportError:  # an interpreter without them: the public names, which are 
 _NO_TEXTS: Mapping[str, str] = {}
 
 DEFAULT_DIR = ".trainlint_cache"
-FORMAT = 2  # of the results file; a file of another format is rebuilt
-LAYOUT = "v1"  # the folder the results file lives in, below the cache folder
+FORMAT = 2  # of the cache's files (results, texts); a file of another format is rebuilt
+LAYOUT = "v1"  # the folder the cache's files live in, below the cache folder
 RESULTS = "results.json"
 TEXTS = "texts.json"  # beside it: the kept findings and long fix texts, by digest (read when a finding is asked)
 # a file changed this close to its check may change again without its time moving (git's "racily clean")
@@ -266,7 +266,7 @@ def _encode_diagnostic(diagnostic: Diagnostic, texts: dict[str, str]) -> list[An
 def _shared(edit: list[Any], texts: dict[str, str]) -> list[Any]:
     """An edit as kept: a long text (LONG_TEXT) moves to `texts`, under its digest, once per cache file."""
     if len(edit[2]) > LONG_TEXT:
-        ref = _digest(edit[2].encode("utf-8", "surrogatepass"))
+        ref = _text_digest(edit[2])
         texts[ref] = edit[2]
         edit[2] = {"ref": ref}
     return edit
@@ -426,8 +426,8 @@ class Cache:
         added by a pull request) is neither read nor written."""
         self.folder, self.project = folder, project
         _FOLDER_PRINTS.clear()  # a run of its own
-        self._key = seal_key()
-        self.usable = self._key is not None and (bound is None or _leads_inside(folder / LAYOUT, bound))
+        self._key = seal_key() or b""
+        self.usable = bool(self._key) and (bound is None or _leads_inside(folder / LAYOUT, bound))
         self.context = Context()
         self._entries: dict[str, list[Any]] = {}
         self._texts: dict[str, str] | None = None  # the texts file, read when a kept finding is first asked for
@@ -452,12 +452,12 @@ class Cache:
         if not self._loaded:
             self._loaded = True
             if self.usable:  # which it is only with a key
-                self._entries = _read_entries(self._file(), self._key or b"")
+                self._entries = _read_entries(self._file(), self._key)
 
     def texts(self) -> Mapping[str, str]:
         """The kept findings and long edit texts by digest: the texts file, read once, and this run's."""
         if self._texts is None:
-            self._texts = _read_texts(self._file(TEXTS), self._key or b"") if self.usable else {}
+            self._texts = _read_texts(self._file(TEXTS), self._key) if self.usable else {}
             self._texts.update(self._new_texts)
         return self._texts
 
@@ -555,20 +555,20 @@ class Cache:
         with contextlib.suppress(OSError):
             self._make_folder()
             # what was read at the start (nothing, if no file was looked up), under what is there now
-            merged = {**self._entries, **_read_entries(self._file(), self._key or b"")}
+            merged = {**self._entries, **_read_entries(self._file(), self._key)}
             merged.update(self._added)
             for rel in [rel for rel in merged if rel not in self._added]:
                 if not os.path.lexists(os.path.join(self.project, rel)):
                     del merged[rel]  # a file that is gone
             used = _referenced(merged.values())
-            texts = {**(self._texts or {}), **_read_texts(self._file(TEXTS), self._key or b""), **self._new_texts}
+            texts = {**(self._texts or {}), **_read_texts(self._file(TEXTS), self._key), **self._new_texts}
             # the texts first: a run that reads the new entries with the old texts misses, and checks again
             self._write(TEXTS, {"format": FORMAT, "texts": {ref: texts[ref] for ref in sorted(used & texts.keys())}})
             self._write(RESULTS, {"format": FORMAT, "entries": merged})
 
     def _write(self, name: str, data: dict[str, Any]) -> None:
         """A sealed JSON file of the cache folder, replaced whole."""
-        sealed = _sealed(json.dumps(data, separators=(",", ":")).encode("utf-8"), self._key or b"")
+        sealed = _sealed(json.dumps(data, separators=(",", ":")).encode("utf-8"), self._key)
         target = self._file(name)
         replace_whole(target, target.with_name(f".{name}.{os.getpid()}.tmp"), sealed, _TEMP_FLAGS, 0o644)
 

@@ -56,23 +56,17 @@ def trainer_format(name: str) -> InputFormat:
     return _LOADED[name]
 
 
-# suffix -> the formats offered a file of it, in DETECTION_ORDER
-_OFFERED = {
-    suffix: tuple(name for name in DETECTION_ORDER if suffix in TRAINER_FORMATS[name][1])
-    for _, suffixes in TRAINER_FORMATS.values()
-    for suffix in suffixes
-}
-
-
-_OFFERED_FORMATS: dict[str, tuple[InputFormat, ...]] = {}  # `_OFFERED`, the formats loaded once a file asks
+# suffix -> the formats offered a file of it, in DETECTION_ORDER, loaded when a file of it first asks
+_OFFERED: dict[str, tuple[InputFormat, ...]] = {}
 
 
 def detect_trainer(raw: bytes, suffix: str) -> InputFormat | None:
     """The first trainer format whose content test claims the file, among those offered its suffix."""
     suffix = suffix.lower()
-    formats = _OFFERED_FORMATS.get(suffix)
+    formats = _OFFERED.get(suffix)
     if formats is None:
-        formats = _OFFERED_FORMATS[suffix] = tuple(trainer_format(name) for name in _OFFERED.get(suffix, ()))
+        names = (name for name in DETECTION_ORDER if suffix in TRAINER_FORMATS[name][1])
+        formats = _OFFERED[suffix] = tuple(trainer_format(name) for name in names)
     for fmt in formats:
         if fmt.detect(raw, suffix):
             return fmt
