@@ -655,36 +655,31 @@ def test_a_few_files_of_a_large_repository_are_checked_without_reading_the_cache
     assert checked(repo) == []  # served from the cache
 
 
-def test_a_dependency_hashed_once_is_hashed_again_when_written(tmp_path):
-    """What a preset file or schema copy looks like is hashed once per process while its stat stays the
-    same (every config naming it would hash it again); a write of the same size with its old times put
-    back still moves its change time, and the next print is of the new bytes."""
-    preset = tmp_path / "preset.yaml"
-    preset.write_text("training:\n  steps: 1000\n")
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_a_dependency_is_looked_at_once_per_run(tmp_path, kind):
+    """Every config naming the same preset file or the same folder of images depends on it: a run looks at
+    it once, and a change during the run leaves the print it was first seen with (the configs checked after
+    the change are checked again next time); the next run (a new cache object) looks anew and sees the
+    change: a preset rewritten at the same size with its old times put back, a caption added."""
     old = time.time() - 3600
-    os.utime(preset, (old, old))
-    later = time.time_ns()
-    first = cache.fingerprint("file", str(preset), later)
-    assert first is not None and first == cache.fingerprint("file", str(preset), later)
+    dependency = tmp_path / ("preset.yaml" if kind == "file" else "data")
+    if kind == "file":
+        dependency.write_text("training:\n  steps: 1000\n")
+    else:
+        dependency.mkdir()
+        (dependency / "01.png").write_bytes(b"png")
+        os.utime(dependency / "01.png", (old, old))
+    os.utime(dependency, (old, old))
+    cache.Cache(tmp_path / "c", tmp_path)
+    first = cache.fingerprint(kind, str(dependency), time.time_ns())
+    assert first is not None
     time.sleep(0.01)
-    preset.write_text("training:\n  steps: 2000\n")  # same size
-    os.utime(preset, (old, old))
-    assert cache.fingerprint("file", str(preset), later) not in (None, first)
-
-
-def test_a_dataset_folder_is_printed_once_per_run(tmp_path):
-    """The configs of a folder of images all count it: a run prints it once; the next run (a new cache
-    object) prints it anew, so a caption added between runs is seen."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "01.png").write_bytes(b"png")
-    old = time.time() - 3600
-    for path in (folder / "01.png", folder):
-        os.utime(path, (old, old))
+    if kind == "file":
+        dependency.write_text("training:\n  steps: 2000\n")
+    else:
+        (dependency / "01.txt").write_text("a caption")
+        os.utime(dependency / "01.txt", (old, old))
+    os.utime(dependency, (old, old))
+    assert cache.fingerprint(kind, str(dependency), time.time_ns()) == first  # the same run: as first seen
     cache.Cache(tmp_path / "c", tmp_path)
-    first = cache.fingerprint("folder", str(folder), time.time_ns())
-    (folder / "01.txt").write_text("a caption")
-    os.utime(folder / "01.txt", (old, old))
-    assert cache.fingerprint("folder", str(folder), time.time_ns()) == first  # the same run: as first seen
-    cache.Cache(tmp_path / "c", tmp_path)
-    assert cache.fingerprint("folder", str(folder), time.time_ns()) not in (None, first)
+    assert cache.fingerprint(kind, str(dependency), time.time_ns()) not in (None, first)

@@ -173,11 +173,13 @@ def check_target_shown(item: tuple[Target, Settings]) -> FileResult:
 
 def check_target_kept(
     item: tuple[Target, Settings], shown: bool = False
-) -> tuple[FileResult, tuple[list[Any], dict[str, str]] | None]:
+) -> tuple[FileResult | None, tuple[list[Any], dict[str, str]] | None]:
     """`check_target`, and what the results cache keeps of it (cache.kept_entry): the file's state
     before it was read, the bytes read, what else the check looked at, its findings with their source
-    lines and its text report's lines. The result handed back keeps the report's lines (`shown`) or the
-    source lines, whichever the report that is being written needs."""
+    lines and its text report's lines. When there is such an entry, the result itself is not handed
+    back (None): the entry holds all of it, and the cache makes the result from it as it does for an
+    unchanged file (`Cache.keep`), so a worker sends the findings once. Otherwise the result keeps the
+    report's lines (`shown`) or the source lines, whichever the report that is being written needs."""
     checked_ns = time.time_ns()
     try:
         before: os.stat_result | None = os.stat(item[0].path)
@@ -189,6 +191,8 @@ def check_target_kept(
     if result.diagnostics:
         result.shown = text_report.lines(result)
     kept = kept_entry(before, checked_ns, raw[0] if raw else None, notes, result)
+    if kept is not None:
+        return None, kept
     if shown:
         result.sources.clear()
     else:
@@ -308,10 +312,10 @@ def _through_cache(
     ]
     misses = [item for item, result in zip(items, found, strict=True) if result is None]
     checked = imap_in_order(functools.partial(check_target_kept, shown=shown), misses, jobs, warm_up)
-    for (target, _), key, result in zip(items, keys, found, strict=True):
+    for item, key, result in zip(items, keys, found, strict=True):
         if result is None:
             result, kept = next(checked)
-            cache.add(target.real, key, kept)
+            result = cache.keep(item[0].real, key, item[0].display, kept, result, functools.partial(check_target, item))
         yield result
     cache.save()
 

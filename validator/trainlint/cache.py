@@ -132,53 +132,47 @@ def _plugin_versions(names: tuple[str, ...]) -> str:
 
 
 def fingerprint(kind: str, path: str, since_ns: int) -> str | None:
-    """What a dependency looks like now, or None when it cannot be trusted to stay put (changed
-    within DOUBT_NS of `since_ns`, or too large to look at): the result is then not kept."""
+    """What a dependency (a preset file, a schema copy, a dataset folder) looks like, or None when it
+    cannot be trusted to stay put (changed within DOUBT_NS of `since_ns`, or too large to look at): the
+    result is then not kept. Looked at once per run (`_PRINTS`): every config naming the same preset or
+    the same folder of images would look again."""
+    held = _PRINTS.get((kind, path))
+    if held is None:
+        held = _PRINTS[(kind, path)] = _look(kind, path)
+    found, newest = held
+    return None if found is None or newest >= since_ns - DOUBT_NS else found
+
+
+# one run's prints (a new Cache starts a run), each with the newest modification time it saw: a dependency
+# that changes during the run keeps the print it was first seen with, so the configs checked after the
+# change keep a print it no longer has, and are checked again next time (never a result kept with a print
+# of what it did not read: a change within DOUBT_NS of a check keeps nothing)
+_PRINTS: dict[tuple[str, str], tuple[str | None, int]] = {}
+
+
+def _look(kind: str, path: str) -> tuple[str | None, int]:
     try:
         if kind == reads.FILE:
-            return _file_print(path, since_ns)
+            return _file_print(path)
         if kind == reads.FOLDER:
-            return _folder_print(path, since_ns)
+            return _scan_folder(path)
     except OSError as exc:
-        return f"error:{exc.errno}"
-    return None
+        return f"error:{exc.errno}", 0
+    return None, 0
 
 
-def _file_print(path: str, since_ns: int) -> str | None:
+def _file_print(path: str) -> tuple[str | None, int]:
+    """A file's print (its bytes' digest; None when too large to look at) and its modification time."""
     try:
         info = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
-        return "missing"
+        return "missing", 0
     if not stat.S_ISREG(info.st_mode):
-        return f"mode:{stat.S_IFMT(info.st_mode)}"
-    if info.st_mtime_ns >= since_ns - DOUBT_NS or info.st_size > MAX_CACHE_BYTES:
-        return None
-    state = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
-    held = _FILE_PRINTS.get(path)
-    if held is not None and held[0] == state:  # the same file, untouched since it was hashed
-        return held[1]
+        return f"mode:{stat.S_IFMT(info.st_mode)}", 0
+    if info.st_size > MAX_CACHE_BYTES:
+        return None, 0
     with open(path, "rb") as handle:
-        found = f"file:{_digest(handle.read())}"
-    if len(_FILE_PRINTS) > 4096:
-        _FILE_PRINTS.clear()
-    _FILE_PRINTS[path] = (state, found)
-    return found
-
-
-# path -> (its size, times, inode and device when hashed, its print): every config naming the same preset
-# file or schema copy would hash it again; a file whose stat moved is hashed anew (its change time moves with
-# every write), and one changed within DOUBT_NS is not printed at all
-_FILE_PRINTS: dict[str, tuple[tuple[int, int, int, int, int], str]] = {}
-
-
-def _folder_print(path: str, since_ns: int) -> str | None:
-    """Every entry at any depth: its path in the folder, kind, size and time; symlinks are not followed.
-    Worked out once per run (`_FOLDER_PRINTS`): the configs of a folder of images all count it."""
-    held = _FOLDER_PRINTS.get(path)
-    if held is None:
-        held = _FOLDER_PRINTS[path] = _scan_folder(path)
-    found, newest = held
-    return None if found is None or newest >= since_ns - DOUBT_NS else found
+        return f"file:{_digest(handle.read())}", info.st_mtime_ns
 
 
 def _scan_folder(path: str) -> tuple[str | None, int]:
@@ -209,11 +203,6 @@ def _scan_folder(path: str) -> tuple[str | None, int]:
     return "folder:" + _digest("\n".join(lines).encode("utf-8", "surrogateescape")), newest
 
 
-# one run's folder prints (a new Cache starts a run): a folder that changes during the run is printed as it
-# was first seen, so the configs checked after the change keep a print it no longer has, and are checked again
-_FOLDER_PRINTS: dict[str, tuple[str | None, int]] = {}
-
-
 # --- results to JSON and back ---------------------------------------------------------------
 
 # a kept result: [skipped, fail_on, tally, shown, findings, refs]. `tally` counts the findings by severity
@@ -226,6 +215,9 @@ _KEPT_UNSHOWN = (bool, int, list, type(None), str, list)  # checked without its 
 _TALLY_TYPES = (int, int, int, int)
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"))  # made once: json.dumps with options makes one per call
+
+
 def encode(result: FileResult) -> tuple[list[Any], dict[str, str]]:
     """A result as kept, and the texts it names by digest (its findings, the long edit texts)."""
     texts: dict[str, str] = {}
@@ -235,7 +227,7 @@ def encode(result: FileResult) -> tuple[list[Any], dict[str, str]]:
     sources = [[line, col, first, text] for (line, col), (first, text) in result.sources.items()]
     found = ""
     if rows or sources:
-        text = json.dumps({"diagnostics": rows, "sources": sources}, separators=(",", ":"))
+        text = _COMPACT.encode({"diagnostics": rows, "sources": sources})
         found = _text_digest(text)
         texts[found] = text
     shown = result.shown if result.diagnostics else ""  # nothing to show: known without decoding
@@ -246,20 +238,19 @@ def _text_digest(text: str) -> str:
     return _digest(text.encode("utf-8", "surrogatepass"))
 
 
+_SEVERITY_AT = Diagnostic._fields.index("severity") - 1  # in a kept row, which leaves out the file
+_FIX_AT = Diagnostic._fields.index("fix") - 1
+assert Fix._fields == ("title", "edits", "safe", "file"), "a kept fix is [title, edits, safe, file]"
+
+
 def _encode_diagnostic(diagnostic: Diagnostic, texts: dict[str, str]) -> list[Any]:
-    row: list[Any] = []
-    for name, value in zip(Diagnostic._fields, diagnostic, strict=True):
-        if name == "file":
-            continue
-        if isinstance(value, Fix):
-            row.append(
-                [
-                    [_shared(list(edit), texts) for edit in item] if key == "edits" else item
-                    for key, item in value._asdict().items()
-                ]
-            )
-        else:
-            row.append(int(value) if isinstance(value, Severity) else value)
+    """A finding as kept: its fields but the file, in order, the severity as its number and the fix as a
+    list, its long edit texts moved to `texts` (`_shared`)."""
+    row: list[Any] = list(diagnostic[1:])
+    row[_SEVERITY_AT] = int(diagnostic.severity)
+    fix = diagnostic.fix
+    if fix is not None:
+        row[_FIX_AT] = [fix.title, [_shared(list(edit), texts) for edit in fix.edits], fix.safe, fix.file]
     return row
 
 
@@ -425,7 +416,7 @@ class Cache:
         on the command line). A folder that a symlink leads out of the bound (`.trainlint_cache -> /`,
         added by a pull request) is neither read nor written."""
         self.folder, self.project = folder, project
-        _FOLDER_PRINTS.clear()  # a run of its own
+        _PRINTS.clear()  # a run of its own
         self._key = seal_key() or b""
         self.usable = bool(self._key) and (bound is None or _leads_inside(folder / LAYOUT, bound))
         self.context = Context()
@@ -433,7 +424,6 @@ class Cache:
         self._texts: dict[str, str] | None = None  # the texts file, read when a kept finding is first asked for
         self._new_texts: dict[str, str] = {}  # this run's
         self._added: dict[str, list[Any]] = {}
-        self._prints: dict[tuple[str, str], str | None] = {}  # dependencies looked at this run
         self._started = time.time_ns()
         self.hits = 0
         self._loaded = False  # read on first use: a run may find the file not worth reading (`worth`)
@@ -489,7 +479,7 @@ class Cache:
             return None
         try:
             for kind, dep, seen in entry[7]:
-                if self._print(kind, dep) != seen:
+                if fingerprint(kind, dep, self._started) != seen:
                     return None
             found = kept_result(entry[8], display, self.texts, recheck)
         except (OSError, ValueError, TypeError, KeyError):
@@ -532,20 +522,30 @@ class Cache:
             return None
         return entry
 
-    def _print(self, kind: str, path: str) -> str | None:
-        key = (kind, path)
-        if key not in self._prints:
-            self._prints[key] = fingerprint(kind, path, self._started)
-        return self._prints[key]
-
-    def add(self, real: str, context: str, kept: tuple[list[Any], dict[str, str]] | None) -> None:
-        """Keep what checking a file gave (`kept_entry`: its entry and the long texts its fixes name)."""
+    def keep(
+        self,
+        real: str,
+        context: str,
+        display: str,
+        kept: tuple[list[Any], dict[str, str]] | None,
+        result: FileResult | None,
+        recheck: Callable[[], FileResult],
+    ) -> FileResult:
+        """Keep what checking a file gave (`kept_entry`: its entry and the texts it names) and hand back its
+        result: `result` as it came, or when only the entry came (api.check_target_kept), the result made from
+        the entry as for an unchanged file (`kept_result`; `recheck` should it not decode)."""
         rel = self._rel(real)
-        if rel is not None and kept is not None:
-            self._added[rel] = [context, *kept[0]]
+        if kept is not None:
+            if rel is not None:
+                self._added[rel] = [context, *kept[0]]
             self._new_texts.update(kept[1])
             if self._texts is not None:
                 self._texts.update(kept[1])
+        if result is not None:
+            return result
+        if kept is None:
+            raise ValueError("neither a result nor an entry to make it from")
+        return kept_result(kept[0][-1], display, self.texts, recheck)
 
     def save(self) -> None:
         """Write the cache whole, merged with what a run that finished meanwhile wrote; errors are ignored
@@ -568,7 +568,7 @@ class Cache:
 
     def _write(self, name: str, data: dict[str, Any]) -> None:
         """A sealed JSON file of the cache folder, replaced whole."""
-        sealed = _sealed(json.dumps(data, separators=(",", ":")).encode("utf-8"), self._key)
+        sealed = _sealed(_COMPACT.encode(data).encode("utf-8"), self._key)
         target = self._file(name)
         replace_whole(target, target.with_name(f".{name}.{os.getpid()}.tmp"), sealed, _TEMP_FLAGS, 0o644)
 

@@ -38,6 +38,9 @@ class Target(NamedTuple):
     named: bool = False  # named on the command line (with --only-configs too): a skipped one is named on stderr
 
 
+_new = tuple.__new__  # a Target of the fields in order, without the generated __new__ (thousands per search)
+
+
 def _real_or_lexical(path: str) -> str:
     """The real path, or for a symlink loop the absolute path as written: the file is still checked
     (and reported unreadable), and de-duplication needs a key."""
@@ -93,14 +96,16 @@ def contained(arg: str) -> tuple[str, str | None] | None:
     return real, root
 
 
-def _walk(folder: str, real: str, rules: "Rules | None" = None) -> Iterator[tuple[str, str, bool]]:
-    """Files below `folder` that some input format may read (by suffix: YAML, JSON, TOML, shell, env), in sorted order (a folder's files, then its sub-folders), each
-    with its real path and whether it is a symlink. `real` is the folder's own: below it, a name
-    that is no symlink adds itself to its folder's real path, so only symlinks cost a resolve.
-    Symlinked folders are not entered; unreadable folders are passed over, as `os.walk` does,
-    but a folder whose path is longer than the system allows (PATH_MAX) is yielded itself, so its
-    check says it was not read instead of its files silently missing; depth costs no recursion.
-    `rules`: the ignore files in force above `folder` (ignore_files.py), or None to read none."""
+def _walk(folder: str, real: str, rules: "Rules | None" = None) -> Iterator[tuple[str, str, list[str], list[bool]]]:
+    """The files below `folder` that some input format may read (by suffix: YAML, JSON, TOML, shell,
+    env), a folder at a time in sorted order (a folder's files, then its sub-folders): the folder as
+    found and its real path, each with a separator added, its files' names and whether each is a
+    symlink. `real` is the top folder's own: below it, a name that is no symlink adds itself to its
+    folder's real path, so only symlinks cost a resolve. Symlinked folders are not entered;
+    unreadable folders are passed over, as `os.walk` does, but a folder whose path is longer than
+    the system allows (PATH_MAX) is yielded as a file of its parent (an empty name), so its check
+    says it was not read instead of its files silently missing; depth costs no recursion. `rules`:
+    the ignore files in force above `folder` (ignore_files.py), or None to read none."""
     pending = [(folder, real, rules)]
     while pending:
         folder, real, above = pending.pop()
@@ -109,29 +114,32 @@ def _walk(folder: str, real: str, rules: "Rules | None" = None) -> Iterator[tupl
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as exc:
             if exc.errno == errno.ENAMETOOLONG:
-                yield folder, real, False
+                yield folder, real, [""], [False]
             continue
         here = above.inside(real, {e.name for e in entries if e.name in IGNORE_FILES}) if above is not None else None
         below_rules = here
         if here is not None and not here.layers:  # no ignore file in force: nothing to ask of each entry
             here = None
         below = []
+        names: list[str] = []
+        links: list[bool] = []
         inside = os.path.join(real, "")  # a name joined to a folder: `inside + name`, once per folder
         for entry in entries:
+            name = entry.name
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
-            link = entry.is_symlink()
             if is_dir:
-                if not link and entry.name not in SKIP_DIRS and not entry.name.startswith("."):
-                    child = inside + entry.name
+                if name not in SKIP_DIRS and not name.startswith(".") and not entry.is_symlink():
+                    child = inside + name
                     if here is None or not here.ignored(child, is_dir=True):
                         below.append((entry.path, child, below_rules))
-            elif entry.name.lower().endswith(SEARCHED_SUFFIXES):
-                path = inside + entry.name
-                if here is None or not here.ignored(path, is_dir=False):
-                    yield entry.path, _real_or_lexical(entry.path) if link else path, link
+            elif name.lower().endswith(SEARCHED_SUFFIXES) and (here is None or not here.ignored(inside + name, False)):
+                names.append(name)
+                links.append(entry.is_symlink())
+        if names:
+            yield os.path.join(folder, ""), inside, names, links
         pending.extend(reversed(below))
 
 
@@ -227,19 +235,11 @@ def discover(
     seen: set[str] = set()
     out: list[Target] = []
 
-    def add(
-        path: str,
-        explicit: bool,
-        key: str | None = None,
-        link: bool | None = None,
-        named: bool = False,
-        normal: str | None = None,
-    ) -> None:
-        """`normal`: the path normalised (`os.path.normpath`), when the caller knows it already."""
-        key = key or _real_or_lexical(path)
+    def add(path: str, explicit: bool, named: bool = False) -> None:
+        key = _real_or_lexical(path)
         if key not in seen:
             seen.add(key)
-            out.append(Target(path, shown_name(normal or os.path.normpath(path)), explicit, key, link, named))
+            out.append(Target(path, shown_name(os.path.normpath(path)), explicit, key, None, named))
 
     def search(folder: str, root: str | None) -> None:
         """Walk a folder named or matched, unless it reaches out of `root` through a symlink."""
@@ -251,8 +251,15 @@ def discover(
         # folder once normalises them all
         joined, norm = os.path.join(folder, ""), os.path.normpath(folder)
         shown = "" if norm == os.curdir else os.path.join(norm, "")
-        for found, real, link in _walk(folder, start[0], rules):
-            add(found, False, real, link, normal=shown + found[len(joined) :] if found.startswith(joined) else None)
+        for found, inside, names, links in _walk(folder, start[0], rules):
+            at = shown + found[len(joined) :] if found.startswith(joined) else None
+            for name, link in zip(names, links, strict=True):
+                path = found + name if name else found[:-1]
+                real = _real_or_lexical(path) if link else inside + name if name else inside[:-1]
+                if real not in seen:
+                    seen.add(real)
+                    display = shown_name(at + name if at is not None and name else os.path.normpath(path))
+                    out.append(_new(Target, (path, display, False, real, link, False)))
 
     for arg in args:
         if glob_magic(arg) and not os.path.lexists(arg):
