@@ -46,6 +46,7 @@ class Command:
     files: int
     times: list[float] = field(default_factory=list)
     peak_mb: float | None = None
+    fresh: Path | None = None  # a folder removed before every run, outside the time taken (a cache to fill)
 
     @property
     def median(self) -> float:
@@ -68,8 +69,11 @@ def commands(corpus: Corpus, peers: bool, label: str = "") -> list[Command]:
     tl = [_tool("trainlint")]
     cold = ["check", "configs", "--exit-zero", "--no-cache"]
     warm = ["check", "configs", "--exit-zero", "--cache-dir", str(root.with_name(root.name + "-cache"))]
+    filling = root.with_name(root.name + "-cache-filled")
+    first = ["check", "configs", "--exit-zero", "--cache-dir", str(filling)]
     out = [
         Command(f"trainlint check{label}", [*tl, *cold], root, n),
+        Command(f"trainlint check (first run, fills the cache){label}", [*tl, *first], root, n, fresh=filling),
         Command(f"trainlint check --jobs 1{label}", [*tl, *cold, "--jobs", "1"], root, n),
         Command(f"trainlint check (warm cache){label}", [*tl, *warm], root, n),
         Command(f"floor{label}", [sys.executable, str(HERE / "floor.py"), schema, *files], root, n),
@@ -152,6 +156,8 @@ def _cores() -> int:
 
 
 def time_once(cmd: Command) -> float:
+    if cmd.fresh is not None:
+        shutil.rmtree(cmd.fresh, ignore_errors=True)
     start = time.perf_counter()
     subprocess.run(cmd.argv, cwd=cmd.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=ENV)
     return time.perf_counter() - start
@@ -200,6 +206,8 @@ def peak_memory(cmd: Command) -> float:
     """Peak memory of the whole process tree in MB, sampled every few milliseconds (Linux only)."""
     if not Path("/proc/self/statm").exists():
         return float("nan")
+    if cmd.fresh is not None:
+        shutil.rmtree(cmd.fresh, ignore_errors=True)
     proc = subprocess.Popen(cmd.argv, cwd=cmd.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     peak = 0
     while True:

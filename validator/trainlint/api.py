@@ -305,17 +305,25 @@ def _through_cache(
     if not cache.worth(len(items)):  # a few files of a large repository: checking them costs less
         yield from imap_in_order(check_target_shown if shown else check_target, items, jobs, warm_up)
         return
-    keys = [cache.key(settings, target.display, target.explicit, target.link) for target, settings in items]
-    found = [
-        cache.lookup(item[0].real, item[0].path, key, item[0].display, functools.partial(check_target, item))
-        for item, key in zip(items, keys, strict=True)
-    ]
+
+    def key(target: Target, settings: Settings) -> str:
+        return cache.key(settings, target.display, target.explicit, target.link)
+
+    # a first run has nothing to look up: its files go to the workers at once, their keys made as they come back
+    found: list[FileResult | None] = [None] * len(items)
+    if not cache.empty():
+        found = [
+            cache.lookup(t.real, t.path, key(t, s), t.display, functools.partial(check_target, (t, s)))
+            for t, s in items
+        ]
     misses = [item for item, result in zip(items, found, strict=True) if result is None]
     checked = imap_in_order(functools.partial(check_target_kept, shown=shown), misses, jobs, warm_up)
-    for item, key, result in zip(items, keys, found, strict=True):
+    for item, result in zip(items, found, strict=True):
         if result is None:
             result, kept = next(checked)
-            result = cache.keep(item[0].real, key, item[0].display, kept, result, functools.partial(check_target, item))
+            target, settings = item
+            recheck = functools.partial(check_target, item)
+            result = cache.keep(target.real, key(target, settings), target.display, kept, result, recheck)
         yield result
     cache.save()
 

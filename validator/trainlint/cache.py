@@ -444,6 +444,11 @@ class Cache:
             if self.usable:  # which it is only with a key
                 self._entries = _read_entries(self._file(), self._key)
 
+    def empty(self) -> bool:
+        """Whether there is no kept result to look up (a first run, a cache of another format, no key)."""
+        self._load()
+        return not self._entries
+
     def texts(self) -> Mapping[str, str]:
         """The kept findings and long edit texts by digest: the texts file, read once, and this run's."""
         if self._texts is None:
