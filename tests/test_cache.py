@@ -172,6 +172,18 @@ def test_a_warm_run_checks_nothing_and_reports_the_same(repo, fmt):
     )
 
 
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_the_run_that_fills_the_cache_reports_what_a_run_without_it_does(repo, fmt):
+    """The run that fills the cache makes each result from the entry it keeps (the findings travel once),
+    so what it reports is what the entry gives back: it must be what checking without the cache says."""
+    without = run(repo, "--no-cache", "--format", fmt)
+    assert not (repo / ".trainlint_cache").exists() and checked(repo) == ["house.yaml", "ink.yaml"]
+    filling = run(repo, "--format", fmt)
+    assert checked(repo) == ["house.yaml", "ink.yaml"]
+    assert (filling.returncode, filling.stdout, filling.stderr) == (without.returncode, without.stdout, without.stderr)
+    assert "TL" in filling.stdout
+
+
 def test_the_name_a_file_is_shown_under_is_part_of_its_key(repo):
     warm(repo, ".")
     named = run(repo, "ink.yaml")

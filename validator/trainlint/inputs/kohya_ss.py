@@ -126,9 +126,9 @@ class KohyaSsFormat:
         head = raw[:_DETECT_BYTES]
         if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
             return False
-        if _FOREIGN_BYTES.search(head):
+        if len(set(_SIGNATURE_BYTES.findall(head))) < _MIN_SIGNATURE:  # most JSON files: no other test needed
             return False
-        return len(set(_SIGNATURE_BYTES.findall(head))) >= _MIN_SIGNATURE
+        return _FOREIGN_BYTES.search(head) is None
 
     def read(self, raw: bytes, file: str, limits: Limits) -> Document:
         """Python's json, as the GUI reads the file (json.load)."""

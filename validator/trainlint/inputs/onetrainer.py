@@ -60,6 +60,9 @@ _CONCEPT = re.compile(
     rb'"(?:balancing|balancing_strategy|image_variations|text_variations|include_subdirectories)"\s*:'
 )
 _FOREIGN = any_of((b'"LoRA_type"', b'"model_family"', b'"pretrained_model_name_or_path"', b'"--'))
+# one pass for the three: most JSON files a search meets are none of OneTrainer's, and fail it at once; only a
+# file that passes is asked for other trainers' marks
+_CLAIMED = re.compile(b"|".join(pattern.pattern for pattern in (_MODEL_TYPE, _TRAINING_METHOD, _CONCEPT)))
 
 
 class _Field(NamedTuple):
@@ -884,9 +887,9 @@ class OneTrainerFormat:
     def detect(self, raw: bytes, suffix: str) -> bool:
         """A `.json` file naming a OneTrainer model type or training method, or a concepts list;
         files with another trainer's keys (kohya_ss GUI, SimpleTuner) are not claimed."""
-        if suffix.lower() != ".json" or _FOREIGN.search(raw):
+        if suffix.lower() != ".json":
             return False
-        return bool(_MODEL_TYPE.search(raw) or _TRAINING_METHOD.search(raw) or _CONCEPT.search(raw))
+        return _CLAIMED.search(raw) is not None and _FOREIGN.search(raw) is None
 
     def read(self, raw: bytes, file: str, limits: Limits) -> Document:
         """The JSON reader: OneTrainer reads its configs with Python's json."""

@@ -764,12 +764,10 @@ class SimpleTunerFormat:
         SimpleTuner's scripts read."""
         head = raw[:_DETECT_BYTES]
         suffix = suffix.lower()
-        if suffix == ".json":
-            if _FOREIGN.search(head):
-                return False
-            if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
-                return bool(_JSON_BACKEND.search(head))
-            return bool(_JSON_OPTION.search(head))
+        if suffix == ".json":  # this trainer's marks first: most JSON files fail them, and need no other test
+            listed = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+            found = (_JSON_BACKEND if listed else _JSON_OPTION).search(head)
+            return found is not None and _FOREIGN.search(head) is None
         if suffix == ".toml":
             return bool(_TOML_OPTION.search(head))
         if suffix == ".env":
