@@ -170,3 +170,20 @@ def test_workers_leave_the_parents_objects_to_the_parent() -> None:
     frozen = map_in_order(_frozen_in_worker, list(range(MIN_ITEMS_PER_JOB * 2)), jobs=2)
     assert min(frozen) >= len(held)  # the workers saw them frozen
     assert gc.get_freeze_count() == 0  # and the parent collects its own again
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked only where fork exists")
+def test_what_was_frozen_before_the_workers_stays_frozen() -> None:
+    """The results cache freezes what it decoded for the rest of the run (cache.out_of_collection); a
+    parallel map after it must not hand that back to the parent's collector."""
+    import gc
+
+    held = [[n] for n in range(5_000)]
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        assert before >= len(held)
+        map_in_order(_frozen_in_worker, list(range(MIN_ITEMS_PER_JOB * 2)), jobs=2)
+        assert gc.get_freeze_count() >= before
+    finally:
+        gc.unfreeze()
