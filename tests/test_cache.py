@@ -697,17 +697,37 @@ def test_a_dependency_is_looked_at_once_per_run(tmp_path, kind):
     assert cache.fingerprint(kind, str(dependency), time.time_ns()) not in (None, first)
 
 
-def test_what_a_run_reads_from_the_cache_is_out_of_the_collectors_sight(repo):
-    """The decoded entries live as long as the run and hold no cycle: frozen, no collection walks them
-    again (at 20,000 configs such collections took two fifths of a warm run)."""
-    import gc
-
+def test_a_run_over_the_cache_leaves_its_objects_to_the_end_of_the_run(repo):
+    """The decoded entries and the results made from them live as long as the run and hold no cycle:
+    the collector is paused meanwhile (at 20,000 configs its walks over them took two fifths of a warm
+    run), and once the last result is handed out they are in its oldest generation, unwalked, and it
+    runs again (a program that checks through the API has its collector back as it was)."""
     run(repo)  # fills the cache
-    gc.unfreeze()
-    try:
-        entries = cache._read_entries(repo / ".trainlint_cache" / "v1" / cache.RESULTS, _test_key())
-        assert {"house.yaml", "ink.yaml"} <= set(entries)
-        tracked = {id(o) for o in gc.get_objects()}  # the collector's generations, not the frozen ones
-        assert not {id(entry) for entry in entries.values()} & tracked
-    finally:
-        gc.unfreeze()
+    assert checked(repo) == ["house.yaml", "ink.yaml"]
+    script = textwrap.dedent(
+        """
+        import gc
+        from pathlib import Path
+        from trainlint.api import iter_check
+        from trainlint.cache import Cache
+
+        cache = Cache(Path(".trainlint_cache").resolve(), Path(".").resolve())
+        results = iter_check(["."], cache=cache, jobs=1)
+        next(results)
+        during = gc.isenabled()
+        entries = list(cache._entries.values())
+        list(results)
+        oldest = {id(o) for o in gc.get_objects(generation=2)}
+        print(len(entries), during, gc.isenabled(), gc.get_freeze_count(), all(id(e) in oldest for e in entries))
+        """
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TRAINLINT_")}
+    environment.update(PYTHONPATH=str(repo.parent / "site"), PROBE_LOG=str(repo.parent / "probe.log"))
+    environment[cache.KEY_ENV] = TEST_KEY
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=repo, env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    read, during, after, frozen, oldest = out.stdout.split()
+    assert int(read) >= 2 and checked(repo) == []  # the results came from the cache
+    assert (during, after, frozen, oldest) == ("False", "True", "0", "True")

@@ -174,8 +174,8 @@ def test_workers_leave_the_parents_objects_to_the_parent() -> None:
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked only where fork exists")
 def test_what_was_frozen_before_the_workers_stays_frozen() -> None:
-    """The results cache freezes what it decoded for the rest of the run (cache.out_of_collection); a
-    parallel map after it must not hand that back to the parent's collector."""
+    """Objects frozen before a parallel map (by the program that checks through the API) are not handed
+    back to the parent's collector by it."""
     import gc
 
     held = [[n] for n in range(5_000)]
@@ -187,3 +187,23 @@ def test_what_was_frozen_before_the_workers_stays_frozen() -> None:
         assert gc.get_freeze_count() >= before
     finally:
         gc.unfreeze()
+
+
+def _collecting_in_worker(_: int) -> bool:
+    import gc
+
+    return gc.isenabled()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked only where fork exists")
+def test_workers_collect_while_the_parent_has_paused_its_collector() -> None:
+    """A run over the results cache pauses the parent's collector (cache.outside_collection); the workers
+    it forks make their own garbage, and collect it."""
+    import gc
+
+    gc.disable()
+    try:
+        assert all(map_in_order(_collecting_in_worker, list(range(MIN_ITEMS_PER_JOB * 2)), jobs=2))
+        assert not gc.isenabled()  # the parent's pause is its own
+    finally:
+        gc.enable()

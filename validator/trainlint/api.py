@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 from . import codes, reads
-from .cache import Cache, kept_entry, out_of_collection
+from .cache import Cache, kept_entry, outside_collection
 from .diagnostics import Finding, Span
 from .discovery import Target, discover
 from .document import Document
@@ -311,22 +311,22 @@ def _through_cache(
 
     # a first run has nothing to look up: its files go to the workers at once, their keys made as they come back
     found: list[FileResult | None] = [None] * len(items)
-    if not cache.empty():
-        with out_of_collection():  # the results handed out live as long as the run, as the entries do
+    with outside_collection():
+        if not cache.empty():
             found = [
                 cache.lookup(t.real, t.path, key(t, s), t.display, functools.partial(check_target, (t, s)))
                 for t, s in items
             ]
-    misses = [item for item, result in zip(items, found, strict=True) if result is None]
-    checked = imap_in_order(functools.partial(check_target_kept, shown=shown), misses, jobs, warm_up)
-    for item, result in zip(items, found, strict=True):
-        if result is None:
-            result, kept = next(checked)
-            target, settings = item
-            recheck = functools.partial(check_target, item)
-            result = cache.keep(target.real, key(target, settings), target.display, kept, result, recheck)
-        yield result
-    cache.save()
+        misses = [item for item, result in zip(items, found, strict=True) if result is None]
+        checked = imap_in_order(functools.partial(check_target_kept, shown=shown), misses, jobs, warm_up)
+        for item, result in zip(items, found, strict=True):
+            if result is None:
+                result, kept = next(checked)
+                target, settings = item
+                recheck = functools.partial(check_target, item)
+                result = cache.keep(target.real, key(target, settings), target.display, kept, result, recheck)
+            yield result
+        cache.save()
 
 
 class _MaySkip(Protocol):

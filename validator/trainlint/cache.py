@@ -654,18 +654,37 @@ def _leads_inside(path: Path, bound: Path) -> bool:
 
 
 @contextlib.contextmanager
-def out_of_collection() -> Iterator[None]:
-    """Decoding a cache file makes some hundred thousand lists and dicts, none of them in a cycle, which
-    live as long as the run, and so do the results made from them: the garbage collector is paused
-    meanwhile, and what was made is then frozen (`gc.freeze`), so that no later collection walks it again
-    (a warm run of 20,000 configs spent two fifths of its time in such collections). It stays frozen: a
-    cache is read by a `check` run, whose process ends with its report."""
+def _no_collection() -> Iterator[None]:
+    """The garbage collector paused: decoding the cache file makes some hundred thousand lists and
+    dicts, none of them in a cycle, and the collector would walk them again and again meanwhile."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
-        gc.freeze()
     finally:
+        if was:
+            gc.enable()
+
+
+@contextlib.contextmanager
+def outside_collection() -> Iterator[None]:
+    """A run over the cache makes hundreds of thousands of objects that live to its end and hold no
+    cycle: the decoded entries, the results made from them or sent back by the workers, what is kept
+    of them. The garbage collector would walk them again and again as the run goes on (two fifths of a
+    warm run of 20,000 configs, as much as the checking itself in the parent of a first run), so it is
+    paused for the run, and what the run made then goes to the oldest generation without being walked
+    (`gc.freeze`, then `gc.unfreeze`: where only a full collection looks, and seldom), unless
+    something was frozen before (it stays as it was found). Workers forked meanwhile collect their own
+    (parallel.py)."""
+    was = gc.isenabled()
+    gc.disable()
+    thaw = gc.get_freeze_count() == 0
+    try:
+        yield
+    finally:
+        if thaw:
+            gc.freeze()
+            gc.unfreeze()
         if was:
             gc.enable()
 
@@ -685,7 +704,7 @@ def _read_sealed(path: Path, key: bytes, table: str) -> dict[str, Any]:
             payload = _unsealed(handle.read(MAX_CACHE_BYTES + 1), key)
         if payload is None:
             return {}
-        with out_of_collection():
+        with _no_collection():
             data = json.loads(payload)
     except (OSError, ValueError, RecursionError):
         return {}

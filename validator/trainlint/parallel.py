@@ -96,7 +96,7 @@ def _forked(func: Callable[[T], R], items: Sequence[T], jobs: int, size: int) ->
     # everything the parent holds (the items, the compiled schema, the catalog) moves out of the collector's
     # sight: a child's collections would otherwise walk it again and again, writing to every object's
     # header (a copy of each page, shared until then); the parent takes it back once the children run,
-    # unless something was frozen before (the results cache's entries: cache.py), which stays frozen
+    # unless something was frozen before, which stays as it was found
     thaw = gc.get_freeze_count() == 0
     gc.freeze()
     try:
@@ -139,6 +139,7 @@ def _work(func: Callable[[T], R], items: Sequence[T], bounds: list[tuple[int, in
     """A child's loop: take a chunk number, send back `(number, ok, results or exception)`; exit."""
     import pickle
 
+    gc.enable()  # a parent may have paused its collector (cache.outside_collection); a child collects its own
     code = 0
     try:
         dumps, protocol = pickle.dumps, pickle.HIGHEST_PROTOCOL
