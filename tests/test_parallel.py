@@ -172,23 +172,6 @@ def test_workers_leave_the_parents_objects_to_the_parent() -> None:
     assert gc.get_freeze_count() == 0  # and the parent collects its own again
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked only where fork exists")
-def test_what_was_frozen_before_the_workers_stays_frozen() -> None:
-    """Objects frozen before a parallel map (by the program that checks through the API) are not handed
-    back to the parent's collector by it."""
-    import gc
-
-    held = [[n] for n in range(5_000)]
-    gc.freeze()
-    try:
-        before = gc.get_freeze_count()
-        assert before >= len(held)
-        map_in_order(_frozen_in_worker, list(range(MIN_ITEMS_PER_JOB * 2)), jobs=2)
-        assert gc.get_freeze_count() >= before
-    finally:
-        gc.unfreeze()
-
-
 def _collecting_in_worker(_: int) -> bool:
     import gc
 

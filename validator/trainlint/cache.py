@@ -671,7 +671,7 @@ def outside_collection() -> Iterator[None]:
     """A run over the cache makes hundreds of thousands of objects that live to its end and hold no
     cycle: the decoded entries, the results made from them or sent back by the workers, what is kept
     of them. The garbage collector would walk them again and again as the run goes on (two fifths of a
-    warm run of 20,000 configs, as much as the checking itself in the parent of a first run), so it is
+    warm run of 20,000 configs, some 300 ms of the parent's time in a first run of as many), so it is
     paused for the run, and what the run made then goes to the oldest generation without being walked
     (`gc.freeze`, then `gc.unfreeze`: where only a full collection looks, and seldom), unless
     something was frozen before (it stays as it was found). Workers forked meanwhile collect their own

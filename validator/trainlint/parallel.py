@@ -95,9 +95,7 @@ def _forked(func: Callable[[T], R], items: Sequence[T], jobs: int, size: int) ->
     children: dict[int, int] = {}  # result pipe -> child pid
     # everything the parent holds (the items, the compiled schema, the catalog) moves out of the collector's
     # sight: a child's collections would otherwise walk it again and again, writing to every object's
-    # header (a copy of each page, shared until then); the parent takes it back once the children run,
-    # unless something was frozen before, which stays as it was found
-    thaw = gc.get_freeze_count() == 0
+    # header (a copy of each page, shared until then); the parent takes it back once the children run
     gc.freeze()
     try:
         for _ in range(jobs):
@@ -113,14 +111,12 @@ def _forked(func: Callable[[T], R], items: Sequence[T], jobs: int, size: int) ->
                     os._exit(1)
             os.close(result_write)
             children[result_read] = pid
-        if thaw:
-            gc.unfreeze()
+        gc.unfreeze()
         os.close(tasks_read)
         tasks_read = -1
         yield from _collect(children, len(bounds))
     finally:
-        if thaw:
-            gc.unfreeze()  # (again, should a fork have failed)
+        gc.unfreeze()  # (again, should a fork have failed)
         if tasks_read >= 0:
             os.close(tasks_read)
         for fd, pid in children.items():
