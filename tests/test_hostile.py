@@ -543,10 +543,10 @@ def test_a_float_where_a_whole_number_threshold_belongs(tmp_path: Path) -> None:
 
 def test_a_path_longer_than_path_max_is_reported_not_skipped(tmp_path: Path) -> None:
     repo = new_repo(tmp_path / "repo")
+    names = [f"{level:02}" + "d" * 248 for level in range(18)]
     fd = os.open(repo, os.O_RDONLY | os.O_DIRECTORY)
     try:  # made through folder descriptors: no path this long can be named to the system
-        for level in range(18):
-            name = f"{level:02}" + "d" * 248
+        for name in names:
             os.mkdir(name, dir_fd=fd)
             below = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
             os.close(fd)
@@ -561,6 +561,9 @@ def test_a_path_longer_than_path_max_is_reported_not_skipped(tmp_path: Path) -> 
     assert ("good.yaml", "TL205") in {(f, c) for f, c, _ in found}
     [(where, code, message)] = [d for d in found if d[0] != "good.yaml"]
     assert code == "TL090" and "longer than the system allows" in message and len(where) > 4096
+    # the folder the system refused, named whole: the path down to it, folder by folder
+    parts = where.split("/")
+    assert parts[parts.index(names[0]) :] == names[: len(parts) - parts.index(names[0])]
 
 
 @pytest.mark.parametrize(

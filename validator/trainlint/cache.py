@@ -676,17 +676,14 @@ def outside_collection() -> Iterator[None]:
     (`gc.freeze`, then `gc.unfreeze`: where only a full collection looks, and seldom), unless
     something was frozen before (it stays as it was found). Workers forked meanwhile collect their own
     (parallel.py)."""
-    was = gc.isenabled()
-    gc.disable()
-    thaw = gc.get_freeze_count() == 0
-    try:
-        yield
-    finally:
-        if thaw:
-            gc.freeze()
-            gc.unfreeze()
-        if was:
-            gc.enable()
+    with _no_collection():
+        thaw = gc.get_freeze_count() == 0
+        try:
+            yield
+        finally:
+            if thaw:
+                gc.freeze()
+                gc.unfreeze()
 
 
 def _read_sealed(path: Path, key: bytes, table: str) -> dict[str, Any]:

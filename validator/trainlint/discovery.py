@@ -103,8 +103,8 @@ def _walk(folder: str, real: str, rules: "Rules | None" = None) -> Iterator[tupl
     symlink. `real` is the top folder's own: below it, a name that is no symlink adds itself to its
     folder's real path, so only symlinks cost a resolve. Symlinked folders are not entered;
     unreadable folders are passed over, as `os.walk` does, but a folder whose path is longer than
-    the system allows (PATH_MAX) is yielded as a file of its parent (an empty name), so its check
-    says it was not read instead of its files silently missing; depth costs no recursion. `rules`:
+    the system allows (PATH_MAX) is yielded as a file of its parent, so its check says it was not
+    read instead of its files silently missing; depth costs no recursion. `rules`:
     the ignore files in force above `folder` (ignore_files.py), or None to read none."""
     pending = [(folder, real, rules)]
     while pending:
@@ -114,7 +114,8 @@ def _walk(folder: str, real: str, rules: "Rules | None" = None) -> Iterator[tupl
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as exc:
             if exc.errno == errno.ENAMETOOLONG:
-                yield folder, real, [""], [False]
+                parent, name = os.path.split(folder.rstrip(os.sep))
+                yield os.path.join(parent, ""), os.path.join(os.path.dirname(real), ""), [name], [False]
             continue
         here = above.inside(real, {e.name for e in entries if e.name in IGNORE_FILES}) if above is not None else None
         below_rules = here
@@ -254,11 +255,11 @@ def discover(
         for found, inside, names, links in _walk(folder, start[0], rules):
             at = shown + found[len(joined) :] if found.startswith(joined) else None
             for name, link in zip(names, links, strict=True):
-                path = found + name if name else found[:-1]
-                real = _real_or_lexical(path) if link else inside + name if name else inside[:-1]
+                path = found + name
+                real = _real_or_lexical(path) if link else inside + name
                 if real not in seen:
                     seen.add(real)
-                    display = shown_name(at + name if at is not None and name else os.path.normpath(path))
+                    display = shown_name(at + name if at is not None else os.path.normpath(path))
                     out.append(_new(Target, (path, display, False, real, link, False)))
 
     for arg in args:
